@@ -1,0 +1,28 @@
+"""Next Round: entry point. Page config and navigation only (see DESIGN.md).
+
+Each page draws its own frame with `nextround.ui.frame`, so nothing shared is drawn here.
+"""
+
+import streamlit as st
+
+st.set_page_config(page_title="Next Round", page_icon=":material/flag:", layout="wide")
+
+navigation = st.navigation(
+    {
+        "Your search": [
+            st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:",
+                    default=True),
+            st.Page("pages/applications.py", title="Applications", icon=":material/work:"),
+        ],
+        "After a no": [
+            st.Page("pages/respond.py", title="Respond", icon=":material/mail:"),
+            st.Page("pages/feedback.py", title="Feedback", icon=":material/forum:"),
+            st.Page("pages/reflect.py", title="Reflect", icon=":material/lightbulb:"),
+            st.Page("pages/checkin.py", title="Check-in", icon=":material/self_improvement:"),
+        ],
+        "Settings": [
+            st.Page("pages/data.py", title="Your data", icon=":material/database:"),
+        ],
+    }
+)
+navigation.run()

@@ -1,0 +1,237 @@
+"""Value types and validation shared by every layer.
+
+Validation lives here, not in the pages, so that the form, the importer and the command line
+all refuse the same things with the same words. A `ValidationError` carries one message per
+field, which the UI shows next to that field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from email.headerregistry import Address
+from enum import StrEnum
+from urllib.parse import urlparse
+
+SINGLE_LINE_MAX = 200
+NOTES_MAX = 5_000
+EARLIEST_DATE = date(1990, 1, 1)
+
+# C0 controls (except TAB), DEL and the bidi overrides that can disguise text.
+_SINGLE_LINE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Stage(StrEnum):
+    APPLIED = "applied"
+    SCREENING = "screening"
+    INTERVIEWING = "interviewing"
+    OFFER = "offer"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    GHOSTED = "ghosted"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def is_ending(self) -> bool:
+        return self in ENDINGS
+
+
+IN_PROGRESS = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.OFFER)
+ENDINGS = (Stage.ACCEPTED, Stage.REJECTED, Stage.WITHDRAWN, Stage.GHOSTED)
+# A stage event that means the employer answered (DESIGN.md, "response rate").
+REPLY_STAGES = frozenset(
+    {Stage.SCREENING, Stage.INTERVIEWING, Stage.OFFER, Stage.ACCEPTED, Stage.REJECTED}
+)
+# "Reached screening or later" (DESIGN.md, "interview rate").
+INTERVIEW_STAGES = frozenset({Stage.SCREENING, Stage.INTERVIEWING, Stage.OFFER, Stage.ACCEPTED})
+OFFER_STAGES = frozenset({Stage.OFFER, Stage.ACCEPTED})
+
+
+class ValidationError(ValueError):
+    """Bad input, with one human message per field name."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+def clean_single_line(value: object, label: str, *, required: bool = False,
+                      max_len: int = SINGLE_LINE_MAX) -> str:
+    """NFC-normalised, stripped one-line text, or ValueError with a readable message."""
+    text = "" if value is None else str(value)
+    text = unicodedata.normalize("NFC", text).strip()
+    if required and not text:
+        raise ValueError(f"{label} is required.")
+    if len(text) > max_len:
+        raise ValueError(f"{label} is too long ({len(text):,} characters; the limit is {max_len:,}).")
+    if _SINGLE_LINE_BAD.search(text):
+        raise ValueError(f"{label} must be one line, without control characters.")
+    return text
+
+
+def clean_multi_line(value: object, label: str, *, max_len: int = NOTES_MAX) -> str:
+    text = "" if value is None else str(value)
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()
+    if len(text) > max_len:
+        raise ValueError(f"{label} is too long ({len(text):,} characters; the limit is {max_len:,}).")
+    if _MULTI_LINE_BAD.search(text):
+        raise ValueError(f"{label} contains control characters.")
+    return text
+
+
+def clean_email(value: object, label: str = "Email") -> str:
+    text = clean_single_line(value, label)
+    if not text:
+        return ""
+    if not _EMAIL_SHAPE.match(text):
+        raise ValueError(f"{label} doesn't look like an email address (name@example.com).")
+    try:
+        local, domain = text.rsplit("@", 1)
+        Address(username=local, domain=domain)
+    except (ValueError, IndexError, TypeError) as exc:
+        raise ValueError(f"{label} doesn't look like an email address (name@example.com).") from exc
+    return text
+
+
+def clean_link(value: object, label: str = "Link") -> str:
+    text = clean_single_line(value, label, max_len=2_000)
+    if not text:
+        return ""
+    parsed = urlparse(text)
+    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc or " " in text:
+        raise ValueError(f"{label} must be a web address starting with http:// or https://.")
+    return text
+
+
+def parse_date(value: object, label: str = "Date") -> date:
+    """Strict ISO `YYYY-MM-DD` (a `date` passes through). No guessing of formats."""
+    if isinstance(value, date):
+        return value
+    text = "" if value is None else str(value).strip()
+    if not _ISO_DATE.match(text):
+        raise ValueError(f"{label} must be a date like 2026-03-14.")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"{label} is not a real calendar date ({text}).") from exc
+
+
+def check_date(value: object, label: str, today: date) -> date:
+    day = parse_date(value, label)
+    if day > today:
+        raise ValueError(f"{label} can't be in the future.")
+    if day < EARLIEST_DATE:
+        raise ValueError(f"{label} is too far in the past.")
+    return day
+
+
+def parse_stage(value: object) -> Stage:
+    text = "" if value is None else str(value).strip().lower()
+    try:
+        return Stage(text)
+    except ValueError as exc:
+        allowed = ", ".join(s.value for s in Stage)
+        raise ValueError(f"Stage must be one of: {allowed}.") from exc
+
+
+@dataclass(frozen=True)
+class Application:
+    """What the user types about one application. `validated()` returns a clean copy."""
+
+    company: str
+    role: str = ""
+    applied_on: date | str | None = None
+    location: str = ""
+    source: str = ""
+    link: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    notes: str = ""
+    stage: Stage | str = Stage.APPLIED
+
+    def validated(self, today: date) -> Application:
+        errors: dict[str, str] = {}
+        values: dict[str, object] = {}
+
+        def take(name: str, fn, *args) -> None:  # noqa: ANN001 - small local helper
+            try:
+                values[name] = fn(getattr(self, name), *args)
+            except ValueError as exc:
+                errors[name] = str(exc)
+
+        take("company", lambda v: clean_single_line(v, "Company", required=True))
+        take("role", lambda v: clean_single_line(v, "Role"))
+        take("location", lambda v: clean_single_line(v, "Location"))
+        take("source", lambda v: clean_single_line(v, "Source"))
+        take("link", clean_link)
+        take("contact_name", lambda v: clean_single_line(v, "Contact name"))
+        take("contact_email", lambda v: clean_email(v, "Contact email"))
+        take("notes", lambda v: clean_multi_line(v, "Notes"))
+        take("stage", parse_stage)
+        if self.applied_on is None or self.applied_on == "":
+            errors["applied_on"] = "Date applied is required."
+        else:
+            take("applied_on", lambda v: check_date(v, "Date applied", today))
+        if errors:
+            raise ValidationError(errors)
+        return Application(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The user's preferences, one row in `settings`."""
+
+    name: str = ""
+    signature: str = ""
+    weekly_goal: int = 5
+    ghost_after_days: int = 30
+    timezone: str = "UTC"
+    support_region: str = "US"
+    follow_up_days: int = 7
+    version: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def validated(self) -> Settings:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        errors: dict[str, str] = {}
+        values: dict[str, object] = {"version": self.version, "extra": dict(self.extra)}
+        try:
+            values["name"] = clean_single_line(self.name, "Your name", max_len=100)
+        except ValueError as exc:
+            errors["name"] = str(exc)
+        try:
+            values["signature"] = clean_multi_line(self.signature, "Signature", max_len=500)
+        except ValueError as exc:
+            errors["signature"] = str(exc)
+        for name, label, low, high in (
+            ("weekly_goal", "Weekly goal", 0, 100),
+            ("ghost_after_days", "Ghosting threshold", 1, 365),
+            ("follow_up_days", "Follow-up after", 1, 60),
+        ):
+            raw = getattr(self, name)
+            if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
+                errors[name] = f"{label} must be a whole number from {low} to {high}."
+            else:
+                values[name] = raw
+        try:
+            ZoneInfo(str(self.timezone))
+            values["timezone"] = str(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            errors["timezone"] = "Time zone must be a name like Europe/London or America/New_York."
+        try:
+            values["support_region"] = clean_single_line(self.support_region, "Region", max_len=40)
+        except ValueError as exc:
+            errors["support_region"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+        return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,73 @@
+"""Shared fixtures. Every test gets its own database and a pinned "today"."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+import streamlit as st
+from hypothesis import HealthCheck, settings
+from streamlit.testing.v1 import AppTest
+
+from nextround.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TODAY = date(2026, 11, 25)
+
+settings.register_profile("nextround", deadline=None, max_examples=60,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile("nextround")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh database path and a pinned date for every test; caches cleared both ways."""
+    db = tmp_path / "nextround.db"
+    monkeypatch.setenv("NEXTROUND_DB", str(db))
+    monkeypatch.setenv("NEXTROUND_TODAY", TODAY.isoformat())
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield db
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def store(isolated: Path) -> Store:
+    """The same database the app under test will open."""
+    return Store(isolated)
+
+
+def open_page(page: str | None = None, *, via_app: bool = True, timeout: float = 30) -> AppTest:
+    """Run a page the two ways DESIGN.md requires: through app.py + switch_page, or alone.
+
+    `page` is the file path relative to the project, e.g. "pages/progress.py".
+    """
+    if via_app:
+        at = AppTest.from_file(APP, default_timeout=timeout).run()
+        if page is not None:
+            at.switch_page(page).run()
+    else:
+        at = AppTest.from_file(str(ROOT / (page or "app.py")), default_timeout=timeout).run()
+    return at
+
+
+def chart_frames(at: AppTest) -> list:
+    """The data each Altair chart sent to the browser, as DataFrames (one per dataset)."""
+    frames = []
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            frames.append(pa.ipc.open_stream(dataset.data.data).read_all().to_pandas())
+    return frames
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
