@@ -1,0 +1,181 @@
+"""Browser tests: the real app under `streamlit run`, driven by Debian's Chromium.
+
+`playwright install` can't download browsers here, so the system Chromium is launched by
+path. Without it the tests skip, except under CI=true, where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
+TODAY = "2026-11-25"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_chromium() -> None:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        message = f"Chromium not found at {CHROMIUM}. Install it: apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class AppServer:
+    """One `streamlit run` on a free loopback port, with its own database file."""
+
+    def __init__(self, db: Path, log: Path) -> None:
+        self.db = db
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "NEXTROUND_DB": str(db), "NEXTROUND_TODAY": TODAY,
+               "PYTHONPATH": str(ROOT)}
+        self._log = log.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.headless=true", "--server.address=127.0.0.1",
+             f"--server.port={self.port}", "--browser.gatherUsageStats=false",
+             "--server.fileWatcherType=none"],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 40
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=1) as resp:
+                    if resp.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"streamlit did not start; see {log}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[AppServer]:
+    """A fresh server and database per test, so journeys never depend on each other."""
+    app = AppServer(tmp_path / "e2e.db", tmp_path / "streamlit.log")
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def seeded_server(tmp_path: Path) -> Iterator[AppServer]:
+    """A server over a database already filled with 300 demo applications."""
+    db = tmp_path / "seeded.db"
+    subprocess.run([sys.executable, "-m", "nextround", "demo", "--applications", "300",
+                    "--seed", "7", "--db", str(db)], cwd=ROOT, check=True,
+                   env={**os.environ, "NEXTROUND_TODAY": TODAY, "PYTHONPATH": str(ROOT)},
+                   capture_output=True)
+    app = AppServer(db, tmp_path / "streamlit.log")
+    yield app
+    app.stop()
+
+
+class Watch:
+    """Records what the page asks for and complains about, for the privacy checks."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.base = urlparse(base_url)
+        page.on("request", lambda req: self.requests.append(req.url))
+        page.on("console", lambda msg: msg.type == "error" and
+                self.console_errors.append(msg.text))
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message),
+                                          dialog.dismiss()))
+
+    def foreign_requests(self) -> list[str]:
+        foreign = []
+        for url in self.requests:
+            parsed = urlparse(url)
+            if parsed.scheme in ("data", "blob", "about"):
+                continue
+            if parsed.hostname != self.base.hostname or parsed.port != self.base.port:
+                foreign.append(url)
+        return foreign
+
+
+@pytest.fixture
+def watch(page: Page, server: AppServer) -> Watch:
+    return Watch(page, server.url)
+
+
+def wait_idle(page: Page, timeout: float = 20_000) -> None:
+    """Wait until the script has finished and no skeleton placeholders remain."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+        state="attached", timeout=timeout)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=timeout)
+    page.wait_for_timeout(150)
+
+
+def goto(page: Page, base_url: str, path: str = "") -> None:
+    page.goto(f"{base_url}/{path}")
+    wait_idle(page)
+
+
+def nav(page: Page, title: str) -> None:
+    """Open a page from the sidebar navigation, as a user would."""
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
+    wait_idle(page)
+
+
+def no_app_errors(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot under tests/e2e/screenshots/ (git-ignored) for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
