@@ -5,7 +5,8 @@ Each page draws its own frame with `nextround.ui.frame`, so nothing shared is dr
 
 import streamlit as st
 
-st.set_page_config(page_title="Next Round", page_icon=":material/flag:", layout="wide")
+# The tab icon is an emoji: Streamlit fetches Material favicons from Google.
+st.set_page_config(page_title="Next Round", page_icon="🌱", layout="wide")
 
 navigation = st.navigation(
     {

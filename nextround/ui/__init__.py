@@ -83,10 +83,18 @@ def cached(store: Store, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
                         tuple(sorted(kwargs.items())), fn, store)
 
 
-def frame(title: str, icon: str = ":material/flag:") -> Store:
+FAVICON = "🌱"  # An emoji favicon is drawn locally; a Material one is fetched from Google.
+
+
+def frame(title: str, icon: str | None = None) -> Store:
     """Open the store and draw the shared chrome. Stops the page with a clear message when the
-    database can't be used."""
-    st.set_page_config(page_title=f"{title} · Next Round", page_icon=icon, layout="wide")
+    database can't be used.
+
+    `icon` is the page's Material icon as shown in the navigation. It is accepted for symmetry
+    with `st.Page` but never used as the tab icon: Streamlit fetches Material favicons from
+    fonts.gstatic.com, and Next Round makes no network calls.
+    """
+    st.set_page_config(page_title=f"{title} · Next Round", page_icon=FAVICON, layout="wide")
     try:
         store = open_store()
     except StoreError as exc:

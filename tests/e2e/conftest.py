@@ -7,6 +7,7 @@ path. Without it the tests skip, except under CI=true, where a missing browser i
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -27,6 +28,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
 TODAY = "2026-11-25"
+_STCORE_PROBE = re.compile(r"^/[^/]+(/[^/]+)*/_stcore/(health|host-config)$")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -127,12 +129,27 @@ class Watch:
         self.requests: list[str] = []
         self.console_errors: list[str] = []
         self.dialogs: list[str] = []
+        self.failed: list[str] = []
         self.base = urlparse(base_url)
         page.on("request", lambda req: self.requests.append(req.url))
-        page.on("console", lambda msg: msg.type == "error" and
-                self.console_errors.append(msg.text))
+        page.on("response", self._on_response)
+        page.on("console", self._on_console)
         page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message),
                                           dialog.dismiss()))
+
+    def _on_response(self, response) -> None:  # noqa: ANN001
+        # Opened by deep link (/applications), Streamlit first probes /applications/_stcore/…
+        # and falls back to /_stcore/… on a 404. That probe is Streamlit's, not an error.
+        if response.status >= 400 and not _STCORE_PROBE.search(urlparse(response.url).path):
+            self.failed.append(f"{response.status} {response.url}")
+
+    def _on_console(self, message) -> None:  # noqa: ANN001
+        # Failed loads are judged from the responses above, which carry the URL.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console_errors.append(message.text)
+
+    def errors(self) -> list[str]:
+        return self.console_errors + self.failed
 
     def foreign_requests(self) -> list[str]:
         foreign = []
