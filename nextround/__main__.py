@@ -1,0 +1,338 @@
+"""The command line: `python -m nextround <command> [--db PATH_OR_URL] ...`.
+
+Why it is built this way:
+- Scripts and checks run these commands, so none of them ever prompts or reads standard
+  input, and every refusal is one clear line on stderr with a non-zero exit, never a
+  traceback: 2 for bad usage or a refusal, 1 for a check that found a problem.
+- Each command is one small `cmd_<name>(args) -> int` function plus one parser block in
+  `build_parser`, registered in `HANDLERS`. Adding a command touches nothing else.
+- `--db` is accepted before or after the command name; otherwise `NEXTROUND_DB`, otherwise
+  `data/nextround.db`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from nextround.models import ValidationError
+from nextround.store import (
+    CorruptDatabaseError,
+    Store,
+    StoreError,
+    default_url,
+    describe_database_file,
+    restore_database,
+    sqlite_path,
+    to_url,
+)
+
+EXIT_OK, EXIT_PROBLEM, EXIT_REFUSED = 0, 1, 2
+
+
+class Refusal(Exception):
+    """A request the command won't carry out; its message is shown as is."""
+
+
+def _url(args: argparse.Namespace) -> str:
+    return to_url(getattr(args, "db", None) or default_url())
+
+
+def _existing(args: argparse.Namespace) -> Store:
+    """Open a database that must already exist (backup, check): never create an empty one."""
+    url = _url(args)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise Refusal(f"There is no database at {path}. Nothing was changed.")
+    return Store(url)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _progress_printer() -> Callable[[float, str], None] | None:
+    """Progress on stderr, only for a person watching a terminal; scripts get quiet output."""
+    if not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def show(fraction: float, message: str) -> None:
+        percent = int(fraction * 100)
+        if percent // 10 != last[0] // 10:
+            last[0] = percent
+            _say(f"{percent:3d}%  {message}")
+
+    return show
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from nextround import demo
+
+    store = Store(_url(args))
+    try:
+        started = time.perf_counter()
+        demo.fill(store, applications=args.applications, seed=args.seed,
+                  progress=_progress_printer())
+        seconds = time.perf_counter() - started
+        counts = {table: store.count(table) for table in
+                  ("applications", "events", "drafts", "feedback_requests", "reflections",
+                   "actions", "checkins", "targets")}
+    finally:
+        store.dispose()
+    where = store.path or store.url
+    print(f"Made demo data in {where} in {seconds:.1f} s: "
+          + ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in counts.items()) + ".")
+    return EXIT_OK
+
+
+# --- backup ------------------------------------------------------------------------------------
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    store = _existing(args)
+    try:
+        out = store.backup(Path(args.out).expanduser() if args.out else None, reason="manual")
+    finally:
+        store.dispose()
+    print(out)
+    return EXIT_OK
+
+
+# --- restore -----------------------------------------------------------------------------------
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    result = restore_database(_url(args), Path(args.file))
+    rows = result.counts.get("applications", 0)
+    print(f"Restored {result.target} from {result.source} ({rows:,} applications).")
+    if result.previous_backup is not None:
+        print(f"The database it replaced was backed up to {result.previous_backup}.")
+    return EXIT_OK
+
+
+# --- check -------------------------------------------------------------------------------------
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Read-only for SQLite: the file is checked as it is, never migrated or rewritten."""
+    url = _url(args)
+    path = sqlite_path(url)
+    if path is None:
+        store = Store(url)
+        try:
+            problems = store.integrity_problems()
+        finally:
+            store.dispose()
+        for problem in problems[:20]:
+            _say(problem)
+        if problems:
+            return EXIT_PROBLEM
+        print(f"{url}: ok.")
+        return EXIT_OK
+    if not path.exists():
+        raise Refusal(f"There is no database at {path}.")
+    try:
+        counts = describe_database_file(path)
+    except CorruptDatabaseError as exc:
+        _say(str(exc).replace(" Nothing was changed.", ""))
+        return EXIT_PROBLEM
+    print(f"{path}: ok (integrity and links between tables; "
+          f"{counts.get('applications', 0):,} applications).")
+    return EXIT_OK
+
+
+# --- import and export -------------------------------------------------------------------------
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """All or nothing: any bad line refuses the whole file, listing each line and field."""
+    import tempfile
+
+    from nextround import transfer
+
+    source = Path(args.file).expanduser()
+    if not source.is_file():
+        raise Refusal(f"There is no file at {source}. Nothing was imported.")
+    if source.stat().st_size > transfer.MAX_JSON_BYTES:
+        raise Refusal(f"{source} is too large to import. Nothing was imported.")
+    overrides = {}
+    for pair in args.status or []:
+        word, _, stage = pair.rpartition("=")
+        if not word:
+            raise Refusal(f"--status needs THEIR_WORD=STAGE, not {pair!r}.")
+        overrides[word] = stage
+    duplicates = ("import" if args.allow_duplicates
+                  else "skip" if args.skip_duplicates else "refuse")
+    url = _url(args)
+    path = sqlite_path(url)
+    data = source.read_bytes()
+    show = _progress_printer()
+    with tempfile.TemporaryDirectory() as scratch:
+        # A refused import, or any dry run, never creates a database that wasn't there: check
+        # against an empty scratch database first.
+        missing = path is not None and not path.exists()
+        store = Store(to_url(Path(scratch) / "check.db") if missing else url)
+        try:
+            if missing and not args.dry_run:
+                transfer.import_file(store, data, date_format=args.date_format,
+                                     status_overrides=overrides, duplicates=duplicates,
+                                     dry_run=True)
+                store.dispose()
+                store = Store(url)
+            result = transfer.import_file(
+                store, data, date_format=args.date_format,
+                status_overrides=overrides, duplicates=duplicates, dry_run=args.dry_run,
+                progress=(lambda done, total: show(done / max(total, 1),
+                                                   f"imported {done:,} of {total:,}"))
+                if show else None)
+        except transfer.ImportRefused as refused:
+            for problem in refused.problems[:200]:
+                _say(f"{source.name}: {problem}")
+            if len(refused.problems) > 200:
+                _say(f"... and {len(refused.problems) - 200:,} more problems.")
+            duplicates_found = refused.preview.duplicates if refused.preview else []
+            for dup in duplicates_found[:50]:
+                _say(f"{source.name}: line {dup.line}: possible duplicate of {dup.same_as}: "
+                     f"{dup.company!r}, {dup.role!r}, applied {dup.applied_on}")
+            if duplicates_found:
+                _say("Run again with --skip-duplicates to leave them out, or "
+                     "--allow-duplicates to import them anyway.")
+            if refused.preview and refused.preview.unknown_statuses:
+                _say("Map each status with --status 'THEIR WORD=STAGE'; stages: applied, "
+                     "screening, interviewing, offer, accepted, rejected, withdrawn, ghosted.")
+            _say("Nothing was imported.")
+            return EXIT_REFUSED
+        finally:
+            store.dispose()
+    found = result.preview
+    skipped = (f", leaving out {result.skipped_duplicates:,} duplicate(s)"
+               if result.skipped_duplicates else "")
+    if args.dry_run:
+        count = found.row_count - result.skipped_duplicates
+        print(f"Dry run: {source.name} is fine; {count:,} row(s) would be imported{skipped}. "
+              "Nothing was written.")
+        return EXIT_OK
+    print(f"Imported {result.written:,} row(s) from {source.name}{skipped}.")
+    if result.backup is not None:
+        print(f"The database was backed up first to {result.backup}.")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """JSON (everything, lossless) unless the file name ends in .csv (applications only)."""
+    from nextround import transfer
+
+    out = Path(args.out).expanduser()
+    if not out.parent.is_dir():
+        raise Refusal(f"The folder {out.parent} doesn't exist. Nothing was written.")
+    store = _existing(args)
+    try:
+        data = transfer.export_bytes(store, out.name)
+    finally:
+        store.dispose()
+    transfer.write_file_atomically(out, data)
+    kind = ("applications as CSV" if out.name.lower().endswith(".csv")
+            else "everything as JSON")
+    print(f"Exported {kind} to {out}.")
+    return EXIT_OK
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "export": cmd_export,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "check": cmd_check,
+}
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from exc
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError("must be from 1 to 1,000,000")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "database file or SQLAlchemy URL (default: $NEXTROUND_DB, else data/nextround.db)"
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a --db given after the command doesn't wipe one given before it.
+    common.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help=db_help)
+
+    parser = argparse.ArgumentParser(
+        prog="python -m nextround",
+        description="Next Round from the command line. Nothing here ever prompts.")
+    parser.add_argument("--db", metavar="PATH_OR_URL", default=None, help=db_help)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("demo", parents=[common],
+                       help="fill an empty database with deterministic demo data")
+    p.add_argument("--applications", type=_count, default=300, metavar="N",
+                   help="how many applications (default 300)")
+    p.add_argument("--seed", type=int, default=1, metavar="S",
+                   help="same seed, same data (default 1)")
+
+    p = sub.add_parser("backup", parents=[common],
+                       help="copy the database safely (SQLite backup API, then checked)")
+    p.add_argument("--out", metavar="FILE",
+                   help="where to write it (default: a dated file in the backups folder)")
+
+    p = sub.add_parser("restore", parents=[common],
+                       help="replace the database with a backup (the current one is "
+                            "backed up first)")
+    p.add_argument("file", metavar="FILE", help="the backup to restore")
+
+    p = sub.add_parser("import", parents=[common],
+                       help="import a CSV of applications or a full JSON export "
+                            "(all or nothing)")
+    p.add_argument("file", metavar="FILE", help="the CSV or JSON file")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check the file and report; write nothing")
+    dup = p.add_mutually_exclusive_group()
+    dup.add_argument("--allow-duplicates", action="store_true",
+                     help="import rows that look like applications already there")
+    dup.add_argument("--skip-duplicates", action="store_true",
+                     help="leave out rows that look like applications already there")
+    p.add_argument("--date-format", default="YYYY-MM-DD", metavar="FMT",
+                   choices=["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY",
+                            "YYYY/MM/DD"],
+                   help="how the file writes dates (default YYYY-MM-DD; also DD/MM/YYYY, "
+                        "MM/DD/YYYY, DD.MM.YYYY, YYYY/MM/DD)")
+    p.add_argument("--status", action="append", metavar="WORD=STAGE",
+                   help="map one of the file's status words onto a stage (repeatable)")
+
+    p = sub.add_parser("export", parents=[common],
+                       help="write everything as JSON, or the applications as CSV")
+    p.add_argument("--out", metavar="PATH", required=True,
+                   help="the file to write; a name ending in .csv gets the applications CSV")
+
+    sub.add_parser("check", parents=[common],
+                   help="integrity and link check; exits 1 if there is a problem")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return HANDLERS[args.command](args)
+    except ValidationError as exc:
+        _say("; ".join(exc.errors.values()))
+    except (Refusal, StoreError) as exc:
+        _say(str(exc))
+    except OSError as exc:
+        _say(f"{exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}. "
+             "Nothing was changed.")
+    except KeyboardInterrupt:
+        _say("Stopped. Anything unfinished was rolled back.")
+        return 130
+    return EXIT_REFUSED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
