@@ -1,0 +1,155 @@
+"""Browser journey for the applications tracker (issue 2): add an application through the
+form, move it to screening, and see it counted as a response on the Progress page.
+Screenshots of the page, light and dark, empty and with data, go to tests/e2e/screenshots/.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from playwright.sync_api import Page, expect
+
+from nextround.models import Application
+from nextround.store import Store
+from tests.e2e.conftest import (
+    TODAY,
+    AppServer,
+    Watch,
+    goto,
+    nav,
+    no_app_errors,
+    screenshot,
+    wait_idle,
+)
+
+
+def keyed(page: Page, key: str, inner: str = "input"):
+    """The widget with Streamlit key `key` (its container carries the class st-key-<key>)."""
+    return page.locator(f".st-key-{key} {inner}").first
+
+
+def test_add_move_to_screening_and_see_it_on_progress(page: Page, server: AppServer,
+                                                      watch: Watch) -> None:
+    goto(page, server.url)  # as a user arrives: the home page, then the sidebar
+    nav(page, "Applications")
+    no_app_errors(page)
+    expect(page.get_by_text("Start with the application you sent most recently")).to_be_visible()
+    screenshot(page, "applications-empty-light")
+
+    # Bad input first: a message next to the field, nothing saved, what was typed kept.
+    keyed(page, "add_app_role").fill("Data analyst")
+    keyed(page, "add_app_contact_email").fill("sam@")
+    keyed(page, "add_app_submit", "button").click()
+    wait_idle(page)
+    expect(page.get_by_text("Company is required.")).to_be_visible()
+    expect(page.get_by_text("doesn't look like an email address")).to_be_visible()
+    expect(keyed(page, "add_app_role")).to_have_value("Data analyst")
+    assert Store(server.db).count("applications") == 0
+    screenshot(page, "applications-errors-light")
+
+    keyed(page, "add_app_company").fill("Acme Health")
+    keyed(page, "add_app_contact_email").fill("sam@example.com")
+    keyed(page, "add_app_submit", "button").click()
+    wait_idle(page)
+    no_app_errors(page)
+    expect(page.get_by_text("Application added.")).to_be_visible()
+    expect(keyed(page, "add_app_company")).to_have_value("")  # the form starts fresh
+    assert Store(server.db).count("applications") == 1
+
+    # Move it to screening (the form proposes it as the next step).
+    expect(page.get_by_role("combobox", name="New stage")).to_have_value("Screening")
+    keyed(page, "stage_app_submit", "button").click()
+    wait_idle(page)
+    no_app_errors(page)
+    expect(page.locator(".st-key-app_detail").get_by_text("Screening").first).to_be_visible()
+    expect(page.get_by_role("combobox", name="New stage")).to_have_value("Interviewing")
+    events = Store(server.db).application_events(1)
+    assert events["stage"].tolist() == ["applied", "screening"]
+    screenshot(page, "applications-one-light")
+
+    # The Progress page counts it as a response.
+    nav(page, "Progress")
+    no_app_errors(page)
+    metrics = page.locator('[data-testid="stMetric"]')
+    expect(metrics.filter(has_text="Response rate")).to_contain_text("100%")
+    screenshot(page, "progress-after-journey-light")
+
+    assert watch.foreign_requests() == []
+    assert watch.dialogs == []
+
+
+def _seed(db, n: int = 60) -> None:
+    store = Store(db)
+    today = date.fromisoformat(TODAY)
+    companies = ["Acme Health", "Northwind", "Globex", "Initech", "Umbrella Labs", "Hooli",
+                 "<img src=x onerror=alert(1)>", "Stark & Wayne"]
+    sources = ["LinkedIn", "Referral", "Company site", "Job board"]
+    for i in range(n):
+        app_id = store.add_application(Application(
+            company=companies[i % len(companies)], role=["Data analyst", "Analytics engineer",
+                                                         "BI developer"][i % 3],
+            location=["Remote", "London", "Leeds"][i % 3], source=sources[i % 4],
+            link=f"https://jobs.example.com/{i}" if i % 2 else "",
+            applied_on=today - timedelta(days=3 + i * 2)))
+        if i % 4 == 1:
+            store.change_stage(app_id, "screening", today - timedelta(days=i), 1)
+        elif i % 4 == 2:
+            store.change_stage(app_id, "rejected", today - timedelta(days=i), 1)
+    store.dispose()
+
+
+def test_screenshots_with_data_light_and_dark(page: Page, server: AppServer) -> None:
+    _seed(server.db)
+    page.set_viewport_size({"width": 1280, "height": 2300})  # Streamlit scrolls inside
+    goto(page, server.url)
+    nav(page, "Applications")
+    no_app_errors(page)
+    expect(page.get_by_text("Showing 1–50 of 60 applications")).to_be_visible()
+    ghosting = page.locator(".st-key-ghosting")
+    expect(ghosting).to_contain_text("No reply after 30 days: 23 applications")
+    screenshot(page, "applications-data-light")
+    ghosting.get_by_text("No reply after 30 days").click()
+    expect(ghosting.get_by_role("button", name="Mark ghosted")).to_have_count(10)
+    expect(ghosting.get_by_text("and 13 more")).to_be_visible()
+    page.wait_for_timeout(600)  # let the expander finish opening
+    screenshot(page, "applications-ghosting-light")
+
+    # Clicking a row opens it below (the grid is a canvas: click its row marker).
+    grid = page.locator(".st-key-apps_table").bounding_box()
+    assert grid is not None
+    page.mouse.click(grid["x"] + 14, grid["y"] + 36 + 35 * 2 + 17)  # third row: Globex
+    wait_idle(page)
+    expect(page.locator(".st-key-app_detail h3")).to_have_text("Globex · BI developer")
+    expect(page.get_by_role("combobox", name="Application to view and update")).to_have_value(
+        "Globex · BI developer (applied 2026-11-18)")
+
+    page.emulate_media(color_scheme="dark")
+    page.reload()
+    wait_idle(page)
+    no_app_errors(page)
+    screenshot(page, "applications-data-dark")
+
+    # One click closes the loop on one silent application.
+    ghosting.get_by_text("No reply after 30 days").click()
+    ghosting.get_by_role("button", name="Mark ghosted").first.click()
+    wait_idle(page)
+    expect(ghosting).to_contain_text("No reply after 30 days: 22 applications")
+    assert Store(server.db).frame(
+        "SELECT count(*) AS n FROM applications WHERE stage = 'ghosted'")["n"].iloc[0] == 1
+
+    # The delete step asks first.
+    page.get_by_role("tab", name="Delete").click()
+    keyed(page, "delete_ask", "button").click()
+    wait_idle(page)
+    expect(page.get_by_text("This can't be undone.")).to_be_visible()
+    screenshot(page, "applications-delete-dark")
+    assert Store(server.db).count("applications") == 60
+
+
+def test_empty_dark(page: Page, server: AppServer) -> None:
+    page.emulate_media(color_scheme="dark")
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    goto(page, server.url)
+    nav(page, "Applications")
+    no_app_errors(page)
+    screenshot(page, "applications-empty-dark")
