@@ -1,0 +1,482 @@
+"""Feedback requests: their states, follow-up rules, validation and what the replies say.
+
+Most feedback requests get no answer. The rules here keep that from turning into worry:
+every open request has a follow-up date, two unanswered follow-ups lead to a gentle
+suggestion to let it go ("no reply"), and the replies that do come are tagged with themes so
+that patterns across applications become visible. Pure functions only: the store calls them
+inside its transactions, and the page calls them to decide what to show.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+import pandas as pd
+
+from nextround.drafting import DraftContext, check_email, stage_from_history
+from nextround.models import (
+    ValidationError,
+    check_date,
+    clean_multi_line,
+    clean_single_line,
+    parse_date,
+)
+
+FEEDBACK_TEXT_MAX = 10_000
+THEME_MAX_LEN = 60
+THEMES_MAX = 30
+THEMES_PER_REPLY_MAX = 12
+DEFAULT_FOLLOW_UP_DAYS = 7
+# Two follow-ups without an answer: time to suggest closing the request as "no reply".
+FOLLOW_UPS_BEFORE_LETTING_GO = 2
+THEMES_SETTING = "feedback_themes"
+GAME_PLAN_DAYS = 14
+
+DEFAULT_THEMES: tuple[str, ...] = (
+    "experience level",
+    "skills gap",
+    "technical depth",
+    "communication",
+    "preparation",
+    "culture or team fit",
+    "stronger candidates",
+    "role changed or closed",
+)
+
+
+class Status(StrEnum):
+    AWAITING = "awaiting"
+    FOLLOWED_UP = "followed_up"
+    RECEIVED = "received"
+    DECLINED = "declined"
+    NO_REPLY = "no_reply"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    CALL = "call"
+    LINKEDIN = "linkedin"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.AWAITING: "Awaiting reply",
+    Status.FOLLOWED_UP: "Followed up",
+    Status.RECEIVED: "Received",
+    Status.DECLINED: "Declined",
+    Status.NO_REPLY: "No reply",
+}
+CHANNEL_LABELS = {
+    Channel.EMAIL: "Email",
+    Channel.CALL: "Call",
+    Channel.LINKEDIN: "LinkedIn",
+    Channel.OTHER: "Other",
+}
+CHANNEL_PHRASES = {  # "Asked 2026-11-01 by email"
+    Channel.EMAIL: "by email",
+    Channel.CALL: "on a call",
+    Channel.LINKEDIN: "on LinkedIn",
+    Channel.OTHER: "",
+}
+OPEN = frozenset({Status.AWAITING, Status.FOLLOWED_UP})
+
+# Which status changes are allowed. Decisions (tested in tests/test_feedback.py):
+# - an open request can be followed up (again), answered, declined or closed as no reply;
+# - "no reply" and "declined" can be reopened (marked by mistake, or they got back in touch),
+#   and a late reply can still arrive after "no reply";
+# - "received" is final: a reply stays a reply. Its text and themes can still be edited
+#   (recording the reply again), which is not a status change.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.AWAITING: frozenset({Status.FOLLOWED_UP, Status.RECEIVED, Status.DECLINED,
+                                Status.NO_REPLY}),
+    Status.FOLLOWED_UP: frozenset({Status.FOLLOWED_UP, Status.RECEIVED, Status.DECLINED,
+                                   Status.NO_REPLY}),
+    Status.RECEIVED: frozenset(),
+    Status.DECLINED: frozenset({Status.AWAITING}),
+    Status.NO_REPLY: frozenset({Status.AWAITING, Status.RECEIVED}),
+}
+
+
+def parse_status(value: object) -> Status:
+    """A known status, or a ValidationError naming the allowed ones."""
+    raw = "" if value is None else str(value).strip().lower().replace(" ", "_")
+    try:
+        return Status(raw)
+    except ValueError:
+        allowed = ", ".join(s.value for s in Status)
+        raise ValidationError(
+            {"status": f"Status must be one of: {allowed}."}) from None
+
+
+def parse_channel(value: object) -> Channel:
+    raw = "" if value is None else str(value).strip().lower()
+    try:
+        return Channel(raw)
+    except ValueError:
+        allowed = ", ".join(c.label for c in Channel)
+        raise ValidationError({"channel": f"Channel must be one of: {allowed}."}) from None
+
+
+def channel_phrase(value: object) -> str:
+    """"by email", "on a call"... for a stored channel; "" for other or unknown values."""
+    try:
+        return CHANNEL_PHRASES[Channel(str(value))]
+    except ValueError:
+        return ""
+
+
+def allowed_next(current: Status | str) -> list[Status]:
+    """The statuses a request can move to, in a stable order for pickers."""
+    state = parse_status(current)
+    return [s for s in Status if s in TRANSITIONS[state]]
+
+
+def can_transition(current: Status | str, new: Status | str) -> bool:
+    return parse_status(new) in TRANSITIONS[parse_status(current)]
+
+
+def check_transition(current: Status | str, new: Status | str) -> Status:
+    """The new status if the move is allowed; otherwise a ValidationError that says why."""
+    state, target = parse_status(current), parse_status(new)
+    if target in TRANSITIONS[state]:
+        return target
+    if not TRANSITIONS[state]:
+        message = (f"This request is already closed as “{state.label}”. "
+                   "A reply stays a reply; you can still edit its text and themes.")
+    else:
+        options = ", ".join(f"“{s.label}”" for s in allowed_next(state))
+        message = (f"A request that is “{state.label}” can't become “{target.label}”. "
+                   f"It can become: {options}.")
+    raise ValidationError({"status": message})
+
+
+# --- follow-up dates ---------------------------------------------------------------------
+
+def follow_up_due(start: date, days: int = DEFAULT_FOLLOW_UP_DAYS) -> date:
+    """When to follow up: `days` calendar days after `start` (asking, or the last follow-up)."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValueError("Follow-up days must be a whole number of at least 1.")
+    return start + timedelta(days=days)
+
+
+def days_until(due: date, today: date) -> int:
+    return (due - today).days
+
+
+def due_label(due: date, today: date) -> str:
+    """A calm, human description of a follow-up date."""
+    delta = days_until(due, today)
+    if delta < 0:
+        return f"Overdue by {-delta} day{'s' if delta != -1 else ''}"
+    if delta == 0:
+        return "Due today"
+    if delta == 1:
+        return "Due tomorrow"
+    return f"Due in {delta} days"
+
+
+def suggest_no_reply(status: Status | str, follow_ups: int, follow_up_due_on: date | None,
+                     today: date) -> bool:
+    """True after two unanswered follow-ups, once the last one has had its time to land.
+
+    Suggesting it the moment the second follow-up is sent would be premature, so the
+    suggestion waits until that follow-up's own due date has come.
+    """
+    if parse_status(status) not in OPEN or follow_ups < FOLLOW_UPS_BEFORE_LETTING_GO:
+        return False
+    return follow_up_due_on is None or follow_up_due_on <= today
+
+
+# --- validation --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NewRequest:
+    """A feedback request as typed. `validated()` returns clean values or a ValidationError."""
+
+    asked_on: date | str | None
+    channel: Channel | str = Channel.EMAIL
+    asked_whom: str = ""
+    follow_up_due: date | str | None = None
+
+    def validated(self, today: date, follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS,
+                  applied_on: date | None = None) -> NewRequest:
+        errors: dict[str, str] = {}
+        asked = due = None
+        channel: Channel | None = None
+        whom = ""
+        if self.asked_on in (None, ""):
+            errors["asked_on"] = "Date asked is required."
+        else:
+            try:
+                asked = check_date(self.asked_on, "Date asked", today)
+            except ValueError as exc:
+                errors["asked_on"] = str(exc)
+        if asked is not None and applied_on is not None and asked < applied_on:
+            errors["asked_on"] = f"Date asked can't be before you applied ({applied_on})."
+        try:
+            channel = parse_channel(self.channel)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+        try:
+            whom = clean_single_line(self.asked_whom, "Who you asked")
+        except ValueError as exc:
+            errors["asked_whom"] = str(exc)
+        if self.follow_up_due not in (None, ""):
+            try:
+                due = parse_date(self.follow_up_due, "Follow-up date")
+            except ValueError as exc:
+                errors["follow_up_due"] = str(exc)
+            if due is not None and asked is not None and due < asked:
+                errors["follow_up_due"] = ("Follow-up date can't be before the date you asked "
+                                           f"({asked}).")
+        elif asked is not None:
+            due = follow_up_due(asked, follow_up_days)
+        if errors:
+            raise ValidationError(errors)
+        return NewRequest(asked_on=asked, channel=channel, asked_whom=whom,  # type: ignore[arg-type]
+                          follow_up_due=due)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A reply as typed: when it came, what it said, and its themes."""
+
+    received_on: date | str | None
+    feedback_text: str = ""
+    themes: tuple[str, ...] = ()
+
+    def validated(self, asked_on: date, today: date) -> Reply:
+        errors: dict[str, str] = {}
+        received = None
+        text = ""
+        themes: tuple[str, ...] = ()
+        if self.received_on in (None, ""):
+            errors["received_on"] = "Date received is required."
+        else:
+            try:
+                received = check_date(self.received_on, "Date received", today)
+            except ValueError as exc:
+                errors["received_on"] = str(exc)
+        if received is not None and received < asked_on:
+            errors["received_on"] = (f"Date received can't be before you asked ({asked_on}).")
+        try:
+            text = clean_multi_line(self.feedback_text, "The feedback", max_len=FEEDBACK_TEXT_MAX)
+        except ValueError as exc:
+            errors["feedback_text"] = str(exc)
+        try:
+            themes = tuple(clean_themes(self.themes, max_count=THEMES_PER_REPLY_MAX))
+        except ValueError as exc:
+            errors["themes"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+        return Reply(received_on=received, feedback_text=text, themes=themes)
+
+
+# --- themes ------------------------------------------------------------------------------
+
+def clean_themes(values: Iterable[object], *, max_count: int = THEMES_MAX) -> list[str]:
+    """Trimmed, one-line, de-duplicated (case-insensitively) themes, in the order given."""
+    if isinstance(values, str):
+        values = [values]
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in values:
+        theme = clean_single_line(value, "A theme", max_len=THEME_MAX_LEN)
+        theme = " ".join(theme.split())
+        if not theme or theme.casefold() in seen:
+            continue
+        seen.add(theme.casefold())
+        out.append(theme)
+    if len(out) > max_count:
+        raise ValueError(f"Keep it to {max_count} themes or fewer (there are {len(out)}).")
+    return out
+
+
+def parse_theme_list(text: str) -> list[str]:
+    """The theme editor's text area: one theme per line. At least one theme is needed."""
+    try:
+        themes = clean_themes(line for line in str(text or "").splitlines())
+    except ValueError as exc:
+        raise ValidationError({"themes": str(exc)}) from None
+    if not themes:
+        raise ValidationError({"themes": "Keep at least one theme (one per line)."})
+    return themes
+
+
+def themes_from_settings(extra: dict[str, str]) -> list[str]:
+    """The user's theme list from settings.extra, or the defaults when unset or unreadable."""
+    raw = extra.get(THEMES_SETTING)
+    if not raw:
+        return list(DEFAULT_THEMES)
+    try:
+        loaded = json.loads(raw)
+        themes = clean_themes(loaded if isinstance(loaded, list) else [])
+    except (ValueError, TypeError):
+        return list(DEFAULT_THEMES)
+    return themes or list(DEFAULT_THEMES)
+
+
+def themes_to_json(themes: Sequence[str]) -> str:
+    return json.dumps(list(themes), ensure_ascii=False)
+
+
+def load_themes(raw: object) -> list[str]:
+    """The themes column (a JSON list) of one stored request, tolerant of bad data."""
+    if isinstance(raw, list):
+        items = raw
+    else:
+        try:
+            items = json.loads(raw) if raw else []
+        except (ValueError, TypeError):
+            return []
+    if not isinstance(items, list):
+        return []
+    return [str(t) for t in items if isinstance(t, str) and t.strip()]
+
+
+_GAME_PLAN_TITLES = {
+    "experience level": "Find one way to show more relevant experience (a project, volunteering "
+                        "or a stretch task)",
+    "skills gap": "Pick one skill from recent job ads and start learning it",
+    "technical depth": "Choose one technical topic to go deeper on and practise explaining it",
+    "communication": "Practise telling two of my stories out loud, with a clear result",
+    "preparation": "Make a short preparation checklist for my next interview",
+    "culture or team fit": "Write down what kind of team I work best in, and ask about it early",
+    "stronger candidates": "Sharpen how I describe my strongest achievements",
+    "role changed or closed": "Nothing to fix here: keep applying to similar roles",
+}
+
+
+def game_plan_title(theme: str) -> str:
+    """A small, concrete default action for a theme (the user can edit it on the reflect page)."""
+    known = _GAME_PLAN_TITLES.get(theme.strip().casefold())
+    return known or f"Work on “{theme.strip()}”: choose one small step"
+
+
+def game_plan_due(today: date) -> date:
+    return today + timedelta(days=GAME_PLAN_DAYS)
+
+
+# --- follow-up drafts --------------------------------------------------------------------
+
+def follow_up_context(request: dict, stages: Sequence[str], sender_name: str,
+                      tone: str = "warm", notes: Sequence[str] | None = None) -> DraftContext:
+    """What the feedback_follow_up draft is about. The greeting uses the application's contact
+    name, else who was asked; a contact email that isn't a plain address is left out (the
+    user can still copy the text) rather than stopping the draft."""
+    contact_email = request.get("contact_email") or None
+    if contact_email:
+        try:
+            check_email(contact_email)
+        except ValueError:
+            contact_email = None
+    name = (request.get("contact_name") or request.get("asked_whom") or "").strip()
+    return DraftContext(
+        sender_name=" ".join(str(sender_name or "").split()),
+        company=" ".join(str(request.get("company") or "").split()) or "the company",
+        role=" ".join(str(request.get("role") or "").split()),
+        contact_name=" ".join(name.split()) or None,
+        contact_email=contact_email,
+        stage_reached=stage_from_history(list(stages), list(notes) if notes else None),
+        ask_feedback=True,
+        keep_in_touch=True, tone=tone)
+
+
+# --- what the feedback says --------------------------------------------------------------
+
+def explode_themes(replies: pd.DataFrame) -> pd.DataFrame:
+    """One row per (reply, theme). `replies` needs `themes` (JSON text or lists); the other
+    columns are kept. Replies without themes are dropped here."""
+    if replies.empty:
+        return replies.assign(theme=pd.Series(dtype="object")).iloc[0:0]
+    out = replies.assign(theme=replies["themes"].map(load_themes)).explode("theme")
+    out = out[out["theme"].notna()]
+    return out.reset_index(drop=True)
+
+
+def _period_start(days: pd.Series, freq: str) -> pd.Series:
+    stamps = pd.to_datetime(days)
+    if freq == "week":
+        return (stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")).dt.normalize()
+    if freq == "month":
+        return stamps.dt.to_period("M").dt.start_time
+    raise ValueError("freq must be 'week' or 'month'")
+
+
+def theme_counts_over_time(replies: pd.DataFrame, freq: str = "month") -> pd.DataFrame:
+    """How many replies mentioned each theme, per month (or ISO week, starting Monday).
+
+    Input: received replies with `received_on` and `themes`. Output columns: period
+    (Timestamp of the period's first day), theme, replies. Small however many rows go in.
+    """
+    columns = ["period", "theme", "replies"]
+    exploded = explode_themes(replies)
+    if exploded.empty:
+        return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"),
+                             "theme": pd.Series(dtype="object"),
+                             "replies": pd.Series(dtype="int64")})
+    exploded = exploded.assign(period=_period_start(exploded["received_on"], freq))
+    counts = (exploded.groupby(["period", "theme"]).size().rename("replies").reset_index()
+              .sort_values(["period", "theme"]).reset_index(drop=True))
+    return counts[columns]
+
+
+def top_themes(replies: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """Themes by how many replies mention them, most first (ties: alphabetical).
+    Columns: theme, replies, share (of replies that have any theme)."""
+    exploded = explode_themes(replies)
+    if exploded.empty:
+        return pd.DataFrame({"theme": pd.Series(dtype="object"),
+                             "replies": pd.Series(dtype="int64"),
+                             "share": pd.Series(dtype="float64")})
+    tagged = int(replies["themes"].map(lambda raw: bool(load_themes(raw))).sum())
+    counts = exploded.groupby("theme").size().rename("replies").reset_index()
+    counts = counts.sort_values(["replies", "theme"], ascending=[False, True])
+    counts["share"] = counts["replies"] / tagged
+    counts = counts.reset_index(drop=True)
+    return counts.head(limit) if limit else counts
+
+
+def replies_for_theme(replies: pd.DataFrame, theme: str, limit: int = 20) -> pd.DataFrame:
+    """The most recent replies tagged with `theme` (exact match), newest first."""
+    exploded = explode_themes(replies)
+    if exploded.empty:
+        return exploded
+    chosen = exploded[exploded["theme"] == theme].drop(columns=["theme"])
+    return chosen.sort_values("received_on", ascending=False).head(limit).reset_index(drop=True)
+
+
+# --- metrics -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Summary:
+    requested: int
+    received: int
+    rate: float | None  # received ÷ requested (DESIGN.md "feedback rate"); None when none asked
+    median_days_to_reply: float | None
+
+
+def summarize(counts: pd.DataFrame, today: date) -> Summary:
+    """Feedback requested, received, the feedback rate and the median days to a reply, over
+    every request so far. `counts` is `Store.feedback_counts()`. The definitions live in
+    `metrics.feedback_numbers` (shared with the progress page); this only adds the rate."""
+    from nextround.metrics import feedback_numbers
+
+    requested, received, median = feedback_numbers(counts, None, today)
+    return Summary(requested, received, received / requested if requested else None, median)
