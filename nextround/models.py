@@ -72,7 +72,8 @@ def clean_single_line(value: object, label: str, *, required: bool = False,
     if required and not text:
         raise ValueError(f"{label} is required.")
     if len(text) > max_len:
-        raise ValueError(f"{label} is too long ({len(text):,} characters; the limit is {max_len:,}).")
+        raise ValueError(
+            f"{label} is too long ({len(text):,} characters; the limit is {max_len:,}).")
     if _SINGLE_LINE_BAD.search(text):
         raise ValueError(f"{label} must be one line, without control characters.")
     return text
@@ -82,7 +83,8 @@ def clean_multi_line(value: object, label: str, *, max_len: int = NOTES_MAX) -> 
     text = "" if value is None else str(value)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()
     if len(text) > max_len:
-        raise ValueError(f"{label} is too long ({len(text):,} characters; the limit is {max_len:,}).")
+        raise ValueError(
+            f"{label} is too long ({len(text):,} characters; the limit is {max_len:,}).")
     if _MULTI_LINE_BAD.search(text):
         raise ValueError(f"{label} contains control characters.")
     return text

@@ -17,7 +17,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 from nextround import clock
 from nextround.models import Application, Settings, Stage, ValidationError, check_date, parse_stage
@@ -231,7 +231,7 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # --- opening --------------------------------------------------------------------------------
@@ -290,8 +290,18 @@ def inspect_sqlite_file(path: Path) -> tuple[int, int]:
 
 
 def _create_engine(url: str) -> Engine:
+    """An engine whose connections are kept open and reused (a pool).
+
+    Opening an SQLite connection and setting its pragmas costs far more than the small reads a
+    page makes, and every cached read first asks for the change counter; so connections are
+    pooled. The pool hands each connection to one thread at a time, which is what makes
+    `check_same_thread=False` safe. Pooled connections hold no transaction between uses, so they
+    never block a writer, a checkpoint or VACUUM; `Store.dispose()` closes them, which is
+    required before the database file is replaced (restore) so that no connection keeps the old
+    file open."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, poolclass=NullPool,
+        engine = create_engine(url, poolclass=QueuePool, pool_size=4, max_overflow=12,
+                               pool_timeout=BUSY_TIMEOUT_MS / 1000,
                                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
                                              "check_same_thread": False})
 
@@ -316,7 +326,8 @@ def _create_engine(url: str) -> Engine:
 
 
 class Store:
-    """A Next Round database. Safe to share between threads: each unit of work connects anew."""
+    """A Next Round database. Safe to share between threads: each unit of work takes its own
+    connection from the pool, and gives it back when the unit ends."""
 
     def __init__(self, path_or_url: str | os.PathLike[str] | None = None, *,
                  backup_dir: Path | None = None) -> None:
@@ -368,6 +379,8 @@ class Store:
                 conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def dispose(self) -> None:
+        """Close the pooled connections. Call it when done with the store, and always before
+        its file is replaced. The store stays usable: a later read or write connects anew."""
         self.engine.dispose()
 
     # --- transactions ---------------------------------------------------------------------
@@ -553,7 +566,8 @@ class Store:
             new_stage = parse_stage(stage)
             day = check_date(on_date, "Date", today or self.today())
         except ValueError as exc:
-            raise ValidationError({"stage" if "Stage" in str(exc) else "on_date": str(exc)}) from exc
+            field = "stage" if "Stage" in str(exc) else "on_date"
+            raise ValidationError({field: str(exc)}) from exc
         if new_stage == Stage.APPLIED:
             raise ValidationError({"stage": "Pick the stage it moved to (it was already applied)."})
         with self.write() as conn:
@@ -562,7 +576,8 @@ class Store:
             if row is None:
                 raise NotFoundError("That application no longer exists.")
             if day.isoformat() < row[0]:
-                raise ValidationError({"on_date": f"Date can't be before it was applied ({row[0]})."})
+                raise ValidationError(
+                    {"on_date": f"Date can't be before it was applied ({row[0]})."})
             self._bump_version(conn, "applications", application_id, version, {
                 "stage": str(new_stage), "stage_on": day.isoformat(), "updated_at": _now()})
             conn.execute(text("INSERT INTO events (application_id, stage, on_date, note,"
@@ -638,10 +653,1191 @@ class Store:
 
     def date_bounds(self) -> tuple[date, date] | None:
         with self.read() as conn:
-            row = conn.execute(text("SELECT min(applied_on), max(applied_on) FROM applications")).first()
+            row = conn.execute(
+                text("SELECT min(applied_on), max(applied_on) FROM applications")).first()
         if row is None or row[0] is None:
             return None
         return date.fromisoformat(row[0]), date.fromisoformat(row[1])
+
+    # --- applications page ---------------------------------------------------------------------
+
+    def mark_ghosted(self, items: Sequence[tuple[int, int]], on_date: date | str, *,
+                     today: date | None = None) -> int:
+        """Close the loop on applications that never answered. `items` are (id, version) pairs
+        as the page listed them; all of them change in one transaction, so "mark all shown"
+        is all-or-nothing and a row changed in another tab stops the lot (StaleVersionError)."""
+        try:
+            day = check_date(on_date, "Date", today or self.today()).isoformat()
+        except ValueError as exc:
+            raise ValidationError({"on_date": str(exc)}) from exc
+        stamp = _now()
+        with self.write() as conn:
+            for application_id, version in items:
+                self._bump_version(conn, "applications", int(application_id), int(version), {
+                    "stage": str(Stage.GHOSTED), "stage_on": day, "updated_at": stamp})
+                conn.execute(text("INSERT INTO events (application_id, stage, on_date, note,"
+                                  " created_at) VALUES (:id, 'ghosted', :d, '', :now)"),
+                             {"id": int(application_id), "d": day, "now": stamp})
+        return len(items)
+
+    # --- progress reads ---
+    # Small, grouped reads for the progress page (nextround/metrics.py).
+
+    def progress_summary(self, start: date | None = None,
+                         end: date | None = None) -> pd.DataFrame:
+        """One row per application applied in [start, end], its events folded in SQL: the
+        same columns as `metrics.summarize(stage_history(...))`, several times faster.
+
+        application_id, applied_on, source, stage (current), reply_on, interview_on, offer_on,
+        rejected_on (first such event dates) and level (furthest stage: 0 applied ..
+        3 offer/accepted). The metrics module turns this into small aggregated frames."""
+        from nextround.models import INTERVIEW_STAGES, OFFER_STAGES, REPLY_STAGES
+
+        params: dict[str, Any] = {}
+
+        def among(prefix: str, stages: frozenset[Stage]) -> str:
+            names = []
+            for i, value in enumerate(sorted(str(s) for s in stages)):
+                params[f"{prefix}{i}"] = value
+                names.append(f":{prefix}{i}")
+            return ", ".join(names)
+
+        where = []
+        if start is not None:
+            where.append("a.applied_on >= :start")
+            params["start"] = start.isoformat()
+        if end is not None:
+            where.append("a.applied_on <= :end")
+            params["end"] = end.isoformat()
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        return self._tuple_frame(
+            "SELECT a.id AS application_id, a.applied_on, a.source, a.stage,"
+            f" min(CASE WHEN e.stage IN ({among('r', REPLY_STAGES)}) THEN e.on_date END)"
+            " AS reply_on,"
+            f" min(CASE WHEN e.stage IN ({among('i', INTERVIEW_STAGES)}) THEN e.on_date END)"
+            " AS interview_on,"
+            f" min(CASE WHEN e.stage IN ({among('o', OFFER_STAGES)}) THEN e.on_date END)"
+            " AS offer_on,"
+            " min(CASE WHEN e.stage = 'rejected' THEN e.on_date END) AS rejected_on,"
+            " max(CASE e.stage WHEN 'screening' THEN 1 WHEN 'interviewing' THEN 2"
+            " WHEN 'offer' THEN 3 WHEN 'accepted' THEN 3 ELSE 0 END) AS level"
+            " FROM applications a LEFT JOIN events e ON e.application_id = a.id"
+            f" AND e.stage != 'applied' {clause} GROUP BY a.id", params)
+
+    def _tuple_frame(self, sql: str, params: Mapping[str, Any]) -> pd.DataFrame:
+        """Like `frame`, for many rows: building a DataFrame from SQLAlchemy Row objects costs
+        a failed attribute lookup per row, which dominates at 100,000 rows; plain tuples
+        don't."""
+        with self.read() as conn:
+            result = conn.execute(text(sql), dict(params))
+            columns = list(result.keys())
+            rows = [tuple(row) for row in result.fetchall()]
+        return pd.DataFrame.from_records(rows, columns=columns)
+
+    def sent_thanks_dates(self) -> pd.DataFrame:
+        """application_id, sent_on: the first sent rejection thank-you per application."""
+        return self.frame(
+            "SELECT application_id, min(sent_on) AS sent_on FROM drafts"
+            " WHERE kind = 'rejection_thanks' AND status = 'sent'"
+            " AND application_id IS NOT NULL GROUP BY application_id")
+
+    def feedback_counts(self) -> pd.DataFrame:
+        """asked_on, received_on, status, n: feedback requests grouped by their dates."""
+        return self.frame(
+            "SELECT asked_on, received_on, status, count(*) AS n FROM feedback_requests"
+            " GROUP BY asked_on, received_on, status")
+
+    def actions_done_by_day(self) -> pd.DataFrame:
+        """done_on, n: completed game-plan actions per day."""
+        return self.frame("SELECT done_on, count(*) AS n FROM actions"
+                          " WHERE done_on IS NOT NULL GROUP BY done_on")
+
+    def checkin_scores(self) -> pd.DataFrame:
+        """week, who5_raw: one row per weekly check-in."""
+        return self.frame("SELECT week, who5_raw FROM checkins ORDER BY week")
+
+    # --- weekly agenda and review ---------------------------------------------------------
+    # Small counts and lists for "This week" (nextround/agenda.py) and the weekly review.
+
+    def week_activity(self, start: date, end: date) -> dict[str, int]:
+        """What the user did between start and end (inclusive)."""
+        params = {"start": start.isoformat(), "end": end.isoformat()}
+        with self.read() as conn:
+            def one(sql: str) -> int:
+                return int(conn.execute(text(sql), params).scalar() or 0)
+
+            return {
+                "applications": one("SELECT count(*) FROM applications"
+                                    " WHERE applied_on BETWEEN :start AND :end"),
+                "replies_sent": one("SELECT count(*) FROM drafts WHERE status = 'sent'"
+                                    " AND sent_on BETWEEN :start AND :end"),
+                "feedback_received": one("SELECT count(*) FROM feedback_requests"
+                                         " WHERE received_on BETWEEN :start AND :end"),
+                "actions_done": one("SELECT count(*) FROM actions"
+                                    " WHERE done_on BETWEEN :start AND :end"),
+                "reflections_done": one("SELECT count(*) FROM reflections WHERE status = 'done'"
+                                        " AND completed_on BETWEEN :start AND :end"),
+            }
+
+    def attention_counts(self, today: date, week_end: date) -> dict[str, int]:
+        """How many things wait on each practice. Each count is one SQL aggregate."""
+        params = {"today": today.isoformat(), "week_end": week_end.isoformat()}
+        with self.read() as conn:
+            def one(sql: str) -> int:
+                return int(conn.execute(text(sql), params).scalar() or 0)
+
+            return {
+                "unanswered_rejections": one(
+                    "SELECT count(*) FROM applications a WHERE a.stage = 'rejected'"
+                    " AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.application_id = a.id"
+                    " AND d.kind = 'rejection_thanks' AND d.status = 'sent')"),
+                "follow_ups_due": one(
+                    "SELECT count(*) FROM feedback_requests WHERE status IN"
+                    " ('awaiting', 'followed_up') AND follow_up_due <= :today"),
+                "reflections_missing": one(
+                    "SELECT count(*) FROM applications a WHERE a.stage = 'rejected'"
+                    " AND EXISTS (SELECT 1 FROM events e WHERE e.application_id = a.id"
+                    " AND e.stage = 'interviewing')"
+                    " AND NOT EXISTS (SELECT 1 FROM reflections r"
+                    " WHERE r.application_id = a.id AND r.status = 'done')"),
+                "actions_due": one("SELECT count(*) FROM actions WHERE done_on IS NULL"
+                                   " AND due_on <= :week_end"),
+            }
+
+    def open_deadlines(self) -> pd.DataFrame:
+        """kind, id, title, due: follow-up dates of open feedback requests and due dates of
+        open game-plan actions, for the calendar file."""
+        return self.frame(
+            "SELECT 'follow_up' AS kind, f.id, coalesce(a.company, '') AS title,"
+            " f.follow_up_due AS due FROM feedback_requests f"
+            " LEFT JOIN applications a ON a.id = f.application_id"
+            " WHERE f.status IN ('awaiting', 'followed_up') AND f.follow_up_due IS NOT NULL"
+            " UNION ALL SELECT 'action', id, title, due_on FROM actions"
+            " WHERE done_on IS NULL AND due_on IS NOT NULL ORDER BY due LIMIT 500")
+
+    def checkin_week(self, week: str) -> dict[str, Any] | None:
+        """The check-in of one ISO week (`2026-W48`), or None."""
+        with self.read() as conn:
+            row = conn.execute(text("SELECT week, who5_raw, stress, win FROM checkins"
+                                    " WHERE week = :week"), {"week": week}).mappings().first()
+        return dict(row) if row else None
+
+    def week_lists(self, start: date, end: date) -> dict[str, pd.DataFrame]:
+        """The rows the weekly review lists, for one week. Small by nature (one week)."""
+        params = {"start": start.isoformat(), "end": end.isoformat()}
+        return {
+            "applications": self.frame(
+                "SELECT company, role, applied_on, stage FROM applications"
+                " WHERE applied_on BETWEEN :start AND :end ORDER BY applied_on, id", params),
+            "replies": self.frame(
+                "SELECT d.kind, d.company, d.role, d.sent_on FROM drafts d"
+                " WHERE d.status = 'sent' AND d.sent_on BETWEEN :start AND :end"
+                " ORDER BY d.sent_on, d.id", params),
+            "stage_changes": self.frame(
+                "SELECT a.company, a.role, e.stage, e.on_date FROM events e"
+                " JOIN applications a ON a.id = e.application_id"
+                " WHERE e.stage != 'applied' AND e.on_date BETWEEN :start AND :end"
+                " ORDER BY e.on_date, e.id", params),
+            "feedback": self.frame(
+                "SELECT coalesce(a.company, '') AS company, f.received_on, f.feedback_text,"
+                " f.themes FROM feedback_requests f"
+                " LEFT JOIN applications a ON a.id = f.application_id"
+                " WHERE f.received_on BETWEEN :start AND :end ORDER BY f.received_on", params),
+            "reflections": self.frame(
+                "SELECT coalesce(a.company, '') AS company, r.answers, r.control_pct, r.fit,"
+                " r.completed_on FROM reflections r"
+                " LEFT JOIN applications a ON a.id = r.application_id"
+                " WHERE r.status = 'done' AND r.completed_on BETWEEN :start AND :end"
+                " ORDER BY r.completed_on", params),
+            "actions_done": self.frame(
+                "SELECT title, done_on FROM actions WHERE done_on BETWEEN :start AND :end"
+                " ORDER BY done_on", params),
+            "actions_planned": self.frame(
+                "SELECT title, due_on FROM actions WHERE done_on IS NULL"
+                " ORDER BY due_on IS NULL, due_on LIMIT 20", params),
+        }
+
+    # --- drafts (respond page) -----------------------------------------------------------------
+    # (section owned by that feature; add methods below this line)
+
+    def unanswered_rejections(self, query: str = "", limit: int = 50,
+                              offset: int = 0) -> tuple[pd.DataFrame, int]:
+        """Rejected applications with no sent thank-you yet, newest rejection first, and how
+        many there are in all. A page of rows, so it stays fast at 10,000 applications."""
+        where = ["a.stage = 'rejected'", "NOT EXISTS (SELECT 1 FROM drafts d WHERE "
+                 "d.application_id = a.id AND d.kind = 'rejection_thanks' AND d.status = 'sent')"]
+        params: dict[str, Any] = {"limit": int(limit), "offset": int(offset)}
+        if query.strip():
+            escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("(a.company LIKE :q ESCAPE '\\' OR a.role LIKE :q ESCAPE '\\')")
+            params["q"] = f"%{escaped}%"
+        clause = " AND ".join(where)
+        page = self.frame(
+            "SELECT a.id, a.company, a.role, a.stage_on AS rejected_on, a.applied_on,"
+            " a.contact_name, a.contact_email FROM applications a"
+            f" WHERE {clause} ORDER BY a.stage_on DESC, a.id DESC LIMIT :limit OFFSET :offset",
+            params)
+        total = int(self.frame(f"SELECT count(*) AS n FROM applications a WHERE {clause}",
+                               params)["n"].iloc[0])
+        return page, total
+
+    def drafts_for_application(self, application_id: int) -> pd.DataFrame:
+        """Every saved draft for one application, newest first: what was sent, and when."""
+        return self.frame(
+            "SELECT id, kind, tone, status, sent_on, subject, to_email, body, version,"
+            " request_token, substr(updated_at, 1, 10) AS saved_on FROM drafts"
+            " WHERE application_id = :id ORDER BY coalesce(sent_on, '') DESC, id DESC",
+            {"id": int(application_id)})
+
+    def draft_by_token(self, request_token: str) -> dict[str, Any] | None:
+        """The draft saved under a page's request token, if any (to resume or detect a send)."""
+        with self.read() as conn:
+            row = conn.execute(text("SELECT * FROM drafts WHERE request_token = :t"),
+                               {"t": request_token}).mappings().first()
+        return dict(row) if row else None
+
+    @staticmethod
+    def _clean_draft(fields: Mapping[str, Any]) -> dict[str, Any]:
+        from nextround import drafting  # domain module; imported here to keep the header intact
+        from nextround.models import clean_multi_line
+
+        errors: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        checks = {
+            "company": lambda v: drafting.check_one_line(v, "Company").strip(),
+            "role": lambda v: drafting.check_one_line(v, "Role").strip(),
+            "to_email": lambda v: drafting.check_email(v, "Contact email"),
+            "subject": lambda v: drafting.check_one_line(v, "Subject").strip(),
+            "body": lambda v: clean_multi_line(v, "Email text", max_len=20_000),
+        }
+        for name, check in checks.items():
+            try:
+                values[name] = check(fields.get(name) or "")
+            except ValueError as exc:
+                errors[name] = str(exc)
+        if not errors.get("subject") and not values.get("subject"):
+            errors["subject"] = "Subject is empty. Please add a short subject line."
+        if not errors.get("company") and not values.get("company"):
+            errors["company"] = "Company is required."
+        if fields.get("kind") not in drafting.KINDS:
+            errors["kind"] = "Choose what kind of email this is."
+        if fields.get("tone") not in drafting.TONES:
+            errors["tone"] = "Choose a tone."
+        if errors:
+            raise ValidationError(errors)
+        values["kind"], values["tone"] = fields["kind"], fields["tone"]
+        values["application_id"] = (int(fields["application_id"])
+                                    if fields.get("application_id") is not None else None)
+        return values
+
+    def save_draft(self, fields: Mapping[str, Any], *, request_token: str,
+                   draft_id: int | None = None, version: int | None = None) -> tuple[int, int]:
+        """Keep an unsent draft. Returns (id, version). Creates the row the first time (the
+        request token makes a repeated submit harmless) and afterwards updates it only from
+        the version this tab loaded, so another tab's newer save is never overwritten."""
+        values = self._clean_draft(fields)
+        stamp = _now()
+        with self.write() as conn:
+            existing = conn.execute(text("SELECT id, status, version FROM drafts"
+                                         " WHERE request_token = :t"),
+                                    {"t": request_token}).first()
+            if existing is not None and existing[1] == "sent":
+                raise StaleVersionError("This draft was already marked as sent, so it can't be "
+                                        "changed. Start a new draft instead.")
+            if draft_id is None and existing is None:
+                new_id = int(conn.execute(text(
+                    "INSERT INTO drafts (application_id, kind, tone, company, role, to_email,"
+                    " subject, body, status, request_token, created_at, updated_at) VALUES"
+                    " (:application_id, :kind, :tone, :company, :role, :to_email, :subject,"
+                    " :body, 'draft', :token, :now, :now) RETURNING id"),
+                    {**values, "token": request_token, "now": stamp}).scalar_one())
+                return new_id, 1
+            row_id = int(draft_id if draft_id is not None else existing[0])
+            current = int(version if version is not None else existing[2])
+            self._bump_version(conn, "drafts", row_id, current,
+                               {**values, "updated_at": stamp})
+            return row_id, current + 1
+
+    def mark_draft_sent(self, fields: Mapping[str, Any], *, request_token: str, sent_on: date,
+                        ask_feedback: bool = False, follow_up_days: int = 7,
+                        draft_id: int | None = None, version: int | None = None) -> int:
+        """Store the final text as sent on `sent_on`, in one transaction, and return its id.
+
+        - Idempotent: a second submit with the same request token (a double click, a rerun)
+          changes nothing and returns the id already stored.
+        - A draft saved earlier is updated only from the version this tab loaded.
+        - With `ask_feedback` (or for a feedback request email) it also opens one feedback
+          request, due for a follow-up `follow_up_days` later, unless one is already open for
+          that application.
+        """
+        values = self._clean_draft(fields)
+        stamp = _now()
+        sent = sent_on.isoformat()
+        with self.write() as conn:
+            existing = conn.execute(text("SELECT id, status, version FROM drafts"
+                                         " WHERE request_token = :t"),
+                                    {"t": request_token}).first()
+            if existing is not None and existing[1] == "sent":
+                return int(existing[0])
+            if draft_id is None and existing is None:
+                row_id = int(conn.execute(text(
+                    "INSERT INTO drafts (application_id, kind, tone, company, role, to_email,"
+                    " subject, body, status, sent_on, request_token, created_at, updated_at)"
+                    " VALUES (:application_id, :kind, :tone, :company, :role, :to_email,"
+                    " :subject, :body, 'sent', :sent_on, :token, :now, :now) RETURNING id"),
+                    {**values, "sent_on": sent, "token": request_token,
+                     "now": stamp}).scalar_one())
+            else:
+                row_id = int(draft_id if draft_id is not None else existing[0])
+                current = int(version if version is not None else existing[2])
+                self._bump_version(conn, "drafts", row_id, current,
+                                   {**values, "status": "sent", "sent_on": sent,
+                                    "updated_at": stamp})
+            if ask_feedback or values["kind"] == "feedback_request":
+                open_request = None
+                if values["application_id"] is not None:
+                    open_request = conn.execute(text(
+                        "SELECT id FROM feedback_requests WHERE application_id = :a"
+                        " AND status IN ('awaiting', 'followed_up')"),
+                        {"a": values["application_id"]}).first()
+                if open_request is None:
+                    due = date.fromordinal(sent_on.toordinal() + int(follow_up_days))
+                    conn.execute(text(
+                        "INSERT INTO feedback_requests (application_id, asked_on, channel,"
+                        " asked_whom, follow_up_due, status, draft_id, created_at, updated_at)"
+                        " VALUES (:a, :asked, 'email', :whom, :due, 'awaiting', :draft,"
+                        " :now, :now)"),
+                        {"a": values["application_id"], "asked": sent,
+                         "whom": str(fields.get("contact_name") or values["to_email"] or "")[:200],
+                         "due": due.isoformat(), "draft": row_id, "now": stamp})
+            return row_id
+
+    # --- feedback requests (feedback page) -----------------------------------------------------
+    # (section owned by that feature; add methods below this line)
+
+    _FEEDBACK_COLUMNS = (
+        "f.id, f.application_id, a.company, a.role, f.asked_on, f.channel, f.asked_whom,"
+        " f.status, f.follow_ups, f.follow_up_due, f.received_on, f.version")
+
+    def add_feedback_request(self, application_id: int, request: Any, *,
+                             today: date | None = None) -> int:
+        """Record that feedback was asked for. `request` is a `feedback.NewRequest`; the
+        follow-up date defaults to asked on + the follow-up days in settings."""
+        from nextround import feedback as fb
+
+        day = today or self.today()
+        settings = self.settings()
+        with self.write() as conn:
+            applied = conn.execute(text("SELECT applied_on FROM applications WHERE id = :id"),
+                                   {"id": application_id}).scalar()
+            if applied is None:
+                raise ValidationError({"application": "Pick the application you asked about."})
+            clean = request.validated(day, settings.follow_up_days, date.fromisoformat(applied))
+            stamp = _now()
+            return int(conn.execute(text(
+                "INSERT INTO feedback_requests (application_id, asked_on, channel, asked_whom,"
+                " follow_up_due, status, follow_ups, created_at, updated_at) VALUES (:app,"
+                " :asked_on, :channel, :whom, :due, :status, 0, :now, :now) RETURNING id"), {
+                    "app": application_id, "asked_on": clean.asked_on.isoformat(),
+                    "channel": str(clean.channel), "whom": clean.asked_whom,
+                    "due": clean.follow_up_due.isoformat(), "status": fb.Status.AWAITING.value,
+                    "now": stamp}).scalar_one())
+
+    def feedback_request(self, request_id: int) -> dict[str, Any]:
+        """One request with its application's company, role and contact."""
+        with self.read() as conn:
+            row = conn.execute(text(
+                f"SELECT {self._FEEDBACK_COLUMNS}, f.feedback_text, f.themes, f.draft_id,"
+                " a.contact_name, a.contact_email, a.applied_on FROM feedback_requests f"
+                " LEFT JOIN applications a ON a.id = f.application_id WHERE f.id = :id"),
+                {"id": request_id}).mappings().first()
+        if row is None:
+            raise NotFoundError("That feedback request no longer exists.")
+        return dict(row)
+
+    def feedback_requests(self, *, statuses: Sequence[str] = (), query: str = "",
+                          limit: int = 25, offset: int = 0) -> tuple[pd.DataFrame, int]:
+        """One page of requests, newest asked first, and how many match in all."""
+        where, params = ["1 = 1"], {"limit": int(limit), "offset": int(offset)}
+        if statuses:
+            names = [f":s{i}" for i in range(len(statuses))]
+            where.append(f"f.status IN ({', '.join(names)})")
+            params.update({f"s{i}": str(s) for i, s in enumerate(statuses)})
+        if query.strip():
+            escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("(a.company LIKE :q ESCAPE '\\' OR a.role LIKE :q ESCAPE '\\'"
+                         " OR f.asked_whom LIKE :q ESCAPE '\\')")
+            params["q"] = f"%{escaped}%"
+        clause = " AND ".join(where)
+        source = "feedback_requests f LEFT JOIN applications a ON a.id = f.application_id"
+        page = self.frame(f"SELECT {self._FEEDBACK_COLUMNS} FROM {source} WHERE {clause}"
+                          " ORDER BY f.asked_on DESC, f.id DESC LIMIT :limit OFFSET :offset",
+                          params)
+        total = int(self.frame(f"SELECT count(*) AS n FROM {source} WHERE {clause}",
+                               params)["n"].iloc[0])
+        return page, total
+
+    def feedback_due(self, today: date, *, horizon_days: int = 3,
+                     limit: int = 10) -> tuple[pd.DataFrame, int]:
+        """Open requests whose follow-up is due by today + horizon, overdue (oldest) first."""
+        params = {"until": date.fromordinal(today.toordinal() + horizon_days).isoformat(),
+                  "limit": int(limit)}
+        where = ("f.status IN ('awaiting', 'followed_up') AND f.follow_up_due IS NOT NULL"
+                 " AND f.follow_up_due <= :until")
+        source = "feedback_requests f LEFT JOIN applications a ON a.id = f.application_id"
+        page = self.frame(
+            f"SELECT {self._FEEDBACK_COLUMNS}, a.contact_name, a.contact_email FROM {source}"
+            f" WHERE {where} ORDER BY f.follow_up_due, f.id LIMIT :limit", params)
+        total = int(self.frame(f"SELECT count(*) AS n FROM {source} WHERE {where}",
+                               params)["n"].iloc[0])
+        return page, total
+
+    def change_feedback_status(self, request_id: int, status: str, version: int, *,
+                               today: date | None = None) -> None:
+        """Move a request to a new status, if the transition table allows it.
+
+        Following up counts the follow-up and sets the next due date (today + follow-up
+        days); reopening sets a fresh due date; "received" dates the reply today."""
+        from nextround import feedback as fb
+
+        target = fb.parse_status(status)
+        day = today or self.today()
+        days = self.settings().follow_up_days
+        with self.write() as conn:
+            row = conn.execute(text("SELECT status, follow_ups, received_on FROM"
+                                    " feedback_requests WHERE id = :id"),
+                               {"id": request_id}).mappings().first()
+            if row is None:
+                raise NotFoundError("That feedback request no longer exists.")
+            fb.check_transition(row["status"], target)
+            values: dict[str, Any] = {"status": target.value, "updated_at": _now()}
+            if target == fb.Status.FOLLOWED_UP:
+                values["follow_ups"] = row["follow_ups"] + 1
+                values["follow_up_due"] = fb.follow_up_due(day, days).isoformat()
+            elif target == fb.Status.AWAITING:
+                values["follow_up_due"] = fb.follow_up_due(day, days).isoformat()
+            elif target == fb.Status.RECEIVED and not row["received_on"]:
+                values["received_on"] = day.isoformat()
+            self._bump_version(conn, "feedback_requests", request_id, version, values)
+
+    def record_feedback_reply(self, request_id: int, reply: Any, version: int, *,
+                              today: date | None = None) -> None:
+        """Store a reply (`feedback.Reply`): its date, text and themes. The request becomes
+        "received"; recording again on a received request edits the reply."""
+        from nextround import feedback as fb
+
+        day = today or self.today()
+        with self.write() as conn:
+            row = conn.execute(text("SELECT status, asked_on FROM feedback_requests"
+                                    " WHERE id = :id"), {"id": request_id}).mappings().first()
+            if row is None:
+                raise NotFoundError("That feedback request no longer exists.")
+            clean = reply.validated(date.fromisoformat(row["asked_on"]), day)
+            if row["status"] != fb.Status.RECEIVED.value:
+                fb.check_transition(row["status"], fb.Status.RECEIVED)
+            self._bump_version(conn, "feedback_requests", request_id, version, {
+                "status": fb.Status.RECEIVED.value,
+                "received_on": clean.received_on.isoformat(),
+                "feedback_text": clean.feedback_text,
+                "themes": fb.themes_to_json(clean.themes),
+                "updated_at": _now()})
+
+    def feedback_replies(self) -> pd.DataFrame:
+        """Every received reply, for "what the feedback says": id, company, role,
+        received_on, themes (JSON text) and feedback_text."""
+        return self.frame(
+            "SELECT f.id, a.company, a.role, f.received_on, f.themes, f.feedback_text"
+            " FROM feedback_requests f LEFT JOIN applications a ON a.id = f.application_id"
+            " WHERE f.status = 'received' AND f.received_on IS NOT NULL"
+            " ORDER BY f.received_on, f.id")
+
+    def feedback_themes(self) -> list[str]:
+        """The user's theme list (settings.extra["feedback_themes"]), or the defaults."""
+        from nextround import feedback as fb
+
+        return fb.themes_from_settings(self.settings().extra)
+
+    def save_feedback_themes(self, text_: str, version: int) -> list[str]:
+        """Replace the theme list from the editor's text (one theme per line). `version` is
+        the settings version the editor started from, so another tab's change is not lost."""
+        from nextround import feedback as fb
+
+        themes = fb.parse_theme_list(text_)
+        current = self.settings()
+        extra = {**current.extra, fb.THEMES_SETTING: fb.themes_to_json(themes)}
+        self.save_settings(Settings(
+            name=current.name, signature=current.signature, weekly_goal=current.weekly_goal,
+            ghost_after_days=current.ghost_after_days, timezone=current.timezone,
+            support_region=current.support_region, follow_up_days=current.follow_up_days,
+            version=version, extra=extra))
+        return themes
+
+    def send_feedback_follow_up(self, request_id: int, version: int, *, subject: str,
+                                body: str, to_email: str = "", tone: str = "warm",
+                                request_token: str, today: date | None = None) -> int:
+        """The user sent a follow-up email: in one transaction, keep the sent draft
+        (kind feedback_follow_up) and mark the request followed up (one more follow-up,
+        next due = today + follow-up days). The same `request_token` twice (a double click)
+        records it once. Returns the draft id."""
+        from nextround import feedback as fb
+        from nextround.models import clean_multi_line, clean_single_line
+
+        try:
+            subject_ = clean_single_line(subject, "Subject", required=True, max_len=300)
+            body_ = clean_multi_line(body, "The email text", max_len=20_000)
+        except ValueError as exc:
+            raise ValidationError({"draft": str(exc)}) from exc
+        if not body_:
+            raise ValidationError({"draft": "The email text is empty."})
+        day = today or self.today()
+        days = self.settings().follow_up_days
+        with self.write() as conn:
+            done = conn.execute(text("SELECT id FROM drafts WHERE request_token = :t"),
+                                {"t": request_token}).scalar()
+            if done is not None:
+                return int(done)
+            row = conn.execute(text(
+                "SELECT f.status, f.follow_ups, f.application_id, a.company, a.role"
+                " FROM feedback_requests f LEFT JOIN applications a ON a.id = f.application_id"
+                " WHERE f.id = :id"), {"id": request_id}).mappings().first()
+            if row is None:
+                raise NotFoundError("That feedback request no longer exists.")
+            fb.check_transition(row["status"], fb.Status.FOLLOWED_UP)
+            stamp = _now()
+            draft_id = int(conn.execute(text(
+                "INSERT INTO drafts (application_id, kind, tone, company, role, to_email,"
+                " subject, body, status, sent_on, request_token, created_at, updated_at)"
+                " VALUES (:app, 'feedback_follow_up', :tone, :company, :role, :to, :subject,"
+                " :body, 'sent', :day, :token, :now, :now) RETURNING id"), {
+                    "app": row["application_id"], "tone": tone, "company": row["company"] or "",
+                    "role": row["role"] or "", "to": to_email or "", "subject": subject_,
+                    "body": body_, "day": day.isoformat(), "token": request_token,
+                    "now": stamp}).scalar_one())
+            self._bump_version(conn, "feedback_requests", request_id, version, {
+                "status": fb.Status.FOLLOWED_UP.value, "follow_ups": row["follow_ups"] + 1,
+                "follow_up_due": fb.follow_up_due(day, days).isoformat(),
+                "draft_id": draft_id, "updated_at": stamp})
+            return draft_id
+
+    def add_action_from_feedback_theme(self, theme: str, *, title: str | None = None,
+                                       today: date | None = None) -> tuple[int, bool]:
+        """Put a theme on the game plan: an open action (source_kind "feedback") with a small
+        default title, due in two weeks. An open action for the same theme is reused rather
+        than duplicated (a double click adds one). Returns (action id, created)."""
+        from nextround import feedback as fb
+        from nextround import reflection as rf
+
+        day = today or self.today()
+        label = " ".join(str(theme or "").split())
+        if not label:
+            raise ValidationError({"theme": "Pick a theme first."})
+        # The reflect page's own validation and insert, so actions are made one way.
+        try:
+            title_, due, kind, label = rf.clean_action(
+                title or fb.game_plan_title(label), fb.game_plan_due(day), "feedback", label, day)
+        except ValidationError as exc:
+            raise ValidationError({"theme": " ".join(exc.errors.values())}) from exc
+        with self.write() as conn:
+            existing = conn.execute(text(
+                "SELECT id FROM actions WHERE source_kind = 'feedback' AND source_label = :label"
+                " AND done_on IS NULL ORDER BY id LIMIT 1"), {"label": label}).scalar()
+            if existing is not None:
+                return int(existing), False
+            return self._insert_action(conn, title_, due, kind, None, label, day), True
+
+    # --- reflections, actions and targets (reflect page) ---------------------------------------
+    # (section owned by that feature; add methods below this line)
+
+    class _Joined:
+        """This store, with `write()` joining a transaction that is already open. It lets an
+        action run another store method (e.g. `add_application`, with its validation and its
+        first event) inside its own single transaction, without copying that method."""
+
+        def __init__(self, store: Store, conn: Connection) -> None:
+            self._store, self._conn = store, conn
+
+        @contextmanager
+        def write(self) -> Iterator[Connection]:
+            yield self._conn
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._store, name)
+
+    @staticmethod
+    def _reflection_row(row: Mapping[str, Any]) -> dict[str, Any]:
+        from nextround import reflection as rf
+
+        out = dict(row)
+        out["answers"] = rf.load_answers(out.get("answers"))
+        return out
+
+    def open_reflection(self) -> dict[str, Any] | None:
+        """The reflection draft in progress (the newest), answers parsed; None when there's
+        none. Reopening the page resumes it, whatever happened to the browser tab."""
+        with self.read() as conn:
+            row = conn.execute(text(
+                "SELECT r.*, a.company, a.role FROM reflections r"
+                " LEFT JOIN applications a ON a.id = r.application_id"
+                " WHERE r.status = 'draft' ORDER BY r.updated_at DESC, r.id DESC LIMIT 1"
+            )).mappings().first()
+        return None if row is None else self._reflection_row(row)
+
+    def reflection(self, reflection_id: int) -> dict[str, Any]:
+        with self.read() as conn:
+            row = conn.execute(text(
+                "SELECT r.*, a.company, a.role FROM reflections r"
+                " LEFT JOIN applications a ON a.id = r.application_id WHERE r.id = :id"),
+                {"id": reflection_id}).mappings().first()
+        if row is None:
+            raise NotFoundError("That reflection no longer exists.")
+        return self._reflection_row(row)
+
+    def start_reflection(self, application_id: int | None = None, *,
+                         today: date | None = None) -> int:
+        """Open a draft, about one application or general. There is one draft at a time: if
+        one is open already (a double click, another tab) its id is returned instead."""
+        from nextround import reflection as rf
+
+        day = (today or self.today()).isoformat()
+        with self.write() as conn:
+            existing = conn.execute(text(
+                "SELECT id FROM reflections WHERE status = 'draft'"
+                " ORDER BY updated_at DESC, id DESC LIMIT 1")).scalar()
+            if existing is not None:
+                return int(existing)
+            if application_id is not None and conn.execute(
+                    text("SELECT 1 FROM applications WHERE id = :id"),
+                    {"id": application_id}).first() is None:
+                raise NotFoundError("That application no longer exists. Pick another one.")
+            return int(conn.execute(text(
+                "INSERT INTO reflections (application_id, status, answers, created_on,"
+                " updated_at) VALUES (:app, 'draft', :answers, :day, :now) RETURNING id"),
+                {"app": application_id, "answers": json.dumps(rf.empty_answers()),
+                 "day": day, "now": _now()}).scalar_one())
+
+    def save_reflection_step(self, reflection_id: int, version: int, step: int,
+                             values: Mapping[str, Any], *, next_step: int,
+                             plan: Mapping[int, tuple[str, Any]] | None = None,
+                             today: date | None = None) -> None:
+        """Save one step of a draft and move it to `next_step`, in one transaction.
+
+        `plan` maps a "do differently" row to (item, due date) for the items to turn into
+        game-plan actions. Items already planned from this reflection are skipped, so going
+        back and pressing Next again never duplicates an action.
+        """
+        from nextround import reflection as rf
+
+        day = today or self.today()
+        clean = rf.clean_step(step, values)
+        errors: dict[str, str] = {}
+        planned_new: list[tuple[str, date | None]] = []
+        for row, (item, due) in sorted((plan or {}).items()):
+            try:
+                title, due_on, _, _ = rf.clean_action(item, due, "reflection", "", day)
+            except ValidationError as exc:
+                errors[f"plan_{row}"] = next(iter(exc.errors.values()))
+                continue
+            planned_new.append((title, due_on))
+        if errors:
+            raise ValidationError(errors)
+        columns: dict[str, Any] = {}
+        for key in ("control_pct", "fit"):
+            if key in clean:
+                columns[key] = clean.pop(key)
+        with self.write() as conn:
+            row = conn.execute(text(
+                "SELECT r.status, r.answers, a.company FROM reflections r"
+                " LEFT JOIN applications a ON a.id = r.application_id WHERE r.id = :id"),
+                {"id": reflection_id}).first()
+            if row is None:
+                raise NotFoundError("That reflection no longer exists. It may have been "
+                                    "discarded in another tab.")
+            if row[0] != "draft":
+                raise StoreError("This reflection was already finished in another tab, so "
+                                 "this step was not saved.")
+            answers = rf.load_answers(row[1])
+            answers.update(clean)
+            answers["step"] = max(0, min(rf.SUMMARY_STEP, int(next_step)))
+            self._bump_version(conn, "reflections", reflection_id, version, {
+                **columns, "answers": json.dumps(answers, ensure_ascii=False),
+                "updated_at": _now()})
+            label = f"Reflection on {row[2]}" if row[2] else "General reflection"
+            for title, due_on in planned_new:
+                if title in answers["planned"]:
+                    continue
+                self._insert_action(conn, title, due_on, "reflection", reflection_id,
+                                    label[:300], day)
+                answers["planned"].append(title)
+            conn.execute(text("UPDATE reflections SET answers = :answers WHERE id = :id"),
+                         {"answers": json.dumps(answers, ensure_ascii=False),
+                          "id": reflection_id})
+
+    def finish_reflection(self, reflection_id: int, version: int, *,
+                          today: date | None = None) -> None:
+        day = (today or self.today()).isoformat()
+        with self.write() as conn:
+            status = conn.execute(text("SELECT status FROM reflections WHERE id = :id"),
+                                  {"id": reflection_id}).scalar()
+            if status == "done":
+                return  # a double click on Finish: already done
+            self._bump_version(conn, "reflections", reflection_id, version, {
+                "status": "done", "completed_on": day, "updated_at": _now()})
+
+    def discard_reflection(self, reflection_id: int, version: int) -> None:
+        """Delete a draft (only a draft; a finished reflection is kept)."""
+        with self.write() as conn:
+            result = conn.execute(text(
+                "DELETE FROM reflections WHERE id = :id AND version = :v AND status = 'draft'"),
+                {"id": reflection_id, "v": version})
+            if result.rowcount == 0:
+                raise StaleVersionError("This reflection changed in another tab, so it was not "
+                                        "discarded. Reload to see the latest version.")
+
+    def recent_reflections(self, limit: int = 10) -> pd.DataFrame:
+        """Finished reflections, newest first, for the list under the start form."""
+        return self.frame(
+            "SELECT r.id, r.completed_on, coalesce(a.company, '') AS company,"
+            " coalesce(a.role, '') AS role, r.control_pct, r.fit FROM reflections r"
+            " LEFT JOIN applications a ON a.id = r.application_id WHERE r.status = 'done'"
+            " ORDER BY r.completed_on DESC, r.id DESC LIMIT :limit", {"limit": int(limit)})
+
+    def reflection_insight_rows(self) -> pd.DataFrame:
+        """Finished reflections' dates, control and answers: the input to the Insights
+        charts, which reflection.insight_frames aggregates per month."""
+        return self.frame("SELECT completed_on, control_pct, answers FROM reflections"
+                          " WHERE status = 'done' AND completed_on IS NOT NULL"
+                          " ORDER BY completed_on")
+
+    # actions: the game plan
+
+    def _insert_action(self, conn: Connection, title: str, due_on: date | None,
+                       source_kind: str, source_id: int | None, source_label: str,
+                       day: date) -> int:
+        return int(conn.execute(text(
+            "INSERT INTO actions (title, due_on, source_kind, source_id, source_label,"
+            " created_on) VALUES (:title, :due, :kind, :sid, :label, :day) RETURNING id"),
+            {"title": title, "due": due_on.isoformat() if due_on else None,
+             "kind": source_kind, "sid": source_id, "label": source_label,
+             "day": day.isoformat()}).scalar_one())
+
+    def add_action(self, title: str, due_on: date | str | None = None,
+                   source_kind: str = "manual", source_id: int | None = None,
+                   source_label: str = "", *, today: date | None = None) -> int:
+        """Add one game-plan action. `source_kind` is manual, reflection or feedback;
+        `source_label` says where it came from (e.g. the feedback theme)."""
+        from nextround import reflection as rf
+
+        day = today or self.today()
+        title_, due, kind, label = rf.clean_action(title, due_on, source_kind, source_label,
+                                                   day)
+        with self.write() as conn:
+            return self._insert_action(conn, title_, due, kind, source_id, label, day)
+
+    def update_action(self, action_id: int, version: int, title: str,
+                      due_on: date | str | None, *, today: date | None = None) -> None:
+        from nextround import reflection as rf
+
+        day = today or self.today()
+        title_, due, _, _ = rf.clean_action(title, due_on, "manual", "", day)
+        with self.write() as conn:
+            self._bump_version(conn, "actions", action_id, version, {
+                "title": title_, "due_on": due.isoformat() if due else None})
+
+    def set_action_done(self, action_id: int, done: bool, version: int, *,
+                        today: date | None = None) -> None:
+        """Mark done (today) or undo. A stale version raises StaleVersionError."""
+        day = (today or self.today()).isoformat()
+        with self.write() as conn:
+            self._bump_version(conn, "actions", action_id, version,
+                               {"done_on": day if done else None})
+
+    def delete_action(self, action_id: int, version: int) -> None:
+        with self.write() as conn:
+            result = conn.execute(text("DELETE FROM actions WHERE id = :id AND version = :v"),
+                                  {"id": action_id, "v": version})
+            if result.rowcount == 0:
+                raise StaleVersionError("This action changed in another tab, so it was not "
+                                        "deleted. Reload to see the latest version.")
+
+    def list_actions(self, status: str = "open", limit: int = 200) -> pd.DataFrame:
+        """Open actions by due date (undated last), or done ones newest first, or all."""
+        where = {"open": "done_on IS NULL", "done": "done_on IS NOT NULL", "all": "1 = 1"}
+        if status not in where:
+            raise ValueError(f"unknown action status {status!r}")
+        order = ("done_on DESC, id DESC" if status == "done"
+                 else "due_on IS NULL, due_on, id")
+        return self.frame(
+            "SELECT id, title, due_on, done_on, source_kind, source_id, source_label,"
+            f" created_on, version FROM actions WHERE {where[status]} ORDER BY {order}"
+            " LIMIT :limit", {"limit": int(limit)})
+
+    def action_counts(self) -> dict[str, int]:
+        """{'open': n, 'done': n}: how much of the game plan is done (progress page)."""
+        with self.read() as conn:
+            row = conn.execute(text(
+                "SELECT count(*) - count(done_on), count(done_on) FROM actions")).first()
+        return {"open": int(row[0] or 0), "done": int(row[1] or 0)}
+
+    def actions_done_by_week(self) -> pd.DataFrame:
+        """Completed actions per done date (columns done_on, done), for weekly charts."""
+        return self.frame("SELECT done_on, count(*) AS done FROM actions"
+                          " WHERE done_on IS NOT NULL GROUP BY done_on ORDER BY done_on")
+
+    # targets: the dream-job list
+
+    def add_target(self, company: str, role: str = "", why: str = "", priority: int = 2,
+                   status: str = "researching", next_step: str = "", *,
+                   today: date | None = None) -> int:
+        from nextround import reflection as rf
+
+        clean = rf.clean_target(company, role, why, priority, status, next_step)
+        if clean["status"] == "applied":
+            raise ValidationError({"status": "Use “I applied” on the entry, so the "
+                                             "application is recorded too."})
+        with self.write() as conn:
+            return int(conn.execute(text(
+                "INSERT INTO targets (company, role, why, priority, status, next_step,"
+                " created_on) VALUES (:company, :role, :why, :priority, :status, :next_step,"
+                " :day) RETURNING id"),
+                {**clean, "day": (today or self.today()).isoformat()}).scalar_one())
+
+    def update_target(self, target_id: int, version: int, company: str, role: str, why: str,
+                      priority: int, status: str, next_step: str) -> None:
+        from nextround import reflection as rf
+
+        clean = rf.clean_target(company, role, why, priority, status, next_step)
+        with self.write() as conn:
+            linked = conn.execute(text("SELECT application_id FROM targets WHERE id = :id"),
+                                  {"id": target_id}).scalar()
+            if clean["status"] == "applied" and linked is None:
+                raise ValidationError({"status": "Use “I applied” on the entry, so the "
+                                                 "application is recorded too."})
+            self._bump_version(conn, "targets", target_id, version, clean)
+
+    def delete_target(self, target_id: int, version: int) -> None:
+        with self.write() as conn:
+            result = conn.execute(text("DELETE FROM targets WHERE id = :id AND version = :v"),
+                                  {"id": target_id, "v": version})
+            if result.rowcount == 0:
+                raise StaleVersionError("This entry changed in another tab, so it was not "
+                                        "deleted. Reload to see the latest version.")
+
+    def list_targets(self, limit: int = 200) -> pd.DataFrame:
+        """The dream-job list: not-yet-applied first, by priority. `said_no_id` is the newest
+        rejected application at the same company (case-insensitive), if any."""
+        return self.frame(
+            "WITH said_no AS (SELECT lower(company) AS lc, max(id) AS said_no_id"
+            "   FROM applications WHERE stage = 'rejected'"
+            "   AND lower(company) IN (SELECT lower(company) FROM targets)"
+            "   GROUP BY lower(company))"
+            " SELECT t.id, t.company, t.role, t.why, t.priority, t.status, t.next_step,"
+            " t.application_id, t.created_on, t.version, s.said_no_id"
+            " FROM targets t LEFT JOIN said_no s ON s.lc = lower(t.company)"
+            " ORDER BY t.status = 'applied', t.priority, t.created_on, t.id"
+            " LIMIT :limit", {"limit": int(limit)})
+
+    def next_target(self, exclude_company: str = "") -> dict[str, Any] | None:
+        """The highest-priority dream-list entry not applied to yet (not `exclude_company`)."""
+        with self.read() as conn:
+            row = conn.execute(text(
+                "SELECT id, company, role FROM targets WHERE application_id IS NULL"
+                " AND status != 'applied' AND lower(company) != lower(:skip)"
+                " ORDER BY priority, created_on, id LIMIT 1"),
+                {"skip": exclude_company or ""}).mappings().first()
+        return None if row is None else dict(row)
+
+    def mark_target_applied(self, target_id: int, version: int, *,
+                            applied_on: date | str | None = None,
+                            today: date | None = None) -> int:
+        """"I applied": create the application and link it, in one transaction.
+
+        Exactly one application, even on a double click: the target's link is checked inside
+        the same transaction, and an entry that is already linked returns its application.
+        """
+        day = today or self.today()
+        with self.write() as conn:
+            row = conn.execute(text(
+                "SELECT company, role, application_id FROM targets WHERE id = :id"),
+                {"id": target_id}).first()
+            if row is None:
+                raise NotFoundError("That dream-list entry no longer exists.")
+            if row[2] is not None:
+                return int(row[2])
+            app_id = Store.add_application(
+                self._Joined(self, conn),  # type: ignore[arg-type]
+                Application(company=row[0], role=row[1], applied_on=applied_on or day,
+                            source="Dream-job list"), today=day)
+            self._bump_version(conn, "targets", target_id, version,
+                               {"status": "applied", "application_id": app_id})
+            conn.execute(text("UPDATE applications SET target_id = :t WHERE id = :a"),
+                         {"t": target_id, "a": app_id})
+        return app_id
+
+    # --- check-ins (check-in page) -------------------------------------------------------------
+    # (section owned by that feature; add methods below this line)
+
+    _CHECKIN_COLUMNS = ("id, week, checked_on, items, who5_raw, stress, hours, self_care, win,"
+                        " let_go, version")
+
+    def checkin_for_week(self, week: str) -> dict[str, Any] | None:
+        """The check-in of one ISO week ("2026-W48"), or None."""
+        with self.read() as conn:
+            row = conn.execute(text(f"SELECT {self._CHECKIN_COLUMNS} FROM checkins"
+                                    " WHERE week = :week"), {"week": week}).mappings().first()
+        return None if row is None else dict(row)
+
+    def checkin_history(self, limit: int = 104) -> pd.DataFrame:
+        """The most recent `limit` weekly check-ins, oldest first (one row per week)."""
+        return self.frame(
+            f"SELECT {self._CHECKIN_COLUMNS} FROM (SELECT * FROM checkins ORDER BY week DESC"
+            " LIMIT :limit) ORDER BY week", {"limit": int(limit)})
+
+    def save_checkin(self, checkin: Any, *, day: date | None = None,
+                     version: int | None = None) -> str:
+        """Save the check-in for the ISO week of `day` (the user's today by default) and
+        return the week key. One per week: `version=None` inserts and refuses if that week
+        already has one (e.g. saved in another tab); an int replaces that week's check-in only
+        if it is still at that version. Either way nothing is silently overwritten."""
+        from nextround import wellbeing  # wellbeing imports models/clock only; no cycle
+
+        clean = checkin.validated()
+        day = day or self.today()
+        week = wellbeing.week_key(day)
+        values = {
+            "checked_on": day.isoformat(), "items": json.dumps(list(clean.items)),
+            "who5_raw": clean.score.raw, "stress": clean.stress, "hours": clean.hours,
+            "self_care": json.dumps(list(clean.self_care)), "win": clean.win,
+            "let_go": clean.let_go, "updated_at": _now(),
+        }
+        with self.write() as conn:
+            row = conn.execute(text("SELECT id, version FROM checkins WHERE week = :week"),
+                               {"week": week}).first()
+            if row is not None and version is None:
+                raise StaleVersionError(
+                    f"You already checked in this week ({week}), maybe in another tab, so "
+                    "this was not saved. Reload to see it; you can then update it.")
+            if row is None and version is not None:
+                raise NotFoundError(f"This week's check-in ({week}) no longer exists; it may "
+                                    "have been deleted in another tab. Reload and check in again.")
+            if row is None:
+                conn.execute(text(
+                    "INSERT INTO checkins (week, checked_on, items, who5_raw, stress, hours,"
+                    " self_care, win, let_go, updated_at) VALUES (:week, :checked_on, :items,"
+                    " :who5_raw, :stress, :hours, :self_care, :win, :let_go, :updated_at)"),
+                    {**values, "week": week})
+            else:
+                self._bump_version(conn, "checkins", int(row[0]), int(version), values)
+        return week
+
+    def applications_per_day(self, start: date, end: date) -> pd.DataFrame:
+        """Applications counted per applied date between two dates (inclusive): applied_on, n.
+        At most one row per day, so the check-in trend stays small at any size."""
+        return self.frame(
+            "SELECT applied_on, count(*) AS n FROM applications WHERE applied_on BETWEEN"
+            " :start AND :end GROUP BY applied_on ORDER BY applied_on",
+            {"start": start.isoformat(), "end": end.isoformat()})
+
+    # --- demo data and bulk loading ------------------------------------------------------------
+    # (section owned by that feature; add methods below this line)
+
+    DEMO_TABLE_ORDER = ("targets", "applications", "events", "drafts", "feedback_requests",
+                        "reflections", "actions", "checkins")
+
+    def load_demo(self, tables: Mapping[str, tuple[Sequence[str], Sequence[Sequence[Any]]]],
+                  *, name: str = "", progress: Any = None, chunk: int = 50_000) -> None:
+        """Write generated rows ({table: (columns, rows)}) in ONE transaction, so a crash or a
+        refusal leaves the database as it was. Rows are tuples with explicit ids, passed
+        straight to the driver's executemany: 100,000 applications take seconds.
+
+        Refuses (StoreError) if any table already holds data, checked inside the same
+        transaction so a second process can't slip rows in between. Sets the user's name
+        only if it is still blank."""
+        unknown = set(tables) - set(self.DEMO_TABLE_ORDER)
+        if unknown:
+            raise ValueError(f"unknown tables {sorted(unknown)}")
+        total = sum(len(rows) for _, rows in tables.values()) or 1
+        done = 0
+        with self.write() as conn:
+            for table in TABLES:
+                if table != "settings" and conn.execute(
+                        text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
+                    raise StoreError("This database already holds data, so demo data was not "
+                                     "added. Use an empty database for the demo.")
+            # Targets and applications point at each other; check the links at commit.
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            for table in self.DEMO_TABLE_ORDER:
+                if table not in tables:
+                    continue
+                columns, rows = tables[table]
+                sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
+                       f"VALUES ({', '.join('?' for _ in columns)})")
+                for at in range(0, len(rows), chunk):
+                    part = rows[at:at + chunk]
+                    conn.exec_driver_sql(sql, [tuple(r) for r in part])
+                    done += len(part)
+                    if progress is not None:
+                        progress(done / total, f"Saved {done:,} of {total:,} rows ({table})")
+            if name:
+                conn.execute(text("UPDATE settings SET name = :name, version = version + 1 "
+                                  "WHERE id = 1 AND name = ''"), {"name": name})
+
+    # --- import and export ---------------------------------------------------------------------
+    # (section owned by the Your data feature: nextround/transfer.py and pages/data.py)
+
+    # Parents before children, so a full import inserts rows in an order that fits together.
+    _IMPORT_ORDER = ("settings", "targets", "applications", "events", "drafts",
+                     "feedback_requests", "reflections", "actions", "checkins")
+
+    def table_columns(self) -> dict[str, list[str]]:
+        """The columns of every user table, as the database has them now."""
+        with self.read() as conn:
+            return {t: [r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({t})")]
+                    for t in TABLES}
+
+    def export_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table, read in one transaction: a consistent snapshot."""
+        with self.read() as conn:
+            return {t: [dict(r) for r in
+                        conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).mappings()]
+                    for t in TABLES}
+
+    def table_counts(self) -> dict[str, int]:
+        with self.read() as conn:
+            return {t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one())
+                    for t in TABLES}
+
+    def application_keys(self) -> list[tuple[str, str, str]]:
+        """(company, role, applied_on) of every application: what duplicates are matched on."""
+        with self.read() as conn:
+            return [(r[0], r[1], r[2]) for r in conn.execute(
+                text("SELECT company, role, applied_on FROM applications"))]
+
+    def import_applications(self, rows: Sequence[Mapping[str, Any]], *,
+                            progress: Any = None, chunk: int = 2_000) -> int:
+        """Insert validated applications (transfer.py checked them) and their events, all in
+        one transaction: a crash or an error leaves none of them. `progress(done, total)`."""
+        stamp = _now()
+        total = len(rows)
+        try:
+            with self.write() as conn:
+                next_id = int(conn.execute(
+                    text("SELECT coalesce(max(id), 0) FROM applications")).scalar_one()) + 1
+                for start in range(0, total, chunk):
+                    apps: list[dict[str, Any]] = []
+                    events: list[dict[str, Any]] = []
+                    for offset, row in enumerate(rows[start:start + chunk]):
+                        app_id = next_id + start + offset
+                        apps.append({**row, "id": app_id, "created_at": stamp,
+                                     "updated_at": stamp})
+                        events.append({"application_id": app_id, "stage": "applied",
+                                       "on_date": row["applied_on"], "note": "",
+                                       "created_at": stamp})
+                        if row["stage"] != "applied":
+                            events.append({"application_id": app_id, "stage": row["stage"],
+                                           "on_date": row["stage_on"], "note": "",
+                                           "created_at": stamp})
+                    self.insert_rows("applications", apps, conn)
+                    self.insert_rows("events", events, conn)
+                    if progress is not None:
+                        progress(min(start + chunk, total), total)
+        except SQLAlchemyError as exc:
+            message = str(getattr(exc, "orig", None) or exc)
+            raise StoreError(f"The rows don't fit the database ({message}). "
+                             "Nothing was imported.") from exc
+        return total
+
+    def import_everything(self, tables: Mapping[str, Sequence[Mapping[str, Any]]], *,
+                          progress: Any = None, chunk: int = 2_000) -> int:
+        """Load a full export into an empty database, ids and all, in one transaction.
+
+        Foreign keys are checked once at the end (targets and applications point at each
+        other), and any broken link refuses the whole import."""
+        total = sum(len(tables.get(t, ())) for t in TABLES)
+        done = 0
+        try:
+            with self.write() as conn:
+                for table in TABLES:
+                    if table != "settings" and conn.execute(
+                            text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
+                        raise StoreError("A full export can only be loaded into an empty "
+                                         "database, and this one already holds data. "
+                                         "Nothing was imported.")
+                conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+                for table in self._IMPORT_ORDER:
+                    rows = list(tables.get(table, ()))
+                    if table == "settings" and rows:
+                        conn.execute(text("DELETE FROM settings"))
+                    start = 0
+                    while start < len(rows):
+                        # One executemany per run of rows that share the same columns.
+                        keys = list(rows[start].keys())
+                        end = start
+                        while (end < len(rows) and end - start < chunk
+                               and list(rows[end].keys()) == keys):
+                            end += 1
+                        self.insert_rows(table, rows[start:end], conn)
+                        done += end - start
+                        start = end
+                        if progress is not None:
+                            progress(done, total)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    first = broken[0]
+                    raise StoreError(
+                        f"The file doesn't fit together: {len(broken):,} row(s) point at rows "
+                        f"that aren't in it (first: {first[0]} id {first[1]} → {first[2]}). "
+                        "Nothing was imported.")
+        except SQLAlchemyError as exc:
+            message = str(getattr(exc, "orig", None) or exc)
+            raise StoreError(f"The file's data doesn't fit the database ({message}). "
+                             "Nothing was imported.") from exc
+        return total
+
+    def delete_all_data(self) -> None:
+        """Empty every table in one transaction, then rewrite the file (VACUUM) so the deleted
+        text doesn't linger in free pages or the write-ahead log. The file stays a valid,
+        empty Next Round database, so other open tabs keep working."""
+        with self.write() as conn:
+            version = int(conn.execute(
+                text("SELECT coalesce(max(version), 0) FROM settings")).scalar_one())
+            for table in reversed(self._IMPORT_ORDER):
+                conn.execute(text(f"DELETE FROM {table}"))
+            conn.execute(text("INSERT INTO settings (id, version) VALUES (1, :v)"),
+                         {"v": version + 1})
+        if self.path is not None:
+            try:
+                con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                      isolation_level=None)
+                try:
+                    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    con.execute("VACUUM")
+                    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                finally:
+                    con.close()
+            except sqlite3.Error as exc:
+                raise StoreError(f"Your data was deleted, but the file couldn't be compacted "
+                                 f"({exc}). Close other windows and try again.") from exc
+
+    def backup_files(self) -> list[Path]:
+        """This database's backups, newest first."""
+        if self.path is None or self.backup_dir is None or not self.backup_dir.is_dir():
+            return []
+        found = [p for p in self.backup_dir.glob(f"{self.path.stem}-*.db") if p.is_file()]
+        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def delete_backups(self) -> int:
+        """Remove this database's backups (and unfinished `.part` copies). Returns how many."""
+        if self.path is None or self.backup_dir is None or not self.backup_dir.is_dir():
+            return 0
+        removed = 0
+        for path in self.backup_dir.glob(f"{self.path.stem}-*.db*"):
+            if path.is_file() and (path.suffix == ".db" or path.name.endswith(".db.part")):
+                try:
+                    path.unlink()
+                    removed += 1
+                except OSError as exc:
+                    raise StoreError(f"Couldn't delete the backup {path}: {exc.strerror}.") from exc
+        return removed
 
     # --- backup and check -----------------------------------------------------------------
 
@@ -677,7 +1873,8 @@ class Store:
             raise StoreError(f"Couldn't write the backup to {out}: {exc.strerror}. "
                              "Your database was not changed.") from exc
         except sqlite3.Error as exc:
-            raise StoreError(f"Couldn't make the backup: {exc}. Your database was not changed.") from exc
+            raise StoreError(f"Couldn't make the backup: {exc}. "
+                             "Your database was not changed.") from exc
         return out
 
     def integrity_problems(self) -> list[str]:
@@ -715,3 +1912,164 @@ def _reason(exc: SQLAlchemyError) -> str:
         return "the disk is full"
     return message
 
+
+
+# --- restore ---------------------------------------------------------------------------------
+# Module-level, so the command line and the Your data page share one careful path. Order:
+# validate the candidate (writes nothing) → stage a checked copy beside the database → back up
+# the current database → swap. A refusal at any step leaves both files as they were.
+
+
+class RestoreResult:
+    """What a restore did: where from, onto what, the safety backup, and the restored rows."""
+
+    def __init__(self, source: Path, target: Path, previous_backup: Path | None,
+                 counts: dict[str, int]) -> None:
+        self.source = source
+        self.target = target
+        self.previous_backup = previous_backup
+        self.counts = counts
+
+
+def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
+    """Validate a file as a restorable Next Round database and count its rows per table.
+
+    Refuses (StoreError) a missing, empty, foreign, newer or damaged file, including broken
+    links between tables. Opens the file read-only: the file is never changed."""
+    candidate = Path(path).expanduser()
+    if not candidate.is_file():
+        raise StoreError(f"There is no file at {candidate}.")
+    app_id, _ = inspect_sqlite_file(candidate)
+    if app_id != APPLICATION_ID:
+        raise ForeignDatabaseError(f"{candidate} is an empty SQLite file, not a Next Round "
+                                   "database. Nothing was changed.")
+    try:
+        con = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True,
+                              timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            check = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
+            broken = con.execute("PRAGMA foreign_key_check").fetchall()
+            present = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+            counts = {table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                      for table in TABLES if table in present}
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise CorruptDatabaseError(f"{candidate} is damaged and can't be read ({exc}). "
+                                   "Nothing was changed.") from exc
+    if check != ["ok"]:
+        raise CorruptDatabaseError(f"{candidate} failed its integrity check ({check[0]}). "
+                                   "Nothing was changed.")
+    if broken:
+        raise CorruptDatabaseError(f"{candidate} has {len(broken)} broken link(s) between "
+                                   f"tables (first in {broken[0][0]}). Nothing was changed.")
+    return counts
+
+
+def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[str], *,
+                     backup_dir: Path | None = None) -> RestoreResult:
+    """Replace the database at `target` (a path or sqlite:/// URL) with the backup `source`.
+
+    The current database is backed up first (through the backup API; a damaged one is kept
+    as a raw copy), then replaced in one step: through SQLite's backup API when it is healthy,
+    so open connections see the new data at once, or by an atomic rename when it is missing
+    or damaged. Close or forget any cached Store for `target` afterwards."""
+    import shutil  # only restore needs it
+
+    url = to_url(target)
+    path = sqlite_path(url)
+    if path is None:
+        raise StoreError("Restore works with SQLite database files only.")
+    candidate = Path(source).expanduser().resolve()
+    if path.exists() and candidate == path.resolve():
+        raise StoreError("That file is the database itself, so there is nothing to restore.")
+    counts = describe_database_file(candidate)
+
+    healthy = False
+    if path.exists():
+        try:
+            inspect_sqlite_file(path)
+            healthy = True
+        except CorruptDatabaseError:
+            healthy = False  # a damaged database is what restore is for
+        except NewerDatabaseError as exc:
+            raise StoreError(f"{exc} Restoring an older backup over it was refused.") from exc
+        # ForeignDatabaseError and others: someone else's file, never replaced.
+        if healthy and (not os.access(path, os.W_OK) or path.stat().st_mode & 0o222 == 0):
+            raise ReadOnlyDatabaseError(f"The database file {path} is read-only, so it can't "
+                                        "be restored over. Nothing was changed.")
+
+    staged = path.with_name(path.name + ".restore-part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staged.unlink(missing_ok=True)
+        src = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True,
+                              timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            dst = sqlite3.connect(staged)
+            try:
+                src.backup(dst)
+                result = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        if result != "ok":
+            raise CorruptDatabaseError(f"The copy of {candidate} failed its integrity check "
+                                       f"({result}). Nothing was changed.")
+        os.chmod(staged, 0o600)
+
+        previous: Path | None = None
+        folder = backup_dir or path.parent / "backups"
+        if healthy:
+            current = Store(path, backup_dir=folder)
+            try:
+                previous = current.backup(reason="before-restore")
+            finally:
+                current.dispose()
+            _copy_into(staged, path)
+        elif path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            previous = folder / f"{path.stem}-{stamp}-before-restore-damaged.db"
+            shutil.copy2(path, previous)
+            for suffix in ("-wal", "-shm"):
+                side = path.with_name(path.name + suffix)
+                if side.exists():
+                    if suffix == "-wal":
+                        shutil.copy2(side, previous.with_name(previous.name + suffix))
+                    side.unlink()
+            os.replace(staged, path)
+        else:
+            os.replace(staged, path)
+    except OSError as exc:
+        raise StoreError(f"Couldn't restore: {exc.strerror or exc}. Your database was not "
+                         "replaced.") from exc
+    except sqlite3.Error as exc:
+        raise StoreError(f"Couldn't restore: {exc}. Your database was not replaced.") from exc
+    finally:
+        staged.unlink(missing_ok=True)
+    Store(path, backup_dir=backup_dir).dispose()  # migrates an older backup, sets permissions
+    return RestoreResult(candidate, path, previous, counts)
+
+
+def _copy_into(staged: Path, path: Path) -> None:
+    """Overwrite a healthy database with `staged` through the backup API: one locked write
+    that respects the write-ahead log, so there is never a half-replaced file."""
+    src = sqlite3.connect(staged, isolation_level=None)
+    try:
+        dst = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            # SQLite can't back up into a WAL database with another page size: match it.
+            size = dst.execute("PRAGMA page_size").fetchone()[0]
+            if src.execute("PRAGMA page_size").fetchone()[0] != size:
+                src.execute("PRAGMA journal_mode = DELETE")
+                src.execute(f"PRAGMA page_size = {int(size)}")
+                src.execute("VACUUM")
+            src.backup(dst)
+            dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            dst.close()
+    finally:
+        src.close()

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+
+# Users see no error details (.streamlit/config.toml); tests need them to explain a failure.
+os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"
 from datetime import date
 from pathlib import Path
 

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from nextround.models import Application, Stage, ValidationError
 from nextround.store import (
@@ -173,7 +174,7 @@ def test_failed_transaction_rolls_back_everything(store: Store) -> None:
 
 
 def test_database_rejects_impossible_dates_as_a_backstop(store: Store) -> None:
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         with store.write() as conn:
             conn.exec_driver_sql(
                 "INSERT INTO applications (company, role, applied_on, stage, stage_on,"

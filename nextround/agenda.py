@@ -1,0 +1,152 @@
+""""This week": what the user did, and the few things that need them, most important first.
+
+Pure rules over small counts from the store, so each one can be tested on a hand-built
+database. The wording is a coach's: it names the next step and says why it helps, never what
+the user failed to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from nextround import clock
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    key: str
+    title: str
+    why: str
+    page: str  # a key of nextround.ui.PAGES
+    action: str  # the button label
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Week:
+    key: str  # "2026-W48"
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class ThisWeek:
+    week: Week
+    done: dict[str, int]
+    checked_in: bool
+    items: list[AgendaItem]
+
+    @property
+    def all_done(self) -> bool:
+        return not self.items
+
+
+def week_of(day: date) -> Week:
+    start = clock.week_start(day)
+    return Week(clock.iso_week_key(day), start, start + timedelta(days=6))
+
+
+def parse_week(key: str) -> Week:
+    """`2026-W48` → that ISO week. ValueError with a readable message otherwise."""
+    text_ = (key or "").strip().upper()
+    try:
+        year_text, week_text = text_.split("-W")
+        year, number = int(year_text), int(week_text)
+        start = date.fromisocalendar(year, number, 1)
+    except ValueError as exc:
+        raise ValueError(f"Week must look like 2026-W48 (a real ISO week); got {key!r}.") from exc
+    return Week(f"{year:04d}-W{number:02d}", start, start + timedelta(days=6))
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many.format(n=count)
+
+
+def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
+          next_target: dict[str, Any] | None, week: Week) -> ThisWeek:
+    """The agenda, most important first:
+    replies to rejections → feedback follow-ups → the check-in → reflections → game-plan
+    actions → the next company on the dream list."""
+    items: list[AgendaItem] = []
+    n = attention.get("unanswered_rejections", 0)
+    if n:
+        items.append(AgendaItem(
+            "respond", _plural(n, "Send one short thank-you",
+                               "Send short thank-yous for {n} rejections"),
+            "A two-minute reply keeps the door open for the next role there.",
+            "respond", "Write a reply", n))
+    n = attention.get("follow_ups_due", 0)
+    if n:
+        items.append(AgendaItem(
+            "feedback", _plural(n, "One feedback request is ready for a gentle follow-up",
+                                "{n} feedback requests are ready for a gentle follow-up"),
+            "Most people simply forget to answer; a friendly nudge often gets the reply.",
+            "feedback", "Follow up", n))
+    if not checked_in:
+        items.append(AgendaItem(
+            "checkin", "Take one minute for your weekly check-in",
+            "Noticing how you're doing is part of the search, not a break from it.",
+            "checkin", "Check in"))
+    n = attention.get("reflections_missing", 0)
+    if n:
+        items.append(AgendaItem(
+            "reflect", _plural(n, "Reflect on one interview that ended in a no",
+                               "Reflect on {n} interviews that ended in a no"),
+            "Ten quiet minutes turn a disappointment into one or two things to try next time.",
+            "reflect", "Reflect", n))
+    n = attention.get("actions_due", 0)
+    if n:
+        items.append(AgendaItem(
+            "actions", _plural(n, "One game-plan step is due this week",
+                               "{n} game-plan steps are due this week"),
+            "Small steps you chose yourself are the ones that move the search.",
+            "reflect", "See the game plan", n))
+    if next_target:
+        company = str(next_target.get("company", "")).strip()
+        if company:
+            items.append(AgendaItem(
+                "next_target", "Take the next step towards your dream list",
+                f"Next up: {company}.", "reflect", "Open the dream list"))
+    return ThisWeek(week=week, done=dict(activity), checked_in=checked_in, items=items)
+
+
+def this_week(store: Any, today: date) -> ThisWeek:
+    """Read what the agenda needs from the store (a few aggregates) and build it."""
+    week = week_of(today)
+    activity = store.week_activity(week.start, week.end)
+    attention = store.attention_counts(today, week.end)
+    checked_in = store.checkin_week(week.key) is not None
+    target = store.next_target() if hasattr(store, "next_target") else None
+    return build(activity, attention, checked_in, target, week)
+
+
+def done_summary(agenda: ThisWeek) -> list[tuple[str, str]]:
+    """(label, value) pairs for "what you did this week"."""
+    done = agenda.done
+    return [
+        ("Applications sent", str(done.get("applications", 0))),
+        ("Replies sent", str(done.get("replies_sent", 0))),
+        ("Feedback received", str(done.get("feedback_received", 0))),
+        ("Check-in", "Done" if agenda.checked_in else "Not yet"),
+    ]
+
+
+def deadlines_ics(deadlines: Any) -> bytes | None:
+    """An .ics of open follow-up dates and game-plan due dates, or None when there are none.
+
+    `deadlines` has kind, id, title, due (`Store.open_deadlines`). UIDs are stable, so
+    importing the file again updates the events instead of duplicating them."""
+    from nextround.calendar_ics import CalendarEvent, build_calendar
+
+    events = []
+    for row in deadlines.itertuples():
+        due = date.fromisoformat(str(row.due))
+        if row.kind == "follow_up":
+            summary = f"Feedback follow-up: {row.title}" if row.title else "Feedback follow-up"
+        else:
+            summary = f"Game plan: {row.title}"
+        events.append(CalendarEvent(uid=f"{row.kind}-{row.id}@nextround.local",
+                                    summary=summary, start=due))
+    return build_calendar(events, name="Next Round deadlines") if events else None
