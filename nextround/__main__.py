@@ -239,8 +239,38 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- review ------------------------------------------------------------------------------------
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """The weekly review as Markdown, with the chart PNGs written beside it."""
+    from nextround import agenda, review, transfer
+
+    try:
+        week = agenda.parse_week(args.week)
+    except ValueError as exc:
+        raise Refusal(str(exc)) from exc
+    out = Path(args.out).expanduser()
+    if not out.parent.is_dir():
+        raise Refusal(f"The folder {out.parent} doesn't exist. Nothing was written.")
+    store = _existing(args)
+    try:
+        result = review.weekly_review(store, week.key, with_charts=not args.no_charts)
+    finally:
+        store.dispose()
+    markdown = result.markdown
+    for name, png in result.charts.items():
+        image = out.with_name(f"{out.stem}-{name}.png")
+        transfer.write_file_atomically(image, png)
+        markdown = markdown.replace(f"({result.file_stem()}-{name}.png)", f"({image.name})")
+    transfer.write_file_atomically(out, markdown.encode("utf-8"))
+    charts = f" and {len(result.charts)} chart(s)" if result.charts else ""
+    print(f"Wrote the review of {week.key} to {out}{charts}.")
+    return EXIT_OK
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
+    "review": cmd_review,
     "import": cmd_import,
     "export": cmd_export,
     "backup": cmd_backup,
@@ -314,6 +344,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", parents=[common],
                    help="integrity and link check; exits 1 if there is a problem")
+
+    p = sub.add_parser("review", parents=[common],
+                       help="write the weekly review of one ISO week as Markdown")
+    p.add_argument("--week", required=True, metavar="YYYY-Www", help="e.g. 2026-W48")
+    p.add_argument("--out", required=True, metavar="FILE.md",
+                   help="the Markdown file; chart PNGs are written beside it")
+    p.add_argument("--no-charts", action="store_true", help="skip the chart PNGs")
     return parser
 
 

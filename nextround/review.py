@@ -158,12 +158,15 @@ def chart_pngs(store: Any, week: agenda.Week) -> dict[str, bytes]:
     start = date.fromordinal(week.start.toordinal() - 7 * 11)
     board = metrics.dashboard(store, start, week.end)
     pngs: dict[str, bytes] = {}
-    weekly_chart = charts.weekly_activity(board.weekly, board.weekly_goal)
+    # The app sizes charts to the page; a PNG needs a fixed width.
+    weekly_chart = charts.weekly_activity(board.weekly, board.weekly_goal).properties(
+        width=720, height=300)
     pngs["applications-per-week"] = vl_convert.vegalite_to_png(weekly_chart.to_json(), scale=2)
     checkins = store.checkin_history()
     if not checkins.empty:
-        trend = wellbeing.weekly_trend(checkins, store.applications_per_day(start, week.end),
-                                       week.end)
+        trend_start = date.fromordinal(week.start.toordinal() - 7 * 25)  # its 26 weeks
+        trend = wellbeing.weekly_trend(
+            checkins, store.applications_per_day(trend_start, week.end), week.end)
         if not trend.empty:
             chart = wellbeing.trend_chart(trend)
             pngs["wellbeing"] = vl_convert.vegalite_to_png(chart.to_json(), scale=2)

@@ -836,7 +836,8 @@ class Store:
             "stage_changes": self.frame(
                 "SELECT a.company, a.role, e.stage, e.on_date FROM events e"
                 " JOIN applications a ON a.id = e.application_id"
-                " WHERE e.stage != 'applied' AND e.on_date BETWEEN :start AND :end"
+                " WHERE e.stage IN ('screening', 'interviewing', 'offer', 'accepted',"
+                " 'rejected') AND e.on_date BETWEEN :start AND :end"
                 " ORDER BY e.on_date, e.id", params),
             "feedback": self.frame(
                 "SELECT coalesce(a.company, '') AS company, f.received_on, f.feedback_text,"

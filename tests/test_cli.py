@@ -371,3 +371,21 @@ def test_check_refuses_what_it_cannot_check(tmp_path: Path, seeded: Path,
     code, _, err = cli(capsys, "check", "--db", str(db))
     assert code == 2 and err.strip()
     assert db.exists() == (case != "missing")
+
+
+def test_review_writes_the_week_with_its_charts(tmp_path: Path, seeded: Path) -> None:
+    out = tmp_path / "week.md"
+    result = run("review", "--week", "2026-W47", "--out", str(out), "--db", str(seeded))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# My week: 2026-W47")
+    assert "(week-applications-per-week.png)" in text
+    assert (tmp_path / "week-applications-per-week.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_review_refuses_a_bad_week_and_writes_nothing(tmp_path: Path, seeded: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "review", "--week", "2026-W99", "--out",
+                       str(tmp_path / "w.md"), "--db", str(seeded))
+    assert code == 2 and "2026-W48" in err
+    assert not (tmp_path / "w.md").exists()
