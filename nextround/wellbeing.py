@@ -1,17 +1,441 @@
-"""Wellbeing: support resources (and, with the check-in issue, WHO-5 scoring).
+"""Wellbeing: the weekly check-in (WHO-5 scoring, bands, streaks, trend) and support resources.
 
-The wording here is supportive, never diagnostic.
+The wording here is supportive, never diagnostic. WHO-5 is a well-being index, not a test: a
+low score is a reason to look after yourself and maybe talk to someone, never a label.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import json
+import numbers
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
+
+from nextround import clock
+from nextround.models import ValidationError, clean_multi_line, clean_single_line
+
 SUPPORT_FILE = Path(__file__).resolve().parents[1] / "data" / "support_resources.csv"
 EVERYWHERE = "ALL"
+
+# --- WHO-5 ----------------------------------------------------------------------------------
+# The official wording (WHO-5 Well-Being Index, 1998 version), its recall period and its
+# attribution. Free to use; the wording must not be changed.
+
+WHO5_RECALL = "Over the last two weeks"
+WHO5_INSTRUCTION = ("Please indicate for each of the five statements which is closest to how "
+                    "you have been feeling over the last two weeks.")
+WHO5_ITEMS = (
+    "I have felt cheerful and in good spirits",
+    "I have felt calm and relaxed",
+    "I have felt active and vigorous",
+    "I woke up feeling fresh and rested",
+    "My daily life has been filled with things that interest me",
+)
+WHO5_ANSWERS = {
+    0: "At no time",
+    1: "Some of the time",
+    2: "Less than half of the time",
+    3: "More than half of the time",
+    4: "Most of the time",
+    5: "All of the time",
+}
+WHO5_ATTRIBUTION = ("WHO-5 Well-Being Index © Psychiatric Research Unit, WHO Collaborating "
+                    "Centre in Mental Health, Frederiksborg General Hospital, DK-3400 Hillerød. "
+                    "Free to use.")
+NOT_A_DIAGNOSIS = ("This check-in helps you notice how you're doing over time. It is not a "
+                   "diagnosis or a medical test.")
+LOW_PERCENT = 50          # percent ≤ 50 (raw < 13) counts as low well-being
+LOW_ITEM = 1              # as does any single item answered 0 or 1
+MEANINGFUL_CHANGE = 10    # percentage points between check-ins
+
+
+@dataclass(frozen=True)
+class Band:
+    """A plain-language reading of a WHO-5 percentage. Never a diagnosis."""
+
+    key: str
+    title: str
+    message: str
+
+
+BANDS = (
+    # (lowest percent in the band, band), highest first
+    (72, Band("good", "Feeling good",
+              "You've felt good for much of the last two weeks. Notice what's helping, and "
+              "keep making room for it.")),
+    (52, Band("mixed", "Some ups and downs",
+              "A mix of better days and harder ones, which is very normal while a search "
+              "takes its time.")),
+    (32, Band("harder", "A harder stretch",
+              "The last two weeks seem to have been heavy going. Be kind to yourself, and "
+              "lean on the people and routines that help.")),
+    (0, Band("very_hard", "A really hard stretch",
+             "Things sound really heavy right now. You don't have to carry this alone: "
+             "please think about reaching out to someone.")),
+)
+
+
+def band_for(percent: int) -> Band:
+    for lowest, band in BANDS:
+        if percent >= lowest:
+            return band
+    return BANDS[-1][1]
+
+
+@dataclass(frozen=True)
+class Who5:
+    """A scored WHO-5: `raw` 0–25, `percent` = raw × 4, `low` when percent ≤ 50 or any item ≤ 1."""
+
+    items: tuple[int, ...]
+    raw: int
+    percent: int
+    low: bool
+
+    @property
+    def band(self) -> Band:
+        return band_for(self.percent)
+
+
+def who5(items: object) -> Who5:
+    """Score five WHO-5 answers. Anything but exactly five integers 0–5 raises ValueError
+    (bools, floats such as 3.0, strings, None and non-sequences included)."""
+    if isinstance(items, (str, bytes, bytearray)) or not isinstance(items, Sequence):
+        raise ValueError("WHO-5 takes a sequence of five answers.")
+    if len(items) != len(WHO5_ITEMS):
+        raise ValueError(f"WHO-5 takes exactly five answers, not {len(items)}.")
+    clean: list[int] = []
+    for number, value in enumerate(items, start=1):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise ValueError(f"WHO-5 answer {number} must be a whole number from 0 to 5.")
+        value = int(value)
+        if not 0 <= value <= 5:
+            raise ValueError(f"WHO-5 answer {number} must be from 0 to 5, not {value}.")
+        clean.append(value)
+    raw = sum(clean)
+    percent = raw * 4
+    return Who5(items=tuple(clean), raw=raw, percent=percent,
+                low=percent <= LOW_PERCENT or min(clean) <= LOW_ITEM)
+
+
+def meaningful_change(before: Who5 | int, after: Who5 | int) -> bool:
+    """True when the WHO-5 percentage moved by 10 points or more (either way)."""
+    return abs(_percent(after) - _percent(before)) >= MEANINGFUL_CHANGE
+
+
+@dataclass(frozen=True)
+class Change:
+    points: int
+    meaningful: bool
+    since_week: str
+
+    @property
+    def message(self) -> str:
+        """Our own words (no user text), safe for st.markdown."""
+        if self.points == 0:
+            return f"The same as your last check-in ({self.since_week})."
+        direction = "Up" if self.points > 0 else "Down"
+        text = (f"{direction} {abs(self.points)} points since your last check-in "
+                f"({self.since_week}).")
+        if not self.meaningful:
+            return text + " A small change, within the usual ups and downs."
+        if self.points > 0:
+            return text + " That's a real change for the better; notice what helped."
+        return text + " That's a real change. Be gentle with yourself this week."
+
+
+def change_between(before: Who5 | int, after: Who5 | int, since_week: str) -> Change:
+    points = _percent(after) - _percent(before)
+    return Change(points=points, meaningful=abs(points) >= MEANINGFUL_CHANGE,
+                  since_week=since_week)
+
+
+def _percent(value: Who5 | int) -> int:
+    return value.percent if isinstance(value, Who5) else int(value)
+
+
+# --- the weekly check-in --------------------------------------------------------------------
+
+SELF_CARE = {
+    "sleep": "Enough sleep",
+    "movement": "Movement",
+    "people": "Time with people",
+    "day_off": "A day off from the search",
+    "fun": "Something fun",
+}
+WIN_MAX = 200
+LET_GO_MAX = 1_000
+STRESS_LABELS = {0: "no stress at all", 10: "the most stress I can imagine"}
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """What the user enters once a week. `validated()` returns a clean copy or raises
+    ValidationError with one message per field (`item_1`…`item_5`, `stress`, `hours`, ...)."""
+
+    items: Sequence[object]
+    stress: object = None
+    hours: object = None
+    self_care: Sequence[str] = field(default_factory=tuple)
+    win: object = ""
+    let_go: object = ""
+
+    def validated(self) -> CheckIn:
+        errors: dict[str, str] = {}
+        answers = list(self.items) if isinstance(self.items, (list, tuple)) else []
+        if len(answers) != len(WHO5_ITEMS):
+            errors["items"] = "Please answer all five statements."
+        for number, value in enumerate(answers, start=1):
+            if value is None:
+                errors[f"item_{number}"] = "Pick the answer closest to how you've felt."
+            elif (isinstance(value, bool) or not isinstance(value, numbers.Integral)
+                  or not 0 <= int(value) <= 5):
+                errors[f"item_{number}"] = "Pick one of the six answers."
+        stress = _whole_number(self.stress, "Stress", 0, 10, errors, "stress")
+        hours = _hours(self.hours, errors)
+        unknown = [k for k in self.self_care if k not in SELF_CARE]
+        if unknown:
+            errors["self_care"] = "Pick self-care ticks from the list."
+        values: dict[str, object] = {}
+        for name, fn in (("win", lambda v: clean_single_line(v, "Your win", max_len=WIN_MAX)),
+                         ("let_go", lambda v: clean_multi_line(v, "What to let go of",
+                                                               max_len=LET_GO_MAX))):
+            try:
+                values[name] = fn(getattr(self, name))
+            except ValueError as exc:
+                errors[name] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+        return CheckIn(items=tuple(int(v) for v in answers), stress=stress, hours=hours,
+                       self_care=tuple(k for k in SELF_CARE if k in self.self_care),
+                       win=values["win"], let_go=values["let_go"])
+
+    @property
+    def score(self) -> Who5:
+        return who5(self.items)
+
+
+def _whole_number(value: object, label: str, low: int, high: int, errors: dict[str, str],
+                  name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
+            or not low <= int(value) <= high:
+        errors[name] = f"{label} must be a whole number from {low} to {high}."
+        return None
+    return int(value)
+
+
+def _hours(value: object, errors: dict[str, str]) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        errors["hours"] = "Hours must be a number from 0 to 168."
+        return None
+    hours = float(value)
+    if not 0 <= hours <= 168:  # also refuses NaN
+        errors["hours"] = "Hours must be a number from 0 to 168 (the hours in a week)."
+        return None
+    return round(hours, 1)
+
+
+# --- weeks, streaks and the trend -----------------------------------------------------------
+
+def week_key(day: date) -> str:
+    """The ISO week a check-in belongs to, e.g. 2026-W53 for 2026-12-31 and 2027-01-01."""
+    return clock.iso_week_key(day)
+
+
+def week_monday(key: str) -> date:
+    year, week = key.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def streak(weeks: Iterable[str], today: date) -> int:
+    """Weekly check-ins in a row, up to this week. A streak that reached last week is still
+    alive until this week ends, so nobody sees "0" on a Monday morning."""
+    done = set(weeks)
+    current = clock.week_start(today)
+    if week_key(current) not in done:
+        current -= timedelta(days=7)
+    count = 0
+    while week_key(current) in done:
+        count += 1
+        current -= timedelta(days=7)
+    return count
+
+
+def weekly_trend(checkins: pd.DataFrame, applications_per_day: pd.DataFrame, today: date,
+                 *, weeks: int = 26) -> pd.DataFrame:
+    """One row per ISO week for the trend chart: week, week_start, who5_pct, stress,
+    applications. Starts at the first check-in within the last `weeks` weeks (or this week)
+    and ends this week; weeks without a check-in have empty scores.
+
+    `checkins` has week, who5_raw, stress; `applications_per_day` has applied_on, n.
+    """
+    end = clock.week_start(today)
+    start = end - timedelta(days=7 * (weeks - 1))
+    if not checkins.empty:
+        first = min(week_monday(str(k)) for k in checkins["week"])
+        start = max(start, min(first, end))
+    else:
+        start = end
+    mondays = pd.date_range(start, end, freq="7D")
+    frame = pd.DataFrame({"week_start": mondays})
+    frame["week"] = [week_key(d.date()) for d in mondays]
+    scores = pd.DataFrame(columns=["week", "who5_pct", "stress"])
+    if not checkins.empty:
+        scores = pd.DataFrame({
+            "week": checkins["week"].astype(str),
+            "who5_pct": pd.to_numeric(checkins["who5_raw"]) * 4,
+            "stress": pd.to_numeric(checkins["stress"], errors="coerce"),
+        })
+    frame = frame.merge(scores, on="week", how="left")
+    applied = pd.Series(0, index=frame["week"], dtype="int64")
+    if not applications_per_day.empty:
+        days = pd.to_datetime(applications_per_day["applied_on"])
+        keys = [week_key(d.date()) for d in days]
+        counts = pd.Series(applications_per_day["n"].astype("int64").to_numpy(),
+                           index=keys).groupby(level=0).sum()
+        applied = applied.add(counts, fill_value=0).reindex(frame["week"]).fillna(0)
+    frame["applications"] = applied.astype("int64").to_numpy()
+    frame["who5_pct"] = frame["who5_pct"].astype("Float64")
+    frame["stress"] = frame["stress"].astype("Float64")
+    return frame[["week", "week_start", "who5_pct", "stress", "applications"]]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the progress page and the check-in page show at a glance."""
+
+    last_week: str | None
+    last: Who5 | None
+    change: Change | None
+    streak: int
+    done_this_week: bool
+    stress: int | None = None
+    win: str = ""
+    let_go: str = ""
+
+
+def summarize(checkins: pd.DataFrame, today: date) -> Summary:
+    """`checkins` as from Store.checkin_history() (week, items, ...), any order."""
+    if checkins.empty:
+        return Summary(None, None, None, 0, False)
+    ordered = checkins.sort_values("week")
+    last_row = ordered.iloc[-1]
+    last = who5(json.loads(last_row["items"]))
+    change = None
+    if len(ordered) > 1:
+        before = ordered.iloc[-2]
+        change = change_between(int(before["who5_raw"]) * 4, last, str(before["week"]))
+    stress = pd.to_numeric(pd.Series([last_row.get("stress")]), errors="coerce").iloc[0]
+    return Summary(last_week=str(last_row["week"]), last=last, change=change,
+                   streak=streak(ordered["week"].astype(str), today),
+                   done_this_week=str(last_row["week"]) == week_key(today),
+                   stress=None if pd.isna(stress) else int(stress),
+                   win=str(last_row.get("win") or ""), let_go=str(last_row.get("let_go") or ""))
+
+
+AXIS_EXTENT = 48  # the same axis widths on both charts, so their weeks line up
+
+
+def _week_axis(trend: pd.DataFrame):  # noqa: ANN202 - an alt.X
+    import altair as alt
+
+    return alt.X("label:O", title=None, sort=list(trend["label"]),
+                 axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
+
+
+def _with_labels(trend: pd.DataFrame) -> pd.DataFrame:
+    starts = pd.to_datetime(trend["week_start"])
+    return trend.assign(label=[f"{d.day} {d:%b}" for d in starts])
+
+
+def _tooltip():  # noqa: ANN202 - a list of alt.Tooltip
+    import altair as alt
+
+    return [alt.Tooltip("week:N", title="Week"),
+            alt.Tooltip("who5_pct:Q", title="Wellbeing %"),
+            alt.Tooltip("stress:Q", title="Stress (0-10)"),
+            alt.Tooltip("applications:Q", title="Applications")]
+
+
+def wellbeing_chart(trend: pd.DataFrame):  # noqa: ANN201 - an alt.LayerChart
+    """WHO-5 % per week (from `weekly_trend`), with the dashed 50 line."""
+    import altair as alt
+
+    data = _with_labels(trend)
+    line = alt.Chart(data).mark_line(
+        point=alt.OverlayMarkDef(size=70, color=WELLBEING_COLOR), color=WELLBEING_COLOR,
+        strokeWidth=2.5,
+    ).encode(
+        x=_week_axis(data),
+        y=alt.Y("who5_pct:Q", title="Wellbeing (WHO-5 %)", scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(minExtent=AXIS_EXTENT, values=[0, 25, 50, 75, 100])),
+        tooltip=_tooltip(),
+    )
+    marker = pd.DataFrame({"y": [LOW_PERCENT], "label": ["50"]})
+    rule = alt.Chart(marker).mark_rule(strokeDash=[5, 4], color=GUIDE_COLOR).encode(
+        y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(orient="right", title=None, labels=False, ticks=False,
+                              domain=False, grid=False, minExtent=AXIS_EXTENT)))
+    return (alt.layer(rule, line).resolve_scale(y="independent")
+            .properties(height=220, title=alt.Title("Wellbeing per week", anchor="start")))
+
+
+def activity_chart(trend: pd.DataFrame):  # noqa: ANN201 - an alt.LayerChart
+    """Applications per week (bars, left axis) and stress 0–10 (line, right axis)."""
+    import altair as alt
+
+    data = _with_labels(trend)
+    top = max(5, int(data["applications"].max() or 0))
+    base = alt.Chart(data).encode(x=_week_axis(data), tooltip=_tooltip())
+    bars = base.mark_bar(color=APPLICATIONS_COLOR, opacity=0.55, width=alt.RelativeBandSize(0.7),
+                         cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
+        y=alt.Y("applications:Q", title="Applications", scale=alt.Scale(domain=[0, top]),
+                axis=alt.Axis(tickMinStep=1, minExtent=AXIS_EXTENT)))
+    stress = base.mark_line(
+        color=STRESS_COLOR, strokeWidth=2.5,
+        point=alt.OverlayMarkDef(size=60, color=STRESS_COLOR),
+    ).encode(
+        y=alt.Y("stress:Q", title="Stress (0-10)", scale=alt.Scale(domain=[0, 10]),
+                axis=alt.Axis(orient="right", minExtent=AXIS_EXTENT, titleColor=STRESS_COLOR)))
+    return (alt.layer(bars, stress).resolve_scale(y="independent")
+            .properties(height=160,
+                        title=alt.Title("Applications (bars) and stress (line) per week",
+                                        anchor="start")))
+
+
+def trend_chart(trend: pd.DataFrame):  # noqa: ANN201 - an alt.VConcatChart
+    """Both trend charts stacked, for static images (the weekly review's PNG). The page draws
+    them as two charts instead, because Streamlit can't stretch a concatenated chart."""
+    import altair as alt
+
+    return alt.vconcat(wellbeing_chart(trend).properties(width=560),
+                       activity_chart(trend).properties(width=560), spacing=16)
+
+
+WELLBEING_COLOR = "#2e8b74"
+STRESS_COLOR = "#e07b39"
+APPLICATIONS_COLOR = "#5b8def"
+GUIDE_COLOR = "#8a8f98"
+
+
+# --- support resources ----------------------------------------------------------------------
+
+LOW_PROMPT_TITLE = "This looks like a hard stretch. You don't have to go through it alone."
+LOW_PROMPT = (
+    "A job search can wear anyone down, and how you feel is not a verdict on you. It can help "
+    "to reach out this week: to a friend or someone in your family you trust, to a doctor or "
+    "counsellor, or to one of the services below. If you ever feel unsafe, please contact "
+    "them, or your local emergency number, straight away."
+)
 
 
 @dataclass(frozen=True)

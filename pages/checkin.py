@@ -1,0 +1,233 @@
+"""Check-in: one minute a week to notice how you've been, let something go, and watch the trend.
+
+The five WHO-5 statements keep their official wording. The result is read in plain language,
+never as a diagnosis, and support is one click away (here when a check-in is low, and in the
+sidebar on every page).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time, timedelta
+
+import streamlit as st
+
+from nextround import calendar_ics, clock, ui, wellbeing
+from nextround.store import Store
+
+FORM = "checkin"
+PENDING = "checkin_pending"  # (CheckIn, version): a replace waiting for the user's confirmation
+TREND_WEEKS = 26
+FORM_KEYS = (*(f"checkin_item_{n}" for n in range(1, 6)), "checkin_stress", "checkin_hours",
+             "checkin_self_care", "checkin_win", "checkin_let_go")
+
+
+def checkin_form(store: Store, current: dict | None) -> None:
+    """The one-minute form. `current` is this week's saved check-in, if any (the form is then
+    filled with it, and saving asks before replacing it)."""
+    items = json.loads(current["items"]) if current else [None] * 5
+    care_now = set(json.loads(current["self_care"])) if current else set()
+    stress = None if current is None or current["stress"] is None else int(current["stress"])
+    with st.form("checkin_form", border=False):
+        questions, week = st.columns([3, 2], gap="large")
+        with questions:
+            st.markdown(f"**{wellbeing.WHO5_RECALL}**, how often has each of these been "
+                        "true for you? Pick the answer closest to how you've been feeling.")
+            for number, statement in enumerate(wellbeing.WHO5_ITEMS, start=1):
+                st.radio(f"{number}. {statement}", options=list(wellbeing.WHO5_ANSWERS),
+                         format_func=wellbeing.WHO5_ANSWERS.get, horizontal=True,
+                         index=items[number - 1], key=f"checkin_item_{number}")
+                ui.field_error(FORM, f"item_{number}")
+            ui.field_error(FORM, "items")
+            st.caption(wellbeing.WHO5_ATTRIBUTION)
+        with week:
+            st.markdown("**This week**")
+            st.pills("How stressed have you felt? 0 is no stress at all, 10 the most you can "
+                     "imagine.", options=list(range(11)), default=stress, wrap=True,
+                     key="checkin_stress")
+            ui.field_error(FORM, "stress")
+            st.number_input("Hours on the search", min_value=0.0, max_value=168.0, step=0.5,
+                            value=None if current is None else current["hours"],
+                            placeholder="e.g. 12", key="checkin_hours")
+            ui.field_error(FORM, "hours")
+            st.pills("How you looked after yourself", options=list(wellbeing.SELF_CARE),
+                     format_func=wellbeing.SELF_CARE.get, selection_mode="multi",
+                     default=[k for k in wellbeing.SELF_CARE if k in care_now],
+                     wrap=True, key="checkin_self_care")
+            ui.field_error(FORM, "self_care")
+            st.text_input("One win, however small", max_chars=wellbeing.WIN_MAX,
+                          value="" if current is None else current["win"],
+                          placeholder="e.g. I finished the portfolio page", key="checkin_win")
+            ui.field_error(FORM, "win")
+            st.text_area("One thing to let go of", max_chars=wellbeing.LET_GO_MAX, height=100,
+                         value="" if current is None else current["let_go"],
+                         placeholder="e.g. replaying that last interview question",
+                         key="checkin_let_go")
+            ui.field_error(FORM, "let_go")
+        submitted = st.form_submit_button(
+            "Update this week's check-in" if current else "Save my check-in",
+            type="primary", icon=":material/check:", key="checkin_save")
+    ui.form_error(FORM)
+    if submitted:
+        _submit(store, current)
+    if st.session_state.get(PENDING) is not None and current is not None:
+        _confirm_replace(store, current)
+
+
+def _entered() -> wellbeing.CheckIn:
+    state = st.session_state
+    return wellbeing.CheckIn(
+        items=[state.get(f"checkin_item_{n}") for n in range(1, 6)],
+        stress=state.get("checkin_stress"),
+        hours=state.get("checkin_hours"),
+        self_care=list(state.get("checkin_self_care") or []),
+        win=state.get("checkin_win", ""),
+        let_go=state.get("checkin_let_go", ""),
+    )
+
+
+def _submit(store: Store, current: dict | None) -> None:
+    """Save a first check-in for this week, or (when the week has one) validate and ask
+    before replacing it. A rerun then draws the messages next to their fields."""
+    entered = _entered()
+    if current is None:
+        if ui.run_action(FORM, lambda: store.save_checkin(entered)):
+            _saved("Check-in saved. Thank you for taking a minute for yourself.")
+    else:
+        clean = ui.run_action(FORM, entered.validated)
+        st.session_state[PENDING] = (clean, int(current["version"])) if clean else None
+    st.rerun()
+
+
+def _confirm_replace(store: Store, current: dict) -> None:
+    clean, version = st.session_state[PENDING]
+    with st.container(border=True, key="checkin_confirm"):
+        st.markdown(f"You already checked in this week (on {current['checked_on']}). "
+                    "**Replace those answers with the new ones?**")
+        yes, no = st.columns(2)
+        if yes.button("Yes, replace this week's check-in", type="primary",
+                      key="checkin_replace", width="stretch"):
+            st.session_state[PENDING] = None
+            if ui.run_action(FORM, lambda: store.save_checkin(clean, version=version)):
+                _saved("This week's check-in is updated.")
+            else:
+                st.rerun()
+        if no.button("Keep the earlier answers", key="checkin_keep", width="stretch"):
+            st.session_state[PENDING] = None
+            for key in FORM_KEYS:  # the form shows the saved answers again
+                st.session_state.pop(key, None)
+            st.rerun()
+
+
+def _saved(message: str) -> None:
+    st.session_state[PENDING] = None
+    ui.flash(message)
+    st.rerun()
+
+
+def low_prompt(region: str) -> None:
+    """The gentle prompt shown above the trend when a check-in is low. Our own words only."""
+    with st.container(border=True, key="checkin_low_prompt"):
+        st.markdown(f":material/favorite: **{wellbeing.LOW_PROMPT_TITLE}**")
+        st.markdown(wellbeing.LOW_PROMPT)
+        for resource in wellbeing.support_resources(region):
+            name, how = ui.escape_markdown(resource.name), ui.escape_markdown(resource.how)
+            line, button = st.columns([3, 2], vertical_alignment="center")
+            line.markdown(f"**{name}**: {how}")
+            if resource.url:
+                button.link_button(f"Open {resource.name}", resource.url, width="stretch")
+
+
+def results(store: Store, history, today: date, region: str) -> None:  # noqa: ANN001
+    summary = wellbeing.summarize(history, today)
+    if summary.last is None:
+        return
+    score = summary.last
+    heading = ("This week" if summary.done_this_week
+               else f"Your last check-in ({summary.last_week})")
+    st.subheader(heading)
+    cols = st.columns(3)
+    delta = None if summary.change is None else f"{summary.change.points:+d} points"
+    cols[0].metric("Wellbeing (WHO-5)", f"{score.percent}%", delta=delta, delta_color="off",
+                   border=True, height="stretch",
+                   help="The five answers added up (0-25) and multiplied by 4.")
+    cols[1].metric("Weekly check-ins in a row", summary.streak, border=True, height="stretch")
+    cols[2].metric("Stress this week" if summary.done_this_week else "Stress that week",
+                   "-" if summary.stress is None else f"{summary.stress} / 10", border=True,
+                   height="stretch")
+    st.markdown(f"**{score.band.title}.** {score.band.message}")
+    if summary.change is None:
+        st.caption("This is your first check-in. Next week you'll see how things move.")
+    else:
+        st.caption(summary.change.message)
+    if score.low:
+        low_prompt(region)
+    start = clock.week_start(today) - timedelta(days=7 * (TREND_WEEKS - 1))
+    per_day = ui.cached(store, Store.applications_per_day, start, today)
+    trend = wellbeing.weekly_trend(history, per_day, today, weeks=TREND_WEEKS)
+    with st.container(key="checkin_trend"):
+        st.altair_chart(wellbeing.wellbeing_chart(trend), width="stretch")
+        st.caption("The dashed line at 50 marks where it's worth taking extra care of "
+                   "yourself. Weeks without a check-in leave a gap.")
+        st.altair_chart(wellbeing.activity_chart(trend), width="stretch")
+    win, let_go = summary.win, summary.let_go
+    if win or let_go:
+        left, right = st.columns(2)
+        if win:
+            with left.container(border=True):
+                st.markdown(":material/celebration: **Your win**")
+                st.text(win)
+        if let_go:
+            with right.container(border=True):
+                st.markdown(":material/air: **Letting go of**")
+                st.text(let_go)
+                st.caption("You've written it down. You can set it aside now.")
+
+
+def reminder(today: date) -> None:
+    st.markdown("**A weekly reminder**")
+    day_col, time_col, button_col = st.columns([1, 1, 2], vertical_alignment="bottom")
+    weekday = day_col.selectbox("Day", options=list(range(7)), index=4,
+                                format_func=lambda d: calendar_ics.WEEKDAY_NAMES[d],
+                                key="checkin_reminder_day")
+    at = time_col.time_input("Time", value=time(16, 0), key="checkin_reminder_time")
+    data = calendar_ics.weekly_checkin_ics(today, weekday=weekday, at=at or time(16, 0))
+    button_col.download_button(
+        "Add the weekly check-in to my calendar", data=data,
+        file_name="next-round-weekly-checkin.ics", mime="text/calendar",
+        icon=":material/event_repeat:", on_click="ignore", key="checkin_ics")
+
+
+def main(store: Store) -> None:
+    settings = ui.cached(store, Store.settings)
+    today = store.today()
+    week = wellbeing.week_key(today)
+    history = ui.cached(store, Store.checkin_history)
+    current = ui.cached(store, Store.checkin_for_week, week)
+
+    st.title("Weekly check-in")
+    st.caption("One minute, once a week: notice how you've been, name a win, and let one "
+               "thing go.")
+    if current is None:
+        st.session_state[PENDING] = None
+        checkin_form(store, None)
+        if not history.empty:
+            st.divider()
+    else:
+        st.success(f"You've checked in this week ({week}). See you next week.",
+                   icon=":material/check_circle:")
+    results(store, history, today, settings.support_region)
+    if current is not None:
+        editing = (st.session_state.get(PENDING) is not None
+                   or bool(st.session_state.get(ui.errors_key(FORM))))
+        with st.expander("Change this week's answers", icon=":material/edit:",
+                         expanded=editing):
+            checkin_form(store, current)
+    if history.empty:
+        st.info("Your trend appears here after your first check-in.", icon=":material/timeline:")
+    st.divider()
+    reminder(today)
+    st.caption(wellbeing.NOT_A_DIAGNOSIS)
+
+
+main(ui.frame("Check-in", ":material/self_improvement:"))
