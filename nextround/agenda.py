@@ -117,7 +117,7 @@ def this_week(store: Any, today: date) -> ThisWeek:
     week = week_of(today)
     activity = store.week_activity(week.start, week.end)
     attention = store.attention_counts(today, week.end)
-    checked_in = store.checkin_week(week.key) is not None
+    checked_in = store.checkin_for_week(week.key) is not None
     target = store.next_target() if hasattr(store, "next_target") else None
     return build(activity, attention, checked_in, target, week)
 

@@ -178,7 +178,7 @@ def weekly_review(store: Any, week_key: str, *, with_charts: bool = True) -> Rev
     week = agenda.parse_week(week_key)
     activity = store.week_activity(week.start, week.end)
     lists = store.week_lists(week.start, week.end)
-    checkin = store.checkin_week(week.key)
+    checkin = store.checkin_for_week(week.key)
     charts_png = chart_pngs(store, week) if with_charts else {}
     markdown = render(week, activity, lists, checkin, list(charts_png))
     return Review(week=week, markdown=markdown, charts=charts_png)

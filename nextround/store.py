@@ -815,13 +815,6 @@ class Store:
             " UNION ALL SELECT 'action', id, title, due_on FROM actions"
             " WHERE done_on IS NULL AND due_on IS NOT NULL ORDER BY due LIMIT 500")
 
-    def checkin_week(self, week: str) -> dict[str, Any] | None:
-        """The check-in of one ISO week (`2026-W48`), or None."""
-        with self.read() as conn:
-            row = conn.execute(text("SELECT week, who5_raw, stress, win FROM checkins"
-                                    " WHERE week = :week"), {"week": week}).mappings().first()
-        return dict(row) if row else None
-
     def week_lists(self, start: date, end: date) -> dict[str, pd.DataFrame]:
         """The rows the weekly review lists, for one week. Small by nature (one week)."""
         params = {"start": start.isoformat(), "end": end.isoformat()}
