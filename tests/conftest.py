@@ -28,6 +28,14 @@ settings.load_profile("nextround")
 
 
 @pytest.fixture(autouse=True)
+def _show_error_details() -> None:
+    """Users see no error details (.streamlit/config.toml); a failing test must explain itself."""
+    from streamlit import config
+
+    config.set_option("client.showErrorDetails", "full")
+
+
+@pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh database path and a pinned date for every test; caches cleared both ways."""
     db = tmp_path / "nextround.db"
