@@ -60,8 +60,11 @@ def parse_week(key: str) -> Week:
     return Week(f"{year:04d}-W{number:02d}", start, start + timedelta(days=6))
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return one if count == 1 else many.format(n=count)
+def _more(count: int, many: str, waiting: str = "waiting") -> str:
+    """A gentle count after the reason: one thing at a time, never a pile of failures."""
+    if count <= 1:
+        return ""
+    return f" {count} {many} {waiting}; one at a time is plenty."
 
 
 def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
@@ -73,17 +76,15 @@ def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
     n = attention.get("unanswered_rejections", 0)
     if n:
         items.append(AgendaItem(
-            "respond", _plural(n, "Send one short thank-you",
-                               "Send short thank-yous for {n} rejections"),
-            "A two-minute reply keeps the door open for the next role there.",
-            "respond", "Write a reply", n))
+            "respond", "Send a short thank-you for a recent no",
+            "A two-minute reply keeps the door open for the next role there."
+            + _more(n, "rejections are"), "respond", "Write a reply", n))
     n = attention.get("follow_ups_due", 0)
     if n:
         items.append(AgendaItem(
-            "feedback", _plural(n, "One feedback request is ready for a gentle follow-up",
-                                "{n} feedback requests are ready for a gentle follow-up"),
-            "Most people simply forget to answer; a friendly nudge often gets the reply.",
-            "feedback", "Follow up", n))
+            "feedback", "Give a feedback request a gentle nudge",
+            "Most people simply forget to answer; a friendly follow-up often gets the reply."
+            + _more(n, "requests are"), "feedback", "Follow up", n))
     if not checked_in:
         items.append(AgendaItem(
             "checkin", "Take one minute for your weekly check-in",
@@ -92,23 +93,21 @@ def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
     n = attention.get("reflections_missing", 0)
     if n:
         items.append(AgendaItem(
-            "reflect", _plural(n, "Reflect on one interview that ended in a no",
-                               "Reflect on {n} interviews that ended in a no"),
-            "Ten quiet minutes turn a disappointment into one or two things to try next time.",
-            "reflect", "Reflect", n))
+            "reflect", "Reflect on an interview that ended in a no",
+            "Ten quiet minutes turn a disappointment into one or two things to try next time."
+            + _more(n, "interviews are"), "reflect", "Reflect", n))
     n = attention.get("actions_due", 0)
     if n:
         items.append(AgendaItem(
-            "actions", _plural(n, "One game-plan step is due this week",
-                               "{n} game-plan steps are due this week"),
-            "Small steps you chose yourself are the ones that move the search.",
-            "reflect", "See the game plan", n))
+            "actions", "Take one step from your game plan",
+            "Small steps you chose yourself are the ones that move the search."
+            + _more(n, "steps are", "due this week"), "reflect", "Game plan", n))
     if next_target:
         company = str(next_target.get("company", "")).strip()
         if company:
             items.append(AgendaItem(
                 "next_target", "Take the next step towards your dream list",
-                f"Next up: {company}.", "reflect", "Open the dream list"))
+                f"Next up: {company}.", "reflect", "Dream list"))
     return ThisWeek(week=week, done=dict(activity), checked_in=checked_in, items=items)
 
 

@@ -47,14 +47,14 @@ def test_an_item_goes_once_it_is_done(store: Store) -> None:
     store.change_stage(app_id, Stage.REJECTED, "2026-11-20", 1, today=TODAY)
     at = open_page(PAGE)
     no_exception(at)
-    assert "Send one short thank-you" in texts(at)
+    assert "Send a short thank-you for a recent no" in texts(at)
     store.insert_rows("drafts", [{"application_id": app_id, "kind": "rejection_thanks",
                                   "subject": "Thank you", "body": "Thanks", "status": "sent",
                                   "sent_on": "2026-11-25", "created_at": "x",
                                   "updated_at": "x"}])
     at.run()
     no_exception(at)
-    assert "Send one short thank-you" not in texts(at)
+    assert "Send a short thank-you for a recent no" not in texts(at)
 
 
 def test_all_caught_up_says_so_kindly(store: Store) -> None:

@@ -41,7 +41,7 @@ def show(store: Store) -> None:
         else:
             st.markdown("**What would help most next**")
             for item in plan.items:
-                left, right = st.columns([5, 1], vertical_alignment="center")
+                left, right = st.columns([4, 1], vertical_alignment="center")
                 with left:
                     st.markdown(f"**{item.title}**")
                     # `why` may name a company from the dream list: escaped, never Markdown.
