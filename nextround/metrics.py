@@ -199,7 +199,9 @@ def feedback_numbers(feedback: pd.DataFrame, start: date | None,
         return 0, 0, None
     asked = _dates(feedback["asked_on"])
     received_on = _dates(feedback["received_on"])
-    got = (feedback["status"] == "received") | received_on.notna()
+    # Feedback received means status "received": a polite "we don't give feedback" (declined)
+    # may carry a reply date, but it is not feedback.
+    got = feedback["status"] == "received"
     received_on = received_on.where(received_on.notna(), asked.where(got))
     cutoff = pd.Timestamp(as_of)
     mask = asked <= cutoff

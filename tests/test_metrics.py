@@ -304,3 +304,11 @@ def test_sql_summary_matches_the_reference_on_demo_data(store: Store) -> None:
     for frame in (result.weekly, result.cumulative, result.funnel, result.outcomes,
                   result.response_times, result.sources, result.flow_nodes, result.flow_bands):
         assert len(frame) < 300 and "application_id" not in frame.columns
+
+
+def test_a_declined_request_is_not_feedback_received() -> None:
+    feedback = pd.DataFrame({
+        "asked_on": ["2026-11-01", "2026-11-02"], "received_on": ["2026-11-05", "2026-11-04"],
+        "status": ["received", "declined"], "n": [1, 1]})
+    requested, received, median = metrics.feedback_numbers(feedback, None, date(2026, 11, 25))
+    assert (requested, received, median) == (2, 1, 4.0)
