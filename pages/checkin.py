@@ -42,18 +42,20 @@ def checkin_form(store: Store, current: dict | None) -> None:
             st.caption(wellbeing.WHO5_ATTRIBUTION)
         with week:
             st.markdown("**This week**")
-            st.pills("How stressed have you felt? 0 is no stress at all, 10 the most you can "
-                     "imagine.", options=list(range(11)), default=stress, wrap=True,
-                     key="checkin_stress")
+            # Radios and a multiselect, not pills: a selected pill's label fails colour
+            # contrast in the dark theme.
+            st.radio("How stressed have you felt? 0 is no stress at all, 10 the most you can "
+                     "imagine.", options=list(range(11)), horizontal=True,
+                     index=None if stress is None else int(stress), key="checkin_stress")
             ui.field_error(FORM, "stress")
             st.number_input("Hours on the search", min_value=0.0, max_value=168.0, step=0.5,
                             value=None if current is None else current["hours"],
                             placeholder="e.g. 12", key="checkin_hours")
             ui.field_error(FORM, "hours")
-            st.pills("How you looked after yourself", options=list(wellbeing.SELF_CARE),
-                     format_func=wellbeing.SELF_CARE.get, selection_mode="multi",
-                     default=[k for k in wellbeing.SELF_CARE if k in care_now],
-                     wrap=True, key="checkin_self_care")
+            st.multiselect("How you looked after yourself", options=list(wellbeing.SELF_CARE),
+                           format_func=wellbeing.SELF_CARE.get,
+                           default=[k for k in wellbeing.SELF_CARE if k in care_now],
+                           placeholder="Tick what you did", key="checkin_self_care")
             ui.field_error(FORM, "self_care")
             st.text_input("One win, however small", max_chars=wellbeing.WIN_MAX,
                           value="" if current is None else current["win"],

@@ -141,8 +141,9 @@ def follow_up_flow(store: Store, request_id: int) -> None:
     token_key = f"feedback_token_{request_id}"
     st.session_state.setdefault(token_key, uuid.uuid4().hex)
     st.markdown("**Your follow-up**")
-    tone = st.segmented_control(
-        "Tone", list(drafting.TONES), default="warm", key=f"feedback_tone_{request_id}",
+    tone = st.radio(
+        "Tone", list(drafting.TONES), index=list(drafting.TONES).index("warm"),
+        key=f"feedback_tone_{request_id}", horizontal=True,
         format_func=lambda t: drafting.TONE_LABELS[t]) or "warm"
     try:
         made = drafting.draft("feedback_follow_up",
@@ -412,9 +413,9 @@ def insights_section(store: Store) -> None:
                 "with a theme yet. Tag them under “Record a reply” to see patterns.",
                 icon=":material/sell:")
         return
-    freq = st.segmented_control("Group by", ["month", "week"], default="month",
-                                format_func=lambda f: "Month" if f == "month" else "Week",
-                                key="feedback_freq") or "month"
+    freq = st.radio("Group by", ["month", "week"], horizontal=True,
+                    format_func=lambda f: "Month" if f == "month" else "Week",
+                    key="feedback_freq") or "month"
     counts = fb.theme_counts_over_time(replies, freq)
     st.altair_chart(theme_chart(counts, freq), width="stretch",
                     alt="Themes mentioned in feedback replies over time")

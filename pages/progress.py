@@ -79,8 +79,8 @@ def pick_period(store: Store, today: date) -> tuple[date, date]:
     first = min(bounds[0], today) if bounds else today
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     with left:
-        period = st.segmented_control("Period", list(PERIODS), default="All time",
-                                      key="progress_period", required=True)
+        period = st.radio("Period", list(PERIODS), index=list(PERIODS).index("All time"),
+                          key="progress_period", horizontal=True)
     start, end = first, today
     days = PERIODS.get(period or "All time")
     if days is not None:

@@ -35,11 +35,11 @@ def main(store: Store) -> None:
     st.caption("A short, honest look back: what to keep, what to change, and what was never in "
                "your hands. Then a plan for what's next.")
     last = st.session_state.get(LAST_SECTION_KEY, SECTIONS[0])
-    section = st.segmented_control(  # a default only when state doesn't already hold one
-        "Section", SECTIONS, key=SECTION_KEY, label_visibility="collapsed",
-        default=None if SECTION_KEY in st.session_state else last)
-    if section is None:  # clicking the selected option again clears it; stay where we were
-        section = last
+    # Radios, not a segmented control: its selected label fails colour contrast in dark mode.
+    if SECTION_KEY not in st.session_state:
+        st.session_state[SECTION_KEY] = last
+    section = st.radio("Section", SECTIONS, key=SECTION_KEY, label_visibility="collapsed",
+                       horizontal=True) or last
     st.session_state[LAST_SECTION_KEY] = section
     today = store.today()
     if section == "Reflect":
@@ -385,8 +385,7 @@ def game_plan_section(store: Store, today: date) -> None:
     st.caption(f"{counts['open']:,} to do · {counts['done']:,} done. Lessons from your "
                "reflections and feedback land here; add your own too.")
     add_action_form(store, today)
-    view = st.segmented_control("Show", ("To do, by week", "Done"), key="plan_view",
-                                default="To do, by week") or "To do, by week"
+    view = st.radio("Show", ("To do, by week", "Done"), key="plan_view", horizontal=True)
     if view == "Done":
         done_list(store)
         return

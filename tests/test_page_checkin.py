@@ -33,9 +33,9 @@ def answer(at: AppTest, items: list[int], *, stress: int | None = 5, hours: floa
            care: tuple[str, ...] = ("sleep",), win: str = "", let_go: str = "") -> AppTest:
     for number, value in enumerate(items, start=1):
         at.radio(key=f"checkin_item_{number}").set_value(value)
-    at.button_group(key="checkin_stress").set_value(stress)
+    at.radio(key="checkin_stress").set_value(stress)
     at.number_input(key="checkin_hours").set_value(hours)
-    at.button_group(key="checkin_self_care").set_value(list(care))
+    at.multiselect(key="checkin_self_care").set_value(list(care))
     at.text_input(key="checkin_win").set_value(win)
     at.text_area(key="checkin_let_go").set_value(let_go)
     return at.button(key="checkin_save").click().run()

@@ -157,14 +157,14 @@ def test_headline_numbers_with_change_over_four_weeks(seeded: Store, via_app: bo
 
 def test_period_control_is_shared_by_every_chart(seeded: Store) -> None:
     at = _open(False)
-    at.segmented_control(key="progress_period").set_value("4 weeks").run()
+    at.radio(key="progress_period").set_value("4 weeks").run()
     no_exception(at)
     frames = chart_frames(at)
     weekly = next(f for f in frames if "week_end" in f.columns)
     assert len(weekly) == _weeks(TODAY - timedelta(days=27), TODAY)
     funnel = next(f for f in frames if "pct_of_previous" in f.columns)
     assert funnel["count"].iloc[0] == weekly["applications"].sum() < SEEDED
-    at.segmented_control(key="progress_period").set_value("Custom").run()
+    at.radio(key="progress_period").set_value("Custom").run()
     at.date_input(key="progress_range").set_value(
         (FIRST_APPLIED, FIRST_APPLIED + timedelta(days=27))).run()
     no_exception(at)
@@ -176,7 +176,7 @@ def test_a_period_without_applications_says_what_to_do(store: Store) -> None:
     store.add_application(Application(company="Old", applied_on=TODAY - timedelta(days=200)),
                           today=TODAY)
     at = _open(False)
-    at.segmented_control(key="progress_period").set_value("4 weeks").run()
+    at.radio(key="progress_period").set_value("4 weeks").run()
     no_exception(at)
     assert not at.get("vega_lite_chart")
     assert "No applications were sent in this period" in at.info[0].value

@@ -24,7 +24,7 @@ def _rejected(store: Store, company: str = "Acme", role: str = "Engineer") -> in
 
 
 def _section(at: AppTest, name: str) -> AppTest:
-    at.segmented_control(key="reflect_section").set_value(name).run()
+    at.radio(key="reflect_section").set_value(name).run()
     no_exception(at)
     return at
 
@@ -241,7 +241,7 @@ def test_game_plan_add_done_undo(store: Store, via_app: bool) -> None:
     at.button(key=f"action_done_{first}").click().run()
     no_exception(at)
     assert store.action_counts() == {"open": 1, "done": 1}
-    at.segmented_control(key="plan_view").set_value("Done").run()
+    at.radio(key="plan_view").set_value("Done").run()
     at.button(key=f"action_undo_{first}").click().run()
     no_exception(at)
     assert store.action_counts() == {"open": 2, "done": 0}
@@ -326,7 +326,7 @@ def test_summary_suggests_the_dream_list(store: Store) -> None:
     assert "right fit" in at.subheader[0].value
     at.button(key="reflect_to_dream").click().run()
     no_exception(at)
-    assert at.segmented_control(key="reflect_section").value == "Dream list"
+    assert at.radio(key="reflect_section").value == "Dream list"
     assert at.subheader[0].value == "Your dream-job list"
     assert not at.warning
 

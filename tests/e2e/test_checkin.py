@@ -55,8 +55,10 @@ def fill_form(page: Page, items: list[str], stress: str) -> None:
         answer(page, f"checkin_item_{number}", label)
     page.locator(".st-key-checkin_stress").get_by_text(stress, exact=True).click()
     page.locator(".st-key-checkin_hours input").fill("9")
-    page.locator(".st-key-checkin_self_care").get_by_text("Enough sleep").click()
-    page.locator(".st-key-checkin_self_care").get_by_text("Something fun").click()
+    for care in ("Enough sleep", "Something fun"):
+        page.locator(".st-key-checkin_self_care input").click()
+        page.get_by_role("option", name=care).click()
+    page.keyboard.press("Escape")
     page.locator(".st-key-checkin_win input").fill("<img src=x onerror=alert(1)> recruiter call")
     page.locator(".st-key-checkin_let_go textarea").fill("[x](javascript:alert(1)) that email")
 
