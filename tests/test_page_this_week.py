@@ -24,7 +24,7 @@ def texts(at) -> str:  # noqa: ANN001
 def test_empty_database_shows_the_welcome_not_an_agenda(via_app: bool) -> None:
     at = open_page(PAGE, via_app=via_app)
     no_exception(at)
-    assert "This week" not in [h.value for h in at.subheader]
+    assert "This week" not in [h.value for h in at.header]
     assert at.button(key="explore_demo")
 
 
@@ -34,7 +34,7 @@ def test_demo_data_shows_what_was_done_and_what_needs_attention(store: Store,
     demo.fill(store, applications=300, seed=5, today=TODAY)
     at = open_page(PAGE, via_app=via_app)
     no_exception(at)
-    assert "This week" in [h.value for h in at.subheader]
+    assert "This week" in [h.value for h in at.header]
     labels = [m.label for m in at.metric]
     for label in ("Applications sent", "Replies sent", "Feedback received", "Check-in"):
         assert label in labels

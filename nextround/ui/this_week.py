@@ -31,7 +31,7 @@ def show(store: Store) -> None:
     today = store.today()
     plan = ui.cached(store, _agenda, today.isoformat())
     with st.container(border=True, key="this_week"):
-        st.subheader("This week", anchor=False)
+        st.header("This week", anchor=False)
         columns = st.columns(4)
         for column, (label, value) in zip(columns, agenda.done_summary(plan), strict=True):
             column.metric(label, value)

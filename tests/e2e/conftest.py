@@ -168,7 +168,11 @@ def watch(page: Page, server: AppServer) -> Watch:
 
 
 def wait_idle(page: Page, timeout: float = 20_000) -> None:
-    """Wait until the script has finished and no skeleton placeholders remain."""
+    """Wait until the script has finished and no skeleton placeholders remain.
+
+    The short pause first lets a click's rerun begin: right after a click the app may still
+    report the previous run as finished."""
+    page.wait_for_timeout(120)
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
         state="attached", timeout=timeout)
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=timeout)

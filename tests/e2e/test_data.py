@@ -118,6 +118,8 @@ def test_backup_then_restore_in_the_browser(page: Page, server) -> None:
     page.get_by_text("Replace my current data with this backup").click()
     wait_idle(page)
     page.get_by_role("button", name="Restore", exact=True).click()
+    expect(page.get_by_text("Restored. Your previous data was backed up first.")).to_be_visible(
+        timeout=20_000)
     wait_idle(page)
     no_app_errors(page)
     assert [r["company"] for r in Store(server.db).export_rows()["applications"]] == ["Kept"]
