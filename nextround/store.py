@@ -300,8 +300,9 @@ def _create_engine(url: str) -> Engine:
     required before the database file is replaced (restore) so that no connection keeps the old
     file open."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, poolclass=QueuePool, pool_size=4, max_overflow=12,
-                               pool_timeout=BUSY_TIMEOUT_MS / 1000,
+        # Up to 5 idle connections are kept; a burst beyond that opens more (no limit, so a
+        # busy moment never waits on the pool) and closes them when they come back.
+        engine = create_engine(url, poolclass=QueuePool, pool_size=5, max_overflow=-1,
                                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
                                              "check_same_thread": False})
 
@@ -736,10 +737,10 @@ class Store:
 
     def sent_thanks_dates(self) -> pd.DataFrame:
         """application_id, sent_on: the first sent rejection thank-you per application."""
-        return self.frame(
+        return self._tuple_frame(
             "SELECT application_id, min(sent_on) AS sent_on FROM drafts"
             " WHERE kind = 'rejection_thanks' AND status = 'sent'"
-            " AND application_id IS NOT NULL GROUP BY application_id")
+            " AND application_id IS NOT NULL GROUP BY application_id", {})
 
     def feedback_counts(self) -> pd.DataFrame:
         """asked_on, received_on, status, n: feedback requests grouped by their dates."""

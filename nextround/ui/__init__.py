@@ -1,4 +1,4 @@
-"""The only Streamlit glue: the cached store, the shared frame, safe text, field errors.
+"""The only Streamlit glue: the cached store and charts, the shared frame, safe text, errors.
 
 Every page starts with `store = frame("Title")`. The frame opens the database (real or demo),
 draws the sidebar that every page shares (Get support, the demo marker) and turns a database
@@ -8,16 +8,26 @@ frame looks the same whether it runs through `app.py`, by URL, or alone in AppTe
 
 from __future__ import annotations
 
-import re
+import hashlib
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
+
+try:  # the function st.altair_chart uses to turn a chart into a spec with Arrow datasets
+    from streamlit.elements.vega_charts import (
+        _convert_altair_to_vega_lite_spec as _to_vega_lite,
+    )
+except ImportError:  # pragma: no cover - a Streamlit that moved it: ui.chart stays correct
+    _to_vega_lite = None
 
 from nextround import wellbeing
 from nextround.models import ValidationError
 from nextround.store import DEFAULT_DB_PATH, Store, StoreError, default_url, sqlite_path, to_url
+from nextround.text import escape_markdown  # noqa: F401 - re-exported for pages
 
 T = TypeVar("T")
 DEMO_KEY = "nextround_demo"
@@ -31,15 +41,6 @@ PAGES = {
     "data": "pages/data.py",
 }
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
-
-
-def escape_markdown(text: object) -> str:
-    """User text made inert for st.markdown, labels and messages: no links, images, LaTeX,
-    colour directives or HTML. Prefer `st.text` where a plain block will do."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
-
-
 def demo_url() -> str:
     """The demo lives in its own file beside the real one, so the two never mix."""
     real = sqlite_path(to_url(default_url()))
@@ -51,7 +52,13 @@ def in_demo() -> bool:
     return bool(st.session_state.get(DEMO_KEY))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+def _release_store(store: Store) -> None:
+    """A store leaving the cache closes its pooled connections, so none of them outlives a
+    file that restore replaced. A session still holding the store just connects anew."""
+    store.dispose()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, on_release=_release_store)
 def _open_store(url: str) -> Store:
     return Store(url)
 
@@ -61,7 +68,8 @@ def open_store(url: str | None = None) -> Store:
 
 
 def forget_store(url: str) -> None:
-    """Drop a cached store, e.g. after restore or delete-all replaced its file."""
+    """Drop a cached store (its pooled connections are closed) and every cached read, e.g.
+    after restore or delete-all replaced or rewrote its file."""
     _open_store.clear(url)
     st.cache_data.clear()
 
@@ -76,11 +84,57 @@ def cached(store: Store, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`fn(store, *args)`, cached until the next write to this database.
 
     The key is the database's change counter, which every write bumps, so a read is repeated
-    only when something it could depend on has changed.
+    only when something it could depend on has changed. Reading the counter is one small
+    query on a pooled connection (well under a millisecond), cheap enough to do per call.
     """
-    name = f"{fn.__module__}.{fn.__qualname__}"
-    return _cached_call(store.url, store.change_count(), name, args,
+    return _cached_call(store.url, store.change_count(), _name(fn), args,
                         tuple(sorted(kwargs.items())), fn, store)
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    """A cache key for a function. Every page runs as `__main__`, so two pages that each
+    define a `summary` function must not share results: the defining file is part of it (and
+    the line, which tells two lambdas in one file apart)."""
+    code = getattr(fn, "__code__", None)
+    where = f"@{code.co_filename}:{code.co_firstlineno}" if code is not None else ""
+    return f"{fn.__module__}.{fn.__qualname__}{where}"
+
+
+# --- charts: build and convert once per distinct input ----------------------------------------
+
+def _frame_digest(frame: pd.DataFrame | pd.Series) -> bytes:
+    """A content key for the small, aggregated frames charts take. Streamlit's own DataFrame
+    hashing costs ~4 ms a frame; pickling a small frame and hashing the bytes, ~0.1 ms."""
+    try:
+        data = pickle.dumps(frame, protocol=5)
+    except Exception:  # noqa: BLE001 - something unpicklable inside: hash the values instead
+        data = (pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+                + repr((getattr(frame, "columns", None), frame.dtypes)).encode())
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@st.cache_data(show_spinner=False, max_entries=128,
+               hash_funcs={pd.DataFrame: _frame_digest, pd.Series: _frame_digest})
+def _chart_spec(name: str, args: tuple, kwargs: tuple, _build: Callable[..., Any]) -> dict:
+    return _to_vega_lite(_build(*args, **dict(kwargs)))
+
+
+def chart(build: Callable[..., Any], *args: Any, alt: str | None = None,
+          width: Any = "stretch", height: Any = "content", **kwargs: Any) -> None:
+    """Draw the Altair chart `build(*args, **kwargs)`, like `st.altair_chart(chart,
+    width=width, height=height, alt=alt)`, but build it only when its input changes.
+
+    Building an Altair chart and converting it to Vega-Lite (with schema validation) costs
+    10-30 ms a chart, on every rerun, whatever the data; a page of seven charts spent most of a
+    warm rerun there. Here the finished spec (with its data already in Arrow) is cached by the
+    builder's name and its arguments (frames by content), and drawn with `st.vega_lite_chart`,
+    which sends exactly what `st.altair_chart` would. `alt` is the text alternative.
+    """
+    if _to_vega_lite is None:  # a Streamlit without the converter: draw it the plain way
+        st.altair_chart(build(*args, **kwargs), width=width, height=height, alt=alt)
+        return
+    spec = _chart_spec(_name(build), args, tuple(sorted(kwargs.items())), build)
+    st.vega_lite_chart(spec=spec, width=width, height=height, alt=alt)
 
 
 FAVICON = "🌱"  # An emoji favicon is drawn locally; a Material one is fetched from Google.
@@ -184,6 +238,17 @@ def show_flash() -> None:
 
 def page_path(name: str) -> str:
     return PAGES[name]
+
+
+def link_to(name: str, label: str, icon: str | None = None) -> None:
+    """A link to another page. When a page file runs on its own (AppTest's direct mode), no
+    navigation is registered and Streamlit refuses page links: then say where to go instead."""
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.page_link(PAGES[name], label=label, icon=icon)
+    except StreamlitAPIException:
+        st.caption(f"{label}: open it from the menu.")
 
 
 def project_file(*parts: str) -> Path:
