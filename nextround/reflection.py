@@ -547,18 +547,6 @@ def targets_table(targets: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def stage_reached(stages: Iterable[str]) -> str:
-    """The furthest point of an application's history, in drafting's terms."""
-    seen = set(stages)
-    if "offer" in seen:
-        return "final"
-    if "interviewing" in seen:
-        return "interview"
-    if "screening" in seen:
-        return "screening"
-    return "applied"
-
-
 def stay_in_touch_draft(settings: Any, application: Mapping[str, Any], role: str = "",
                         stages: Iterable[str] = ()) -> Any:
     """A `stay_in_touch` draft for a company that said no before, from `nextround.drafting`,
@@ -572,7 +560,7 @@ def stay_in_touch_draft(settings: Any, application: Mapping[str, Any], role: str
         role=role or str(application.get("role") or ""),
         contact_name=str(application.get("contact_name") or "") or None,
         contact_email=str(application.get("contact_email") or "") or None,
-        stage_reached=stage_reached(stages),
+        stage_reached=drafting.stage_from_history(list(stages)),
     )
     made = drafting.draft("stay_in_touch", ctx)
     signature = str(getattr(settings, "signature", "") or "")

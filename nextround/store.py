@@ -1849,16 +1849,7 @@ class Store:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             partial = out.with_name(out.name + ".part")
-            source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-            try:
-                target = sqlite3.connect(partial)
-                try:
-                    source.backup(target)
-                    result = target.execute("PRAGMA integrity_check").fetchone()[0]
-                finally:
-                    target.close()
-            finally:
-                source.close()
+            result = copy_checked(self.path, partial)
             if result != "ok":
                 partial.unlink(missing_ok=True)
                 raise CorruptDatabaseError(f"The backup failed its integrity check ({result}).")
@@ -1880,6 +1871,23 @@ class Store:
         problems = [] if rows == ["ok"] else rows
         problems += [f"broken link in {r[0]} row {r[1]} to {r[2]}" for r in fk]
         return problems
+
+
+def copy_checked(source: Path, target: Path, *, read_only: bool = False) -> str:
+    """Copy a live database with SQLite's online backup API (never `cp`: a copy made during a
+    transaction, or without its WAL, can be corrupt), then integrity-check the copy.
+    Returns what `PRAGMA integrity_check` said ("ok" when healthy)."""
+    where = f"file:{source}?mode=ro" if read_only else str(source)
+    src = sqlite3.connect(where, uri=read_only, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+            return dst.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            dst.close()
+    finally:
+        src.close()
 
 
 def _application_values(clean: Application) -> dict[str, Any]:
@@ -1999,17 +2007,7 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         staged.unlink(missing_ok=True)
-        src = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True,
-                              timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            dst = sqlite3.connect(staged)
-            try:
-                src.backup(dst)
-                result = dst.execute("PRAGMA integrity_check").fetchone()[0]
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        result = copy_checked(candidate, staged, read_only=True)
         if result != "ok":
             raise CorruptDatabaseError(f"The copy of {candidate} failed its integrity check "
                                        f"({result}). Nothing was changed.")

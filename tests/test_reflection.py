@@ -168,10 +168,11 @@ def test_week_labels() -> None:
     assert [g for g, _ in groups] == ["This week (2026-W48)", "Next week (2026-W49)", "No date"]
 
 
-def test_stage_reached_maps_history() -> None:
-    assert rf.stage_reached(["applied", "interviewing", "rejected"]) == "interview"
-    assert rf.stage_reached(["applied", "rejected"]) == "applied"
-    assert rf.stage_reached(["applied", "screening"]) == "screening"
+def test_stay_in_touch_uses_drafting_stage_words() -> None:
+    from nextround.drafting import stage_from_history
+    assert stage_from_history(["applied", "interviewing", "rejected"]) == "interview"
+    assert stage_from_history(["applied", "rejected"]) == "applied"
+    assert stage_from_history(["applied", "screening"]) == "screening"
 
 
 # --- reflections in the store --------------------------------------------------------------
