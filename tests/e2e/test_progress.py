@@ -54,7 +54,7 @@ def test_charts_on_data_light_and_dark(page: Page, server) -> None:  # noqa: ANN
         page.wait_for_timeout(400)
         _tall(page, f"progress-tab-{name.split()[0].lower()}-light")
     page.get_by_role("tab", name="Over time").click()
-    page.locator("[data-testid=stButtonGroup]").get_by_text("4 weeks", exact=True).click()
+    page.locator(".st-key-progress_period").get_by_text("4 weeks", exact=True).click()
     wait_idle(page)
     _charts_drawn(page, 2)
     _tall(page, "progress-4-weeks-light")
