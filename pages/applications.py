@@ -338,7 +338,7 @@ def detail_section(store: Store, app: dict[str, Any], today: date) -> None:
     version = loaded[1]
 
     with st.container(border=True, key="app_detail"):
-        st.subheader(ui.escape_markdown(_name(app)), anchor=False)
+        st.header(ui.escape_markdown(_name(app)), anchor=False)
         with st.container(horizontal=True, vertical_alignment="center"):
             st.badge(stage.label, color=STAGE_COLORS[stage])
             st.caption(f"since {app['stage_on']}")
@@ -475,7 +475,7 @@ def main(store: Store) -> None:
     if first:
         return
     ghosting_section(store, today, settings.ghost_after_days)
-    st.subheader("Your applications", anchor=False)
+    st.header("Your applications", anchor=False)
     frame = table_section(store)
     app = pick_application(store, frame)
     if app is not None:

@@ -147,7 +147,7 @@ def results(store: Store, history, today: date, region: str) -> None:  # noqa: A
     score = summary.last
     heading = ("This week" if summary.done_this_week
                else f"Your last check-in ({summary.last_week})")
-    st.subheader(heading)
+    st.header(heading)
     cols = st.columns(3)
     delta = None if summary.change is None else f"{summary.change.points:+d} points"
     cols[0].metric("Wellbeing (WHO-5)", f"{score.percent}%", delta=delta, delta_color="off",

@@ -198,7 +198,7 @@ def _status_mapping(found: transfer.Preview) -> None:
 
 
 def import_section(store: Store) -> None:
-    st.subheader("Import")
+    st.header("Import")
     st.caption("Bring in a CSV from your own spreadsheet or another tracker (columns such as "
                "Company, Role or Title, Date applied, Status, Link, Location, Source, Notes, "
                "Contact), a Next Round CSV export, or a full Next Round export (JSON) into an "
@@ -318,7 +318,7 @@ def _last_import_note() -> None:
 # --- export ---------------------------------------------------------------------------------
 
 def export_section(store: Store) -> None:
-    st.subheader("Export")
+    st.header("Export")
     st.caption("Take everything with you. The JSON file holds every table and can be imported "
                "into an empty Next Round. The CSV holds your applications for a spreadsheet; "
                "cells that a spreadsheet could run as formulas start with ' to keep them inert.")
@@ -360,7 +360,7 @@ def _backups_frame(paths: list[Path]) -> pd.DataFrame:
 
 
 def backup_section(store: Store) -> None:
-    st.subheader("Backup")
+    st.header("Backup")
     if store.path is None:
         st.info("Backups from here are for the built-in SQLite database. For a server "
                 "database, use its own backup tools.", icon=":material/info:")
@@ -415,7 +415,7 @@ def _describe(path: str, mtime_ns: int, size: int) -> dict[str, int] | str:
 
 
 def restore_section(store: Store, after: Callable[[], None]) -> None:
-    st.subheader("Restore")
+    st.header("Restore")
     if store.path is None:
         return
     st.caption("Replace your current data with a backup. The file is checked first, and your "
@@ -476,7 +476,7 @@ CHECK_FORM = "check"
 
 
 def check_section(store: Store) -> None:
-    st.subheader("Check")
+    st.header("Check")
     st.caption("Runs SQLite's integrity check over the whole database file.")
     if st.button("Check my database", key="check_now", icon=":material/health_and_safety:"):
         with st.spinner("Checking…"):
@@ -501,7 +501,7 @@ DELETE_PHRASE = "delete my data"
 
 
 def delete_section(store: Store, after: Callable[[], None]) -> None:
-    st.subheader("Delete all my data")
+    st.header("Delete all my data")
     st.caption("Removes every application, draft, note, reflection and check-in, and resets "
                "your settings. This can't be undone.")
     st.markdown("Your database file:")
@@ -512,7 +512,7 @@ def delete_section(store: Store, after: Callable[[], None]) -> None:
     also_backups = st.checkbox("Also delete my backups", key="delete_backups",
                                help="Otherwise a last backup is made first and kept, so you "
                                     "could still restore it.")
-    st.text_input(f"To confirm, type **{DELETE_PHRASE}**", key="delete_phrase")
+    st.text_input(f"To confirm, type: {DELETE_PHRASE}", key="delete_phrase")
     ui.field_error(DELETE_FORM, "phrase")
     if st.button("Delete all my data", key="delete_confirm",
                  icon=":material/delete_forever:"):

@@ -63,7 +63,7 @@ def metrics_row(store: Store) -> None:
 # --- due for follow-up -----------------------------------------------------------------------
 
 def due_section(store: Store, today: date) -> None:
-    st.subheader("Due for follow-up")
+    st.header("Due for follow-up")
     due, total = ui.cached(store, Store.feedback_due, today, limit=DUE_SHOWN)
     ui.field_error(DUE_FORM, "status")
     ui.form_error(DUE_FORM)
@@ -401,7 +401,7 @@ def theme_chart(counts: pd.DataFrame, freq: str) -> alt.Chart:
 
 
 def insights_section(store: Store) -> None:
-    st.subheader("What the feedback says")
+    st.header("What the feedback says")
     replies = ui.cached(store, Store.feedback_replies)
     if replies.empty:
         st.info("When feedback arrives, record it under “Record a reply” and tag its themes. "
@@ -476,7 +476,7 @@ def main(store: Store) -> None:
     today = store.today()
     metrics_row(store)
     due_section(store, today)
-    st.subheader("Your requests")
+    st.header("Your requests")
     tabs = st.tabs(["All requests", "Record a reply", "Ask for feedback", "Your themes"])
     with tabs[0]:
         requests_section(store)

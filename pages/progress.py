@@ -31,14 +31,14 @@ def welcome() -> None:
                 "no) builds the charts on this page.")
     left, right = st.columns(2, border=True)
     with left:
-        st.subheader("Start fresh", anchor=False)
+        st.header("Start fresh", anchor=False)
         st.caption("Add your first application, then record each reply as it comes. "
                    "Your data stays on this computer.")
         if st.button("Start fresh", key="start_fresh", type="primary",
                      icon=":material/add:", width="stretch"):
             st.switch_page(ui.page_path("applications"))
     with right:
-        st.subheader("Explore with demo data", anchor=False)
+        st.header("Explore with demo data", anchor=False)
         st.caption("Look around with made-up applications first. The demo has its own "
                    "database, so it never mixes with your data.")
         if st.button("Explore with demo data", key="explore_demo", icon=":material/science:",

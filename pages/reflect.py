@@ -96,7 +96,7 @@ def reflect_section(store: Store, today: date) -> None:
 
 
 def start_panel(store: Store) -> None:
-    st.subheader("Start a reflection")
+    st.header("Start a reflection")
     st.write("Seven short questions, about ten quiet minutes. Every step is saved as you go, "
              "so you can stop at any point and pick up later.")
     about = st.radio("What is it about?", (ABOUT_ONE, ABOUT_GENERAL), key="reflect_about",
@@ -134,7 +134,7 @@ def recent_panel(store: Store) -> None:
     recent = ui.cached(store, Store.recent_reflections, 8)
     if recent.empty:
         return
-    st.subheader("Your recent reflections")
+    st.header("Your recent reflections")
     table = pd.DataFrame({
         "Finished": recent["completed_on"],
         "About": [c or "Search in general" for c in recent["company"]],
@@ -183,7 +183,7 @@ def step_form(store: Store, draft: dict[str, Any], step: int, today: date) -> No
     values: dict[str, Any] = {}
     plan: dict[int, tuple[str, date | None]] = {}
     with st.form(form, border=True, enter_to_submit=False):
-        st.subheader(rf.STEPS[step][1])
+        st.header(rf.STEPS[step][1])
         name = rf.STEPS[step][0]
         if name == "expected":
             st.caption("Write it down before looking at what happened: what were you hoping "
@@ -337,7 +337,7 @@ def show_summary(store: Store, reflection: dict[str, Any], key: str) -> None:
     icon = {"not_about_you": ":material/spa:", "poor_fit": ":material/explore:",
             "within_reach": ":material/flag:"}.get(summary.kind, ":material/favorite:")
     with st.container(border=True, key=f"{key}_summary"):
-        st.subheader(f"{icon} {summary.headline}")
+        st.header(f"{icon} {summary.headline}")
         st.write(summary.body)
         if summary.changes:
             st.markdown("**The changes you named**" if summary.kind == "within_reach" else
@@ -381,7 +381,7 @@ def discard_panel(store: Store, draft: dict[str, Any]) -> None:
 
 def game_plan_section(store: Store, today: date) -> None:
     counts = ui.cached(store, Store.action_counts)
-    st.subheader("Your game plan")
+    st.header("Your game plan")
     st.caption(f"{counts['open']:,} to do · {counts['done']:,} done. Lessons from your "
                "reflections and feedback land here; add your own too.")
     add_action_form(store, today)
@@ -508,7 +508,7 @@ def edit_action_panel(store: Store, open_actions: pd.DataFrame, today: date) -> 
 # --- the dream-job list -------------------------------------------------------------------
 
 def dream_list_section(store: Store, today: date) -> None:
-    st.subheader("Your dream-job list")
+    st.header("Your dream-job list")
     st.caption("Companies and roles you'd love next, and the next step for each. A no from one "
                "place is a good moment to look here.")
     add_target_form(store)
@@ -666,7 +666,7 @@ def _insights(store: Store) -> dict[str, pd.DataFrame]:
 
 
 def insights_section(store: Store) -> None:
-    st.subheader("Patterns across your reflections")
+    st.header("Patterns across your reflections")
     frames = ui.cached(store, _insights)
     if frames["control"].empty and frames["factors"].empty and frames["themes"].empty:
         st.info("Finish a reflection or two and the patterns show up here: what keeps being "

@@ -342,7 +342,7 @@ def past_drafts(store: Store, app: dict[str, Any] | None) -> None:
     """Past drafts of the picked application, and a way to pick up an unsent one."""
     if app is None:
         return
-    st.subheader("Emails for this application", divider="gray")
+    st.header("Emails for this application", divider="gray")
     frame = ui.cached(store, Store.drafts_for_application, int(app["id"]))
     if frame.empty:
         st.caption("Nothing saved or sent for this application yet.")
@@ -383,9 +383,9 @@ def main(store: Store) -> None:
                "from your own email, then mark it as sent.")
     app = pick_application(store)
     load_application(store, app)
-    st.subheader("Options", divider="gray")
+    st.header("Options", divider="gray")
     options(settings.name)
-    st.subheader("Your draft", divider="gray")
+    st.header("Your draft", divider="gray")
     final = compose(app, settings.signature)
     if final is None:
         past_drafts(store, app)

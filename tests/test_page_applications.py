@@ -84,7 +84,7 @@ def submit(at: AppTest, key: str) -> AppTest:
 
 
 def all_markdown(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [m.value for m in at.subheader]
+    parts = [m.value for m in at.markdown] + [m.value for m in at.header]
     parts += [m.value for m in at.caption] + [m.value for m in at.info]
     parts += [m.value for m in at.warning] + [m.value for m in at.error]
     return "\n".join(parts)

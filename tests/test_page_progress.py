@@ -68,7 +68,7 @@ def _open(via_app: bool) -> AppTest:
 
 
 def _texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "title", "subheader", "info")
+    parts = [e.value for kind in ("markdown", "caption", "title", "header", "info")
              for e in getattr(at, kind)]
     return "\n".join(str(p) for p in parts)
 

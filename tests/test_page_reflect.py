@@ -33,7 +33,7 @@ def _rendered_markdown(at: AppTest) -> str:
     """Everything drawn as Markdown (titles, captions, messages, labels): where user text
     must never appear unescaped."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [s.value for s in at.subheader] + [e.value for e in at.error]
+    parts += [s.value for s in at.header] + [e.value for e in at.error]
     parts += [w.label for w in at.button] + [w.label for w in at.text_input]
     return "\n".join(parts)
 
@@ -49,7 +49,7 @@ def test_empty_page_tells_the_user_what_to_do(via_app: bool) -> None:
     at = open_page(PAGE, via_app=via_app)
     no_exception(at)
     assert at.title[0].value == "Reflect"
-    assert at.subheader[0].value == "Start a reflection"
+    assert at.header[0].value == "Start a reflection"
     assert "No rejections match" in at.info[0].value
     for name, words in (("Game plan", "Nothing to do right now"),
                         ("Dream list", "Your list is empty"),
@@ -69,7 +69,7 @@ def test_all_steps_to_the_summary(store: Store, via_app: bool) -> None:
     no_exception(at)
     rid = store.open_reflection()["id"]
     k = f"rf{rid}_"
-    assert at.subheader[0].value == "What did you expect?"
+    assert at.header[0].value == "What did you expect?"
     at.text_area(key=k + "expected").input("A second interview")
     _next(at, 0)
     at.selectbox(key=k + "stage").set_value("interviewing")
@@ -92,7 +92,7 @@ def test_all_steps_to_the_summary(store: Store, via_app: bool) -> None:
     at.radio(key=k + "fit").set_value("unsure")
     at.text_area(key=k + "fitnote").input("Team seemed stretched")
     _next(at, 6)
-    assert "This one may not have been about you" in at.subheader[0].value
+    assert "This one may not have been about you" in at.header[0].value
     texts = [t.value for t in at.text]
     assert "Globex · Data engineer" in texts
     assert "My portfolio walkthrough" in texts
@@ -109,11 +109,11 @@ def test_all_steps_to_the_summary(store: Store, via_app: bool) -> None:
     at.button(key="reflect_finish_button").click().run()
     no_exception(at)
     assert store.open_reflection() is None
-    assert at.subheader[0].value == "Start a reflection"
+    assert at.header[0].value == "Start a reflection"
     assert at.dataframe[0].value["About"].tolist() == ["Acme"]
     at.selectbox(key="reflect_reread").set_value(rid).run()
     no_exception(at)
-    assert "This one may not have been about you" in at.subheader[-1].value
+    assert "This one may not have been about you" in at.header[-1].value
 
 
 def test_within_reach_summary_and_back(store: Store) -> None:
@@ -123,11 +123,11 @@ def test_within_reach_summary_and_back(store: Store) -> None:
     store.save_reflection_step(rid, 3, 6, {"fit": "yes"}, next_step=7)
     at = open_page(PAGE, via_app=False)
     no_exception(at)
-    assert at.subheader[0].value.endswith("One change within your reach")
+    assert at.header[0].value.endswith("One change within your reach")
     assert "• Slow down" in [t.value for t in at.text]
     at.button(key="reflect_summary_back").click().run()
     no_exception(at)
-    assert at.subheader[0].value == "Was it a good fit for you?"
+    assert at.header[0].value == "Was it a good fit for you?"
     assert at.radio(key=f"rf{rid}_fit").value == "yes"
 
 
@@ -140,17 +140,17 @@ def test_draft_survives_reruns_a_page_switch_and_a_reload(store: Store) -> None:
     _next(at, 0)
     at.run()
     at.run()
-    assert at.subheader[0].value == "What happened?"
+    assert at.header[0].value == "What happened?"
     at.switch_page("pages/progress.py").run()
     no_exception(at)
     at.switch_page(PAGE).run()
     no_exception(at)
-    assert at.subheader[0].value == "What happened?"
+    assert at.header[0].value == "What happened?"
     at.button(key="reflect_step_1_back").click().run()
     assert at.text_area(key=f"rf{rid}_expected").value == "To hear back within a week"
     fresh = open_page(PAGE)  # a browser reload: a new session, same database
     no_exception(fresh)
-    assert fresh.subheader[0].value == "What did you expect?"
+    assert fresh.header[0].value == "What did you expect?"
     assert fresh.text_area(key=f"rf{rid}_expected").value == "To hear back within a week"
 
 
@@ -163,7 +163,7 @@ def test_save_for_later_keeps_the_step(store: Store) -> None:
     at.button(key="reflect_step_0_save").click().run()
     no_exception(at)
     assert store.open_reflection()["answers"]["expected"] == "Half a thought"
-    assert at.subheader[0].value == "What did you expect?"
+    assert at.header[0].value == "What did you expect?"
 
 
 def test_bad_input_gets_a_message_and_nothing_is_written(store: Store) -> None:
@@ -175,7 +175,7 @@ def test_bad_input_gets_a_message_and_nothing_is_written(store: Store) -> None:
     assert any("control characters" in e.value for e in at.error)
     after = store.open_reflection()
     assert after["version"] == before["version"] and after["answers"]["step"] == 0
-    assert at.subheader[0].value == "What did you expect?"
+    assert at.header[0].value == "What did you expect?"
 
 
 def test_stale_tab_gets_a_message(store: Store) -> None:
@@ -199,7 +199,7 @@ def test_discard_asks_first(store: Store) -> None:
     at.button(key="reflect_discard_yes").click().run()
     no_exception(at)
     assert store.open_reflection() is None
-    assert at.subheader[0].value == "Start a reflection"
+    assert at.header[0].value == "Start a reflection"
 
 
 def test_search_stays_small_and_user_text_is_never_markdown(store: Store) -> None:
@@ -323,11 +323,11 @@ def test_summary_suggests_the_dream_list(store: Store) -> None:
     rid = store.start_reflection(None)
     store.save_reflection_step(rid, 1, 6, {"fit": "no"}, next_step=7)
     at = open_page(PAGE, via_app=False)
-    assert "right fit" in at.subheader[0].value
+    assert "right fit" in at.header[0].value
     at.button(key="reflect_to_dream").click().run()
     no_exception(at)
     assert at.radio(key="reflect_section").value == "Dream list"
-    assert at.subheader[0].value == "Your dream-job list"
+    assert at.header[0].value == "Your dream-job list"
     assert not at.warning
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from nextround.models import Application, Stage
 from nextround.store import Store
-from tests.e2e.conftest import AppServer, Watch, goto, no_app_errors, screenshot, wait_idle
+from tests.e2e.conftest import AppServer, Watch, goto, no_app_errors, screenshot
 
 PAGES = ["", "applications", "respond", "feedback", "reflect", "checkin", "data"]
 PAYLOADS = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
@@ -56,16 +56,16 @@ def test_page_is_clean_private_and_accessible(page: Page, server: AppServer, wat
     assert serious_violations(page) == []
 
 
-def test_every_page_looks_right_in_light_dark_and_on_a_phone(page: Page,
-                                                             server: AppServer) -> None:
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_every_page_looks_right_in_light_dark_and_on_a_phone(page: Page, server: AppServer,
+                                                             scheme: str, size: str) -> None:
     """Saves screenshots for a person to look at (tests/e2e/screenshots/)."""
     seed_hostile(server.db)
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        for width, height, label in ((1280, 900, "desktop"), (390, 844, "phone")):
-            page.set_viewport_size({"width": width, "height": height})
-            for path in PAGES:
-                goto(page, server.url, path)
-                wait_idle(page)
-                no_app_errors(page)
-                screenshot(page, f"page-{path or 'progress'}-{scheme}-{label}")
+    width, height = (1280, 900) if size == "desktop" else (390, 844)
+    page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size({"width": width, "height": height})
+    for path in PAGES:
+        goto(page, server.url, path)
+        no_app_errors(page)
+        screenshot(page, f"page-{path or 'progress'}-{scheme}-{size}")
