@@ -134,8 +134,8 @@ def _cumulative_layout(dark: bool) -> alt.Chart:
     series = {"Applied": APPLIED, "Responded": RESPONSE, "Interviewed": INTERVIEW,
               "Offers": OFFER}
     return alt.Chart(_data("cumulative")).transform_fold(
-        list(series), as_=["series", "total"]).mark_line(strokeWidth=2.5,
-                                                          interpolate="step-after").encode(
+        list(series), as_=["series", "total"]).mark_line(
+        strokeWidth=2.5, interpolate="step-after", point=True).encode(  # one week still shows
         x=alt.X("week:T", title="Week", axis=alt.Axis(format="%b %Y", labelAngle=0)),
         y=alt.Y("total:Q", title="Running total"),
         color=alt.Color("series:N", scale=_scale(series), sort=list(series), title=None,

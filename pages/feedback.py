@@ -35,10 +35,10 @@ PLAN_FORM = "feedback_plan"
 
 
 def _request_label(row: pd.Series | dict) -> str:
-    """Plain text for a picker option (options are never rendered as Markdown)."""
+    """Plain text for a picker option (options are never rendered as Markdown). The status is
+    shown under the picker instead: a browser keeps an option's old label after a change."""
     role = f" · {row['role']}" if row.get("role") else ""
-    status = fb.parse_status(row["status"]).label
-    return f"{row.get('company') or 'Unknown company'}{role} · asked {row['asked_on']} · {status}"
+    return f"{row.get('company') or 'Unknown company'}{role} · asked {row['asked_on']}"
 
 
 def _application_label(row: dict) -> str:
@@ -244,6 +244,7 @@ def _quick_status(store: Store, rows: pd.DataFrame) -> None:
     if rid is None:
         return
     chosen = records[rid]
+    left.caption(f"Status: {fb.parse_status(chosen['status']).label}")
     options = [s.value for s in fb.allowed_next(chosen["status"])]
     if not options:
         middle.caption("A received reply is final. Edit its text and themes under "
@@ -279,6 +280,7 @@ def reply_section(store: Store, today: date) -> None:
     if rid is None:
         return
     current = ui.cached(store, Store.feedback_request, rid)
+    st.caption(f"Status: {fb.parse_status(current['status']).label}")
     themes = ui.cached(store, Store.feedback_themes)
     existing = fb.load_themes(current["themes"])
     options = themes + [t for t in existing if t not in themes]

@@ -131,8 +131,8 @@ def headline(board: metrics.Dashboard, today: date) -> None:
     goal = board.weekly_goal
     to_go = max(goal - now.this_week, 0)
     monday = board.end - timedelta(days=board.end.weekday())
-    week_label = ("This week" if today - timedelta(days=today.weekday()) == monday
-                  else f"Week of {monday:%d %b %Y}")
+    week_label = ("Sent this week" if today - timedelta(days=today.weekday()) == monday
+                  else f"Sent in the week of {monday:%d %b %Y}")
     row1[1].metric(
         week_label, f"{now.this_week} of {goal}" if goal else f"{now.this_week}",
         (f"{to_go} to reach your goal" if to_go else "Weekly goal reached") if goal

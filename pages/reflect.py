@@ -445,6 +445,8 @@ def done_list(store: Store) -> None:
 
 def add_action_form(store: Store, today: date) -> None:
     form = "action_add"
+    if st.session_state.pop("action_title_clear", False):
+        st.session_state["action_title"] = ""  # before the widget exists: the browser follows
     with st.expander("Add a step", icon=":material/add:",
                      expanded=bool(st.session_state.get(ui.errors_key(form)))):
         with st.form(form, clear_on_submit=False, border=False):
@@ -460,7 +462,7 @@ def add_action_form(store: Store, today: date) -> None:
         if submitted:
             _write(form, lambda: store.add_action(title, due, "manual"),
                    "Added to your game plan.",
-                   on_success=lambda: st.session_state.pop("action_title", None))
+                   on_success=lambda: st.session_state.update(action_title_clear=True))
 
 
 def edit_action_panel(store: Store, open_actions: pd.DataFrame, today: date) -> None:

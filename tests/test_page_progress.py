@@ -148,7 +148,7 @@ def test_headline_numbers_with_change_over_four_weeks(seeded: Store, via_app: bo
     assert metrics["Response rate"].value == "67%"
     assert metrics["Interview rate"].value == "50%"
     assert metrics["Offers"].value == "10"
-    assert set(metrics) >= {"This week", "Days to first reply", "Always-respond rate",
+    assert set(metrics) >= {"Sent this week", "Days to first reply", "Always-respond rate",
                             "Feedback rate"}
     assert metrics["Applications"].proto.delta  # a change against 4 weeks earlier
     assert "game-plan actions done" in _texts(at)
