@@ -186,7 +186,11 @@ def goto(page: Page, base_url: str, path: str = "") -> None:
 
 def nav(page: Page, title: str) -> None:
     """Open a page from the sidebar navigation, as a user would."""
-    page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
+    link = page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first
+    href = link.get_attribute("href")
+    link.click()
+    if href:  # the old page reports "not running" until the new one starts: wait for the URL
+        page.wait_for_url(f"**{urlparse(href).path}*", timeout=20_000)
     wait_idle(page)
 
 
