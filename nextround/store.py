@@ -1836,6 +1836,36 @@ class Store:
 
     # --- backup and check -----------------------------------------------------------------
 
+    AUTOMATIC_BACKUPS_KEPT = 14
+
+    def daily_backup(self, today: date) -> Path | None:
+        """Once a day, a backup of a database that holds data, then rotation. Returns the new
+        backup, or None when today's exists already (or there is nothing to keep)."""
+        if self.path is None or self.backup_dir is None or self.is_empty():
+            return None
+        stamp = today.strftime("%Y%m%d")
+        if any(p.name.startswith(f"{self.path.stem}-{stamp}") and p.name.endswith("-daily.db")
+               for p in self.backup_files()):
+            return None
+        made = self.backup(self.backup_dir / f"{self.path.stem}-{stamp}-daily.db")
+        self.rotate_backups()
+        return made
+
+    def rotate_backups(self, keep: int | None = None) -> list[Path]:
+        """Keep the newest automatic backups (daily and before-something ones); never touch
+        the ones the user made by hand. Returns what was removed."""
+        keep = self.AUTOMATIC_BACKUPS_KEPT if keep is None else keep
+        automatic = [p for p in self.backup_files()
+                     if p.name.endswith("-daily.db") or "-before-" in p.name]
+        removed = []
+        for old in automatic[keep:]:
+            try:
+                old.unlink()
+                removed.append(old)
+            except OSError:
+                pass  # a backup we can't remove is still a backup: never fail the app on it
+        return removed
+
     def backup(self, out: Path | None = None, *, reason: str = "manual") -> Path:
         """Online backup API → integrity_check on the copy → atomic rename. Never `cp`."""
         if self.path is None:
@@ -1861,6 +1891,8 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"Couldn't make the backup: {exc}. "
                              "Your database was not changed.") from exc
+        if reason.startswith("before-"):
+            self.rotate_backups()
         return out
 
     def integrity_problems(self) -> list[str]:

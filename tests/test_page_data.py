@@ -235,11 +235,13 @@ def test_export_downloads_exist(store: Store) -> None:
 def test_backup_now_and_restore_a_backup(store: Store) -> None:
     store.add_application(Application(company="Kept", applied_on="2026-01-05"))
     at = _page()
+    daily = [p.name for p in store.backup_files()]  # the frame's once-a-day backup
+    assert len(daily) == 1 and daily[0].endswith("-daily.db")
     at.button(key="backup_now").click().run()
     no_exception(at)
-    assert len(store.backup_files()) == 1
+    assert len(store.backup_files()) == 2
     listed = _frame(at, "Backup")
-    assert list(listed["Backup"]) == [store.backup_files()[0].name]
+    assert list(listed["Backup"]) == [p.name for p in store.backup_files()]
     # Later work that the restore will replace.
     store.add_application(Application(company="Later", applied_on="2026-01-06"))
     at.run()
@@ -294,7 +296,8 @@ def test_delete_needs_the_typed_phrase_and_keeps_a_backup(store: Store) -> None:
     no_exception(at)
     fresh = Store(store.path)
     assert fresh.is_empty() and fresh.integrity_problems() == []
-    assert [p.name.endswith("before-delete.db") for p in fresh.backup_files()] == [True]
+    kept = [p.name for p in fresh.backup_files() if not p.name.endswith("-daily.db")]
+    assert [name.endswith("before-delete.db") for name in kept] == [True]
     assert "Your data now: 0 application(s), 0 row(s) in all." in _texts(at)
 
 

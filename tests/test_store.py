@@ -219,3 +219,18 @@ def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
     copy = Store(out)
     assert copy.count("applications") == 1
     assert copy.integrity_problems() == []
+
+
+def test_daily_backup_once_a_day_and_rotation_keeps_hand_made_ones(store: Store,
+                                                                  tmp_path: Path) -> None:
+    assert store.daily_backup(TODAY) is None  # nothing to keep yet
+    add(store)
+    first = store.daily_backup(TODAY)
+    assert first is not None and first.name.endswith("-daily.db")
+    assert store.daily_backup(TODAY) is None  # once a day
+    manual = store.backup()
+    for day in range(1, 20):
+        store.daily_backup(date(2026, 12, day))
+    names = [p.name for p in store.backup_files()]
+    assert len([n for n in names if n.endswith("-daily.db")]) == Store.AUTOMATIC_BACKUPS_KEPT
+    assert manual.name in names

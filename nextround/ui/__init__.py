@@ -140,6 +140,18 @@ def chart(build: Callable[..., Any], *args: Any, alt: str | None = None,
 FAVICON = "🌱"  # An emoji favicon is drawn locally; a Material one is fetched from Google.
 
 
+@st.cache_resource(show_spinner="Making today's backup…", max_entries=8)
+def _daily_backup(url: str, today: str) -> str:
+    """Once per database and day (per server process): the automatic daily backup."""
+    from datetime import date
+
+    try:
+        made = _open_store(url).daily_backup(date.fromisoformat(today))
+    except StoreError:
+        return ""  # a failed backup must not stop the app; the Your data page can retry
+    return str(made or "")
+
+
 def frame(title: str, icon: str | None = None) -> Store:
     """Open the store and draw the shared chrome. Stops the page with a clear message when the
     database can't be used.
@@ -159,6 +171,7 @@ def frame(title: str, icon: str | None = None) -> Store:
                    "(`python -m nextround restore FILE`) can restore a backup.")
         st.stop()
     settings = cached(store, Store.settings)
+    _daily_backup(store.url, store.today().isoformat())
     if in_demo():
         with st.sidebar:
             st.warning("You're exploring demo data. Nothing here is yours, and your own "
