@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pandas as pd
 import streamlit as st
 
-from nextround import charts, metrics, ui
+from nextround import charts, metrics, ui, wellbeing
 from nextround.store import Store, StoreError
 from nextround.ui import this_week
 
@@ -77,7 +78,7 @@ def pick_period(store: Store, today: date) -> tuple[date, date]:
     """The shared date range: a preset, or a custom pair of dates."""
     bounds = ui.cached(store, Store.date_bounds)
     first = min(bounds[0], today) if bounds else today
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    left, right = st.columns([5, 2], vertical_alignment="bottom")
     with left:
         period = st.radio("Period", list(PERIODS), index=list(PERIODS).index("All time"),
                           key="progress_period", horizontal=True)
@@ -192,6 +193,23 @@ def summary_lines(board: metrics.Dashboard) -> None:
     st.caption(wellbeing)
 
 
+def wellbeing_trend(store: Store, today: str) -> pd.DataFrame:
+    """The last twelve weeks of check-ins, one row per week (small by construction)."""
+    day = date.fromisoformat(today)
+    start = day - timedelta(weeks=12)
+    return wellbeing.weekly_trend(store.checkin_history(), store.applications_per_day(start, day),
+                                  day, weeks=12)
+
+
+def small_wellbeing_trend(store: Store, today: date) -> None:
+    trend = ui.cached(store, wellbeing_trend, today.isoformat())
+    if trend.empty or not trend["who5_pct"].notna().any():
+        return
+    ui.chart(wellbeing.wellbeing_chart, trend, height=240,
+             alt="Line of weekly wellbeing (WHO-5 %) over the last twelve weeks, with a dashed "
+                 "line at 50.")
+
+
 def board_and_charts(store: Store, start: str, end: str,
                      dark: bool) -> tuple[metrics.Dashboard, dict[str, dict]]:
     """The numbers and the chart specs, cached together until the next write: building
@@ -253,6 +271,7 @@ def main(store: Store) -> None:
                              dark_theme())
     headline(board, today)
     summary_lines(board)
+    small_wellbeing_trend(store, today)
     chart_tabs(board, specs)
 
 

@@ -108,7 +108,7 @@ def test_demo_fills_a_separate_database_and_leaves_yours_empty(isolated: Path) -
     assert Store(demo_db).count("applications") == 400
     assert Store(isolated).is_empty()  # the user's own database is untouched
     assert at.title[0].value == "Your progress"
-    assert len(at.get("vega_lite_chart")) == 7
+    assert len(at.get("vega_lite_chart")) == 8  # seven progress charts and the wellbeing trend
     assert "You're exploring demo data" in [w.value for w in at.sidebar.warning][0]
     for frame in chart_frames(at):
         assert len(frame) < 400
@@ -197,3 +197,18 @@ def test_a_damaged_demo_file_is_reported_not_raised(isolated: Path) -> None:
     assert "not a Next Round database" in at.error[0].value
     assert not (ui.DEMO_KEY in at.session_state and at.session_state[ui.DEMO_KEY])
     assert at.title[0].value == "Welcome to Next Round"
+
+
+def test_a_small_wellbeing_trend_once_there_are_check_ins(seeded: Store) -> None:
+    at = _open(True)
+    before = len(at.get("vega_lite_chart"))
+    seeded.insert_rows("checkins", [
+        {"week": week, "checked_on": day, "items": "[3,3,3,3,3]", "who5_raw": raw,
+         "self_care": "[]", "updated_at": "x"}
+        for week, day, raw in (("2026-W46", "2026-11-12", 12), ("2026-W47", "2026-11-19", 16))])
+    at.run()
+    no_exception(at)
+    charts_now = at.get("vega_lite_chart")
+    assert len(charts_now) == before + 1
+    frames = chart_frames(at)
+    assert any("who5_pct" in f.columns and len(f) <= 13 for f in frames)
