@@ -365,10 +365,13 @@ class Store:
         except OperationalError as exc:
             raise StoreError(f"Can't open the database: {_reason(exc)}") from exc
         if self.path is not None:
-            try:
-                os.chmod(self.path, 0o600)
-            except OSError:
-                pass
+            # Private to the user: the database and its -wal/-shm companions (SQLite gives
+            # companions it creates later the database's own mode).
+            for companion in ("", "-wal", "-shm"):
+                try:
+                    os.chmod(f"{self.path}{companion}", 0o600)
+                except OSError:
+                    pass
 
     def _migrate(self, from_version: int) -> None:
         with self.write() as conn:

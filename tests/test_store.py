@@ -234,3 +234,12 @@ def test_daily_backup_once_a_day_and_rotation_keeps_hand_made_ones(store: Store,
     names = [p.name for p in store.backup_files()]
     assert len([n for n in names if n.endswith("-daily.db")]) == Store.AUTOMATIC_BACKUPS_KEPT
     assert manual.name in names
+
+
+def test_database_files_are_private_to_the_user(tmp_path: Path) -> None:
+    store = Store(tmp_path / "private.db")
+    add(store)
+    for name in ("private.db", "private.db-wal", "private.db-shm"):
+        path = tmp_path / name
+        if path.exists():
+            assert path.stat().st_mode & 0o077 == 0, name
