@@ -53,13 +53,19 @@ def _load_settings_into_widgets(current: Settings) -> None:
         state["settings_loaded_version"] = current.version
 
 
+@st.cache_resource(show_spinner=False)
+def _zones() -> tuple[str, ...]:
+    """The IANA zone names: listing them walks the zoneinfo folders (8 ms); once is enough."""
+    return tuple(sorted(available_timezones()))
+
+
 def settings_section(store: Store) -> None:
     current = ui.cached(store, Store.settings)
     _load_settings_into_widgets(current)
     regions = [*wellbeing.support_regions(), OTHER_REGION]
     if st.session_state["settings_support_region"] not in regions:
         st.session_state["settings_support_region"] = OTHER_REGION
-    zones = sorted(available_timezones())
+    zones = list(_zones())
     if st.session_state["settings_timezone"] not in zones:
         zones.insert(0, st.session_state["settings_timezone"])
 

@@ -402,6 +402,15 @@ def theme_chart(counts: pd.DataFrame, freq: str) -> alt.Chart:
     ).properties(height=300)
 
 
+def _top_themes(store: Store) -> pd.DataFrame:
+    """Cached until the next write: parsing every reply's themes costs more than reading them."""
+    return fb.top_themes(store.feedback_replies())
+
+
+def _theme_counts(store: Store, freq: str) -> pd.DataFrame:
+    return fb.theme_counts_over_time(store.feedback_replies(), freq)
+
+
 def insights_section(store: Store) -> None:
     st.header("What the feedback says")
     replies = ui.cached(store, Store.feedback_replies)
@@ -409,7 +418,7 @@ def insights_section(store: Store) -> None:
         st.info("When feedback arrives, record it under “Record a reply” and tag its themes. "
                 "Patterns across applications show up here.", icon=":material/insights:")
         return
-    top = fb.top_themes(replies)
+    top = ui.cached(store, _top_themes)
     if top.empty:
         st.info(f"{len(replies)} repl{'ies' if len(replies) != 1 else 'y'} saved, none tagged "
                 "with a theme yet. Tag them under “Record a reply” to see patterns.",
@@ -418,9 +427,8 @@ def insights_section(store: Store) -> None:
     freq = st.radio("Group by", ["month", "week"], horizontal=True,
                     format_func=lambda f: "Month" if f == "month" else "Week",
                     key="feedback_freq") or "month"
-    counts = fb.theme_counts_over_time(replies, freq)
-    st.altair_chart(theme_chart(counts, freq), width="stretch",
-                    alt="Themes mentioned in feedback replies over time")
+    counts = ui.cached(store, _theme_counts, freq)
+    ui.chart(theme_chart, counts, freq, alt="Themes mentioned in feedback replies over time")
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.markdown("**Most frequent themes**")

@@ -679,13 +679,13 @@ def insights_section(store: Store) -> None:
     st.caption("Counted per month from your finished reflections. Themes are grouped by "
                "keywords, so they're a rough guide.")
     if not frames["factors"].empty:
-        st.altair_chart(rf.factors_chart(frames["factors"], months), width="stretch", height=300)
+        ui.chart(rf.factors_chart, frames["factors"], months, height=300)
     else:
         st.caption("No outside-of-your-control factors ticked yet.")
     if not frames["themes"].empty:
-        st.altair_chart(rf.themes_chart(frames["themes"], months), width="stretch", height=300)
+        ui.chart(rf.themes_chart, frames["themes"], months, height=300)
     if not frames["control"].empty:
-        st.altair_chart(rf.control_chart(frames["control"], months), width="stretch", height=280)
+        ui.chart(rf.control_chart, frames["control"], months, height=280)
 
 
 main(ui.frame("Reflect", ":material/lightbulb:"))

@@ -445,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         dbs[size], generate[size] = make_db(folder, size)
         print(f"database with {size:,} applications ready ({generate[size]:.1f} s)", flush=True)
     report = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
-              "command": "python -m tests.bench.run " + " ".join(argv or sys.argv[1:]),
+              "command": " ".join(["python -m tests.bench.run", *(argv or sys.argv[1:])]),
               "runs": args.runs, "generate_s": generate, "floor": bench_floor(args.runs),
               "apptest": {}}
     for size in sizes:

@@ -1,0 +1,89 @@
+"""Profile one page run with pyinstrument, the way the benchmark runs it (AppTest, in process).
+
+    python -m tests.bench.profile_page progress --db /tmp/benchdbs/bench-10000.db [--out FILE]
+
+pyinstrument is a profiling tool, not a dependency: `pip install pyinstrument` first. It prints
+(or writes) a text profile of a cold rerun (caches cleared, as after a write) and of a warm
+rerun (caches hot, as after a widget change). The profiles in tests/bench/profiles/ were made
+with it; each explains one change, see tests/bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from tests.bench.run import ROOT, TODAY, share_script_cache
+
+
+def profile_runs(page: str, db: Path, *, interval: float = 0.0005) -> dict[str, str]:
+    import streamlit as st
+    from pyinstrument import Profiler
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["NEXTROUND_DB"] = str(db)
+    os.environ["NEXTROUND_TODAY"] = TODAY
+    os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"
+    holder: dict[str, Profiler | None] = {"profiler": None}
+    original = script_runner.ScriptRunner._run_script
+
+    def _profiled(self, rerun_data):  # noqa: ANN001, ANN202 - the script thread runs this
+        profiler = holder["profiler"]
+        if profiler is None:
+            return original(self, rerun_data)
+        profiler.start()
+        try:
+            return original(self, rerun_data)
+        finally:
+            profiler.stop()
+
+    script_runner.ScriptRunner._run_script = _profiled
+    share_script_cache()
+    try:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        path = Path(page) if page.endswith(".py") else ROOT / "pages" / f"{page}.py"
+        at = AppTest.from_file(str(path), default_timeout=120)
+        at.run()
+        at.run()
+        out = {}
+        for label, clear in (("warm", False), ("cold", True)):
+            if clear:
+                st.cache_data.clear()
+            holder["profiler"] = Profiler(interval=interval)
+            started = time.perf_counter()
+            at.run()
+            took = (time.perf_counter() - started) * 1000
+            profiler = holder["profiler"]
+            holder["profiler"] = None
+            text = profiler.output_text(unicode=True, color=False, show_all=False,
+                                        short_mode=False)
+            out[label] = (f"{label} rerun of {page} took {took:.0f} ms wall (AppTest; the machine "
+                          f"was shared, so read the CPU time)\n{text}")
+            if at.exception:
+                out[label] += f"\nEXCEPTION: {at.exception[0].value}\n"
+        return out
+    finally:
+        script_runner.ScriptRunner._run_script = original
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("page", help="a page name (progress, ...) or the path of a page file")
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--out", type=Path, help="write the text profile here")
+    args = parser.parse_args(argv)
+    runs = profile_runs(args.page, args.db)
+    text = f"page {args.page}, database {args.db.name}\n\n" + "\n\n".join(runs.values())
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
