@@ -119,7 +119,7 @@ def test_screenshots_with_data_light_and_dark(page: Page, server: AppServer) -> 
     assert grid is not None
     page.mouse.click(grid["x"] + 14, grid["y"] + 36 + 35 * 2 + 17)  # third row: Globex
     wait_idle(page)
-    expect(page.locator(".st-key-app_detail h3")).to_have_text("Globex · BI developer")
+    expect(page.locator(".st-key-app_detail h2")).to_have_text("Globex · BI developer")
     expect(page.get_by_role("combobox", name="Application to view and update")).to_have_value(
         "Globex · BI developer (applied 2026-11-18)")
 

@@ -22,9 +22,10 @@ def _tall(page: Page, name: str) -> None:
 
 
 def _charts_drawn(page: Page, visible: int) -> None:
-    """All seven charts are on the page (tabs hold the rest); the first tab's are drawn."""
+    """All seven progress charts and the wellbeing trend (the demo has check-ins) are on the
+    page (tabs hold the rest); the first ones are drawn."""
     charts = page.locator('[data-testid="stVegaLiteChart"]')
-    expect(charts).to_have_count(7, timeout=20_000)
+    expect(charts).to_have_count(8, timeout=20_000)
     for i in range(visible):
         expect(charts.nth(i).locator("canvas, svg").first).to_be_visible()
 
