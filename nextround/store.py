@@ -28,13 +28,22 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
 from nextround import clock
-from nextround.models import Application, Settings, Stage, ValidationError, check_date, parse_stage
+from nextround.models import (
+    Application,
+    Settings,
+    Stage,
+    ValidationError,
+    check_date,
+    clean_multi_line,
+    parse_stage,
+)
 
 APPLICATION_ID = 0x4E58524E  # "NXRN": marks a SQLite file as a Next Round database.
 SCHEMA_VERSION = 3
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "nextround.db"
 BUSY_TIMEOUT_MS = 10_000
+STAGE_NOTE_MAX = 500
 TABLES = ("applications", "events", "drafts", "feedback_requests", "reflections", "actions",
           "checkins", "targets", "settings")
 
@@ -580,6 +589,10 @@ class Store:
             raise ValidationError({field: str(exc)}) from exc
         if new_stage == Stage.APPLIED:
             raise ValidationError({"stage": "Pick the stage it moved to (it was already applied)."})
+        try:
+            note = clean_multi_line(note, "Note", max_len=STAGE_NOTE_MAX)
+        except ValueError as exc:
+            raise ValidationError({"note": str(exc)}) from exc
         with self.write() as conn:
             row = conn.execute(text("SELECT applied_on FROM applications WHERE id = :id"),
                                {"id": application_id}).first()
@@ -593,7 +606,7 @@ class Store:
             conn.execute(text("INSERT INTO events (application_id, stage, on_date, note,"
                               " created_at) VALUES (:id, :stage, :d, :note, :now)"),
                          {"id": application_id, "stage": str(new_stage), "d": day.isoformat(),
-                          "note": note[:500], "now": _now()})
+                          "note": note, "now": _now()})
 
     def delete_application(self, application_id: int) -> None:
         with self.write() as conn:

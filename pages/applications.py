@@ -16,7 +16,7 @@ import streamlit as st
 
 from nextround import ui
 from nextround.models import EARLIEST_DATE, Application, Stage
-from nextround.store import NotFoundError, Store
+from nextround.store import STAGE_NOTE_MAX, NotFoundError, Store
 
 PAGE_SIZE = 50
 GHOSTS_SHOWN = 10
@@ -406,8 +406,9 @@ def _stage_form(store: Store, app_id: int, version: int) -> None:
             st.date_input("On", min_value=EARLIEST_DATE, format="YYYY-MM-DD",
                           key=f"{STAGE}_on_date")
             ui.field_error(STAGE, "on_date")
-        st.text_input("Note (optional)", key=f"{STAGE}_note",
+        st.text_input("Note (optional)", key=f"{STAGE}_note", max_chars=STAGE_NOTE_MAX,
                       placeholder="e.g. 30-minute call with the recruiter")
+        ui.field_error(STAGE, "note")
         _conflict(STAGE)
         st.form_submit_button("Save stage change", type="primary", key=f"{STAGE}_submit",
                               icon=":material/check:", on_click=_change_stage,

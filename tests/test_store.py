@@ -243,3 +243,14 @@ def test_database_files_are_private_to_the_user(tmp_path: Path) -> None:
         path = tmp_path / name
         if path.exists():
             assert path.stat().st_mode & 0o077 == 0, name
+
+
+def test_stage_note_is_validated_not_silently_cut(store: Store) -> None:
+    app_id = add(store)
+    for bad, message in (("x" * 501, "too long"), ("a\x00b", "control characters")):
+        with pytest.raises(ValidationError) as info:
+            store.change_stage(app_id, Stage.SCREENING, "2026-11-05", 1, note=bad, today=TODAY)
+        assert message in info.value.errors["note"]
+    assert list(store.application_events(app_id)["stage"]) == ["applied"]
+    store.change_stage(app_id, Stage.SCREENING, "2026-11-05", 1, note=" Call  ", today=TODAY)
+    assert store.application_events(app_id)["note"].iloc[-1] == "Call"
