@@ -163,8 +163,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not word:
             raise Refusal(f"--status needs THEIR_WORD=STAGE, not {pair!r}.")
         overrides[word] = stage
-    duplicates = ("import" if args.allow_duplicates
-                  else "skip" if args.skip_duplicates else "refuse")
+    # Rows that look like duplicates are imported and listed; they are left out only when the
+    # user says so (issue 8: "skipped only when the user agrees"). Our own export may hold two
+    # identical applications, and importing it must reproduce it exactly.
+    duplicates = "skip" if args.skip_duplicates else "import"
     url = _url(args)
     path = sqlite_path(url)
     data = source.read_bytes()
@@ -209,6 +211,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     found = result.preview
     skipped = (f", leaving out {result.skipped_duplicates:,} duplicate(s)"
                if result.skipped_duplicates else "")
+    if found.duplicates and not result.skipped_duplicates:
+        for dup in found.duplicates[:50]:
+            _say(f"{source.name}: line {dup.line}: looks like a duplicate of {dup.same_as}: "
+                 f"{dup.company!r}, {dup.role!r}, applied {dup.applied_on} (kept)")
+        _say(f"{len(found.duplicates):,} row(s) look like duplicates and were kept; "
+             "--skip-duplicates leaves them out.")
     if args.dry_run:
         count = found.row_count - result.skipped_duplicates
         print(f"Dry run: {source.name} is fine; {count:,} row(s) would be imported{skipped}. "
@@ -326,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check the file and report; write nothing")
     dup = p.add_mutually_exclusive_group()
     dup.add_argument("--allow-duplicates", action="store_true",
-                     help="import rows that look like applications already there")
+                     help="import rows that look like duplicates (the default; listed)")
     dup.add_argument("--skip-duplicates", action="store_true",
                      help="leave out rows that look like applications already there")
     p.add_argument("--date-format", default="YYYY-MM-DD", metavar="FMT",

@@ -389,3 +389,15 @@ def test_review_refuses_a_bad_week_and_writes_nothing(tmp_path: Path, seeded: Pa
                        str(tmp_path / "w.md"), "--db", str(seeded))
     assert code == 2 and "2026-W48" in err
     assert not (tmp_path / "w.md").exists()
+
+
+def test_our_own_csv_of_demo_data_imports_into_an_empty_database(tmp_path: Path,
+                                                                  seeded: Path) -> None:
+    """Our export may hold look-alike rows (same company, role and day); importing it into an
+    empty database must still reproduce it, duplicates included."""
+    sheet = tmp_path / "apps.csv"
+    assert run("export", "--out", str(sheet), "--db", str(seeded)).returncode == 0
+    target = tmp_path / "empty.db"
+    result = run("import", str(sheet), "--db", str(target))
+    assert result.returncode == 0, result.stderr
+    assert len(applications(target)) == len(applications(seeded))
