@@ -440,10 +440,27 @@ class Store:
     # --- generic helpers ------------------------------------------------------------------
 
     def frame(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """A read query as a DataFrame. Only this module passes SQL in."""
+        """A read query as a DataFrame. Only this module passes SQL in.
+
+        Rows become plain tuples first: building a DataFrame from SQLAlchemy Row objects costs
+        a failed attribute lookup per row, which dominates at 100,000 rows."""
         with self.read() as conn:
             result = conn.execute(text(sql), dict(params or {}))
-            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+            columns = list(result.keys())
+            rows = [tuple(row) for row in result.fetchall()]
+        return pd.DataFrame.from_records(rows, columns=columns)
+
+    @staticmethod
+    def _applied_between(start: date | None, end: date | None) -> tuple[str, dict[str, Any]]:
+        """A WHERE clause (or "") on `a.applied_on` for an optional date range, and its params."""
+        where, params = [], {}
+        if start is not None:
+            where.append("a.applied_on >= :start")
+            params["start"] = start.isoformat()
+        if end is not None:
+            where.append("a.applied_on <= :end")
+            params["end"] = end.isoformat()
+        return ("WHERE " + " AND ".join(where)) if where else "", params
 
     def count(self, table: str) -> int:
         if table not in TABLES:
@@ -661,14 +678,7 @@ class Store:
     def stage_history(self, start: date | None = None, end: date | None = None) -> pd.DataFrame:
         """Every stage event with its application's applied date and source: the input to
         every chart over time. Columns: application_id, applied_on, source, stage, on_date."""
-        where, params = [], {}
-        if start is not None:
-            where.append("a.applied_on >= :start")
-            params["start"] = start.isoformat()
-        if end is not None:
-            where.append("a.applied_on <= :end")
-            params["end"] = end.isoformat()
-        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        clause, params = self._applied_between(start, end)
         return self.frame(
             "SELECT e.application_id, a.applied_on, a.source, a.stage AS current_stage,"
             " e.stage, e.on_date FROM events e JOIN applications a ON a.id = e.application_id"
@@ -716,7 +726,7 @@ class Store:
         3 offer/accepted). The metrics module turns this into small aggregated frames."""
         from nextround.models import INTERVIEW_STAGES, OFFER_STAGES, REPLY_STAGES
 
-        params: dict[str, Any] = {}
+        clause, params = self._applied_between(start, end)
 
         def among(prefix: str, stages: frozenset[Stage]) -> str:
             names = []
@@ -725,15 +735,7 @@ class Store:
                 names.append(f":{prefix}{i}")
             return ", ".join(names)
 
-        where = []
-        if start is not None:
-            where.append("a.applied_on >= :start")
-            params["start"] = start.isoformat()
-        if end is not None:
-            where.append("a.applied_on <= :end")
-            params["end"] = end.isoformat()
-        clause = ("WHERE " + " AND ".join(where)) if where else ""
-        return self._tuple_frame(
+        return self.frame(
             "SELECT a.id AS application_id, a.applied_on, a.source, a.stage,"
             f" min(CASE WHEN e.stage IN ({among('r', REPLY_STAGES)}) THEN e.on_date END)"
             " AS reply_on,"
@@ -747,19 +749,9 @@ class Store:
             " FROM applications a LEFT JOIN events e ON e.application_id = a.id"
             f" AND e.stage != 'applied' {clause} GROUP BY a.id", params)
 
-    def _tuple_frame(self, sql: str, params: Mapping[str, Any]) -> pd.DataFrame:
-        """Like `frame`, for many rows: building a DataFrame from SQLAlchemy Row objects costs
-        a failed attribute lookup per row, which dominates at 100,000 rows; plain tuples
-        don't."""
-        with self.read() as conn:
-            result = conn.execute(text(sql), dict(params))
-            columns = list(result.keys())
-            rows = [tuple(row) for row in result.fetchall()]
-        return pd.DataFrame.from_records(rows, columns=columns)
-
     def sent_thanks_dates(self) -> pd.DataFrame:
         """application_id, sent_on: the first sent rejection thank-you per application."""
-        return self._tuple_frame(
+        return self.frame(
             "SELECT application_id, min(sent_on) AS sent_on FROM drafts"
             " WHERE kind = 'rejection_thanks' AND status = 'sent'"
             " AND application_id IS NOT NULL GROUP BY application_id", {})
