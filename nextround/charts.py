@@ -352,3 +352,25 @@ def specs(b: Dashboard, dark: bool = False) -> dict[str, dict]:
         spec["datasets"] = {key: _records(frame) for key, frame in frames.items()}
         out[name] = spec
     return out
+
+
+def feedback_themes(counts: pd.DataFrame, freq: str) -> alt.Chart:
+    """Stacked bars: how many replies mentioned each theme, per month or week."""
+    span = pd.offsets.MonthBegin(1) if freq == "month" else pd.Timedelta(days=7)
+    data = counts.assign(
+        period_end=counts["period"] + span - pd.Timedelta(days=1 if freq == "week" else 2),
+        when=counts["period"].dt.strftime("%B %Y" if freq == "month" else "week of %d %b %Y"))
+    order = (counts.groupby("theme")["replies"].sum().sort_values(ascending=False, kind="stable")
+             .index.tolist())
+    data["rank"] = data["theme"].map({theme: i for i, theme in enumerate(order)})
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("period:T", title=None,
+                axis=alt.Axis(format="%b %Y" if freq == "month" else "%d %b", labelAngle=0)),
+        x2="period_end:T",
+        y=alt.Y("sum(replies):Q", title="Replies mentioning it", stack="zero",
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("theme:N", title="Theme", sort=order),
+        order=alt.Order("rank:Q", sort="descending"),  # stacked like the legend reads
+        tooltip=[alt.Tooltip("when:N", title="When"), alt.Tooltip("theme:N", title="Theme"),
+                 alt.Tooltip("replies:Q", title="Replies")],
+    ).properties(height=300)

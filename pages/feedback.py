@@ -12,11 +12,10 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from nextround import drafting, ui
+from nextround import charts, drafting, ui
 from nextround import feedback as fb
 from nextround.store import Store
 from nextround.ui import send
@@ -380,28 +379,6 @@ def themes_section(store: Store) -> None:
 
 # --- what the feedback says ------------------------------------------------------------------
 
-def theme_chart(counts: pd.DataFrame, freq: str) -> alt.Chart:
-    """Stacked bars: how many replies mentioned each theme, per month or week."""
-    span = pd.offsets.MonthBegin(1) if freq == "month" else pd.Timedelta(days=7)
-    data = counts.assign(
-        period_end=counts["period"] + span - pd.Timedelta(days=1 if freq == "week" else 2),
-        when=counts["period"].dt.strftime("%B %Y" if freq == "month" else "week of %d %b %Y"))
-    order = (counts.groupby("theme")["replies"].sum().sort_values(ascending=False, kind="stable")
-             .index.tolist())
-    data["rank"] = data["theme"].map({theme: i for i, theme in enumerate(order)})
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("period:T", title=None,
-                axis=alt.Axis(format="%b %Y" if freq == "month" else "%d %b", labelAngle=0)),
-        x2="period_end:T",
-        y=alt.Y("sum(replies):Q", title="Replies mentioning it", stack="zero",
-                axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("theme:N", title="Theme", sort=order),
-        order=alt.Order("rank:Q", sort="descending"),  # stacked like the legend reads
-        tooltip=[alt.Tooltip("when:N", title="When"), alt.Tooltip("theme:N", title="Theme"),
-                 alt.Tooltip("replies:Q", title="Replies")],
-    ).properties(height=300)
-
-
 def _top_themes(store: Store) -> pd.DataFrame:
     """Cached until the next write: parsing every reply's themes costs more than reading them."""
     return fb.top_themes(store.feedback_replies())
@@ -428,7 +405,8 @@ def insights_section(store: Store) -> None:
                     format_func=lambda f: "Month" if f == "month" else "Week",
                     key="feedback_freq") or "month"
     counts = ui.cached(store, _theme_counts, freq)
-    ui.chart(theme_chart, counts, freq, alt="Themes mentioned in feedback replies over time")
+    ui.chart(charts.feedback_themes, counts, freq,
+             alt="Themes mentioned in feedback replies over time")
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.markdown("**Most frequent themes**")

@@ -122,3 +122,13 @@ def test_specs_are_plain_cacheable_dicts(board: metrics.Dashboard) -> None:
         json.dumps(spec)  # no DataFrames or Timestamps left: safe to cache and to send
         assert spec["datasets"], name
         assert all(len(rows) <= 200 for rows in spec["datasets"].values())
+
+
+def test_feedback_themes_stacks_one_bar_per_period_and_theme() -> None:
+    counts = pd.DataFrame({"period": pd.to_datetime(["2026-10-01", "2026-10-01", "2026-11-01"]),
+                           "theme": ["skills gap", "communication", "skills gap"],
+                           "replies": [2, 1, 3]})
+    spec = charts.feedback_themes(counts, "month").to_dict()
+    assert spec["mark"]["type"] == "bar"
+    assert spec["encoding"]["color"]["sort"] == ["skills gap", "communication"]  # most first
+    assert len(spec["datasets"][next(iter(spec["datasets"]))]) == 3
