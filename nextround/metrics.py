@@ -1,11 +1,13 @@
 """Progress metrics: small, aggregated frames for the home page. No Streamlit here.
 
-Everything starts from one summary row per application: `summarize(Store.stage_history(...))`
-is the reference definition in pandas, and `Store.progress_summary` computes the same columns
-in SQL (several times faster at 100,000 applications; the tests hold the two to the same
-answers). That frame never leaves this module: it is reduced, with vectorised pandas, to
-frames with one row per week, per stage, per bin, per source or per flow band. Those are what
-the charts draw, so what the browser receives stays small however long the search has been.
+Everything starts from grouped counts (`Store.progress_counts`): applications per applied
+date, first replies/interviews/offers/rejections per date, response times per number of days,
+furthest stage × current stage, ghosted counts and sources. Those come from covering indexes
+over milestone columns that triggers keep on each application (decision 14), so a cold page
+reads rows per day, never per application, and stays fast at 100,000 applications. They are
+reduced here to frames with one row per week, per stage, per bin, per source or per flow
+band, which is what the charts draw. `tests/reference_metrics.py` defines the same numbers the
+obvious way (every event, folded in pandas) and the tests hold the two to the same Dashboard.
 
 Definitions (DESIGN.md and the README use the same words):
 - response: any reply from the employer, i.e. a stage event in `models.REPLY_STAGES`
@@ -35,14 +37,13 @@ Outcomes (and the flow's endings) use each application's current stage.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-
-from nextround.models import INTERVIEW_STAGES, OFFER_STAGES, REPLY_STAGES
 
 if TYPE_CHECKING:
     from nextround.store import Store
@@ -62,89 +63,14 @@ RESPONSE_BINS = [("Same day", 0, 0), ("1–3 days", 1, 3), ("4–7 days", 4, 7),
                  ("1–2 weeks", 8, 14), ("2–4 weeks", 15, 30), ("1–2 months", 31, 60),
                  ("Over 2 months", 61, 10**6)]
 
-_REPLY = sorted(str(s) for s in REPLY_STAGES)
-_INTERVIEW = sorted(str(s) for s in INTERVIEW_STAGES)
-_OFFER = sorted(str(s) for s in OFFER_STAGES)
-
-RAW_COLUMNS = ["application_id", "applied_on", "source", "stage", "reply_on", "interview_on",
-               "offer_on", "rejected_on", "level"]
-SUMMARY_COLUMNS = [*RAW_COLUMNS, "ghosted", "outcome"]
-_DATE_COLUMNS = ["applied_on", "reply_on", "interview_on", "offer_on", "rejected_on"]
-
-
-# --- one row per application (internal: never sent to a chart) ---------------------------------
-
 def _dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-
-
-def summarize(history: pd.DataFrame) -> pd.DataFrame:
-    """The per-application summary, from `Store.stage_history` (one row per event).
-
-    This is the reference definition. `Store.progress_summary` computes the same columns in
-    SQL, which is what the page uses because it is several times faster at 100,000
-    applications; the tests hold the two to the same answers. Columns: `RAW_COLUMNS`, with
-    dates still as ISO text, `stage` the application's current stage and `level` the furthest
-    stage reached (0 applied, 1 screening, 2 interviewing, 3 offer or accepted).
-    """
-    if history.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in RAW_COLUMNS})
-    stage = history["stage"].astype(str)
-    on = history["on_date"].astype(object)
-    none = pd.Series(None, index=history.index, dtype=object)
-    work = pd.DataFrame({
-        "application_id": history["application_id"],
-        "applied_on": history["applied_on"],
-        "source": history["source"],
-        "current": history["current_stage"],
-        "reply_on": on.where(stage.isin(_REPLY), none),
-        "interview_on": on.where(stage.isin(_INTERVIEW), none),
-        "offer_on": on.where(stage.isin(_OFFER), none),
-        "rejected_on": on.where(stage == "rejected", none),
-        "level": stage.map(LEVELS).fillna(0).astype("int64"),
-    })
-    apps = work.groupby("application_id", sort=True).agg(
-        applied_on=("applied_on", "first"), source=("source", "first"),
-        stage=("current", "first"), reply_on=("reply_on", "min"),
-        interview_on=("interview_on", "min"), offer_on=("offer_on", "min"),
-        rejected_on=("rejected_on", "min"), level=("level", "max"),
-    ).reset_index()
-    return apps[RAW_COLUMNS]
-
-
-def prepare(raw: pd.DataFrame, as_of: date, ghost_after_days: int = 30) -> pd.DataFrame:
-    """The summary as it stood on `as_of`: only applications applied by then, and only the
-    replies, interviews, offers and rejections that had happened by then. Adds `ghosted` and
-    `outcome` (where each application stands now, from its current stage)."""
-    cutoff = pd.Timestamp(as_of)
-    apps = raw.copy()
-    for column in _DATE_COLUMNS:
-        apps[column] = _dates(apps[column]) if len(apps) else pd.Series(dtype="datetime64[s]")
-    apps = apps[apps["applied_on"] <= cutoff]
-    for column in _DATE_COLUMNS[1:]:
-        apps[column] = apps[column].where(apps[column] <= cutoff)
-    apps["source"] = apps["source"].fillna("").astype(str).str.strip()
-    apps["stage"] = apps["stage"].astype(str)
-    apps["level"] = apps["level"].fillna(0).astype("int64")
-    waited = (cutoff - apps["applied_on"]).dt.days
-    apps["ghosted"] = (apps["stage"] == "ghosted") | (
-        (apps["stage"] == "applied") & apps["reply_on"].isna() & (waited >= ghost_after_days))
-    apps["outcome"] = np.select(
-        [apps["stage"] == "accepted", apps["stage"] == "rejected", apps["ghosted"],
-         apps["stage"] == "withdrawn"],
-        ["Accepted", "Rejected", "Ghosted", "Withdrew"], default="Still open") if len(apps) else []
-    return apps[SUMMARY_COLUMNS].reset_index(drop=True)
 
 
 # --- headline numbers --------------------------------------------------------------------------
 
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
-
-
-def _median(values: pd.Series) -> float | None:
-    values = values.dropna()
-    return float(values.median()) if len(values) else None
 
 
 @dataclass(frozen=True)
@@ -172,21 +98,6 @@ class Headline:
     last_checkin_pct: int | None = None
     last_checkin_week: str | None = None
     checkin_streak: int = 0
-
-
-def response_days(apps: pd.DataFrame) -> pd.Series:
-    """Whole days from applying to the first reply, for applications that had one."""
-    replied = apps[apps["reply_on"].notna()]
-    return (replied["reply_on"] - replied["applied_on"]).dt.days.astype("int64")
-
-
-def answered_rejections(apps: pd.DataFrame, sent_thanks: pd.DataFrame, as_of: date) -> int:
-    """Rejections with a sent thank-you linked to the application, sent by `as_of`."""
-    rejected = apps.loc[apps["rejected_on"].notna(), "application_id"]
-    if sent_thanks.empty or rejected.empty:
-        return 0
-    sent = sent_thanks[_dates(sent_thanks["sent_on"]) <= pd.Timestamp(as_of)]
-    return int(rejected.isin(sent["application_id"]).sum())
 
 
 def feedback_numbers(feedback: pd.DataFrame, start: date | None,
@@ -261,29 +172,78 @@ def checkin_numbers(checkins: pd.DataFrame, as_of: date) -> tuple[int | None, st
     return int(last["who5_raw"]) * 4, str(last["week"]), streak
 
 
-def headline(apps: pd.DataFrame, as_of: date, *, start: date | None = None,
-             sent_thanks: pd.DataFrame | None = None, feedback: pd.DataFrame | None = None,
-             actions: pd.DataFrame | None = None,
+class Counts:
+    """`Store.progress_counts`, with the day columns parsed once: grouped rows, never one
+    row per application."""
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame]) -> None:
+        self.applied = _with_days(frames["applied"])
+        milestones = _with_days(frames["milestones"])
+        self.milestones = {kind: milestones[milestones["kind"] == kind]
+                           for kind in ("reply", "interview", "offer", "rejection", "answered")}
+        self.response_days = frames["response_days"]
+        self.levels = frames["levels"].fillna(0)
+        self.waiting = frames["waiting"].fillna(0)
+        self.sources = frames["sources"]
+
+    def applications(self, as_of: date, since: date | None = None) -> int:
+        """Applications applied by `as_of` (and on or after `since`)."""
+        days = self.applied["day"]
+        mask = days <= pd.Timestamp(as_of)
+        if since is not None:
+            mask &= days >= pd.Timestamp(since)
+        return int(self.applied.loc[mask, "n"].sum())
+
+    def reached(self, kind: str, as_of: date, *, early: bool) -> int:
+        """Applications whose milestone `kind` happened by `as_of`; `early` keeps only those
+        applied by the earlier measuring day (the cohort as it stood then)."""
+        rows = self.milestones[kind]
+        return int(rows.loc[rows["day"] <= pd.Timestamp(as_of), "early" if early else "n"].sum())
+
+    def days_to_reply(self, *, early: bool) -> pd.DataFrame:
+        """days, n: how long first replies took, as of the end (or the earlier day)."""
+        rows = self.response_days
+        return pd.DataFrame({"days": rows["days"], "n": rows["early" if early else "n"]})
+
+    def ghosted(self, *, early: bool) -> int:
+        """Marked ghosted, or still at applied with no reply past the threshold."""
+        levels = self.levels
+        marked = levels.loc[levels["stage"] == "ghosted", "early" if early else "n"].sum()
+        return int(marked + self.waiting["before" if early else "now"].sum())
+
+
+def _with_days(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(day=_dates(frame["day"])) if len(frame) else frame.assign(
+        day=pd.Series(dtype="datetime64[s]"))
+
+
+def weighted_median(days: pd.DataFrame) -> float | None:
+    """The median of `days` repeated `n` times (the same value pandas' median gives)."""
+    values = np.repeat(days["days"].to_numpy(dtype="int64"), days["n"].to_numpy(dtype="int64"))
+    return float(np.median(values)) if len(values) else None
+
+
+def headline(counts: Counts, as_of: date, *, early: bool, start: date | None = None,
+             feedback: pd.DataFrame | None = None, actions: pd.DataFrame | None = None,
              checkins: pd.DataFrame | None = None) -> Headline:
-    """Every headline number as of `as_of`, for the applications in `apps` (a `summarize`
-    frame already cut to that day)."""
-    n = len(apps)
-    week_start = pd.Timestamp(as_of - timedelta(days=as_of.weekday()))
-    responded = int(apps["reply_on"].notna().sum()) if n else 0
-    interviewed = int(apps["interview_on"].notna().sum()) if n else 0
-    offers = int(apps["offer_on"].notna().sum()) if n else 0
-    rejections = int(apps["rejected_on"].notna().sum()) if n else 0
-    answered = answered_rejections(apps, _or_empty(sent_thanks), as_of) if n else 0
+    """Every headline number as of `as_of`: the end of the range, or (`early`) four weeks
+    before it, for the applications applied in the range by then."""
+    n = counts.applications(as_of)
+    responded = counts.reached("reply", as_of, early=early)
+    interviewed = counts.reached("interview", as_of, early=early)
+    offers = counts.reached("offer", as_of, early=early)
+    rejections = counts.reached("rejection", as_of, early=early)
+    answered = counts.reached("answered", as_of, early=early)
     requested, received, feedback_days = feedback_numbers(_or_empty(feedback), start, as_of)
     pct, week, streak = checkin_numbers(_or_empty(checkins), as_of)
     return Headline(
         applications=n,
-        this_week=int((apps["applied_on"] >= week_start).sum()) if n else 0,
+        this_week=counts.applications(as_of, since=as_of - timedelta(days=as_of.weekday())),
         responded=responded, response_rate=_rate(responded, n),
         interviewed=interviewed, interview_rate=_rate(interviewed, n),
         offers=offers, offer_rate=_rate(offers, interviewed),
-        median_days_to_response=_median(response_days(apps)) if n else None,
-        ghosted=int(apps["ghosted"].sum()) if n else 0,
+        median_days_to_response=weighted_median(counts.days_to_reply(early=early)),
+        ghosted=counts.ghosted(early=early),
         rejections=rejections, answered_rejections=answered,
         always_respond_rate=_rate(answered, rejections),
         feedback_requested=requested, feedback_received=received,
@@ -305,44 +265,44 @@ def _weeks(start: date, end: date) -> pd.DatetimeIndex:
     return pd.date_range(first, last, freq="7D")
 
 
-def _week_of(days: pd.Series) -> pd.Series:
-    return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+def _count_by_week(rows: pd.DataFrame, weeks: pd.DatetimeIndex) -> np.ndarray:
+    """Sum `n` per ISO week of `day`, for every week of the range (0 where none)."""
+    if not len(rows):
+        return np.zeros(len(weeks), dtype="int64")
+    week = rows["day"] - pd.to_timedelta(rows["day"].dt.day_of_week, unit="D")
+    summed = rows["n"].groupby(week.to_numpy()).sum()
+    return summed.reindex(weeks, fill_value=0).to_numpy(dtype="int64")
 
 
-def _count_by_week(days: pd.Series, weeks: pd.DatetimeIndex) -> pd.Series:
-    days = days.dropna()
-    counts = _week_of(days).value_counts()
-    return counts.reindex(weeks, fill_value=0).astype("int64")
-
-
-def weekly(apps: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+def weekly(counts: Counts, start: date, end: date) -> pd.DataFrame:
     """One row per ISO week: applications sent and first responses received that week."""
     weeks = _weeks(start, end)
     frame = pd.DataFrame({
         "week": weeks,
         "week_end": weeks + pd.Timedelta(days=6),
-        "applications": _count_by_week(apps["applied_on"], weeks).to_numpy(),
-        "responses": _count_by_week(apps["reply_on"], weeks).to_numpy(),
+        "applications": _count_by_week(counts.applied, weeks),
+        "responses": _count_by_week(counts.milestones["reply"], weeks),
     })
     frame["label"] = [f"{d.isocalendar().year}-W{d.isocalendar().week:02d}" for d in weeks]
     return frame
 
 
-def cumulative(apps: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+def cumulative(counts: Counts, start: date, end: date) -> pd.DataFrame:
     """One row per week: running totals of applied, responded, interviewed and offers."""
     weeks = _weeks(start, end)
     frame = pd.DataFrame({"week": weeks})
-    for column, source in (("Applied", "applied_on"), ("Responded", "reply_on"),
-                           ("Interviewed", "interview_on"), ("Offers", "offer_on")):
-        frame[column] = _count_by_week(apps[source], weeks).cumsum().to_numpy()
+    for column, rows in (("Applied", counts.applied),
+                         ("Responded", counts.milestones["reply"]),
+                         ("Interviewed", counts.milestones["interview"]),
+                         ("Offers", counts.milestones["offer"])):
+        frame[column] = _count_by_week(rows, weeks).cumsum()
     return frame
 
 
-def funnel(apps: pd.DataFrame) -> pd.DataFrame:
+def funnel(now: Headline) -> pd.DataFrame:
     """Applied → got a response → interviewed → offer, with the conversion from each step to
     the next (`pct_of_previous`) and from the start (`pct_of_applied`)."""
-    counts = [len(apps), int(apps["reply_on"].notna().sum()),
-              int(apps["interview_on"].notna().sum()), int(apps["offer_on"].notna().sum())]
+    counts = [now.applications, now.responded, now.interviewed, now.offers]
     previous = [counts[0], *counts[:-1]]
     frame = pd.DataFrame({"step": FUNNEL_STEPS, "order": range(4), "count": counts})
     frame["pct_of_previous"] = [c / p if p else 0.0 for c, p in zip(counts, previous, strict=True)]
@@ -353,42 +313,54 @@ def funnel(apps: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def outcomes_by_stage(apps: pd.DataFrame) -> pd.DataFrame:
+def outcome_table(counts: Counts) -> pd.DataFrame:
+    """Applications per furthest stage reached (rows 0-3) × where they ended up (`OUTCOMES`),
+    as of the end of the range: from the current stage, with applications still at
+    "applied" but past the ghosting threshold counted as ghosted."""
+    table = pd.DataFrame(0, index=range(4), columns=OUTCOMES, dtype="int64")
+    ended = {"accepted": "Accepted", "rejected": "Rejected", "ghosted": "Ghosted",
+             "withdrawn": "Withdrew"}
+    for level, stage, n, _ in counts.levels.itertuples(index=False):
+        table.loc[int(level), ended.get(stage, "Still open")] += int(n)
+    for level, now, _ in counts.waiting.itertuples(index=False):
+        table.loc[int(level), "Still open"] -= int(now)
+        table.loc[int(level), "Ghosted"] += int(now)
+    return table
+
+
+def outcomes_by_stage(table: pd.DataFrame) -> pd.DataFrame:
     """One row per furthest stage reached, with how many of those ended in each outcome."""
-    table = pd.crosstab(apps["level"], apps["outcome"]) if len(apps) else pd.DataFrame()
-    table = table.reindex(index=range(4), columns=OUTCOMES, fill_value=0).fillna(0)
     frame = table.astype("int64").reset_index(drop=True)
-    frame.insert(0, "stage", [f"{name}" for name in LEVEL_NAMES])
+    frame.insert(0, "stage", list(LEVEL_NAMES))
     frame.insert(1, "order", range(4))
     frame["total"] = frame[OUTCOMES].sum(axis=1)
     return frame
 
 
-def response_time_bins(apps: pd.DataFrame) -> pd.DataFrame:
-    """How long first replies took: one row per bin, with count and share of replies."""
-    days = response_days(apps) if len(apps) else pd.Series(dtype="int64")
-    edges = [low - 0.5 for _, low, _ in RESPONSE_BINS] + [RESPONSE_BINS[-1][2] + 0.5]
-    labels = [label for label, _, _ in RESPONSE_BINS]
-    binned = pd.cut(days, bins=edges, labels=labels)
-    counts = binned.value_counts().reindex(labels, fill_value=0).astype("int64")
+def response_time_bins(days: pd.DataFrame) -> pd.DataFrame:
+    """How long first replies took: one row per bin, with count and share of replies.
+    `days` has days and n (replies that took that many days)."""
+    values, weights = days["days"].to_numpy(dtype="int64"), days["n"].to_numpy(dtype="int64")
+    counts = np.array([int(weights[(values >= low) & (values <= high)].sum())
+                       for _, low, high in RESPONSE_BINS], dtype="int64")
     total = int(counts.sum())
-    return pd.DataFrame({"bin": labels, "order": range(len(labels)),
-                         "count": counts.to_numpy(),
-                         "share": counts.to_numpy() / total if total else 0.0})
+    return pd.DataFrame({"bin": [label for label, _, _ in RESPONSE_BINS],
+                         "order": range(len(RESPONSE_BINS)), "count": counts,
+                         "share": counts / total if total else 0.0})
 
 
-def by_source(apps: pd.DataFrame, top: int = TOP_SOURCES) -> pd.DataFrame:
-    """Response rate for the `top` sources with the most applications."""
-    if not len(apps):
+def by_source(sources: pd.DataFrame, top: int = TOP_SOURCES) -> pd.DataFrame:
+    """Response rate for the `top` sources with the most applications. `sources` has
+    source, applications, responses (grouped by the source as typed)."""
+    if not len(sources):
         return pd.DataFrame({"rank": [], "source": [], "applications": [], "responses": [],
                              "rate": [], "label": []})
-    source = apps["source"].replace("", NO_SOURCE)
-    grouped = pd.DataFrame({"source": source, "replied": apps["reply_on"].notna()}).groupby(
-        "source").agg(applications=("replied", "size"), responses=("replied", "sum"))
+    name = sources["source"].fillna("").astype(str).str.strip().replace("", NO_SOURCE)
+    grouped = sources.assign(source=name).groupby("source")[
+        ["applications", "responses"]].sum().astype("int64")
     grouped = grouped.sort_values(["applications", "responses"], ascending=False).head(top)
     frame = grouped.reset_index()
     frame.insert(0, "rank", range(len(frame)))
-    frame["responses"] = frame["responses"].astype("int64")
     frame["rate"] = frame["responses"] / frame["applications"]
     frame["label"] = [f"{r:.0%} of {a:,}" for r, a in zip(frame["rate"], frame["applications"],
                                                           strict=True)]
@@ -401,7 +373,7 @@ NODE_WIDTH = 0.06
 GAP_SHARE = 0.06
 
 
-def flow(apps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def flow(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes and bands for a flow from Applied through each stage to where it ended.
 
     Column 0 holds Applied. Column k+1 holds the next stage (those that went further) on top,
@@ -413,12 +385,10 @@ def flow(apps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     node_cols = ["node", "name", "kind", "column", "y0", "y1", "value", "label"]
     band_cols = ["band", "source", "target", "kind", "x0", "x1", "ys0", "ys1", "yt0", "yt1",
                  "value"]
-    total = len(apps)
+    total = int(table.to_numpy().sum())
     if not total:
         return pd.DataFrame(columns=node_cols), pd.DataFrame(columns=band_cols)
     gap = max(total * GAP_SHARE, 0.5)
-    table = pd.crosstab(apps["level"], apps["outcome"]).reindex(
-        index=range(4), columns=OUTCOMES, fill_value=0).fillna(0).astype("int64")
     reached = table.sum(axis=1)[::-1].cumsum()[::-1]  # applications reaching each level
     nodes: list[dict] = [{"node": "Applied", "name": "Applied", "kind": "Applied", "column": 0,
                           "y0": 0.0, "y1": float(total), "value": total}]
@@ -476,30 +446,26 @@ class Dashboard:
     flow_bands: pd.DataFrame = field(repr=False)
 
 
-def build(raw: pd.DataFrame, start: date, end: date, *, weekly_goal: int = 5,
-          ghost_after_days: int = 30, sent_thanks: pd.DataFrame | None = None,
-          feedback: pd.DataFrame | None = None, actions: pd.DataFrame | None = None,
+def build(counts: Counts, start: date, end: date, *, weekly_goal: int = 5,
+          ghost_after_days: int = 30, feedback: pd.DataFrame | None = None,
+          actions: pd.DataFrame | None = None,
           checkins: pd.DataFrame | None = None) -> Dashboard:
-    """All of the page's numbers and chart frames for applications applied in [start, end].
-
-    `raw` is a per-application summary (`summarize` or `Store.progress_summary`) of those
-    applications. The page is measured as of `end`, and the deltas against `end` − 4 weeks.
-    """
+    """All of the page's numbers and chart frames for applications applied in [start, end],
+    measured as of `end`, with the deltas against `end` − 4 weeks. `counts` must have been
+    read for the same range and days (`Store.progress_counts`)."""
     before_day = end - timedelta(days=DELTA_DAYS)
-    apps = prepare(raw, end, ghost_after_days)
-    earlier = prepare(raw, before_day, ghost_after_days)
-    nodes, bands = flow(apps)
-    extra = {"sent_thanks": sent_thanks, "feedback": feedback, "actions": actions,
-             "checkins": checkins}
+    extra = {"start": start, "feedback": feedback, "actions": actions, "checkins": checkins}
+    now = headline(counts, end, early=False, **extra)
+    table = outcome_table(counts)
+    nodes, bands = flow(table)
     return Dashboard(
-        start=start, end=end, applications_in_range=len(apps),
-        now=headline(apps, end, start=start, **extra),
-        before=headline(earlier, before_day, start=start, **extra),
+        start=start, end=end, applications_in_range=now.applications,
+        now=now, before=headline(counts, before_day, early=True, **extra),
         weekly_goal=weekly_goal, ghost_after_days=ghost_after_days,
-        weekly=weekly(apps, start, end), cumulative=cumulative(apps, start, end),
-        funnel=funnel(apps), outcomes=outcomes_by_stage(apps),
-        response_times=response_time_bins(apps), sources=by_source(apps),
-        flow_nodes=nodes, flow_bands=bands,
+        weekly=weekly(counts, start, end), cumulative=cumulative(counts, start, end),
+        funnel=funnel(now), outcomes=outcomes_by_stage(table),
+        response_times=response_time_bins(counts.days_to_reply(early=False)),
+        sources=by_source(counts.sources), flow_nodes=nodes, flow_bands=bands,
     )
 
 
@@ -509,9 +475,9 @@ def dashboard(store: Store, start: date | str, end: date | str) -> Dashboard:
     start_day = date.fromisoformat(str(start))
     end_day = date.fromisoformat(str(end))
     settings = store.settings()
-    return build(
-        store.progress_summary(start_day, end_day), start_day, end_day,
-        weekly_goal=settings.weekly_goal, ghost_after_days=settings.ghost_after_days,
-        sent_thanks=store.sent_thanks_dates(), feedback=store.feedback_counts(),
-        actions=store.actions_done_by_day(), checkins=store.checkin_scores(),
-    )
+    counts = Counts(store.progress_counts(start_day, end_day,
+                                          end_day - timedelta(days=DELTA_DAYS),
+                                          settings.ghost_after_days))
+    return build(counts, start_day, end_day, weekly_goal=settings.weekly_goal,
+                 ghost_after_days=settings.ghost_after_days, feedback=store.feedback_counts(),
+                 actions=store.actions_done_by_day(), checkins=store.checkin_scores())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -39,7 +40,7 @@ from nextround.models import (
 )
 
 APPLICATION_ID = 0x4E58524E  # "NXRN": marks a SQLite file as a Next Round database.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "nextround.db"
 BUSY_TIMEOUT_MS = 10_000
@@ -241,8 +242,109 @@ _V3 = [
     "CREATE INDEX applications_by_stage_on ON applications (stage, stage_on)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+# --- v4: each application carries its milestones -------------------------------------------
+# The progress page counts applications by the dates of their first reply, interview, offer
+# and rejection, their first sent thank-you and the furthest stage reached. Working those out
+# from `events` on every read grows with the whole history (1 s at 100,000 applications);
+# kept on the row by triggers, they are read through small covering indexes as grouped counts
+# (decision 14). Triggers, not Python, so every writer keeps them right: the app, import, the
+# demo, a restore of an older file (migrated here) and any tool that edits the file.
+_REPLY_SQL = "('screening', 'interviewing', 'offer', 'accepted', 'rejected')"
+_INTERVIEW_SQL = "('screening', 'interviewing', 'offer', 'accepted')"
+_OFFER_SQL = "('offer', 'accepted')"
+_REJECTED_SQL = "('rejected')"
+_LEVEL_SQL = ("CASE {stage} WHEN 'screening' THEN 1 WHEN 'interviewing' THEN 2"
+              " WHEN 'offer' THEN 3 WHEN 'accepted' THEN 3 ELSE 0 END")
+MILESTONE_COLUMNS = ("first_reply_on", "first_interview_on", "first_offer_on",
+                     "first_rejection_on", "thanks_sent_on", "furthest_level")
+# Derived from the events and drafts, so never exported or imported: the triggers rebuild them.
+DERIVED_COLUMNS = {"applications": (*MILESTONE_COLUMNS, "reply_days")}
+
+
+def _first(stages: str) -> str:
+    return ("(SELECT min(e.on_date) FROM events e WHERE e.application_id = applications.id"
+            f" AND e.stage IN {stages})")
+
+
+_RECOMPUTE_EVENTS = (
+    f"first_reply_on = {_first(_REPLY_SQL)},"
+    f" first_interview_on = {_first(_INTERVIEW_SQL)},"
+    f" first_offer_on = {_first(_OFFER_SQL)},"
+    f" first_rejection_on = {_first(_REJECTED_SQL)},"
+    f" furthest_level = coalesce((SELECT max({_LEVEL_SQL.format(stage='e.stage')}) FROM events e"
+    " WHERE e.application_id = applications.id), 0)")
+_RECOMPUTE_THANKS = (
+    "thanks_sent_on = (SELECT min(d.sent_on) FROM drafts d WHERE d.application_id ="
+    " applications.id AND d.kind = 'rejection_thanks' AND d.status = 'sent')")
+
+
+def _earliest(column: str, stages: str) -> str:
+    return (f"{column} = CASE WHEN NEW.stage IN {stages} THEN"
+            f" min(coalesce({column}, NEW.on_date), NEW.on_date) ELSE {column} END")
+
+
+_V4 = [
+    *(f"ALTER TABLE applications ADD COLUMN {column} TEXT" for column in MILESTONE_COLUMNS[:5]),
+    "ALTER TABLE applications ADD COLUMN furthest_level INTEGER NOT NULL DEFAULT 0",
+    f"UPDATE applications SET {_RECOMPUTE_EVENTS}, {_RECOMPUTE_THANKS}",
+    # An added event can only move a milestone earlier (or the level up): no re-read needed.
+    f"""CREATE TRIGGER events_milestones_insert AFTER INSERT ON events
+        WHEN NEW.stage IN {_REPLY_SQL} BEGIN
+        UPDATE applications SET {_earliest('first_reply_on', _REPLY_SQL)},
+            {_earliest('first_interview_on', _INTERVIEW_SQL)},
+            {_earliest('first_offer_on', _OFFER_SQL)},
+            {_earliest('first_rejection_on', _REJECTED_SQL)},
+            furthest_level = max(furthest_level, {_LEVEL_SQL.format(stage='NEW.stage')})
+        WHERE id = NEW.application_id; END""",
+    f"""CREATE TRIGGER events_milestones_update AFTER UPDATE OF application_id, stage, on_date
+        ON events WHEN OLD.stage IN {_REPLY_SQL} OR NEW.stage IN {_REPLY_SQL} BEGIN
+        UPDATE applications SET {_RECOMPUTE_EVENTS}
+        WHERE id IN (OLD.application_id, NEW.application_id); END""",
+    f"""CREATE TRIGGER events_milestones_delete AFTER DELETE ON events
+        WHEN OLD.stage IN {_REPLY_SQL} BEGIN
+        UPDATE applications SET {_RECOMPUTE_EVENTS} WHERE id = OLD.application_id; END""",
+    f"""CREATE TRIGGER drafts_thanks_insert AFTER INSERT ON drafts
+        WHEN NEW.kind = 'rejection_thanks' AND NEW.status = 'sent' BEGIN
+        UPDATE applications SET {_RECOMPUTE_THANKS} WHERE id = NEW.application_id; END""",
+    f"""CREATE TRIGGER drafts_thanks_update AFTER UPDATE OF application_id, kind, status,
+        sent_on ON drafts WHEN OLD.kind = 'rejection_thanks' OR NEW.kind = 'rejection_thanks'
+        BEGIN UPDATE applications SET {_RECOMPUTE_THANKS}
+        WHERE id IN (OLD.application_id, NEW.application_id); END""",
+    f"""CREATE TRIGGER drafts_thanks_delete AFTER DELETE ON drafts
+        WHEN OLD.kind = 'rejection_thanks' BEGIN
+        UPDATE applications SET {_RECOMPUTE_THANKS} WHERE id = OLD.application_id; END""",
+    # Covering indexes: each progress count is an index-only range scan, grouped in order.
+    "CREATE INDEX applications_by_reply ON applications (first_reply_on, applied_on)",
+    "CREATE INDEX applications_by_interview ON applications (first_interview_on, applied_on)",
+    "CREATE INDEX applications_by_offer ON applications (first_offer_on, applied_on)",
+    "CREATE INDEX applications_by_rejection ON applications (first_rejection_on, applied_on)",
+    "CREATE INDEX applications_by_thanks ON applications"
+    " (thanks_sent_on, first_rejection_on, applied_on)",
+    "CREATE INDEX applications_by_level ON applications"
+    " (furthest_level, stage, applied_on, first_reply_on)",
+    "CREATE INDEX applications_by_source ON applications (source, applied_on, first_reply_on)",
+    # Days from applying to the first reply, computed by SQLite (virtual: never stored) and
+    # indexed, so the response-time counts are grouped in index order, not sorted.
+    "ALTER TABLE applications ADD COLUMN reply_days INTEGER GENERATED ALWAYS AS"
+    " (CAST(julianday(first_reply_on) - julianday(applied_on) AS INTEGER)) VIRTUAL",
+    "CREATE INDEX applications_by_reply_days ON applications"
+    " (reply_days, first_reply_on, applied_on)",
+    # "Rejections without a thank-you": only the unanswered ones are read, newest first.
+    "CREATE INDEX applications_unthanked ON applications (stage, thanks_sent_on, stage_on)",
+    # The reflect page's "recent reflections", newest first, without sorting them all.
+    "CREATE INDEX reflections_by_status ON reflections (status, completed_on)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
 assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+# Rejections with no sent thank-you. `thanks_sent_on` (kept by a trigger) narrows the scan to
+# the unanswered ones through `applications_unthanked`; the NOT EXISTS also catches a sent
+# draft without a date (an imported file can hold one).
+_UNANSWERED = ("a.stage = 'rejected' AND a.thanks_sent_on IS NULL AND NOT EXISTS (SELECT 1"
+               " FROM drafts d WHERE d.application_id = a.id AND d.kind = 'rejection_thanks'"
+               " AND d.status = 'sent')")
 
 
 def _now() -> str:
@@ -445,10 +547,15 @@ class Store:
         Rows become plain tuples first: building a DataFrame from SQLAlchemy Row objects costs
         a failed attribute lookup per row, which dominates at 100,000 rows."""
         with self.read() as conn:
-            result = conn.execute(text(sql), dict(params or {}))
-            columns = list(result.keys())
-            rows = [tuple(row) for row in result.fetchall()]
-        return pd.DataFrame.from_records(rows, columns=columns)
+            return self._frame_in(conn, sql, params)
+
+    @staticmethod
+    def _frame_in(conn: Connection, sql: str,
+                  params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """`frame` inside a read the caller holds (several reads from one snapshot)."""
+        result = conn.execute(text(sql), dict(params or {}))
+        return pd.DataFrame.from_records([tuple(row) for row in result.fetchall()],
+                                         columns=list(result.keys()))
 
     @staticmethod
     def _applied_between(start: date | None, end: date | None) -> tuple[str, dict[str, Any]]:
@@ -716,45 +823,82 @@ class Store:
     # --- progress reads ---
     # Small, grouped reads for the progress page (nextround/metrics.py).
 
-    def progress_summary(self, start: date | None = None,
-                         end: date | None = None) -> pd.DataFrame:
-        """One row per application applied in [start, end], its events folded in SQL: the
-        same columns as `metrics.summarize(stage_history(...))`, several times faster.
+    def progress_counts(self, start: date, end: date, before: date,
+                        ghost_after_days: int) -> dict[str, pd.DataFrame]:
+        """Grouped counts for the progress page: applications applied in [start, end], as
+        they stood on `end` and on `before` (four weeks earlier, for the deltas).
 
-        application_id, applied_on, source, stage (current), reply_on, interview_on, offer_on,
-        rejected_on (first such event dates) and level (furthest stage: 0 applied ..
-        3 offer/accepted). The metrics module turns this into small aggregated frames."""
-        from nextround.models import INTERVIEW_STAGES, OFFER_STAGES, REPLY_STAGES
+        Each read is a range scan of a covering index over the milestone columns the
+        triggers keep (migration v4), and returns rows per day, per level or per source,
+        never per application, so a cold page stays fast at 100,000 applications.
+        `metrics.build` turns them into the page's numbers and chart frames:
+        - applied: day, n (applications per applied date);
+        - milestones: kind (reply, interview, offer, rejection, answered), day, n, early:
+          first replies, interviews, offers and rejections by their date, and answered
+          rejections by the later of rejection and thank-you; `early` counts those applied
+          by `before`;
+        - response_days: days, n, early (days from applying to the first reply; `early`
+          counts those that had replied, and applied, by `before`);
+        - levels: level, stage, n, early (furthest stage reached × current stage);
+        - waiting: level, now, before (still at applied, with no reply by that day and past
+          the ghosting threshold: ghosted, though not marked);
+        - sources: source, applications, responses (replies by `end`)."""
+        params = {"start": start.isoformat(), "end": end.isoformat(),
+                  "before": before.isoformat(),
+                  "ghost_end": date.fromordinal(end.toordinal() - ghost_after_days).isoformat(),
+                  "ghost_before": date.fromordinal(
+                      before.toordinal() - ghost_after_days).isoformat()}
+        cohort = "applied_on BETWEEN :start AND :end"
 
-        clause, params = self._applied_between(start, end)
+        # INDEXED BY pins each count to its covering index (migration v4): an index-only
+        # scan in the GROUP BY's order, whatever the planner would guess without statistics
+        # (it picks the applied-date index and reads every row of the range from the table).
+        def milestone(kind: str, day: str, index: str, where: str) -> str:
+            return (f"SELECT '{kind}' AS kind, {day} AS day, count(*) AS n,"
+                    f" sum(applied_on <= :before) AS early FROM applications INDEXED BY {index}"
+                    f" WHERE {where} AND {cohort} GROUP BY 2")
 
-        def among(prefix: str, stages: frozenset[Stage]) -> str:
-            names = []
-            for i, value in enumerate(sorted(str(s) for s in stages)):
-                params[f"{prefix}{i}"] = value
-                names.append(f":{prefix}{i}")
-            return ", ".join(names)
-
-        return self.frame(
-            "SELECT a.id AS application_id, a.applied_on, a.source, a.stage,"
-            f" min(CASE WHEN e.stage IN ({among('r', REPLY_STAGES)}) THEN e.on_date END)"
-            " AS reply_on,"
-            f" min(CASE WHEN e.stage IN ({among('i', INTERVIEW_STAGES)}) THEN e.on_date END)"
-            " AS interview_on,"
-            f" min(CASE WHEN e.stage IN ({among('o', OFFER_STAGES)}) THEN e.on_date END)"
-            " AS offer_on,"
-            " min(CASE WHEN e.stage = 'rejected' THEN e.on_date END) AS rejected_on,"
-            " max(CASE e.stage WHEN 'screening' THEN 1 WHEN 'interviewing' THEN 2"
-            " WHEN 'offer' THEN 3 WHEN 'accepted' THEN 3 ELSE 0 END) AS level"
-            " FROM applications a LEFT JOIN events e ON e.application_id = a.id"
-            f" AND e.stage != 'applied' {clause} GROUP BY a.id", params)
-
-    def sent_thanks_dates(self) -> pd.DataFrame:
-        """application_id, sent_on: the first sent rejection thank-you per application."""
-        return self.frame(
-            "SELECT application_id, min(sent_on) AS sent_on FROM drafts"
-            " WHERE kind = 'rejection_thanks' AND status = 'sent'"
-            " AND application_id IS NOT NULL GROUP BY application_id", {})
+        milestones = " UNION ALL ".join([
+            milestone("reply", "first_reply_on", "applications_by_reply",
+                      "first_reply_on <= :end"),
+            milestone("interview", "first_interview_on", "applications_by_interview",
+                      "first_interview_on <= :end"),
+            milestone("offer", "first_offer_on", "applications_by_offer",
+                      "first_offer_on <= :end"),
+            milestone("rejection", "first_rejection_on", "applications_by_rejection",
+                      "first_rejection_on <= :end"),
+            milestone("answered", "max(first_rejection_on, thanks_sent_on)",
+                      "applications_by_thanks",
+                      "thanks_sent_on <= :end AND first_rejection_on <= :end"),
+        ])
+        queries = {
+            "applied": "SELECT applied_on AS day, count(*) AS n FROM applications"
+                       f" INDEXED BY applications_by_applied WHERE {cohort} GROUP BY 1",
+            "milestones": milestones,
+            "response_days": "SELECT reply_days AS days, count(*) AS n,"
+                             " sum(first_reply_on <= :before AND applied_on <= :before)"
+                             " AS early FROM applications INDEXED BY applications_by_reply_days"
+                             " WHERE reply_days IS NOT NULL AND first_reply_on <= :end"
+                             f" AND {cohort} GROUP BY 1",
+            "levels": "SELECT furthest_level AS level, stage, count(*) AS n,"
+                      " sum(applied_on <= :before) AS early FROM applications"
+                      f" INDEXED BY applications_by_level WHERE {cohort} GROUP BY 1, 2",
+            # Still at "applied" with no reply by that day and past the ghosting threshold:
+            # ghosted, though not marked. One index seek per level, not a scan of them all.
+            "waiting": "SELECT furthest_level AS level,"
+                       " sum(applied_on <= :ghost_end AND (first_reply_on IS NULL"
+                       " OR first_reply_on > :end)) AS now,"
+                       " sum(applied_on <= :ghost_before AND (first_reply_on IS NULL"
+                       " OR first_reply_on > :before)) AS before FROM applications"
+                       " INDEXED BY applications_by_level WHERE furthest_level IN (0, 1, 2, 3)"
+                       f" AND stage = 'applied' AND {cohort} GROUP BY 1",
+            "sources": "SELECT source, count(*) AS applications,"
+                       " coalesce(sum(first_reply_on <= :end), 0) AS responses"
+                       " FROM applications INDEXED BY applications_by_source"
+                       f" WHERE {cohort} GROUP BY source",
+        }
+        with self.read() as conn:  # one snapshot, so the counts agree with each other
+            return {name: self._frame_in(conn, sql, params) for name, sql in queries.items()}
 
     def feedback_counts(self) -> pd.DataFrame:
         """asked_on, received_on, status, n: feedback requests grouped by their dates."""
@@ -803,21 +947,28 @@ class Store:
 
             return {
                 "unanswered_rejections": one(
-                    "SELECT count(*) FROM applications a WHERE a.stage = 'rejected'"
-                    " AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.application_id = a.id"
-                    " AND d.kind = 'rejection_thanks' AND d.status = 'sent')"),
+                    f"SELECT count(*) FROM applications a WHERE {_UNANSWERED}"),
                 "follow_ups_due": one(
                     "SELECT count(*) FROM feedback_requests WHERE status IN"
                     " ('awaiting', 'followed_up') AND follow_up_due <= :today"),
+                # A no after interviewing (or an offer): worth ten minutes of reflection.
                 "reflections_missing": one(
-                    "SELECT count(*) FROM applications a WHERE a.stage = 'rejected'"
-                    " AND EXISTS (SELECT 1 FROM events e WHERE e.application_id = a.id"
-                    " AND e.stage = 'interviewing')"
+                    "SELECT count(*) FROM applications a INDEXED BY applications_by_level"
+                    " WHERE a.furthest_level IN (2, 3) AND a.stage = 'rejected'"
                     " AND NOT EXISTS (SELECT 1 FROM reflections r"
                     " WHERE r.application_id = a.id AND r.status = 'done')"),
                 "actions_due": one("SELECT count(*) FROM actions WHERE done_on IS NULL"
                                    " AND due_on <= :week_end"),
             }
+
+    def has_open_deadlines(self) -> bool:
+        """Whether `open_deadlines` would list anything (cheap: two indexed EXISTS)."""
+        with self.read() as conn:
+            return bool(conn.execute(text(
+                "SELECT EXISTS (SELECT 1 FROM feedback_requests WHERE status IN"
+                " ('awaiting', 'followed_up') AND follow_up_due IS NOT NULL)"
+                " OR EXISTS (SELECT 1 FROM actions WHERE done_on IS NULL"
+                " AND due_on IS NOT NULL)")).scalar())
 
     def open_deadlines(self) -> pd.DataFrame:
         """kind, id, title, due: follow-up dates of open feedback requests and due dates of
@@ -873,8 +1024,7 @@ class Store:
                               offset: int = 0) -> tuple[pd.DataFrame, int]:
         """Rejected applications with no sent thank-you yet, newest rejection first, and how
         many there are in all. A page of rows, so it stays fast at 10,000 applications."""
-        where = ["a.stage = 'rejected'", "NOT EXISTS (SELECT 1 FROM drafts d WHERE "
-                 "d.application_id = a.id AND d.kind = 'rejection_thanks' AND d.status = 'sent')"]
+        where = [_UNANSWERED]
         params: dict[str, Any] = {"limit": int(limit), "offset": int(offset)}
         if query.strip():
             escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -1700,14 +1850,17 @@ class Store:
     def table_columns(self) -> dict[str, list[str]]:
         """The columns of every user table, as the database has them now."""
         with self.read() as conn:
-            return {t: [r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({t})")]
+            return {t: [r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({t})")
+                        if r[1] not in DERIVED_COLUMNS.get(t, ())]
                     for t in TABLES}
 
     def export_rows(self) -> dict[str, list[dict[str, Any]]]:
-        """Every row of every table, read in one transaction: a consistent snapshot."""
+        """Every row of every table, read in one transaction: a consistent snapshot. Derived
+        columns are left out; the triggers rebuild them from the events and drafts."""
+        columns = self.table_columns()
         with self.read() as conn:
-            return {t: [dict(r) for r in
-                        conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).mappings()]
+            return {t: [dict(r) for r in conn.execute(text(
+                        f"SELECT {', '.join(columns[t])} FROM {t} ORDER BY id")).mappings()]
                     for t in TABLES}
 
     def table_counts(self) -> dict[str, int]:
@@ -1840,7 +1993,7 @@ class Store:
             return 0
         removed = 0
         for path in self.backup_dir.glob(f"{self.path.stem}-*.db*"):
-            if path.is_file() and (path.suffix == ".db" or path.name.endswith(".db.part")):
+            if path.is_file() and (path.suffix in (".db", ".part")):
                 try:
                     path.unlink()
                     removed += 1
@@ -1892,7 +2045,8 @@ class Store:
         out = Path(out)
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            partial = out.with_name(out.name + ".part")
+            # Unique per call: two tabs opening on a new day both make the daily backup.
+            partial = out.with_name(f"{out.name}.{os.getpid()}-{threading.get_ident()}.part")
             result = copy_checked(self.path, partial)
             if result != "ok":
                 partial.unlink(missing_ok=True)
@@ -1929,6 +2083,9 @@ def copy_checked(source: Path, target: Path, *, read_only: bool = False) -> str:
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
+            # A copy in rollback-journal mode is one self-contained file: checking it leaves
+            # no -wal/-shm companions behind. Opening it again switches it back to WAL.
+            dst.execute("PRAGMA journal_mode = DELETE")
             return dst.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             dst.close()

@@ -17,6 +17,7 @@ import pytest
 from nextround import demo, metrics
 from nextround.models import Application
 from nextround.store import Store
+from tests import reference_metrics
 
 TODAY = date(2026, 11, 25)  # a Wednesday in ISO week 2026-W48
 START = date(2026, 1, 1)
@@ -120,12 +121,16 @@ def test_response_interview_and_offer_rates(known: Known) -> None:
 
 
 def test_time_to_first_response_counts_a_same_day_reply_as_zero(known: Known) -> None:
-    apps = metrics.prepare(known.store.progress_summary(START, TODAY), TODAY)
-    replied = apps.loc[apps["reply_on"].notna(), "application_id"]
-    days = dict(zip(replied, metrics.response_days(apps), strict=True))
     ids = known.ids
-    assert days == {ids["acme"]: 0, ids["beta"]: 10, ids["gamma"]: 7, ids["theta"]: 1}
-    assert board(known.store).now.median_days_to_response == 4.0  # median of 0, 1, 7, 10
+    first_reply = {name: known.store.application(ids[name])["first_reply_on"]
+                   for name in ("acme", "beta", "gamma", "theta", "delta")}
+    assert first_reply == {"acme": "2026-10-01", "beta": "2026-10-15", "gamma": "2026-10-12",
+                           "theta": "2026-11-24", "delta": None}
+    result = board(known.store)
+    assert result.now.median_days_to_response == 4.0  # median of 0, 1, 7, 10 days
+    bins = result.response_times.set_index("bin")["count"]
+    assert (bins["Same day"], bins["1–3 days"], bins["4–7 days"], bins["1–2 weeks"]) == (
+        1, 1, 1, 1)
 
 
 def test_ghosted_means_marked_or_no_reply_past_the_threshold(known: Known) -> None:
@@ -280,27 +285,34 @@ def test_same_day_response(store: Store) -> None:
     assert result.response_times.set_index("bin").loc["Same day", "count"] == 1
 
 
-# --- the SQL summary and the pandas reference agree ----------------------------------------------
+# --- the grouped counts and the reference definition agree ------------------------------------
 
-def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.sort_values("application_id").reset_index(drop=True)
+def assert_same_dashboard(fast: metrics.Dashboard, slow: metrics.Dashboard) -> None:
+    assert fast.now == slow.now
+    assert fast.before == slow.before
+    assert fast.applications_in_range == slow.applications_in_range
+    for name in ("weekly", "cumulative", "funnel", "outcomes", "response_times", "sources",
+                 "flow_nodes", "flow_bands"):
+        pd.testing.assert_frame_equal(getattr(fast, name).reset_index(drop=True),
+                                      getattr(slow, name).reset_index(drop=True),
+                                      check_dtype=False, obj=name)
 
 
-def test_sql_summary_matches_the_reference(known: Known) -> None:
-    reference = metrics.summarize(known.store.stage_history(START, TODAY))
-    pd.testing.assert_frame_equal(_sorted(reference), _sorted(known.store.progress_summary(START,
-                                                                                     TODAY)),
-                                  check_dtype=False)
+@pytest.mark.parametrize("start, end", [
+    (START, TODAY), (date(2026, 10, 5), TODAY), (date(2026, 9, 1), date(2026, 10, 20)),
+    (date(2026, 11, 20), TODAY), (date(2025, 1, 1), date(2025, 12, 31))])
+def test_grouped_counts_match_the_reference(known: Known, start: date, end: date) -> None:
+    assert_same_dashboard(metrics.dashboard(known.store, start, end),
+                          reference_metrics.dashboard(known.store, start, end))
 
 
-def test_sql_summary_matches_the_reference_on_demo_data(store: Store) -> None:
+def test_grouped_counts_match_the_reference_on_demo_data(store: Store) -> None:
     demo.fill(store, applications=300, seed=5, today=TODAY)
-    start = TODAY - timedelta(days=800)
-    reference = metrics.summarize(store.stage_history(start, TODAY))
-    fast = store.progress_summary(start, TODAY)
-    assert len(fast) == 300
-    pd.testing.assert_frame_equal(_sorted(reference), _sorted(fast), check_dtype=False)
-    result = metrics.dashboard(store, start.isoformat(), TODAY.isoformat())
+    for start, end in ((TODAY - timedelta(days=800), TODAY),
+                       (TODAY - timedelta(days=27), TODAY),
+                       (TODAY - timedelta(days=200), TODAY - timedelta(days=60))):
+        result = metrics.dashboard(store, start.isoformat(), end.isoformat())
+        assert_same_dashboard(result, reference_metrics.dashboard(store, start, end))
     for frame in (result.weekly, result.cumulative, result.funnel, result.outcomes,
                   result.response_times, result.sources, result.flow_nodes, result.flow_bands):
         assert len(frame) < 300 and "application_id" not in frame.columns

@@ -6,6 +6,7 @@ file of upcoming follow-ups and game-plan dates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -23,8 +24,10 @@ def _review_zip(store: Store, week_key: str) -> tuple[str, bytes]:
     return result.file_stem(), result.zip_bytes()
 
 
-def _deadlines(store: Store) -> bytes | None:
-    return agenda.deadlines_ics(store.open_deadlines())
+def _deadlines_file(store: Store) -> Callable[[], bytes]:
+    """The calendar file, built only when the button is clicked: up to 500 events cost more
+    than the rest of the page, and most visits never download it."""
+    return lambda: agenda.deadlines_ics(store.open_deadlines()) or b""
 
 
 def show(store: Store) -> None:
@@ -62,11 +65,10 @@ def _takeaways(store: Store, week_key: str) -> None:
                                mime="application/zip", icon=":material/download:",
                                key="download_week", on_click="ignore")
     with right:
-        ics = ui.cached(store, _deadlines)
-        if ics is None:
+        if not ui.cached(store, Store.has_open_deadlines):
             st.caption("No follow-ups or game-plan dates coming up to put in a calendar.")
         else:
-            st.download_button("Add follow-ups and plans to my calendar", ics,
+            st.download_button("Add follow-ups and plans to my calendar", _deadlines_file(store),
                                file_name="next-round-deadlines.ics", mime="text/calendar",
                                icon=":material/event:", key="download_deadlines",
                                on_click="ignore")

@@ -82,3 +82,24 @@ def test_explore_demo_then_leave_it(page: Page, server) -> None:  # noqa: ANN001
     page.get_by_role("button", name="Leave the demo").click()
     expect(page.get_by_text("Welcome to Next Round")).to_be_visible(timeout=20_000)
     no_app_errors(page)
+
+
+def test_deadlines_calendar_is_built_when_clicked(page: Page, server) -> None:  # noqa: ANN001
+    """The calendar file is made on the click (a deferred download), and holds every open
+    follow-up and game-plan date."""
+    store = Store(server.db)
+    demo.fill(store, applications=120, seed=3, today=TODAY)
+    expected = len(store.open_deadlines())
+    store.dispose()
+    assert expected
+    goto(page, server.url)
+    no_app_errors(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Add follow-ups and plans to my calendar").click()
+    download = download_info.value
+    assert download.suggested_filename == "next-round-deadlines.ics"
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(open(download.path(), "rb").read())
+    assert len(list(calendar.walk("VEVENT"))) == expected
+    no_app_errors(page)
