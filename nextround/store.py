@@ -2116,6 +2116,8 @@ def _reason(exc: SQLAlchemyError) -> str:
         return "the database file is read-only"
     if "disk" in message and "full" in message:
         return "the disk is full"
+    if "disk I/O error" in message:
+        return "the disk refused the write (it may be full, or the drive was disconnected)"
     return message
 
 

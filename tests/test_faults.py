@@ -256,3 +256,97 @@ def test_cli_in_a_real_process_never_shows_a_traceback(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and "Nothing was imported." in result.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+# --- a database another program holds, and a full disk ---------------------------------------
+
+def test_a_locked_database_gets_a_clear_message_and_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program holds the write lock past the busy timeout: the save is refused with
+    words a person understands, nothing is half-written, and it works once the lock is gone."""
+    import nextround.store as store_module
+    from nextround.store import StoreError
+
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "locked.db"
+    store = Store(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match="busy in another window or program"):
+            store.add_application(Application(company="Acme", applied_on="2026-11-20"),
+                                  today=TODAY)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.count("applications") == 0 and store.count("events") == 0
+    store.add_application(Application(company="Acme", applied_on="2026-11-20"), today=TODAY)
+    assert store.count("applications") == 1
+    store.dispose()
+
+
+def test_the_page_says_the_database_is_busy_and_keeps_what_was_typed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import nextround.store as store_module
+    from tests.conftest import open_page
+
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
+    at = open_page("pages/applications.py")
+    at.text_input(key="add_app_company").input("Acme Health")
+    other = sqlite3.connect(os.environ["NEXTROUND_DB"], isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        at.button(key="add_app_submit").click().run()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "busy in another window or program" in shown and "Traceback" not in shown
+    assert at.text_input(key="add_app_company").value == "Acme Health"
+    assert Store(os.environ["NEXTROUND_DB"]).count("applications") == 0
+
+
+def _write_on_a_full_disk(path: str, limit: int, out) -> None:  # noqa: ANN001
+    """Child process: files may grow to `limit` bytes only (RLIMIT_FSIZE), which SQLite meets
+    exactly as a full disk (SQLITE_FULL). Tries a large import, then reports what it saw."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, not kills
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    store = Store(path)
+    rows = [{"company": f"Company {i}", "role": "Engineer " * 20, "applied_on": "2026-11-01",
+             "stage": "applied", "stage_on": "2026-11-01", "notes": "x" * 400}
+            for i in range(3_000)]
+    try:
+        store.import_applications(rows)
+        out.send("imported")
+    except Exception as exc:  # noqa: BLE001 - the message is what the test checks
+        out.send(f"{type(exc).__name__}: {exc}")
+    finally:
+        store.dispose()
+
+
+def test_a_disk_that_refuses_writes_fails_the_import_plainly_and_loses_nothing(
+        tmp_path: Path) -> None:
+    """A file-size limit makes every write past it fail at the OS level, as a full disk
+    does (SQLite calls it a disk I/O error here, a full disk on ENOSPC): the import is refused
+    in plain words, all or nothing, and the file stays healthy."""
+    path = tmp_path / "nextround.db"
+    store = Store(path)
+    store.add_application(Application(company="Acme", applied_on="2026-11-20"), today=TODAY)
+    store.dispose()
+    size = max(f.stat().st_size for f in tmp_path.glob("nextround.db*"))
+    parent_end, child_end = FORK.Pipe()
+    child = FORK.Process(target=_write_on_a_full_disk,
+                         args=(str(path), size + 256 * 1024, child_end))
+    child.start()
+    child.join(60)
+    said = parent_end.recv() if parent_end.poll(5) else "(nothing)"
+    assert child.exitcode == 0, said
+    assert said.startswith("StoreError") and "the disk refused the write" in said, said
+    assert "Traceback" not in said and "Nothing was changed" in said
+    reopened = Store(path)
+    assert reopened.count("applications") == 1 and reopened.count("events") == 1
+    assert reopened.integrity_problems() == []
+    reopened.dispose()
