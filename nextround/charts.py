@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from functools import lru_cache
 
 import altair as alt
@@ -354,17 +355,32 @@ def specs(b: Dashboard, dark: bool = False) -> dict[str, dict]:
     return out
 
 
-def feedback_themes(counts: pd.DataFrame, freq: str) -> alt.Chart:
-    """Stacked bars: how many replies mentioned each theme, per month or week."""
+def feedback_themes(counts: pd.DataFrame, freq: str, *,
+                    window: tuple[date, date] | None = None,
+                    other: str | None = None) -> alt.Chart:
+    """Stacked bars: how many replies mentioned each theme, per month or week.
+
+    `counts` is `feedback.theme_chart_counts` (period, theme, replies). `window` (first day,
+    last day) fixes the time axis to the periods the page asked for, so months without replies
+    show as gaps rather than the axis shrinking to fit. `other`, the name of the "every other
+    theme" bucket, goes last in the legend and the stack, whatever its count."""
     span = pd.offsets.MonthBegin(1) if freq == "month" else pd.Timedelta(days=7)
     data = counts.assign(
         period_end=counts["period"] + span - pd.Timedelta(days=1 if freq == "week" else 2),
         when=counts["period"].dt.strftime("%B %Y" if freq == "month" else "week of %d %b %Y"))
     order = (counts.groupby("theme")["replies"].sum().sort_values(ascending=False, kind="stable")
              .index.tolist())
+    if other in order:
+        order = [t for t in order if t != other] + [other]
     data["rank"] = data["theme"].map({theme: i for i, theme in enumerate(order)})
+    scale = alt.Undefined
+    if window is not None:  # exactly the window: no rounding out to a "nice" date, and no
+        # padding (both would label a month or week outside it); every bar ends by its
+        # period's last day, so the last one fits
+        scale = alt.Scale(domain=[alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True)
+                                  for d in window], nice=False, padding=0)
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("period:T", title=None,
+        x=alt.X("period:T", title=None, scale=scale,
                 axis=alt.Axis(format="%b %Y" if freq == "month" else "%d %b", labelAngle=0)),
         x2="period_end:T",
         y=alt.Y("sum(replies):Q", title="Replies mentioning it", stack="zero",

@@ -399,67 +399,90 @@ def follow_up_context(request: dict, stages: Sequence[str], sender_name: str,
 
 
 # --- what the feedback says --------------------------------------------------------------
+# The counting happens in SQL (`Store.feedback_reply_counts`, `feedback_theme_totals`,
+# `feedback_theme_counts`, `feedback_replies_for_theme`), so that the page reads grouped rows
+# rather than every reply. What is left here is what the numbers mean and how they are shown.
 
-def explode_themes(replies: pd.DataFrame) -> pd.DataFrame:
-    """One row per (reply, theme). `replies` needs `themes` (JSON text or lists); the other
-    columns are kept. Replies without themes are dropped here."""
-    if replies.empty:
-        return replies.assign(theme=pd.Series(dtype="object")).iloc[0:0]
-    out = replies.assign(theme=replies["themes"].map(load_themes)).explode("theme")
-    out = out[out["theme"].notna()]
-    return out.reset_index(drop=True)
+CHART_THEMES = 8     # themes the chart names; the default list has 8, and 8 + "other" colours
+CHART_MONTHS = 12    # the chart's window: this month and the 11 before it,
+CHART_WEEKS = 26     # or this ISO week and the 25 before it
+OTHER_THEMES = "Other themes"
+FREQS = ("month", "week")
 
 
-def _period_start(days: pd.Series, freq: str) -> pd.Series:
-    stamps = pd.to_datetime(days)
-    if freq == "week":
-        return (stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")).dt.normalize()
+def chart_window(today: date, freq: str) -> tuple[date, date]:
+    """(first day, last day) of the periods the theme chart shows: the last 12 months or the
+    last 26 ISO weeks, the current one included. A fixed window keeps the chart's data bounded
+    (periods × themes) however long the search has run, and keeps it about the recent past."""
     if freq == "month":
-        return stamps.dt.to_period("M").dt.start_time
+        first = _add_months(today.replace(day=1), 1 - CHART_MONTHS)
+        last = _add_months(today.replace(day=1), 1) - timedelta(days=1)
+        return first, last
+    if freq == "week":
+        monday = today - timedelta(days=today.weekday())
+        return monday - timedelta(weeks=CHART_WEEKS - 1), monday + timedelta(days=6)
     raise ValueError("freq must be 'week' or 'month'")
 
 
-def theme_counts_over_time(replies: pd.DataFrame, freq: str = "month") -> pd.DataFrame:
-    """How many replies mentioned each theme, per month (or ISO week, starting Monday).
+def _add_months(first_of_month: date, months: int) -> date:
+    year, month = divmod(first_of_month.year * 12 + first_of_month.month - 1 + months, 12)
+    return date(year, month + 1, 1)
 
-    Input: received replies with `received_on` and `themes`. Output columns: period
-    (Timestamp of the period's first day), theme, replies. Small however many rows go in.
-    """
-    columns = ["period", "theme", "replies"]
-    exploded = explode_themes(replies)
-    if exploded.empty:
+
+def other_label(themes: Iterable[str]) -> str:
+    """The chart's name for "every theme not named": OTHER_THEMES, unless the user has a theme
+    of that very name among the named ones (then the two must not merge into one colour)."""
+    taken = {str(t).casefold() for t in themes}
+    label = OTHER_THEMES
+    while label.casefold() in taken:
+        label += " (the rest)"
+    return label
+
+
+def theme_chart_counts(counts: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """`Store.feedback_theme_counts` as `charts.feedback_themes` takes it, and the name given
+    to the themes that aren't named (NULL there), or None when every theme is named.
+    Columns: period (a Timestamp), theme, replies."""
+    if counts.empty:
         return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"),
                              "theme": pd.Series(dtype="object"),
-                             "replies": pd.Series(dtype="int64")})
-    exploded = exploded.assign(period=_period_start(exploded["received_on"], freq))
-    counts = (exploded.groupby(["period", "theme"]).size().rename("replies").reset_index()
-              .sort_values(["period", "theme"]).reset_index(drop=True))
-    return counts[columns]
+                             "replies": pd.Series(dtype="int64")}), None
+    rest = counts["theme"].isna()
+    other = other_label(counts["theme"].dropna().unique()) if rest.any() else None
+    return pd.DataFrame({
+        "period": pd.to_datetime(counts["period"]).astype("datetime64[ns]"),
+        "theme": counts["theme"].where(~rest, other).astype("object"),
+        "replies": counts["replies"].astype("int64"),
+    }), other
 
 
-def top_themes(replies: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """Themes by how many replies mention them, most first (ties: alphabetical).
-    Columns: theme, replies, share (of replies that have any theme)."""
-    exploded = explode_themes(replies)
-    if exploded.empty:
-        return pd.DataFrame({"theme": pd.Series(dtype="object"),
-                             "replies": pd.Series(dtype="int64"),
-                             "share": pd.Series(dtype="float64")})
-    tagged = int(replies["themes"].map(lambda raw: bool(load_themes(raw))).sum())
-    counts = exploded.groupby("theme").size().rename("replies").reset_index()
-    counts = counts.sort_values(["replies", "theme"], ascending=[False, True])
-    counts["share"] = counts["replies"] / tagged
-    counts = counts.reset_index(drop=True)
-    return counts.head(limit) if limit else counts
+def window_words(freq: str) -> str:
+    """The chart's window in words: "12 months" or "26 weeks"."""
+    return f"{CHART_MONTHS} months" if freq == "month" else f"{CHART_WEEKS} weeks"
 
 
-def replies_for_theme(replies: pd.DataFrame, theme: str, limit: int = 20) -> pd.DataFrame:
-    """The most recent replies tagged with `theme` (exact match), newest first."""
-    exploded = explode_themes(replies)
-    if exploded.empty:
-        return exploded
-    chosen = exploded[exploded["theme"] == theme].drop(columns=["theme"])
-    return chosen.sort_values("received_on", ascending=False).head(limit).reset_index(drop=True)
+def chart_caption(freq: str, start: date, end: date, *, other: str | None = None) -> str:
+    """What the chart shows, in words: its window, and which themes have their own colour."""
+    if freq == "month":
+        span = f"from {start:%B %Y} to {end:%B %Y}"
+    else:
+        last = end - timedelta(days=end.weekday())  # the Monday of the last week
+        span = f"from the week of {start.day} {start:%b %Y} to the week of {last.day} {last:%b %Y}"
+    text = f"Replies received {span} (the last {window_words(freq)}), by {freq}."
+    if other:
+        text += (f" The {CHART_THEMES} themes mentioned most in that time have their own "
+                 f"colour; “{other}” counts the replies that mention any of the rest.")
+    return text + " The table below counts every reply you've saved."
+
+
+def top_themes(totals: pd.DataFrame, tagged: int, limit: int | None = None) -> pd.DataFrame:
+    """`Store.feedback_theme_totals` with each theme's share of the replies that have any
+    theme (`tagged`, from `Store.feedback_reply_counts`). Columns: theme, replies, share."""
+    out = pd.DataFrame({"theme": totals["theme"].astype("object"),
+                        "replies": totals["replies"].astype("int64")})
+    out["share"] = out["replies"] / tagged if tagged else 0.0
+    out = out.astype({"share": "float64"}).reset_index(drop=True)
+    return out.head(limit) if limit else out
 
 
 # --- metrics -----------------------------------------------------------------------------

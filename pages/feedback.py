@@ -379,34 +379,39 @@ def themes_section(store: Store) -> None:
 
 # --- what the feedback says ------------------------------------------------------------------
 
-def _top_themes(store: Store) -> pd.DataFrame:
-    """Cached until the next write: parsing every reply's themes costs more than reading them."""
-    return fb.top_themes(store.feedback_replies())
+def _theme_chart(store: Store, freq: str,
+                 today: date) -> tuple[pd.DataFrame, str | None, date, date]:
+    """The chart's rows for its fixed window (counted in SQL), the name of its "other themes"
+    bucket (None if there is none), and the window itself."""
+    start, end = fb.chart_window(today, freq)
+    counts = store.feedback_theme_counts(freq, start, end, top=fb.CHART_THEMES)
+    return *fb.theme_chart_counts(counts), start, end
 
 
-def _theme_counts(store: Store, freq: str) -> pd.DataFrame:
-    return fb.theme_counts_over_time(store.feedback_replies(), freq)
-
-
-def insights_section(store: Store) -> None:
+def insights_section(store: Store, today: date) -> None:
     st.header("What the feedback says")
-    replies = ui.cached(store, Store.feedback_replies)
-    if replies.empty:
+    received, tagged = ui.cached(store, Store.feedback_reply_counts)
+    if received == 0:
         st.info("When feedback arrives, record it under “Record a reply” and tag its themes. "
                 "Patterns across applications show up here.", icon=":material/insights:")
         return
-    top = ui.cached(store, _top_themes)
-    if top.empty:
-        st.info(f"{len(replies)} repl{'ies' if len(replies) != 1 else 'y'} saved, none tagged "
+    if tagged == 0:
+        st.info(f"{received} repl{'ies' if received != 1 else 'y'} saved, none tagged "
                 "with a theme yet. Tag them under “Record a reply” to see patterns.",
                 icon=":material/sell:")
         return
-    freq = st.radio("Group by", ["month", "week"], horizontal=True,
+    top = fb.top_themes(ui.cached(store, Store.feedback_theme_totals), tagged)
+    freq = st.radio("Group by", list(fb.FREQS), horizontal=True,
                     format_func=lambda f: "Month" if f == "month" else "Week",
                     key="feedback_freq") or "month"
-    counts = ui.cached(store, _theme_counts, freq)
-    ui.chart(charts.feedback_themes, counts, freq,
-             alt="Themes mentioned in feedback replies over time")
+    counts, other, start, end = ui.cached(store, _theme_chart, freq, today)
+    if counts.empty:
+        st.info(f"No replies with a theme in the last {fb.window_words(freq)}. The table "
+                "below counts every reply you've saved.", icon=":material/event_busy:")
+    else:
+        ui.chart(charts.feedback_themes, counts, freq, window=(start, end), other=other,
+                 alt="Themes mentioned in feedback replies over time")
+        st.caption(fb.chart_caption(freq, start, end, other=other))
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.markdown("**Most frequent themes**")
@@ -417,10 +422,10 @@ def insights_section(store: Store) -> None:
                 "Share", format="percent", min_value=0, max_value=1,
                 help="Share of the replies tagged with any theme.")})
     with right:
-        _replies_by_theme(store, replies, top["theme"].tolist())
+        _replies_by_theme(store, top["theme"].tolist())
 
 
-def _replies_by_theme(store: Store, replies: pd.DataFrame, themes: list[str]) -> None:
+def _replies_by_theme(store: Store, themes: list[str]) -> None:
     st.markdown("**Replies by theme**")
     theme = st.selectbox("Theme", themes, key="feedback_theme_pick")
     if theme is None:
@@ -436,7 +441,7 @@ def _replies_by_theme(store: Store, replies: pd.DataFrame, themes: list[str]) ->
         st.rerun()
     ui.field_error(PLAN_FORM, "theme")
     ui.form_error(PLAN_FORM)
-    chosen = fb.replies_for_theme(replies, theme, limit=REPLIES_SHOWN)
+    chosen = ui.cached(store, Store.feedback_replies_for_theme, theme, limit=REPLIES_SHOWN)
     st.caption(f"The {len(chosen)} most recent repl{'ies' if len(chosen) != 1 else 'y'} with "
                "this theme, newest first.")
     with st.container(height=520 if len(chosen) > 3 else "content", border=False):
@@ -474,7 +479,7 @@ def main(store: Store) -> None:
         new_request_section(store, today)
     with tabs[3]:
         themes_section(store)
-    insights_section(store)
+    insights_section(store, today)
 
 
 main(ui.frame("Feedback", ":material/forum:"))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nextround import charts
 from nextround import feedback as fb
 from nextround.feedback import Status
 from nextround.models import Application, ValidationError
@@ -215,60 +216,93 @@ def test_game_plan_title_and_due() -> None:
     assert fb.game_plan_due(date(2026, 12, 25)) == date(2027, 1, 8)
 
 
-# --- theme aggregation (known answers) ---------------------------------------------------
+# --- what the feedback says: the chart's window and labels ---------------------------------
 
-def _replies() -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": [1, 2, 3, 4, 5],
-        "company": ["A", "B", "C", "D", "E"],
-        "received_on": ["2026-09-03", "2026-09-28", "2026-10-01", "2026-10-31", "2026-11-02"],
-        "themes": [json.dumps(["skills gap", "communication"]), json.dumps(["skills gap"]),
-                   json.dumps(["experience level"]), "[]",
-                   json.dumps(["skills gap", "experience level"])],
-        "feedback_text": ["t1", "t2", "t3", "t4", "t5"],
-    })
-
-
-def test_theme_counts_per_month() -> None:
-    counts = fb.theme_counts_over_time(_replies(), "month")
-    got = {(p.strftime("%Y-%m"), t): n for p, t, n in counts.itertuples(index=False)}
-    assert got == {
-        ("2026-09", "communication"): 1, ("2026-09", "skills gap"): 2,
-        ("2026-10", "experience level"): 1,
-        ("2026-11", "experience level"): 1, ("2026-11", "skills gap"): 1,
-    }
-    assert list(counts.columns) == ["period", "theme", "replies"]
+@pytest.mark.parametrize(("today", "freq", "window"), [
+    (date(2026, 11, 25), "month", (date(2025, 12, 1), date(2026, 11, 30))),
+    (date(2026, 1, 1), "month", (date(2025, 2, 1), date(2026, 1, 31))),
+    (date(2028, 2, 29), "month", (date(2027, 3, 1), date(2028, 2, 29))),
+    (date(2026, 11, 25), "week", (date(2026, 6, 1), date(2026, 11, 29))),   # a Wednesday
+    (date(2026, 11, 23), "week", (date(2026, 6, 1), date(2026, 11, 29))),   # its Monday
+    (date(2026, 11, 29), "week", (date(2026, 6, 1), date(2026, 11, 29))),   # its Sunday
+])
+def test_chart_window_is_a_fixed_number_of_whole_periods(today: date, freq: str,
+                                                        window: tuple[date, date]) -> None:
+    assert fb.chart_window(today, freq) == window
 
 
-def test_theme_counts_per_week_start_on_monday() -> None:
-    counts = fb.theme_counts_over_time(_replies(), "week")
-    got = {(p.date().isoformat(), t): n for p, t, n in counts.itertuples(index=False)}
-    assert got == {
-        ("2026-08-31", "communication"): 1, ("2026-08-31", "skills gap"): 1,
-        ("2026-09-28", "skills gap"): 1, ("2026-09-28", "experience level"): 1,
-        ("2026-11-02", "experience level"): 1, ("2026-11-02", "skills gap"): 1,
-    }
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1)),
+       st.sampled_from(["month", "week"]))
+def test_chart_window_always_ends_with_the_current_period(today: date, freq: str) -> None:
+    start, end = fb.chart_window(today, freq)
+    assert start <= today <= end
+    if freq == "week":
+        assert start.weekday() == 0 and (end - start).days + 1 == 7 * fb.CHART_WEEKS
+    else:
+        assert start.day == 1 and (end + timedelta(days=1)).day == 1
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        assert months == fb.CHART_MONTHS
 
 
-def test_top_themes_known_answer() -> None:
-    top = fb.top_themes(_replies())
-    assert top["theme"].tolist() == ["skills gap", "experience level", "communication"]
-    assert top["replies"].tolist() == [3, 2, 1]
-    assert top["share"].tolist() == pytest.approx([3 / 4, 2 / 4, 1 / 4])  # 4 tagged replies
-    assert fb.top_themes(_replies(), limit=1)["theme"].tolist() == ["skills gap"]
+def test_chart_window_refuses_other_frequencies() -> None:
+    with pytest.raises(ValueError):
+        fb.chart_window(TODAY, "day")
 
 
-def test_replies_for_theme_newest_first() -> None:
-    chosen = fb.replies_for_theme(_replies(), "skills gap")
-    assert chosen["feedback_text"].tolist() == ["t5", "t2", "t1"]
-    assert fb.replies_for_theme(_replies(), "nothing").empty
+def test_other_label_never_merges_with_a_named_theme() -> None:
+    assert fb.other_label(["skills gap"]) == "Other themes"
+    assert fb.other_label(["other THEMES"]) == "Other themes (the rest)"
+    assert fb.other_label(["Other themes", "Other themes (the rest)"]) == (
+        "Other themes (the rest) (the rest)")
 
 
-def test_aggregation_of_nothing_is_empty_not_an_error() -> None:
-    empty = pd.DataFrame(columns=["received_on", "themes", "feedback_text"])
-    assert fb.theme_counts_over_time(empty).empty
-    assert fb.top_themes(empty).empty
-    assert fb.replies_for_theme(empty, "x").empty
+def test_theme_chart_counts_names_the_rest_and_makes_dates() -> None:
+    counts = pd.DataFrame({"period": ["2026-10-01", "2026-10-01", "2026-11-01"],
+                           "theme": ["skills gap", None, "Other themes"],
+                           "replies": [2, 1, 3]})
+    frame, other = fb.theme_chart_counts(counts)
+    assert other == "Other themes (the rest)"
+    assert frame["theme"].tolist() == ["skills gap", "Other themes (the rest)", "Other themes"]
+    assert frame["period"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-10-01", "2026-10-01", "2026-11-01"]
+    assert frame["replies"].tolist() == [2, 1, 3]
+    named_only, none = fb.theme_chart_counts(counts.iloc[[0]])
+    assert none is None and named_only["theme"].tolist() == ["skills gap"]
+    empty, none = fb.theme_chart_counts(counts.iloc[0:0])
+    assert empty.empty and none is None and list(empty.columns) == ["period", "theme", "replies"]
+
+
+def test_chart_caption_says_what_window_it_shows() -> None:
+    month = fb.chart_caption("month", date(2025, 12, 1), date(2026, 11, 30))
+    assert "from December 2025 to November 2026 (the last 12 months), by month." in month
+    assert "Other" not in month and "every reply" in month
+    week = fb.chart_caption("week", date(2026, 6, 1), date(2026, 11, 29), other="Other themes")
+    assert "from the week of 1 Jun 2026 to the week of 23 Nov 2026 (the last 26 weeks)" in week
+    assert "The 8 themes mentioned most in that time" in week and "“Other themes”" in week
+
+
+def test_top_themes_adds_the_share_of_tagged_replies() -> None:
+    totals = pd.DataFrame({"theme": ["skills gap", "communication"], "replies": [3, 1]})
+    top = fb.top_themes(totals, tagged=4)
+    assert top["share"].tolist() == pytest.approx([3 / 4, 1 / 4])
+    assert fb.top_themes(totals, tagged=4, limit=1)["theme"].tolist() == ["skills gap"]
+    empty = fb.top_themes(totals.iloc[0:0], tagged=0)
+    assert empty.empty and list(empty.columns) == ["theme", "replies", "share"]
+
+
+def test_theme_chart_is_bounded_to_its_window_and_puts_the_rest_last() -> None:
+    start, end = fb.chart_window(TODAY, "month")
+    themes = [f"theme {i}" for i in range(fb.CHART_THEMES)]
+    rows = [(f"{(date(2025, 12, 1) + timedelta(days=31 * m)).strftime('%Y-%m')}-01", t, 1 + i)
+            for m in range(fb.CHART_MONTHS) for i, t in enumerate([*themes, None])]
+    counts, other = fb.theme_chart_counts(pd.DataFrame(rows, columns=["period", "theme",
+                                                                      "replies"]))
+    spec = charts.feedback_themes(counts, "month", window=(start, end), other=other).to_dict()
+    (data,) = spec["datasets"].values()
+    assert len(data) == fb.CHART_MONTHS * (fb.CHART_THEMES + 1)
+    assert spec["encoding"]["color"]["sort"][-1] == "Other themes"  # the biggest, yet last
+    domain = spec["encoding"]["x"]["scale"]["domain"]
+    assert [(d["year"], d["month"], d["date"]) for d in domain] == [(2025, 12, 1), (2026, 11, 30)]
 
 
 def test_summary_known_answer() -> None:
@@ -423,10 +457,210 @@ def test_store_replies_and_overview(store: Store) -> None:
     rid = _request(store, app_id)
     _request(store, app_id)
     store.record_feedback_reply(rid, fb.Reply("2026-11-05", "Good", ("communication",)), 1)
-    replies = store.feedback_replies()
-    assert replies["id"].tolist() == [rid] and replies["company"].tolist() == ["Acme"]
+    assert store.feedback_reply_counts() == (1, 1)
+    chosen = store.feedback_replies_for_theme("communication")
+    assert chosen["id"].tolist() == [rid] and chosen["company"].tolist() == ["Acme"]
     summary = fb.summarize(store.feedback_counts(), TODAY)
     assert (summary.requested, summary.received, summary.median_days_to_reply) == (2, 1, 4.0)
+
+
+# --- what the feedback says, counted in SQL (hand-made replies, known answers) -------------
+
+YEAR = (date(2025, 12, 1), date(2026, 11, 30))  # the month chart's window on TODAY
+
+
+def _reply(store: Store, received: str, themes: object = (), text: str = "",
+           company: str = "Acme") -> int:
+    """A received reply, saved the way the page saves it. `themes` as a str is stored raw, as
+    a hand-edited or damaged row would hold it."""
+    rid = _request(store, _application(store, company, applied="2020-01-01"), asked="2020-01-02")
+    clean = () if isinstance(themes, str) else tuple(themes)
+    store.record_feedback_reply(rid, fb.Reply(received, text, clean), 1)
+    if isinstance(themes, str):
+        with store.write() as conn:
+            conn.exec_driver_sql("UPDATE feedback_requests SET themes = ? WHERE id = ?",
+                                 (themes, rid))
+    return rid
+
+
+def _sample(store: Store) -> dict[str, int]:
+    """Five replies from September to November 2026 (one without themes) and one open
+    request, which must count nowhere."""
+    ids = {
+        "t1": _reply(store, "2026-09-03", ["skills gap", "communication"], "t1", "A"),
+        "t2": _reply(store, "2026-09-28", ["skills gap"], "t2", "B"),
+        "t3": _reply(store, "2026-10-01", ["experience level"], "t3", "C"),
+        "t4": _reply(store, "2026-10-31", [], "t4", "D"),
+        "t5": _reply(store, "2026-11-02", ["skills gap", "experience level"], "t5", "E"),
+    }
+    _request(store, _application(store, "Open"), asked="2026-11-01")
+    return ids
+
+
+def _counts(store: Store, freq: str, window: tuple[date, date] = YEAR,
+            top: int = 8) -> dict[tuple[str, str | None], int]:
+    frame = store.feedback_theme_counts(freq, *window, top=top)
+    assert list(frame.columns) == ["period", "theme", "replies"]
+    assert not frame.duplicated(["period", "theme"]).any()
+    return {(p, t if isinstance(t, str) else None): int(n)  # the rest: NULL (NaN in pandas)
+            for p, t, n in frame.itertuples(index=False)}
+
+
+def test_sql_theme_counts_per_month(store: Store) -> None:
+    _sample(store)
+    assert _counts(store, "month") == {
+        ("2026-09-01", "communication"): 1, ("2026-09-01", "skills gap"): 2,
+        ("2026-10-01", "experience level"): 1,
+        ("2026-11-01", "experience level"): 1, ("2026-11-01", "skills gap"): 1,
+    }
+
+
+def test_sql_theme_counts_per_week_start_on_monday(store: Store) -> None:
+    _sample(store)
+    assert _counts(store, "week", (date(2026, 6, 1), date(2026, 11, 29))) == {
+        ("2026-08-31", "communication"): 1, ("2026-08-31", "skills gap"): 1,
+        ("2026-09-28", "skills gap"): 1, ("2026-09-28", "experience level"): 1,
+        ("2026-11-02", "experience level"): 1, ("2026-11-02", "skills gap"): 1,
+    }
+
+
+def test_sql_theme_counts_keep_to_the_window_inclusive(store: Store) -> None:
+    _sample(store)
+    assert _counts(store, "month", (date(2026, 9, 28), date(2026, 10, 1))) == {
+        ("2026-09-01", "skills gap"): 1, ("2026-10-01", "experience level"): 1}
+    assert _counts(store, "month", (date(2024, 1, 1), date(2024, 12, 31))) == {}
+
+
+def test_sql_theme_counts_name_the_top_themes_and_count_the_rest_once(store: Store) -> None:
+    _sample(store)
+    _reply(store, "2026-11-03", ["salary", "location"])  # two themes of the rest: one reply
+    # in the window: skills gap 3, experience level 2, then 1 each (alphabetical ties)
+    assert _counts(store, "month", top=2) == {
+        ("2026-09-01", "skills gap"): 2, ("2026-09-01", None): 1,
+        ("2026-10-01", "experience level"): 1,
+        ("2026-11-01", "experience level"): 1, ("2026-11-01", "skills gap"): 1,
+        ("2026-11-01", None): 1,
+    }
+    assert set(_counts(store, "month", top=0)) == {
+        ("2026-09-01", None), ("2026-10-01", None), ("2026-11-01", None)}
+    with pytest.raises(ValueError):
+        store.feedback_theme_counts("day", *YEAR)
+
+
+def test_sql_top_themes_and_shares(store: Store) -> None:
+    _sample(store)
+    assert store.feedback_reply_counts() == (5, 4)
+    totals = store.feedback_theme_totals()
+    assert list(totals.columns) == ["theme", "replies"]
+    top = fb.top_themes(totals, tagged=4)
+    assert top["theme"].tolist() == ["skills gap", "experience level", "communication"]
+    assert top["replies"].tolist() == [3, 2, 1]
+    assert top["share"].tolist() == pytest.approx([3 / 4, 2 / 4, 1 / 4])
+
+
+def test_sql_replies_for_a_theme_newest_first_one_page(store: Store) -> None:
+    ids = _sample(store)
+    chosen = store.feedback_replies_for_theme("skills gap")
+    assert chosen["feedback_text"].tolist() == ["t5", "t2", "t1"]
+    assert list(chosen.columns) == ["id", "company", "role", "received_on", "feedback_text"]
+    assert chosen["company"].tolist() == ["E", "B", "A"]
+    assert store.feedback_replies_for_theme("skills gap", limit=2)["id"].tolist() == [
+        ids["t5"], ids["t2"]]
+    same_day = _reply(store, "2026-11-02", ["skills gap"], "t6")
+    assert store.feedback_replies_for_theme("skills gap", limit=1)["id"].tolist() == [same_day]
+    assert store.feedback_replies_for_theme("Skills gap").empty  # an exact match
+
+
+def test_sql_a_theme_with_no_replies(store: Store) -> None:
+    _sample(store)
+    store.save_feedback_themes("skills gap\nsalary\n", store.settings().version)
+    assert "salary" not in store.feedback_theme_totals()["theme"].tolist()
+    assert store.feedback_replies_for_theme("salary").empty
+    assert not any(t == "salary" for _, t in _counts(store, "month"))
+
+
+def test_sql_aggregation_of_nothing_is_empty_not_an_error(store: Store) -> None:
+    assert store.feedback_reply_counts() == (0, 0)
+    assert store.feedback_theme_totals().empty
+    assert store.feedback_theme_counts("month", *YEAR).empty
+    assert store.feedback_replies_for_theme("skills gap").empty
+    _request(store, _application(store))  # asked, no reply yet
+    _reply(store, "2026-11-01", [])       # a reply without themes
+    assert store.feedback_reply_counts() == (1, 0)
+    assert store.feedback_theme_totals().empty
+    assert store.feedback_theme_counts("week", *YEAR).empty
+
+
+def test_sql_a_reply_with_several_themes_counts_once_per_theme(store: Store) -> None:
+    _reply(store, "2026-11-10", ["skills gap", "communication", "preparation"])
+    assert store.feedback_reply_counts() == (1, 1)
+    assert store.feedback_theme_totals()["replies"].tolist() == [1, 1, 1]
+    assert _counts(store, "month") == {("2026-11-01", t): 1 for t in
+                                       ("communication", "preparation", "skills gap")}
+    assert len(store.feedback_replies_for_theme("preparation")) == 1
+
+
+def test_sql_custom_themes_count_like_any_other(store: Store) -> None:
+    store.save_feedback_themes("salary talk\nÜbung — “quotes” 50%_\n", store.settings().version)
+    _reply(store, "2026-11-10", ["salary talk", "Übung — “quotes” 50%_"], "custom")
+    _reply(store, "2026-11-11", ["renamed since"], "old theme")  # no longer in the list
+    totals = store.feedback_theme_totals()
+    assert dict(zip(totals["theme"], totals["replies"], strict=True)) == {
+        "renamed since": 1, "salary talk": 1, "Übung — “quotes” 50%_": 1}
+    assert store.feedback_replies_for_theme("Übung — “quotes” 50%_")["feedback_text"].tolist() \
+        == ["custom"]
+    assert store.feedback_replies_for_theme("Übung — “quotes” 50__").empty  # no LIKE wildcards
+
+
+def test_sql_damaged_theme_values_count_as_no_themes(store: Store) -> None:
+    _reply(store, "2026-11-01", "broken")
+    _reply(store, "2026-11-02", '{"a": "b"}')
+    _reply(store, "2026-11-03", '[3, "", "  ", null, "kept"]')
+    _reply(store, "2026-11-04", "")
+    assert store.feedback_reply_counts() == (4, 1)
+    assert store.feedback_theme_totals().to_dict("records") == [{"theme": "kept", "replies": 1}]
+    assert _counts(store, "month") == {("2026-11-01", "kept"): 1}
+    assert store.feedback_replies_for_theme("b").empty
+
+
+@given(st.lists(st.tuples(st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 11, 25)),
+                          st.lists(st.sampled_from([*fb.DEFAULT_THEMES, "salary", "location"]),
+                                   max_size=4, unique=True)),
+                max_size=40),
+       st.sampled_from(["week", "month"]), st.integers(min_value=0, max_value=10))
+def test_sql_theme_counts_match_a_plain_count(store: Store, rows: list, freq: str,
+                                              top: int) -> None:
+    """Against a plain Python count of the same replies: the named themes, "the rest" counted
+    once per reply, and never more rows than periods × (top + 1)."""
+    with store.write() as conn:
+        conn.exec_driver_sql("DELETE FROM feedback_requests")
+        for day, themes in rows:
+            conn.exec_driver_sql(
+                "INSERT INTO feedback_requests (asked_on, status, received_on, themes,"
+                " created_at, updated_at) VALUES ('2023-01-01', 'received', ?, ?, 'x', 'x')",
+                (day.isoformat(), json.dumps(themes)))
+    start, end = fb.chart_window(TODAY, freq)
+    inside = [(d, t) for d, t in rows if start <= d <= end]
+
+    def period(day: date) -> str:
+        first = day.replace(day=1) if freq == "month" else day - timedelta(days=day.weekday())
+        return first.isoformat()
+
+    mentions: dict[str, int] = {}
+    for _, themes in inside:
+        for theme in themes:
+            mentions[theme] = mentions.get(theme, 0) + 1
+    named = set(sorted(mentions, key=lambda t: (-mentions[t], t))[:top])
+    expected: dict[tuple[str, str | None], int] = {}
+    for day, themes in inside:
+        for key in {(period(day), t if t in named else None) for t in themes}:
+            expected[key] = expected.get(key, 0) + 1
+    assert _counts(store, freq, (start, end), top=top) == expected
+    periods = fb.CHART_MONTHS if freq == "month" else fb.CHART_WEEKS
+    assert len(expected) <= periods * (top + 1)
+    totals = store.feedback_theme_totals()
+    assert int(totals["replies"].sum()) == sum(len(t) for _, t in rows)
+    assert store.feedback_reply_counts() == (len(rows), sum(1 for _, t in rows if t))
 
 
 def test_store_theme_list_round_trip(store: Store) -> None:
@@ -494,24 +728,3 @@ def test_store_send_follow_up_refuses_closed_requests_and_writes_nothing(store: 
         store.send_feedback_follow_up(rid, 2, subject="S\nBcc: x", body="B", request_token="u")
     assert "draft" in err.value.errors
     assert _snapshot(store) == before and store.count("drafts") == 0
-
-
-@given(st.lists(st.tuples(st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)),
-                          st.lists(st.sampled_from(fb.DEFAULT_THEMES), max_size=4, unique=True)),
-                max_size=40),
-       st.sampled_from(["week", "month"]))
-def test_theme_aggregation_adds_up(rows: list, freq: str) -> None:
-    replies = pd.DataFrame({"received_on": [d.isoformat() for d, _ in rows],
-                            "themes": [json.dumps(t) for _, t in rows]},
-                           columns=["received_on", "themes"])
-    pairs = sum(len(t) for _, t in rows)
-    counts = fb.theme_counts_over_time(replies, freq)
-    top = fb.top_themes(replies)
-    assert int(counts["replies"].sum()) == pairs == int(top["replies"].sum())
-    assert not counts.duplicated(["period", "theme"]).any()
-    if freq == "week":
-        assert all(p.weekday() == 0 for p in counts["period"])
-    else:
-        assert all(p.day == 1 for p in counts["period"])
-    if pairs:
-        assert top["replies"].is_monotonic_decreasing

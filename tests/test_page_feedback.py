@@ -269,3 +269,66 @@ def test_table_pages_and_searches(store: Store) -> None:
     assert len(table.value) == 4 and table.value["Company"].iloc[-1] == "Bolt"
     at.text_input(key="feedback_filter_query").input("bolt").run()
     assert at.dataframe[0].value["Company"].tolist() == ["Bolt"]
+
+
+# --- what the feedback says: a chart of a fixed recent window, the table of every reply ------
+
+def _reply(store: Store, company: str, received: str, text: str, themes: tuple[str, ...]) -> int:
+    rid = _request(store, _app(store, company, applied_on="2024-01-01"), "2024-01-02")
+    store.record_feedback_reply(rid, fb.Reply(received, text, themes), 1)
+    return rid
+
+
+def _themes_table(at: AppTest) -> list[str]:
+    (table,) = [d.value for d in at.dataframe if "Theme" in d.value.columns]
+    return table["Theme"].tolist()
+
+
+def test_chart_shows_the_last_months_and_the_table_every_reply(store: Store) -> None:
+    _reply(store, "Old", "2024-03-01", "Old news.", ("salary",))
+    _reply(store, "New", "2026-11-05", "Recent.", ("skills gap",))
+    at = open_page(PAGE, via_app=False)
+    no_exception(at)
+    (counts,) = chart_frames(at)
+    assert counts["theme"].tolist() == ["skills gap"]  # 2024 is outside the window
+    captions = " ".join(c.value for c in at.caption)
+    assert "from December 2025 to November 2026 (the last 12 months), by month" in captions
+    assert "Other themes" not in captions
+    assert sorted(_themes_table(at)) == ["salary", "skills gap"]  # the table: all time
+
+    at.radio(key="feedback_freq").set_value("week").run()
+    no_exception(at)
+    (counts,) = chart_frames(at)
+    assert counts["replies"].tolist() == [1]
+    assert "(the last 26 weeks), by week" in " ".join(c.value for c in at.caption)
+
+    at.selectbox(key="feedback_theme_pick").set_value("salary").run()
+    no_exception(at)
+    assert "Old news." in [t.value for t in at.text]
+
+
+def test_old_replies_only_say_so_instead_of_an_empty_chart(store: Store) -> None:
+    _reply(store, "Old", "2024-03-01", "Old news.", ("salary",))
+    at = open_page(PAGE, via_app=False)
+    no_exception(at)
+    assert chart_frames(at) == []
+    assert any("No replies with a theme in the last 12 months" in i.value for i in at.info)
+    assert _themes_table(at) == ["salary"]
+    assert "Old news." in [t.value for t in at.text]
+
+
+def test_chart_names_the_top_themes_and_groups_the_rest(store: Store) -> None:
+    themes = [f"theme {i:02d}" for i in range(fb.CHART_THEMES + 3)]
+    for i, theme in enumerate(themes):  # theme 00 in 11 replies, ..., theme 10 in 1
+        for n in range(len(themes) - i):
+            _reply(store, f"Co {i}-{n}", f"2026-{10 + n % 2}-{1 + n:02d}", "x", (theme,))
+    at = open_page(PAGE, via_app=False)
+    no_exception(at)
+    (counts,) = chart_frames(at)
+    assert set(counts["theme"]) == {*themes[:fb.CHART_THEMES], "Other themes"}
+    assert len(counts) <= 2 * (fb.CHART_THEMES + 1)  # two months with replies
+    other = counts[counts["theme"] == "Other themes"]["replies"].sum()
+    assert other == 3 + 2 + 1
+    assert "“Other themes” counts the replies that mention any of the rest" in " ".join(
+        c.value for c in at.caption)
+    assert len(_themes_table(at)) == len(themes)
