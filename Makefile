@@ -34,7 +34,7 @@ test: $(DEV_STAMP)
 	  fi; \
 	fi
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 4 --dist worksteal
+	$(BIN)/python -m pytest -n 3 --dist worksteal
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m tests.bench.run

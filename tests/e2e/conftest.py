@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -68,6 +69,7 @@ class AppServer:
 
     def __init__(self, db: Path, log: Path) -> None:
         self.db = db
+        self.log = log
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "NEXTROUND_DB": str(db), "NEXTROUND_TODAY": TODAY,
@@ -79,18 +81,20 @@ class AppServer:
              f"--server.port={self.port}", "--browser.gatherUsageStats=false",
              "--server.fileWatcherType=none"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 40
+
+    def wait_ready(self, timeout: float = 40) -> AppServer:
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 with urllib.request.urlopen(self.url + "/_stcore/health", timeout=1) as resp:
                     if resp.read() == b"ok":
-                        break
+                        return self
             except OSError:
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"streamlit did not start; see {log}")
-            time.sleep(0.1)
+                raise RuntimeError(f"streamlit did not start; see {self.log}")
+            time.sleep(0.05)
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -104,22 +108,22 @@ class AppServer:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[AppServer]:
     """A fresh server and database per test, so journeys never depend on each other."""
-    app = AppServer(tmp_path / "e2e.db", tmp_path / "streamlit.log")
+    app = AppServer(tmp_path / "e2e.db", tmp_path / "streamlit.log").wait_ready()
     yield app
     app.stop()
 
 
 @pytest.fixture
-def seeded_server(tmp_path: Path) -> Iterator[AppServer]:
-    """A server over a database already filled with 300 demo applications."""
-    db = tmp_path / "seeded.db"
-    subprocess.run([sys.executable, "-m", "nextround", "demo", "--applications", "300",
-                    "--seed", "7", "--db", str(db)], cwd=ROOT, check=True,
-                   env={**os.environ, "NEXTROUND_TODAY": TODAY, "PYTHONPATH": str(ROOT)},
-                   capture_output=True)
-    app = AppServer(db, tmp_path / "streamlit.log")
-    yield app
-    app.stop()
+def seeded_server(server: AppServer) -> AppServer:
+    """A server over a database already filled with 300 demo applications (seeded before
+    any page opened it)."""
+    from nextround import demo
+    from nextround.store import Store
+
+    store = Store(server.db)
+    demo.fill(store, applications=300, seed=7, today=date.fromisoformat(TODAY))
+    store.dispose()
+    return server
 
 
 class Watch:

@@ -3,6 +3,7 @@ literal, accessibility (axe-core), and screenshots in light and dark, desktop an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -43,10 +44,22 @@ def serious_violations(page: Page) -> list[str]:
     return found
 
 
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """One server for this module's tests, which only read: each opens its own browser
+    session, as a returning user would. Seeded before any page opened the database."""
+    folder = tmp_path_factory.mktemp("hostile")
+    seed_hostile(folder / "e2e.db")
+    app = AppServer(folder / "e2e.db", folder / "streamlit.log").wait_ready()
+    yield app
+    app.stop()
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_page_is_clean_private_and_accessible(page: Page, server: AppServer, watch: Watch,
+def test_page_is_clean_private_and_accessible(page: Page, hostile_server: AppServer,
                                               path: str) -> None:
-    seed_hostile(server.db)
+    server = hostile_server
+    watch = Watch(page, server.url)
     goto(page, server.url, path)
     no_app_errors(page)
     expect(page.get_by_role("button", name="Get support")).to_be_visible()
@@ -58,10 +71,11 @@ def test_page_is_clean_private_and_accessible(page: Page, server: AppServer, wat
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_every_page_looks_right_in_light_dark_and_on_a_phone(page: Page, server: AppServer,
+def test_every_page_looks_right_in_light_dark_and_on_a_phone(page: Page,
+                                                             hostile_server: AppServer,
                                                              scheme: str, size: str) -> None:
     """Saves screenshots for a person to look at (tests/e2e/screenshots/)."""
-    seed_hostile(server.db)
+    server = hostile_server
     width, height = (1280, 900) if size == "desktop" else (390, 844)
     page.emulate_media(color_scheme=scheme)
     page.set_viewport_size({"width": width, "height": height})
