@@ -16,7 +16,6 @@ import pandas as pd
 from nextround import metrics
 from nextround.metrics import (
     DELTA_DAYS,
-    FUNNEL_STEPS,
     LEVELS,
     NO_SOURCE,
     OUTCOMES,
@@ -174,16 +173,11 @@ def cumulative(apps: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
 
 
 def funnel(apps: pd.DataFrame) -> pd.DataFrame:
-    counts = [len(apps), int(apps["reply_on"].notna().sum()),
-              int(apps["interview_on"].notna().sum()), int(apps["offer_on"].notna().sum())]
-    previous = [counts[0], *counts[:-1]]
-    frame = pd.DataFrame({"step": FUNNEL_STEPS, "order": range(4), "count": counts})
-    frame["pct_of_previous"] = [c / p if p else 0.0 for c, p in zip(counts, previous, strict=True)]
-    frame["pct_of_applied"] = [c / counts[0] if counts[0] else 0.0 for c in counts]
-    frame["label"] = [f"{c:,}" if i == 0 else f"{c:,} · {r:.0%} of previous"
-                      for i, (c, r) in enumerate(zip(counts, frame["pct_of_previous"],
-                                                     strict=True))]
-    return frame
+    """The funnel's counts from the rows; `metrics.funnel` lays them out."""
+    return metrics.funnel(Headline(
+        applications=len(apps), responded=int(apps["reply_on"].notna().sum()),
+        interviewed=int(apps["interview_on"].notna().sum()),
+        offers=int(apps["offer_on"].notna().sum())))
 
 
 def outcome_table(apps: pd.DataFrame) -> pd.DataFrame:
