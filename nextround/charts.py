@@ -1,25 +1,30 @@
-"""Altair chart builders for the progress page: an aggregated DataFrame in, an `alt.Chart` out.
+"""Every Altair chart builder in the app: an aggregated DataFrame in, an `alt.Chart` out.
 
-Every builder takes one of the small frames from `nextround.metrics` (one row per week, per
-stage, per bin, per source or per flow band) and never sees one row per application. Wide
-frames are folded inside the chart spec, so the data sent stays one row per week.
+The domain modules compute the frames and this module only draws them:
+- the progress page: the small frames from `nextround.metrics` (one row per week, per stage,
+  per bin, per source or per flow band), never one row per application. Wide frames are folded
+  inside the chart spec, so the data sent stays one row per week;
+- feedback themes (`feedback_themes`), from `feedback.theme_chart_counts`;
+- reflection patterns (`reflection_*`), from `reflection.insight_frames`;
+- the wellbeing trend (`wellbeing_*`), from `wellbeing.weekly_trend`.
 
 Colours are mid-tone, so they read on the light and on the dark theme alike. Axes, legends
 and titles take the theme's colours from Streamlit's chart theme, but that theme styles
-neither text marks nor subtitles; so every builder takes `dark` (the page passes
-`st.context.theme.type == "dark"`) and colours those from the app's own palette
+neither text marks nor subtitles; so every builder that draws them takes `dark` (the page
+passes `st.context.theme.type == "dark"`) and colours those from the app's own palette
 (.streamlit/config.toml).
 
-No spec depends on the data: sizes, scale domains and sort orders come from the datasets
-inside the spec (joinaggregate, rank fields). So each chart's spec is built and validated once
-per theme (`_template`, cached) and `specs` only pours the current frames into it: building
-Altair charts costs far more than the numbers do.
+No progress spec depends on the data: sizes, scale domains and sort orders come from the
+datasets inside the spec (joinaggregate, rank fields). So each progress chart's spec is built and
+validated once per theme (`_template`, cached) and `specs` only pours the current frames into
+it: building Altair charts costs far more than the numbers do. The other pages' charts are
+built per frame and cached by `ui.chart`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -34,6 +39,7 @@ from nextround.metrics import (
     RESPONSE_BINS,
     Dashboard,
 )
+from nextround.wellbeing import LOW_PERCENT
 
 APPLIED = "#5B8FD9"
 RESPONSE = "#2FA58A"
@@ -390,3 +396,128 @@ def feedback_themes(counts: pd.DataFrame, freq: str, *,
         tooltip=[alt.Tooltip("when:N", title="When"), alt.Tooltip("theme:N", title="Theme"),
                  alt.Tooltip("replies:Q", title="Replies")],
     ).properties(height=300)
+
+
+# --- reflect: patterns across reflections -------------------------------------------------------
+# From `reflection.insight_frames` (one row per month and factor or theme, or per month), with
+# `reflection.month_range` as the axis, so quiet months show as gaps.
+
+def _month_axis(months: Sequence[str] | None) -> alt.X:
+    return alt.X("month:O", title="Month",
+                 scale=alt.Scale(domain=list(months)) if months else alt.Undefined,
+                 axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
+
+
+def _side_legend(title: str) -> alt.Legend:
+    return alt.Legend(title=title, orient="right", labelLimit=320)
+
+
+def _monthly_counts(frame: pd.DataFrame, months: Sequence[str] | None, *, title: str,
+                    field: str, legend: str, counted: str) -> alt.Chart:
+    """Bars of `count` per month, coloured by `field`."""
+    return alt.Chart(frame, title=title).mark_bar().encode(
+        x=_month_axis(months),
+        y=alt.Y("count:Q", title=counted, axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color(f"{field}:N", legend=_side_legend(legend)),
+        tooltip=["month", field, "count"],
+    )
+
+
+def reflection_factors(frame: pd.DataFrame, months: Sequence[str] | None = None) -> alt.Chart:
+    """Bars: how often each outside-of-your-control factor was ticked, per month."""
+    return _monthly_counts(frame, months, title="Outside your control, by month",
+                           field="factor", legend="Factor", counted="Times noted")
+
+
+def reflection_themes(frame: pd.DataFrame, months: Sequence[str] | None = None) -> alt.Chart:
+    """Bars: the themes of "what I'd do differently", per month."""
+    return _monthly_counts(frame, months, title="What you'd do differently, by theme",
+                           field="theme", legend="Theme", counted="Items")
+
+
+def reflection_control(frame: pd.DataFrame, months: Sequence[str] | None = None) -> alt.Chart:
+    """Line: the average "within my control" percentage, per month."""
+    return alt.Chart(frame, title="How much was within your control").mark_line(
+        point=True).encode(
+        x=_month_axis(months),
+        y=alt.Y("control_pct:Q", title="Average %",
+                scale=alt.Scale(domain=[0, 100])),
+        tooltip=["month", alt.Tooltip("control_pct:Q", title="average %"), "reflections"],
+    )
+
+
+# --- check-in: the wellbeing trend ----------------------------------------------------------------
+# From `wellbeing.weekly_trend` (one row per ISO week).
+
+WELLBEING_COLOUR = "#2e8b74"
+STRESS_COLOUR = "#e07b39"
+APPLICATIONS_COLOUR = "#5b8def"
+GUIDE_COLOUR = "#8a8f98"
+AXIS_EXTENT = 48  # the same axis widths on both charts, so their weeks line up
+
+
+def _week_axis(trend: pd.DataFrame) -> alt.X:
+    return alt.X("label:O", title=None, sort=list(trend["label"]),
+                 axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
+
+
+def _with_week_labels(trend: pd.DataFrame) -> pd.DataFrame:
+    starts = pd.to_datetime(trend["week_start"])
+    return trend.assign(label=[f"{d.day} {d:%b}" for d in starts])
+
+
+def _wellbeing_tooltip() -> list[alt.Tooltip]:
+    return [alt.Tooltip("week:N", title="Week"),
+            alt.Tooltip("who5_pct:Q", title="Wellbeing %"),
+            alt.Tooltip("stress:Q", title="Stress (0-10)"),
+            alt.Tooltip("applications:Q", title="Applications")]
+
+
+def wellbeing_scores(trend: pd.DataFrame) -> alt.LayerChart:
+    """WHO-5 % per week, with the dashed line at 50 (`wellbeing.LOW_PERCENT`)."""
+    data = _with_week_labels(trend)
+    line = alt.Chart(data).mark_line(
+        point=alt.OverlayMarkDef(size=70, color=WELLBEING_COLOUR), color=WELLBEING_COLOUR,
+        strokeWidth=2.5,
+    ).encode(
+        x=_week_axis(data),
+        y=alt.Y("who5_pct:Q", title="Wellbeing (WHO-5 %)", scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(minExtent=AXIS_EXTENT, values=[0, 25, 50, 75, 100])),
+        tooltip=_wellbeing_tooltip(),
+    )
+    marker = pd.DataFrame({"y": [LOW_PERCENT], "label": ["50"]})
+    rule = alt.Chart(marker).mark_rule(strokeDash=[5, 4], color=GUIDE_COLOUR).encode(
+        y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(orient="right", title=None, labels=False, ticks=False,
+                              domain=False, grid=False, minExtent=AXIS_EXTENT)))
+    return (alt.layer(rule, line).resolve_scale(y="independent")
+            .properties(height=220, title=alt.Title("Wellbeing per week", anchor="start")))
+
+
+def wellbeing_activity(trend: pd.DataFrame) -> alt.LayerChart:
+    """Applications per week (bars, left axis) and stress 0–10 (line, right axis)."""
+    data = _with_week_labels(trend)
+    top = max(5, int(data["applications"].max() or 0))
+    base = alt.Chart(data).encode(x=_week_axis(data), tooltip=_wellbeing_tooltip())
+    bars = base.mark_bar(color=APPLICATIONS_COLOUR, opacity=0.55,
+                         width=alt.RelativeBandSize(0.7),
+                         cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
+        y=alt.Y("applications:Q", title="Applications", scale=alt.Scale(domain=[0, top]),
+                axis=alt.Axis(tickMinStep=1, minExtent=AXIS_EXTENT)))
+    stress = base.mark_line(
+        color=STRESS_COLOUR, strokeWidth=2.5,
+        point=alt.OverlayMarkDef(size=60, color=STRESS_COLOUR),
+    ).encode(
+        y=alt.Y("stress:Q", title="Stress (0-10)", scale=alt.Scale(domain=[0, 10]),
+                axis=alt.Axis(orient="right", minExtent=AXIS_EXTENT, titleColor=STRESS_COLOUR)))
+    return (alt.layer(bars, stress).resolve_scale(y="independent")
+            .properties(height=160,
+                        title=alt.Title("Applications (bars) and stress (line) per week",
+                                        anchor="start")))
+
+
+def wellbeing_review(trend: pd.DataFrame) -> alt.VConcatChart:
+    """Both wellbeing charts stacked, for static images (the weekly review's PNG). The pages
+    draw them as two charts instead, because Streamlit can't stretch a concatenated chart."""
+    return alt.vconcat(wellbeing_scores(trend).properties(width=560),
+                       wellbeing_activity(trend).properties(width=560), spacing=16)

@@ -12,8 +12,9 @@ Why it is shaped this way:
 - Themes of "what I'd do differently" come from keyword buckets (`THEMES`): simple, local and
   explainable, which matters more here than cleverness.
 
-Nothing here imports streamlit. Altair charts for the Insights section are built here too, from
-small aggregated frames (one row per month and factor), never one row per reflection.
+Nothing here imports streamlit or altair. The Insights section's frames are computed here, small
+and aggregated (one row per month and factor), never one row per reflection; `nextround.charts`
+draws them (`reflection_factors`, `reflection_themes`, `reflection_control`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from nextround.clock import iso_week_key
@@ -448,44 +448,6 @@ def month_range(*frames: pd.DataFrame) -> list[str]:
         return []
     start, end = pd.Period(months[0], "M"), pd.Period(months[-1], "M")
     return [str(p) for p in pd.period_range(start, end, freq="M")]
-
-
-def _month_axis(months: Sequence[str] | None) -> alt.X:
-    return alt.X("month:O", title="Month",
-                 scale=alt.Scale(domain=list(months)) if months else alt.Undefined,
-                 axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
-
-
-def _legend(title: str) -> alt.Legend:
-    return alt.Legend(title=title, orient="right", labelLimit=320)
-
-
-def factors_chart(frame: pd.DataFrame, months: Sequence[str] | None = None) -> alt.Chart:
-    return alt.Chart(frame, title="Outside your control, by month").mark_bar().encode(
-        x=_month_axis(months),
-        y=alt.Y("count:Q", title="Times noted", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("factor:N", legend=_legend("Factor")),
-        tooltip=["month", "factor", "count"],
-    )
-
-
-def themes_chart(frame: pd.DataFrame, months: Sequence[str] | None = None) -> alt.Chart:
-    return alt.Chart(frame, title="What you'd do differently, by theme").mark_bar().encode(
-        x=_month_axis(months),
-        y=alt.Y("count:Q", title="Items", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("theme:N", legend=_legend("Theme")),
-        tooltip=["month", "theme", "count"],
-    )
-
-
-def control_chart(frame: pd.DataFrame, months: Sequence[str] | None = None) -> alt.Chart:
-    return alt.Chart(frame, title="How much was within your control").mark_line(
-        point=True).encode(
-        x=_month_axis(months),
-        y=alt.Y("control_pct:Q", title="Average %",
-                scale=alt.Scale(domain=[0, 100])),
-        tooltip=["month", alt.Tooltip("control_pct:Q", title="average %"), "reflections"],
-    )
 
 
 # --- the game plan ------------------------------------------------------------------------

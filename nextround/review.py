@@ -168,7 +168,7 @@ def chart_pngs(store: Any, week: agenda.Week) -> dict[str, bytes]:
         trend = wellbeing.weekly_trend(
             checkins, store.applications_per_day(trend_start, week.end), week.end)
         if not trend.empty:
-            chart = wellbeing.trend_chart(trend)
+            chart = charts.wellbeing_review(trend)
             pngs["wellbeing"] = vl_convert.vegalite_to_png(chart.to_json(), scale=2)
     return pngs
 

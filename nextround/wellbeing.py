@@ -2,6 +2,9 @@
 
 The wording here is supportive, never diagnostic. WHO-5 is a well-being index, not a test: a
 low score is a reason to look after yourself and maybe talk to someone, never a label.
+
+`weekly_trend` shapes the trend's frame; `nextround.charts` draws it (`wellbeing_scores`,
+`wellbeing_activity`, and both stacked for the weekly review, `wellbeing_review`).
 """
 
 from __future__ import annotations
@@ -340,91 +343,6 @@ def summarize(checkins: pd.DataFrame, today: date) -> Summary:
                    done_this_week=str(last_row["week"]) == week_key(today),
                    stress=None if pd.isna(stress) else int(stress),
                    win=str(last_row.get("win") or ""), let_go=str(last_row.get("let_go") or ""))
-
-
-AXIS_EXTENT = 48  # the same axis widths on both charts, so their weeks line up
-
-
-def _week_axis(trend: pd.DataFrame):  # noqa: ANN202 - an alt.X
-    import altair as alt
-
-    return alt.X("label:O", title=None, sort=list(trend["label"]),
-                 axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
-
-
-def _with_labels(trend: pd.DataFrame) -> pd.DataFrame:
-    starts = pd.to_datetime(trend["week_start"])
-    return trend.assign(label=[f"{d.day} {d:%b}" for d in starts])
-
-
-def _tooltip():  # noqa: ANN202 - a list of alt.Tooltip
-    import altair as alt
-
-    return [alt.Tooltip("week:N", title="Week"),
-            alt.Tooltip("who5_pct:Q", title="Wellbeing %"),
-            alt.Tooltip("stress:Q", title="Stress (0-10)"),
-            alt.Tooltip("applications:Q", title="Applications")]
-
-
-def wellbeing_chart(trend: pd.DataFrame):  # noqa: ANN201 - an alt.LayerChart
-    """WHO-5 % per week (from `weekly_trend`), with the dashed 50 line."""
-    import altair as alt
-
-    data = _with_labels(trend)
-    line = alt.Chart(data).mark_line(
-        point=alt.OverlayMarkDef(size=70, color=WELLBEING_COLOR), color=WELLBEING_COLOR,
-        strokeWidth=2.5,
-    ).encode(
-        x=_week_axis(data),
-        y=alt.Y("who5_pct:Q", title="Wellbeing (WHO-5 %)", scale=alt.Scale(domain=[0, 100]),
-                axis=alt.Axis(minExtent=AXIS_EXTENT, values=[0, 25, 50, 75, 100])),
-        tooltip=_tooltip(),
-    )
-    marker = pd.DataFrame({"y": [LOW_PERCENT], "label": ["50"]})
-    rule = alt.Chart(marker).mark_rule(strokeDash=[5, 4], color=GUIDE_COLOR).encode(
-        y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 100]),
-                axis=alt.Axis(orient="right", title=None, labels=False, ticks=False,
-                              domain=False, grid=False, minExtent=AXIS_EXTENT)))
-    return (alt.layer(rule, line).resolve_scale(y="independent")
-            .properties(height=220, title=alt.Title("Wellbeing per week", anchor="start")))
-
-
-def activity_chart(trend: pd.DataFrame):  # noqa: ANN201 - an alt.LayerChart
-    """Applications per week (bars, left axis) and stress 0–10 (line, right axis)."""
-    import altair as alt
-
-    data = _with_labels(trend)
-    top = max(5, int(data["applications"].max() or 0))
-    base = alt.Chart(data).encode(x=_week_axis(data), tooltip=_tooltip())
-    bars = base.mark_bar(color=APPLICATIONS_COLOR, opacity=0.55, width=alt.RelativeBandSize(0.7),
-                         cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
-        y=alt.Y("applications:Q", title="Applications", scale=alt.Scale(domain=[0, top]),
-                axis=alt.Axis(tickMinStep=1, minExtent=AXIS_EXTENT)))
-    stress = base.mark_line(
-        color=STRESS_COLOR, strokeWidth=2.5,
-        point=alt.OverlayMarkDef(size=60, color=STRESS_COLOR),
-    ).encode(
-        y=alt.Y("stress:Q", title="Stress (0-10)", scale=alt.Scale(domain=[0, 10]),
-                axis=alt.Axis(orient="right", minExtent=AXIS_EXTENT, titleColor=STRESS_COLOR)))
-    return (alt.layer(bars, stress).resolve_scale(y="independent")
-            .properties(height=160,
-                        title=alt.Title("Applications (bars) and stress (line) per week",
-                                        anchor="start")))
-
-
-def trend_chart(trend: pd.DataFrame):  # noqa: ANN201 - an alt.VConcatChart
-    """Both trend charts stacked, for static images (the weekly review's PNG). The page draws
-    them as two charts instead, because Streamlit can't stretch a concatenated chart."""
-    import altair as alt
-
-    return alt.vconcat(wellbeing_chart(trend).properties(width=560),
-                       activity_chart(trend).properties(width=560), spacing=16)
-
-
-WELLBEING_COLOR = "#2e8b74"
-STRESS_COLOR = "#e07b39"
-APPLICATIONS_COLOR = "#5b8def"
-GUIDE_COLOR = "#8a8f98"
 
 
 # --- support resources ----------------------------------------------------------------------

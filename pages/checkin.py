@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 
 import streamlit as st
 
-from nextround import calendar_ics, clock, ui, wellbeing
+from nextround import calendar_ics, charts, clock, ui, wellbeing
 from nextround.store import Store
 
 FORM = "checkin"
@@ -168,10 +168,10 @@ def results(store: Store, history, today: date, region: str) -> None:  # noqa: A
     per_day = ui.cached(store, Store.applications_per_day, start, today)
     trend = wellbeing.weekly_trend(history, per_day, today, weeks=TREND_WEEKS)
     with st.container(key="checkin_trend"):
-        ui.chart(wellbeing.wellbeing_chart, trend)
+        ui.chart(charts.wellbeing_scores, trend)
         st.caption("The dashed line at 50 marks where it's worth taking extra care of "
                    "yourself. Weeks without a check-in leave a gap.")
-        ui.chart(wellbeing.activity_chart, trend)
+        ui.chart(charts.wellbeing_activity, trend)
     win, let_go = summary.win, summary.let_go
     if win or let_go:
         left, right = st.columns(2)

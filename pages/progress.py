@@ -205,7 +205,7 @@ def small_wellbeing_trend(store: Store, today: date) -> None:
     trend = ui.cached(store, wellbeing_trend, today.isoformat())
     if trend.empty or not trend["who5_pct"].notna().any():
         return
-    ui.chart(wellbeing.wellbeing_chart, trend, height=240,
+    ui.chart(charts.wellbeing_scores, trend, height=240,
              alt="Line of weekly wellbeing (WHO-5 %) over the last twelve weeks, with a dashed "
                  "line at 50.")
 

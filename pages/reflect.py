@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from nextround import charts, ui
 from nextround import reflection as rf
-from nextround import ui
 from nextround.store import Store
 from nextround.ui import send
 
@@ -679,13 +679,13 @@ def insights_section(store: Store) -> None:
     st.caption("Counted per month from your finished reflections. Themes are grouped by "
                "keywords, so they're a rough guide.")
     if not frames["factors"].empty:
-        ui.chart(rf.factors_chart, frames["factors"], months, height=300)
+        ui.chart(charts.reflection_factors, frames["factors"], months, height=300)
     else:
         st.caption("No outside-of-your-control factors ticked yet.")
     if not frames["themes"].empty:
-        ui.chart(rf.themes_chart, frames["themes"], months, height=300)
+        ui.chart(charts.reflection_themes, frames["themes"], months, height=300)
     if not frames["control"].empty:
-        ui.chart(rf.control_chart, frames["control"], months, height=280)
+        ui.chart(charts.reflection_control, frames["control"], months, height=280)
 
 
 main(ui.frame("Reflect", ":material/lightbulb:"))

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from nextround import charts, metrics
+from nextround import charts, metrics, wellbeing
+from nextround import reflection as rf
 from nextround.models import Application
 from nextround.store import Store
 
@@ -132,3 +133,37 @@ def test_feedback_themes_stacks_one_bar_per_period_and_theme() -> None:
     assert spec["mark"]["type"] == "bar"
     assert spec["encoding"]["color"]["sort"] == ["skills gap", "communication"]  # most first
     assert len(spec["datasets"][next(iter(spec["datasets"]))]) == 3
+
+
+def test_reflection_charts_keep_quiet_months_on_the_axis() -> None:
+    factors = pd.DataFrame({"month": ["2025-11", "2026-02"], "factor": ["Timing"] * 2,
+                            "count": [1, 2]})
+    control = pd.DataFrame({"month": ["2026-01"], "control_pct": [40.0], "reflections": [1]})
+    themes = pd.DataFrame({"month": ["2026-01"], "theme": ["Preparation"], "count": [3]})
+    months = rf.month_range(factors, themes, control)
+    spec = charts.reflection_factors(factors, months).to_dict()
+    assert spec["encoding"]["x"]["scale"]["domain"] == months
+    assert charts.reflection_control(control, months).to_dict()["mark"]["type"] == "line"
+    assert charts.reflection_themes(themes).to_dict()["mark"]["type"] == "bar"
+    for chart in (charts.reflection_factors(factors, months),
+                  charts.reflection_themes(themes, months),
+                  charts.reflection_control(control, months)):
+        spec = chart.to_dict()
+        vlc.vegalite_to_vega(spec)  # raises on an invalid spec
+        assert spec["title"], "a title for screen readers"
+
+
+def test_wellbeing_charts_build_from_the_weekly_trend() -> None:
+    checkins = pd.DataFrame({"week": ["2026-W46", "2026-W48"], "who5_raw": [20, 10],
+                             "stress": [3, 8]})
+    per_day = pd.DataFrame({"applied_on": ["2026-11-09", "2026-11-10"], "n": [1, 2]})
+    trend = wellbeing.weekly_trend(checkins, per_day, TODAY)
+    for chart in (charts.wellbeing_scores(trend), charts.wellbeing_activity(trend)):
+        spec = chart.to_dict()
+        vlc.vegalite_to_vega(spec)
+        assert spec["title"]["text"]
+        sizes = sorted(len(rows) for rows in spec["datasets"].values())
+        assert sizes[-1] == len(trend)  # one row a week (plus the 50 line's one row)
+    review = charts.wellbeing_review(trend).to_dict()
+    assert len(review["vconcat"]) == 2  # the weekly review's PNG
+    assert vlc.vegalite_to_png(review, scale=1)[:8] == b"\x89PNG\r\n\x1a\n"

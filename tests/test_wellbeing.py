@@ -207,10 +207,6 @@ def test_summary_and_weekly_trend(store: Store) -> None:
     assert trend["who5_pct"].tolist()[0] == 80 and pd.isna(trend["who5_pct"].tolist()[1])
     assert trend["stress"].tolist()[2] == 8
     assert wellbeing.summarize(history.iloc[0:0], today).last is None
-    # Charts build from the small weekly frame.
-    assert wellbeing.wellbeing_chart(trend).to_dict()
-    assert wellbeing.activity_chart(trend).to_dict()
-    assert len(wellbeing.trend_chart(trend).to_dict()["vconcat"]) == 2  # the review's PNG
 
 
 def test_trend_is_one_row_per_week_however_many_check_ins() -> None:
