@@ -303,6 +303,16 @@ _V4 = [
     f"""CREATE TRIGGER events_milestones_delete AFTER DELETE ON events
         WHEN OLD.stage IN {_REPLY_SQL} BEGIN
         UPDATE applications SET {_RECOMPUTE_EVENTS} WHERE id = OLD.application_id; END""",
+    # A tool writing with foreign keys off can add events before their application, or
+    # renumber an application: its milestones are read again from what is there.
+    f"""CREATE TRIGGER applications_milestones_insert AFTER INSERT ON applications
+        WHEN EXISTS (SELECT 1 FROM events WHERE application_id = NEW.id)
+        OR EXISTS (SELECT 1 FROM drafts WHERE application_id = NEW.id) BEGIN
+        UPDATE applications SET {_RECOMPUTE_EVENTS}, {_RECOMPUTE_THANKS} WHERE id = NEW.id;
+        END""",
+    f"""CREATE TRIGGER applications_milestones_renumber AFTER UPDATE OF id ON applications
+        BEGIN UPDATE applications SET {_RECOMPUTE_EVENTS}, {_RECOMPUTE_THANKS}
+        WHERE id = NEW.id; END""",
     f"""CREATE TRIGGER drafts_thanks_insert AFTER INSERT ON drafts
         WHEN NEW.kind = 'rejection_thanks' AND NEW.status = 'sent' BEGIN
         UPDATE applications SET {_RECOMPUTE_THANKS} WHERE id = NEW.application_id; END""",
@@ -492,6 +502,10 @@ class Store:
 
     def _migrate(self, from_version: int) -> None:
         with self.write() as conn:
+            if self.url.startswith("sqlite"):
+                # Read again under the write lock: another process (the app and the command
+                # line started together after an upgrade) may have migrated it meanwhile.
+                from_version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
             for version in range(from_version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[version - 1]:
                     conn.exec_driver_sql(statement)
@@ -556,18 +570,6 @@ class Store:
         result = conn.execute(text(sql), dict(params or {}))
         return pd.DataFrame.from_records([tuple(row) for row in result.fetchall()],
                                          columns=list(result.keys()))
-
-    @staticmethod
-    def _applied_between(start: date | None, end: date | None) -> tuple[str, dict[str, Any]]:
-        """A WHERE clause (or "") on `a.applied_on` for an optional date range, and its params."""
-        where, params = [], {}
-        if start is not None:
-            where.append("a.applied_on >= :start")
-            params["start"] = start.isoformat()
-        if end is not None:
-            where.append("a.applied_on <= :end")
-            params["end"] = end.isoformat()
-        return ("WHERE " + " AND ".join(where)) if where else "", params
 
     def count(self, table: str) -> int:
         if table not in TABLES:
@@ -781,15 +783,6 @@ class Store:
         total = int(self.frame("SELECT count(*) AS n FROM applications WHERE stage = 'applied'"
                                " AND applied_on <= :cutoff", params)["n"].iloc[0])
         return page, total
-
-    def stage_history(self, start: date | None = None, end: date | None = None) -> pd.DataFrame:
-        """Every stage event with its application's applied date and source: the input to
-        every chart over time. Columns: application_id, applied_on, source, stage, on_date."""
-        clause, params = self._applied_between(start, end)
-        return self.frame(
-            "SELECT e.application_id, a.applied_on, a.source, a.stage AS current_stage,"
-            " e.stage, e.on_date FROM events e JOIN applications a ON a.id = e.application_id"
-            f" {clause} ORDER BY e.application_id, e.on_date, e.id", params)
 
     def date_bounds(self) -> tuple[date, date] | None:
         with self.read() as conn:

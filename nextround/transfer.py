@@ -37,7 +37,7 @@ from nextround.models import (
     ValidationError,
     check_date,
 )
-from nextround.store import SCHEMA_VERSION, TABLES, Store, StoreError
+from nextround.store import DERIVED_COLUMNS, SCHEMA_VERSION, TABLES, Store, StoreError
 
 APP_NAME = "Next Round"
 EXPORT_FORMAT = "nextround-export"
@@ -533,12 +533,16 @@ def _preview_json(store: Store, text_: str) -> Preview:
             result.errors.append(Problem(f"Table {table!r} must be a list of rows."))
             continue
         known = set(columns[table])
+        derived = set(DERIVED_COLUMNS.get(table, ()))
         good: list[dict[str, Any]] = []
         for number, row in enumerate(rows, start=1):
             where = f"{table} row {number}"
             if not isinstance(row, dict) or "id" not in row:
                 result.errors.append(Problem(f"{where} must be an object with an id."))
                 continue
+            # Values the database works out for itself (from the events and drafts) are
+            # rebuilt by its triggers, whatever a file says: never an error, never trusted.
+            row = {k: v for k, v in row.items() if k not in derived}
             unknown = sorted(set(row) - known)
             if unknown:
                 result.errors.append(Problem(f"{where} has unknown fields: {', '.join(unknown)}."))

@@ -41,7 +41,7 @@ def _dates(values: pd.Series) -> pd.Series:
 
 
 def summarize(history: pd.DataFrame) -> pd.DataFrame:
-    """One row per application from `Store.stage_history` (one row per event)."""
+    """One row per application from its events (one row per event, or one with no event)."""
     if history.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in RAW_COLUMNS})
     stage = history["stage"].astype(str)
@@ -210,7 +210,13 @@ def by_source(apps: pd.DataFrame, top: int = TOP_SOURCES) -> pd.DataFrame:
 def dashboard(store: Store, start: date, end: date) -> Dashboard:
     """The whole page, the reference way: every event of the range, folded in pandas."""
     settings = store.settings()
-    raw = summarize(store.stage_history(start, end))
+    # Every application applied in the range, with its events (none, for an application a
+    # hand-made JSON file brought without any: it still counts as applied).
+    raw = summarize(store.frame(
+        "SELECT a.id AS application_id, a.applied_on, a.source, a.stage AS current_stage,"
+        " e.stage, e.on_date FROM applications a LEFT JOIN events e ON e.application_id = a.id"
+        " WHERE a.applied_on BETWEEN :start AND :end ORDER BY a.id, e.on_date, e.id",
+        {"start": start.isoformat(), "end": end.isoformat()}))
     sent_thanks = store.frame(
         "SELECT application_id, min(sent_on) AS sent_on FROM drafts"
         " WHERE kind = 'rejection_thanks' AND status = 'sent'"

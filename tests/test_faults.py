@@ -304,12 +304,30 @@ def test_the_page_says_the_database_is_busy_and_keeps_what_was_typed(
     shown = " ".join(e.value for e in at.error)
     assert "busy in another window or program" in shown and "Traceback" not in shown
     assert at.text_input(key="add_app_company").value == "Acme Health"
-    assert Store(os.environ["NEXTROUND_DB"]).count("applications") == 0
+    check = Store(os.environ["NEXTROUND_DB"])
+    assert check.count("applications") == 0
+    check.dispose()
+
+
+@pytest.mark.parametrize("sqlite_says, user_reads", [
+    ("database or disk is full", "the disk is full"),
+    ("disk I/O error", "the disk refused the write"),
+    ("database is locked", "busy in another window or program"),
+    ("attempt to write a readonly database", "the database file is read-only"),
+])
+def test_storage_errors_read_as_plain_words(sqlite_says: str, user_reads: str) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from nextround.store import _reason
+
+    assert user_reads in _reason(OperationalError("INSERT", {}, sqlite3.OperationalError(
+        sqlite_says)))
 
 
 def _write_on_a_full_disk(path: str, limit: int, out) -> None:  # noqa: ANN001
-    """Child process: files may grow to `limit` bytes only (RLIMIT_FSIZE), which SQLite meets
-    exactly as a full disk (SQLITE_FULL). Tries a large import, then reports what it saw."""
+    """Child process: files may grow to `limit` bytes only (RLIMIT_FSIZE), so every write past
+    it fails at the OS level (SQLite reports a disk I/O error; a real full disk is SQLITE_FULL).
+    Tries a large import, then reports what it saw."""
     import resource
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, not kills

@@ -66,6 +66,8 @@ operation = st.one_of(
     st.tuples(st.just("thanks"), st.integers(0, 40), st.integers(0, 10)),
     st.tuples(st.just("unsend_thanks"), st.integers(0, 40)),
     st.tuples(st.just("delete_event"), st.integers(0, 40)),
+    # A hand-made import can bring an application with no events at all.
+    st.tuples(st.just("delete_all_events"), st.integers(0, 40)),
 )
 
 
@@ -105,6 +107,10 @@ def apply(store: Store, op: tuple) -> None:
                 conn.exec_driver_sql(
                     "UPDATE drafts SET status = 'draft', sent_on = NULL WHERE id = (SELECT"
                     f" max(id) FROM drafts WHERE application_id = {int(app['id'])})")
+        elif kind == "delete_all_events":
+            with store.write() as conn:
+                conn.exec_driver_sql(
+                    f"DELETE FROM events WHERE application_id = {int(app['id'])}")
         elif kind == "delete_event":
             with store.write() as conn:
                 conn.exec_driver_sql(
@@ -138,10 +144,8 @@ def test_any_writes_keep_milestones_and_the_dashboard_right(tmp_path_factory, op
     store.dispose()
 
 
-def test_a_version_3_database_gains_its_milestones_on_opening(tmp_path: Path) -> None:
-    """Built by the frozen v1-v3 steps with events in it, then opened: the migration fills
-    the columns from the history, and the triggers keep them right from then on."""
-    path = tmp_path / "old.db"
+def _version_3_database(path: Path) -> None:
+    """Built by the frozen v1-v3 steps, with two applications, their events and a thank-you."""
     con = sqlite3.connect(path)
     for step in MIGRATIONS[:3]:
         for statement in step:
@@ -161,6 +165,13 @@ def test_a_version_3_database_gains_its_milestones_on_opening(tmp_path: Path) ->
                 [STAMP] * 2)
     con.commit()
     con.close()
+
+
+def test_a_version_3_database_gains_its_milestones_on_opening(tmp_path: Path) -> None:
+    """Opened by this version: the migration fills the columns from the history, and the
+    triggers keep them right from then on."""
+    path = tmp_path / "old.db"
+    _version_3_database(path)
     store = Store(path)
     assert store.schema_version() == len(MIGRATIONS)
     row = store.application(1)
@@ -188,3 +199,60 @@ def test_progress_reads_grouped_rows_not_one_per_application(store: Store) -> No
     assert sum(len(frame) for frame in counts.values()) <= bound
     assert len(counts["levels"]) <= 4 * 8  # furthest stage × current stage
     assert counts["applied"]["n"].sum() == 3_000
+
+
+def _open_and_report(path: str, start, out) -> None:  # noqa: ANN001
+    start.wait()
+    try:
+        store = Store(path)
+        out.send(f"ok {store.schema_version()}")
+        store.dispose()
+    except Exception as exc:  # noqa: BLE001 - the message is what the test checks
+        out.send(f"{type(exc).__name__}: {exc}")
+
+
+def test_two_processes_opening_an_old_database_at_once_both_succeed(tmp_path: Path) -> None:
+    """The app and the command line started together after an upgrade: one migrates, the
+    other finds it done (it reads the version again under the write lock)."""
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    path = tmp_path / "old.db"
+    _version_3_database(path)
+    start = fork.Event()
+    pipes = [fork.Pipe() for _ in range(2)]
+    children = [fork.Process(target=_open_and_report, args=(str(path), start, child))
+                for _, child in pipes]
+    for child in children:
+        child.start()
+    start.set()
+    for child in children:
+        child.join(60)
+    said = [parent.recv() for parent, _ in pipes]
+    assert said == [f"ok {len(MIGRATIONS)}"] * 2, said
+    assert_milestones_match(path)
+
+
+def test_a_tool_writing_with_foreign_keys_off_still_gets_the_milestones(tmp_path: Path) -> None:
+    """The sqlite3 shell leaves foreign keys off: events can arrive before their application,
+    and an application can be renumbered. Plain INSERT, UPDATE and DELETE keep the columns
+    right (INSERT OR REPLACE skips delete triggers in SQLite: not supported, decision 14)."""
+    path = tmp_path / "nextround.db"
+    Store(path).dispose()
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO events (application_id, stage, on_date, created_at)"
+                " VALUES (7, 'applied', '2026-10-01', ?), (7, 'interviewing', '2026-10-08', ?)",
+                [STAMP] * 2)
+    con.execute("INSERT INTO drafts (application_id, kind, status, sent_on, created_at,"
+                " updated_at) VALUES (7, 'rejection_thanks', 'sent', '2026-10-20', ?, ?)",
+                [STAMP] * 2)
+    con.execute("INSERT INTO applications (id, company, applied_on, stage, stage_on, created_at,"
+                " updated_at) VALUES (7, 'Acme', '2026-10-01', 'interviewing', '2026-10-08',"
+                " ?, ?)", [STAMP] * 2)
+    con.commit()
+    assert_milestones_match(path)
+    con.execute("UPDATE applications SET id = 9 WHERE id = 7")
+    con.execute("UPDATE events SET application_id = 9 WHERE application_id = 7")
+    con.commit()
+    con.close()
+    assert_milestones_match(path)

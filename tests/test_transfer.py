@@ -173,6 +173,23 @@ def test_json_round_trip_of_every_table(tmp_path: Path) -> None:
     assert json.loads(transfer.export_json(target))["tables"] == document["tables"]
 
 
+def test_derived_values_in_a_json_file_are_rebuilt_not_trusted(tmp_path: Path) -> None:
+    """A file that carries the milestone columns (hand-made, or from a tool that read the
+    table whole) imports cleanly, and the values come from its events, not from the file."""
+    source = _fresh(tmp_path, "source")
+    demo.fill(source, applications=60, seed=4, today=TODAY)
+    document = json.loads(transfer.export_json(source))
+    for row in document["tables"]["applications"]:
+        row.update(first_reply_on="2000-01-01", furthest_level=3, thanks_sent_on=None,
+                   reply_days=-9)
+    target = _fresh(tmp_path, "target")
+    result = transfer.import_file(target, json.dumps(document).encode())
+    assert result.written
+    stored = ("SELECT id, first_reply_on, furthest_level, thanks_sent_on, reply_days"
+              " FROM applications ORDER BY id")
+    assert target.frame(stored).equals(source.frame(stored))
+
+
 def test_json_into_a_database_with_data_is_refused(store: Store) -> None:
     store.add_application(Application(company="Acme", applied_on="2026-01-02"))
     exported = transfer.export_json(store)
