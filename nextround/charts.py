@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 import altair as alt
@@ -379,15 +379,18 @@ def feedback_themes(counts: pd.DataFrame, freq: str, *,
     if other in order:
         order = [t for t in order if t != other] + [other]
     data["rank"] = data["theme"].map({theme: i for i, theme in enumerate(order)})
-    scale = alt.Undefined
+    scale, ticks = alt.Undefined, alt.Undefined
     if window is not None:  # exactly the window: no rounding out to a "nice" date, and no
         # padding (both would label a month or week outside it); every bar ends by its
         # period's last day, so the last one fits
-        scale = alt.Scale(domain=[alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True)
-                                  for d in window], nice=False, padding=0)
+        scale = alt.Scale(domain=[_utc(d) for d in window], nice=False, padding=0)
+        if freq == "week":  # Vega-Lite puts week ticks on Sundays; bars start on Mondays
+            ticks = [_utc(window[0] + timedelta(weeks=w))
+                     for w in range(0, (window[1] - window[0]).days // 7 + 1, 4)]
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("period:T", title=None, scale=scale,
-                axis=alt.Axis(format="%b %Y" if freq == "month" else "%d %b", labelAngle=0)),
+                axis=alt.Axis(format="%b %Y" if freq == "month" else "%d %b", labelAngle=0,
+                              values=ticks)),
         x2="period_end:T",
         y=alt.Y("sum(replies):Q", title="Replies mentioning it", stack="zero",
                 axis=alt.Axis(tickMinStep=1, format="d")),
@@ -396,6 +399,10 @@ def feedback_themes(counts: pd.DataFrame, freq: str, *,
         tooltip=[alt.Tooltip("when:N", title="When"), alt.Tooltip("theme:N", title="Theme"),
                  alt.Tooltip("replies:Q", title="Replies")],
     ).properties(height=300)
+
+
+def _utc(day: date) -> alt.DateTime:
+    return alt.DateTime(year=day.year, month=day.month, date=day.day, utc=True)
 
 
 # --- reflect: patterns across reflections -------------------------------------------------------

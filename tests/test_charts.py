@@ -167,3 +167,17 @@ def test_wellbeing_charts_build_from_the_weekly_trend() -> None:
     review = charts.wellbeing_review(trend).to_dict()
     assert len(review["vconcat"]) == 2  # the weekly review's PNG
     assert vlc.vegalite_to_png(review, scale=1)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_weekly_theme_ticks_fall_on_the_mondays_the_bars_start_on() -> None:
+    """Vega-Lite's own week ticks are Sundays, a day before each bar: label the Mondays."""
+    from nextround import feedback as fb
+
+    window = fb.chart_window(date(2026, 11, 25), "week")
+    counts = pd.DataFrame({"period": pd.to_datetime(["2026-06-08", "2026-11-23"]),
+                           "theme": ["a", "b"], "replies": [1, 2]})
+    ticks = charts.feedback_themes(counts, "week", window=window).to_dict()[
+        "encoding"]["x"]["axis"]["values"]
+    days = [date(t["year"], t["month"], t["date"]) for t in ticks]
+    assert days[0] == window[0] and all(d.weekday() == 0 for d in days)
+    assert all(window[0] <= d <= window[1] for d in days) and len(days) == 7
