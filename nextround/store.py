@@ -571,6 +571,12 @@ class Store:
         return pd.DataFrame.from_records([tuple(row) for row in result.fetchall()],
                                          columns=list(result.keys()))
 
+    def _counts(self, params: Mapping[str, Any], queries: Mapping[str, str]) -> dict[str, int]:
+        """Several `SELECT count(*) …` with the same parameters, read from one snapshot."""
+        with self.read() as conn:
+            return {name: int(conn.execute(text(sql), dict(params)).scalar() or 0)
+                    for name, sql in queries.items()}
+
     def count(self, table: str) -> int:
         if table not in TABLES:
             raise ValueError(f"unknown table {table!r}")
@@ -914,45 +920,34 @@ class Store:
     def week_activity(self, start: date, end: date) -> dict[str, int]:
         """What the user did between start and end (inclusive)."""
         params = {"start": start.isoformat(), "end": end.isoformat()}
-        with self.read() as conn:
-            def one(sql: str) -> int:
-                return int(conn.execute(text(sql), params).scalar() or 0)
-
-            return {
-                "applications": one("SELECT count(*) FROM applications"
-                                    " WHERE applied_on BETWEEN :start AND :end"),
-                "replies_sent": one("SELECT count(*) FROM drafts WHERE status = 'sent'"
-                                    " AND sent_on BETWEEN :start AND :end"),
-                "feedback_received": one("SELECT count(*) FROM feedback_requests"
-                                         " WHERE received_on BETWEEN :start AND :end"),
-                "actions_done": one("SELECT count(*) FROM actions"
-                                    " WHERE done_on BETWEEN :start AND :end"),
-                "reflections_done": one("SELECT count(*) FROM reflections WHERE status = 'done'"
-                                        " AND completed_on BETWEEN :start AND :end"),
-            }
+        return self._counts(params, {
+            "applications": "SELECT count(*) FROM applications"
+                            " WHERE applied_on BETWEEN :start AND :end",
+            "replies_sent": "SELECT count(*) FROM drafts WHERE status = 'sent'"
+                            " AND sent_on BETWEEN :start AND :end",
+            "feedback_received": "SELECT count(*) FROM feedback_requests"
+                                 " WHERE received_on BETWEEN :start AND :end",
+            "actions_done": "SELECT count(*) FROM actions WHERE done_on BETWEEN :start AND :end",
+            "reflections_done": "SELECT count(*) FROM reflections WHERE status = 'done'"
+                                " AND completed_on BETWEEN :start AND :end",
+        })
 
     def attention_counts(self, today: date, week_end: date) -> dict[str, int]:
         """How many things wait on each practice. Each count is one SQL aggregate."""
         params = {"today": today.isoformat(), "week_end": week_end.isoformat()}
-        with self.read() as conn:
-            def one(sql: str) -> int:
-                return int(conn.execute(text(sql), params).scalar() or 0)
-
-            return {
-                "unanswered_rejections": one(
-                    f"SELECT count(*) FROM applications a WHERE {_UNANSWERED}"),
-                "follow_ups_due": one(
-                    "SELECT count(*) FROM feedback_requests WHERE status IN"
-                    " ('awaiting', 'followed_up') AND follow_up_due <= :today"),
-                # A no after interviewing (or an offer): worth ten minutes of reflection.
-                "reflections_missing": one(
-                    "SELECT count(*) FROM applications a INDEXED BY applications_by_level"
-                    " WHERE a.furthest_level IN (2, 3) AND a.stage = 'rejected'"
-                    " AND NOT EXISTS (SELECT 1 FROM reflections r"
-                    " WHERE r.application_id = a.id AND r.status = 'done')"),
-                "actions_due": one("SELECT count(*) FROM actions WHERE done_on IS NULL"
-                                   " AND due_on <= :week_end"),
-            }
+        return self._counts(params, {
+            "unanswered_rejections": f"SELECT count(*) FROM applications a WHERE {_UNANSWERED}",
+            "follow_ups_due": "SELECT count(*) FROM feedback_requests WHERE status IN"
+                              " ('awaiting', 'followed_up') AND follow_up_due <= :today",
+            # A no after interviewing (or an offer): worth ten minutes of reflection.
+            "reflections_missing": "SELECT count(*) FROM applications a INDEXED BY"
+                                   " applications_by_level WHERE a.furthest_level IN (2, 3)"
+                                   " AND a.stage = 'rejected' AND NOT EXISTS (SELECT 1 FROM"
+                                   " reflections r WHERE r.application_id = a.id"
+                                   " AND r.status = 'done')",
+            "actions_due": "SELECT count(*) FROM actions WHERE done_on IS NULL"
+                           " AND due_on <= :week_end",
+        })
 
     def has_open_deadlines(self) -> bool:
         """Whether `open_deadlines` would list anything (cheap: two indexed EXISTS)."""

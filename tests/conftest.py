@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 
 # Users see no error details (.streamlit/config.toml); tests need them to explain a failure.
 os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"
@@ -83,3 +84,17 @@ def chart_specs(at: AppTest) -> list[dict]:
 
 def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
+
+
+def old_database(path: Path, version: int) -> sqlite3.Connection:
+    """A database built by the frozen migration steps up to `version`, as an older Next
+    Round left it: open, for the test to fill; commit and close it before opening a Store."""
+    from nextround.store import APPLICATION_ID, MIGRATIONS
+
+    con = sqlite3.connect(path)
+    for step in MIGRATIONS[:version]:
+        for statement in step:
+            con.execute(statement)
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    con.execute(f"PRAGMA user_version = {version}")
+    return con

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from nextround.__main__ import main
-from nextround.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store, restore_database
+from nextround.store import SCHEMA_VERSION, Store, restore_database
+from tests.conftest import old_database
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-25"
@@ -301,11 +302,7 @@ def test_restore_of_a_backup_with_another_page_size(tmp_path: Path, seeded: Path
 
 def test_restore_of_an_older_schema_migrates_it(tmp_path: Path) -> None:
     old = tmp_path / "v1.db"
-    con = sqlite3.connect(old)
-    for statement in MIGRATIONS[0]:
-        con.execute(statement)
-    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute("PRAGMA user_version = 1")
+    con = old_database(old, 1)
     con.execute("INSERT INTO applications (company, applied_on, stage, stage_on, created_at,"
                 " updated_at) VALUES ('Old Co', '2025-01-02', 'applied', '2025-01-02', 'x', 'x')")
     con.commit()

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from nextround import metrics
 from nextround.models import Application
-from nextround.store import APPLICATION_ID, MIGRATIONS, Store
+from nextround.store import MIGRATIONS, Store
 from tests import reference_metrics
+from tests.conftest import old_database
 from tests.test_metrics import assert_same_dashboard
 
 TODAY = date(2026, 11, 25)
@@ -146,12 +147,7 @@ def test_any_writes_keep_milestones_and_the_dashboard_right(tmp_path_factory, op
 
 def _version_3_database(path: Path) -> None:
     """Built by the frozen v1-v3 steps, with two applications, their events and a thank-you."""
-    con = sqlite3.connect(path)
-    for step in MIGRATIONS[:3]:
-        for statement in step:
-            con.execute(statement)
-    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute("PRAGMA user_version = 3")
+    con = old_database(path, 3)
     con.execute("INSERT INTO applications (id, company, applied_on, stage, stage_on, created_at,"
                 " updated_at) VALUES (1, 'Acme', '2026-10-01', 'rejected', '2026-10-09', ?, ?),"
                 " (2, 'Beta', '2026-10-02', 'interviewing', '2026-10-12', ?, ?)", [STAMP] * 4)

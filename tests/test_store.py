@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from nextround.models import Application, Stage, ValidationError
 from nextround.store import (
     APPLICATION_ID,
-    MIGRATIONS,
     SCHEMA_VERSION,
     CorruptDatabaseError,
     ForeignDatabaseError,
@@ -22,6 +21,7 @@ from nextround.store import (
     StaleVersionError,
     Store,
 )
+from tests.conftest import old_database
 
 TODAY = date(2026, 11, 25)
 
@@ -53,11 +53,7 @@ def test_connections_enforce_foreign_keys_and_full_sync(store: Store) -> None:
 
 def test_migrates_first_schema_to_current_with_backup(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    con = sqlite3.connect(path)
-    for statement in MIGRATIONS[0]:
-        con.execute(statement)
-    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute("PRAGMA user_version = 1")
+    con = old_database(path, 1)
     con.execute("INSERT INTO applications (company, role, applied_on, stage, stage_on,"
                 " created_at, updated_at) VALUES ('Old Co', 'Dev', '2025-01-02', 'applied',"
                 " '2025-01-02', 'x', 'x')")

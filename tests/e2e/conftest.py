@@ -208,3 +208,14 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def clipboard_holds(page: Page, text: str, timeout: float = 10_000) -> None:
+    """Wait until the clipboard holds `text` (trailing blank lines aside)."""
+    copied = None
+    for _ in range(int(timeout / 100)):
+        copied = page.evaluate("navigator.clipboard.readText()")
+        if copied.strip() == text.strip():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the clipboard holds {copied!r}, not the email text")

@@ -20,7 +20,16 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from nextround.store import Store
-from tests.e2e.conftest import AppServer, Watch, goto, nav, no_app_errors, screenshot, wait_idle
+from tests.e2e.conftest import (
+    AppServer,
+    Watch,
+    clipboard_holds,
+    goto,
+    nav,
+    no_app_errors,
+    screenshot,
+    wait_idle,
+)
 
 # Sidebar titles (app.py) and a heading each page always draws.
 PAGES = [("Applications", "Applications"), ("Respond", "Respond"), ("Feedback", "Feedback"),
@@ -72,16 +81,6 @@ def expect_picked(container: Locator, text: str) -> None:
     """The selectbox in `container` shows an option containing `text`."""
     expect(container.get_by_role("combobox")).to_have_value(re.compile(re.escape(text)))
 
-
-def clipboard_holds(page: Page, text: str, timeout: float = 10_000) -> None:
-    """Wait until the clipboard holds `text` (trailing blank lines aside)."""
-    copied = None
-    for _ in range(int(timeout / 100)):
-        copied = page.evaluate("navigator.clipboard.readText()")
-        if copied.strip() == text.strip():
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the clipboard holds {copied!r}, not the email text")
 
 def metric(scope: Page | Locator, label: str) -> Locator:
     """The value of the st.metric (in `scope`) whose label is exactly `label`."""

@@ -18,7 +18,15 @@ from playwright.sync_api import Page, expect
 from nextround import demo
 from nextround.models import Application
 from nextround.store import Store
-from tests.e2e.conftest import AppServer, goto, nav, no_app_errors, screenshot, wait_idle
+from tests.e2e.conftest import (
+    AppServer,
+    clipboard_holds,
+    goto,
+    nav,
+    no_app_errors,
+    screenshot,
+    wait_idle,
+)
 
 TODAY = date(2026, 11, 25)
 SLOW = 30_000
@@ -50,16 +58,6 @@ def tab_to(page: Page, selector: str, *, limit: int = 120, back: bool = False) -
             return
     raise AssertionError(f"Tab never reached {selector}")
 
-
-def clipboard_holds(page: Page, text: str, timeout: float = 10_000) -> None:
-    """Wait until the clipboard holds `text` (trailing blank lines aside)."""
-    copied = None
-    for _ in range(int(timeout / 100)):
-        copied = page.evaluate("navigator.clipboard.readText()")
-        if copied.strip() == text.strip():
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the clipboard holds {copied!r}, not the email text")
 
 def radio(page: Page, key: str, index: int) -> None:
     """Answer a radio group that has no answer yet: Tab into it (the first option), Space
