@@ -6,9 +6,6 @@ destructive step confirms first and every write is one transaction.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -397,17 +394,23 @@ RESTORE_FORM = "restore"
 FROM_BACKUP, FROM_UPLOAD = "One of my backups", "A file I upload"
 
 
-def _uploaded_candidate(upload) -> Path:  # noqa: ANN001 - Streamlit's UploadedFile
-    """Keep the uploaded file on disk (restore works on files), once per upload."""
+def _uploaded_candidate(store: Store, upload) -> Path:  # noqa: ANN001 - an UploadedFile
+    """Keep the uploaded file on disk (restore works on files), once per upload. The store
+    keeps it private and beside the database; a new upload replaces the old one."""
     saved = st.session_state.get("restore_upload_saved")
     if saved and saved[0] == upload.file_id and Path(saved[1]).exists():
         return Path(saved[1])
-    folder = Path(tempfile.mkdtemp(prefix="nextround-restore-"))
-    path = folder / "candidate.db"
-    path.write_bytes(upload.getvalue())
-    os.chmod(path, 0o600)
+    _discard_upload(store)
+    path = store.save_upload(upload.getvalue())
     st.session_state["restore_upload_saved"] = (upload.file_id, str(path))
     return path
+
+
+def _discard_upload(store: Store) -> None:
+    """The user left the upload (cleared it, picked a backup, restored): remove the copy."""
+    saved = st.session_state.pop("restore_upload_saved", None)
+    if saved:
+        store.discard_upload(saved[1])
 
 
 @st.cache_data(show_spinner="Checking the backup…", max_entries=8)
@@ -434,6 +437,7 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
         if not backups:
             st.info("There are no backups to restore yet.", icon=":material/info:")
             return
+        _discard_upload(store)
         names = {p.name: p for p in backups}
         picked = st.selectbox("Backup", list(names), key="restore_pick", index=None,
                               placeholder="Pick a backup (newest first)")
@@ -441,8 +445,14 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
     else:
         upload = st.file_uploader("Backup file (.db)", type=["db", "sqlite", "sqlite3"],
                                   max_upload_size=200, key="restore_upload")
-        if upload is not None:
-            candidate = _uploaded_candidate(upload)
+        if upload is None:
+            _discard_upload(store)
+        else:
+            try:
+                candidate = _uploaded_candidate(store, upload)
+            except StoreError as exc:
+                st.error(str(exc), icon=":material/error:")
+                return
     if candidate is None:
         return
     info = candidate.stat()
@@ -469,9 +479,7 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
         if result is not None:
             st.session_state.pop("restore_agree", None)
             st.session_state.pop("restore_pick", None)
-            saved = st.session_state.pop("restore_upload_saved", None)
-            if saved:
-                shutil.rmtree(Path(saved[1]).parent, ignore_errors=True)
+            _discard_upload(store)
             after()
             ui.flash("Restored. Your previous data was backed up first.")
             st.rerun()
@@ -538,9 +546,14 @@ def delete_section(store: Store, after: Callable[[], None]) -> None:
         if removed is not None:
             st.session_state.pop("delete_phrase", None)
             st.session_state.pop("delete_backups", None)
+            st.session_state.pop("restore_upload_saved", None)  # delete-all removed it
             after()
+            kept = len(store.ambiguous_backups()) if also_backups else 0
             ui.flash("All your data was deleted"
-                     + (f", and {removed:,} backup(s)." if also_backups else "."))
+                     + (f", and {removed:,} backup(s)." if also_backups else ".")
+                     + (f" {kept:,} older backup(s) in the backups folder might belong to "
+                        "another database with a similar name, so they were kept."
+                        if kept else ""))
             st.rerun()
     ui.form_error(DELETE_FORM)
 
