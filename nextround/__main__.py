@@ -96,6 +96,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # --- backup ------------------------------------------------------------------------------------
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    if args.out:  # refused before the database is even opened
+        check_output_file(args.out, database=sqlite_path(_url(args)), make_folder=True)
     store = _existing(args)
     try:
         out = store.backup(args.out or None, reason="manual")

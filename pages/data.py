@@ -447,6 +447,10 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
                                   max_upload_size=200, key="restore_upload")
         if upload is None:
             _discard_upload(store)
+        elif upload.file_id == st.session_state.get("restore_upload_done"):
+            st.info("Restored from this file. Choose another file to restore again.",
+                    icon=":material/check_circle:")
+            return
         else:
             try:
                 candidate = _uploaded_candidate(store, upload)
@@ -479,6 +483,9 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
         if result is not None:
             st.session_state.pop("restore_agree", None)
             st.session_state.pop("restore_pick", None)
+            saved = st.session_state.get("restore_upload_saved")
+            if saved:  # the uploader still holds the file: don't keep a copy of it again
+                st.session_state["restore_upload_done"] = saved[0]
             _discard_upload(store)
             after()
             ui.flash("Restored. Your previous data was backed up first.")
