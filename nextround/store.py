@@ -517,6 +517,7 @@ class Store:
         if self.backup_dir is not None and self.backup_dir.is_dir():
             make_private_folder(self.backup_dir, tighten=True)
         remove_leftovers(self.path, self.backup_dir)
+        remove_legacy_uploads()
 
     def _migrate(self, from_version: int) -> None:
         with self.write() as conn:
@@ -2654,6 +2655,33 @@ def remove_leftovers(database: Path, backup_folder: Path | None, *,
                     os.chmod(entry.path, PRIVATE_FILE)
             except OSError:
                 pass  # gone meanwhile, or not ours to remove: never fail an open on it
+    return removed
+
+
+def remove_legacy_uploads() -> int:
+    """Older versions kept an uploaded restore file in `<temp>/nextround-restore-*/candidate.db`
+    and left it there when the user walked away. Remove such folders of this user once they
+    are old enough not to belong to a restore running right now. Returns how many went."""
+    import shutil
+    import tempfile
+
+    removed = 0
+    try:
+        entries = [e for e in os.scandir(tempfile.gettempdir())
+                   if e.name.startswith("nextround-restore-") and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return 0
+    allowed = {"candidate.db", *(f"candidate.db{suffix}" for suffix in _COMPANIONS)}
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if (info.st_uid != os.geteuid() or not set(os.listdir(entry.path)) <= allowed
+                    or datetime.now().timestamp() - info.st_mtime <= _LEGACY_MAX_AGE_S):
+                continue
+            shutil.rmtree(entry.path)
+            removed += 1
+        except OSError:
+            continue
     return removed
 
 

@@ -283,6 +283,27 @@ def test_delete_all_removes_every_unfinished_copy_and_upload(store: Store, tmp_p
     assert [p for p in left if p.exists()] == []
 
 
+def test_the_next_start_removes_an_upload_an_older_version_abandoned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    abandoned = scratch / "nextround-restore-abc123"
+    recent = scratch / "nextround-restore-def456"
+    someone_elses = scratch / "nextround-restore-ghi789"
+    for folder in (abandoned, recent, someone_elses):
+        folder.mkdir(mode=0o700)
+        (folder / "candidate.db").write_bytes(b"private data")
+    (someone_elses / "notes.txt").write_text("not an upload")
+    for folder in (abandoned, someone_elses):
+        os.utime(folder, (time.time() - 3600, time.time() - 3600))
+    Store(tmp_path / "nextround.db").dispose()
+    assert not abandoned.exists()
+    assert recent.exists() and someone_elses.exists()
+
+
 def _valid_backup(tmp_path: Path) -> bytes:
     source = Store(tmp_path / "elsewhere" / "source.db")
     add(source, "From upload")
