@@ -490,6 +490,13 @@ class Store:
                         f"The database file {self.path} is read-only, so Next Round can't save "
                         "anything to it. Nothing was changed. Check the file's permissions."
                     )
+                # Private before the first connection: SQLite gives the -wal and -shm it
+                # creates the database's mode (an older version left it readable).
+                try:
+                    if self.path.stat().st_mode & 0o077:
+                        os.chmod(self.path, PRIVATE_FILE)
+                except OSError:
+                    pass  # not ours to change: it is still opened as before
         self.engine = _create_engine(self.url)
         try:
             if user_version < SCHEMA_VERSION:
@@ -516,6 +523,12 @@ class Store:
             make_private_folder(self.path.parent, tighten=True)
         if self.backup_dir is not None and self.backup_dir.is_dir():
             make_private_folder(self.backup_dir, tighten=True)
+        for backup in self.backup_files():  # an older version copied a readable mode
+            try:
+                if backup.stat().st_mode & 0o077:
+                    os.chmod(backup, PRIVATE_FILE)
+            except OSError:
+                pass  # removed meanwhile, or not ours to change
         remove_leftovers(self.path, self.backup_dir)
         remove_legacy_uploads()
 

@@ -199,6 +199,22 @@ def test_a_backups_folder_an_older_version_made_readable_becomes_private(tmp_pat
     assert mode(folder) == 0o700
 
 
+def test_files_an_older_version_left_readable_become_private_before_use(tmp_path: Path) -> None:
+    db = tmp_path / "nextround.db"
+    store = Store(db)
+    add(store)
+    old_copy = store.backup()
+    store.dispose()
+    for path in (db, old_copy):
+        os.chmod(path, 0o644)
+    for companion in ("-wal", "-shm"):
+        Path(f"{db}{companion}").unlink(missing_ok=True)
+    store = Store(db)
+    add(store, "Next")  # the write-ahead log SQLite makes now takes the database's mode
+    assert mode(db) == 0o600 and mode(old_copy) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if mode(p) & 0o077] == []
+
+
 def test_the_raw_copy_of_a_damaged_database_is_private(tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     good = Store(tmp_path / "good.db")
