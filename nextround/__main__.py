@@ -27,6 +27,7 @@ from nextround.store import (
     check_output_file,
     default_url,
     describe_database_file,
+    private_temp_folder,
     restore_database,
     sqlite_path,
     to_url,
@@ -152,8 +153,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """All or nothing: any bad line refuses the whole file, listing each line and field."""
-    import tempfile
-
     from nextround import transfer
 
     source = Path(args.file).expanduser()
@@ -175,7 +174,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = sqlite_path(url)
     data = source.read_bytes()
     show = _progress_printer()
-    with tempfile.TemporaryDirectory() as scratch:
+    with private_temp_folder() as scratch:
         # A refused import, or any dry run, never creates a database that wasn't there: check
         # against an empty scratch database first.
         missing = path is not None and not path.exists()

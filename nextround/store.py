@@ -530,7 +530,7 @@ class Store:
             except OSError:
                 pass  # removed meanwhile, or not ours to change
         remove_leftovers(self.path, self.backup_dir)
-        remove_legacy_uploads()
+        remove_stale_temp_folders()
 
     def _migrate(self, from_version: int) -> None:
         with self.write() as conn:
@@ -2629,11 +2629,11 @@ def _pid_alive(pid: int) -> bool:
 def _is_stale(match: re.Match[str], info: os.stat_result) -> bool:
     """A leftover no copy running right now can be using."""
     age = datetime.now().timestamp() - info.st_mtime
-    if match.re is _LEGACY_TEMP:
+    if "pid" not in match.re.groupindex:  # an older version's name: its age alone tells
         return age > _LEGACY_MAX_AGE_S
-    pid = int(match["pid"])
     if age > LEFTOVER_MAX_AGE_S:
         return True
+    pid = int(match["pid"])
     if pid == os.getpid():
         return match["token"] != _PROCESS_TOKEN  # an earlier process that had our pid
     return not _pid_alive(pid)
@@ -2671,25 +2671,48 @@ def remove_leftovers(database: Path, backup_folder: Path | None, *,
     return removed
 
 
-def remove_legacy_uploads() -> int:
-    """Older versions kept an uploaded restore file in `<temp>/nextround-restore-*/candidate.db`
-    and left it there when the user walked away. Remove such folders of this user once they
-    are old enough not to belong to a restore running right now. Returns how many went."""
+@contextmanager
+def private_temp_folder() -> Iterator[Path]:
+    """A scratch folder in the system's temp folder (0700, like every `mkdtemp`), removed
+    afterwards. Its name holds the pid and this process's token, so when the process is
+    killed the next start removes it."""
+    import shutil
+    import tempfile
+
+    prefix = f"nextround-{os.getpid()}-{_PROCESS_TOKEN}-{next(_calls)}-"
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_TEMP_FOLDER = re.compile(r"nextround-(?P<pid>\d+)-(?P<token>[0-9a-f]{8})-\d+-\w+")
+# Older versions kept an uploaded restore file in <temp>/nextround-restore-*/candidate.db.
+_LEGACY_UPLOAD_FOLDER = re.compile(r"nextround-restore-\w+")
+_LEGACY_UPLOAD_FILES = {"candidate.db", *(f"candidate.db{suffix}" for suffix in _COMPANIONS)}
+
+
+def remove_stale_temp_folders() -> int:
+    """Remove this user's scratch folders (`private_temp_folder`) that a killed process
+    left in the temp folder, and the restore uploads an older version left there when the
+    user walked away. Only stale ones (see `_is_stale`). Returns how many went."""
     import shutil
     import tempfile
 
     removed = 0
     try:
         entries = [e for e in os.scandir(tempfile.gettempdir())
-                   if e.name.startswith("nextround-restore-") and e.is_dir(follow_symlinks=False)]
+                   if e.name.startswith("nextround-") and e.is_dir(follow_symlinks=False)]
     except OSError:
         return 0
-    allowed = {"candidate.db", *(f"candidate.db{suffix}" for suffix in _COMPANIONS)}
     for entry in entries:
+        match = _TEMP_FOLDER.fullmatch(entry.name) or _LEGACY_UPLOAD_FOLDER.fullmatch(entry.name)
         try:
             info = entry.stat(follow_symlinks=False)
-            if (info.st_uid != os.geteuid() or not set(os.listdir(entry.path)) <= allowed
-                    or datetime.now().timestamp() - info.st_mtime <= _LEGACY_MAX_AGE_S):
+            if (match is None or info.st_uid != os.geteuid() or not _is_stale(match, info)
+                    or (match.re is _LEGACY_UPLOAD_FOLDER
+                        and not set(os.listdir(entry.path)) <= _LEGACY_UPLOAD_FILES)):
                 continue
             shutil.rmtree(entry.path)
             removed += 1

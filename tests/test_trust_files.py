@@ -320,6 +320,28 @@ def test_the_next_start_removes_an_upload_an_older_version_abandoned(
     assert recent.exists() and someone_elses.exists()
 
 
+def test_the_next_start_removes_a_scratch_folder_a_killed_command_left(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`import` into a missing database checks the file against a scratch database first;
+    a command killed meanwhile leaves that folder (holding the file's rows) behind."""
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir(mode=0o700)
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    code = ("import os; from nextround.store import Store, private_temp_folder; "
+            "folder = private_temp_folder().__enter__(); "
+            "Store(folder / 'check.db').dispose(); "
+            "os.kill(os.getpid(), 9)")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60,
+                   env={**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": str(ROOT)})
+    left = list(scratch.iterdir())
+    assert len(left) == 1 and (left[0] / "check.db").exists()
+    assert not_private(scratch) == []
+    Store(tmp_path / "nextround.db").dispose()
+    assert list(scratch.iterdir()) == []
+
+
 def _valid_backup(tmp_path: Path) -> bytes:
     source = Store(tmp_path / "elsewhere" / "source.db")
     add(source, "From upload")
