@@ -413,6 +413,15 @@ def _discard_upload(store: Store) -> None:
         store.discard_upload(saved[1])
 
 
+def _drop_upload(store: Store, message: str) -> None:
+    """Remove the copy after a restore or delete-all, and don't keep the file the uploader
+    still holds again: say `message` instead until another file is chosen."""
+    saved = st.session_state.get("restore_upload_saved")
+    if saved:
+        st.session_state["restore_upload_dropped"] = (saved[0], message)
+    _discard_upload(store)
+
+
 @st.cache_data(show_spinner="Checking the backup…", max_entries=8)
 def _describe(path: str, mtime_ns: int, size: int) -> dict[str, int] | str:
     """Rows per table in a backup, or why it can't be restored. The full integrity check is
@@ -433,11 +442,11 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
                       horizontal=True)
     candidate: Path | None = None
     if source == FROM_BACKUP:
+        _discard_upload(store)
         backups = store.backup_files()[:50]
         if not backups:
             st.info("There are no backups to restore yet.", icon=":material/info:")
             return
-        _discard_upload(store)
         names = {p.name: p for p in backups}
         picked = st.selectbox("Backup", list(names), key="restore_pick", index=None,
                               placeholder="Pick a backup (newest first)")
@@ -445,11 +454,11 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
     else:
         upload = st.file_uploader("Backup file (.db)", type=["db", "sqlite", "sqlite3"],
                                   max_upload_size=200, key="restore_upload")
+        dropped = st.session_state.get("restore_upload_dropped")
         if upload is None:
             _discard_upload(store)
-        elif upload.file_id == st.session_state.get("restore_upload_done"):
-            st.info("Restored from this file. Choose another file to restore again.",
-                    icon=":material/check_circle:")
+        elif dropped and dropped[0] == upload.file_id:
+            st.info(dropped[1], icon=":material/info:")
             return
         else:
             try:
@@ -483,10 +492,8 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
         if result is not None:
             st.session_state.pop("restore_agree", None)
             st.session_state.pop("restore_pick", None)
-            saved = st.session_state.get("restore_upload_saved")
-            if saved:  # the uploader still holds the file: don't keep a copy of it again
-                st.session_state["restore_upload_done"] = saved[0]
-            _discard_upload(store)
+            _drop_upload(store, "Restored from this file. Choose another file to restore "
+                                "again.")
             after()
             ui.flash("Restored. Your previous data was backed up first.")
             st.rerun()
@@ -553,7 +560,8 @@ def delete_section(store: Store, after: Callable[[], None]) -> None:
         if removed is not None:
             st.session_state.pop("delete_phrase", None)
             st.session_state.pop("delete_backups", None)
-            st.session_state.pop("restore_upload_saved", None)  # delete-all removed it
+            _drop_upload(store, "This file was removed with your data. Choose it again to "
+                                "restore it.")
             after()
             kept = len(store.ambiguous_backups()) if also_backups else 0
             ui.flash("All your data was deleted"

@@ -373,7 +373,10 @@ def test_an_abandoned_restore_upload_is_removed(store: Store, tmp_path: Path,
         at.text_input(key="delete_phrase").set_value("delete my data")
         at.button(key="delete_confirm").click().run()
     no_exception(at)
+    at.run()  # and on the next rerun too: the copy is not made again
+    no_exception(at)
     assert not saved.exists()
+    assert [p.name for p in tmp_path.iterdir() if "upload" in p.name] == []
     assert store.count("applications") == (0 if leave == "delete_all" else 1)
 
 
