@@ -2740,8 +2740,10 @@ def check_output_file(out: str | os.PathLike[str], *, database: Path | None = No
     Messages name the path as the user gave it. Returns the path to write."""
     shown = os.fspath(out)
     path = Path(shown).expanduser()
-    if shown.endswith(("/", os.sep)) or shown in ("", ".", ".."):
-        raise StoreError(f"{shown or '(empty)'} is a folder. Give a file name. "
+    if not shown:
+        raise StoreError("Give the name of a file to write. Nothing was written.")
+    if shown.endswith(("/", os.sep)) or Path(shown).name in ("", ".", ".."):
+        raise StoreError(f"{shown} is a folder. Give a file name inside it. "
                          "Nothing was written.")
     try:
         info = os.lstat(path)
@@ -2773,22 +2775,22 @@ def check_output_file(out: str | os.PathLike[str], *, database: Path | None = No
 
 
 def is_database_file(path: Path, database: Path) -> bool:
-    """`path` is `database` or its -journal/-wal/-shm, by any route (links, `..`, hard
-    links, a differently cased name on a case-insensitive disk)."""
-    real = Path(os.path.realpath(path))
-    base = Path(os.path.realpath(database))
-    if real.parent == base.parent and real.name in {base.name + s for s in ("", *_COMPANIONS)}:
-        return True
-    for suffix in ("", *_COMPANIONS):
-        try:
-            if os.path.samefile(path, f"{base}{suffix}"):
-                return True
-        except OSError:
-            continue
+    """`path` is `database` or its -journal/-wal/-shm, by any route: links, `..`, a hard
+    link, or another spelling of the name on a disk that ignores case."""
+    real, base = Path(os.path.realpath(path)), Path(os.path.realpath(database))
+    names = {base.name + suffix for suffix in ("", *_COMPANIONS)}
+    if real.parent == base.parent or _same_file(real.parent, base.parent):
+        if real.name in names:
+            return True
+        swapped = base.with_name(base.name.swapcase())
+        if (swapped != base and _same_file(swapped, base)
+                and real.name.casefold() in {name.casefold() for name in names}):
+            return True
+    return any(_same_file(path, Path(f"{base}{suffix}")) for suffix in ("", *_COMPANIONS))
+
+
+def _same_file(first: Path, second: Path) -> bool:
     try:
-        if os.path.samefile(path.parent, base.parent):
-            return os.path.normcase(real.name) in {
-                os.path.normcase(base.name + s) for s in ("", *_COMPANIONS)}
+        return os.path.samefile(first, second)
     except OSError:
-        pass
-    return False
+        return False

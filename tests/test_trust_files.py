@@ -444,6 +444,8 @@ def _special_target(tmp_path: Path, kind: str, db: Path) -> tuple[str, Callable[
         folder = tmp_path / "exports"
         folder.mkdir()
         return str(folder), lambda: folder.is_dir() and list(folder.iterdir()) == []
+    if kind == "new_folder_with_a_slash":
+        return str(tmp_path / "not-yet") + "/", lambda: not (tmp_path / "not-yet").exists()
     before = digest(db)
     if kind == "database":
         return str(db), lambda: digest(db) == before
@@ -468,7 +470,8 @@ def _names(folder: Path) -> list[str]:
                   if not p.name.endswith(("nextround.db-wal", "nextround.db-shm")))
 
 
-TARGETS = ["symlink", "dangling_symlink", "device", "fifo", "folder", "database", "wal", "shm",
+TARGETS = ["symlink", "dangling_symlink", "device", "fifo", "folder", "new_folder_with_a_slash",
+           "database", "wal", "shm",
            "journal", "through_a_linked_folder", "dotted_path_to_database",
            "hard_link_to_database"]
 
