@@ -3,7 +3,11 @@
 Each page draws its own frame with `nextround.ui.frame`, so nothing shared is drawn here.
 """
 
+import os
+
 import streamlit as st
+
+os.umask(0o077)  # a belt: Next Round also creates every file with a private mode explicitly
 
 # The tab icon is an emoji: Streamlit fetches Material favicons from Google.
 st.set_page_config(page_title="Next Round", page_icon="🌱", layout="wide")

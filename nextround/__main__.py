@@ -13,6 +13,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -23,8 +24,10 @@ from nextround.store import (
     CorruptDatabaseError,
     Store,
     StoreError,
+    check_output_file,
     default_url,
     describe_database_file,
+    private_temp_folder,
     restore_database,
     sqlite_path,
     to_url,
@@ -94,9 +97,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # --- backup ------------------------------------------------------------------------------------
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    if args.out:  # refused before the database is even opened
+        check_output_file(args.out, database=sqlite_path(_url(args)), make_folder=True)
     store = _existing(args)
     try:
-        out = store.backup(Path(args.out).expanduser() if args.out else None, reason="manual")
+        out = store.backup(args.out or None, reason="manual")
     finally:
         store.dispose()
     print(out)
@@ -148,8 +153,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """All or nothing: any bad line refuses the whole file, listing each line and field."""
-    import tempfile
-
     from nextround import transfer
 
     source = Path(args.file).expanduser()
@@ -171,7 +174,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = sqlite_path(url)
     data = source.read_bytes()
     show = _progress_printer()
-    with tempfile.TemporaryDirectory() as scratch:
+    with private_temp_folder() as scratch:
         # A refused import, or any dry run, never creates a database that wasn't there: check
         # against an empty scratch database first.
         missing = path is not None and not path.exists()
@@ -232,9 +235,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """JSON (everything, lossless) unless the file name ends in .csv (applications only)."""
     from nextround import transfer
 
-    out = Path(args.out).expanduser()
-    if not out.parent.is_dir():
-        raise Refusal(f"The folder {out.parent} doesn't exist. Nothing was written.")
+    out = check_output_file(args.out, database=sqlite_path(_url(args)))
     store = _existing(args)
     try:
         data = transfer.export_bytes(store, out.name)
@@ -243,7 +244,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     transfer.write_file_atomically(out, data)
     kind = ("applications as CSV" if out.name.lower().endswith(".csv")
             else "everything as JSON")
-    print(f"Exported {kind} to {out}.")
+    print(f"Exported {kind} to {args.out}.")
     return EXIT_OK
 
 
@@ -257,22 +258,24 @@ def cmd_review(args: argparse.Namespace) -> int:
         week = agenda.parse_week(args.week)
     except ValueError as exc:
         raise Refusal(str(exc)) from exc
-    out = Path(args.out).expanduser()
-    if not out.parent.is_dir():
-        raise Refusal(f"The folder {out.parent} doesn't exist. Nothing was written.")
+    database = sqlite_path(_url(args))
+    out = check_output_file(args.out, database=database)
     store = _existing(args)
     try:
         result = review.weekly_review(store, week.key, with_charts=not args.no_charts)
     finally:
         store.dispose()
     markdown = result.markdown
-    for name, png in result.charts.items():
-        image = out.with_name(f"{out.stem}-{name}.png")
-        transfer.write_file_atomically(image, png)
+    # Every file is checked before any is written: a refusal writes nothing.
+    images = {name: check_output_file(out.with_name(f"{out.stem}-{name}.png"),
+                                      database=database) for name in result.charts}
+    for name, image in images.items():
         markdown = markdown.replace(f"({result.file_stem()}-{name}.png)", f"({image.name})")
+    for name, image in images.items():
+        transfer.write_file_atomically(image, result.charts[name])
     transfer.write_file_atomically(out, markdown.encode("utf-8"))
     charts = f" and {len(result.charts)} chart(s)" if result.charts else ""
-    print(f"Wrote the review of {week.key} to {out}{charts}.")
+    print(f"Wrote the review of {week.key} to {args.out}{charts}.")
     return EXIT_OK
 
 
@@ -380,4 +383,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    os.umask(0o077)  # a belt: every file is also created with a private mode explicitly
     sys.exit(main())

@@ -12,10 +12,12 @@ Why it is built this way (see docs/decisions.md):
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import re
 import sqlite3
-import threading
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -467,6 +469,17 @@ class Store:
     def _open(self) -> None:
         user_version = 0
         if self.path is not None:
+            if not self.path.exists():
+                try:
+                    make_private_folder(self.path.parent)
+                except OSError as exc:
+                    raise StoreError(f"Can't create the folder {self.path.parent}: "
+                                     f"{exc.strerror}.") from exc
+                try:
+                    create_private_database(self.path)
+                except OSError as exc:
+                    raise StoreError(f"Can't create the database file {self.path}: "
+                                     f"{exc.strerror}.") from exc
             if self.path.exists():
                 _, user_version = inspect_sqlite_file(self.path)
                 # The write bits are checked too: root ignores permissions, but a file the user
@@ -477,12 +490,13 @@ class Store:
                         f"The database file {self.path} is read-only, so Next Round can't save "
                         "anything to it. Nothing was changed. Check the file's permissions."
                     )
-            else:
+                # Private before the first connection: SQLite gives the -wal and -shm it
+                # creates the database's mode (an older version left it readable).
                 try:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise StoreError(f"Can't create the folder {self.path.parent}: "
-                                     f"{exc.strerror}.") from exc
+                    if self.path.stat().st_mode & 0o077:
+                        os.chmod(self.path, PRIVATE_FILE)
+                except OSError:
+                    pass  # not ours to change: it is still opened as before
         self.engine = _create_engine(self.url)
         try:
             if user_version < SCHEMA_VERSION:
@@ -499,6 +513,24 @@ class Store:
                     os.chmod(f"{self.path}{companion}", 0o600)
                 except OSError:
                     pass
+            self._tidy_folders()
+
+    def _tidy_folders(self) -> None:
+        """On every start: Next Round's own folders become private (an older version made
+        them readable), and unfinished copies a killed process left behind are removed."""
+        assert self.path is not None
+        if self.path.parent == DEFAULT_DB_PATH.parent:
+            make_private_folder(self.path.parent, tighten=True)
+        if self.backup_dir is not None and self.backup_dir.is_dir():
+            make_private_folder(self.backup_dir, tighten=True)
+        for backup in self.backup_files():  # an older version copied a readable mode
+            try:
+                if backup.stat().st_mode & 0o077:
+                    os.chmod(backup, PRIVATE_FILE)
+            except OSError:
+                pass  # removed meanwhile, or not ours to change
+        remove_leftovers(self.path, self.backup_dir)
+        remove_stale_temp_folders()
 
     def _migrate(self, from_version: int) -> None:
         with self.write() as conn:
@@ -2031,26 +2063,45 @@ class Store:
             except sqlite3.Error as exc:
                 raise StoreError(f"Your data was deleted, but the file couldn't be compacted "
                                  f"({exc}). Close other windows and try again.") from exc
+            # Unfinished copies and uploaded restore files hold the data too.
+            remove_leftovers(self.path, self.backup_dir, everything=True)
+
+    def _backups(self) -> list[tuple[Path, BackupName]]:
+        """This database's backups (tied by exact name, see `backup_name`), newest first."""
+        if self.path is None or self.backup_dir is None:
+            return []
+        found = []
+        for path, name in _owned_backups(self.path, self.backup_dir)[0]:
+            try:
+                found.append((path.stat().st_mtime, path, name))
+            except OSError:
+                continue  # removed meanwhile
+        return [(path, name) for _, path, name in
+                sorted(found, key=lambda item: item[0], reverse=True)]
 
     def backup_files(self) -> list[Path]:
         """This database's backups, newest first."""
-        if self.path is None or self.backup_dir is None or not self.backup_dir.is_dir():
+        return [path for path, _ in self._backups()]
+
+    def ambiguous_backups(self) -> list[Path]:
+        """Backups named by an older version that could be this database's or another's with
+        a similar name. They are never listed, rotated or deleted as this database's."""
+        if self.path is None or self.backup_dir is None:
             return []
-        found = [p for p in self.backup_dir.glob(f"{self.path.stem}-*.db") if p.is_file()]
-        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+        return sorted(_owned_backups(self.path, self.backup_dir)[1])
 
     def delete_backups(self) -> int:
-        """Remove this database's backups (and unfinished `.part` copies). Returns how many."""
+        """Remove this database's backups (and unfinished copies). Returns how many backups."""
         if self.path is None or self.backup_dir is None or not self.backup_dir.is_dir():
             return 0
         removed = 0
-        for path in self.backup_dir.glob(f"{self.path.stem}-*.db*"):
-            if path.is_file() and (path.suffix in (".db", ".part")):
-                try:
-                    path.unlink()
-                    removed += 1
-                except OSError as exc:
-                    raise StoreError(f"Couldn't delete the backup {path}: {exc.strerror}.") from exc
+        for path in self.backup_files():
+            try:
+                _remove_with_companions(path)
+                removed += 1
+            except OSError as exc:
+                raise StoreError(f"Couldn't delete the backup {path}: {exc.strerror}.") from exc
+        remove_leftovers(self.path, self.backup_dir, everything=True)
         return removed
 
     # --- backup and check -----------------------------------------------------------------
@@ -2059,14 +2110,16 @@ class Store:
 
     def daily_backup(self, today: date) -> Path | None:
         """Once a day, a backup of a database that holds data, then rotation. Returns the new
-        backup, or None when today's exists already (or there is nothing to keep)."""
+        backup, or None when today's exists already (or there is nothing to keep). A server
+        runs for days: its day's first page also removes stale leftovers (abandoned uploads)."""
+        if self.path is not None:
+            remove_leftovers(self.path, self.backup_dir)
         if self.path is None or self.backup_dir is None or self.is_empty():
             return None
-        stamp = today.strftime("%Y%m%d")
-        if any(p.name.startswith(f"{self.path.stem}-{stamp}") and p.name.endswith("-daily.db")
-               for p in self.backup_files()):
+        if any(name.reason == "daily" and name.made.date() == today
+               for _, name in self._backups()):
             return None
-        made = self.backup(self.backup_dir / f"{self.path.stem}-{stamp}-daily.db")
+        made = self.backup(self.backup_dir / backup_name(self.path, "daily", today))
         self.rotate_backups()
         return made
 
@@ -2074,46 +2127,68 @@ class Store:
         """Keep the newest automatic backups (daily and before-something ones); never touch
         the ones the user made by hand. Returns what was removed."""
         keep = self.AUTOMATIC_BACKUPS_KEPT if keep is None else keep
-        automatic = [p for p in self.backup_files()
-                     if p.name.endswith("-daily.db") or "-before-" in p.name]
+        automatic = [path for path, name in self._backups() if name.automatic]
         removed = []
         for old in automatic[keep:]:
             try:
-                old.unlink()
+                _remove_with_companions(old)
                 removed.append(old)
             except OSError:
                 pass  # a backup we can't remove is still a backup: never fail the app on it
         return removed
 
-    def backup(self, out: Path | None = None, *, reason: str = "manual") -> Path:
-        """Online backup API → integrity_check on the copy → atomic rename. Never `cp`."""
+    def backup(self, out: str | os.PathLike[str] | None = None, *,
+               reason: str = "manual") -> Path:
+        """Online backup API → integrity_check on the copy → atomic rename. Never `cp`.
+        `out` follows `check_output_file`: never the database, a link or a special file."""
         if self.path is None:
             raise StoreError("Backups are only made for SQLite databases.")
         if out is None:
             if self.backup_dir is None:
                 raise StoreError("No backup folder is configured.")
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-            out = self.backup_dir / f"{self.path.stem}-{stamp}-{_safe_name(reason)}.db"
-        out = Path(out)
+            target = self.backup_dir / backup_name(self.path, reason)
+        else:
+            target = check_output_file(out, database=self.path, make_folder=True)
+        shown = target if out is None else os.fspath(out)
+        # Unique per call: two tabs opening on a new day both make the daily backup.
+        partial = temp_name(target, "part")
         try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            # Unique per call: two tabs opening on a new day both make the daily backup.
-            partial = out.with_name(f"{out.name}.{os.getpid()}-{threading.get_ident()}.part")
+            make_private_folder(target.parent, tighten=target.parent == self.backup_dir)
             result = copy_checked(self.path, partial)
             if result != "ok":
-                partial.unlink(missing_ok=True)
                 raise CorruptDatabaseError(f"The backup failed its integrity check ({result}).")
-            os.chmod(partial, 0o600)
-            os.replace(partial, out)
+            os.replace(partial, target)
         except OSError as exc:
-            raise StoreError(f"Couldn't write the backup to {out}: {exc.strerror}. "
+            raise StoreError(f"Couldn't write the backup to {shown}: {exc.strerror}. "
                              "Your database was not changed.") from exc
         except sqlite3.Error as exc:
             raise StoreError(f"Couldn't make the backup: {exc}. "
                              "Your database was not changed.") from exc
+        finally:
+            _remove_with_companions(partial)
         if reason.startswith("before-"):
             self.rotate_backups()
-        return out
+        return target
+
+    def save_upload(self, data: bytes) -> Path:
+        """Keep an uploaded restore file on disk (restore works on files): private, beside
+        the database, named so that `discard_upload`, delete-all and the next start (once
+        this process is gone) remove it."""
+        if self.path is None:
+            raise StoreError("Restore works with SQLite database files only.")
+        try:
+            make_private_folder(self.path.parent)
+            return create_private_file(temp_name(self.path, "upload-part"), data)
+        except OSError as exc:
+            raise StoreError(f"Couldn't keep the uploaded file: {exc.strerror}.") from exc
+
+    def discard_upload(self, path: str | os.PathLike[str]) -> None:
+        """Remove a file `save_upload` kept (and only such a file)."""
+        path = Path(path)
+        match = _TEMP.fullmatch(path.name)
+        if (self.path is not None and match is not None and match["kind"] == "upload-part"
+                and match["base"] == self.path.name and path.parent == self.path.parent):
+            _remove_with_companions(path)
 
     def integrity_problems(self) -> list[str]:
         """Empty when the file is healthy; otherwise what SQLite reports."""
@@ -2128,10 +2203,12 @@ class Store:
 def copy_checked(source: Path, target: Path, *, read_only: bool = False) -> str:
     """Copy a live database with SQLite's online backup API (never `cp`: a copy made during a
     transaction, or without its WAL, can be corrupt), then integrity-check the copy.
-    Returns what `PRAGMA integrity_check` said ("ok" when healthy)."""
+    `target` must not exist yet. Returns what `PRAGMA integrity_check` said ("ok" when
+    healthy)."""
     where = f"file:{source}?mode=ro" if read_only else str(source)
     src = sqlite3.connect(where, uri=read_only, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
+        create_private_file(target)  # new and private before SQLite writes a byte into it
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
@@ -2235,8 +2312,6 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
     as a raw copy), then replaced in one step: through SQLite's backup API when it is healthy,
     so open connections see the new data at once, or by an atomic rename when it is missing
     or damaged. Close or forget any cached Store for `target` afterwards."""
-    import shutil  # only restore needs it
-
     url = to_url(target)
     path = sqlite_path(url)
     if path is None:
@@ -2260,15 +2335,13 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
             raise ReadOnlyDatabaseError(f"The database file {path} is read-only, so it can't "
                                         "be restored over. Nothing was changed.")
 
-    staged = path.with_name(path.name + ".restore-part")
+    staged = temp_name(path, "restore-part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staged.unlink(missing_ok=True)
+        make_private_folder(path.parent)
         result = copy_checked(candidate, staged, read_only=True)
         if result != "ok":
             raise CorruptDatabaseError(f"The copy of {candidate} failed its integrity check "
                                        f"({result}). Nothing was changed.")
-        os.chmod(staged, 0o600)
 
         previous: Path | None = None
         folder = backup_dir or path.parent / "backups"
@@ -2280,15 +2353,14 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
                 current.dispose()
             _copy_into(staged, path)
         elif path.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-            previous = folder / f"{path.stem}-{stamp}-before-restore-damaged.db"
-            shutil.copy2(path, previous)
+            make_private_folder(folder, tighten=True)
+            previous = folder / backup_name(path, "before-restore-damaged")
+            copy_private(path, previous)
             for suffix in ("-wal", "-shm"):
                 side = path.with_name(path.name + suffix)
                 if side.exists():
                     if suffix == "-wal":
-                        shutil.copy2(side, previous.with_name(previous.name + suffix))
+                        copy_private(side, previous.with_name(previous.name + suffix))
                     side.unlink()
             os.replace(staged, path)
         else:
@@ -2299,7 +2371,7 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
     except sqlite3.Error as exc:
         raise StoreError(f"Couldn't restore: {exc}. Your database was not replaced.") from exc
     finally:
-        staged.unlink(missing_ok=True)
+        _remove_with_companions(staged)
     Store(path, backup_dir=backup_dir).dispose()  # migrates an older backup, sets permissions
     return RestoreResult(candidate, path, previous, counts)
 
@@ -2323,3 +2395,402 @@ def _copy_into(staged: Path, path: Path) -> None:
             dst.close()
     finally:
         src.close()
+
+
+# --- private files, backup names, leftovers and output targets --------------------------------
+# Every file Next Round creates is private from its first byte (0600, folders 0700): created
+# with that mode, never created and chmod-ed afterwards. SQLite gives the -journal, -wal and
+# -shm files it creates the mode of their database, so a database created private stays so.
+
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+LEFTOVER_MAX_AGE_S = 6 * 3600  # no copy takes this long: older leftovers are stale anyway
+_LEGACY_MAX_AGE_S = 10 * 60  # a running copy touches its file far more often than this
+_COMPANIONS = ("-journal", "-wal", "-shm")
+_PROCESS_TOKEN = os.urandom(4).hex()  # tells this process from an earlier one with our pid
+_calls = itertools.count(1)
+
+
+def make_private_folder(folder: Path, *, tighten: bool = False) -> None:
+    """Create `folder` and any missing parents as 0700. An existing folder is left as it is,
+    unless `tighten` says it is Next Round's own (data/, backups/): then it becomes 0700."""
+    missing: list[Path] = []
+    walk = Path(folder)
+    while not walk.exists() and walk != walk.parent:
+        missing.append(walk)
+        walk = walk.parent
+    for part in reversed(missing):
+        try:
+            part.mkdir(mode=PRIVATE_FOLDER)
+        except FileExistsError:
+            continue
+        os.chmod(part, PRIVATE_FOLDER)
+    if tighten and not missing:
+        try:
+            if Path(folder).stat().st_mode & 0o077:
+                os.chmod(folder, PRIVATE_FOLDER)
+        except OSError:
+            pass  # not ours to change (another owner): the files inside are private anyway
+
+
+def create_private_file(path: Path, data: bytes = b"") -> Path:
+    """Create a new file (never an existing one, never through a link) readable by the user
+    only, holding `data`."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(path, flags, PRIVATE_FILE)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
+    return path
+
+
+def create_private_database(path: Path) -> None:
+    """A new database file, private from its first byte and never seen empty (an empty file
+    is refused as truncated): made under a temporary name, then linked into place, which
+    fails when another process made one meanwhile (theirs is kept)."""
+    staged = create_private_file(temp_name(path, "create-part"))
+    try:
+        con = sqlite3.connect(staged, isolation_level=None)
+        try:
+            con.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # writes the header
+        finally:
+            con.close()
+        try:
+            os.link(staged, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(staged, path)
+    finally:
+        _remove_with_companions(staged)
+
+
+def copy_private(source: Path, target: Path) -> None:
+    """A raw byte copy into a new private file (`shutil.copy2` would copy the source's mode)."""
+    import shutil
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with open(source, "rb") as src, os.fdopen(os.open(target, flags, PRIVATE_FILE), "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+
+
+def temp_name(base: Path, kind: str) -> Path:
+    """A leftover-safe name for a file being made beside `base`: `<base name>.<pid>-<token>-<n>
+    .<kind>`. The pid and this process's token let a later start tell a dead copy from a
+    running one."""
+    return base.with_name(f"{base.name}.{os.getpid()}-{_PROCESS_TOKEN}-{next(_calls)}.{kind}")
+
+
+_TEMP = re.compile(r"(?P<base>.+)\.(?P<pid>\d+)-(?P<token>[0-9a-f]{8})-\d+"
+                   r"\.(?P<kind>part|restore-part|upload-part|create-part)"
+                   r"(?:-journal|-wal|-shm)?")
+_LEGACY_TEMP = re.compile(r"(?P<base>.+)\.(?:(?:\d+-\d+\.)?part|restore-part)"
+                          r"(?:-journal|-wal|-shm)?")
+
+
+# Backup names. A backup belongs to exactly one database: its name is the database's file
+# name, a dot, a strict stamp and reason, and ".db". The rest after the database's name holds
+# exactly one dot, so the owner is everything before the second-to-last dot: no name can
+# belong to two databases. Older versions named backups `<stem>-<stamp>-<reason>.db`; those
+# are still found, parsed as strictly, and left alone whenever they could be another's.
+_STAMPED = r"(?P<day>\d{8})-(?:(?P<time>\d{6}-\d{6})-(?P<reason>[\w-]{1,40})|(?P<daily>daily))"
+_NEW_REST = re.compile(_STAMPED)
+_OLD_REST = re.compile(_STAMPED + r"\.db")
+
+
+class BackupName:
+    """What a backup's file name says: when it was made and why (`daily`, `before-...`)."""
+
+    def __init__(self, made: datetime, reason: str) -> None:
+        self.made = made
+        self.reason = reason
+
+    @property
+    def automatic(self) -> bool:
+        return self.reason == "daily" or self.reason.startswith("before-")
+
+
+def _stamp(match: re.Match[str]) -> BackupName | None:
+    try:
+        if match["daily"]:
+            return BackupName(datetime.strptime(match["day"], "%Y%m%d"), "daily")
+        made = datetime.strptime(f"{match['day']}-{match['time']}", "%Y%m%d-%H%M%S-%f")
+    except ValueError:
+        return None  # digits that are no date: not a backup name of ours
+    return BackupName(made, match["reason"])
+
+
+def backup_name(database: Path, reason: str, day: date | None = None) -> str:
+    """`<database file name>.<YYYYMMDD-HHMMSS-ffffff>-<reason>.db`, or
+    `<database file name>.<YYYYMMDD>-daily.db` for the once-a-day backup on `day`."""
+    if day is not None:
+        return f"{database.name}.{day.strftime('%Y%m%d')}-daily.db"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return f"{database.name}.{stamp}-{_safe_name(reason)}.db"
+
+
+def parse_new_backup_name(name: str) -> tuple[str, BackupName] | None:
+    """(owner database's file name, what the name says), or None for any other name."""
+    parts = name.rsplit(".", 2)
+    if len(parts) != 3 or parts[2] != "db" or not parts[0]:
+        return None
+    match = _NEW_REST.fullmatch(parts[1])
+    parsed = _stamp(match) if match else None
+    return (parts[0], parsed) if parsed else None
+
+
+def old_backup_stems(name: str) -> list[tuple[str, BackupName]]:
+    """Every (stem, parsed) that could have made the old-style name `name`; more than one
+    means the name is ambiguous."""
+    found = []
+    for index, char in enumerate(name):
+        if char == "-" and index > 0:
+            match = _OLD_REST.fullmatch(name, index + 1)
+            parsed = _stamp(match) if match else None
+            if parsed:
+                found.append((name[:index], parsed))
+    return found
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def _stem_is_shared(database: Path) -> bool:
+    """Another SQLite file beside `database` with the same stem (jobs.db and jobs.sqlite):
+    old-style backup names, which hold only the stem, can't tell the two apart."""
+    try:
+        entries = list(os.scandir(database.parent))
+    except OSError:
+        return True  # can't tell: treat old names as ambiguous, so nothing is deleted
+    for entry in entries:
+        name = entry.name
+        if (name != database.name and not name.startswith(database.name)
+                and Path(name).stem == database.stem and entry.is_file()
+                and _is_sqlite_file(Path(entry.path))):
+            return True
+    return False
+
+
+def _owned_backups(database: Path, folder: Path) -> tuple[list[tuple[Path, BackupName]],
+                                                          list[Path]]:
+    """(this database's backups with what their names say, old-style names that might be
+    its but might be another database's). Exact names only, never a pattern."""
+    try:
+        entries = [e for e in os.scandir(folder) if e.is_file(follow_symlinks=False)]
+    except OSError:
+        return [], []
+    ours: list[tuple[Path, BackupName]] = []
+    maybe: list[Path] = []
+    shared: bool | None = None
+    for entry in entries:
+        new = parse_new_backup_name(entry.name)
+        if new is not None:
+            if new[0] == database.name:
+                ours.append((Path(entry.path), new[1]))
+            continue
+        stems = old_backup_stems(entry.name)
+        if database.stem not in [stem for stem, _ in stems]:
+            continue
+        if shared is None:
+            shared = _stem_is_shared(database)
+        if len(stems) == 1 and not shared:
+            ours.append((Path(entry.path), stems[0][1]))
+        else:
+            maybe.append(Path(entry.path))
+    return ours, maybe
+
+
+def _remove_with_companions(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    for suffix in _COMPANIONS:
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    except OSError:
+        return False
+    return True
+
+
+def _is_stale(match: re.Match[str], info: os.stat_result) -> bool:
+    """A leftover no copy running right now can be using."""
+    age = datetime.now().timestamp() - info.st_mtime
+    if "pid" not in match.re.groupindex:  # an older version's name: its age alone tells
+        return age > _LEGACY_MAX_AGE_S
+    if age > LEFTOVER_MAX_AGE_S:
+        return True
+    pid = int(match["pid"])
+    if pid == os.getpid():
+        return match["token"] != _PROCESS_TOKEN  # an earlier process that had our pid
+    return not _pid_alive(pid)
+
+
+def remove_leftovers(database: Path, backup_folder: Path | None, *,
+                     everything: bool = False) -> int:
+    """Remove unfinished copies a killed process left: backups being made (`.part`),
+    restores being staged (`.restore-part`), uploaded restore files (`.upload-part`) and their
+    SQLite companions. Only this database's, by exact name; only stale ones unless
+    `everything` (delete-all). Ones that must stay are made private. Returns how many went."""
+    removed = 0
+    places = [(database.parent, lambda base: base == database.name)]
+    if backup_folder is not None:
+        ours = {p.name for p, _ in _owned_backups(database, backup_folder)[0]}
+        places.append((backup_folder, lambda base: _owns_backup_name(database, base, ours)))
+    for folder, belongs in places:
+        try:
+            entries = [e for e in os.scandir(folder) if e.is_file(follow_symlinks=False)]
+        except OSError:
+            continue
+        for entry in entries:
+            match = _TEMP.fullmatch(entry.name) or _LEGACY_TEMP.fullmatch(entry.name)
+            if match is None or not belongs(match["base"]):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if everything or _is_stale(match, info):
+                    os.unlink(entry.path)
+                    removed += 1
+                elif info.st_mode & 0o077:
+                    os.chmod(entry.path, PRIVATE_FILE)
+            except OSError:
+                pass  # gone meanwhile, or not ours to remove: never fail an open on it
+    return removed
+
+
+@contextmanager
+def private_temp_folder() -> Iterator[Path]:
+    """A scratch folder in the system's temp folder (0700, like every `mkdtemp`), removed
+    afterwards. Its name holds the pid and this process's token, so when the process is
+    killed the next start removes it."""
+    import shutil
+    import tempfile
+
+    prefix = f"nextround-{os.getpid()}-{_PROCESS_TOKEN}-{next(_calls)}-"
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_TEMP_FOLDER = re.compile(r"nextround-(?P<pid>\d+)-(?P<token>[0-9a-f]{8})-\d+-\w+")
+# Older versions kept an uploaded restore file in <temp>/nextround-restore-*/candidate.db.
+_LEGACY_UPLOAD_FOLDER = re.compile(r"nextround-restore-\w+")
+_LEGACY_UPLOAD_FILES = {"candidate.db", *(f"candidate.db{suffix}" for suffix in _COMPANIONS)}
+
+
+def remove_stale_temp_folders() -> int:
+    """Remove this user's scratch folders (`private_temp_folder`) that a killed process
+    left in the temp folder, and the restore uploads an older version left there when the
+    user walked away. Only stale ones (see `_is_stale`). Returns how many went."""
+    import shutil
+    import tempfile
+
+    removed = 0
+    try:
+        entries = [e for e in os.scandir(tempfile.gettempdir())
+                   if e.name.startswith("nextround-") and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _TEMP_FOLDER.fullmatch(entry.name) or _LEGACY_UPLOAD_FOLDER.fullmatch(entry.name)
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if (match is None or info.st_uid != os.geteuid() or not _is_stale(match, info)
+                    or (match.re is _LEGACY_UPLOAD_FOLDER
+                        and not set(os.listdir(entry.path)) <= _LEGACY_UPLOAD_FILES)):
+                continue
+            shutil.rmtree(entry.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _owns_backup_name(database: Path, base: str, known: set[str]) -> bool:
+    """Whether `base` (a partial copy's target name) is a backup name of `database`."""
+    if base in known:
+        return True
+    new = parse_new_backup_name(base)
+    if new is not None:
+        return new[0] == database.name
+    stems = old_backup_stems(base)
+    return len(stems) == 1 and stems[0][0] == database.stem
+
+
+def check_output_file(out: str | os.PathLike[str], *, database: Path | None = None,
+                      make_folder: bool = False) -> Path:
+    """The one rule for every file a command writes where the user points (`--out`): a new
+    path, or an existing regular file that is not the database or one of its companions.
+    A link, folder, device, pipe or socket is refused, so writing never replaces one.
+    Messages name the path as the user gave it. Returns the path to write."""
+    shown = os.fspath(out)
+    path = Path(shown).expanduser()
+    if not shown:
+        raise StoreError("Give the name of a file to write. Nothing was written.")
+    if shown.endswith(("/", os.sep)) or Path(shown).name in ("", ".", ".."):
+        raise StoreError(f"{shown} is a folder. Give a file name inside it. "
+                         "Nothing was written.")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise StoreError(f"Can't write to {shown}: {exc.strerror}. Nothing was written.") from exc
+    if info is not None:
+        if stat.S_ISLNK(info.st_mode):
+            raise StoreError(f"{shown} is a link. Give the file it points to, or a new name. "
+                             "Nothing was written.")
+        if stat.S_ISDIR(info.st_mode):
+            raise StoreError(f"{shown} is a folder. Give a file name inside it. "
+                             "Nothing was written.")
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(f"{shown} is not a regular file (it is a device, pipe or socket). "
+                             "Nothing was written.")
+    folder = path.parent
+    if folder.exists():
+        if not folder.is_dir():
+            raise StoreError(f"{folder} is not a folder, so {shown} can't be written. "
+                             "Nothing was written.")
+    elif not make_folder:
+        raise StoreError(f"The folder {folder} doesn't exist. Nothing was written.")
+    if database is not None and is_database_file(path, database):
+        raise StoreError(f"{shown} is the database itself (or one of its files). Give "
+                         "another name. Nothing was written.")
+    return path
+
+
+def is_database_file(path: Path, database: Path) -> bool:
+    """`path` is `database` or its -journal/-wal/-shm, by any route: links, `..`, a hard
+    link, or another spelling of the name on a disk that ignores case."""
+    real, base = Path(os.path.realpath(path)), Path(os.path.realpath(database))
+    names = {base.name + suffix for suffix in ("", *_COMPANIONS)}
+    if real.parent == base.parent or _same_file(real.parent, base.parent):
+        if real.name in names:
+            return True
+        swapped = base.with_name(base.name.swapcase())
+        if (swapped != base and _same_file(swapped, base)
+                and real.name.casefold() in {name.casefold() for name in names}):
+            return True
+    return any(_same_file(path, Path(f"{base}{suffix}")) for suffix in ("", *_COMPANIONS))
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False

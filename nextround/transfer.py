@@ -37,7 +37,14 @@ from nextround.models import (
     ValidationError,
     check_date,
 )
-from nextround.store import DERIVED_COLUMNS, SCHEMA_VERSION, TABLES, Store, StoreError
+from nextround.store import (
+    DERIVED_COLUMNS,
+    SCHEMA_VERSION,
+    TABLES,
+    Store,
+    StoreError,
+    check_output_file,
+)
 
 APP_NAME = "Next Round"
 EXPORT_FORMAT = "nextround-export"
@@ -234,8 +241,9 @@ def export_bytes(store: Store, name: str) -> bytes:
 
 def write_file_atomically(path: Path, data: bytes) -> None:
     """Temporary file in the same folder → fsync → rename → fsync the folder. A crash leaves
-    the old file or the new one, never half of one."""
-    path = Path(path)
+    the old file or the new one, never half of one. The target follows `check_output_file`:
+    a link, folder, device or pipe is refused rather than replaced."""
+    path = check_output_file(path)
     folder = path.parent if str(path.parent) else Path(".")
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     try:

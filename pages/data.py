@@ -6,9 +6,6 @@ destructive step confirms first and every write is one transaction.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -397,17 +394,32 @@ RESTORE_FORM = "restore"
 FROM_BACKUP, FROM_UPLOAD = "One of my backups", "A file I upload"
 
 
-def _uploaded_candidate(upload) -> Path:  # noqa: ANN001 - Streamlit's UploadedFile
-    """Keep the uploaded file on disk (restore works on files), once per upload."""
+def _uploaded_candidate(store: Store, upload) -> Path:  # noqa: ANN001 - an UploadedFile
+    """Keep the uploaded file on disk (restore works on files), once per upload. The store
+    keeps it private and beside the database; a new upload replaces the old one."""
     saved = st.session_state.get("restore_upload_saved")
     if saved and saved[0] == upload.file_id and Path(saved[1]).exists():
         return Path(saved[1])
-    folder = Path(tempfile.mkdtemp(prefix="nextround-restore-"))
-    path = folder / "candidate.db"
-    path.write_bytes(upload.getvalue())
-    os.chmod(path, 0o600)
+    _discard_upload(store)
+    path = store.save_upload(upload.getvalue())
     st.session_state["restore_upload_saved"] = (upload.file_id, str(path))
     return path
+
+
+def _discard_upload(store: Store) -> None:
+    """The user left the upload (cleared it, picked a backup, restored): remove the copy."""
+    saved = st.session_state.pop("restore_upload_saved", None)
+    if saved:
+        store.discard_upload(saved[1])
+
+
+def _drop_upload(store: Store, message: str) -> None:
+    """Remove the copy after a restore or delete-all, and don't keep the file the uploader
+    still holds again: say `message` instead until another file is chosen."""
+    saved = st.session_state.get("restore_upload_saved")
+    if saved:
+        st.session_state["restore_upload_dropped"] = (saved[0], message)
+    _discard_upload(store)
 
 
 @st.cache_data(show_spinner="Checking the backup…", max_entries=8)
@@ -430,6 +442,7 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
                       horizontal=True)
     candidate: Path | None = None
     if source == FROM_BACKUP:
+        _discard_upload(store)
         backups = store.backup_files()[:50]
         if not backups:
             st.info("There are no backups to restore yet.", icon=":material/info:")
@@ -441,8 +454,18 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
     else:
         upload = st.file_uploader("Backup file (.db)", type=["db", "sqlite", "sqlite3"],
                                   max_upload_size=200, key="restore_upload")
-        if upload is not None:
-            candidate = _uploaded_candidate(upload)
+        dropped = st.session_state.get("restore_upload_dropped")
+        if upload is None:
+            _discard_upload(store)
+        elif dropped and dropped[0] == upload.file_id:
+            st.info(dropped[1], icon=":material/info:")
+            return
+        else:
+            try:
+                candidate = _uploaded_candidate(store, upload)
+            except StoreError as exc:
+                st.error(str(exc), icon=":material/error:")
+                return
     if candidate is None:
         return
     info = candidate.stat()
@@ -469,9 +492,8 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
         if result is not None:
             st.session_state.pop("restore_agree", None)
             st.session_state.pop("restore_pick", None)
-            saved = st.session_state.pop("restore_upload_saved", None)
-            if saved:
-                shutil.rmtree(Path(saved[1]).parent, ignore_errors=True)
+            _drop_upload(store, "Restored from this file. Choose another file to restore "
+                                "again.")
             after()
             ui.flash("Restored. Your previous data was backed up first.")
             st.rerun()
@@ -538,9 +560,15 @@ def delete_section(store: Store, after: Callable[[], None]) -> None:
         if removed is not None:
             st.session_state.pop("delete_phrase", None)
             st.session_state.pop("delete_backups", None)
+            _drop_upload(store, "This file was removed with your data. Choose it again to "
+                                "restore it.")
             after()
+            kept = len(store.ambiguous_backups()) if also_backups else 0
             ui.flash("All your data was deleted"
-                     + (f", and {removed:,} backup(s)." if also_backups else "."))
+                     + (f", and {removed:,} backup(s)." if also_backups else ".")
+                     + (f" {kept:,} older backup(s) in the backups folder might belong to "
+                        "another database with a similar name, so they were kept."
+                        if kept else ""))
             st.rerun()
     ui.form_error(DELETE_FORM)
 

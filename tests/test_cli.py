@@ -169,7 +169,7 @@ def test_restore_replaces_the_database_and_backs_up_the_old_one(tmp_path: Path,
     result = run("restore", str(backup), "--db", str(db))
     assert result.returncode == 0, result.stderr
     assert applications(db) == applications(seeded)
-    saved = sorted((tmp_path / "backups").glob("now-*-before-restore.db"))
+    saved = sorted((tmp_path / "backups").glob("now.db.*-before-restore.db"))
     assert len(saved) == 1 and applications(saved[0]) == replaced
     assert str(saved[0]) in result.stdout
     assert run("check", "--db", str(db)).returncode == 0
@@ -265,7 +265,7 @@ def test_restore_over_a_damaged_database_keeps_a_raw_copy(
     code, _, err = cli(capsys, "restore", str(seeded), "--db", str(db))
     assert code == 0, err
     assert applications(db) == applications(seeded)
-    kept = list((tmp_path / "backups").glob("broken-*-before-restore-damaged.db"))
+    kept = list((tmp_path / "backups").glob("broken.db.*-before-restore-damaged.db"))
     assert len(kept) == 1 and kept[0].read_bytes() == damaged
 
 

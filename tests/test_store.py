@@ -66,7 +66,7 @@ def test_migrates_first_schema_to_current_with_backup(tmp_path: Path) -> None:
     assert store.change_count() >= 0
     page, total = store.search_applications()
     assert total == 1 and page.loc[0, "company"] == "Old Co"
-    backups = list((tmp_path / "backups").glob("old-*before-migration-v1.db"))
+    backups = list((tmp_path / "backups").glob("old.db.*before-migration-v1.db"))
     assert len(backups) == 1
     assert sqlite3.connect(backups[0]).execute("PRAGMA user_version").fetchone()[0] == 1
 
