@@ -706,9 +706,13 @@ class Store:
                                                      f"change (first one on {first_event})."})
             self._bump_version(conn, "applications", application_id, version,
                                {**values, "updated_at": _now()})
+            # The `applied` event, and the stage date of an application still at `applied`,
+            # move with the date applied: a stage date before it is what our import refuses.
             conn.execute(text("UPDATE events SET on_date = :d WHERE application_id = :id"
                               " AND stage = 'applied'"),
                          {"d": values["applied_on"], "id": application_id})
+            conn.execute(text("UPDATE applications SET stage_on = applied_on"
+                              " WHERE id = :id AND stage = 'applied'"), {"id": application_id})
 
     def change_stage(self, application_id: int, stage: Stage | str, on_date: date | str,
                      version: int, *, note: str = "", today: date | None = None) -> None:
@@ -812,6 +816,11 @@ class Store:
         stamp = _now()
         with self.write() as conn:
             for application_id, version in items:
+                applied = conn.execute(text("SELECT applied_on FROM applications WHERE id = :id"),
+                                       {"id": int(application_id)}).scalar()
+                if applied is not None and day < applied:  # same rule as change_stage
+                    raise ValidationError({"on_date": f"Date can't be before it was applied "
+                                                      f"({applied})."})
                 self._bump_version(conn, "applications", int(application_id), int(version), {
                     "stage": str(Stage.GHOSTED), "stage_on": day, "updated_at": stamp})
                 conn.execute(text("INSERT INTO events (application_id, stage, on_date, note,"
