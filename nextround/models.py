@@ -7,12 +7,16 @@ field, which the UI shows next to that field.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from urllib.parse import urlparse
+
+from nextround.clock import is_time_zone
 
 SINGLE_LINE_MAX = 200
 NOTES_MAX = 5_000
@@ -240,9 +244,49 @@ class Settings:
     version: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
-    def validated(self) -> Settings:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    # Set only by `from_stored`: which stored values were replaced, in plain words.
+    notices: tuple[str, ...] = field(default=(), compare=False)
 
+    @classmethod
+    def from_stored(cls, row: Mapping[str, object] | None) -> Settings:
+        """The settings as stored, with every value that fails `validated` replaced by its
+        default and named in `notices`. A bad value already in the file (written by an older
+        version or another tool) never takes a page down; the data page says what was
+        replaced, and saving the settings form writes good values back."""
+        defaults = cls()
+        if row is None:
+            return replace(defaults, notices=(
+                "Your settings were missing from the database, so the defaults are in use. "
+                "Save the settings form to store them again.",))
+        notices: list[str] = []
+        extra = row.get("extra")
+        try:
+            extra = json.loads(extra) if isinstance(extra, str) and extra else {}
+            if not isinstance(extra, dict):
+                raise ValueError("not an object")
+        except (ValueError, RecursionError):
+            notices.append("Your feedback theme list couldn't be read, so the default themes "
+                           "are in use.")
+            extra = {}
+        version = row.get("version")
+        values = {name: row[name] for name in _SETTING_LABELS if row.get(name) is not None}
+        candidate = cls(**values, extra=extra,  # type: ignore[arg-type]
+                        version=version if isinstance(version, int) else 0)
+        try:
+            clean = candidate.validated()
+        except ValidationError as exc:
+            for name in exc.errors:
+                fallback = getattr(defaults, name)
+                values[name] = fallback
+                shown = repr(getattr(candidate, name))
+                shown = shown if len(shown) <= 40 else shown[:37] + "..."
+                notices.append(f"{_SETTING_LABELS[name]}: the stored value {shown} isn't valid, "
+                               f"so {fallback!r} is in use. Save the settings form to keep a "
+                               "value you choose.")
+            clean = replace(candidate, **values).validated()  # type: ignore[arg-type]
+        return replace(clean, notices=tuple(notices))
+
+    def validated(self) -> Settings:
         errors: dict[str, str] = {}
         values: dict[str, object] = {"version": self.version, "extra": dict(self.extra)}
         try:
@@ -263,10 +307,9 @@ class Settings:
                 errors[name] = f"{label} must be a whole number from {low} to {high}."
             else:
                 values[name] = raw
-        try:
-            ZoneInfo(str(self.timezone))
+        if is_time_zone(self.timezone):
             values["timezone"] = str(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        else:
             errors["timezone"] = "Time zone must be a name like Europe/London or America/New_York."
         try:
             values["support_region"] = clean_single_line(self.support_region, "Region", max_len=40)
@@ -275,3 +318,8 @@ class Settings:
         if errors:
             raise ValidationError(errors)
         return Settings(**values)  # type: ignore[arg-type]
+
+
+_SETTING_LABELS = {"name": "Your name", "signature": "Signature", "weekly_goal": "Weekly goal",
+                   "ghost_after_days": "Ghosting threshold", "timezone": "Time zone",
+                   "support_region": "Support region", "follow_up_days": "Follow-up after"}

@@ -634,18 +634,17 @@ class Store:
     # --- settings -------------------------------------------------------------------------
 
     def settings(self) -> Settings:
+        """Safe to use everywhere: a bad stored value is replaced (see `Settings.notices`)."""
         with self.read() as conn:
-            row = conn.execute(text("SELECT * FROM settings WHERE id = 1")).mappings().one()
-        return Settings(
-            name=row["name"], signature=row["signature"], weekly_goal=row["weekly_goal"],
-            ghost_after_days=row["ghost_after_days"], timezone=row["timezone"],
-            support_region=row["support_region"], follow_up_days=row["follow_up_days"],
-            version=row["version"], extra=json.loads(row["extra"] or "{}"),
-        )
+            row = conn.execute(text("SELECT * FROM settings WHERE id = 1")).mappings().first()
+        return Settings.from_stored(dict(row) if row is not None else None)
 
     def save_settings(self, settings: Settings) -> Settings:
         clean = settings.validated()
         with self.write() as conn:
+            # A tool may have deleted the row; saving puts it back instead of failing forever.
+            conn.execute(text("INSERT OR IGNORE INTO settings (id, version) VALUES (1, :v)"),
+                         {"v": clean.version})
             self._bump_version(conn, "settings", 1, clean.version, {
                 "name": clean.name, "signature": clean.signature,
                 "weekly_goal": clean.weekly_goal, "ghost_after_days": clean.ghost_after_days,

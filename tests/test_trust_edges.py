@@ -6,16 +6,26 @@ Real databases in tmp folders, the real Streamlit runtime (AppTest) and real sub
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+import sqlite3
+from dataclasses import replace
+from datetime import date, timedelta
 from email import policy
 from email.parser import BytesParser
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from nextround import drafting
 from nextround.feedback import follow_up_context
-from nextround.models import Application, ValidationError, ascii_email, clean_email
+from nextround.models import (
+    Application,
+    Settings,
+    ValidationError,
+    ascii_email,
+    clean_email,
+)
 from nextround.store import Store
 from tests.conftest import TODAY, no_exception, open_page
 from tests.test_page_applications import message_after
@@ -165,3 +175,114 @@ def test_the_application_form_and_the_respond_page_agree(store: Store) -> None:
         if not ok:
             wrong.append(("respond", typed, links, errors))
     assert wrong == []
+
+
+# --- class 5: a bad setting already in the database never takes a page down -----------------
+
+PAGES = ("pages/progress.py", "pages/applications.py", "pages/respond.py", "pages/feedback.py",
+         "pages/reflect.py", "pages/checkin.py", "pages/data.py")
+BAD_ZONES = ("America", "Etc", "", "../etc", "UTC/..", "/etc/passwd", "x" * 5_000, "a\x00b",
+             "zone.tab", "Europe/London ", "America/")
+BAD_ROWS = {
+    "folder zone, text goal": {
+        "timezone": "America", "weekly_goal": "abc", "ghost_after_days": 10**12,
+        "follow_up_days": 0, "name": "Sam\x00Lee", "signature": "ok",
+        "extra": "{not json", "support_region": "x" * 300},
+    "path zone, negative goal": {
+        "timezone": "../etc", "weekly_goal": -1, "ghost_after_days": "x",
+        "follow_up_days": 2.5, "name": "Sam\nLee", "extra": "[1, 2]"},
+    "long zone, huge numbers": {
+        "timezone": "x" * 5_000, "weekly_goal": 10**15, "ghost_after_days": -10**15,
+        "follow_up_days": 10**15, "extra": "null"},
+}
+
+
+def _write_settings(db: Path, values: dict | None) -> None:
+    """Write settings the way another tool or an old version could: raw SQL, no checks."""
+    Store(db).dispose()
+    con = sqlite3.connect(db)
+    with con:
+        if values is None:
+            con.execute("DELETE FROM settings")
+        else:
+            sets = ", ".join(f"{k} = ?" for k in values)
+            con.execute(f"UPDATE settings SET {sets} WHERE id = 1", list(values.values()))
+    con.close()
+
+
+def test_a_time_zone_that_isnt_one_is_refused_in_words() -> None:
+    """Folders of the zone database, its data files, paths, long names: a field error each,
+    never an OSError from opening the file."""
+    for zone in BAD_ZONES:
+        with pytest.raises(ValidationError) as refused:
+            Settings(timezone=zone).validated()
+        assert refused.value.errors == {
+            "timezone": "Time zone must be a name like Europe/London or America/New_York."}
+    assert Settings(timezone="Europe/London").validated().timezone == "Europe/London"
+
+
+def test_bad_stored_values_fall_back_and_say_so(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEXTROUND_TODAY")
+    cases = [{"timezone": zone} for zone in BAD_ZONES] + list(BAD_ROWS.values())
+    for number, values in enumerate(cases):
+        db = tmp_path / f"case-{number}.db"
+        _write_settings(db, values)
+        store = Store(db)
+        loaded = store.settings()
+        defaults = Settings()
+        for name in values:
+            if name == "extra":
+                assert loaded.extra == {}
+            elif name != "signature":
+                assert getattr(loaded, name) == getattr(defaults, name), name
+        assert loaded == loaded.validated()
+        assert len(loaded.notices) == len([k for k in values if k != "signature"]), values
+        assert isinstance(store.today(), date)
+        store.dispose()
+
+
+def test_a_missing_settings_row_falls_back_and_saving_puts_it_back(isolated: Path) -> None:
+    _write_settings(isolated, None)
+    store = Store(isolated)
+    loaded = store.settings()
+    assert loaded == Settings() and "missing" in loaded.notices[0]
+    saved = store.save_settings(replace(loaded, name="Sam"))
+    assert saved.name == "Sam" and saved.notices == ()
+
+
+@pytest.mark.parametrize("row", [*BAD_ROWS, "missing row"])
+def test_every_page_opens_on_bad_stored_settings(row: str, isolated: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEXTROUND_TODAY")  # the real clock, so the time zone is used
+    _write_settings(isolated, BAD_ROWS.get(row))
+    store = Store(isolated)
+    store.add_application(Application(company="Acme", applied_on=date(2026, 11, 2)))
+    store.dispose()
+    for page in PAGES:
+        at = open_page(page, via_app=False)
+        no_exception(at)
+        assert not at.error, (page, [e.value for e in at.error])
+    at = open_page("pages/progress.py", via_app=True)
+    no_exception(at)
+
+
+def test_the_data_page_says_which_setting_was_replaced_and_by_what(isolated: Path) -> None:
+    _write_settings(isolated, BAD_ROWS["folder zone, text goal"])
+    at = open_page("pages/data.py", via_app=False)
+    no_exception(at)
+    warnings = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]  # un-escape Markdown
+    for expected in ("Time zone: the stored value 'America' isn't valid, so 'UTC' is in use",
+                     "Weekly goal: the stored value 'abc' isn't valid, so 5 is in use",
+                     "Ghosting threshold: the stored value 1000000000000 isn't valid, "
+                     "so 30 is in use",
+                     "Follow-up after: the stored value 0 isn't valid, so 7 is in use",
+                     "Your name: the stored value 'Sam\\x00Lee' isn't valid",
+                     "feedback theme list couldn't be read"):
+        assert any(expected in w for w in warnings), (expected, warnings)
+    assert at.selectbox(key="settings_timezone").value == "UTC"
+    assert at.number_input(key="settings_weekly_goal").value == 5
+    at.button(key="FormSubmitter:settings_form-Save settings").click().run()
+    no_exception(at)
+    assert not at.warning
+    assert Store(isolated).settings().notices == ()
