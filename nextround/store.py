@@ -450,7 +450,13 @@ def _create_engine(url: str) -> Engine:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:  # unknown scheme, no driver
+        scheme = url.split("://", 1)[0]
+        raise StoreError(f"Can't open a database at a {scheme}:// address: Next Round uses an "
+                         "SQLite file (give a file path), or a server whose driver is "
+                         "installed. Nothing was changed.") from exc
 
 
 class Store:

@@ -6,8 +6,11 @@ Real databases in tmp folders, the real Streamlit runtime (AppTest) and real sub
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date, timedelta
 from email import policy
@@ -27,7 +30,7 @@ from nextround.models import (
     clean_email,
 )
 from nextround.store import Store
-from tests.conftest import TODAY, no_exception, open_page
+from tests.conftest import ROOT, TODAY, no_exception, open_page
 from tests.test_page_applications import message_after
 
 # --- class 10: one rule for every email address ---------------------------------------------
@@ -286,3 +289,41 @@ def test_the_data_page_says_which_setting_was_replaced_and_by_what(isolated: Pat
     no_exception(at)
     assert not at.warning
     assert Store(isolated).settings().notices == ()
+
+
+# --- class 5: the command line refuses in one plain line, never a traceback ------------------
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nextround", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+HOSTILE_CLI = [
+    ("review", "--week", "9999-W52", "--out", "r.md", "--no-charts"),   # date overflow
+    ("review", "--week", "0001-W02", "--out", "r.md"),                  # charts before year 1
+    ("review", "--week", "1989-W52", "--out", "r.md", "--no-charts"),
+    ("review", "--week", "２０２６-W48", "--out", "r.md", "--no-charts"),
+    ("review", "--week", "99999-W01", "--out", "r.md", "--no-charts"),
+    ("review", "--week", "2026-W54", "--out", "r.md", "--no-charts"),
+    ("--db", "postgresql://sam:secret@localhost/jobs", "check"),       # no driver installed
+    ("--db", "nosuchdialect://x", "export", "--out", "x.json"),
+    ("--db", "nosuchdialect://x", "demo", "--applications", "1"),
+]
+
+
+def test_hostile_command_lines_exit_2_with_one_plain_line(tmp_path: Path) -> None:
+    Store(tmp_path / "ok.db").dispose()
+    wrong = []
+    for args in HOSTILE_CLI:
+        full = args if args[0] == "--db" else ("--db", "ok.db", *args)
+        done = _cli(*full, cwd=tmp_path)
+        lines = done.stderr.strip().splitlines()
+        if done.returncode != 2 or len(lines) != 1 or "Traceback" in done.stderr \
+                or "secret" in done.stderr:
+            wrong.append((args, done.returncode, done.stderr[-300:]))
+    assert wrong == []
+    assert not (tmp_path / "r.md").exists()
+    for week in ("1990-W01", "9998-W52", "2026-w48", "2026-W5"):
+        done = _cli("--db", "ok.db", "review", "--week", week, "--out", "r.md", cwd=tmp_path)
+        assert done.returncode == 0, (week, done.stderr)
