@@ -327,3 +327,18 @@ def test_hostile_command_lines_exit_2_with_one_plain_line(tmp_path: Path) -> Non
     for week in ("1990-W01", "9998-W52", "2026-w48", "2026-W5"):
         done = _cli("--db", "ok.db", "review", "--week", week, "--out", "r.md", cwd=tmp_path)
         assert done.returncode == 0, (week, done.stderr)
+
+
+def test_a_check_in_week_the_calendar_hasnt_never_takes_a_page_down(isolated: Path) -> None:
+    """`2026-W99` fits the table's pattern, so another tool or a hand-edited import can
+    store it; the check-in and progress pages still open and show the real weeks."""
+    Store(isolated).dispose()
+    con = sqlite3.connect(isolated)
+    with con:
+        for week in ("2026-W99", "0000-W00", "2026-W47"):
+            con.execute("INSERT INTO checkins (week, checked_on, items, who5_raw, updated_at)"
+                        " VALUES (?, '2026-11-20', '[3,3,3,3,3]', 15, '2026-11-20')", (week,))
+    con.close()
+    for page in ("pages/checkin.py", "pages/progress.py"):
+        at = open_page(page, via_app=False)
+        no_exception(at)
