@@ -6,6 +6,7 @@ Real databases in tmp folders, the real Streamlit runtime (AppTest) and real sub
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -20,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from nextround import drafting
+from nextround import drafting, transfer
 from nextround.feedback import follow_up_context
 from nextround.models import (
     Application,
@@ -313,17 +314,23 @@ HOSTILE_CLI = [
 
 
 def test_hostile_command_lines_exit_2_with_one_plain_line(tmp_path: Path) -> None:
-    Store(tmp_path / "ok.db").dispose()
+    store = Store(tmp_path / "ok.db")
+    document = transfer.export_data(store)
+    store.dispose()
+    document["tables"]["settings"][0]["timezone"] = "America"  # a folder of the zone database
+    (tmp_path / "zone.json").write_text(json.dumps(document), encoding="utf-8")
     wrong = []
-    for args in HOSTILE_CLI:
+    for args in [*HOSTILE_CLI, ("--db", "new.db", "import", "zone.json")]:
         full = args if args[0] == "--db" else ("--db", "ok.db", *args)
         done = _cli(*full, cwd=tmp_path)
         lines = done.stderr.strip().splitlines()
+        if "import" in args:  # one line per problem, then what happened
+            lines = [line for line in lines if line != "Nothing was imported."]
         if done.returncode != 2 or len(lines) != 1 or "Traceback" in done.stderr \
                 or "secret" in done.stderr:
             wrong.append((args, done.returncode, done.stderr[-300:]))
     assert wrong == []
-    assert not (tmp_path / "r.md").exists()
+    assert not (tmp_path / "r.md").exists() and not (tmp_path / "new.db").exists()
     for week in ("1990-W01", "9998-W52", "2026-w48", "2026-W5"):
         done = _cli("--db", "ok.db", "review", "--week", week, "--out", "r.md", cwd=tmp_path)
         assert done.returncode == 0, (week, done.stderr)
