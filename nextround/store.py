@@ -12,6 +12,7 @@ Why it is built this way (see docs/decisions.md):
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -2110,6 +2111,7 @@ class Store:
             out = self.backup_dir / f"{self.path.stem}-{stamp}-{_safe_name(reason)}.db"
         out = Path(out)
         try:
+            refuse_special_target(out)
             out.parent.mkdir(parents=True, exist_ok=True)
             # Unique per call: two tabs opening on a new day both make the daily backup.
             partial = out.with_name(f"{out.name}.{os.getpid()}-{threading.get_ident()}.part")
@@ -2137,6 +2139,15 @@ class Store:
         problems = [] if rows == ["ok"] else rows
         problems += [f"broken link in {r[0]} row {r[1]} to {r[2]}" for r in fk]
         return problems
+
+
+def refuse_special_target(path: Path) -> None:
+    """OSError unless `path` is free or an ordinary file. Writing by rename would otherwise
+    replace a device, pipe or socket with a file (as root, `--out /dev/null` would remove
+    /dev/null); a folder fails later with a less clear message."""
+    if (path.exists() or path.is_symlink()) and not path.is_file():
+        raise OSError(errno.EEXIST, "That is not an ordinary file (a folder, device or pipe); "
+                                    "choose a file name", str(path))
 
 
 def copy_checked(source: Path, target: Path, *, read_only: bool = False) -> str:

@@ -37,7 +37,14 @@ from nextround.models import (
     ValidationError,
     check_date,
 )
-from nextround.store import DERIVED_COLUMNS, SCHEMA_VERSION, TABLES, Store, StoreError
+from nextround.store import (
+    DERIVED_COLUMNS,
+    SCHEMA_VERSION,
+    TABLES,
+    Store,
+    StoreError,
+    refuse_special_target,
+)
 
 APP_NAME = "Next Round"
 EXPORT_FORMAT = "nextround-export"
@@ -236,6 +243,7 @@ def write_file_atomically(path: Path, data: bytes) -> None:
     """Temporary file in the same folder → fsync → rename → fsync the folder. A crash leaves
     the old file or the new one, never half of one."""
     path = Path(path)
+    refuse_special_target(path)
     folder = path.parent if str(path.parent) else Path(".")
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     try:

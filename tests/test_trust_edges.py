@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import subprocess
 import sys
 from dataclasses import replace
@@ -349,3 +350,26 @@ def test_a_check_in_week_the_calendar_hasnt_never_takes_a_page_down(isolated: Pa
     for page in ("pages/checkin.py", "pages/progress.py"):
         at = open_page(page, via_app=False)
         no_exception(at)
+
+
+def test_output_onto_a_pipe_or_folder_is_refused_and_leaves_it_alone(tmp_path: Path) -> None:
+    """Writing by rename would replace a device or pipe with a file (as root, `--out
+    /dev/null` removed /dev/null). A named pipe stands in for a device here."""
+    Store(tmp_path / "ok.db").dispose()
+    os.mkfifo(tmp_path / "pipe")
+    os.mkfifo(tmp_path / "pipe.csv")
+    (tmp_path / "folder.md").mkdir()
+    wrong = []
+    for args in (("export", "--out", "pipe"), ("export", "--out", "pipe.csv"),
+                 ("backup", "--out", "pipe"),
+                 ("review", "--week", "2026-W48", "--out", "pipe", "--no-charts"),
+                 ("review", "--week", "2026-W48", "--out", "folder.md", "--no-charts")):
+        done = _cli("--db", "ok.db", *args, cwd=tmp_path)
+        lines = done.stderr.strip().splitlines()
+        if done.returncode != 2 or len(lines) != 1 or "not an ordinary file" not in lines[0]:
+            wrong.append((args, done.returncode, done.stderr[-300:]))
+    assert wrong == []
+    assert stat.S_ISFIFO((tmp_path / "pipe").stat().st_mode)
+    assert stat.S_ISFIFO((tmp_path / "pipe.csv").stat().st_mode)
+    assert (tmp_path / "folder.md").is_dir()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
