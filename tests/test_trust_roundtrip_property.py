@@ -10,6 +10,7 @@ sequence too: a refusal must write nothing, so the export still round-trips.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -46,6 +47,12 @@ OPS = st.one_of(
     st.tuples(st.just("target"), TEXT),
     st.tuples(st.just("checkin"), DAYS, st.integers(0, 5)),
     st.tuples(st.just("reflection"), st.integers(0, 9)),
+    st.tuples(st.just("finish_reflection"), st.integers(0, 9)),
+    st.tuples(st.just("action_done"), st.integers(0, 9), st.booleans()),
+    st.tuples(st.just("target_applied"), st.integers(0, 9), DAYS),
+    st.tuples(st.just("feedback_status"), st.integers(0, 9),
+              st.sampled_from(["followed_up", "declined", "no_reply", "awaiting"])),
+    st.tuples(st.just("settings"), st.integers(0, 100), st.sampled_from(["UTC", "Europe/Berlin"])),
 )
 
 
@@ -75,6 +82,30 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
     if kind == "reflection":
         picked = _pick(store, "applications", op[1])
         store.start_reflection(picked[0] if picked else None, today=TODAY)
+        return
+    if kind == "finish_reflection":
+        picked = _pick(store, "reflections", op[1])
+        if picked:
+            store.finish_reflection(*picked, today=TODAY)
+        return
+    if kind == "action_done":
+        picked = _pick(store, "actions", op[1])
+        if picked:
+            store.set_action_done(picked[0], op[2], picked[1], today=TODAY)
+        return
+    if kind == "target_applied":
+        picked = _pick(store, "targets", op[1])
+        if picked:
+            store.mark_target_applied(*picked, applied_on=op[2], today=TODAY)
+        return
+    if kind == "feedback_status":
+        picked = _pick(store, "feedback_requests", op[1])
+        if picked:
+            store.change_feedback_status(picked[0], op[2], picked[1], today=TODAY)
+        return
+    if kind == "settings":
+        current = store.settings()
+        store.save_settings(replace(current, weekly_goal=op[1], timezone=op[2]))
         return
     if kind in ("reply",):
         picked = _pick(store, "feedback_requests", op[1])
