@@ -373,3 +373,28 @@ def test_output_onto_a_pipe_or_folder_is_refused_and_leaves_it_alone(tmp_path: P
     assert stat.S_ISFIFO((tmp_path / "pipe.csv").stat().st_mode)
     assert (tmp_path / "folder.md").is_dir()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_the_feedback_page_writes_the_same_addresses(store: Store) -> None:
+    """An accepted international domain goes out in its xn-- form; an address stored before
+    this rule (written by an older version) that the rule refuses is left out of the
+    follow-up instead of producing a broken link."""
+    from nextround import feedback as fb
+
+    idn = store.add_application(Application(
+        company="Bücher", applied_on="2026-09-01", stage="rejected",
+        contact_email="juergen@bücher.de"))
+    legacy = store.add_application(Application(company="Legacy", applied_on="2026-09-01",
+                                               stage="rejected"))
+    with store.write() as conn:  # as an older version stored it
+        conn.exec_driver_sql("UPDATE applications SET contact_email = 'jürgen@example.com'"
+                             f" WHERE id = {legacy}")
+    for app_id, expected in ((idn, "juergen@xn--bcher-kva.de"), (legacy, "")):
+        rid = store.add_feedback_request(app_id, fb.NewRequest(asked_on="2026-11-01"))
+        at = open_page("pages/feedback.py", via_app=False)
+        at.button(key=f"feedback_draft_{rid}").click().run()
+        no_exception(at)
+        links = [b.proto.url for b in at.get("link_button")
+                 if b.proto.label == "Open in my mail app"]
+        assert len(links) == 1
+        assert unquote(urlsplit(links[0]).path) == expected
