@@ -404,3 +404,17 @@ def test_the_feedback_page_writes_the_same_addresses(store: Store) -> None:
                  if b.proto.label == "Open in my mail app"]
         assert len(links) == 1
         assert unquote(urlsplit(links[0]).path) == expected
+
+
+def test_an_unexpected_error_is_one_plain_line_not_a_traceback(tmp_path: Path) -> None:
+    """The last line of defence in `main()`: a pinned "today" that isn't a date (decision 6)
+    fails deep inside a command, and still reaches the user as one line and exit code 2."""
+    for pinned in ("garbage", "9999-12-31"):
+        done = subprocess.run(
+            [sys.executable, "-m", "nextround", "--db", "new.db", "demo", "--applications", "3"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "NEXTROUND_TODAY": pinned})
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.startswith("Next Round couldn't finish demo: ")
+        assert len(done.stderr.strip().splitlines()) == 1
