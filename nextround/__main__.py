@@ -379,6 +379,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("Stopped. Anything unfinished was rolled back.")
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        detail = " ".join(str(exc).split())[:300]
+        _say(f"Next Round couldn't finish {args.command}: {type(exc).__name__}"
+             f"{': ' + detail if detail else ''}. Every write is all or nothing, so nothing "
+             "was half-saved.")
     return EXIT_REFUSED
 
 

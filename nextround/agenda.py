@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from nextround import clock
+from nextround.models import EARLIEST_DATE
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,27 @@ def week_of(day: date) -> Week:
     return Week(clock.iso_week_key(day), start, start + timedelta(days=6))
 
 
+# Weeks a review can be about: from the earliest date an application may have, to a year
+# that leaves room for the weeks before and after it that the review reads (no overflow of
+# `date` at either end).
+FIRST_WEEK_YEAR, LAST_WEEK_YEAR = EARLIEST_DATE.year, 9998
+
+
 def parse_week(key: str) -> Week:
     """`2026-W48` → that ISO week. ValueError with a readable message otherwise."""
     text_ = (key or "").strip().upper()
     try:
         year_text, week_text = text_.split("-W")
+        if not (year_text.isascii() and year_text.isdigit() and week_text.isascii()
+                and week_text.isdigit() and len(year_text) == 4 and len(week_text) <= 2):
+            raise ValueError(text_)
         year, number = int(year_text), int(week_text)
         start = date.fromisocalendar(year, number, 1)
     except ValueError as exc:
         raise ValueError(f"Week must look like 2026-W48 (a real ISO week); got {key!r}.") from exc
+    if not FIRST_WEEK_YEAR <= year <= LAST_WEEK_YEAR:
+        raise ValueError(f"Week must be in the years {FIRST_WEEK_YEAR} to {LAST_WEEK_YEAR}; "
+                         f"got {key!r}.")
     return Week(f"{year:04d}-W{number:02d}", start, start + timedelta(days=6))
 
 

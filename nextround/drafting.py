@@ -23,7 +23,7 @@ from email import policy
 from email.message import EmailMessage
 from urllib.parse import quote
 
-from nextround.models import clean_email
+from nextround.models import ascii_email, clean_email
 
 KINDS = ("rejection_thanks", "feedback_request", "feedback_follow_up", "stay_in_touch")
 TONES = ("warm", "concise", "formal")
@@ -63,17 +63,21 @@ def check_one_line(value: str | None, label: str) -> str:
 
 
 def check_email(value: str | None, label: str = "Contact email") -> str:
-    """A single plain address (name@example.com), or "" for none. ValueError otherwise."""
+    """A single plain address (name@example.com), or "" for none. ValueError otherwise.
+
+    The rule is `models.clean_email`, the same one the application form uses; this adds the
+    check that its header form (`ascii_email`) goes into a `To:` header unchanged."""
     raw = check_one_line(value, label)
     if not raw.strip():
         return ""
     address = clean_email(raw, label)
+    written = ascii_email(address)
     probe = EmailMessage(policy=policy.default)
     try:
-        probe["To"] = address
+        probe["To"] = written
         header = probe["To"]
         ok = (not header.defects and len(header.addresses) == 1
-              and header.addresses[0].addr_spec == address and str(header) == address)
+              and header.addresses[0].addr_spec == written and str(header) == written)
     except (ValueError, IndexError, TypeError):
         ok = False
     if not ok:
@@ -137,7 +141,7 @@ class Draft:
         subject, body, to = self._checked()
         message = EmailMessage(policy=policy.default)
         if to:
-            message["To"] = to
+            message["To"] = ascii_email(to)  # IDNA domain: never an encoded word (RFC 2047)
         if _plain_header(subject):
             message["Subject"] = subject
         else:  # Stored pre-encoded, so text that merely looks like an encoded word stays text.
@@ -155,7 +159,7 @@ class Draft:
         Line breaks are sent as they are in `.body` (`%0A`), which mail apps accept.
         """
         subject, body, to = self._checked()
-        path = quote(to, safe="@") if to else ""
+        path = quote(ascii_email(to), safe="@") if to else ""
         return f"mailto:{path}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
 
 

@@ -327,7 +327,7 @@ def themes_from_settings(extra: dict[str, str]) -> list[str]:
     try:
         loaded = json.loads(raw)
         themes = clean_themes(loaded if isinstance(loaded, list) else [])
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # deeply nested JSON is unreadable too
         return list(DEFAULT_THEMES)
     return themes or list(DEFAULT_THEMES)
 

@@ -7,13 +7,16 @@ field, which the UI shows next to that field.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
-from email.headerregistry import Address
 from enum import StrEnum
 from urllib.parse import urlparse
+
+from nextround.clock import is_time_zone
 
 SINGLE_LINE_MAX = 200
 NOTES_MAX = 5_000
@@ -24,6 +27,10 @@ _SINGLE_LINE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u202a-\u202e\u2066-\u206
 _MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# RFC 5322 dot-atom, ASCII only; quoted local parts are refused (nobody types them).
+_LOCAL_PART = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+EMAIL_MAX = 254
 
 
 class Stage(StrEnum):
@@ -91,17 +98,52 @@ def clean_multi_line(value: object, label: str, *, max_len: int = NOTES_MAX) -> 
 
 
 def clean_email(value: object, label: str = "Email") -> str:
+    """The one rule for every address a user gives us: "" for none, the address as typed
+    (NFC, trimmed), or ValueError with a readable message.
+
+    An accepted address can always be written into a `.eml` header and a `mailto:` link (see
+    `ascii_email`): the part before the @ must be plain ASCII (RFC 5322 dot-atom), because a
+    non-ASCII one can only travel as SMTPUTF8, which many mail apps and parsers reject; the
+    domain may be international and is sent in its IDNA (xn--) form."""
     text = clean_single_line(value, label)
     if not text:
         return ""
-    if not _EMAIL_SHAPE.match(text):
+    if not _EMAIL_SHAPE.match(text) or len(text) > EMAIL_MAX:
         raise ValueError(f"{label} doesn't look like an email address (name@example.com).")
-    try:
-        local, domain = text.rsplit("@", 1)
-        Address(username=local, domain=domain)
-    except (ValueError, IndexError, TypeError) as exc:
-        raise ValueError(f"{label} doesn't look like an email address (name@example.com).") from exc
+    local, domain = text.rsplit("@", 1)
+    if not _LOCAL_PART.match(local) or len(local) > 64:
+        raise ValueError(
+            f"{label}: the part before the @ must be plain ASCII (letters a-z, digits and "
+            "signs such as . _ + -, no spaces or quotes). Mail apps can't reliably address "
+            "one like jürgen@example.com: use its ASCII form, such as juergen@example.com.")
+    _ascii_domain(domain, label)
     return text
+
+
+def ascii_email(address: str) -> str:
+    """An address accepted by `clean_email`, as it is written in an email header or a
+    `mailto:` link: the same local part and the domain in IDNA (xn--) form."""
+    local, domain = address.rsplit("@", 1)
+    return f"{local}@{_ascii_domain(domain, 'Email')}"
+
+
+def _ascii_domain(domain: str, label: str) -> str:
+    """The IDNA form of `domain`, or ValueError when it isn't a host name mail can reach.
+    A name that IDNA 2003 would change (other than case, e.g. ß → ss) is refused rather
+    than silently sent to a different domain."""
+    refusal = ValueError(f"{label} has a domain (after the @) that isn't a valid internet "
+                         "name, such as example.com.")
+    try:
+        encoded = domain.encode("idna").decode("ascii")
+        back = encoded.encode("ascii").decode("idna")
+    except UnicodeError as exc:
+        raise refusal from exc
+    if back.lower() != domain.lower() or len(encoded) > 253:
+        raise refusal
+    labels = encoded.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.match(part) for part in labels):
+        raise refusal
+    return encoded
 
 
 def clean_link(value: object, label: str = "Link") -> str:
@@ -202,9 +244,49 @@ class Settings:
     version: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
-    def validated(self) -> Settings:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    # Set only by `from_stored`: which stored values were replaced, in plain words.
+    notices: tuple[str, ...] = field(default=(), compare=False)
 
+    @classmethod
+    def from_stored(cls, row: Mapping[str, object] | None) -> Settings:
+        """The settings as stored, with every value that fails `validated` replaced by its
+        default and named in `notices`. A bad value already in the file (written by an older
+        version or another tool) never takes a page down; the data page says what was
+        replaced, and saving the settings form writes good values back."""
+        defaults = cls()
+        if row is None:
+            return replace(defaults, notices=(
+                "Your settings were missing from the database, so the defaults are in use. "
+                "Save the settings form to store them again.",))
+        notices: list[str] = []
+        extra = row.get("extra")
+        try:
+            extra = json.loads(extra) if isinstance(extra, str) and extra else {}
+            if not isinstance(extra, dict):
+                raise ValueError("not an object")
+        except (ValueError, RecursionError):
+            notices.append("Your feedback theme list couldn't be read, so the default themes "
+                           "are in use.")
+            extra = {}
+        version = row.get("version")
+        values = {name: row[name] for name in _SETTING_LABELS if row.get(name) is not None}
+        candidate = cls(**values, extra=extra,  # type: ignore[arg-type]
+                        version=version if isinstance(version, int) else 0)
+        try:
+            clean = candidate.validated()
+        except ValidationError as exc:
+            for name in exc.errors:
+                fallback = getattr(defaults, name)
+                values[name] = fallback
+                shown = repr(getattr(candidate, name))
+                shown = shown if len(shown) <= 40 else shown[:37] + "..."
+                notices.append(f"{_SETTING_LABELS[name]}: the stored value {shown} isn't valid, "
+                               f"so {fallback!r} is in use. Save the settings form to keep a "
+                               "value you choose.")
+            clean = replace(candidate, **values).validated()  # type: ignore[arg-type]
+        return replace(clean, notices=tuple(notices))
+
+    def validated(self) -> Settings:
         errors: dict[str, str] = {}
         values: dict[str, object] = {"version": self.version, "extra": dict(self.extra)}
         try:
@@ -225,10 +307,9 @@ class Settings:
                 errors[name] = f"{label} must be a whole number from {low} to {high}."
             else:
                 values[name] = raw
-        try:
-            ZoneInfo(str(self.timezone))
+        if is_time_zone(self.timezone):
             values["timezone"] = str(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        else:
             errors["timezone"] = "Time zone must be a name like Europe/London or America/New_York."
         try:
             values["support_region"] = clean_single_line(self.support_region, "Region", max_len=40)
@@ -237,3 +318,8 @@ class Settings:
         if errors:
             raise ValidationError(errors)
         return Settings(**values)  # type: ignore[arg-type]
+
+
+_SETTING_LABELS = {"name": "Your name", "signature": "Signature", "weekly_goal": "Weekly goal",
+                   "ghost_after_days": "Ghosting threshold", "timezone": "Time zone",
+                   "support_region": "Support region", "follow_up_days": "Follow-up after"}

@@ -452,7 +452,13 @@ def _create_engine(url: str) -> Engine:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:  # unknown scheme, no driver
+        scheme = url.split("://", 1)[0]
+        raise StoreError(f"Can't open a database at a {scheme}:// address: Next Round uses an "
+                         "SQLite file (give a file path), or a server whose driver is "
+                         "installed. Nothing was changed.") from exc
 
 
 class Store:
@@ -666,18 +672,17 @@ class Store:
     # --- settings -------------------------------------------------------------------------
 
     def settings(self) -> Settings:
+        """Safe to use everywhere: a bad stored value is replaced (see `Settings.notices`)."""
         with self.read() as conn:
-            row = conn.execute(text("SELECT * FROM settings WHERE id = 1")).mappings().one()
-        return Settings(
-            name=row["name"], signature=row["signature"], weekly_goal=row["weekly_goal"],
-            ghost_after_days=row["ghost_after_days"], timezone=row["timezone"],
-            support_region=row["support_region"], follow_up_days=row["follow_up_days"],
-            version=row["version"], extra=json.loads(row["extra"] or "{}"),
-        )
+            row = conn.execute(text("SELECT * FROM settings WHERE id = 1")).mappings().first()
+        return Settings.from_stored(dict(row) if row is not None else None)
 
     def save_settings(self, settings: Settings) -> Settings:
         clean = settings.validated()
         with self.write() as conn:
+            # A tool may have deleted the row; saving puts it back instead of failing forever.
+            conn.execute(text("INSERT OR IGNORE INTO settings (id, version) VALUES (1, :v)"),
+                         {"v": clean.version})
             self._bump_version(conn, "settings", 1, clean.version, {
                 "name": clean.name, "signature": clean.signature,
                 "weekly_goal": clean.weekly_goal, "ghost_after_days": clean.ghost_after_days,
@@ -738,9 +743,13 @@ class Store:
                                                      f"change (first one on {first_event})."})
             self._bump_version(conn, "applications", application_id, version,
                                {**values, "updated_at": _now()})
+            # The `applied` event, and the stage date of an application still at `applied`,
+            # move with the date applied: a stage date before it is what our import refuses.
             conn.execute(text("UPDATE events SET on_date = :d WHERE application_id = :id"
                               " AND stage = 'applied'"),
                          {"d": values["applied_on"], "id": application_id})
+            conn.execute(text("UPDATE applications SET stage_on = applied_on"
+                              " WHERE id = :id AND stage = 'applied'"), {"id": application_id})
 
     def change_stage(self, application_id: int, stage: Stage | str, on_date: date | str,
                      version: int, *, note: str = "", today: date | None = None) -> None:
@@ -844,6 +853,11 @@ class Store:
         stamp = _now()
         with self.write() as conn:
             for application_id, version in items:
+                applied = conn.execute(text("SELECT applied_on FROM applications WHERE id = :id"),
+                                       {"id": int(application_id)}).scalar()
+                if applied is not None and day < applied:  # same rule as change_stage
+                    raise ValidationError({"on_date": f"Date can't be before it was applied "
+                                                      f"({applied})."})
                 self._bump_version(conn, "applications", int(application_id), int(version), {
                     "stage": str(Stage.GHOSTED), "stage_on": day, "updated_at": stamp})
                 conn.execute(text("INSERT INTO events (application_id, stage, on_date, note,"

@@ -259,6 +259,13 @@ def week_monday(key: str) -> date:
     return date.fromisocalendar(int(year), int(week), 1)
 
 
+def _monday_or_none(key: object) -> date | None:
+    try:
+        return week_monday(str(key))
+    except ValueError:
+        return None
+
+
 def streak(weeks: Iterable[str], today: date) -> int:
     """Weekly check-ins in a row, up to this week. A streak that reached last week is still
     alive until this week ends, so nobody sees "0" on a Monday morning."""
@@ -284,7 +291,9 @@ def weekly_trend(checkins: pd.DataFrame, applications_per_day: pd.DataFrame, tod
     end = clock.week_start(today)
     start = end - timedelta(days=7 * (weeks - 1))
     if not checkins.empty:
-        first = min(week_monday(str(k)) for k in checkins["week"])
+        # A week key the file holds but the calendar hasn't (2026-W99, written by another
+        # tool or a hand-edited import) is left out rather than stopping the page.
+        first = min((m for m in map(_monday_or_none, checkins["week"]) if m), default=end)
         start = max(start, min(first, end))
     else:
         start = end

@@ -58,6 +58,8 @@ def _zones() -> tuple[str, ...]:
 
 def settings_section(store: Store) -> None:
     current = ui.cached(store, Store.settings)
+    for notice in current.notices:  # a bad value already in the file, replaced on reading
+        st.warning(ui.escape_markdown(notice), icon=":material/warning:")
     _load_settings_into_widgets(current)
     regions = [*wellbeing.support_regions(), OTHER_REGION]
     if st.session_state["settings_support_region"] not in regions:
