@@ -13,10 +13,12 @@ Why it is built this way:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from nextround.models import ValidationError
 from nextround.store import (
@@ -148,8 +150,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """All or nothing: any bad line refuses the whole file, listing each line and field."""
-    import tempfile
-
     from nextround import transfer
 
     source = Path(args.file).expanduser()
@@ -171,43 +171,41 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = sqlite_path(url)
     data = source.read_bytes()
     show = _progress_printer()
-    with tempfile.TemporaryDirectory() as scratch:
-        # A refused import, or any dry run, never creates a database that wasn't there: check
-        # against an empty scratch database first.
-        missing = path is not None and not path.exists()
-        store = Store(to_url(Path(scratch) / "check.db") if missing else url)
-        try:
-            if missing and not args.dry_run:
-                transfer.import_file(store, data, date_format=args.date_format,
-                                     status_overrides=overrides, duplicates=duplicates,
-                                     dry_run=True)
+
+    def run(store: Store, *, backup: bool = True) -> transfer.ImportResult:
+        return transfer.import_file(
+            store, data, date_format=args.date_format, status_overrides=overrides,
+            duplicates=duplicates, dry_run=args.dry_run, backup=backup,
+            progress=(lambda done, total: show(done / max(total, 1),
+                                               f"imported {done:,} of {total:,}"))
+            if show else None)
+
+    try:
+        if path is not None and not path.exists():
+            result = _import_into_new(path, run, keep=not args.dry_run)
+        else:
+            store = Store(url)
+            try:
+                result = run(store)
+            finally:
                 store.dispose()
-                store = Store(url)
-            result = transfer.import_file(
-                store, data, date_format=args.date_format,
-                status_overrides=overrides, duplicates=duplicates, dry_run=args.dry_run,
-                progress=(lambda done, total: show(done / max(total, 1),
-                                                   f"imported {done:,} of {total:,}"))
-                if show else None)
-        except transfer.ImportRefused as refused:
-            for problem in refused.problems[:200]:
-                _say(f"{source.name}: {problem}")
-            if len(refused.problems) > 200:
-                _say(f"... and {len(refused.problems) - 200:,} more problems.")
-            duplicates_found = refused.preview.duplicates if refused.preview else []
-            for dup in duplicates_found[:50]:
-                _say(f"{source.name}: line {dup.line}: possible duplicate of {dup.same_as}: "
-                     f"{dup.company!r}, {dup.role!r}, applied {dup.applied_on}")
-            if duplicates_found:
-                _say("Run again with --skip-duplicates to leave them out, or "
-                     "--allow-duplicates to import them anyway.")
-            if refused.preview and refused.preview.unknown_statuses:
-                _say("Map each status with --status 'THEIR WORD=STAGE'; stages: applied, "
-                     "screening, interviewing, offer, accepted, rejected, withdrawn, ghosted.")
-            _say("Nothing was imported.")
-            return EXIT_REFUSED
-        finally:
-            store.dispose()
+    except transfer.ImportRefused as refused:
+        for problem in refused.problems[:200]:
+            _say(f"{source.name}: {problem}")
+        if len(refused.problems) > 200:
+            _say(f"... and {len(refused.problems) - 200:,} more problems.")
+        duplicates_found = refused.preview.duplicates if refused.preview else []
+        for dup in duplicates_found[:50]:
+            _say(f"{source.name}: line {dup.line}: possible duplicate of {dup.same_as}: "
+                 f"{dup.company!r}, {dup.role!r}, applied {dup.applied_on}")
+        if duplicates_found:
+            _say("Run again with --skip-duplicates to leave them out, or "
+                 "--allow-duplicates to import them anyway.")
+        if refused.preview and refused.preview.unknown_statuses:
+            _say("Map each status with --status 'THEIR WORD=STAGE'; stages: applied, "
+                 "screening, interviewing, offer, accepted, rejected, withdrawn, ghosted.")
+        _say("Nothing was imported.")
+        return EXIT_REFUSED
     found = result.preview
     skipped = (f", leaving out {result.skipped_duplicates:,} duplicate(s)"
                if result.skipped_duplicates else "")
@@ -226,6 +224,43 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.backup is not None:
         print(f"The database was backed up first to {result.backup}.")
     return EXIT_OK
+
+
+def _import_into_new(path: Path, run: Callable[..., Any], *, keep: bool) -> Any:
+    """Import into a database that doesn't exist yet: build it in a private folder beside
+    `path` and, only when the import succeeded (and `keep`), link it into place. A refusal, a
+    dry run or a crash leaves no database, no backup and no folder that wasn't there; an
+    existing file at `path` is never replaced."""
+    import tempfile
+
+    created = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    made = False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for folder in created:
+            os.chmod(folder, 0o700)
+        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".nextround-import-") as scratch:
+            staged = Path(scratch) / path.name
+            store = Store(to_url(staged), backup_dir=Path(scratch) / "backups")
+            try:
+                result = run(store, backup=False)
+            finally:
+                store.dispose()
+            if keep:
+                try:
+                    os.link(staged, path)  # never replaces a file that appeared meanwhile
+                except FileExistsError:
+                    raise Refusal(f"A database appeared at {path} during the import, so "
+                                  "nothing was imported into it. Run the import again.") from None
+        made = True
+        return result
+    finally:
+        if not (keep and made):
+            for folder in created:  # deepest first; only folders made here, and only if empty
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
 
 
 def cmd_export(args: argparse.Namespace) -> int:

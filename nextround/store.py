@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,8 +37,7 @@ from nextround.models import (
     Stage,
     ValidationError,
     check_date,
-    clean_multi_line,
-    parse_stage,
+    clean_stage_event,
 )
 
 APPLICATION_ID = 0x4E58524E  # "NXRN": marks a SQLite file as a Next Round database.
@@ -75,6 +76,23 @@ class NotFoundError(StoreError):
 
 class StaleVersionError(StoreError):
     """Another tab or process saved this row after it was loaded here."""
+
+
+class _RolledBack(Exception):
+    """Raised inside a write to roll it back on purpose (a dry run)."""
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    """One column as the schema defines it (`Store.column_rules`)."""
+
+    kind: str  # INTEGER, TEXT or REAL
+    not_null: bool
+    has_default: bool
+    is_date: bool
+    references: str | None
+    unique: bool
+    primary_key: bool
 
 
 def default_url() -> str:
@@ -713,18 +731,10 @@ class Store:
     def change_stage(self, application_id: int, stage: Stage | str, on_date: date | str,
                      version: int, *, note: str = "", today: date | None = None) -> None:
         """Move an application to a stage on a date, keeping the full history as events."""
-        try:
-            new_stage = parse_stage(stage)
-            day = check_date(on_date, "Date", today or self.today())
-        except ValueError as exc:
-            field = "stage" if "Stage" in str(exc) else "on_date"
-            raise ValidationError({field: str(exc)}) from exc
+        new_stage, day, note = clean_stage_event(stage, on_date, note, today or self.today(),
+                                                 note_max=STAGE_NOTE_MAX)
         if new_stage == Stage.APPLIED:
             raise ValidationError({"stage": "Pick the stage it moved to (it was already applied)."})
-        try:
-            note = clean_multi_line(note, "Note", max_len=STAGE_NOTE_MAX)
-        except ValueError as exc:
-            raise ValidationError({"note": str(exc)}) from exc
         with self.write() as conn:
             row = conn.execute(text("SELECT applied_on FROM applications WHERE id = :id"),
                                {"id": application_id}).first()
@@ -1927,9 +1937,11 @@ class Store:
                 text("SELECT company, role, applied_on FROM applications"))]
 
     def import_applications(self, rows: Sequence[Mapping[str, Any]], *,
-                            progress: Any = None, chunk: int = 2_000) -> int:
+                            progress: Any = None, chunk: int = 2_000,
+                            commit: bool = True) -> int:
         """Insert validated applications (transfer.py checked them) and their events, all in
-        one transaction: a crash or an error leaves none of them. `progress(done, total)`."""
+        one transaction: a crash or an error leaves none of them. `progress(done, total)`.
+        `commit=False` (a dry run) does every write, then rolls back."""
         stamp = _now()
         total = len(rows)
         try:
@@ -1954,19 +1966,31 @@ class Store:
                     self.insert_rows("events", events, conn)
                     if progress is not None:
                         progress(min(start + chunk, total), total)
+                if not commit:
+                    raise _RolledBack
+        except _RolledBack:
+            pass
         except SQLAlchemyError as exc:
             message = str(getattr(exc, "orig", None) or exc)
             raise StoreError(f"The rows don't fit the database ({message}). "
                              "Nothing was imported.") from exc
         return total
 
-    def import_everything(self, tables: Mapping[str, Sequence[Mapping[str, Any]]], *,
-                          progress: Any = None, chunk: int = 2_000) -> int:
+    def import_everything(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]
+                          | Iterable[tuple[str, Mapping[str, Any]]], *,
+                          total: int | None = None, progress: Any = None, chunk: int = 2_000,
+                          commit: bool = True) -> int:
         """Load a full export into an empty database, ids and all, in one transaction.
 
-        Foreign keys are checked once at the end (targets and applications point at each
-        other), and any broken link refuses the whole import."""
-        total = sum(len(tables.get(t, ())) for t in TABLES)
+        `rows` is {table: rows} or a stream of (table, row) in any order (a file is read once,
+        row by row, so its size never lives in memory as Python objects). Foreign keys are
+        checked once at the end (targets and applications point at each other), and any broken
+        link refuses the whole import. `commit=False` does every write and then rolls back:
+        a dry run meets every NOT NULL, CHECK, UNIQUE and foreign-key rule the real one does."""
+        if isinstance(rows, Mapping):
+            total = sum(len(rows.get(t, ())) for t in TABLES)
+            rows = ((t, r) for t in self._IMPORT_ORDER for r in rows.get(t, ()))
+        total = total or 0
         done = 0
         try:
             with self.write() as conn:
@@ -1977,23 +2001,20 @@ class Store:
                                          "database, and this one already holds data. "
                                          "Nothing was imported.")
                 conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-                for table in self._IMPORT_ORDER:
-                    rows = list(tables.get(table, ()))
-                    if table == "settings" and rows:
+                settings_cleared = False
+                batch: list[Mapping[str, Any]] = []
+                batch_key: tuple[str, tuple[str, ...]] | None = None
+                for table, row in rows:
+                    if table == "settings" and not settings_cleared:
                         conn.execute(text("DELETE FROM settings"))
-                    start = 0
-                    while start < len(rows):
-                        # One executemany per run of rows that share the same columns.
-                        keys = list(rows[start].keys())
-                        end = start
-                        while (end < len(rows) and end - start < chunk
-                               and list(rows[end].keys()) == keys):
-                            end += 1
-                        self.insert_rows(table, rows[start:end], conn)
-                        done += end - start
-                        start = end
-                        if progress is not None:
-                            progress(done, total)
+                        settings_cleared = True
+                    # One executemany per run of rows of one table with the same columns.
+                    key = (table, tuple(row))
+                    if key != batch_key or len(batch) >= chunk:
+                        done = self._flush_import(conn, batch_key, batch, done, total, progress)
+                        batch, batch_key = [], key
+                    batch.append(row)
+                done = self._flush_import(conn, batch_key, batch, done, total, progress)
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     first = broken[0]
@@ -2001,11 +2022,54 @@ class Store:
                         f"The file doesn't fit together: {len(broken):,} row(s) point at rows "
                         f"that aren't in it (first: {first[0]} id {first[1]} → {first[2]}). "
                         "Nothing was imported.")
+                if not commit:
+                    raise _RolledBack
+        except _RolledBack:
+            pass
         except SQLAlchemyError as exc:
             message = str(getattr(exc, "orig", None) or exc)
             raise StoreError(f"The file's data doesn't fit the database ({message}). "
                              "Nothing was imported.") from exc
-        return total
+        return done
+
+    def _flush_import(self, conn: Connection, key: tuple[str, tuple[str, ...]] | None,
+                      batch: list[Mapping[str, Any]], done: int, total: int,
+                      progress: Any) -> int:
+        if key is None or not batch:
+            return done
+        self.insert_rows(key[0], batch, conn)
+        done += len(batch)
+        if progress is not None:
+            progress(done, max(total, done))
+        return done
+
+    def column_rules(self) -> dict[str, dict[str, ColumnRule]]:
+        """What the database itself demands of each column (type, NOT NULL, default, a date
+        CHECK, a foreign key, UNIQUE), read from the schema, so an import can check a file
+        against exactly these rules before writing, and name the row and field."""
+        out: dict[str, dict[str, ColumnRule]] = {}
+        with self.read() as conn:
+            for table in TABLES:
+                ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table'"
+                                           " AND name = ?", (table,)).scalar() or ""
+                dates = set(re.findall(r"(\w+) IS date\(", ddl))
+                refs = {r[3]: r[2] for r in
+                        conn.exec_driver_sql(f"PRAGMA foreign_key_list({table})")}
+                unique: set[str] = set()
+                for index in conn.exec_driver_sql(f"PRAGMA index_list({table})").fetchall():
+                    if index[2]:
+                        cols = [r[2] for r in conn.exec_driver_sql(
+                            f"PRAGMA index_info('{index[1]}')")]
+                        if len(cols) == 1:
+                            unique.add(cols[0])
+                out[table] = {
+                    r[1]: ColumnRule(kind=str(r[2]).upper(), not_null=bool(r[3]) or bool(r[5]),
+                                     has_default=r[4] is not None, is_date=r[1] in dates,
+                                     references=refs.get(r[1]), unique=r[1] in unique,
+                                     primary_key=bool(r[5]))
+                    for r in conn.exec_driver_sql(f"PRAGMA table_info({table})")
+                    if r[1] not in DERIVED_COLUMNS.get(table, ())}
+        return out
 
     def delete_all_data(self) -> None:
         """Empty every table in one transaction, then rewrite the file (VACUUM) so the deleted
