@@ -20,17 +20,21 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import json
 import math
 import os
 import re
 import tempfile
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from nextround.models import (
     EARLIEST_DATE,
@@ -56,7 +60,7 @@ from nextround.store import (
 APP_NAME = "Next Round"
 EXPORT_FORMAT = "nextround-export"
 MAX_CSV_BYTES = 10 * 1024 * 1024
-MAX_JSON_BYTES = 100 * 1024 * 1024
+MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_FIELD_CHARS = 20_000
 MAX_PROBLEMS = 1_000  # problems listed; past that one more line says there are more
@@ -328,14 +332,29 @@ def decode(data: bytes) -> str:
     return text_
 
 
+def _check_text(data: bytes) -> None:
+    """`decode`'s checks without keeping a decoded copy: the CSV is then read as a stream."""
+    _sniff_encoding(data)
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    view = memoryview(data)
+    for at in range(0, len(data), _CHUNK_BYTES):
+        try:
+            decoder.decode(view[at:at + _CHUNK_BYTES], final=at + _CHUNK_BYTES >= len(data))
+        except UnicodeDecodeError:
+            decode(data)  # names the byte and the line
+            raise
+
+
 def _fold(name: str) -> str:
     return " ".join(re.sub(r"[_\-.]+", " ", name.strip().lower()).split())
 
 
-def _read_records(text_: str, delimiter: str) -> Iterator[list[str]]:
-    """The file's records one at a time: a file of blank lines never becomes a list."""
+def _read_records(data: bytes, delimiter: str) -> Iterator[list[str]]:
+    """The file's records one at a time, decoded as they are read: neither a decoded copy of
+    the file nor a list of its lines (a file of blank lines) is ever held."""
+    text_ = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     try:
-        yield from csv.reader(io.StringIO(text_, newline=""), delimiter=delimiter, strict=True)
+        yield from csv.reader(text_, delimiter=delimiter, strict=True)
     except csv.Error as exc:
         raise ImportRefused([Problem(f"The file isn't a readable CSV ({exc}).")]) from None
 
@@ -400,15 +419,18 @@ def _preview(store: Store, data: bytes, date_format: str,
         raise ImportRefused([Problem(
             f"The file is too large ({len(data) / 1e6:,.1f} MB; the limit is "
             f"{MAX_CSV_BYTES // (1024 * 1024)} MB). Split it into smaller files.")])
-    return _preview_csv(store, decode(data), date_format, overrides)
+    _check_text(data)
+    return _preview_csv(store, data, date_format, overrides)
 
 
 # --- CSV ------------------------------------------------------------------------------------
 
-def _preview_csv(store: Store, text_: str, date_format: str,
+def _preview_csv(store: Store, data: bytes, date_format: str,
                  overrides: dict[str, str]) -> Preview:
-    delimiter = _pick_delimiter(text_)
-    records = _read_records(text_, delimiter)
+    end = data.find(b"\n", 0, 1 << 20)
+    delimiter = _pick_delimiter(data[:end if end >= 0 else 1 << 20].decode("utf-8-sig",
+                                                                         "replace"))
+    records = _read_records(data, delimiter)
     header = next(records, None)
     if header is None:
         raise ImportRefused([Problem("The file is empty. Nothing was imported.")])
@@ -693,13 +715,44 @@ def _stream_export(data: bytes) -> Iterator[tuple[str, str, int, Any]]:
         raise stream.error("extra data after the end")
 
 
+def _pairs() -> tuple[array, array]:
+    return array("q"), array("q")
+
+
 @dataclass
 class _Seen:
-    """What the check of a full export keeps between rows: small facts, not the rows."""
+    """What the check of a full export keeps between rows: two 64-bit numbers per fact, in
+    arrays (a million rows cost 16 MB, not the hundreds a set of Python ints would)."""
 
-    ids: dict[str, set[int]] = field(default_factory=dict)
-    links: list[tuple[str, int, str, str, int]] = field(default_factory=list)
-    unique: dict[tuple[str, str], dict[Any, int]] = field(default_factory=dict)
+    # table → (row numbers, ids)
+    ids: dict[str, tuple[array, array]] = field(default_factory=dict)
+    # (table, field, table it points at) → (row numbers, ids pointed at)
+    links: dict[tuple[str, str, str], tuple[array, array]] = field(default_factory=dict)
+    # (table, field) → (row numbers, 64-bit digests of the values that must be unique)
+    unique: dict[tuple[str, str], tuple[array, array]] = field(default_factory=dict)
+
+    def add(self, where: dict, key: Any, row: int, value: int) -> None:
+        rows, values = where.setdefault(key, _pairs())
+        rows.append(row)
+        values.append(value)
+
+
+def _repeats(rows: array, values: array) -> Iterator[tuple[int, int, int]]:
+    """(row, value, first row with that value) for each value seen before."""
+    order = np.argsort(np.frombuffer(values, dtype=np.int64), kind="stable")
+    ordered = np.frombuffer(values, dtype=np.int64)[order]
+    row_numbers = np.frombuffer(rows, dtype=np.int64)[order]
+    again = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+    for at in again[:MAX_PROBLEMS]:
+        first = at
+        while first > 0 and ordered[first - 1] == ordered[at]:
+            first -= 1
+        yield int(row_numbers[at]), int(ordered[at]), int(row_numbers[first])
+
+
+def _digest(value: Any) -> int:
+    raw = hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(raw, "little", signed=True)
 
 
 def _problem(result: Preview, table: str, row: int, name: str | None, message: str) -> None:
@@ -770,11 +823,22 @@ def _check_header(meta: Mapping[str, Any]) -> None:
 
 
 def _check_links(result: Preview, seen: _Seen) -> None:
-    """Every link points at a row of the file (the database it goes into is empty)."""
-    for table, row, name, target, value in seen.links:
-        if value not in seen.ids.get(target, ()):
-            _problem(result, table, row, name,
-                     f"points at {target} id {value}, which isn't in the file.")
+    """Ids are unique per table, values of UNIQUE columns too, and every link points at a
+    row of the file (the database it goes into is empty)."""
+    for table, (rows, ids) in seen.ids.items():
+        for row, value, first in _repeats(rows, ids):
+            _problem(result, table, row, "id", f"id {value} is also the id of {table} row "
+                                               f"{first}; ids must be unique in a table.")
+    for (table, name), (rows, digests) in seen.unique.items():
+        for row, _, first in _repeats(rows, digests):
+            _problem(result, table, row, name, f"is the same as in {table} row {first}; it "
+                                               "must be unique.")
+    for (table, name, target), (rows, values) in seen.links.items():
+        known = np.frombuffer(seen.ids.get(target, _pairs())[1], dtype=np.int64)
+        wanted = np.frombuffer(values, dtype=np.int64)
+        for at in np.flatnonzero(~np.isin(wanted, known))[:MAX_PROBLEMS]:
+            _problem(result, table, int(rows[at]), name,
+                     f"points at {target} id {int(wanted[at])}, which isn't in the file.")
 
 
 def _bad_text(value: Any) -> bool:
@@ -816,21 +880,15 @@ def _check_json_row(result: Preview, table: str, number: int, row: Any,
         _problem(result, table, number, None if name == "_row" else name, message)
     if errors:
         return
-    ids = seen.ids.setdefault(table, set())
-    if row["id"] in ids:
-        _problem(result, table, number, "id", f"id {row['id']} appears twice in {table}.")
-    ids.add(row["id"])
+    seen.add(seen.ids, table, number, row["id"])
     for name, rule in rules.items():
         value = row.get(name)
         if value is None:
             continue
         if rule.references:
-            seen.links.append((table, number, name, rule.references, value))
+            seen.add(seen.links, (table, name, rule.references), number, value)
         if rule.unique and not rule.primary_key:
-            first = seen.unique.setdefault((table, name), {}).setdefault(value, number)
-            if first != number:
-                _problem(result, table, number, name, f"is the same as in {table} row {first}; "
-                                                      "it must be unique.")
+            seen.add(seen.unique, (table, name), number, _digest(value))
 
 
 def _check_value(name: str, rule: ColumnRule, row: Mapping[str, Any], today: date) -> str:
@@ -1071,8 +1129,9 @@ def import_file(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FO
                 _export_rows(data), total=found.row_count, progress=progress,
                 commit=not dry_run)
         else:
-            clean = [{k: v for k, v in r.items() if k != "_line"} for r in rows]
-            result.written = store.import_applications(clean, progress=progress,
+            for row in rows:  # this call's own preview: its rows can shed their line numbers
+                row.pop("_line", None)
+            result.written = store.import_applications(rows, progress=progress,
                                                        commit=not dry_run)
     except StoreError as exc:
         raise ImportRefused([Problem(str(exc))], found) from None
