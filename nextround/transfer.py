@@ -654,6 +654,8 @@ class _JsonStream:
                     raise self.error(exc.msg, exc.pos) from None
             except RecursionError:
                 raise self.error("nested too deeply") from None
+            except ValueError:  # Python's own limit on the digits of a whole number
+                raise self.error("a number with too many digits") from None
             if len(self.buf) - self.i > limit:
                 raise ImportRefused([Problem(
                     f"One value in the file is longer than {limit:,} characters.",
@@ -842,13 +844,19 @@ def _check_links(result: Preview, seen: _Seen) -> None:
 
 
 def _bad_text(value: Any) -> bool:
-    """NUL or a lone surrogate anywhere inside a value (keys of objects included)."""
-    if isinstance(value, str):
-        return _BAD_CHARS.search(value) is not None
-    if isinstance(value, dict):
-        return any(_bad_text(k) or _bad_text(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_bad_text(v) for v in value)
+    """NUL or a lone surrogate anywhere inside a value (keys of objects included). A loop,
+    not recursion: JSON nested as deep as the parser allows must not overflow the stack."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _BAD_CHARS.search(item) is not None:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False
 
 

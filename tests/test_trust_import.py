@@ -209,6 +209,16 @@ def test_dry_run_on_an_existing_database_does_the_write_and_rolls_it_back(
     assert store.is_empty() and store.change_count() == before and result.backup is None
 
 
+@pytest.mark.parametrize("text_", [
+    '{"format": "nextround-export", "schema_version": 4, "tables": {"events": [{"id": 1%s}]}}'
+    % ("0" * 5000),
+    '{"format": "nextround-export", "schema_version": 4%s, "tables": {}}' % ("0" * 5000),
+], ids=["id with 5000 digits", "version with 5000 digits"])
+def test_numbers_beyond_python_limits_are_refused(store: Store, text_: str) -> None:
+    found = transfer.preview(store, text_.encode())
+    assert len(found.errors) == 1 and "isn't valid JSON" in str(found.errors[0])
+
+
 # --- encodings --------------------------------------------------------------------------------
 
 CSV_TEXT = "Company,Date applied\nAcme,2026-01-05\n"
