@@ -156,7 +156,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not source.is_file():
         raise Refusal(f"There is no file at {source}. Nothing was imported.")
     if source.stat().st_size > transfer.MAX_JSON_BYTES:
-        raise Refusal(f"{source} is too large to import. Nothing was imported.")
+        raise Refusal(f"{source} is too large to import (the limit is "
+                      f"{transfer.MAX_JSON_BYTES // (1024 * 1024)} MB for a full export and "
+                      f"{transfer.MAX_CSV_BYTES // (1024 * 1024)} MB for a CSV; move a bigger "
+                      "database with backup and restore). Nothing was imported.")
     overrides = {}
     for pair in args.status or []:
         word, _, stage = pair.rpartition("=")
