@@ -12,8 +12,16 @@ Why it is built this way:
   by line (as a spreadsheet shows it: the header is line 1) and by field, and nothing is written
   unless the whole file is good. Rows are validated by `models.Application.validated`, the same
   check the form uses.
-- `preview()` does all of that without writing, so the page, the command line's `--dry-run`
-  and the real import agree about what a file contains.
+- A full export is checked the same way, every table: each row against the schema's own rules
+  (read from the database: types, NOT NULL, dates, links, UNIQUE; ids are 64-bit and unique)
+  and against the validator its form uses (`_RECORD_CHECKS`). JSON held in text columns is
+  parsed and checked too; NUL and lone surrogates are refused anywhere. A problem names the
+  table, the row (its place in that table's list in the file) and the field. Unknown tables
+  and fields are refused; derived columns are ignored and rebuilt by the database.
+- `preview()` does all of that without writing. A dry run is the real import, every write
+  included, rolled back instead of committed, so it can't promise what the import refuses.
+- Memory stays near the file's size: a CSV is read as a stream, and a full export is read one
+  row at a time (twice: to check, then to write), keeping only ids and links in arrays.
 """
 
 from __future__ import annotations
