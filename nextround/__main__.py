@@ -250,11 +250,16 @@ def _import_into_new(path: Path, run: Callable[..., Any], *, keep: bool) -> Any:
             finally:
                 store.dispose()
             if keep:
+                appeared = Refusal(f"A database appeared at {path} during the import, so "
+                                   "nothing was imported into it. Run the import again.")
                 try:
                     os.link(staged, path)  # never replaces a file that appeared meanwhile
                 except FileExistsError:
-                    raise Refusal(f"A database appeared at {path} during the import, so "
-                                  "nothing was imported into it. Run the import again.") from None
+                    raise appeared from None
+                except OSError:  # a file system without hard links: check, then rename
+                    if path.exists():
+                        raise appeared from None
+                    os.rename(staged, path)
         made = True
         return result
     finally:
