@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from nextround.models import ValidationError
 from nextround.store import (
@@ -25,11 +26,14 @@ from nextround.store import (
     Store,
     StoreError,
     check_output_file,
+    checkpoint,
     default_url,
     describe_database_file,
-    private_temp_folder,
+    make_private_folder,
+    remove_with_companions,
     restore_database,
     sqlite_path,
+    temp_name,
     to_url,
 )
 
@@ -159,7 +163,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not source.is_file():
         raise Refusal(f"There is no file at {source}. Nothing was imported.")
     if source.stat().st_size > transfer.MAX_JSON_BYTES:
-        raise Refusal(f"{source} is too large to import. Nothing was imported.")
+        raise Refusal(f"{source} is too large to import (the limit is "
+                      f"{transfer.MAX_JSON_BYTES // (1024 * 1024)} MB for a full export and "
+                      f"{transfer.MAX_CSV_BYTES // (1024 * 1024)} MB for a CSV; move a bigger "
+                      "database with backup and restore). Nothing was imported.")
     overrides = {}
     for pair in args.status or []:
         word, _, stage = pair.rpartition("=")
@@ -174,43 +181,41 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = sqlite_path(url)
     data = source.read_bytes()
     show = _progress_printer()
-    with private_temp_folder() as scratch:
-        # A refused import, or any dry run, never creates a database that wasn't there: check
-        # against an empty scratch database first.
-        missing = path is not None and not path.exists()
-        store = Store(to_url(Path(scratch) / "check.db") if missing else url)
-        try:
-            if missing and not args.dry_run:
-                transfer.import_file(store, data, date_format=args.date_format,
-                                     status_overrides=overrides, duplicates=duplicates,
-                                     dry_run=True)
+
+    def run(store: Store, *, backup: bool = True) -> transfer.ImportResult:
+        return transfer.import_file(
+            store, data, date_format=args.date_format, status_overrides=overrides,
+            duplicates=duplicates, dry_run=args.dry_run, backup=backup,
+            progress=(lambda done, total: show(done / max(total, 1),
+                                               f"imported {done:,} of {total:,}"))
+            if show else None)
+
+    try:
+        if path is not None and not path.exists():
+            result = _import_into_new(path, run, keep=not args.dry_run)
+        else:
+            store = Store(url)
+            try:
+                result = run(store)
+            finally:
                 store.dispose()
-                store = Store(url)
-            result = transfer.import_file(
-                store, data, date_format=args.date_format,
-                status_overrides=overrides, duplicates=duplicates, dry_run=args.dry_run,
-                progress=(lambda done, total: show(done / max(total, 1),
-                                                   f"imported {done:,} of {total:,}"))
-                if show else None)
-        except transfer.ImportRefused as refused:
-            for problem in refused.problems[:200]:
-                _say(f"{source.name}: {problem}")
-            if len(refused.problems) > 200:
-                _say(f"... and {len(refused.problems) - 200:,} more problems.")
-            duplicates_found = refused.preview.duplicates if refused.preview else []
-            for dup in duplicates_found[:50]:
-                _say(f"{source.name}: line {dup.line}: possible duplicate of {dup.same_as}: "
-                     f"{dup.company!r}, {dup.role!r}, applied {dup.applied_on}")
-            if duplicates_found:
-                _say("Run again with --skip-duplicates to leave them out, or "
-                     "--allow-duplicates to import them anyway.")
-            if refused.preview and refused.preview.unknown_statuses:
-                _say("Map each status with --status 'THEIR WORD=STAGE'; stages: applied, "
-                     "screening, interviewing, offer, accepted, rejected, withdrawn, ghosted.")
-            _say("Nothing was imported.")
-            return EXIT_REFUSED
-        finally:
-            store.dispose()
+    except transfer.ImportRefused as refused:
+        for problem in refused.problems[:200]:
+            _say(f"{source.name}: {problem}")
+        if len(refused.problems) > 200:
+            _say(f"... and {len(refused.problems) - 200:,} more problems.")
+        duplicates_found = refused.preview.duplicates if refused.preview else []
+        for dup in duplicates_found[:50]:
+            _say(f"{source.name}: line {dup.line}: possible duplicate of {dup.same_as}: "
+                 f"{dup.company!r}, {dup.role!r}, applied {dup.applied_on}")
+        if duplicates_found:
+            _say("Run again with --skip-duplicates to leave them out, or "
+                 "--allow-duplicates to import them anyway.")
+        if refused.preview and refused.preview.unknown_statuses:
+            _say("Map each status with --status 'THEIR WORD=STAGE'; stages: applied, "
+                 "screening, interviewing, offer, accepted, rejected, withdrawn, ghosted.")
+        _say("Nothing was imported.")
+        return EXIT_REFUSED
     found = result.preview
     skipped = (f", leaving out {result.skipped_duplicates:,} duplicate(s)"
                if result.skipped_duplicates else "")
@@ -229,6 +234,46 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.backup is not None:
         print(f"The database was backed up first to {result.backup}.")
     return EXIT_OK
+
+
+def _import_into_new(path: Path, run: Callable[..., Any], *, keep: bool) -> Any:
+    """Import into a database that doesn't exist yet: build it under a temporary name beside
+    `path` and, only when the import succeeded (and `keep`), link it into place. A refusal, a
+    dry run or a crash leaves no database, no backup and no folder that wasn't there (a killed
+    import's staged file is a leftover the next start removes); an existing file at `path` is
+    never replaced."""
+    created = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    made = False
+    staged = temp_name(path, "import-part")
+    try:
+        make_private_folder(path.parent)
+        store = Store(to_url(staged), backup_dir=staged.with_name(staged.name + "-backups"))
+        try:
+            result = run(store, backup=False)
+        finally:
+            store.dispose()
+        if keep:
+            checkpoint(staged)  # everything in the one file before it is linked into place
+            appeared = Refusal(f"A database appeared at {path} during the import, so "
+                               "nothing was imported into it. Run the import again.")
+            try:
+                os.link(staged, path)  # never replaces a file that appeared meanwhile
+            except FileExistsError:
+                raise appeared from None
+            except OSError:  # a file system without hard links: check, then rename
+                if path.exists():
+                    raise appeared from None
+                os.rename(staged, path)
+        made = True
+        return result
+    finally:
+        remove_with_companions(staged)
+        if not (keep and made):
+            for folder in created:  # deepest first; only folders made here, and only if empty
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ from nextround.models import ascii_email, clean_email
 
 KINDS = ("rejection_thanks", "feedback_request", "feedback_follow_up", "stay_in_touch")
 TONES = ("warm", "concise", "formal")
+STATUSES = ("draft", "sent")  # a saved draft, or one the user marked as sent
 STAGES = ("applied", "screening", "interview", "final")
 KIND_LABELS = {
     "rejection_thanks": "Thank-you after a rejection",

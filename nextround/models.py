@@ -178,6 +178,24 @@ def check_date(value: object, label: str, today: date) -> date:
     return day
 
 
+def clean_stage_event(stage: object, on_date: object, note: object, today: date, *,
+                      note_max: int) -> tuple[Stage, date, str]:
+    """One entry of an application's stage history (an `events` row): its stage, date and
+    note. The stage form and an import of a full export both check events with this."""
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    for name, check in (("stage", lambda: parse_stage(stage)),
+                        ("on_date", lambda: check_date(on_date, "Date", today)),
+                        ("note", lambda: clean_multi_line(note, "Note", max_len=note_max))):
+        try:
+            values[name] = check()
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    return values["stage"], values["on_date"], values["note"]  # type: ignore[return-value]
+
+
 def parse_stage(value: object) -> Stage:
     text = "" if value is None else str(value).strip().lower()
     try:

@@ -68,6 +68,7 @@ OUTSIDE_FACTORS: dict[str, str] = {
 }
 
 FITS: dict[str, str] = {"yes": "Yes", "unsure": "Unsure", "no": "No"}
+STATUSES = ("draft", "done")  # a reflection in progress, or finished
 
 STAGES_REACHED: dict[str, str] = {
     "applied": "Application only",
@@ -232,6 +233,46 @@ def clean_step(step: int, values: Mapping[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return out
+
+
+_TEXT_ANSWERS = ("expected", "what_happened", "stage_reached", "questions", "feeling_words",
+                 "went_well", "fit_note")
+
+
+def check_answers(raw: object, control_pct: object, fit: object) -> dict[str, Any]:
+    """A stored reflection (its answers object and the control and fit columns), checked by
+    the same per-step rules as the form (`clean_step`), so an imported file can't hold what the
+    form would refuse. Returns the answers; ValidationError names each bad key."""
+    if not isinstance(raw, Mapping):
+        raise ValidationError({"answers": "The answers must be a JSON object."})
+    errors: dict[str, str] = {}
+    for key in _TEXT_ANSWERS:
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            errors[key] = f"The answer {key!r} must be text."
+    for key in ("do_differently", "outside_factors", "planned"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, list)
+                                  or not all(isinstance(v, str) for v in value)):
+            errors[key] = f"The answer {key!r} must be a list of texts."
+    for i, item in enumerate(raw.get("planned") or []):
+        try:
+            clean_single_line(item, f"Planned item {i + 1}", max_len=ITEM_MAX)
+        except (ValueError, TypeError) as exc:
+            errors[f"planned_{i}"] = str(exc)
+    step = raw.get("step", 0)
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= SUMMARY_STEP:
+        errors["step"] = f"The step must be a whole number from 0 to {SUMMARY_STEP}."
+    if errors:
+        raise ValidationError(errors)
+    values = {**raw, "control_pct": control_pct, "fit": fit}
+    for number in range(len(STEPS)):
+        try:
+            clean_step(number, values)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    return dict(raw)
 
 
 def clean_due(value: object, today: date, label: str = "Due date") -> date | None:

@@ -18,8 +18,9 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,7 @@ from nextround.models import (
     Stage,
     ValidationError,
     check_date,
-    clean_multi_line,
-    parse_stage,
+    clean_stage_event,
 )
 
 APPLICATION_ID = 0x4E58524E  # "NXRN": marks a SQLite file as a Next Round database.
@@ -77,6 +77,23 @@ class NotFoundError(StoreError):
 
 class StaleVersionError(StoreError):
     """Another tab or process saved this row after it was loaded here."""
+
+
+class _RolledBack(Exception):
+    """Raised inside a write to roll it back on purpose (a dry run)."""
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    """One column as the schema defines it (`Store.column_rules`)."""
+
+    kind: str  # INTEGER, TEXT or REAL
+    not_null: bool
+    has_default: bool
+    is_date: bool
+    references: str | None
+    unique: bool
+    primary_key: bool
 
 
 def default_url() -> str:
@@ -754,18 +771,10 @@ class Store:
     def change_stage(self, application_id: int, stage: Stage | str, on_date: date | str,
                      version: int, *, note: str = "", today: date | None = None) -> None:
         """Move an application to a stage on a date, keeping the full history as events."""
-        try:
-            new_stage = parse_stage(stage)
-            day = check_date(on_date, "Date", today or self.today())
-        except ValueError as exc:
-            field = "stage" if "Stage" in str(exc) else "on_date"
-            raise ValidationError({field: str(exc)}) from exc
+        new_stage, day, note = clean_stage_event(stage, on_date, note, today or self.today(),
+                                                 note_max=STAGE_NOTE_MAX)
         if new_stage == Stage.APPLIED:
             raise ValidationError({"stage": "Pick the stage it moved to (it was already applied)."})
-        try:
-            note = clean_multi_line(note, "Note", max_len=STAGE_NOTE_MAX)
-        except ValueError as exc:
-            raise ValidationError({"note": str(exc)}) from exc
         with self.write() as conn:
             row = conn.execute(text("SELECT applied_on FROM applications WHERE id = :id"),
                                {"id": application_id}).first()
@@ -1973,9 +1982,11 @@ class Store:
                 text("SELECT company, role, applied_on FROM applications"))]
 
     def import_applications(self, rows: Sequence[Mapping[str, Any]], *,
-                            progress: Any = None, chunk: int = 2_000) -> int:
+                            progress: Any = None, chunk: int = 2_000,
+                            commit: bool = True) -> int:
         """Insert validated applications (transfer.py checked them) and their events, all in
-        one transaction: a crash or an error leaves none of them. `progress(done, total)`."""
+        one transaction: a crash or an error leaves none of them. `progress(done, total)`.
+        `commit=False` (a dry run) does every write, then rolls back."""
         stamp = _now()
         total = len(rows)
         try:
@@ -2000,19 +2011,31 @@ class Store:
                     self.insert_rows("events", events, conn)
                     if progress is not None:
                         progress(min(start + chunk, total), total)
+                if not commit:
+                    raise _RolledBack
+        except _RolledBack:
+            pass
         except SQLAlchemyError as exc:
             message = str(getattr(exc, "orig", None) or exc)
             raise StoreError(f"The rows don't fit the database ({message}). "
                              "Nothing was imported.") from exc
         return total
 
-    def import_everything(self, tables: Mapping[str, Sequence[Mapping[str, Any]]], *,
-                          progress: Any = None, chunk: int = 2_000) -> int:
+    def import_everything(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]
+                          | Iterable[tuple[str, Mapping[str, Any]]], *,
+                          total: int | None = None, progress: Any = None, chunk: int = 2_000,
+                          commit: bool = True) -> int:
         """Load a full export into an empty database, ids and all, in one transaction.
 
-        Foreign keys are checked once at the end (targets and applications point at each
-        other), and any broken link refuses the whole import."""
-        total = sum(len(tables.get(t, ())) for t in TABLES)
+        `rows` is {table: rows} or a stream of (table, row) in any order (a file is read once,
+        row by row, so its size never lives in memory as Python objects). Foreign keys are
+        checked once at the end (targets and applications point at each other), and any broken
+        link refuses the whole import. `commit=False` does every write and then rolls back:
+        a dry run meets every NOT NULL, CHECK, UNIQUE and foreign-key rule the real one does."""
+        if isinstance(rows, Mapping):
+            total = sum(len(rows.get(t, ())) for t in TABLES)
+            rows = ((t, r) for t in self._IMPORT_ORDER for r in rows.get(t, ()))
+        total = total or 0
         done = 0
         try:
             with self.write() as conn:
@@ -2023,23 +2046,20 @@ class Store:
                                          "database, and this one already holds data. "
                                          "Nothing was imported.")
                 conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-                for table in self._IMPORT_ORDER:
-                    rows = list(tables.get(table, ()))
-                    if table == "settings" and rows:
+                settings_cleared = False
+                batch: list[Mapping[str, Any]] = []
+                batch_key: tuple[str, tuple[str, ...]] | None = None
+                for table, row in rows:
+                    if table == "settings" and not settings_cleared:
                         conn.execute(text("DELETE FROM settings"))
-                    start = 0
-                    while start < len(rows):
-                        # One executemany per run of rows that share the same columns.
-                        keys = list(rows[start].keys())
-                        end = start
-                        while (end < len(rows) and end - start < chunk
-                               and list(rows[end].keys()) == keys):
-                            end += 1
-                        self.insert_rows(table, rows[start:end], conn)
-                        done += end - start
-                        start = end
-                        if progress is not None:
-                            progress(done, total)
+                        settings_cleared = True
+                    # One executemany per run of rows of one table with the same columns.
+                    key = (table, tuple(row))
+                    if key != batch_key or len(batch) >= chunk:
+                        done = self._flush_import(conn, batch_key, batch, done, total, progress)
+                        batch, batch_key = [], key
+                    batch.append(row)
+                done = self._flush_import(conn, batch_key, batch, done, total, progress)
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     first = broken[0]
@@ -2047,11 +2067,54 @@ class Store:
                         f"The file doesn't fit together: {len(broken):,} row(s) point at rows "
                         f"that aren't in it (first: {first[0]} id {first[1]} → {first[2]}). "
                         "Nothing was imported.")
+                if not commit:
+                    raise _RolledBack
+        except _RolledBack:
+            pass
         except SQLAlchemyError as exc:
             message = str(getattr(exc, "orig", None) or exc)
             raise StoreError(f"The file's data doesn't fit the database ({message}). "
                              "Nothing was imported.") from exc
-        return total
+        return done
+
+    def _flush_import(self, conn: Connection, key: tuple[str, tuple[str, ...]] | None,
+                      batch: list[Mapping[str, Any]], done: int, total: int,
+                      progress: Any) -> int:
+        if key is None or not batch:
+            return done
+        self.insert_rows(key[0], batch, conn)
+        done += len(batch)
+        if progress is not None:
+            progress(done, max(total, done))
+        return done
+
+    def column_rules(self) -> dict[str, dict[str, ColumnRule]]:
+        """What the database itself demands of each column (type, NOT NULL, default, a date
+        CHECK, a foreign key, UNIQUE), read from the schema, so an import can check a file
+        against exactly these rules before writing, and name the row and field."""
+        out: dict[str, dict[str, ColumnRule]] = {}
+        with self.read() as conn:
+            for table in TABLES:
+                ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table'"
+                                           " AND name = ?", (table,)).scalar() or ""
+                dates = set(re.findall(r"(\w+) IS date\(", ddl))
+                refs = {r[3]: r[2] for r in
+                        conn.exec_driver_sql(f"PRAGMA foreign_key_list({table})")}
+                unique: set[str] = set()
+                for index in conn.exec_driver_sql(f"PRAGMA index_list({table})").fetchall():
+                    if index[2]:
+                        cols = [r[2] for r in conn.exec_driver_sql(
+                            f"PRAGMA index_info('{index[1]}')")]
+                        if len(cols) == 1:
+                            unique.add(cols[0])
+                out[table] = {
+                    r[1]: ColumnRule(kind=str(r[2]).upper(), not_null=bool(r[3]) or bool(r[5]),
+                                     has_default=r[4] is not None, is_date=r[1] in dates,
+                                     references=refs.get(r[1]), unique=r[1] in unique,
+                                     primary_key=bool(r[5]))
+                    for r in conn.exec_driver_sql(f"PRAGMA table_info({table})")
+                    if r[1] not in DERIVED_COLUMNS.get(table, ())}
+        return out
 
     def delete_all_data(self) -> None:
         """Empty every table in one transaction, then rewrite the file (VACUUM) so the deleted
@@ -2111,7 +2174,7 @@ class Store:
         removed = 0
         for path in self.backup_files():
             try:
-                _remove_with_companions(path)
+                remove_with_companions(path)
                 removed += 1
             except OSError as exc:
                 raise StoreError(f"Couldn't delete the backup {path}: {exc.strerror}.") from exc
@@ -2145,7 +2208,7 @@ class Store:
         removed = []
         for old in automatic[keep:]:
             try:
-                _remove_with_companions(old)
+                remove_with_companions(old)
                 removed.append(old)
             except OSError:
                 pass  # a backup we can't remove is still a backup: never fail the app on it
@@ -2179,7 +2242,7 @@ class Store:
             raise StoreError(f"Couldn't make the backup: {exc}. "
                              "Your database was not changed.") from exc
         finally:
-            _remove_with_companions(partial)
+            remove_with_companions(partial)
         if reason.startswith("before-"):
             self.rotate_backups()
         return target
@@ -2202,7 +2265,7 @@ class Store:
         match = _TEMP.fullmatch(path.name)
         if (self.path is not None and match is not None and match["kind"] == "upload-part"
                 and match["base"] == self.path.name and path.parent == self.path.parent):
-            _remove_with_companions(path)
+            remove_with_companions(path)
 
     def integrity_problems(self) -> list[str]:
         """Empty when the file is healthy; otherwise what SQLite reports."""
@@ -2385,7 +2448,7 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
     except sqlite3.Error as exc:
         raise StoreError(f"Couldn't restore: {exc}. Your database was not replaced.") from exc
     finally:
-        _remove_with_companions(staged)
+        remove_with_companions(staged)
     Store(path, backup_dir=backup_dir).dispose()  # migrates an older backup, sets permissions
     return RestoreResult(candidate, path, previous, counts)
 
@@ -2479,7 +2542,7 @@ def create_private_database(path: Path) -> None:
             if not path.exists():
                 os.replace(staged, path)
     finally:
-        _remove_with_companions(staged)
+        remove_with_companions(staged)
 
 
 def copy_private(source: Path, target: Path) -> None:
@@ -2499,7 +2562,7 @@ def temp_name(base: Path, kind: str) -> Path:
 
 
 _TEMP = re.compile(r"(?P<base>.+)\.(?P<pid>\d+)-(?P<token>[0-9a-f]{8})-\d+"
-                   r"\.(?P<kind>part|restore-part|upload-part|create-part)"
+                   r"\.(?P<kind>part|restore-part|upload-part|create-part|import-part)"
                    r"(?:-journal|-wal|-shm)?")
 _LEGACY_TEMP = re.compile(r"(?P<base>.+)\.(?:(?:\d+-\d+\.)?part|restore-part)"
                           r"(?:-journal|-wal|-shm)?")
@@ -2622,7 +2685,17 @@ def _owned_backups(database: Path, folder: Path) -> tuple[list[tuple[Path, Backu
     return ours, maybe
 
 
-def _remove_with_companions(path: Path) -> None:
+def checkpoint(path: Path) -> None:
+    """Fold the write-ahead log into the database file, so the file alone holds everything
+    (before it is linked or copied somewhere by name)."""
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+
+
+def remove_with_companions(path: Path) -> None:
     path.unlink(missing_ok=True)
     for suffix in _COMPANIONS:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
@@ -2685,32 +2758,14 @@ def remove_leftovers(database: Path, backup_folder: Path | None, *,
     return removed
 
 
-@contextmanager
-def private_temp_folder() -> Iterator[Path]:
-    """A scratch folder in the system's temp folder (0700, like every `mkdtemp`), removed
-    afterwards. Its name holds the pid and this process's token, so when the process is
-    killed the next start removes it."""
-    import shutil
-    import tempfile
-
-    prefix = f"nextround-{os.getpid()}-{_PROCESS_TOKEN}-{next(_calls)}-"
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-_TEMP_FOLDER = re.compile(r"nextround-(?P<pid>\d+)-(?P<token>[0-9a-f]{8})-\d+-\w+")
 # Older versions kept an uploaded restore file in <temp>/nextround-restore-*/candidate.db.
 _LEGACY_UPLOAD_FOLDER = re.compile(r"nextround-restore-\w+")
 _LEGACY_UPLOAD_FILES = {"candidate.db", *(f"candidate.db{suffix}" for suffix in _COMPANIONS)}
 
 
 def remove_stale_temp_folders() -> int:
-    """Remove this user's scratch folders (`private_temp_folder`) that a killed process
-    left in the temp folder, and the restore uploads an older version left there when the
-    user walked away. Only stale ones (see `_is_stale`). Returns how many went."""
+    """Remove the restore uploads an older version left in the temp folder when the user
+    walked away. Only this user's, only stale ones (see `_is_stale`). Returns how many went."""
     import shutil
     import tempfile
 
@@ -2721,12 +2776,11 @@ def remove_stale_temp_folders() -> int:
     except OSError:
         return 0
     for entry in entries:
-        match = _TEMP_FOLDER.fullmatch(entry.name) or _LEGACY_UPLOAD_FOLDER.fullmatch(entry.name)
+        match = _LEGACY_UPLOAD_FOLDER.fullmatch(entry.name)
         try:
             info = entry.stat(follow_symlinks=False)
             if (match is None or info.st_uid != os.geteuid() or not _is_stale(match, info)
-                    or (match.re is _LEGACY_UPLOAD_FOLDER
-                        and not set(os.listdir(entry.path)) <= _LEGACY_UPLOAD_FILES)):
+                    or not set(os.listdir(entry.path)) <= _LEGACY_UPLOAD_FILES):
                 continue
             shutil.rmtree(entry.path)
             removed += 1

@@ -6,6 +6,7 @@ destructive step confirms first and every write is one transaction.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from nextround import store as store_module
 from nextround import transfer, ui, wellbeing
 from nextround.models import Settings, Stage
 from nextround.store import TABLES, Store, StoreError
+from nextround.ui.sized_cache import SizedCache
 
 OTHER_REGION = "OTHER"
 REGION_NAMES = {"US": "United States", "UK": "United Kingdom", "IE": "Ireland",
@@ -141,9 +143,23 @@ MAX_STATUS_WIDGETS = 30
 SHOWN_PROBLEMS = 200
 
 
+PREVIEW_CACHE_BYTES = 128 * 1024 * 1024  # all cached previews together, every session
+PREVIEW_BYTES_PER_FILE_BYTE = 8  # a preview's rows take about this much more than the file
+
+
+@st.cache_resource(show_spinner=False)
+def _preview_cache() -> SizedCache:
+    return SizedCache(PREVIEW_CACHE_BYTES)
+
+
 def _preview(store: Store, data: bytes, date_format: str,
              overrides: tuple[tuple[str, str], ...]) -> transfer.Preview:
-    return transfer.preview(store, data, date_format=date_format, status_overrides=dict(overrides))
+    """The file's preview, cached until the next write to the database."""
+    key = (store.url, store.change_count(), hashlib.blake2b(data, digest_size=16).digest(),
+           date_format, overrides)
+    return _preview_cache().get(key, lambda: transfer.preview(
+        store, data, date_format=date_format, status_overrides=dict(overrides)),
+        len(data) * PREVIEW_BYTES_PER_FILE_BYTE + 65_536)
 
 
 def _status_overrides(words: list[str]) -> tuple[tuple[str, str], ...]:
@@ -163,7 +179,8 @@ def _status_key(word: str) -> str:
 def _problems_frame(problems: list[transfer.Problem]) -> pd.DataFrame:
     shown = problems[:SHOWN_PROBLEMS]
     return pd.DataFrame({
-        "Line": ["" if p.line is None else str(p.line) for p in shown],
+        "Line": [f"{p.table} row {p.row}" if p.table else "" if p.line is None else str(p.line)
+                 for p in shown],
         "Field": [transfer.FIELD_LABELS.get(p.field, p.field or "") for p in shown],
         "Problem": [p.message for p in shown],
     })
@@ -221,7 +238,7 @@ def import_section(store: Store) -> None:
         "Dates in the file are written as", formats, key="import_date_format",
         help="Pick how the file writes dates. Dates are never guessed.")
     words = list(st.session_state.get("import_status_words", []))
-    found = ui.cached(store, _preview, data, date_format, _status_overrides(words))
+    found = _preview(store, data, date_format, _status_overrides(words))
     st.session_state["import_status_words"] = list(found.statuses)
     if found.kind == "unknown":
         _show_problems(found.errors)

@@ -320,26 +320,24 @@ def test_the_next_start_removes_an_upload_an_older_version_abandoned(
     assert recent.exists() and someone_elses.exists()
 
 
-def test_the_next_start_removes_a_scratch_folder_a_killed_command_left(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`import` into a missing database checks the file against a scratch database first;
-    a command killed meanwhile leaves that folder (holding the file's rows) behind."""
-    import tempfile
-
-    scratch = tmp_path / "tmp"
-    scratch.mkdir(mode=0o700)
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    code = ("import os; from nextround.store import Store, private_temp_folder; "
-            "folder = private_temp_folder().__enter__(); "
-            "Store(folder / 'check.db').dispose(); "
-            "os.kill(os.getpid(), 9)")
+def test_the_next_start_removes_what_a_killed_import_into_a_new_database_left(
+        tmp_path: Path) -> None:
+    """`import` into a missing database builds it under a temporary name beside the target;
+    a command killed meanwhile leaves that file (holding the file's rows) behind, private,
+    and the next start removes it."""
+    target = tmp_path / "new" / "nextround.db"
+    code = ("import os; from pathlib import Path; "
+            "from nextround.__main__ import _import_into_new; "
+            f"_import_into_new(Path({str(target)!r}), "
+            "lambda store, backup: os.kill(os.getpid(), 9), keep=True)")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60,
-                   env={**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": str(ROOT)})
-    left = list(scratch.iterdir())
-    assert len(left) == 1 and (left[0] / "check.db").exists()
-    assert not_private(scratch) == []
-    Store(tmp_path / "nextround.db").dispose()
-    assert list(scratch.iterdir()) == []
+                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    left = [p.name for p in target.parent.iterdir()]
+    assert any(name.startswith("nextround.db.") and ".import-part" in name for name in left)
+    assert not target.exists()
+    assert not_private(tmp_path / "new") == []
+    Store(target).dispose()
+    assert [p.name for p in target.parent.iterdir() if "import-part" in p.name] == []
 
 
 def _valid_backup(tmp_path: Path) -> bytes:
