@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -416,6 +418,75 @@ def inspect_sqlite_file(path: Path) -> tuple[int, int]:
     return app_id, user_version
 
 
+def _apply_migrations(execute: Callable[[str], Any], from_version: int, *,
+                      marks: bool = True) -> None:
+    """Run the frozen steps after `from_version`, then mark the file as ours at the newest
+    version. The caller holds the transaction."""
+    for version in range(from_version + 1, SCHEMA_VERSION + 1):
+        for statement in MIGRATIONS[version - 1]:
+            execute(statement)
+    if marks:
+        execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create_database_file(path: Path) -> int:
+    """Make a new database at `path` in one step, and return the schema version now there.
+
+    A zero-length file is refused as truncated (decision 2), and SQLite leaves one for a
+    moment while it creates a database; so the app and the command line starting together on
+    a new install made one of them refuse it. The file is built complete under a private name
+    beside `path` and then linked into place, which fails if another process got there first:
+    its file is used and ours dropped."""
+    staged = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.new")
+    try:
+        os.close(os.open(staged, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        con = sqlite3.connect(staged, isolation_level=None)
+        try:
+            con.execute("PRAGMA journal_mode = WAL")  # kept in the file; the log goes on close
+            con.execute("BEGIN IMMEDIATE")
+            _apply_migrations(con.execute, 0)
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        try:
+            os.link(staged, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        except OSError:
+            # A file system without hard links: a plain rename, unless one appeared meanwhile.
+            if not path.exists():
+                os.replace(staged, path)
+    except OSError as exc:
+        raise StoreError(f"Can't create the database file {path}: {exc.strerror}.") from exc
+    except sqlite3.Error as exc:
+        raise StoreError(f"Can't create the database file {path}: {exc}.") from exc
+    finally:
+        staged.unlink(missing_ok=True)
+    return inspect_sqlite_file(path)[1]
+
+
+def _use_wal(con: sqlite3.Connection) -> None:
+    """Switch the file to write-ahead logging, waiting as `busy_timeout` would.
+
+    A file in rollback-journal mode (an older database, a backup, a restored copy) is switched
+    by a read that then upgrades to a write lock, and SQLite never waits for such an upgrade:
+    it answers BUSY at once whatever the busy timeout (waiting could deadlock). So the app and
+    the command line opening such a file together made one of them fail. The switch is retried
+    here until the busy timeout; a file already in WAL mode needs no write and passes at once."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            con.execute("PRAGMA journal_mode = WAL").fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if ("locked" not in message and "busy" not in message
+                    or time.monotonic() > deadline):
+                raise
+        time.sleep(random.uniform(0.005, 0.05))
+
+
 def _create_engine(url: str) -> Engine:
     """An engine whose connections are kept open and reused (a pool).
 
@@ -440,9 +511,9 @@ def _create_engine(url: str) -> Engine:
             cur = dbapi_con.cursor()
             cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cur.execute("PRAGMA foreign_keys = ON")
-            cur.execute("PRAGMA journal_mode = WAL")
-            cur.execute("PRAGMA synchronous = FULL")
             cur.close()
+            _use_wal(dbapi_con)
+            dbapi_con.execute("PRAGMA synchronous = FULL")
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
@@ -483,6 +554,7 @@ class Store:
                 except OSError as exc:
                     raise StoreError(f"Can't create the folder {self.path.parent}: "
                                      f"{exc.strerror}.") from exc
+                user_version = _create_database_file(self.path)
         self.engine = _create_engine(self.url)
         try:
             if user_version < SCHEMA_VERSION:
@@ -506,12 +578,8 @@ class Store:
                 # Read again under the write lock: another process (the app and the command
                 # line started together after an upgrade) may have migrated it meanwhile.
                 from_version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
-            for version in range(from_version + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[version - 1]:
-                    conn.exec_driver_sql(statement)
-            if self.url.startswith("sqlite"):
-                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-                conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _apply_migrations(conn.exec_driver_sql, from_version,
+                              marks=self.url.startswith("sqlite"))
 
     def dispose(self) -> None:
         """Close the pooled connections. Call it when done with the store, and always before
