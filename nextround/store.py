@@ -12,9 +12,11 @@ Why it is built this way (see docs/decisions.md):
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import random
+import re
 import sqlite3
 import threading
 import time
@@ -69,6 +71,17 @@ class CorruptDatabaseError(StoreError):
 
 class ReadOnlyDatabaseError(StoreError):
     pass
+
+
+class DatabaseProblemsError(CorruptDatabaseError):
+    """A file that opens, but isn't a sound Next Round database: `problems` says why."""
+
+    def __init__(self, path: Path, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        shown = "; ".join(self.problems[:3])
+        more = f" (and {len(self.problems) - 3:,} more)" if len(self.problems) > 3 else ""
+        super().__init__(f"{path} can't be used as a Next Round database: {shown}{more}. "
+                         "Nothing was changed.")
 
 
 class NotFoundError(StoreError):
@@ -416,6 +429,129 @@ def inspect_sqlite_file(path: Path) -> tuple[int, int]:
             "changed. Restore a backup from the Your data page or `restore`."
         )
     return app_id, user_version
+
+
+# --- is it exactly our schema? ------------------------------------------------------------
+# A file that carries our marks (application_id, user_version) is still only trusted when its
+# tables, columns, indexes, triggers and views are exactly what the frozen migration steps make
+# for that version: a missing table breaks every page, and an added trigger or view runs on
+# our writes. The reference is built by running those steps on an empty in-memory database,
+# so a genuine file of any version matches it whatever path it took (decision 15).
+
+_SQLITE_OWN = ("sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4")
+_SQL_TOKEN = re.compile(r"""--[^\n]*|/\*.*?(?:\*/|$)|'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`"""
+                        r"|\[[^\]]*\]|\w+|<=|>=|<>|!=|==|\|\||\S", re.DOTALL)
+_KINDS = ("table", "index", "trigger", "view")
+
+
+def _sql_tokens(sql: str | None) -> tuple[str, ...]:
+    """SQL as tokens, so spacing, comments, keyword case and identifier quoting don't count;
+    string literals (defaults, CHECK values) are kept exactly."""
+    tokens = []
+    for token in _SQL_TOKEN.findall(sql or ""):
+        if token.startswith(("--", "/*")):
+            continue
+        if token[0] in "\"`[":
+            token = token[1:-1]
+        tokens.append(token if token.startswith("'") else token.lower())
+    return tuple(tokens)
+
+
+Query = Callable[[str], list[tuple[Any, ...]]]
+
+
+def _schema_of(query: Query) -> dict[tuple[str, str], dict[str, Any]]:
+    """(kind, name) → its SQL tokens and, for tables and indexes, their columns."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, name, sql in query("SELECT type, name, sql FROM sqlite_master"):
+        lowered = str(name).lower()
+        if lowered in _SQLITE_OWN or lowered.startswith("sqlite_autoindex_"):
+            continue  # SQLite's own; autoindexes follow from the table's UNIQUE columns
+        entry: dict[str, Any] = {"name": name, "sql": _sql_tokens(sql)}
+        quoted = '"' + str(name).replace('"', '""') + '"'
+        if kind == "table":
+            entry["columns"] = {str(r[1]).lower(): tuple(r[2:]) for r in
+                                query(f"PRAGMA table_xinfo({quoted})")}
+        found[(str(kind), lowered)] = entry
+    return found
+
+
+@functools.cache
+def _reference_schema(version: int) -> dict[tuple[str, str], dict[str, Any]]:
+    """What the frozen migration steps make for `version`, read back from SQLite itself."""
+    con = sqlite3.connect(":memory:")
+    try:
+        for step in MIGRATIONS[:version]:
+            for statement in step:
+                con.execute(statement)
+        return _schema_of(lambda sql: con.execute(sql).fetchall())
+    finally:
+        con.close()
+
+
+def schema_problems(query: Query, version: int) -> list[str]:
+    """How the schema differs from Next Round's own at `version`, in plain words. Empty when
+    it is exactly ours: nothing missing, nothing added, nothing changed."""
+    if not 1 <= version <= SCHEMA_VERSION:
+        return [f"its schema version ({version}) is not one Next Round makes"]
+    expected, actual = _reference_schema(version), _schema_of(query)
+    problems = []
+    for (kind, name), want in expected.items():
+        have = actual.get((kind, name))
+        if have is None:
+            problems.append(f"the {kind} {want['name']} is missing")
+        elif have["sql"] != want["sql"]:
+            problems.append(_difference(kind, want, have))
+    for (kind, name), have in actual.items():
+        if (kind, name) not in expected:
+            shown = kind if kind in _KINDS else f"schema entry ({kind})"
+            article = "an" if shown[0] in "aeiou" else "a"
+            problems.append(f"it has {article} {shown} '{have['name']}' that Next Round "
+                            "doesn't make")
+    return problems
+
+
+def _difference(kind: str, want: dict[str, Any], have: dict[str, Any]) -> str:
+    """The first way one table (or index, trigger) differs from ours, as precisely as known."""
+    name = want["name"]
+    if kind == "table":
+        wanted, got = want["columns"], have["columns"]
+        for column in wanted:
+            if column not in got:
+                return f"the table {name} has no column {column}"
+        for column in got:
+            if column not in wanted:
+                return f"the table {name} has a column '{column}' that Next Round doesn't make"
+        for column in wanted:
+            if got[column] != wanted[column]:
+                return (f"the column {column} of the table {name} is defined differently "
+                        "(its type, default, NOT NULL or key)")
+        return (f"the table {name} has other rules than Next Round's (its checks, links "
+                "between tables or unique columns)")
+    return f"the {kind} {name} is defined differently from Next Round's"
+
+
+def database_problems(query: Query, version: int) -> list[str]:
+    """Everything `check` reports and restore refuses: a schema that isn't exactly ours, what
+    SQLite's integrity check finds, links between tables that point nowhere, and a missing
+    (or doubled) settings row or change counter, which every page reads. One function, so the
+    command line, the Your data page and restore always agree."""
+    problems = schema_problems(query, version)
+    rows = [str(r[0]) for r in query("PRAGMA integrity_check")]
+    if rows != ["ok"]:
+        problems += [f"the integrity check found: {row}" for row in rows]
+    if problems:
+        return problems  # the checks below rely on our tables being there and sound
+    problems += [f"broken link in {r[0]} row {r[1]} to {r[2]}"
+                 for r in query("PRAGMA foreign_key_check")]
+    singletons = ["settings"] + (["change_counter"] if version >= 2 else [])
+    for table in singletons:
+        n = int(query(f"SELECT count(*) FROM {table} WHERE id = 1")[0][0])
+        others = int(query(f"SELECT count(*) FROM {table} WHERE id IS NOT 1")[0][0])
+        if n != 1 or others:
+            problems.append(f"the table {table} must hold exactly one row (id 1); it holds "
+                            f"{n + others}")
+    return problems
 
 
 def _apply_migrations(execute: Callable[[str], Any], from_version: int, *,
@@ -2184,13 +2320,14 @@ class Store:
         return out
 
     def integrity_problems(self) -> list[str]:
-        """Empty when the file is healthy; otherwise what SQLite reports."""
+        """Empty when the file is healthy; otherwise every problem `database_problems` finds
+        (the schema, SQLite's integrity check, broken links), as restore would see them."""
         with self.read() as conn:
-            rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
-            fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        problems = [] if rows == ["ok"] else rows
-        problems += [f"broken link in {r[0]} row {r[1]} to {r[2]}" for r in fk]
-        return problems
+            def query(sql: str) -> list[tuple[Any, ...]]:
+                return [tuple(r) for r in conn.exec_driver_sql(sql).fetchall()]
+
+            version = int(query("PRAGMA user_version")[0][0])
+            return database_problems(query, version)
 
 
 def copy_checked(source: Path, target: Path, *, read_only: bool = False) -> str:
@@ -2262,12 +2399,14 @@ class RestoreResult:
 def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
     """Validate a file as a restorable Next Round database and count its rows per table.
 
-    Refuses (StoreError) a missing, empty, foreign, newer or damaged file, including broken
-    links between tables. Opens the file read-only: the file is never changed."""
+    Refuses (StoreError) a missing, empty, foreign, newer or damaged file, a schema that isn't
+    exactly ours (`schema_problems`) and broken links between tables; the refusal of a file
+    that opens but has problems is a `DatabaseProblemsError` listing them all. Opens the file
+    read-only, with schema code untrusted: the file is never changed."""
     candidate = Path(path).expanduser()
     if not candidate.is_file():
         raise StoreError(f"There is no file at {candidate}.")
-    app_id, _ = inspect_sqlite_file(candidate)
+    app_id, version = inspect_sqlite_file(candidate)
     if app_id != APPLICATION_ID:
         raise ForeignDatabaseError(f"{candidate} is an empty SQLite file, not a Next Round "
                                    "database. Nothing was changed.")
@@ -2275,23 +2414,18 @@ def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
         con = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True,
                               timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            check = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
-            broken = con.execute("PRAGMA foreign_key_check").fetchall()
-            present = {r[0] for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
-            counts = {table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                      for table in TABLES if table in present}
+            con.execute("PRAGMA trusted_schema = OFF")
+            problems = database_problems(lambda sql: con.execute(sql).fetchall(), version)
+            counts = {} if problems else {
+                table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                for table in TABLES}
         finally:
             con.close()
     except sqlite3.Error as exc:
         raise CorruptDatabaseError(f"{candidate} is damaged and can't be read ({exc}). "
                                    "Nothing was changed.") from exc
-    if check != ["ok"]:
-        raise CorruptDatabaseError(f"{candidate} failed its integrity check ({check[0]}). "
-                                   "Nothing was changed.")
-    if broken:
-        raise CorruptDatabaseError(f"{candidate} has {len(broken)} broken link(s) between "
-                                   f"tables (first in {broken[0][0]}). Nothing was changed.")
+    if problems:
+        raise DatabaseProblemsError(candidate, problems)
     return counts
 
 
@@ -2337,6 +2471,9 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
             raise CorruptDatabaseError(f"The copy of {candidate} failed its integrity check "
                                        f"({result}). Nothing was changed.")
         os.chmod(staged, 0o600)
+        # What replaces the database is this private copy: check it as a whole again, in
+        # case the file changed after it was first checked.
+        counts = describe_database_file(staged)
 
         previous: Path | None = None
         folder = backup_dir or path.parent / "backups"
