@@ -461,19 +461,24 @@ Query = Callable[[str], list[tuple[Any, ...]]]
 
 
 def _schema_of(query: Query) -> dict[tuple[str, str], dict[str, Any]]:
-    """(kind, name) → its SQL tokens and, for tables and indexes, their columns."""
+    """(kind, name) → its name as stored and its SQL as tokens."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for kind, name, sql in query("SELECT type, name, sql FROM sqlite_master"):
         lowered = str(name).lower()
         if lowered in _SQLITE_OWN or lowered.startswith("sqlite_autoindex_"):
             continue  # SQLite's own; autoindexes follow from the table's UNIQUE columns
-        entry: dict[str, Any] = {"name": name, "sql": _sql_tokens(sql)}
-        quoted = '"' + str(name).replace('"', '""') + '"'
-        if kind == "table":
-            entry["columns"] = {str(r[1]).lower(): tuple(r[2:]) for r in
-                                query(f"PRAGMA table_xinfo({quoted})")}
-        found[(str(kind), lowered)] = entry
+        found[(str(kind), lowered)] = {"name": name, "sql": _sql_tokens(sql)}
     return found
+
+
+def _columns(query: Query, table: str) -> dict[str, tuple[Any, ...]] | None:
+    """A table's columns (type, NOT NULL, default, key, hidden), or None when SQLite can't
+    list them (a virtual table whose module isn't here)."""
+    quoted = '"' + table.replace('"', '""') + '"'
+    try:
+        return {str(r[1]).lower(): tuple(r[2:]) for r in query(f"PRAGMA table_xinfo({quoted})")}
+    except Exception:  # noqa: BLE001 - sqlite3's or SQLAlchemy's error: the text differs anyway
+        return None
 
 
 @functools.cache
@@ -484,7 +489,12 @@ def _reference_schema(version: int) -> dict[tuple[str, str], dict[str, Any]]:
         for step in MIGRATIONS[:version]:
             for statement in step:
                 con.execute(statement)
-        return _schema_of(lambda sql: con.execute(sql).fetchall())
+        found = _schema_of(lambda sql: con.execute(sql).fetchall())
+        for (kind, _), entry in found.items():
+            if kind == "table":
+                entry["columns"] = _columns(lambda sql: con.execute(sql).fetchall(),
+                                            entry["name"])
+        return found
     finally:
         con.close()
 
@@ -501,7 +511,8 @@ def schema_problems(query: Query, version: int) -> list[str]:
         if have is None:
             problems.append(f"the {kind} {want['name']} is missing")
         elif have["sql"] != want["sql"]:
-            problems.append(_difference(kind, want, have))
+            columns = _columns(query, have["name"]) if kind == "table" else None
+            problems.append(_difference(kind, want, columns))
     for (kind, name), have in actual.items():
         if (kind, name) not in expected:
             shown = kind if kind in _KINDS else f"schema entry ({kind})"
@@ -511,11 +522,12 @@ def schema_problems(query: Query, version: int) -> list[str]:
     return problems
 
 
-def _difference(kind: str, want: dict[str, Any], have: dict[str, Any]) -> str:
+def _difference(kind: str, want: dict[str, Any],
+                columns: dict[str, tuple[Any, ...]] | None) -> str:
     """The first way one table (or index, trigger) differs from ours, as precisely as known."""
     name = want["name"]
-    if kind == "table":
-        wanted, got = want["columns"], have["columns"]
+    if kind == "table" and columns is not None:
+        wanted, got = want["columns"], columns
         for column in wanted:
             if column not in got:
                 return f"the table {name} has no column {column}"
@@ -2318,6 +2330,15 @@ class Store:
         if reason.startswith("before-"):
             self.rotate_backups()
         return out
+
+    def schema_problems(self) -> list[str]:
+        """`schema_problems` for this database: quick (no data is read), for the data page to
+        say at once when a tool changed the tables or added a trigger."""
+        with self.read() as conn:
+            def query(sql: str) -> list[tuple[Any, ...]]:
+                return [tuple(r) for r in conn.exec_driver_sql(sql).fetchall()]
+
+            return schema_problems(query, int(query("PRAGMA user_version")[0][0]))
 
     def integrity_problems(self) -> list[str]:
         """Empty when the file is healthy; otherwise every problem `database_problems` finds

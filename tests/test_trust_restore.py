@@ -102,6 +102,8 @@ TAMPERED: dict[str, tuple[Callable[[Path], None], str]] = {
                        "it has an index 'mine'"),
     "an added table": (lambda p: run_sql(p, "CREATE TABLE notes (body TEXT)"),
                        "it has a table 'notes'"),
+    "an added full-text table": (lambda p: run_sql(
+        p, "CREATE VIRTUAL TABLE search USING fts5(body)"), "it has a table 'search'"),
     "an added column": (lambda p: run_sql(p, "ALTER TABLE drafts ADD COLUMN copy_to TEXT"),
                         "the table drafts has a column 'copy_to'"),
     "a dropped column": (lambda p: run_sql(p, "ALTER TABLE actions DROP COLUMN source_label"),
@@ -280,6 +282,7 @@ def test_the_page_check_reports_a_trigger_added_to_the_live_database(
     run_sql(isolated, "CREATE TRIGGER wipe AFTER INSERT ON drafts BEGIN DELETE FROM events; END")
     at = open_page("pages/data.py", via_app=False)
     no_exception(at)
+    assert any("it has a trigger 'wipe'" in w.value for w in at.warning)
     at.button(key="check_now").click().run()
     no_exception(at)
     assert any("found 1 problem" in e.value for e in at.error)
