@@ -23,6 +23,7 @@ from typing import Any
 from nextround.models import ValidationError
 from nextround.store import (
     CorruptDatabaseError,
+    DatabaseProblemsError,
     Store,
     StoreError,
     check_output_file,
@@ -145,10 +146,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise Refusal(f"There is no database at {path}.")
     try:
         counts = describe_database_file(path)
+    except DatabaseProblemsError as exc:
+        _say(f"{path}: {len(exc.problems):,} problem(s) found:")
+        for problem in exc.problems[:20]:
+            _say(f"- {problem}")
+        return EXIT_PROBLEM
     except CorruptDatabaseError as exc:
         _say(str(exc).replace(" Nothing was changed.", ""))
         return EXIT_PROBLEM
-    print(f"{path}: ok (integrity and links between tables; "
+    print(f"{path}: ok (schema, integrity and links between tables; "
           f"{counts.get('applications', 0):,} applications).")
     return EXIT_OK
 

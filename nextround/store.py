@@ -12,13 +12,16 @@ Why it is built this way (see docs/decisions.md):
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
+import random
 import re
 import sqlite3
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -69,6 +72,17 @@ class CorruptDatabaseError(StoreError):
 
 class ReadOnlyDatabaseError(StoreError):
     pass
+
+
+class DatabaseProblemsError(CorruptDatabaseError):
+    """A file that opens, but isn't a sound Next Round database: `problems` says why."""
+
+    def __init__(self, path: Path, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        shown = "; ".join(self.problems[:3])
+        more = f" (and {len(self.problems) - 3:,} more)" if len(self.problems) > 3 else ""
+        super().__init__(f"{path} can't be used as a Next Round database: {shown}{more}. "
+                         "Nothing was changed.")
 
 
 class NotFoundError(StoreError):
@@ -396,22 +410,21 @@ def inspect_sqlite_file(path: Path) -> tuple[int, int]:
         )
     try:
         with path.open("rb") as handle:
-            header = handle.read(16)
+            header = handle.read(100)
     except OSError as exc:
         raise StoreError(f"Can't read the database file {shown}: {exc.strerror}.") from exc
-    if header != b"SQLite format 3\x00":
+    if header[:16] != b"SQLite format 3\x00":
         raise ForeignDatabaseError(
             f"{shown} is not a Next Round database (it isn't an SQLite file). Nothing was changed."
         )
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            user_version = con.execute("PRAGMA user_version").fetchone()[0]
-            tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            check = con.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            con.close()
+            app_id, user_version, tables, check = _read_marks(path)
+        except sqlite3.OperationalError as exc:
+            if not _needs_recovery(exc, header):
+                raise
+            _recover(path)
+            app_id, user_version, tables, check = _read_marks(path)
     except sqlite3.DatabaseError as exc:
         raise CorruptDatabaseError(
             f"The database file {shown} is damaged and can't be read ({exc}). "
@@ -433,6 +446,239 @@ def inspect_sqlite_file(path: Path) -> tuple[int, int]:
             "changed. Restore a backup from the Your data page or `restore`."
         )
     return app_id, user_version
+
+
+def _read_marks(path: Path) -> tuple[int, int, int, str]:
+    """application_id, user_version, number of schema entries and quick_check, read-only."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        return (con.execute("PRAGMA application_id").fetchone()[0],
+                con.execute("PRAGMA user_version").fetchone()[0],
+                con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
+                con.execute("PRAGMA quick_check").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _needs_recovery(exc: sqlite3.OperationalError, header: bytes) -> bool:
+    """A process killed mid-write leaves a hot rollback journal (a file not yet in WAL mode:
+    an older database, a restored copy) or a write-ahead log whose index must be rebuilt, and
+    a read-only connection can do neither. That is no damage: for a file whose header says it
+    is ours, the recovery any SQLite connection would run on opening it is run first."""
+    readonly = getattr(exc, "sqlite_errorname", "").startswith("SQLITE_READONLY")
+    return readonly and int.from_bytes(header[68:72], "big") == APPLICATION_ID
+
+
+def _recover(path: Path) -> None:
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        con.close()
+
+
+# --- is it exactly our schema? ------------------------------------------------------------
+# A file that carries our marks (application_id, user_version) is still only trusted when its
+# tables, columns, indexes, triggers and views are exactly what the frozen migration steps make
+# for that version: a missing table breaks every page, and an added trigger or view runs on
+# our writes. The reference is built by running those steps on an empty in-memory database,
+# so a genuine file of any version matches it whatever path it took (decision 15).
+
+_SQLITE_OWN = ("sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4")
+_SQL_TOKEN = re.compile(r"""--[^\n]*|/\*.*?(?:\*/|$)|'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`"""
+                        r"|\[[^\]]*\]|\w+|<=|>=|<>|!=|==|\|\||\S", re.DOTALL)
+_KINDS = ("table", "index", "trigger", "view")
+
+
+def _sql_tokens(sql: str | None) -> tuple[str, ...]:
+    """SQL as tokens, so spacing, comments, keyword case and identifier quoting don't count;
+    string literals (defaults, CHECK values) are kept exactly."""
+    tokens = []
+    for token in _SQL_TOKEN.findall(sql or ""):
+        if token.startswith(("--", "/*")):
+            continue
+        if token[0] in "\"`[":
+            token = token[1:-1]
+        tokens.append(token if token.startswith("'") else token.lower())
+    return tuple(tokens)
+
+
+Query = Callable[[str], list[tuple[Any, ...]]]
+
+
+def _schema_of(query: Query) -> dict[tuple[str, str], dict[str, Any]]:
+    """(kind, name) → its name as stored and its SQL as tokens."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, name, sql in query("SELECT type, name, sql FROM sqlite_master"):
+        lowered = str(name).lower()
+        if lowered in _SQLITE_OWN or lowered.startswith("sqlite_autoindex_"):
+            continue  # SQLite's own; autoindexes follow from the table's UNIQUE columns
+        found[(str(kind), lowered)] = {"name": name, "sql": _sql_tokens(sql)}
+    return found
+
+
+def _columns(query: Query, table: str) -> dict[str, tuple[Any, ...]] | None:
+    """A table's columns (type, NOT NULL, default, key, hidden), or None when SQLite can't
+    list them (a virtual table whose module isn't here)."""
+    quoted = '"' + table.replace('"', '""') + '"'
+    try:
+        return {str(r[1]).lower(): tuple(r[2:]) for r in query(f"PRAGMA table_xinfo({quoted})")}
+    except Exception:  # noqa: BLE001 - sqlite3's or SQLAlchemy's error: the text differs anyway
+        return None
+
+
+@functools.cache
+def _reference_schema(version: int) -> dict[tuple[str, str], dict[str, Any]]:
+    """What the frozen migration steps make for `version`, read back from SQLite itself."""
+    con = sqlite3.connect(":memory:")
+    try:
+        for step in MIGRATIONS[:version]:
+            for statement in step:
+                con.execute(statement)
+        found = _schema_of(lambda sql: con.execute(sql).fetchall())
+        for (kind, _), entry in found.items():
+            if kind == "table":
+                entry["columns"] = _columns(lambda sql: con.execute(sql).fetchall(),
+                                            entry["name"])
+        return found
+    finally:
+        con.close()
+
+
+def schema_problems(query: Query, version: int) -> list[str]:
+    """How the schema differs from Next Round's own at `version`, in plain words. Empty when
+    it is exactly ours: nothing missing, nothing added, nothing changed."""
+    if not 1 <= version <= SCHEMA_VERSION:
+        return [f"its schema version ({version}) is not one Next Round makes"]
+    expected, actual = _reference_schema(version), _schema_of(query)
+    problems = []
+    for (kind, name), want in expected.items():
+        have = actual.get((kind, name))
+        if have is None:
+            problems.append(f"the {kind} {want['name']} is missing")
+        elif have["sql"] != want["sql"]:
+            columns = _columns(query, have["name"]) if kind == "table" else None
+            problems.append(_difference(kind, want, columns))
+    for (kind, name), have in actual.items():
+        if (kind, name) not in expected:
+            shown = kind if kind in _KINDS else f"schema entry ({kind})"
+            article = "an" if shown[0] in "aeiou" else "a"
+            problems.append(f"it has {article} {shown} '{have['name']}' that Next Round "
+                            "doesn't make")
+    return problems
+
+
+def _difference(kind: str, want: dict[str, Any],
+                columns: dict[str, tuple[Any, ...]] | None) -> str:
+    """The first way one table (or index, trigger) differs from ours, as precisely as known."""
+    name = want["name"]
+    if kind == "table" and columns is not None:
+        wanted, got = want["columns"], columns
+        for column in wanted:
+            if column not in got:
+                return f"the table {name} has no column {column}"
+        for column in got:
+            if column not in wanted:
+                return f"the table {name} has a column '{column}' that Next Round doesn't make"
+        for column in wanted:
+            if got[column] != wanted[column]:
+                return (f"the column {column} of the table {name} is defined differently "
+                        "(its type, default, NOT NULL or key)")
+        return (f"the table {name} has other rules than Next Round's (its checks, links "
+                "between tables or unique columns)")
+    return f"the {kind} {name} is defined differently from Next Round's"
+
+
+def database_problems(query: Query, version: int) -> list[str]:
+    """Everything `check` reports and restore refuses: a schema that isn't exactly ours, what
+    SQLite's integrity check finds, links between tables that point nowhere, and a missing
+    (or doubled) settings row or change counter, which every page reads. One function, so the
+    command line, the Your data page and restore always agree."""
+    problems = schema_problems(query, version)
+    rows = [str(r[0]) for r in query("PRAGMA integrity_check")]
+    if rows != ["ok"]:
+        problems += [f"the integrity check found: {row}" for row in rows]
+    if problems:
+        return problems  # the checks below rely on our tables being there and sound
+    problems += [f"broken link in {r[0]} row {r[1]} to {r[2]}"
+                 for r in query("PRAGMA foreign_key_check")]
+    singletons = ["settings"] + (["change_counter"] if version >= 2 else [])
+    for table in singletons:
+        n = int(query(f"SELECT count(*) FROM {table} WHERE id = 1")[0][0])
+        others = int(query(f"SELECT count(*) FROM {table} WHERE id IS NOT 1")[0][0])
+        if n != 1 or others:
+            problems.append(f"the table {table} must hold exactly one row (id 1); it holds "
+                            f"{n + others}")
+    return problems
+
+
+def _apply_migrations(execute: Callable[[str], Any], from_version: int, *,
+                      marks: bool = True) -> None:
+    """Run the frozen steps after `from_version`, then mark the file as ours at the newest
+    version. The caller holds the transaction."""
+    for version in range(from_version + 1, SCHEMA_VERSION + 1):
+        for statement in MIGRATIONS[version - 1]:
+            execute(statement)
+    if marks:
+        execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create_database_file(path: Path) -> int:
+    """Make a new database at `path` in one step, and return the schema version now there.
+
+    A zero-length file is refused as truncated (decision 2), and SQLite leaves one for a
+    moment while it creates a database; so the app and the command line starting together on
+    a new install made one of them refuse it. The file is built complete under a private name
+    beside `path` and then linked into place, which fails if another process got there first:
+    its file is used and ours dropped."""
+    staged = temp_name(path, "create-part")
+    try:
+        create_private_file(staged)
+        con = sqlite3.connect(staged, isolation_level=None)
+        try:
+            con.execute("PRAGMA journal_mode = WAL")  # kept in the file; the log goes on close
+            con.execute("BEGIN IMMEDIATE")
+            _apply_migrations(con.execute, 0)
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        try:
+            os.link(staged, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        except OSError:
+            # A file system without hard links: a plain rename, unless one appeared meanwhile.
+            if not path.exists():
+                os.replace(staged, path)
+    except OSError as exc:
+        raise StoreError(f"Can't create the database file {path}: {exc.strerror}.") from exc
+    except sqlite3.Error as exc:
+        raise StoreError(f"Can't create the database file {path}: {exc}.") from exc
+    finally:
+        remove_with_companions(staged)
+    return inspect_sqlite_file(path)[1]
+
+
+def _use_wal(con: sqlite3.Connection) -> None:
+    """Switch the file to write-ahead logging, waiting as `busy_timeout` would.
+
+    A file in rollback-journal mode (an older database, a backup, a restored copy) is switched
+    by a read that then upgrades to a write lock, and SQLite never waits for such an upgrade:
+    it answers BUSY at once whatever the busy timeout (waiting could deadlock). So the app and
+    the command line opening such a file together made one of them fail. The switch is retried
+    here until the busy timeout; a file already in WAL mode needs no write and passes at once."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            con.execute("PRAGMA journal_mode = WAL").fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if ("locked" not in message and "busy" not in message
+                    or time.monotonic() > deadline):
+                raise
+        time.sleep(random.uniform(0.005, 0.05))
 
 
 def _create_engine(url: str) -> Engine:
@@ -459,9 +705,9 @@ def _create_engine(url: str) -> Engine:
             cur = dbapi_con.cursor()
             cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cur.execute("PRAGMA foreign_keys = ON")
-            cur.execute("PRAGMA journal_mode = WAL")
-            cur.execute("PRAGMA synchronous = FULL")
             cur.close()
+            _use_wal(dbapi_con)
+            dbapi_con.execute("PRAGMA synchronous = FULL")
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
@@ -498,11 +744,7 @@ class Store:
                 except OSError as exc:
                     raise StoreError(f"Can't create the folder {self.path.parent}: "
                                      f"{exc.strerror}.") from exc
-                try:
-                    create_private_database(self.path)
-                except OSError as exc:
-                    raise StoreError(f"Can't create the database file {self.path}: "
-                                     f"{exc.strerror}.") from exc
+                _create_database_file(self.path)
             if self.path.exists():
                 _, user_version = inspect_sqlite_file(self.path)
                 # The write bits are checked too: root ignores permissions, but a file the user
@@ -561,12 +803,8 @@ class Store:
                 # Read again under the write lock: another process (the app and the command
                 # line started together after an upgrade) may have migrated it meanwhile.
                 from_version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
-            for version in range(from_version + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[version - 1]:
-                    conn.exec_driver_sql(statement)
-            if self.url.startswith("sqlite"):
-                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-                conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _apply_migrations(conn.exec_driver_sql, from_version,
+                              marks=self.url.startswith("sqlite"))
 
     def dispose(self) -> None:
         """Close the pooled connections. Call it when done with the store, and always before
@@ -2267,14 +2505,24 @@ class Store:
                 and match["base"] == self.path.name and path.parent == self.path.parent):
             remove_with_companions(path)
 
-    def integrity_problems(self) -> list[str]:
-        """Empty when the file is healthy; otherwise what SQLite reports."""
+    def schema_problems(self) -> list[str]:
+        """`schema_problems` for this database: quick (no data is read), for the data page to
+        say at once when a tool changed the tables or added a trigger."""
         with self.read() as conn:
-            rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
-            fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        problems = [] if rows == ["ok"] else rows
-        problems += [f"broken link in {r[0]} row {r[1]} to {r[2]}" for r in fk]
-        return problems
+            def query(sql: str) -> list[tuple[Any, ...]]:
+                return [tuple(r) for r in conn.exec_driver_sql(sql).fetchall()]
+
+            return schema_problems(query, int(query("PRAGMA user_version")[0][0]))
+
+    def integrity_problems(self) -> list[str]:
+        """Empty when the file is healthy; otherwise every problem `database_problems` finds
+        (the schema, SQLite's integrity check, broken links), as restore would see them."""
+        with self.read() as conn:
+            def query(sql: str) -> list[tuple[Any, ...]]:
+                return [tuple(r) for r in conn.exec_driver_sql(sql).fetchall()]
+
+            version = int(query("PRAGMA user_version")[0][0])
+            return database_problems(query, version)
 
 
 def copy_checked(source: Path, target: Path, *, read_only: bool = False) -> str:
@@ -2348,12 +2596,14 @@ class RestoreResult:
 def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
     """Validate a file as a restorable Next Round database and count its rows per table.
 
-    Refuses (StoreError) a missing, empty, foreign, newer or damaged file, including broken
-    links between tables. Opens the file read-only: the file is never changed."""
+    Refuses (StoreError) a missing, empty, foreign, newer or damaged file, a schema that isn't
+    exactly ours (`schema_problems`) and broken links between tables; the refusal of a file
+    that opens but has problems is a `DatabaseProblemsError` listing them all. Opens the file
+    read-only, with schema code untrusted: the file is never changed."""
     candidate = Path(path).expanduser()
     if not candidate.is_file():
         raise StoreError(f"There is no file at {candidate}.")
-    app_id, _ = inspect_sqlite_file(candidate)
+    app_id, version = inspect_sqlite_file(candidate)
     if app_id != APPLICATION_ID:
         raise ForeignDatabaseError(f"{candidate} is an empty SQLite file, not a Next Round "
                                    "database. Nothing was changed.")
@@ -2361,23 +2611,18 @@ def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
         con = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True,
                               timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            check = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
-            broken = con.execute("PRAGMA foreign_key_check").fetchall()
-            present = {r[0] for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
-            counts = {table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                      for table in TABLES if table in present}
+            con.execute("PRAGMA trusted_schema = OFF")
+            problems = database_problems(lambda sql: con.execute(sql).fetchall(), version)
+            counts = {} if problems else {
+                table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                for table in TABLES}
         finally:
             con.close()
     except sqlite3.Error as exc:
         raise CorruptDatabaseError(f"{candidate} is damaged and can't be read ({exc}). "
                                    "Nothing was changed.") from exc
-    if check != ["ok"]:
-        raise CorruptDatabaseError(f"{candidate} failed its integrity check ({check[0]}). "
-                                   "Nothing was changed.")
-    if broken:
-        raise CorruptDatabaseError(f"{candidate} has {len(broken)} broken link(s) between "
-                                   f"tables (first in {broken[0][0]}). Nothing was changed.")
+    if problems:
+        raise DatabaseProblemsError(candidate, problems)
     return counts
 
 
@@ -2419,6 +2664,9 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
         if result != "ok":
             raise CorruptDatabaseError(f"The copy of {candidate} failed its integrity check "
                                        f"({result}). Nothing was changed.")
+        # What replaces the database is this private copy: check it as a whole again, in
+        # case the file changed after it was first checked.
+        counts = describe_database_file(staged)
 
         previous: Path | None = None
         folder = backup_dir or path.parent / "backups"
@@ -2521,28 +2769,6 @@ def create_private_file(path: Path, data: bytes = b"") -> Path:
     finally:
         os.close(handle)
     return path
-
-
-def create_private_database(path: Path) -> None:
-    """A new database file, private from its first byte and never seen empty (an empty file
-    is refused as truncated): made under a temporary name, then linked into place, which
-    fails when another process made one meanwhile (theirs is kept)."""
-    staged = create_private_file(temp_name(path, "create-part"))
-    try:
-        con = sqlite3.connect(staged, isolation_level=None)
-        try:
-            con.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # writes the header
-        finally:
-            con.close()
-        try:
-            os.link(staged, path)
-        except FileExistsError:
-            pass
-        except OSError:  # a file system without hard links
-            if not path.exists():
-                os.replace(staged, path)
-    finally:
-        remove_with_companions(staged)
 
 
 def copy_private(source: Path, target: Path) -> None:

@@ -524,7 +524,13 @@ CHECK_FORM = "check"
 
 def check_section(store: Store) -> None:
     st.header("Check")
-    st.caption("Runs SQLite's integrity check over the whole database file.")
+    st.caption("Checks that the whole database file is intact, that its tables, indexes and "
+               "triggers are exactly Next Round's, and that the links between tables hold.")
+    changed = store.schema_problems() if "check_result" not in st.session_state else []
+    if changed:
+        st.warning("Something other than Next Round changed this database's tables: "
+                   + "; ".join(changed[:3]) + ". Check it, and restore a recent backup if "
+                   "anything looks wrong.", icon=":material/warning:")
     if st.button("Check my database", key="check_now", icon=":material/health_and_safety:"):
         with st.spinner("Checking…"):
             problems = ui.run_action(CHECK_FORM, store.integrity_problems)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from nextround.models import Application
 from nextround.store import Store
 from tests.conftest import ROOT, TODAY, no_exception, open_page
 
@@ -136,3 +137,34 @@ def test_backup_and_restore_killed_at_random_leave_nothing_readable_and_nothing_
         assert _not_private(*folders) == []
         assert _count(db) in counts  # the old data or the restored one, whole
     assert kills >= 8 and left_something >= 3, (kills, left_something)
+
+
+def test_a_write_killed_in_rollback_journal_mode_is_rolled_back_on_the_next_start(
+        tmp_path: Path) -> None:
+    """A restored copy or an older database is in rollback-journal mode until it is opened.
+    A process killed mid-write leaves a hot journal, which a read-only connection can't roll
+    back: the next start called the database damaged. It must roll back and open."""
+    path = tmp_path / "nextround.db"
+    store = Store(path)
+    store.add_application(Application(company="Kept", applied_on="2026-11-01"))
+    store.dispose()
+    code = f"""
+import os, sqlite3
+con = sqlite3.connect({str(path)!r}, isolation_level=None)
+con.execute("PRAGMA journal_mode = DELETE")
+con.execute("PRAGMA cache_size = 1")
+con.execute("BEGIN IMMEDIATE")
+con.execute("UPDATE applications SET company = 'Half-written'")
+con.execute("CREATE TABLE filler (x)")
+for _ in range(300):
+    con.execute("INSERT INTO filler VALUES (?)", ("z" * 3000,))
+os.kill(os.getpid(), 9)
+"""
+    subprocess.run([sys.executable, "-c", code], timeout=60)
+    assert (tmp_path / "nextround.db-journal").exists()
+    reopened = Store(path)
+    try:
+        assert reopened.frame("SELECT company FROM applications").company.tolist() == ["Kept"]
+        assert reopened.integrity_problems() == []
+    finally:
+        reopened.dispose()
