@@ -1,4 +1,4 @@
-"""Next Round: entry point. Page config and navigation only (see DESIGN.md).
+"""Next Round: entry point. Page config and navigation only (see docs/ARCHITECTURE.md).
 
 Each page draws its own frame with `nextround.ui.frame`, so nothing shared is drawn here.
 """

@@ -9,7 +9,7 @@ reduced here to frames with one row per week, per stage, per bin, per source or 
 band, which is what the charts draw. `tests/reference_metrics.py` defines the same numbers the
 obvious way (every event, folded in pandas) and the tests hold the two to the same Dashboard.
 
-Definitions (DESIGN.md and the README use the same words):
+Definitions (docs/ARCHITECTURE.md and the README use the same words):
 - response: any reply from the employer, i.e. a stage event in `models.REPLY_STAGES`
   (screening, interviewing, offer, accepted or rejected). Response rate = responded ÷ applied.
 - interview: reached `screening` or later (`models.INTERVIEW_STAGES`). Interview rate =

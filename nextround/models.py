@@ -54,11 +54,11 @@ class Stage(StrEnum):
 
 IN_PROGRESS = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.OFFER)
 ENDINGS = (Stage.ACCEPTED, Stage.REJECTED, Stage.WITHDRAWN, Stage.GHOSTED)
-# A stage event that means the employer answered (DESIGN.md, "response rate").
+# A stage event that means the employer answered (docs/ARCHITECTURE.md, "response rate").
 REPLY_STAGES = frozenset(
     {Stage.SCREENING, Stage.INTERVIEWING, Stage.OFFER, Stage.ACCEPTED, Stage.REJECTED}
 )
-# "Reached screening or later" (DESIGN.md, "interview rate").
+# "Reached screening or later" (docs/ARCHITECTURE.md, "interview rate").
 INTERVIEW_STAGES = frozenset({Stage.SCREENING, Stage.INTERVIEWING, Stage.OFFER, Stage.ACCEPTED})
 OFFER_STAGES = frozenset({Stage.OFFER, Stage.ACCEPTED})
 

@@ -1,4 +1,4 @@
-"""Every metric definition in DESIGN.md, on hand-built data with known answers.
+"""Every metric definition in docs/ARCHITECTURE.md, on hand-built data with known answers.
 
 The data goes in through the real Store (add_application + change_stage; direct inserts for
 drafts, feedback requests, actions and check-ins), so the SQL summary the page uses and the
