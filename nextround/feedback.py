@@ -491,7 +491,7 @@ def top_themes(totals: pd.DataFrame, tagged: int, limit: int | None = None) -> p
 class Summary:
     requested: int
     received: int
-    rate: float | None  # received ÷ requested (docs/ARCHITECTURE.md "feedback rate"); None when none asked
+    rate: float | None  # received ÷ requested ("feedback rate"); None when none asked
     median_days_to_reply: float | None
 
 

@@ -56,7 +56,7 @@ def store(isolated: Path) -> Store:
 
 
 def open_page(page: str | None = None, *, via_app: bool = True, timeout: float = 30) -> AppTest:
-    """Run a page the two ways docs/ARCHITECTURE.md requires: through app.py + switch_page, or alone.
+    """Run a page both ways (docs/ARCHITECTURE.md): through app.py + switch_page, or alone.
 
     `page` is the file path relative to the project, e.g. "pages/progress.py".
     """
