@@ -526,11 +526,6 @@ def check_section(store: Store) -> None:
     st.header("Check")
     st.caption("Checks that the whole database file is intact, that its tables, indexes and "
                "triggers are exactly Next Round's, and that the links between tables hold.")
-    changed = store.schema_problems() if "check_result" not in st.session_state else []
-    if changed:
-        st.warning("Something other than Next Round changed this database's tables: "
-                   + "; ".join(changed[:3]) + ". Check it, and restore a recent backup if "
-                   "anything looks wrong.", icon=":material/warning:")
     if st.button("Check my database", key="check_now", icon=":material/health_and_safety:"):
         with st.spinner("Checking…"):
             problems = ui.run_action(CHECK_FORM, store.integrity_problems)
@@ -608,9 +603,22 @@ def _reopen(store: Store) -> Callable[[], None]:
     return reopen
 
 
+def _schema_warning(store: Store) -> None:
+    """Above the tabs: a trigger or table another program added runs on every save, so the
+    user should see it before anything else here (quick: no data is read)."""
+    if "check_result" in st.session_state:
+        return  # the check's own result lists every problem
+    changed = store.schema_problems()
+    if changed:
+        st.warning("Something other than Next Round changed this database's tables: "
+                   + "; ".join(changed[:3]) + ". Run the check under Backup and restore, and "
+                   "restore a recent backup if anything looks wrong.", icon=":material/warning:")
+
+
 def main(store: Store) -> None:
     st.title("Your data")
     st.caption("Your preferences, and your data in and out. Everything stays on this computer.")
+    _schema_warning(store)
     tabs = st.tabs(["Settings", "Import", "Export", "Backup and restore", "Delete"])
     with tabs[0]:
         settings_section(store)
