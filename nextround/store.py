@@ -609,6 +609,9 @@ def database_problems(query: Query, version: int) -> list[str]:
         if n != 1 or others:
             problems.append(f"the table {table} must hold exactly one row (id 1); it holds "
                             f"{n + others}")
+    if version >= 2 and int(query("SELECT count(*) FROM change_counter "
+                                  "WHERE typeof(n) <> 'integer'")[0][0]):
+        problems.append("the table change_counter must hold a whole number")
     return problems
 
 
@@ -2613,6 +2616,8 @@ def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
         try:
             con.execute("PRAGMA trusted_schema = OFF")
             problems = database_problems(lambda sql: con.execute(sql).fetchall(), version)
+            if not problems:
+                problems = _value_problems(con)
             counts = {} if problems else {
                 table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
                 for table in TABLES}
@@ -2624,6 +2629,21 @@ def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
     if problems:
         raise DatabaseProblemsError(candidate, problems)
     return counts
+
+
+def _value_problems(con: sqlite3.Connection) -> list[str]:
+    """The rows of a file whose schema is ours, against the rules a full import applies
+    (`transfer.stored_value_problems`): one set of rules for every way data comes in."""
+    from nextround import transfer
+
+    def rows(table: str) -> Iterator[dict[str, Any]]:
+        cursor = con.execute(f"SELECT * FROM {table} ORDER BY id")
+        names = [d[0] for d in cursor.description]
+        derived = DERIVED_COLUMNS.get(table, ())
+        for values in cursor:
+            yield {k: v for k, v in zip(names, values, strict=True) if k not in derived}
+
+    return transfer.stored_value_problems(rows, clock.today())
 
 
 def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[str], *,

