@@ -504,6 +504,7 @@ def _sql_tokens(sql: str | None) -> tuple[str, ...]:
 
 
 Query = Callable[[str], list[tuple[Any, ...]]]
+Select = Callable[[str], tuple[Sequence[str], Iterable[Sequence[Any]]]]
 
 
 def _schema_of(query: Query) -> dict[tuple[str, str], dict[str, Any]]:
@@ -2519,13 +2520,22 @@ class Store:
 
     def integrity_problems(self) -> list[str]:
         """Empty when the file is healthy; otherwise every problem `database_problems` finds
-        (the schema, SQLite's integrity check, broken links), as restore would see them."""
+        (the schema, SQLite's integrity check, broken links) or, when there are none, every
+        value an import would refuse: what restore and `check` see."""
         with self.read() as conn:
             def query(sql: str) -> list[tuple[Any, ...]]:
                 return [tuple(r) for r in conn.exec_driver_sql(sql).fetchall()]
 
             version = int(query("PRAGMA user_version")[0][0])
-            return database_problems(query, version)
+            problems = database_problems(query, version)
+            if problems or not self.url.startswith("sqlite"):
+                return problems
+
+            def select(sql: str) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
+                result = conn.exec_driver_sql(sql)
+                return list(result.keys()), result
+
+            return _value_problems(select)
 
 
 def copy_checked(source: Path, target: Path, *, read_only: bool = False) -> str:
@@ -2596,6 +2606,15 @@ class RestoreResult:
         self.counts = counts
 
 
+def _sqlite_select(con: sqlite3.Connection) -> Select:
+    """`Select` over a plain sqlite3 connection."""
+
+    def select(sql: str) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
+        cursor = con.execute(sql)
+        return [d[0] for d in cursor.description], cursor
+    return select
+
+
 def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
     """Validate a file as a restorable Next Round database and count its rows per table.
 
@@ -2617,7 +2636,7 @@ def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
             con.execute("PRAGMA trusted_schema = OFF")
             problems = database_problems(lambda sql: con.execute(sql).fetchall(), version)
             if not problems:
-                problems = _value_problems(con)
+                problems = _value_problems(_sqlite_select(con))
             counts = {} if problems else {
                 table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
                 for table in TABLES}
@@ -2631,14 +2650,14 @@ def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
     return counts
 
 
-def _value_problems(con: sqlite3.Connection) -> list[str]:
+def _value_problems(select: Select) -> list[str]:
     """The rows of a file whose schema is ours, against the rules a full import applies
-    (`transfer.stored_value_problems`): one set of rules for every way data comes in."""
+    (`transfer.stored_value_problems`): one set of rules for every way data comes in.
+    `select(sql)` gives the column names and the rows."""
     from nextround import transfer
 
     def rows(table: str) -> Iterator[dict[str, Any]]:
-        cursor = con.execute(f"SELECT * FROM {table} ORDER BY id")
-        names = [d[0] for d in cursor.description]
+        names, cursor = select(f"SELECT * FROM {table} ORDER BY id")
         derived = DERIVED_COLUMNS.get(table, ())
         for values in cursor:
             yield {k: v for k, v in zip(names, values, strict=True) if k not in derived}

@@ -75,3 +75,18 @@ def test_a_genuine_file_restores_and_check_names_an_edited_row(tmp_path: Path) -
     with pytest.raises(StoreError, match="applications row 2, field version"):
         restore_database(target, source)
     assert Store(target).count("applications") == 30
+
+
+def test_the_page_check_names_a_row_a_tool_edited(store: Store, isolated: Path) -> None:
+    demo.fill(store, applications=10, seed=2)
+    store.dispose()
+    con = sqlite3.connect(isolated)
+    con.execute("UPDATE checkins SET items = 'nope' WHERE id = (SELECT min(id) FROM checkins)")
+    con.commit()
+    con.close()
+    at = open_page("pages/data.py", via_app=False)
+    at.button(key="check_now").click().run()
+    no_exception(at)
+    assert any("found 1 problem" in e.value for e in at.error), [e.value for e in at.error]
+    problems = [f for f in at.dataframe if "Problem" in f.value.columns][0].value
+    assert list(problems["Problem"])[0].startswith("checkins row 1, field items")
