@@ -2678,7 +2678,7 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
     if path is None:
         raise StoreError("Restore works with SQLite database files only.")
     candidate = Path(source).expanduser().resolve()
-    if path.exists() and candidate == path.resolve():
+    if path.exists() and is_database_file(candidate, path):
         raise StoreError("That file is the database itself, so there is nothing to restore.")
     counts = describe_database_file(candidate)
 

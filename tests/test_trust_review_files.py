@@ -6,12 +6,14 @@ Real SQLite files, the real restore and the real Streamlit runtime for every pag
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from nextround import demo
+from nextround.models import Application
 from nextround.store import Store, StoreError, restore_database
 from tests.conftest import no_exception, open_page
 
@@ -90,3 +92,19 @@ def test_the_page_check_names_a_row_a_tool_edited(store: Store, isolated: Path) 
     assert any("found 1 problem" in e.value for e in at.error), [e.value for e in at.error]
     problems = [f for f in at.dataframe if "Problem" in f.value.columns][0].value
     assert list(problems["Problem"])[0].startswith("checkins row 1, field items")
+
+
+def test_restore_from_the_database_by_a_hard_link_is_refused(store: Store, isolated: Path,
+                                                              tmp_path: Path) -> None:
+    """A hard link is the database under another name: restoring it would read the file
+    without the writes still in the database's write-ahead log, and drop them."""
+    demo.fill(store, applications=10, seed=2)
+    link = tmp_path / "elsewhere" / "copy.db"
+    link.parent.mkdir()
+    os.link(isolated, link)
+    store.add_application(Application(company="Newest", applied_on="2026-11-20"))
+    before = store.count("applications")
+    with pytest.raises(StoreError, match="itself"):
+        restore_database(isolated, link)
+    assert store.count("applications") == before
+    assert not list((isolated.parent / "backups").glob("*before-restore*"))
