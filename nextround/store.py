@@ -3104,7 +3104,27 @@ def check_output_file(out: str | os.PathLike[str], *, database: Path | None = No
     if database is not None and is_database_file(path, database):
         raise StoreError(f"{shown} is the database itself (or one of its files). Give "
                          "another name. Nothing was written.")
+    in_use = _database_companion(path)
+    if in_use is not None:
+        raise StoreError(f"{shown} belongs to a database that is open or has unfinished "
+                         f"writes ({in_use.name} is beside it): replacing it would damage "
+                         "that database. Give another name. Nothing was written.")
     return path
+
+
+def _database_companion(path: Path) -> Path | None:
+    """A -journal/-wal/-shm beside `path`, or the file whose companion `path` is named as.
+    SQLite applies such a file to whatever file then has the name, so writing a new file
+    there (any database, not only ours) corrupts it."""
+    for suffix in _COMPANIONS:
+        side = path.with_name(path.name + suffix)
+        if os.path.lexists(side):
+            return side
+        if path.name.endswith(suffix) and len(path.name) > len(suffix):
+            owner = path.with_name(path.name[:-len(suffix)])
+            if owner.is_file():
+                return owner
+    return None
 
 
 def is_database_file(path: Path, database: Path) -> bool:

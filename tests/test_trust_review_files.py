@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ import pytest
 from nextround import demo
 from nextround.models import Application
 from nextround.store import Store, StoreError, restore_database
-from tests.conftest import no_exception, open_page
+from tests.conftest import ROOT, no_exception, open_page
 
 PAGES = ("pages/progress.py", "pages/applications.py", "pages/respond.py", "pages/feedback.py",
          "pages/reflect.py", "pages/checkin.py", "pages/data.py")
@@ -108,3 +110,34 @@ def test_restore_from_the_database_by_a_hard_link_is_refused(store: Store, isola
         restore_database(isolated, link)
     assert store.count("applications") == before
     assert not list((isolated.parent / "backups").glob("*before-restore*"))
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "nextround", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("command", ["backup", "export", "review"])
+def test_out_never_replaces_another_database_in_use_or_its_files(
+        command: str, tmp_path: Path) -> None:
+    """The app holds `other.db` open, so its newest writes sit in other.db-wal: a new file
+    under that name would be read with the old log and come out damaged."""
+    mine, other = tmp_path / "mine.db", tmp_path / "other.db"
+    filled = Store(mine)
+    demo.fill(filled, applications=5, seed=1)
+    filled.dispose()
+    in_use = Store(other)
+    demo.fill(in_use, applications=5, seed=2)
+    in_use.add_application(Application(company="Newest", applied_on="2026-11-20"))
+    assert (tmp_path / "other.db-wal").exists()
+    extra = ["--week", "2026-W47"] if command == "review" else []
+    for target in (other, tmp_path / "other.db-wal", tmp_path / "other.db-shm",
+                   tmp_path / "other.db-journal"):
+        before = sorted(p.name for p in tmp_path.iterdir())
+        done = _run(command, "--db", str(mine), "--out", str(target), *extra)
+        assert done.returncode == 2, (target, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr and str(target) in done.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert in_use.count("applications") == 6
+    in_use.dispose()
+    assert _run("check", "--db", str(other)).returncode == 0
