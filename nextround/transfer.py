@@ -65,6 +65,7 @@ from nextround.store import (
     Store,
     StoreError,
     check_output_file,
+    make_private_folder,
 )
 
 APP_NAME = "Next Round"
@@ -270,9 +271,11 @@ def export_bytes(store: Store, name: str) -> bytes:
 def write_file_atomically(path: Path, data: bytes) -> None:
     """Temporary file in the same folder → fsync → rename → fsync the folder. A crash leaves
     the old file or the new one, never half of one. The target follows `check_output_file`:
-    a link, folder, device or pipe is refused rather than replaced."""
-    path = check_output_file(path)
+    a link, folder, device or pipe is refused rather than replaced. A missing folder is made
+    private, as `backup --out` makes one."""
+    path = check_output_file(path, make_folder=True)
     folder = path.parent if str(path.parent) else Path(".")
+    make_private_folder(folder)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -141,3 +142,24 @@ def test_out_never_replaces_another_database_in_use_or_its_files(
     assert in_use.count("applications") == 6
     in_use.dispose()
     assert _run("check", "--db", str(other)).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["backup", "export", "review"])
+def test_out_in_a_missing_folder_is_the_same_for_every_command(command: str,
+                                                               tmp_path: Path) -> None:
+    """One rule for `--out`: a missing folder is made, private; an empty name is refused."""
+    db = tmp_path / "mine.db"
+    filled = Store(db)
+    demo.fill(filled, applications=5, seed=1)
+    filled.dispose()
+    extra = ["--week", "2026-W47"] if command == "review" else []
+    target = tmp_path / "new" / "deeper" / "out.file"
+    done = _run(command, "--db", str(db), "--out", str(target), *extra)
+    assert done.returncode == 0, done.stderr
+    assert target.is_file() and stat.S_IMODE(target.stat().st_mode) == 0o600
+    for folder in (tmp_path / "new", tmp_path / "new" / "deeper"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    done = _run(command, "--db", str(db), "--out", "", *extra)
+    assert done.returncode == 2 and "Give the name of a file" in done.stderr, done.stderr
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
