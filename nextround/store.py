@@ -2634,6 +2634,11 @@ def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
                               timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             con.execute("PRAGMA trusted_schema = OFF")
+            # One snapshot for every read below, and the version read in it: the app may
+            # migrate the file between `inspect_sqlite_file` and here (started together after
+            # an upgrade), and a v4 schema checked against v1's looked like 28 problems.
+            con.execute("BEGIN")
+            version = int(con.execute("PRAGMA user_version").fetchone()[0])
             problems = database_problems(lambda sql: con.execute(sql).fetchall(), version)
             if not problems:
                 problems = _value_problems(_sqlite_select(con))
