@@ -2966,9 +2966,13 @@ def checkpoint(path: Path) -> None:
 
 
 def remove_with_companions(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    for suffix in _COMPANIONS:
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    """Remove `path` and its SQLite companions; ones that aren't there are fine, also when
+    their folder isn't one (a cleanup after a failed write must not hide why it failed)."""
+    for side in (path, *(path.with_name(path.name + suffix) for suffix in _COMPANIONS)):
+        try:
+            side.unlink()
+        except (FileNotFoundError, NotADirectoryError):
+            pass
 
 
 def _pid_alive(pid: int) -> bool:

@@ -193,3 +193,13 @@ def test_check_while_the_app_migrates_an_old_database_reports_no_false_problems(
         if app.returncode or check.returncode:
             failures.append((attempt, app_err[-300:], check_err[:300]))
     assert failures == []
+
+
+def test_a_database_named_backups_gets_a_plain_refusal_not_an_os_error(tmp_path: Path) -> None:
+    """Its backups folder would be the database file itself: every backup is refused in
+    words (the cleanup after the failed copy raised NotADirectoryError over the message)."""
+    store = Store(tmp_path / "backups")
+    store.add_application(Application(company="Acme", applied_on="2026-11-02"))
+    with pytest.raises(StoreError, match="Couldn't write the backup"):
+        store.backup()
+    assert store.count("applications") == 1
