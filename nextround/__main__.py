@@ -102,11 +102,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # --- backup ------------------------------------------------------------------------------------
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    if args.out:  # refused before the database is even opened
+    if args.out is not None:  # refused before the database is even opened
         check_output_file(args.out, database=sqlite_path(_url(args)), make_folder=True)
     store = _existing(args)
     try:
-        out = store.backup(args.out or None, reason="manual")
+        out = store.backup(args.out, reason="manual")
     finally:
         store.dispose()
     print(out)
@@ -286,7 +286,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """JSON (everything, lossless) unless the file name ends in .csv (applications only)."""
     from nextround import transfer
 
-    out = check_output_file(args.out, database=sqlite_path(_url(args)))
+    out = check_output_file(args.out, database=sqlite_path(_url(args)), make_folder=True)
     store = _existing(args)
     try:
         data = transfer.export_bytes(store, out.name)
@@ -310,7 +310,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise Refusal(str(exc)) from exc
     database = sqlite_path(_url(args))
-    out = check_output_file(args.out, database=database)
+    out = check_output_file(args.out, database=database, make_folder=True)
     store = _existing(args)
     try:
         result = review.weekly_review(store, week.key, with_charts=not args.no_charts)
@@ -319,7 +319,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     markdown = result.markdown
     # Every file is checked before any is written: a refusal writes nothing.
     images = {name: check_output_file(out.with_name(f"{out.stem}-{name}.png"),
-                                      database=database) for name in result.charts}
+                                      database=database, make_folder=True)
+              for name in result.charts}
     for name, image in images.items():
         markdown = markdown.replace(f"({result.file_stem()}-{name}.png)", f"({image.name})")
     for name, image in images.items():

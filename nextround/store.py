@@ -504,6 +504,7 @@ def _sql_tokens(sql: str | None) -> tuple[str, ...]:
 
 
 Query = Callable[[str], list[tuple[Any, ...]]]
+Select = Callable[[str], tuple[Sequence[str], Iterable[Sequence[Any]]]]
 
 
 def _schema_of(query: Query) -> dict[tuple[str, str], dict[str, Any]]:
@@ -609,6 +610,9 @@ def database_problems(query: Query, version: int) -> list[str]:
         if n != 1 or others:
             problems.append(f"the table {table} must hold exactly one row (id 1); it holds "
                             f"{n + others}")
+    if version >= 2 and int(query("SELECT count(*) FROM change_counter "
+                                  "WHERE typeof(n) <> 'integer'")[0][0]):
+        problems.append("the table change_counter must hold a whole number")
     return problems
 
 
@@ -2516,13 +2520,22 @@ class Store:
 
     def integrity_problems(self) -> list[str]:
         """Empty when the file is healthy; otherwise every problem `database_problems` finds
-        (the schema, SQLite's integrity check, broken links), as restore would see them."""
+        (the schema, SQLite's integrity check, broken links) or, when there are none, every
+        value an import would refuse: what restore and `check` see."""
         with self.read() as conn:
             def query(sql: str) -> list[tuple[Any, ...]]:
                 return [tuple(r) for r in conn.exec_driver_sql(sql).fetchall()]
 
             version = int(query("PRAGMA user_version")[0][0])
-            return database_problems(query, version)
+            problems = database_problems(query, version)
+            if problems or not self.url.startswith("sqlite"):
+                return problems
+
+            def select(sql: str) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
+                result = conn.exec_driver_sql(sql)
+                return list(result.keys()), result
+
+            return _value_problems(select)
 
 
 def copy_checked(source: Path, target: Path, *, read_only: bool = False) -> str:
@@ -2593,6 +2606,15 @@ class RestoreResult:
         self.counts = counts
 
 
+def _sqlite_select(con: sqlite3.Connection) -> Select:
+    """`Select` over a plain sqlite3 connection."""
+
+    def select(sql: str) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
+        cursor = con.execute(sql)
+        return [d[0] for d in cursor.description], cursor
+    return select
+
+
 def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
     """Validate a file as a restorable Next Round database and count its rows per table.
 
@@ -2612,7 +2634,14 @@ def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
                               timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             con.execute("PRAGMA trusted_schema = OFF")
+            # One snapshot for every read below, and the version read in it: the app may
+            # migrate the file between `inspect_sqlite_file` and here (started together after
+            # an upgrade), and a v4 schema checked against v1's looked like 28 problems.
+            con.execute("BEGIN")
+            version = int(con.execute("PRAGMA user_version").fetchone()[0])
             problems = database_problems(lambda sql: con.execute(sql).fetchall(), version)
+            if not problems:
+                problems = _value_problems(_sqlite_select(con))
             counts = {} if problems else {
                 table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
                 for table in TABLES}
@@ -2624,6 +2653,21 @@ def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
     if problems:
         raise DatabaseProblemsError(candidate, problems)
     return counts
+
+
+def _value_problems(select: Select) -> list[str]:
+    """The rows of a file whose schema is ours, against the rules a full import applies
+    (`transfer.stored_value_problems`): one set of rules for every way data comes in.
+    `select(sql)` gives the column names and the rows."""
+    from nextround import transfer
+
+    def rows(table: str) -> Iterator[dict[str, Any]]:
+        names, cursor = select(f"SELECT * FROM {table} ORDER BY id")
+        derived = DERIVED_COLUMNS.get(table, ())
+        for values in cursor:
+            yield {k: v for k, v in zip(names, values, strict=True) if k not in derived}
+
+    return transfer.stored_value_problems(rows, clock.today())
 
 
 def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[str], *,
@@ -2639,7 +2683,7 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
     if path is None:
         raise StoreError("Restore works with SQLite database files only.")
     candidate = Path(source).expanduser().resolve()
-    if path.exists() and candidate == path.resolve():
+    if path.exists() and is_database_file(candidate, path):
         raise StoreError("That file is the database itself, so there is nothing to restore.")
     counts = describe_database_file(candidate)
 
@@ -2922,9 +2966,13 @@ def checkpoint(path: Path) -> None:
 
 
 def remove_with_companions(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    for suffix in _COMPANIONS:
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    """Remove `path` and its SQLite companions; ones that aren't there are fine, also when
+    their folder isn't one (a cleanup after a failed write must not hide why it failed)."""
+    for side in (path, *(path.with_name(path.name + suffix) for suffix in _COMPANIONS)):
+        try:
+            side.unlink()
+        except (FileNotFoundError, NotADirectoryError):
+            pass
 
 
 def _pid_alive(pid: int) -> bool:
@@ -3065,7 +3113,27 @@ def check_output_file(out: str | os.PathLike[str], *, database: Path | None = No
     if database is not None and is_database_file(path, database):
         raise StoreError(f"{shown} is the database itself (or one of its files). Give "
                          "another name. Nothing was written.")
+    in_use = _database_companion(path)
+    if in_use is not None:
+        raise StoreError(f"{shown} belongs to a database that is open or has unfinished "
+                         f"writes ({in_use.name} is beside it): replacing it would damage "
+                         "that database. Give another name. Nothing was written.")
     return path
+
+
+def _database_companion(path: Path) -> Path | None:
+    """A -journal/-wal/-shm beside `path`, or the file whose companion `path` is named as.
+    SQLite applies such a file to whatever file then has the name, so writing a new file
+    there (any database, not only ours) corrupts it."""
+    for suffix in _COMPANIONS:
+        side = path.with_name(path.name + suffix)
+        if os.path.lexists(side):
+            return side
+        if path.name.endswith(suffix) and len(path.name) > len(suffix):
+            owner = path.with_name(path.name[:-len(suffix)])
+            if owner.is_file():
+                return owner
+    return None
 
 
 def is_database_file(path: Path, database: Path) -> bool:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -64,6 +65,7 @@ from nextround.store import (
     Store,
     StoreError,
     check_output_file,
+    make_private_folder,
 )
 
 APP_NAME = "Next Round"
@@ -269,9 +271,11 @@ def export_bytes(store: Store, name: str) -> bytes:
 def write_file_atomically(path: Path, data: bytes) -> None:
     """Temporary file in the same folder → fsync → rename → fsync the folder. A crash leaves
     the old file or the new one, never half of one. The target follows `check_output_file`:
-    a link, folder, device or pipe is refused rather than replaced."""
-    path = check_output_file(path)
+    a link, folder, device or pipe is refused rather than replaced. A missing folder is made
+    private, as `backup --out` makes one."""
+    path = check_output_file(path, make_folder=True)
     folder = path.parent if str(path.parent) else Path(".")
+    make_private_folder(folder)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -1094,6 +1098,34 @@ _RECORD_CHECKS: dict[str, Callable[[Mapping[str, Any], date], None]] = {
     "actions": _check_action, "checkins": _check_checkin, "targets": _check_target,
     "settings": _check_settings,
 }
+
+
+@functools.cache
+def _reference_rules() -> dict[str, dict[str, ColumnRule]]:
+    """The column rules of the schema this version makes, read from an in-memory database."""
+    store = Store("sqlite://")
+    try:
+        return store.column_rules()
+    finally:
+        store.dispose()
+
+
+def stored_value_problems(rows: Callable[[str], Iterator[Mapping[str, Any]]],
+                          today: date) -> list[str]:
+    """Every row of a database file (`rows(table)` gives them in id order, without derived
+    columns) against the rules a full import applies. Restore and `check` use it: a tool can
+    write values the schema's checks let through but no form would (a version that is text,
+    check-in answers that aren't scores), and restoring such a file took pages down."""
+    result = Preview(kind="json")
+    seen = _Seen()
+    rules = _reference_rules()
+    for table in TABLES:
+        for number, row in enumerate(rows(table), 1):
+            if len(result.errors) > MAX_PROBLEMS:
+                break
+            _check_json_row(result, table, number, dict(row), rules[table], today, seen)
+    _check_links(result, seen)
+    return [str(problem).rstrip(".") for problem in result.errors]
 
 
 def _export_rows(data: bytes) -> Iterator[tuple[str, dict[str, Any]]]:

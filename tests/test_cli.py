@@ -304,7 +304,8 @@ def test_restore_of_an_older_schema_migrates_it(tmp_path: Path) -> None:
     old = tmp_path / "v1.db"
     con = old_database(old, 1)
     con.execute("INSERT INTO applications (company, applied_on, stage, stage_on, created_at,"
-                " updated_at) VALUES ('Old Co', '2025-01-02', 'applied', '2025-01-02', 'x', 'x')")
+                " updated_at) VALUES ('Old Co', '2025-01-02', 'applied', '2025-01-02',"
+                " '2025-01-02T09:00:00', '2025-01-02T09:00:00')")
     con.commit()
     con.close()
     db = tmp_path / "now.db"

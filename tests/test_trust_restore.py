@@ -186,9 +186,10 @@ def _version(version: int) -> Callable[[Path], Path]:
         con = old_database(path, version)
         con.execute("INSERT INTO applications (id, company, applied_on, stage, stage_on,"
                     " created_at, updated_at) VALUES (1, 'Old Co', '2025-01-02', 'screening',"
-                    " '2025-01-09', 'x', 'x')")
+                    " '2025-01-09', '2025-01-02T09:00:00', '2025-01-09T09:00:00')")
         con.execute("INSERT INTO events (application_id, stage, on_date, created_at) VALUES"
-                    " (1, 'applied', '2025-01-02', 'x'), (1, 'screening', '2025-01-09', 'x')")
+                    " (1, 'applied', '2025-01-02', '2025-01-02T09:00:00'),"
+                    " (1, 'screening', '2025-01-09', '2025-01-09T09:00:00')")
         con.commit()
         con.close()
         return path
