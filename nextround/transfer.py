@@ -57,6 +57,7 @@ from nextround.models import (
 from nextround.reflection import LATEST_DUE
 from nextround.store import (
     DERIVED_COLUMNS,
+    MAX_COUNT,
     SCHEMA_VERSION,
     STAGE_NOTE_MAX,
     TABLES,
@@ -597,6 +598,7 @@ MAX_JSON_ROWS = 1_000_000
 MAX_JSON_ROW_CHARS = 1_000_000
 MAX_TEXT_CHARS = 100_000
 SQLITE_INT_MAX = 2 ** 63 - 1
+COUNTERS = frozenset({"version", "follow_ups"})  # kept within 0..MAX_COUNT by every edit
 _CHUNK_BYTES = 1 << 20
 _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
 
@@ -926,8 +928,8 @@ def _check_value(name: str, rule: ColumnRule, row: Mapping[str, Any], today: dat
             return "is too large a number for the database."
         if (rule.primary_key or rule.references) and value < 1:
             return "must be a positive whole number."
-        if name == "version" and value < 0:
-            return "must be a whole number of 0 or more."
+        if name in COUNTERS and not 0 <= value <= MAX_COUNT:
+            return f"must be a whole number from 0 to {MAX_COUNT:,}."
         return ""
     if rule.kind == "REAL":
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
