@@ -16,7 +16,7 @@ from datetime import date
 from enum import StrEnum
 from urllib.parse import urlparse
 
-from nextround.clock import is_time_zone
+from nextround.clock import is_time_zone, pinned_notice
 
 SINGLE_LINE_MAX = 200
 NOTES_MAX = 5_000
@@ -302,7 +302,8 @@ class Settings:
                                f"so {fallback!r} is in use. Save the settings form to keep a "
                                "value you choose.")
             clean = replace(candidate, **values).validated()  # type: ignore[arg-type]
-        return replace(clean, notices=tuple(notices))
+        ignored = pinned_notice()
+        return replace(clean, notices=(*notices, *([ignored] if ignored else [])))
 
     def validated(self) -> Settings:
         errors: dict[str, str] = {}

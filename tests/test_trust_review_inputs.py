@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit
 
-from nextround import demo, transfer
+from nextround import clock, demo, transfer
 from nextround.models import Application
 from nextround.store import MAX_COUNT, Store
-from tests.conftest import TODAY
+from tests.conftest import ROOT, TODAY, open_page
 
 
 @pytest.fixture
@@ -59,3 +64,37 @@ def test_a_large_version_still_allowed_survives_an_edit_and_reimports(
     assert json.loads(transfer.export_json(store))["tables"]["applications"][0]["version"] == 1
     assert json.loads(transfer.export_json(again))["tables"] \
         == json.loads(transfer.export_json(store))["tables"]
+
+
+PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+BAD_TODAYS = ["garbage", "2026-02-30", "20260302", "2026-03-02T10:00", "9999-12-31",
+              "0001-01-01", "2026-W10-1"]
+
+
+@pytest.mark.parametrize("pinned", BAD_TODAYS)
+def test_a_bad_pinned_today_falls_back_to_the_real_date_and_every_page_opens(
+        isolated: Path, monkeypatch: pytest.MonkeyPatch, pinned: str) -> None:
+    store = Store(isolated)
+    demo.fill(store, applications=10, seed=1, today=TODAY)
+    store.dispose()
+    monkeypatch.setenv("NEXTROUND_TODAY", pinned)
+    assert clock.today() == datetime.now(UTC).date()
+    streamlit.cache_data.clear()  # settings are cached by the change counter, not the env
+    for page in PAGES:
+        at = open_page(page, via_app=False)
+        assert not at.exception, (page, [e.value for e in at.exception])
+        if page == "pages/data.py":
+            assert any("NEXTROUND_TODAY" in w.value.replace("\\", "") for w in at.warning), \
+                [w.value for w in at.warning]
+
+
+@pytest.mark.parametrize("pinned", ["garbage", "9999-12-31"])
+def test_a_bad_pinned_today_does_not_stop_a_command(
+        tmp_path: Path, document: dict[str, Any], pinned: str) -> None:
+    source = tmp_path / "full.json"
+    source.write_text(json.dumps(document))
+    done = subprocess.run(
+        [sys.executable, "-m", "nextround", "--db", str(tmp_path / "new.db"), "import",
+         str(source), "--dry-run"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NEXTROUND_TODAY": pinned})
+    assert done.returncode == 0, done.stderr
