@@ -7,14 +7,16 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import streamlit
 
-from nextround import clock, demo, transfer
-from nextround.models import Application
+from nextround import clock, demo, drafting, transfer
+from nextround.models import Application, ValidationError, ascii_email
 from nextround.store import MAX_COUNT, Store
 from tests.conftest import ROOT, TODAY, open_page
 
@@ -98,3 +100,67 @@ def test_a_bad_pinned_today_does_not_stop_a_command(
          str(source), "--dry-run"], cwd=ROOT, capture_output=True, text=True, timeout=120,
         env={**os.environ, "PYTHONPATH": str(ROOT), "NEXTROUND_TODAY": pinned})
     assert done.returncode == 0, done.stderr
+
+
+# One address rule: the form, the Respond page, the CSV and the JSON import agree, and an
+# accepted address gives a valid `.eml` To: header and mailto: link.
+ADDRESSES = [
+    "a@example.com", "jürgen@example.com", "a@bücher.de", "a@BÜCHER.DE", "a@xn--bcher-kva.de",
+    "A@XN--BCHER-KVA.DE", "a@Xn--bcher-kva.de", "a@xn--zz.de", "a@XN--ZZ.de",
+    "a@example.com.", "a?b@example.com", "a&b@example.com", "a#b@example.com",
+    "a%b@example.com", "x" * 64 + "@example.com", "x" * 65 + "@example.com",
+    "a@" + "b" * 63 + ".com", "a@" + "b" * 64 + ".com", "a@" + ".".join(["b" * 60] * 3) + ".com",
+    "a@straße.de", "a@例え.テスト", "a@xn--r8jz45g.xn--zckzah", "a@ｅｘａｍｐｌｅ.com",
+]
+
+
+def _accepted_by_form(address: str) -> bool:
+    try:
+        Application(company="Acme", applied_on=TODAY, contact_email=address).validated(TODAY)
+    except ValidationError:
+        return False
+    return True
+
+
+def _accepted_by_respond(address: str) -> bool:
+    try:
+        drafting.check_email(address)
+    except ValueError:
+        return False
+    return True
+
+
+def _accepted_by_csv(store: Store, address: str) -> bool:
+    data = f"Company,Date applied,Contact email\nAcme,{TODAY},{address}\n".encode()
+    return transfer.preview(store, data).ok
+
+
+def _accepted_by_json(store: Store, document: dict[str, Any], address: str) -> bool:
+    document = json.loads(json.dumps(document))
+    document["tables"]["applications"][0]["contact_email"] = address
+    return transfer.preview(store, json.dumps(document).encode()).ok
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_every_place_that_takes_an_address_agrees_and_an_accepted_one_can_be_sent(
+        tmp_path: Path, document: dict[str, Any], address: str) -> None:
+    store = Store(tmp_path / "empty.db")
+    verdicts = {"form": _accepted_by_form(address), "respond": _accepted_by_respond(address),
+                "csv": _accepted_by_csv(store, address),
+                "json": _accepted_by_json(store, document, address)}
+    assert len(set(verdicts.values())) == 1, verdicts
+    if address.isascii() and address.count("@") == 1:
+        local, domain = address.split("@")
+        if len(local) <= 64 and len(address) <= 254 and not domain.endswith(".") \
+                and all(0 < len(p) <= 63 for p in domain.split(".")) \
+                and (not domain.lower().startswith("xn--") or "zz" not in domain.lower()):
+            assert verdicts["form"], f"a plain ASCII address is refused: {address}"
+    if not verdicts["form"]:
+        return
+    draft = drafting.Draft(subject="Thanks", body="Hello", to=address)
+    parsed = message_from_bytes(draft.to_eml(), policy=policy.default)
+    assert not parsed["To"].defects and len(parsed["To"].addresses) == 1
+    assert parsed["To"].addresses[0].addr_spec == ascii_email(address)
+    assert ascii_email(address).isascii() and "=?" not in str(parsed["To"])
+    link = urlsplit(draft.mailto())
+    assert unquote(link.path) == ascii_email(address)
