@@ -164,3 +164,18 @@ def test_every_place_that_takes_an_address_agrees_and_an_accepted_one_can_be_sen
     assert ascii_email(address).isascii() and "=?" not in str(parsed["To"])
     link = urlsplit(draft.mailto())
     assert unquote(link.path) == ascii_email(address)
+
+
+@pytest.mark.parametrize("command", [["demo", "--applications", "3"], ["check"],
+                                     ["export", "--out", "out.json"]])
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_db_argument_is_refused_and_never_means_the_default(
+        tmp_path: Path, command: list[str], empty: str) -> None:
+    other = tmp_path / "other.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "nextround", "--db", empty, *command], cwd=tmp_path,
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NEXTROUND_DB": str(other)})
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "--db is empty" in done.stderr and "Traceback" not in done.stderr
+    assert not other.exists() and not (tmp_path / "out.json").exists()
