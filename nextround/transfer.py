@@ -75,6 +75,7 @@ MAX_ROWS = 50_000
 MAX_FIELD_CHARS = 20_000
 MAX_PROBLEMS = 1_000  # problems listed; past that one more line says there are more
 DELIMITERS = (",", ";", "\t")
+_JSON_LIST = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*\[[ \t\r\n]*[\[{\"\]]")
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00", "'")
 
 # Our CSV: the field each column holds, in order, with the header a person sees.
@@ -418,6 +419,11 @@ def _preview(store: Store, data: bytes, date_format: str,
             f"Unknown date format {date_format!r}; pick one of {', '.join(DATE_FORMATS)}.")])
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise ImportRefused([Problem("The file is empty. Nothing was imported.")])
+    if _JSON_LIST.match(data):  # a list of records from another tool, not our export
+        raise ImportRefused([Problem(
+            "This JSON file isn't a Next Round export: it is a list, and a full export is one "
+            "object with \"format\" and \"tables\". To bring in applications from another "
+            "tool, save them as a CSV. Nothing was imported.")])
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         if len(data) > MAX_JSON_BYTES:
             raise ImportRefused([Problem(

@@ -179,3 +179,18 @@ def test_an_empty_db_argument_is_refused_and_never_means_the_default(
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "--db is empty" in done.stderr and "Traceback" not in done.stderr
     assert not other.exists() and not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("data", [
+    b'[{"company": "Acme", "applied_on": "2026-11-02"}]', b"\xef\xbb\xbf  [\n  {}\n]", b"[]",
+    b'["Acme"]', b"[[1, 2]]"])
+def test_a_json_list_is_named_as_json_not_read_as_a_csv_without_columns(
+        tmp_path: Path, data: bytes) -> None:
+    store = Store(tmp_path / "x.db")
+    found = transfer.preview(store, data)
+    assert not found.ok
+    assert "isn't a Next Round export" in str(found.errors[0]), [str(p) for p in found.errors]
+    assert not any("No column" in str(p) for p in found.errors)
+    # ... while a CSV whose first header has brackets stays a CSV
+    csv_ = transfer.preview(store, b"[Company],Date applied\nAcme,2026-11-02\n")
+    assert csv_.kind == "csv" and not any("JSON" in str(p) for p in csv_.errors)
