@@ -1086,9 +1086,12 @@ def _check_target(row: Mapping[str, Any], today: date) -> None:
 
 
 def _check_settings(row: Mapping[str, Any], today: date) -> None:
+    from nextround import feedback
+
     if row.get("id") != 1:
         raise ValidationError({"id": "The settings row has id 1."})
     extra = _json_field(row, "extra", "{}", dict)
+    feedback.check_settings_extra(extra)
     Settings(**{k: row[k] for k in ("name", "signature", "weekly_goal", "ghost_after_days",
                                      "timezone", "support_region", "follow_up_days")
                 if k in row}, extra=extra).validated()

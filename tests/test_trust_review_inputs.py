@@ -194,3 +194,29 @@ def test_a_json_list_is_named_as_json_not_read_as_a_csv_without_columns(
     # ... while a CSV whose first header has brackets stays a CSV
     csv_ = transfer.preview(store, b"[Company],Date applied\nAcme,2026-11-02\n")
     assert csv_.kind == "csv" and not any("JSON" in str(p) for p in csv_.errors)
+
+
+@pytest.mark.parametrize("extra", [
+    {"feedback_themes": ["a list, not JSON text"]},
+    {"feedback_themes": json.dumps([f"theme {i}" for i in range(500)])},
+    {"feedback_themes": json.dumps(["x" * 500])},
+    {"feedback_themes": json.dumps([1, None])},
+    {"feedback_themes": json.dumps(["Same", "same"])},
+    {"feedback_themes": json.dumps([])},
+    {"feedback_themes": json.dumps(["two\nlines"])},
+    {"another_setting": "1"},
+])
+def test_the_settings_extra_holds_only_a_theme_list_the_editor_would_save(
+        tmp_path: Path, document: dict[str, Any], extra: dict[str, Any]) -> None:
+    document["tables"]["settings"][0]["extra"] = json.dumps(extra)
+    problems = _refusal(Store(tmp_path / "new.db"), document)
+    assert (problems[0].table, problems[0].row, problems[0].field) == ("settings", 1, "extra"), \
+        [str(p) for p in problems]
+    # ... while a list the theme editor saved imports back as it was
+    saved = Store(tmp_path / "a.db")
+    saved.save_feedback_themes("Communication\nSystem design\n Über  spacing ", 1)
+    again = Store(tmp_path / "b.db")
+    transfer.import_file(again, transfer.export_json(saved))
+    assert again.feedback_themes() == saved.feedback_themes() == \
+        ["Communication", "System design", "Über spacing"]
+
