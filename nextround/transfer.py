@@ -750,6 +750,11 @@ class _Seen:
     links: dict[tuple[str, str, str], tuple[array, array]] = field(default_factory=dict)
     # (table, field) → (row numbers, 64-bit digests of the values that must be unique)
     unique: dict[tuple[str, str], tuple[array, array]] = field(default_factory=dict)
+    # Date applied by application id, and each later-stage event's (row, application, day):
+    # the stage form refuses a stage change dated before the application (days as ordinals).
+    applied: tuple[array, array] = field(default_factory=_pairs)
+    stage_days: tuple[array, array, array] = field(
+        default_factory=lambda: (array("q"), array("q"), array("q")))
 
     def add(self, where: dict, key: Any, row: int, value: int) -> None:
         rows, values = where.setdefault(key, _pairs())
@@ -853,12 +858,30 @@ def _check_links(result: Preview, seen: _Seen) -> None:
         for row, _, first in _repeats(rows, digests):
             _problem(result, table, row, name, f"is the same as in {table} row {first}; it "
                                                "must be unique.")
+    _check_stage_days(result, seen)
     for (table, name, target), (rows, values) in seen.links.items():
         known = np.frombuffer(seen.ids.get(target, _pairs())[1], dtype=np.int64)
         wanted = np.frombuffer(values, dtype=np.int64)
         for at in np.flatnonzero(~np.isin(wanted, known))[:MAX_PROBLEMS]:
             _problem(result, table, int(rows[at]), name,
                      f"points at {target} id {int(wanted[at])}, which isn't in the file.")
+
+
+def _check_stage_days(result: Preview, seen: _Seen) -> None:
+    """No later-stage event is dated before its application's date applied: the stage form
+    refuses that, and the details form would then refuse every save of that application."""
+    ids = np.frombuffer(seen.applied[0], dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    rows, apps, days = (np.frombuffer(a, dtype=np.int64) for a in seen.stage_days)
+    if not len(ids) or not len(rows):
+        return
+    at = np.clip(np.searchsorted(ids[order], apps), 0, len(ids) - 1)
+    found = ids[order][at] == apps  # an event of a missing application is a link problem
+    applied = np.frombuffer(seen.applied[1], dtype=np.int64)[order][at]
+    for i in np.flatnonzero(found & (days < applied))[:MAX_PROBLEMS]:
+        _problem(result, "events", int(rows[i]), "on_date",
+                 f"({date.fromordinal(int(days[i]))}) is before the date its application was "
+                 f"applied ({date.fromordinal(int(applied[i]))}).")
 
 
 def _bad_text(value: Any) -> bool:
@@ -907,6 +930,14 @@ def _check_json_row(result: Preview, table: str, number: int, row: Any,
     if errors:
         return
     seen.add(seen.ids, table, number, row["id"])
+    if table == "applications":
+        seen.applied[0].append(row["id"])
+        seen.applied[1].append(date.fromisoformat(row["applied_on"]).toordinal())
+    elif table == "events" and row["stage"] != Stage.APPLIED:
+        for column, value in zip(seen.stage_days, (
+                number, row["application_id"], date.fromisoformat(row["on_date"]).toordinal()),
+                strict=True):
+            column.append(value)
     for name, rule in rules.items():
         value = row.get(name)
         if value is None:

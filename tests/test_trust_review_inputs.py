@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
@@ -220,3 +220,21 @@ def test_the_settings_extra_holds_only_a_theme_list_the_editor_would_save(
     assert again.feedback_themes() == saved.feedback_themes() == \
         ["Communication", "System design", "Über spacing"]
 
+
+
+def test_a_stage_change_dated_before_its_application_is_refused_by_row_and_field(
+        tmp_path: Path, document: dict[str, Any]) -> None:
+    """The stage form refuses such a date, and after it the details form would refuse every
+    save of that application ("Date applied can't be after a later stage change")."""
+    events = document["tables"]["events"]
+    applications = {a["id"]: a for a in document["tables"]["applications"]}
+    number, event = next((i, e) for i, e in enumerate(events, start=1) if e["stage"] != "applied")
+    applied = date.fromisoformat(applications[event["application_id"]]["applied_on"])
+    event["on_date"] = (applied - timedelta(days=1)).isoformat()
+    problems = _refusal(Store(tmp_path / "new.db"), document)
+    assert [(p.table, p.row, p.field) for p in problems] == [("events", number, "on_date")], \
+        [str(p) for p in problems]
+    # ... while the same day as the date applied is fine, as in the form
+    event["on_date"] = applied.isoformat()
+    store = Store(tmp_path / "same-day.db")
+    transfer.import_file(store, json.dumps(document).encode())
