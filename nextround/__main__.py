@@ -46,7 +46,12 @@ class Refusal(Exception):
 
 
 def _url(args: argparse.Namespace) -> str:
-    return to_url(getattr(args, "db", None) or default_url())
+    """The database the user named. An empty `--db` (an unset shell variable, say) is
+    refused, not read as "the default", which would write into another database."""
+    given = getattr(args, "db", None)
+    if given is not None and not given.strip():
+        raise Refusal("--db is empty: give a database file or address. Nothing was changed.")
+    return to_url(given or default_url())
 
 
 def _existing(args: argparse.Namespace) -> Store:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -40,11 +41,39 @@ def zone(name: object) -> ZoneInfo:
     return ZoneInfo(str(name)) if is_time_zone(name) else ZoneInfo("UTC")
 
 
+# A pinned day must leave room for what pages count back (history from 1990) and forward
+# (due dates up to five years ahead) without leaving the calendar.
+PINNED_RANGE = (date(1990, 1, 1), date(9000, 12, 31))
+_PINNED_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def pinned_today() -> date | None:
+    """The day `NEXTROUND_TODAY` pins, or None when it is unset or not a usable YYYY-MM-DD."""
+    raw = os.environ.get("NEXTROUND_TODAY", "").strip()
+    if not _PINNED_SHAPE.fullmatch(raw):
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return day if PINNED_RANGE[0] <= day <= PINNED_RANGE[1] else None
+
+
+def pinned_notice() -> str | None:
+    """Plain words for a `NEXTROUND_TODAY` that is set but ignored, else None."""
+    raw = os.environ.get("NEXTROUND_TODAY", "").strip()
+    if not raw or pinned_today() is not None:
+        return None
+    shown = raw if len(raw) <= 40 else raw[:37] + "..."
+    return (f"NEXTROUND_TODAY is set to {shown!r}, which isn't a date from "
+            f"{PINNED_RANGE[0]} to {PINNED_RANGE[1]} like 2026-03-14, so today's real date "
+            "is in use.")
+
+
 def today(timezone: str = "UTC") -> date:
-    pinned = os.environ.get("NEXTROUND_TODAY", "").strip()
-    if pinned:
-        return date.fromisoformat(pinned)
-    return datetime.now(zone(timezone)).date()
+    """The pinned day, or else the real date in the user's time zone. A bad pinned value
+    never stops a page or a command: it is ignored (and `pinned_notice` says so)."""
+    return pinned_today() or datetime.now(zone(timezone)).date()
 
 
 def iso_week_key(day: date) -> str:

@@ -10,7 +10,7 @@ inside its transactions, and the page calls them to decide what to show.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -330,6 +330,31 @@ def themes_from_settings(extra: dict[str, str]) -> list[str]:
     except (ValueError, TypeError, RecursionError):  # deeply nested JSON is unreadable too
         return list(DEFAULT_THEMES)
     return themes or list(DEFAULT_THEMES)
+
+
+def check_settings_extra(extra: Mapping[str, object]) -> None:
+    """What `settings.extra` may hold: only the theme list, as the theme editor writes it
+    (JSON text of a list that `parse_theme_list` keeps as it is). ValidationError names
+    "extra" otherwise, so an import can't carry a list the editor would refuse."""
+    for key, raw in extra.items():
+        if key != THEMES_SETTING:
+            raise ValidationError({"extra": f"{key!r} isn't a setting Next Round keeps."})
+        try:
+            loaded = json.loads(raw) if isinstance(raw, str) else None
+        except (ValueError, RecursionError):
+            loaded = None
+        if not isinstance(loaded, list) or not all(isinstance(t, str) for t in loaded):
+            raise ValidationError({"extra": "The feedback theme list must be JSON text of a "
+                                            "list of themes."})
+        try:
+            same = parse_theme_list("\n".join(loaded)) == loaded
+        except ValidationError as exc:
+            raise ValidationError({"extra": f"Feedback themes: {exc.errors['themes']}"}) \
+                from None
+        if not same:
+            raise ValidationError({"extra": "The feedback theme list isn't one the theme "
+                                            "editor would save (different one-line themes, "
+                                            "trimmed)."})
 
 
 def themes_to_json(themes: Sequence[str]) -> str:

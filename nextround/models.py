@@ -16,7 +16,7 @@ from datetime import date
 from enum import StrEnum
 from urllib.parse import urlparse
 
-from nextround.clock import is_time_zone
+from nextround.clock import is_time_zone, pinned_notice
 
 SINGLE_LINE_MAX = 200
 NOTES_MAX = 5_000
@@ -130,15 +130,16 @@ def ascii_email(address: str) -> str:
 def _ascii_domain(domain: str, label: str) -> str:
     """The IDNA form of `domain`, or ValueError when it isn't a host name mail can reach.
     A name that IDNA 2003 would change (other than case, e.g. ß → ss) is refused rather
-    than silently sent to a different domain."""
+    than silently sent to a different domain. A name typed in its xn-- form is the same
+    name, in any case; its labels are decoded (so checked) like the rest."""
     refusal = ValueError(f"{label} has a domain (after the @) that isn't a valid internet "
                          "name, such as example.com.")
     try:
         encoded = domain.encode("idna").decode("ascii")
-        back = encoded.encode("ascii").decode("idna")
+        back = encoded.lower().encode("ascii").decode("idna")
     except UnicodeError as exc:
         raise refusal from exc
-    if back.lower() != domain.lower() or len(encoded) > 253:
+    if domain.lower() not in (back, encoded.lower()) or len(encoded) > 253:
         raise refusal
     labels = encoded.split(".")
     if len(labels) < 2 or not all(_HOST_LABEL.match(part) for part in labels):
@@ -302,7 +303,8 @@ class Settings:
                                f"so {fallback!r} is in use. Save the settings form to keep a "
                                "value you choose.")
             clean = replace(candidate, **values).validated()  # type: ignore[arg-type]
-        return replace(clean, notices=tuple(notices))
+        ignored = pinned_notice()
+        return replace(clean, notices=(*notices, *([ignored] if ignored else [])))
 
     def validated(self) -> Settings:
         errors: dict[str, str] = {}

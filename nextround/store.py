@@ -49,6 +49,10 @@ SCHEMA_VERSION = 4
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "nextround.db"
 BUSY_TIMEOUT_MS = 10_000
+# Counts an edit adds one to (row versions, follow-ups) stay within 1..MAX_COUNT: a version
+# wraps round to 1 and a follow-up count stops there. At SQLite's top, one more would turn
+# the value into a float that the export can no longer re-import (issue 14).
+MAX_COUNT = 2 ** 53
 STAGE_NOTE_MAX = 500
 TABLES = ("applications", "events", "drafts", "feedback_requests", "reflections", "actions",
           "checkins", "targets", "settings")
@@ -896,7 +900,7 @@ class Store:
         """UPDATE … WHERE version = the one the user started from; else StaleVersionError."""
         assignments = ", ".join(f"{k} = :{k}" for k in values)
         result = conn.execute(
-            text(f"UPDATE {table} SET {assignments}, version = version + 1 "
+            text(f"UPDATE {table} SET {assignments}, version = version % {MAX_COUNT} + 1 "
                  "WHERE id = :_id AND version = :_version"),
             {**values, "_id": row_id, "_version": version},
         )
@@ -1561,7 +1565,7 @@ class Store:
             fb.check_transition(row["status"], target)
             values: dict[str, Any] = {"status": target.value, "updated_at": _now()}
             if target == fb.Status.FOLLOWED_UP:
-                values["follow_ups"] = row["follow_ups"] + 1
+                values["follow_ups"] = min(row["follow_ups"] + 1, MAX_COUNT)
                 values["follow_up_due"] = fb.follow_up_due(day, days).isoformat()
             elif target == fb.Status.AWAITING:
                 values["follow_up_due"] = fb.follow_up_due(day, days).isoformat()
@@ -1722,7 +1726,8 @@ class Store:
                     "body": body_, "day": day.isoformat(), "token": request_token,
                     "now": stamp}).scalar_one())
             self._bump_version(conn, "feedback_requests", request_id, version, {
-                "status": fb.Status.FOLLOWED_UP.value, "follow_ups": row["follow_ups"] + 1,
+                "status": fb.Status.FOLLOWED_UP.value,
+                "follow_ups": min(row["follow_ups"] + 1, MAX_COUNT),
                 "follow_up_due": fb.follow_up_due(day, days).isoformat(),
                 "draft_id": draft_id, "updated_at": stamp})
             return draft_id
@@ -2186,8 +2191,8 @@ class Store:
                     if progress is not None:
                         progress(done / total, f"Saved {done:,} of {total:,} rows ({table})")
             if name:
-                conn.execute(text("UPDATE settings SET name = :name, version = version + 1 "
-                                  "WHERE id = 1 AND name = ''"), {"name": name})
+                conn.execute(text("UPDATE settings SET name = :name, version = version % :top + 1 "
+                                  "WHERE id = 1 AND name = ''"), {"name": name, "top": MAX_COUNT})
 
     # --- import and export ---------------------------------------------------------------------
     # (section owned by the Your data feature: nextround/transfer.py and pages/data.py)
@@ -2368,7 +2373,7 @@ class Store:
             for table in reversed(self._IMPORT_ORDER):
                 conn.execute(text(f"DELETE FROM {table}"))
             conn.execute(text("INSERT INTO settings (id, version) VALUES (1, :v)"),
-                         {"v": version + 1})
+                         {"v": version % MAX_COUNT + 1})
         if self.path is not None:
             try:
                 con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,

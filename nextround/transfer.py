@@ -58,6 +58,7 @@ from nextround.models import (
 from nextround.reflection import LATEST_DUE
 from nextround.store import (
     DERIVED_COLUMNS,
+    MAX_COUNT,
     SCHEMA_VERSION,
     STAGE_NOTE_MAX,
     TABLES,
@@ -76,6 +77,7 @@ MAX_ROWS = 50_000
 MAX_FIELD_CHARS = 20_000
 MAX_PROBLEMS = 1_000  # problems listed; past that one more line says there are more
 DELIMITERS = (",", ";", "\t")
+_JSON_LIST = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*\[[ \t\r\n]*[\[{\"\]]")
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00", "'")
 
 # Our CSV: the field each column holds, in order, with the header a person sees.
@@ -421,6 +423,11 @@ def _preview(store: Store, data: bytes, date_format: str,
             f"Unknown date format {date_format!r}; pick one of {', '.join(DATE_FORMATS)}.")])
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise ImportRefused([Problem("The file is empty. Nothing was imported.")])
+    if _JSON_LIST.match(data):  # a list of records from another tool, not our export
+        raise ImportRefused([Problem(
+            "This JSON file isn't a Next Round export: it is a list, and a full export is one "
+            "object with \"format\" and \"tables\". To bring in applications from another "
+            "tool, save them as a CSV. Nothing was imported.")])
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         if len(data) > MAX_JSON_BYTES:
             raise ImportRefused([Problem(
@@ -601,6 +608,7 @@ MAX_JSON_ROWS = 1_000_000
 MAX_JSON_ROW_CHARS = 1_000_000
 MAX_TEXT_CHARS = 100_000
 SQLITE_INT_MAX = 2 ** 63 - 1
+COUNTERS = frozenset({"version", "follow_ups"})  # kept within 0..MAX_COUNT by every edit
 _CHUNK_BYTES = 1 << 20
 _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
 
@@ -746,6 +754,11 @@ class _Seen:
     links: dict[tuple[str, str, str], tuple[array, array]] = field(default_factory=dict)
     # (table, field) → (row numbers, 64-bit digests of the values that must be unique)
     unique: dict[tuple[str, str], tuple[array, array]] = field(default_factory=dict)
+    # Date applied by application id, and each later-stage event's (row, application, day):
+    # the stage form refuses a stage change dated before the application (days as ordinals).
+    applied: tuple[array, array] = field(default_factory=_pairs)
+    stage_days: tuple[array, array, array] = field(
+        default_factory=lambda: (array("q"), array("q"), array("q")))
 
     def add(self, where: dict, key: Any, row: int, value: int) -> None:
         rows, values = where.setdefault(key, _pairs())
@@ -849,12 +862,30 @@ def _check_links(result: Preview, seen: _Seen) -> None:
         for row, _, first in _repeats(rows, digests):
             _problem(result, table, row, name, f"is the same as in {table} row {first}; it "
                                                "must be unique.")
+    _check_stage_days(result, seen)
     for (table, name, target), (rows, values) in seen.links.items():
         known = np.frombuffer(seen.ids.get(target, _pairs())[1], dtype=np.int64)
         wanted = np.frombuffer(values, dtype=np.int64)
         for at in np.flatnonzero(~np.isin(wanted, known))[:MAX_PROBLEMS]:
             _problem(result, table, int(rows[at]), name,
                      f"points at {target} id {int(wanted[at])}, which isn't in the file.")
+
+
+def _check_stage_days(result: Preview, seen: _Seen) -> None:
+    """No later-stage event is dated before its application's date applied: the stage form
+    refuses that, and the details form would then refuse every save of that application."""
+    ids = np.frombuffer(seen.applied[0], dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    rows, apps, days = (np.frombuffer(a, dtype=np.int64) for a in seen.stage_days)
+    if not len(ids) or not len(rows):
+        return
+    at = np.clip(np.searchsorted(ids[order], apps), 0, len(ids) - 1)
+    found = ids[order][at] == apps  # an event of a missing application is a link problem
+    applied = np.frombuffer(seen.applied[1], dtype=np.int64)[order][at]
+    for i in np.flatnonzero(found & (days < applied))[:MAX_PROBLEMS]:
+        _problem(result, "events", int(rows[i]), "on_date",
+                 f"({date.fromordinal(int(days[i]))}) is before the date its application was "
+                 f"applied ({date.fromordinal(int(applied[i]))}).")
 
 
 def _bad_text(value: Any) -> bool:
@@ -903,6 +934,14 @@ def _check_json_row(result: Preview, table: str, number: int, row: Any,
     if errors:
         return
     seen.add(seen.ids, table, number, row["id"])
+    if table == "applications":
+        seen.applied[0].append(row["id"])
+        seen.applied[1].append(date.fromisoformat(row["applied_on"]).toordinal())
+    elif table == "events" and row["stage"] != Stage.APPLIED:
+        for column, value in zip(seen.stage_days, (
+                number, row["application_id"], date.fromisoformat(row["on_date"]).toordinal()),
+                strict=True):
+            column.append(value)
     for name, rule in rules.items():
         value = row.get(name)
         if value is None:
@@ -930,8 +969,8 @@ def _check_value(name: str, rule: ColumnRule, row: Mapping[str, Any], today: dat
             return "is too large a number for the database."
         if (rule.primary_key or rule.references) and value < 1:
             return "must be a positive whole number."
-        if name == "version" and value < 0:
-            return "must be a whole number of 0 or more."
+        if name in COUNTERS and not 0 <= value <= MAX_COUNT:
+            return f"must be a whole number from 0 to {MAX_COUNT:,}."
         return ""
     if rule.kind == "REAL":
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
@@ -1082,9 +1121,12 @@ def _check_target(row: Mapping[str, Any], today: date) -> None:
 
 
 def _check_settings(row: Mapping[str, Any], today: date) -> None:
+    from nextround import feedback
+
     if row.get("id") != 1:
         raise ValidationError({"id": "The settings row has id 1."})
     extra = _json_field(row, "extra", "{}", dict)
+    feedback.check_settings_extra(extra)
     Settings(**{k: row[k] for k in ("name", "signature", "weekly_goal", "ghost_after_days",
                                      "timezone", "support_region", "follow_up_days")
                 if k in row}, extra=extra).validated()

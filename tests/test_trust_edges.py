@@ -408,13 +408,18 @@ def test_the_feedback_page_writes_the_same_addresses(store: Store) -> None:
 
 
 def test_an_unexpected_error_is_one_plain_line_not_a_traceback(tmp_path: Path) -> None:
-    """The last line of defence in `main()`: a pinned "today" that isn't a date (decision 6)
-    fails deep inside a command, and still reaches the user as one line and exit code 2."""
-    for pinned in ("garbage", "9999-12-31"):
+    """The last line of defence in `main()`: a fault deep inside a command (injected here: a
+    bad pinned "today" no longer is one, it falls back to the real date) still reaches the
+    user as one line and exit code 2."""
+    for fault in ("ValueError('boom')", "OverflowError('date value out of range')"):
+        code = ("import sys, nextround.demo as d\n"
+                f"def fill(*a, **k): raise {fault}\n"
+                "d.fill = fill\n"
+                "from nextround.__main__ import main\n"
+                "sys.exit(main(['--db', 'new.db', 'demo', '--applications', '3']))")
         done = subprocess.run(
-            [sys.executable, "-m", "nextround", "--db", "new.db", "demo", "--applications", "3"],
-            cwd=tmp_path, capture_output=True, text=True, timeout=120,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "NEXTROUND_TODAY": pinned})
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+            timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert done.returncode == 2, done.stderr
         assert "Traceback" not in done.stderr
         assert done.stderr.startswith("Next Round couldn't finish demo: ")
