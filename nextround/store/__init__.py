@@ -1,0 +1,58 @@
+"""The one place that talks SQL: opening, schema, migrations, every read and write, backup and
+restore. Other layers import from here, never from the modules inside:
+
+- `opening`: inspecting a file read-only before anything writes to it, creating one, the engine;
+- `schema`: the frozen migration steps and the derived milestone columns;
+- `schema_check`: whether a file is exactly ours, for restore, `check` and the data page;
+- `database`: the `Store` and every read and write;
+- `backups`, `restore`, `files`: backup names and copies, restore, private files and `--out`;
+- `errors`: what a store raises, each a problem told in plain words.
+"""
+
+from nextround.store.backups import copy_checked
+from nextround.store.database import MAX_COUNT, STAGE_NOTE_MAX, ColumnRule, Store
+from nextround.store.errors import (
+    CorruptDatabaseError,
+    DatabaseProblemsError,
+    ForeignDatabaseError,
+    NewerDatabaseError,
+    NotFoundError,
+    ReadOnlyDatabaseError,
+    StaleVersionError,
+    StoreError,
+    _reason,
+)
+from nextround.store.files import (
+    check_output_file,
+    make_private_folder,
+    remove_with_companions,
+    temp_name,
+)
+from nextround.store.opening import (
+    BUSY_TIMEOUT_MS,
+    DEFAULT_DB_PATH,
+    checkpoint,
+    default_url,
+    inspect_sqlite_file,
+    sqlite_path,
+    to_url,
+)
+from nextround.store.restore import RestoreResult, describe_database_file, restore_database
+from nextround.store.schema import (
+    APPLICATION_ID,
+    DERIVED_COLUMNS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    TABLES,
+)
+
+__all__ = [
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DEFAULT_DB_PATH", "DERIVED_COLUMNS", "MAX_COUNT",
+    "MIGRATIONS", "SCHEMA_VERSION", "STAGE_NOTE_MAX", "TABLES", "ColumnRule",
+    "CorruptDatabaseError", "DatabaseProblemsError", "ForeignDatabaseError",
+    "NewerDatabaseError", "NotFoundError", "ReadOnlyDatabaseError", "RestoreResult",
+    "StaleVersionError", "Store", "StoreError", "_reason", "check_output_file", "checkpoint",
+    "copy_checked", "default_url", "describe_database_file", "inspect_sqlite_file",
+    "make_private_folder", "remove_with_companions", "restore_database", "sqlite_path",
+    "temp_name", "to_url",
+]
