@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from nextround.store.files import _LEGACY_TEMP, _TEMP, PRIVATE_FILE, _is_stale, create_private_file
-from nextround.store.opening import BUSY_TIMEOUT_MS
+from nextround.store.opening import BUSY_TIMEOUT_MS, SQLITE_HEADER
 
 
 def copy_checked(source: Path, target: Path, *, read_only: bool = False) -> str:
@@ -107,7 +107,7 @@ def old_backup_stems(name: str) -> list[tuple[str, BackupName]]:
 def _is_sqlite_file(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
-            return handle.read(16) == b"SQLite format 3\x00"
+            return handle.read(16) == SQLITE_HEADER
     except OSError:
         return False
 

@@ -1604,6 +1604,22 @@ class Store:
             return [(r[0], r[1], r[2]) for r in conn.execute(
                 text("SELECT company, role, applied_on FROM applications"))]
 
+    @contextmanager
+    def _bulk_write(self, commit: bool, refused: str) -> Iterator[Connection]:
+        """One transaction for a bulk load. `commit=False` (a dry run) makes every write and
+        then rolls back, so it meets every NOT NULL, CHECK, UNIQUE and foreign-key rule the real
+        load does. A row the database refuses becomes `refused (reason)` and nothing is kept."""
+        try:
+            with self.write() as conn:
+                yield conn
+                if not commit:
+                    raise _RolledBack
+        except _RolledBack:
+            pass
+        except SQLAlchemyError as exc:
+            message = str(getattr(exc, "orig", None) or exc)
+            raise StoreError(f"{refused} ({message}). Nothing was imported.") from exc
+
     def import_applications(self, rows: Sequence[Mapping[str, Any]], *,
                             progress: Any = None, chunk: int = 2_000,
                             commit: bool = True) -> int:
@@ -1612,36 +1628,27 @@ class Store:
         `commit=False` (a dry run) does every write, then rolls back."""
         stamp = _now()
         total = len(rows)
-        try:
-            with self.write() as conn:
-                next_id = int(conn.execute(
-                    text("SELECT coalesce(max(id), 0) FROM applications")).scalar_one()) + 1
-                for start in range(0, total, chunk):
-                    apps: list[dict[str, Any]] = []
-                    events: list[dict[str, Any]] = []
-                    for offset, row in enumerate(rows[start:start + chunk]):
-                        app_id = next_id + start + offset
-                        apps.append({**row, "id": app_id, "created_at": stamp,
-                                     "updated_at": stamp})
-                        events.append({"application_id": app_id, "stage": "applied",
-                                       "on_date": row["applied_on"], "note": "",
+        with self._bulk_write(commit, "The rows don't fit the database") as conn:
+            next_id = int(conn.execute(
+                text("SELECT coalesce(max(id), 0) FROM applications")).scalar_one()) + 1
+            for start in range(0, total, chunk):
+                apps: list[dict[str, Any]] = []
+                events: list[dict[str, Any]] = []
+                for offset, row in enumerate(rows[start:start + chunk]):
+                    app_id = next_id + start + offset
+                    apps.append({**row, "id": app_id, "created_at": stamp,
+                                 "updated_at": stamp})
+                    events.append({"application_id": app_id, "stage": "applied",
+                                   "on_date": row["applied_on"], "note": "",
+                                   "created_at": stamp})
+                    if row["stage"] != "applied":
+                        events.append({"application_id": app_id, "stage": row["stage"],
+                                       "on_date": row["stage_on"], "note": "",
                                        "created_at": stamp})
-                        if row["stage"] != "applied":
-                            events.append({"application_id": app_id, "stage": row["stage"],
-                                           "on_date": row["stage_on"], "note": "",
-                                           "created_at": stamp})
-                    self.insert_rows("applications", apps, conn)
-                    self.insert_rows("events", events, conn)
-                    if progress is not None:
-                        progress(min(start + chunk, total), total)
-                if not commit:
-                    raise _RolledBack
-        except _RolledBack:
-            pass
-        except SQLAlchemyError as exc:
-            message = str(getattr(exc, "orig", None) or exc)
-            raise StoreError(f"The rows don't fit the database ({message}). "
-                             "Nothing was imported.") from exc
+                self.insert_rows("applications", apps, conn)
+                self.insert_rows("events", events, conn)
+                if progress is not None:
+                    progress(min(start + chunk, total), total)
         return total
 
     def import_everything(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]
@@ -1660,44 +1667,35 @@ class Store:
             rows = ((t, r) for t in self._IMPORT_ORDER for r in rows.get(t, ()))
         total = total or 0
         done = 0
-        try:
-            with self.write() as conn:
-                for table in TABLES:
-                    if table != "settings" and conn.execute(
-                            text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
-                        raise StoreError("A full export can only be loaded into an empty "
-                                         "database, and this one already holds data. "
-                                         "Nothing was imported.")
-                conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-                settings_cleared = False
-                batch: list[Mapping[str, Any]] = []
-                batch_key: tuple[str, tuple[str, ...]] | None = None
-                for table, row in rows:
-                    if table == "settings" and not settings_cleared:
-                        conn.execute(text("DELETE FROM settings"))
-                        settings_cleared = True
-                    # One executemany per run of rows of one table with the same columns.
-                    key = (table, tuple(row))
-                    if key != batch_key or len(batch) >= chunk:
-                        done = self._flush_import(conn, batch_key, batch, done, total, progress)
-                        batch, batch_key = [], key
-                    batch.append(row)
-                done = self._flush_import(conn, batch_key, batch, done, total, progress)
-                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    first = broken[0]
-                    raise StoreError(
-                        f"The file doesn't fit together: {len(broken):,} row(s) point at rows "
-                        f"that aren't in it (first: {first[0]} id {first[1]} → {first[2]}). "
-                        "Nothing was imported.")
-                if not commit:
-                    raise _RolledBack
-        except _RolledBack:
-            pass
-        except SQLAlchemyError as exc:
-            message = str(getattr(exc, "orig", None) or exc)
-            raise StoreError(f"The file's data doesn't fit the database ({message}). "
-                             "Nothing was imported.") from exc
+        with self._bulk_write(commit, "The file's data doesn't fit the database") as conn:
+            for table in TABLES:
+                if table != "settings" and conn.execute(
+                        text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
+                    raise StoreError("A full export can only be loaded into an empty "
+                                     "database, and this one already holds data. "
+                                     "Nothing was imported.")
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            settings_cleared = False
+            batch: list[Mapping[str, Any]] = []
+            batch_key: tuple[str, tuple[str, ...]] | None = None
+            for table, row in rows:
+                if table == "settings" and not settings_cleared:
+                    conn.execute(text("DELETE FROM settings"))
+                    settings_cleared = True
+                # One executemany per run of rows of one table with the same columns.
+                key = (table, tuple(row))
+                if key != batch_key or len(batch) >= chunk:
+                    done = self._flush_import(conn, batch_key, batch, done, total, progress)
+                    batch, batch_key = [], key
+                batch.append(row)
+            done = self._flush_import(conn, batch_key, batch, done, total, progress)
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                first = broken[0]
+                raise StoreError(
+                    f"The file doesn't fit together: {len(broken):,} row(s) point at rows "
+                    f"that aren't in it (first: {first[0]} id {first[1]} → {first[2]}). "
+                    "Nothing was imported.")
         return done
 
     def _flush_import(self, conn: Connection, key: tuple[str, tuple[str, ...]] | None,

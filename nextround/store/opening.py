@@ -26,6 +26,7 @@ from nextround.store.schema import APPLICATION_ID, SCHEMA_VERSION, _apply_migrat
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "nextround.db"
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -66,7 +67,7 @@ def inspect_sqlite_file(path: Path) -> tuple[int, int]:
             header = handle.read(100)
     except OSError as exc:
         raise StoreError(f"Can't read the database file {shown}: {exc.strerror}.") from exc
-    if header[:16] != b"SQLite format 3\x00":
+    if header[:16] != SQLITE_HEADER:
         raise ForeignDatabaseError(
             f"{shown} is not a Next Round database (it isn't an SQLite file). Nothing was changed."
         )
