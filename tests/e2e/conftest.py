@@ -177,10 +177,18 @@ def wait_idle(page: Page, timeout: float = 20_000) -> None:
     The short pause first lets a click's rerun begin: right after a click the app may still
     report the previous run as finished."""
     page.wait_for_timeout(120)
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
-        state="attached", timeout=timeout)
-    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=timeout)
-    page.wait_for_timeout(150)
+    idle = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    stale = page.locator('[data-stale="true"]')
+    # A page that saves and then calls st.rerun() stops between its two runs, with the old
+    # run's elements still on the page (marked stale): idle means no stale element either,
+    # and still idle a moment later.
+    for _ in range(int(timeout / 150)):
+        idle.wait_for(state="attached", timeout=timeout)
+        expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=timeout)
+        expect(stale).to_have_count(0, timeout=timeout)
+        page.wait_for_timeout(150)
+        if idle.count() == 1 and stale.count() == 0:
+            return
 
 
 def goto(page: Page, base_url: str, path: str = "") -> None:
