@@ -166,7 +166,7 @@ def chart_pngs(store: Any, week: agenda.Week) -> dict[str, bytes]:
     if not checkins.empty:
         trend_start = date.fromordinal(week.start.toordinal() - 7 * 25)  # its 26 weeks
         trend = wellbeing.weekly_trend(
-            checkins, store.applications_per_day(trend_start, week.end), week.end)
+            checkins, store.applications.per_day(trend_start, week.end), week.end)
         if not trend.empty:
             chart = charts.wellbeing_review(trend)
             pngs["wellbeing"] = vl_convert.vegalite_to_png(chart.to_json(), scale=2)

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from nextround import ui
-from nextround.models import EARLIEST_DATE, Application, Stage
+from nextround.models import EARLIEST_DATE, Application, Stage, ghost_cutoff
 from nextround.store import STAGE_NOTE_MAX, NotFoundError, Store
 
 PAGE_SIZE = 50
@@ -122,7 +122,7 @@ def _form_fields(form: str) -> None:
 # --- actions (form and button callbacks: they run before the page redraws) -------------------
 
 def _add(store: Store, today: date) -> None:
-    new_id = ui.run_action(ADD, lambda: store.add_application(_application_from(ADD)))
+    new_id = ui.run_action(ADD, lambda: store.applications.add(_application_from(ADD)))
     if new_id is None:
         return  # messages are next to the fields; what was typed stays
     _fill(ADD, _blank(today))
@@ -131,7 +131,7 @@ def _add(store: Store, today: date) -> None:
 
 
 def _save_edit(store: Store, application_id: int, version: int, stage: str) -> None:
-    done = ui.run_action(EDIT, lambda: store.update_application(
+    done = ui.run_action(EDIT, lambda: store.applications.update(
         application_id, _application_from(EDIT, stage), version) or True)
     if done:
         _after_write("Changes saved.")
@@ -139,7 +139,7 @@ def _save_edit(store: Store, application_id: int, version: int, stage: str) -> N
 
 def _change_stage(store: Store, application_id: int, version: int) -> None:
     state = st.session_state
-    done = ui.run_action(STAGE, lambda: store.change_stage(
+    done = ui.run_action(STAGE, lambda: store.applications.change_stage(
         application_id, state.get(f"{STAGE}_stage") or "", state.get(f"{STAGE}_on_date"),
         version, note=state.get(f"{STAGE}_note", "")) or True)
     if done:
@@ -147,7 +147,7 @@ def _change_stage(store: Store, application_id: int, version: int) -> None:
 
 
 def _delete(store: Store, application_id: int) -> None:
-    done = ui.run_action(DELETE, lambda: store.delete_application(application_id) or True)
+    done = ui.run_action(DELETE, lambda: store.applications.delete(application_id) or True)
     st.session_state.pop(CONFIRM, None)
     if done:
         st.session_state.pop(PICK, None)
@@ -155,7 +155,7 @@ def _delete(store: Store, application_id: int) -> None:
 
 
 def _mark_ghosted(store: Store, items: list[tuple[int, int]], today: date) -> None:
-    count = ui.run_action(GHOST, lambda: store.mark_ghosted(items, today))
+    count = ui.run_action(GHOST, lambda: store.applications.mark_ghosted(items, today))
     if count:
         picked = st.session_state.get(PICK)
         _after_write("Marked as ghosted." if count == 1 else f"{count} marked as ghosted.",
@@ -198,7 +198,8 @@ def add_section(store: Store, today: date, *, first: bool) -> None:
 def ghosting_section(store: Store, today: date, threshold: int) -> None:
     ui.form_error(GHOST)  # e.g. one of them changed in another tab; shown once
     ui.clear_errors(GHOST)
-    ghosts, total = ui.cached(store, Store.ghosting_candidates, threshold, today, GHOSTS_SHOWN)
+    ghosts, total = ui.cached(store, store.applications.ghosting_candidates,
+                              ghost_cutoff(today, threshold), GHOSTS_SHOWN)
     if not total:
         return
     plural = "application" if total == 1 else "applications"
@@ -237,13 +238,13 @@ def table_section(store: Store) -> pd.DataFrame:
                                 placeholder="All stages")
     order = sort.selectbox("Sort", list(SORTS), key="apps_sort", on_change=_reset_page)
     page_no = int(state.get("apps_page") or 1)
-    frame, total = ui.cached(store, Store.search_applications, query=query.strip(),
+    frame, total = ui.cached(store, store.applications.search, query=query.strip(),
                              stages=tuple(chosen), limit=PAGE_SIZE,
                              offset=(page_no - 1) * PAGE_SIZE, order=SORTS[order])
     pages = max(1, -(-total // PAGE_SIZE))
     if page_no > pages:  # fewer results than before (a delete, another tab): last page
         page_no = state["apps_page"] = pages
-        frame, total = ui.cached(store, Store.search_applications, query=query.strip(),
+        frame, total = ui.cached(store, store.applications.search, query=query.strip(),
                                  stages=tuple(chosen), limit=PAGE_SIZE,
                                  offset=(page_no - 1) * PAGE_SIZE, order=SORTS[order])
     if total == 0:
@@ -303,7 +304,7 @@ def pick_application(store: Store, frame: pd.DataFrame) -> dict[str, Any] | None
     picked = state.get(PICK)
     if picked is not None and picked not in labels:
         try:  # keep the one being worked on, even when it's not on this page
-            labels = {picked: _label(ui.cached(store, Store.application, picked)), **labels}
+            labels = {picked: _label(ui.cached(store, store.applications.get, picked)), **labels}
         except NotFoundError:
             picked = None
     if not labels:
@@ -314,7 +315,7 @@ def pick_application(store: Store, frame: pd.DataFrame) -> dict[str, Any] | None
                  format_func=labels.get,
                  help="Pick from the results above; search to find one that isn't listed.")
     try:
-        return ui.cached(store, Store.application, int(state[PICK]))
+        return ui.cached(store, store.applications.get, int(state[PICK]))
     except NotFoundError:
         st.info("That application no longer exists. It may have been deleted in another tab.")
         return None
@@ -347,7 +348,7 @@ def detail_section(store: Store, app: dict[str, Any], today: date) -> None:
             _details(app)
         with timeline:
             st.markdown("**Timeline**")
-            _timeline(ui.cached(store, Store.application_events, app_id), app["applied_on"])
+            _timeline(ui.cached(store, store.applications.events, app_id), app["applied_on"])
 
         move, edit, delete = st.tabs([":material/swap_horiz: Change stage",
                                       ":material/edit: Edit details",

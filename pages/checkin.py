@@ -165,7 +165,7 @@ def results(store: Store, history, today: date, region: str) -> None:  # noqa: A
     if score.low:
         low_prompt(region)
     start = clock.week_start(today) - timedelta(days=7 * (TREND_WEEKS - 1))
-    per_day = ui.cached(store, Store.applications_per_day, start, today)
+    per_day = ui.cached(store, store.applications.per_day, start, today)
     trend = wellbeing.weekly_trend(history, per_day, today, weeks=TREND_WEEKS)
     with st.container(key="checkin_trend"):
         ui.chart(charts.wellbeing_scores, trend)

@@ -134,7 +134,7 @@ def follow_up_flow(store: Store, request_id: int) -> None:
     stages: list[str] = []
     notes: list[str] = []
     if request["application_id"] is not None:
-        events = ui.cached(store, Store.application_events, int(request["application_id"]))
+        events = ui.cached(store, store.applications.events, int(request["application_id"]))
         stages, notes = events["stage"].tolist(), events["note"].tolist()
     settings = ui.cached(store, Store.settings)
     token_key = f"feedback_token_{request_id}"
@@ -315,7 +315,7 @@ def reply_section(store: Store, today: date) -> None:
 def new_request_section(store: Store, today: date) -> None:
     query = st.text_input("Find the application", key="feedback_new_query", max_chars=100,
                           placeholder="Company, role, location or source")
-    found, _ = ui.cached(store, Store.search_applications, query=query, limit=20)
+    found, _ = ui.cached(store, store.applications.search, query=query, limit=20)
     if found.empty:
         st.info("No matching applications. Add the application on the Applications page "
                 "first.", icon=":material/search_off:")

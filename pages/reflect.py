@@ -105,7 +105,7 @@ def start_panel(store: Store) -> None:
     if about == ABOUT_ONE:
         query = st.text_input("Find the application", key="reflect_search",
                               placeholder="Company or role", max_chars=200)
-        page, total = ui.cached(store, Store.search_applications, query=query,
+        page, total = ui.cached(store, store.applications.search, query=query,
                                 stages=("rejected",), limit=20, order="stage_on DESC")
         if page.empty:
             st.info("No rejections match. Try another search, or reflect on your search in "
@@ -633,9 +633,9 @@ def stay_in_touch(store: Store, row: Any, application_id: int, today: date) -> N
     settings = ui.cached(store, Store.settings)
     try:
         made = rf.stay_in_touch_draft(
-            settings, ui.cached(store, Store.application, application_id),
+            settings, ui.cached(store, store.applications.get, application_id),
             role=str(row.role or ""),
-            stages=ui.cached(store, Store.application_events,
+            stages=ui.cached(store, store.applications.events,
                              application_id)["stage"].tolist())
     except (ValueError, LookupError) as exc:
         st.caption(f"No draft this time: {ui.escape_markdown(exc)}")

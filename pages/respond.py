@@ -98,10 +98,10 @@ def pick_application(store: Store) -> dict[str, Any] | None:
                   placeholder="e.g. Acme or designer", icon=":material/search:")
     query = _keep("search") or ""
     if source == "waiting":
-        rows, total = ui.cached(store, Store.unanswered_rejections, query, PICK_LIMIT)
+        rows, total = ui.cached(store, store.applications.unanswered_rejections, query, PICK_LIMIT)
         date_field, what = "rejected_on", "rejection"
     else:
-        rows, total = ui.cached(store, Store.search_applications, query=query,
+        rows, total = ui.cached(store, store.applications.search, query=query,
                                 limit=PICK_LIMIT, order="stage_on DESC")
         date_field, what = "stage_on", "application"
     records = {int(r["id"]): r for r in rows.to_dict("records")}
@@ -111,7 +111,7 @@ def pick_application(store: Store) -> dict[str, Any] | None:
     pinned = sent.get("app_id") if sent else None
     if pinned is not None and pinned not in records and not query:
         try:
-            row = ui.cached(store, Store.application, pinned)
+            row = ui.cached(store, store.applications.get, pinned)
             records = {pinned: {**row, "rejected_on": row["stage_on"]}, **records}
         except StoreError:  # deleted meanwhile: nothing to keep
             pass
@@ -152,7 +152,7 @@ def load_application(store: Store, app: dict[str, Any] | None) -> None:
         return
     _set("contact_name", app.get("contact_name") or "")
     _set("contact_email", app.get("contact_email") or "")
-    events = ui.cached(store, Store.application_events, int(app["id"]))
+    events = ui.cached(store, store.applications.events, int(app["id"]))
     _set("stage", drafting.stage_from_history(list(events["stage"]), list(events["note"])))
 
 

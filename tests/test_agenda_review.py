@@ -19,10 +19,10 @@ NOW = "2026-11-25T10:00:00+00:00"
 
 
 def add(store: Store, company: str, applied: str, *stages: tuple[str, str]) -> int:
-    app_id = store.add_application(Application(company=company, role="Designer",
-                                               applied_on=applied), today=TODAY)
+    app_id = store.applications.add(Application(company=company, role="Designer",
+                                                applied_on=applied), today=TODAY)
     for version, (stage, day) in enumerate(stages, start=1):
-        store.change_stage(app_id, Stage(stage), day, version, today=TODAY)
+        store.applications.change_stage(app_id, Stage(stage), day, version, today=TODAY)
     return app_id
 
 
@@ -75,12 +75,12 @@ def test_follow_up_due_appears_when_due_and_goes_once_received(store: Store) -> 
         "application_id": app_id, "asked_on": "2026-11-10", "follow_up_due": "2026-11-26",
         "status": "awaiting", "created_at": NOW, "updated_at": NOW}])
     assert "feedback" not in keys(store)  # due tomorrow: not yet
-    with store.write() as conn:
-        conn.exec_driver_sql("UPDATE feedback_requests SET follow_up_due = '2026-11-25'")
+    with store.write() as tx:
+        tx.connection.exec_driver_sql("UPDATE feedback_requests SET follow_up_due = '2026-11-25'")
     assert keys(store) == ["feedback"]
-    with store.write() as conn:
-        conn.exec_driver_sql("UPDATE feedback_requests SET status = 'received',"
-                             " received_on = '2026-11-25'")
+    with store.write() as tx:
+        tx.connection.exec_driver_sql("UPDATE feedback_requests SET status = 'received',"
+                                      " received_on = '2026-11-25'")
     assert keys(store) == []
 
 
@@ -109,9 +109,9 @@ def test_actions_due_this_week_and_the_next_dream_company(store: Store) -> None:
     assert [i.key for i in result.items] == ["actions", "next_target"]
     assert result.items[0].count == 1
     assert "Dream Co" in result.items[1].why
-    with store.write() as conn:
-        conn.exec_driver_sql("UPDATE actions SET done_on = '2026-11-25'")
-        conn.exec_driver_sql("UPDATE targets SET status = 'applied'")
+    with store.write() as tx:
+        tx.connection.exec_driver_sql("UPDATE actions SET done_on = '2026-11-25'")
+        tx.connection.exec_driver_sql("UPDATE targets SET status = 'applied'")
     assert keys(store) == []
 
 

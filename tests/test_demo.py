@@ -25,9 +25,10 @@ ANSWER_KEYS = {"expected", "what_happened", "stage_reached", "questions", "feeli
 
 def dump(store: Store) -> dict[str, list[tuple]]:
     """Every row of every table, in id order: what "identical data" means."""
-    with store.read() as conn:
+    with store.read() as snap:
         return {table: [tuple(row) for row in
-                        conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY id").fetchall()]
+                        snap.connection.exec_driver_sql(
+                            f"SELECT * FROM {table} ORDER BY id").fetchall()]
                 for table in TABLES}
 
 
@@ -72,7 +73,7 @@ def test_today_defaults_to_the_stores_pinned_today(store: Store) -> None:
 # --- refusals and progress -------------------------------------------------------------------
 
 def test_refuses_a_database_that_holds_an_application(store: Store) -> None:
-    store.add_application(Application(company="Mine", applied_on="2026-11-01"), today=TODAY)
+    store.applications.add(Application(company="Mine", applied_on="2026-11-01"), today=TODAY)
     before = dump(store)
     with pytest.raises(StoreError, match="already holds data"):
         demo.fill(store, applications=50, seed=1, today=TODAY)

@@ -322,9 +322,9 @@ def test_summary_known_answer() -> None:
 # --- the store ---------------------------------------------------------------------------
 
 def _application(store: Store, company: str = "Acme", applied: str = "2026-10-01") -> int:
-    return store.add_application(Application(company=company, role="Analyst",
-                                             applied_on=applied, stage="rejected",
-                                             contact_email="hr@acme.example"))
+    return store.applications.add(Application(company=company, role="Analyst",
+                                              applied_on=applied, stage="rejected",
+                                              contact_email="hr@acme.example"))
 
 
 def _request(store: Store, app_id: int, asked: str = "2026-11-01", **kw: object) -> int:
@@ -477,9 +477,9 @@ def _reply(store: Store, received: str, themes: object = (), text: str = "",
     clean = () if isinstance(themes, str) else tuple(themes)
     store.record_feedback_reply(rid, fb.Reply(received, text, clean), 1)
     if isinstance(themes, str):
-        with store.write() as conn:
-            conn.exec_driver_sql("UPDATE feedback_requests SET themes = ? WHERE id = ?",
-                                 (themes, rid))
+        with store.write() as tx:
+            tx.connection.exec_driver_sql("UPDATE feedback_requests SET themes = ? WHERE id = ?",
+                                          (themes, rid))
     return rid
 
 
@@ -632,10 +632,10 @@ def test_sql_theme_counts_match_a_plain_count(store: Store, rows: list, freq: st
                                               top: int) -> None:
     """Against a plain Python count of the same replies: the named themes, "the rest" counted
     once per reply, and never more rows than periods × (top + 1)."""
-    with store.write() as conn:
-        conn.exec_driver_sql("DELETE FROM feedback_requests")
+    with store.write() as tx:
+        tx.connection.exec_driver_sql("DELETE FROM feedback_requests")
         for day, themes in rows:
-            conn.exec_driver_sql(
+            tx.connection.exec_driver_sql(
                 "INSERT INTO feedback_requests (asked_on, status, received_on, themes,"
                 " created_at, updated_at) VALUES ('2023-01-01', 'received', ?, ?, 'x', 'x')",
                 (day.isoformat(), json.dumps(themes)))

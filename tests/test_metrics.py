@@ -27,11 +27,11 @@ STAMP = "2026-11-25T00:00:00+00:00"
 def add(store: Store, company: str, applied: str, source: str = "",
         *changes: tuple[str, str]) -> int:
     """An application and its stage changes, as the tracker records them."""
-    app_id = store.add_application(Application(company=company, role="Engineer",
-                                               applied_on=applied, source=source), today=TODAY)
+    app_id = store.applications.add(Application(company=company, role="Engineer",
+                                                applied_on=applied, source=source), today=TODAY)
     for stage, on in changes:
-        version = store.application(app_id)["version"]
-        store.change_stage(app_id, stage, on, version, today=TODAY)
+        version = store.applications.get(app_id)["version"]
+        store.applications.change_stage(app_id, stage, on, version, today=TODAY)
     return app_id
 
 
@@ -122,7 +122,7 @@ def test_response_interview_and_offer_rates(known: Known) -> None:
 
 def test_time_to_first_response_counts_a_same_day_reply_as_zero(known: Known) -> None:
     ids = known.ids
-    first_reply = {name: known.store.application(ids[name])["first_reply_on"]
+    first_reply = {name: known.store.applications.get(ids[name])["first_reply_on"]
                    for name in ("acme", "beta", "gamma", "theta", "delta")}
     assert first_reply == {"acme": "2026-10-01", "beta": "2026-10-15", "gamma": "2026-10-12",
                            "theta": "2026-11-24", "delta": None}

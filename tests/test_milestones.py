@@ -78,43 +78,43 @@ def apply(store: Store, op: tuple) -> None:
     kind, *args = op
     ids = list(store.frame("SELECT id FROM applications ORDER BY id")["id"])
     if kind == "add":
-        store.add_application(Application(company=f"Co {len(ids)}", role="Engineer",
-                                          applied_on=_day(args[0]), source=args[1]), today=TODAY)
+        store.applications.add(Application(company=f"Co {len(ids)}", role="Engineer",
+                                           applied_on=_day(args[0]), source=args[1]), today=TODAY)
         return
     if not ids:
         return
-    app = store.application(int(ids[args[0] % len(ids)]))
+    app = store.applications.get(int(ids[args[0] % len(ids)]))
     applied = date.fromisoformat(app["applied_on"])
     try:
         if kind == "stage":
             day = min(applied + timedelta(days=args[2]), TODAY)
-            store.change_stage(app["id"], args[1], day, app["version"], today=TODAY)
+            store.applications.change_stage(app["id"], args[1], day, app["version"], today=TODAY)
         elif kind == "move_applied":
             moved = min(max(applied + timedelta(days=args[1]), FIRST_DAY), TODAY)
             details = {k: app[k] for k in ("company", "role", "location", "source", "link",
                                            "contact_name", "contact_email", "notes")}
-            store.update_application(app["id"], Application(**details, applied_on=moved,
-                                                            stage=app["stage"]),
-                                     app["version"], today=TODAY)
+            store.applications.update(app["id"], Application(**details, applied_on=moved,
+                                                             stage=app["stage"]),
+                                      app["version"], today=TODAY)
         elif kind == "delete":
-            store.delete_application(app["id"])
+            store.applications.delete(app["id"])
         elif kind == "thanks":
             sent = min(applied + timedelta(days=args[1]), TODAY).isoformat()
             store.insert_rows("drafts", [{
                 "application_id": app["id"], "kind": "rejection_thanks", "status": "sent",
                 "sent_on": sent, "created_at": STAMP, "updated_at": STAMP}])
         elif kind == "unsend_thanks":
-            with store.write() as conn:
-                conn.exec_driver_sql(
+            with store.write() as tx:
+                tx.connection.exec_driver_sql(
                     "UPDATE drafts SET status = 'draft', sent_on = NULL WHERE id = (SELECT"
                     f" max(id) FROM drafts WHERE application_id = {int(app['id'])})")
         elif kind == "delete_all_events":
-            with store.write() as conn:
-                conn.exec_driver_sql(
+            with store.write() as tx:
+                tx.connection.exec_driver_sql(
                     f"DELETE FROM events WHERE application_id = {int(app['id'])}")
         elif kind == "delete_event":
-            with store.write() as conn:
-                conn.exec_driver_sql(
+            with store.write() as tx:
+                tx.connection.exec_driver_sql(
                     "DELETE FROM events WHERE id = (SELECT max(id) FROM events WHERE"
                     f" application_id = {int(app['id'])} AND stage != 'applied')")
     except Exception as exc:  # noqa: BLE001 - a refused write is part of the property
@@ -170,13 +170,14 @@ def test_a_version_3_database_gains_its_milestones_on_opening(tmp_path: Path) ->
     _version_3_database(path)
     store = Store(path)
     assert store.schema_version() == len(MIGRATIONS)
-    row = store.application(1)
+    row = store.applications.get(1)
     assert (row["first_reply_on"], row["first_interview_on"], row["first_rejection_on"],
             row["thanks_sent_on"], row["furthest_level"]) == (
         "2026-10-04", "2026-10-04", "2026-10-09", "2026-10-10", 1)
-    assert store.application(2)["furthest_level"] == 2
-    store.change_stage(2, "offer", "2026-10-20", store.application(2)["version"], today=TODAY)
-    assert store.application(2)["first_offer_on"] == "2026-10-20"
+    assert store.applications.get(2)["furthest_level"] == 2
+    store.applications.change_stage(2, "offer", "2026-10-20", store.applications.get(2)["version"],
+                                    today=TODAY)
+    assert store.applications.get(2)["first_offer_on"] == "2026-10-20"
     assert_milestones_match(path)
     assert any("before-migration-v3" in p.name for p in store.backup_files())
 

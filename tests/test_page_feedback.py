@@ -23,7 +23,7 @@ BOTH = pytest.mark.parametrize("via_app", [True, False], ids=["via_app", "direct
 def _app(store: Store, company: str = "Acme", **kw: object) -> int:
     values = {"role": "Data Analyst", "applied_on": "2026-09-01", "stage": "rejected",
               "contact_name": "Sam", "contact_email": "sam@acme.example", **kw}
-    return store.add_application(Application(company=company, **values))
+    return store.applications.add(Application(company=company, **values))
 
 
 def _request(store: Store, app_id: int, asked: str, **kw: object) -> int:

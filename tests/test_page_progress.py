@@ -33,7 +33,7 @@ def _seed(store: Store) -> None:
                PAYLOAD]
     for i in range(SEEDED):
         applied = FIRST_APPLIED + timedelta(days=(i * 140) // SEEDED)
-        app_id = store.add_application(Application(
+        app_id = store.applications.add(Application(
             company=f"Company {i}", role="Analyst", applied_on=applied,
             source=sources[i % len(sources)]), today=TODAY)
         path = [[], [("screening", 3)], [("rejected", 0)], [("screening", 2),
@@ -41,8 +41,9 @@ def _seed(store: Store) -> None:
                 [("screening", 5), ("interviewing", 12), ("offer", 25)]][i % 6]
         for stage, after in path:
             day = min(applied + timedelta(days=after), TODAY)
-            store.change_stage(app_id, stage, day, store.application(app_id)["version"],
-                               today=TODAY)
+            store.applications.change_stage(app_id, stage, day,
+                                            store.applications.get(app_id)["version"],
+                                            today=TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -173,8 +174,8 @@ def test_period_control_is_shared_by_every_chart(seeded: Store) -> None:
 
 
 def test_a_period_without_applications_says_what_to_do(store: Store) -> None:
-    store.add_application(Application(company="Old", applied_on=TODAY - timedelta(days=200)),
-                          today=TODAY)
+    store.applications.add(Application(company="Old", applied_on=TODAY - timedelta(days=200)),
+                           today=TODAY)
     at = _open(False)
     at.radio(key="progress_period").set_value("4 weeks").run()
     no_exception(at)

@@ -18,9 +18,9 @@ PAYLOADS = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
 
 
 def _rejected(store: Store, company: str = "Acme", role: str = "Engineer") -> int:
-    return store.add_application(Application(company=company, role=role,
-                                             applied_on="2026-10-01", stage="rejected",
-                                             contact_email="hr@acme.example"))
+    return store.applications.add(Application(company=company, role=role,
+                                              applied_on="2026-10-01", stage="rejected",
+                                              contact_email="hr@acme.example"))
 
 
 def _section(at: AppTest, name: str) -> AppTest:
@@ -315,7 +315,7 @@ def test_dream_list_add_and_i_applied(store: Store, via_app: bool) -> None:
     assert store.count("applications") == 2
     assert "You applied" in at.success[0].value
     linked = store.list_targets()["application_id"].iloc[0]
-    assert store.application(int(linked))["company"] == "acme"
+    assert store.applications.get(int(linked))["company"] == "acme"
 
 
 def test_summary_suggests_the_dream_list(store: Store) -> None:

@@ -17,13 +17,13 @@ BOTH = pytest.mark.parametrize("via_app", [True, False], ids=["via_app", "direct
 def rejected(store: Store, company: str, role: str = "Product Designer", *,
              applied: str = "2026-10-01", rejected_on: str = "2026-11-20",
              interviewed: bool = True, contact: str = "", email: str = "") -> int:
-    app_id = store.add_application(Application(company=company, role=role, applied_on=applied,
-                                               contact_name=contact, contact_email=email))
-    version = store.application(app_id)["version"]
+    app_id = store.applications.add(Application(company=company, role=role, applied_on=applied,
+                                                contact_name=contact, contact_email=email))
+    version = store.applications.get(app_id)["version"]
     if interviewed:
-        store.change_stage(app_id, "interviewing", applied, version)
+        store.applications.change_stage(app_id, "interviewing", applied, version)
         version += 1
-    store.change_stage(app_id, "rejected", rejected_on, version)
+    store.applications.change_stage(app_id, "rejected", rejected_on, version)
     return app_id
 
 
@@ -340,5 +340,5 @@ def test_saved_draft_versions_and_sent_drafts_are_final(store: Store) -> None:
                          version=3)
     row = store.draft_by_token("s")
     assert (row["status"], row["body"], row["sent_on"]) == ("sent", "final", TODAY.isoformat())
-    page, total = store.unanswered_rejections()
+    page, total = store.applications.unanswered_rejections()
     assert total == 0 and page.empty

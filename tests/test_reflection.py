@@ -178,8 +178,8 @@ def test_stay_in_touch_uses_drafting_stage_words() -> None:
 # --- reflections in the store --------------------------------------------------------------
 
 def _rejected(store: Store, company: str = "Acme") -> int:
-    return store.add_application(Application(company=company, role="Engineer",
-                                             applied_on="2026-10-01", stage="rejected"))
+    return store.applications.add(Application(company=company, role="Engineer",
+                                              applied_on="2026-10-01", stage="rejected"))
 
 
 def test_draft_is_saved_step_by_step(store: Store) -> None:
@@ -298,10 +298,10 @@ def test_i_applied_creates_exactly_one_linked_application(store: Store) -> None:
     again = store.mark_target_applied(tid, 1)  # a double click: same, stale version
     assert first == again
     assert store.count("applications") == 1
-    application = store.application(first)
+    application = store.applications.get(first)
     assert (application["company"], application["role"], application["stage"],
             application["target_id"]) == ("Globex", "Data engineer", "applied", tid)
-    assert store.application_events(first)["stage"].tolist() == ["applied"]
+    assert store.applications.events(first)["stage"].tolist() == ["applied"]
     target = store.list_targets().set_index("id").loc[tid]
     assert (target["status"], target["application_id"]) == ("applied", first)
     assert store.next_target() is None

@@ -31,8 +31,8 @@ def digest(path: Path) -> str:
 
 
 def add(store: Store, company: str = "Acme", applied: str = "2026-11-01") -> int:
-    return store.add_application(Application(company=company, role="Engineer",
-                                             applied_on=applied), today=TODAY)
+    return store.applications.add(Application(company=company, role="Engineer",
+                                              applied_on=applied), today=TODAY)
 
 
 def test_new_database_is_marked_ours_and_current(tmp_path: Path) -> None:
@@ -45,10 +45,10 @@ def test_new_database_is_marked_ours_and_current(tmp_path: Path) -> None:
 
 
 def test_connections_enforce_foreign_keys_and_full_sync(store: Store) -> None:
-    with store.read() as conn:
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+    with store.read() as snap:
+        assert snap.connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert snap.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert snap.connection.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
 
 
 def test_migrates_first_schema_to_current_with_backup(tmp_path: Path) -> None:
@@ -64,7 +64,7 @@ def test_migrates_first_schema_to_current_with_backup(tmp_path: Path) -> None:
 
     assert store.schema_version() == SCHEMA_VERSION
     assert store.change_count() >= 0
-    page, total = store.search_applications()
+    page, total = store.applications.search()
     assert total == 1 and page.loc[0, "company"] == "Old Co"
     backups = list((tmp_path / "backups").glob("old.db.*before-migration-v1.db"))
     assert len(backups) == 1
@@ -148,19 +148,19 @@ def test_refuses_read_only_file_untouched(tmp_path: Path) -> None:
 
 def test_stale_version_is_detected_and_nothing_is_overwritten(store: Store) -> None:
     app_id = add(store)
-    version = store.application(app_id)["version"]
-    store.change_stage(app_id, Stage.SCREENING, "2026-11-05", version, today=TODAY)
+    version = store.applications.get(app_id)["version"]
+    store.applications.change_stage(app_id, Stage.SCREENING, "2026-11-05", version, today=TODAY)
     with pytest.raises(StaleVersionError, match="another tab"):
-        store.change_stage(app_id, Stage.REJECTED, "2026-11-06", version, today=TODAY)
-    assert store.application(app_id)["stage"] == "screening"
-    assert list(store.application_events(app_id)["stage"]) == ["applied", "screening"]
+        store.applications.change_stage(app_id, Stage.REJECTED, "2026-11-06", version, today=TODAY)
+    assert store.applications.get(app_id)["stage"] == "screening"
+    assert list(store.applications.events(app_id)["stage"]) == ["applied", "screening"]
 
 
 def test_failed_transaction_rolls_back_everything(store: Store) -> None:
     before = store.change_count()
     with pytest.raises(RuntimeError):
-        with store.write() as conn:
-            conn.exec_driver_sql(
+        with store.write() as tx:
+            tx.connection.exec_driver_sql(
                 "INSERT INTO applications (company, role, applied_on, stage, stage_on,"
                 " created_at, updated_at) VALUES ('Half', '', '2026-01-01', 'applied',"
                 " '2026-01-01', 'x', 'x')")
@@ -171,8 +171,8 @@ def test_failed_transaction_rolls_back_everything(store: Store) -> None:
 
 def test_database_rejects_impossible_dates_as_a_backstop(store: Store) -> None:
     with pytest.raises(IntegrityError):
-        with store.write() as conn:
-            conn.exec_driver_sql(
+        with store.write() as tx:
+            tx.connection.exec_driver_sql(
                 "INSERT INTO applications (company, role, applied_on, stage, stage_on,"
                 " created_at, updated_at) VALUES ('X', '', '2026-02-30', 'applied',"
                 " '2026-02-30', 'x', 'x')")
@@ -198,7 +198,7 @@ def test_bad_application_input_is_refused_and_writes_nothing(store: Store, field
                                                             message) -> None:
     values = {"company": "Acme", "role": "Dev", "applied_on": "2026-11-01", field: value}
     with pytest.raises(ValidationError) as info:
-        store.add_application(Application(**values), today=TODAY)
+        store.applications.add(Application(**values), today=TODAY)
     assert message in info.value.errors[field]
     assert store.count("applications") == 0
 
@@ -206,7 +206,7 @@ def test_bad_application_input_is_refused_and_writes_nothing(store: Store, field
 def test_stage_change_before_applied_date_is_refused(store: Store) -> None:
     app_id = add(store, applied="2026-11-10")
     with pytest.raises(ValidationError, match="before it was applied"):
-        store.change_stage(app_id, Stage.SCREENING, "2026-11-01", 1, today=TODAY)
+        store.applications.change_stage(app_id, Stage.SCREENING, "2026-11-01", 1, today=TODAY)
 
 
 def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
@@ -245,8 +245,10 @@ def test_stage_note_is_validated_not_silently_cut(store: Store) -> None:
     app_id = add(store)
     for bad, message in (("x" * 501, "too long"), ("a\x00b", "control characters")):
         with pytest.raises(ValidationError) as info:
-            store.change_stage(app_id, Stage.SCREENING, "2026-11-05", 1, note=bad, today=TODAY)
+            store.applications.change_stage(app_id, Stage.SCREENING, "2026-11-05", 1, note=bad,
+                                            today=TODAY)
         assert message in info.value.errors["note"]
-    assert list(store.application_events(app_id)["stage"]) == ["applied"]
-    store.change_stage(app_id, Stage.SCREENING, "2026-11-05", 1, note=" Call  ", today=TODAY)
-    assert store.application_events(app_id)["note"].iloc[-1] == "Call"
+    assert list(store.applications.events(app_id)["stage"]) == ["applied"]
+    store.applications.change_stage(app_id, Stage.SCREENING, "2026-11-05", 1, note=" Call  ",
+                                    today=TODAY)
+    assert store.applications.events(app_id)["note"].iloc[-1] == "Call"

@@ -48,7 +48,7 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def add(store: Store, company: str = "Acme") -> None:
-    store.add_application(Application(company=company, applied_on="2026-01-05"), today=TODAY)
+    store.applications.add(Application(company=company, applied_on="2026-01-05"), today=TODAY)
 
 
 def digest(path: Path) -> str:

@@ -146,7 +146,7 @@ def test_a_write_killed_in_rollback_journal_mode_is_rolled_back_on_the_next_star
     back: the next start called the database damaged. It must roll back and open."""
     path = tmp_path / "nextround.db"
     store = Store(path)
-    store.add_application(Application(company="Kept", applied_on="2026-11-01"))
+    store.applications.add(Application(company="Kept", applied_on="2026-11-01"))
     store.dispose()
     code = f"""
 import os, sqlite3

@@ -60,7 +60,7 @@ def test_a_large_version_still_allowed_survives_an_edit_and_reimports(
     row = document["tables"]["applications"][0]
     edited = Application(company=row["company"], role=row["role"] + " (edited)",
                          applied_on=row["applied_on"], stage=row["stage"])
-    store.update_application(row["id"], edited, top)
+    store.applications.update(row["id"], edited, top)
     again = Store(tmp_path / "b.db")
     transfer.import_file(again, transfer.export_json(store))
     assert json.loads(transfer.export_json(store))["tables"]["applications"][0]["version"] == 1

@@ -67,8 +67,8 @@ def _pick(store: Store, table: str, index: int) -> tuple[int, int] | None:
 def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind of edit
     kind = op[0]
     if kind == "add":
-        store.add_application(Application(company=op[1], role="Analyst", applied_on=op[2],
-                                          stage=op[3]), today=TODAY)
+        store.applications.add(Application(company=op[1], role="Analyst", applied_on=op[2],
+                                           stage=op[3]), today=TODAY)
         return
     if kind == "action":
         store.add_action(op[1], due_on=op[2], today=TODAY)
@@ -119,16 +119,16 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
         return
     app_id, version = picked
     if kind == "update":
-        app = store.application(app_id)
-        store.update_application(app_id, Application(
+        app = store.applications.get(app_id)
+        store.applications.update(app_id, Application(
             company=op[2], role=app["role"], applied_on=op[3], stage=app["stage"]),
             version, today=TODAY)
     elif kind == "stage":
-        store.change_stage(app_id, op[2], op[3], version, today=TODAY)
+        store.applications.change_stage(app_id, op[2], op[3], version, today=TODAY)
     elif kind == "ghost":
-        store.mark_ghosted([(app_id, version)], op[2], today=TODAY)
+        store.applications.mark_ghosted([(app_id, version)], op[2], today=TODAY)
     elif kind == "delete":
-        store.delete_application(app_id)
+        store.applications.delete(app_id)
     elif kind == "feedback":
         store.add_feedback_request(app_id, NewRequest(asked_on=op[2]), today=TODAY)
     elif kind == "draft":
@@ -175,25 +175,25 @@ def test_the_apps_own_edits_always_export_and_import_back(first: list[tuple], op
 def test_moving_date_applied_later_keeps_the_csv_importable(tmp_path: Path) -> None:
     """The example from the issue: still `applied`, date applied moved later."""
     store = _fresh(tmp_path, "edited")
-    app_id = store.add_application(Application(company="Acme", applied_on=date(2026, 11, 1)),
-                                   today=TODAY)
-    store.update_application(app_id, Application(company="Acme", applied_on=date(2026, 11, 10)),
-                             1, today=TODAY)
-    row = store.application(app_id)
+    app_id = store.applications.add(Application(company="Acme", applied_on=date(2026, 11, 1)),
+                                    today=TODAY)
+    store.applications.update(app_id, Application(company="Acme", applied_on=date(2026, 11, 10)),
+                              1, today=TODAY)
+    row = store.applications.get(app_id)
     assert (row["applied_on"], row["stage_on"]) == ("2026-11-10", "2026-11-10")
     target = _fresh(tmp_path, "csv")
     transfer.import_file(target, transfer.export_csv(store))
-    assert target.application(1)["stage_on"] == "2026-11-10"
+    assert target.applications.get(1)["stage_on"] == "2026-11-10"
 
 
 def test_marking_ghosted_before_the_date_applied_is_refused_and_writes_nothing(
         tmp_path: Path) -> None:
     store = _fresh(tmp_path, "edited")
-    app_id = store.add_application(Application(company="Acme", applied_on=date(2026, 11, 10)),
-                                   today=TODAY)
+    app_id = store.applications.add(Application(company="Acme", applied_on=date(2026, 11, 10)),
+                                    today=TODAY)
     before = store.export_rows()
     try:
-        store.mark_ghosted([(app_id, 1)], date(2026, 11, 9), today=TODAY)
+        store.applications.mark_ghosted([(app_id, 1)], date(2026, 11, 9), today=TODAY)
     except ValidationError as exc:
         assert exc.errors == {"on_date": "Date can't be before it was applied (2026-11-10)."}
     else:

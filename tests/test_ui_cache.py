@@ -52,7 +52,7 @@ def _reading_page() -> None:
     companies = ui.cached(store, counted_companies)
     st.text(f"{len(companies)} companies: {', '.join(companies) or 'none'}")
     if st.button("Add one", key="add"):
-        ui.run_action("add", lambda: store.add_application(
+        ui.run_action("add", lambda: store.applications.add(
             Application(company=f"Page Co {len(companies) + 1}", applied_on="2026-11-02")))
         st.rerun()
 
@@ -71,7 +71,7 @@ def _chart_page() -> None:
 
 
 def _add(store: Store, company: str) -> None:
-    store.add_application(Application(company=company, applied_on="2026-11-01"), today=TODAY)
+    store.applications.add(Application(company=company, applied_on="2026-11-01"), today=TODAY)
 
 
 @pytest.fixture(autouse=True)
@@ -158,12 +158,12 @@ def test_a_chart_is_rebuilt_when_its_data_changes() -> None:
 def test_pooled_connections_keep_every_pragma_and_are_reused(store: Store) -> None:
     seen = set()
     for _ in range(3):
-        with store.read() as conn:
-            seen.add(id(conn.connection.dbapi_connection))
-            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        with store.read() as snap:
+            seen.add(id(snap.connection.connection.dbapi_connection))
+            assert snap.connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert snap.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert snap.connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+            assert snap.connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert len(seen) == 1  # one connection, opened once and reused
 
 
@@ -173,8 +173,8 @@ def test_a_write_on_a_pooled_connection_still_begins_immediate(store: Store,
         pass  # leaves an idle connection in the pool
     other = sqlite3.connect(isolated, timeout=0, isolation_level=None)
     try:
-        with store.write() as conn:
-            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+        with store.write() as tx:
+            assert tx.connection.exec_driver_sql("SELECT 1").scalar() == 1
             # The write lock is taken at BEGIN, before any statement writes.
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")

@@ -193,13 +193,13 @@ def test_summary_and_weekly_trend(store: Store) -> None:
     store.save_checkin(good(items=[4, 4, 4, 4, 4], stress=3), day=date(2026, 11, 11))
     store.save_checkin(good(items=[2, 2, 2, 2, 2], stress=8), day=date(2026, 11, 24))
     for day in ("2026-11-09", "2026-11-10", "2026-11-10", "2026-11-24"):
-        store.add_application(Application(company="Acme", applied_on=day), today=today)
+        store.applications.add(Application(company="Acme", applied_on=day), today=today)
     history = store.checkin_history()
     summary = wellbeing.summarize(history, today)
     assert summary.last.percent == 40 and summary.last.low and summary.done_this_week
     assert summary.change.points == -40 and summary.change.meaningful
     assert summary.streak == 1
-    per_day = store.applications_per_day(date(2026, 6, 1), today)
+    per_day = store.applications.per_day(date(2026, 6, 1), today)
     assert list(per_day["n"]) == [1, 2, 1]
     trend = wellbeing.weekly_trend(history, per_day, today)
     assert list(trend["week"]) == ["2026-W46", "2026-W47", "2026-W48"]

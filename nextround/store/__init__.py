@@ -9,8 +9,9 @@ restore. Other layers import from here, never from the modules inside:
 - `errors`: what a store raises, each a problem told in plain words.
 """
 
+from nextround.store.applications import STAGE_NOTE_MAX
 from nextround.store.backups import copy_checked
-from nextround.store.database import MAX_COUNT, STAGE_NOTE_MAX, ColumnRule, Store
+from nextround.store.database import ColumnRule, Store
 from nextround.store.errors import (
     CorruptDatabaseError,
     DatabaseProblemsError,
@@ -37,6 +38,7 @@ from nextround.store.opening import (
     sqlite_path,
     to_url,
 )
+from nextround.store.records import MAX_COUNT
 from nextround.store.restore import RestoreResult, describe_database_file, restore_database
 from nextround.store.schema import (
     APPLICATION_ID,
@@ -45,14 +47,15 @@ from nextround.store.schema import (
     SCHEMA_VERSION,
     TABLES,
 )
+from nextround.store.transaction import Transaction
 
 __all__ = [
     "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DEFAULT_DB_PATH", "DERIVED_COLUMNS", "MAX_COUNT",
     "MIGRATIONS", "SCHEMA_VERSION", "STAGE_NOTE_MAX", "TABLES", "ColumnRule",
     "CorruptDatabaseError", "DatabaseProblemsError", "ForeignDatabaseError",
     "NewerDatabaseError", "NotFoundError", "ReadOnlyDatabaseError", "RestoreResult",
-    "StaleVersionError", "Store", "StoreError", "_reason", "check_output_file", "checkpoint",
-    "copy_checked", "default_url", "describe_database_file", "inspect_sqlite_file",
+    "StaleVersionError", "Store", "StoreError", "Transaction", "_reason", "check_output_file",
+    "checkpoint", "copy_checked", "default_url", "describe_database_file", "inspect_sqlite_file",
     "make_private_folder", "remove_with_companions", "restore_database", "sqlite_path",
     "temp_name", "to_url",
 ]

@@ -13,10 +13,11 @@ import json
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,9 @@ from nextround import clock
 from nextround.models import (
     Application,
     Settings,
-    Stage,
     ValidationError,
-    check_date,
-    clean_stage_event,
 )
+from nextround.store.applications import UNANSWERED
 from nextround.store.backups import (
     BackupName,
     _owned_backups,
@@ -69,14 +68,10 @@ from nextround.store.opening import (
     sqlite_path,
     to_url,
 )
+from nextround.store.records import MAX_COUNT, Unit, bump_version, frame_in, now
 from nextround.store.schema import DERIVED_COLUMNS, SCHEMA_VERSION, TABLES, _apply_migrations
 from nextround.store.schema_check import _value_problems, database_problems, schema_problems
-
-# Counts an edit adds one to (row versions, follow-ups) stay within 1..MAX_COUNT: a version
-# wraps round to 1 and a follow-up count stops there. At SQLite's top, one more would turn
-# the value into a float that the export can no longer re-import (issue 14).
-MAX_COUNT = 2 ** 53
-STAGE_NOTE_MAX = 500
+from nextround.store.transaction import RecordTypes, Transaction
 
 
 class _RolledBack(Exception):
@@ -96,27 +91,21 @@ class ColumnRule:
     primary_key: bool
 
 
-# Rejections with no sent thank-you. `thanks_sent_on` (kept by a trigger) narrows the scan to
-# the unanswered ones through `applications_unthanked`; the NOT EXISTS also catches a sent
-# draft without a date (an imported file can hold one).
-_UNANSWERED = ("a.stage = 'rejected' AND a.thanks_sent_on IS NULL AND NOT EXISTS (SELECT 1"
-               " FROM drafts d WHERE d.application_id = a.id AND d.kind = 'rejection_thanks'"
-               " AND d.status = 'sent')")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-class Store:
+class Store(RecordTypes):
     """A Next Round database. Safe to share between threads: each unit of work takes its own
-    connection from the pool, and gives it back when the unit ends."""
+    connection from the pool, and gives it back when the unit ends.
+
+    Each record type is an attribute (`store.applications`, ...; see `transaction.py`) whose
+    methods run in a transaction of their own; `with store.write() as tx:` runs several of
+    them in one."""
 
     def __init__(self, path_or_url: str | os.PathLike[str] | None = None, *,
                  backup_dir: Path | None = None) -> None:
         self.url = to_url(path_or_url if path_or_url is not None else default_url())
         self.path = sqlite_path(self.url)
         self.backup_dir = backup_dir or (self.path.parent / "backups" if self.path else None)
+        self._writing = threading.local()
+        super().__init__(Unit(self))
         self._open()
 
     def _open(self) -> None:
@@ -182,7 +171,7 @@ class Store:
         remove_stale_temp_folders()
 
     def _migrate(self, from_version: int) -> None:
-        with self.write() as conn:
+        with self._write_connection() as conn:
             if self.url.startswith("sqlite"):
                 # Read again under the write lock: another process (the app and the command
                 # line started together after an upgrade) may have migrated it meanwhile.
@@ -198,8 +187,32 @@ class Store:
     # --- transactions ---------------------------------------------------------------------
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One user action = one IMMEDIATE transaction, which also bumps the change counter."""
+    def write(self) -> Iterator[Transaction]:
+        """One user action = one IMMEDIATE transaction, which also bumps the change counter.
+
+        `with store.write() as tx:` yields the record types bound to this transaction
+        (`tx.applications.add(...)`, ...) and its connection (`tx.connection`): every step
+        commits together when the block ends, or none if it raises."""
+        with self._write_connection() as conn:
+            yield Transaction(Unit(self, conn))
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """One read snapshot for several reads (`with store.read() as snap:`), so they agree
+        with each other. Writes through it are refused."""
+        with self._read_connection() as conn:
+            yield Transaction(Unit(self, conn, writable=False))
+
+    @contextmanager
+    def _write_connection(self) -> Iterator[Connection]:
+        """The connection of one write transaction; `write()` and every record type's own
+        writes (`records.Unit`) begin here, so all bump the change counter the same way."""
+        if getattr(self._writing, "active", False):
+            # A second IMMEDIATE transaction from the thread that holds the first would wait
+            # for itself until the busy timeout: say what is wrong at once instead.
+            raise RuntimeError("store.write() inside store.write(): call the record types on "
+                               "the open transaction (`tx.…`) instead of on the store.")
+        self._writing.active = True
         try:
             with self.engine.connect() as conn:
                 with conn.begin():
@@ -208,9 +221,11 @@ class Store:
                         conn.exec_driver_sql("UPDATE change_counter SET n = n + 1 WHERE id = 1")
         except OperationalError as exc:
             raise StoreError(f"Couldn't save: {_reason(exc)}. Nothing was changed.") from exc
+        finally:
+            self._writing.active = False
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def _read_connection(self) -> Iterator[Connection]:
         with self.engine.connect().execution_options(nextround_begin="DEFERRED") as conn:
             with conn.begin():
                 yield conn
@@ -223,11 +238,11 @@ class Store:
 
     def change_count(self) -> int:
         """Bumped by every write; the key for every cached read."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             return int(conn.execute(text("SELECT n FROM change_counter WHERE id = 1")).scalar_one())
 
     def schema_version(self) -> int:
-        with self.read() as conn:
+        with self._read_connection() as conn:
             return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
 
     # --- generic helpers ------------------------------------------------------------------
@@ -237,60 +252,30 @@ class Store:
 
         Rows become plain tuples first: building a DataFrame from SQLAlchemy Row objects costs
         a failed attribute lookup per row, which dominates at 100,000 rows."""
-        with self.read() as conn:
-            return self._frame_in(conn, sql, params)
-
-    @staticmethod
-    def _frame_in(conn: Connection, sql: str,
-                  params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """`frame` inside a read the caller holds (several reads from one snapshot)."""
-        result = conn.execute(text(sql), dict(params or {}))
-        return pd.DataFrame.from_records([tuple(row) for row in result.fetchall()],
-                                         columns=list(result.keys()))
+        with self._read_connection() as conn:
+            return frame_in(conn, sql, params)
 
     def _counts(self, params: Mapping[str, Any], queries: Mapping[str, str]) -> dict[str, int]:
         """Several `SELECT count(*) …` with the same parameters, read from one snapshot."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             return {name: int(conn.execute(text(sql), dict(params)).scalar() or 0)
                     for name, sql in queries.items()}
 
     def count(self, table: str) -> int:
         if table not in TABLES:
             raise ValueError(f"unknown table {table!r}")
-        with self.read() as conn:
+        with self._read_connection() as conn:
             return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
     def is_empty(self) -> bool:
         """True when the user has recorded nothing yet (settings don't count)."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             for table in TABLES:
                 if table == "settings":
                     continue
                 if conn.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
                     return False
         return True
-
-    @staticmethod
-    def _bump_version(conn: Connection, table: str, row_id: int, version: int,
-                      values: Mapping[str, Any]) -> None:
-        """UPDATE … WHERE version = the one the user started from; else StaleVersionError."""
-        assignments = ", ".join(f"{k} = :{k}" for k in values)
-        result = conn.execute(
-            text(f"UPDATE {table} SET {assignments}, version = version % {MAX_COUNT} + 1 "
-                 "WHERE id = :_id AND version = :_version"),
-            {**values, "_id": row_id, "_version": version},
-        )
-        if result.rowcount == 1:
-            return
-        exists = conn.execute(text(f"SELECT version FROM {table} WHERE id = :id"),
-                              {"id": row_id}).first()
-        if exists is None:
-            raise NotFoundError("That item no longer exists. It may have been deleted in "
-                                "another tab.")
-        raise StaleVersionError(
-            "This was changed in another tab or window after you opened it, so your change "
-            "was not saved. Reload to see the latest version, then make your change again."
-        )
 
     def insert_rows(self, table: str, rows: Sequence[Mapping[str, Any]],
                     conn: Connection | None = None) -> None:
@@ -305,24 +290,24 @@ class Store:
         if conn is not None:
             conn.execute(sql, [dict(r) for r in rows])
             return
-        with self.write() as own:
+        with self._write_connection() as own:
             own.execute(sql, [dict(r) for r in rows])
 
     # --- settings -------------------------------------------------------------------------
 
     def settings(self) -> Settings:
         """Safe to use everywhere: a bad stored value is replaced (see `Settings.notices`)."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             row = conn.execute(text("SELECT * FROM settings WHERE id = 1")).mappings().first()
         return Settings.from_stored(dict(row) if row is not None else None)
 
     def save_settings(self, settings: Settings) -> Settings:
         clean = settings.validated()
-        with self.write() as conn:
+        with self._write_connection() as conn:
             # A tool may have deleted the row; saving puts it back instead of failing forever.
             conn.execute(text("INSERT OR IGNORE INTO settings (id, version) VALUES (1, :v)"),
                          {"v": clean.version})
-            self._bump_version(conn, "settings", 1, clean.version, {
+            bump_version(conn, "settings", 1, clean.version, {
                 "name": clean.name, "signature": clean.signature,
                 "weekly_goal": clean.weekly_goal, "ghost_after_days": clean.ghost_after_days,
                 "timezone": clean.timezone, "support_region": clean.support_region,
@@ -333,168 +318,6 @@ class Store:
 
     def today(self) -> date:
         return clock.today(self.settings().timezone)
-
-    # --- applications ---------------------------------------------------------------------
-
-    def add_application(self, application: Application, *, today: date | None = None) -> int:
-        """Validate, insert, and record the first event (the application itself)."""
-        day = today or self.today()
-        clean = application.validated(day)
-        stamp = _now()
-        with self.write() as conn:
-            new_id = int(conn.execute(text(
-                "INSERT INTO applications (company, role, location, source, link, contact_name,"
-                " contact_email, applied_on, stage, stage_on, notes, created_at, updated_at)"
-                " VALUES (:company, :role, :location, :source, :link, :contact_name,"
-                " :contact_email, :applied_on, :stage, :applied_on, :notes, :now, :now)"
-                " RETURNING id"),
-                {**_application_values(clean), "now": stamp}).scalar_one())
-            conn.execute(text("INSERT INTO events (application_id, stage, on_date, created_at)"
-                              " VALUES (:id, 'applied', :on_date, :now)"),
-                         {"id": new_id, "on_date": clean.applied_on.isoformat(), "now": stamp})
-            if clean.stage != Stage.APPLIED:
-                conn.execute(text("INSERT INTO events (application_id, stage, on_date,"
-                                  " created_at) VALUES (:id, :stage, :on_date, :now)"),
-                             {"id": new_id, "stage": str(clean.stage),
-                              "on_date": clean.applied_on.isoformat(), "now": stamp})
-        return new_id
-
-    def application(self, application_id: int) -> dict[str, Any]:
-        with self.read() as conn:
-            row = conn.execute(text("SELECT * FROM applications WHERE id = :id"),
-                               {"id": application_id}).mappings().first()
-        if row is None:
-            raise NotFoundError("That application no longer exists.")
-        return dict(row)
-
-    def update_application(self, application_id: int, application: Application, version: int,
-                           *, today: date | None = None) -> None:
-        """Edit the details. The stage is changed only through `change_stage`."""
-        clean = application.validated(today or self.today())
-        values = _application_values(clean)
-        values.pop("stage")
-        with self.write() as conn:
-            first_event = conn.execute(text(
-                "SELECT min(on_date) FROM events WHERE application_id = :id AND stage != 'applied'"
-            ), {"id": application_id}).scalar()
-            if first_event and first_event < values["applied_on"]:
-                raise ValidationError({"applied_on": "Date applied can't be after a later stage "
-                                                     f"change (first one on {first_event})."})
-            self._bump_version(conn, "applications", application_id, version,
-                               {**values, "updated_at": _now()})
-            # The `applied` event, and the stage date of an application still at `applied`,
-            # move with the date applied: a stage date before it is what our import refuses.
-            conn.execute(text("UPDATE events SET on_date = :d WHERE application_id = :id"
-                              " AND stage = 'applied'"),
-                         {"d": values["applied_on"], "id": application_id})
-            conn.execute(text("UPDATE applications SET stage_on = applied_on"
-                              " WHERE id = :id AND stage = 'applied'"), {"id": application_id})
-
-    def change_stage(self, application_id: int, stage: Stage | str, on_date: date | str,
-                     version: int, *, note: str = "", today: date | None = None) -> None:
-        """Move an application to a stage on a date, keeping the full history as events."""
-        new_stage, day, note = clean_stage_event(stage, on_date, note, today or self.today(),
-                                                 note_max=STAGE_NOTE_MAX)
-        if new_stage == Stage.APPLIED:
-            raise ValidationError({"stage": "Pick the stage it moved to (it was already applied)."})
-        with self.write() as conn:
-            row = conn.execute(text("SELECT applied_on FROM applications WHERE id = :id"),
-                               {"id": application_id}).first()
-            if row is None:
-                raise NotFoundError("That application no longer exists.")
-            if day.isoformat() < row[0]:
-                raise ValidationError(
-                    {"on_date": f"Date can't be before it was applied ({row[0]})."})
-            self._bump_version(conn, "applications", application_id, version, {
-                "stage": str(new_stage), "stage_on": day.isoformat(), "updated_at": _now()})
-            conn.execute(text("INSERT INTO events (application_id, stage, on_date, note,"
-                              " created_at) VALUES (:id, :stage, :d, :note, :now)"),
-                         {"id": application_id, "stage": str(new_stage), "d": day.isoformat(),
-                          "note": note, "now": _now()})
-
-    def delete_application(self, application_id: int) -> None:
-        with self.write() as conn:
-            result = conn.execute(text("DELETE FROM applications WHERE id = :id"),
-                                  {"id": application_id})
-            if result.rowcount == 0:
-                raise NotFoundError("That application was already deleted.")
-
-    def application_events(self, application_id: int) -> pd.DataFrame:
-        return self.frame("SELECT stage, on_date, note FROM events WHERE application_id = :id "
-                          "ORDER BY on_date, id", {"id": application_id})
-
-    def search_applications(self, *, query: str = "", stages: Sequence[str] = (),
-                            limit: int = 50, offset: int = 0,
-                            order: str = "applied_on DESC") -> tuple[pd.DataFrame, int]:
-        """One page of applications matching a search, and how many match in all."""
-        allowed_orders = {"applied_on DESC", "applied_on ASC", "company ASC", "company DESC",
-                          "stage_on DESC"}
-        if order not in allowed_orders:
-            order = "applied_on DESC"
-        where, params = ["1 = 1"], {"limit": int(limit), "offset": int(offset)}
-        if query.strip():
-            where.append("(company LIKE :q ESCAPE '\\' OR role LIKE :q ESCAPE '\\' "
-                         "OR location LIKE :q ESCAPE '\\' OR source LIKE :q ESCAPE '\\')")
-            escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params["q"] = f"%{escaped}%"
-        if stages:
-            names = [f":s{i}" for i in range(len(stages))]
-            where.append(f"stage IN ({', '.join(names)})")
-            params.update({f"s{i}": str(s) for i, s in enumerate(stages)})
-        clause = " AND ".join(where)
-        page = self.frame(
-            "SELECT id, company, role, stage, applied_on, stage_on, source, location, link,"
-            f" contact_name, contact_email, version FROM applications WHERE {clause}"
-            f" ORDER BY {order}, id DESC LIMIT :limit OFFSET :offset", params)
-        total = int(self.frame(f"SELECT count(*) AS n FROM applications WHERE {clause}",
-                               params)["n"].iloc[0])
-        return page, total
-
-    def ghosting_candidates(self, threshold_days: int, today: date,
-                            limit: int = 20) -> tuple[pd.DataFrame, int]:
-        """Still at `applied`, with no reply after the threshold: likely ghosted."""
-        cutoff = date.fromordinal(today.toordinal() - threshold_days).isoformat()
-        params = {"cutoff": cutoff, "limit": limit}
-        page = self.frame("SELECT id, company, role, applied_on, version FROM applications"
-                          " WHERE stage = 'applied' AND applied_on <= :cutoff"
-                          " ORDER BY applied_on LIMIT :limit", params)
-        total = int(self.frame("SELECT count(*) AS n FROM applications WHERE stage = 'applied'"
-                               " AND applied_on <= :cutoff", params)["n"].iloc[0])
-        return page, total
-
-    def date_bounds(self) -> tuple[date, date] | None:
-        with self.read() as conn:
-            row = conn.execute(
-                text("SELECT min(applied_on), max(applied_on) FROM applications")).first()
-        if row is None or row[0] is None:
-            return None
-        return date.fromisoformat(row[0]), date.fromisoformat(row[1])
-
-    # --- applications page ---------------------------------------------------------------------
-
-    def mark_ghosted(self, items: Sequence[tuple[int, int]], on_date: date | str, *,
-                     today: date | None = None) -> int:
-        """Close the loop on applications that never answered. `items` are (id, version) pairs
-        as the page listed them; all of them change in one transaction, so "mark all shown"
-        is all-or-nothing and a row changed in another tab stops the lot (StaleVersionError)."""
-        try:
-            day = check_date(on_date, "Date", today or self.today()).isoformat()
-        except ValueError as exc:
-            raise ValidationError({"on_date": str(exc)}) from exc
-        stamp = _now()
-        with self.write() as conn:
-            for application_id, version in items:
-                applied = conn.execute(text("SELECT applied_on FROM applications WHERE id = :id"),
-                                       {"id": int(application_id)}).scalar()
-                if applied is not None and day < applied:  # same rule as change_stage
-                    raise ValidationError({"on_date": f"Date can't be before it was applied "
-                                                      f"({applied})."})
-                self._bump_version(conn, "applications", int(application_id), int(version), {
-                    "stage": str(Stage.GHOSTED), "stage_on": day, "updated_at": stamp})
-                conn.execute(text("INSERT INTO events (application_id, stage, on_date, note,"
-                                  " created_at) VALUES (:id, 'ghosted', :d, '', :now)"),
-                             {"id": int(application_id), "d": day, "now": stamp})
-        return len(items)
 
     # --- progress reads ---
     # Small, grouped reads for the progress page (nextround/metrics.py).
@@ -573,8 +396,8 @@ class Store:
                        " FROM applications INDEXED BY applications_by_source"
                        f" WHERE {cohort} GROUP BY source",
         }
-        with self.read() as conn:  # one snapshot, so the counts agree with each other
-            return {name: self._frame_in(conn, sql, params) for name, sql in queries.items()}
+        with self._read_connection() as conn:  # one snapshot, so the counts agree with each other
+            return {name: frame_in(conn, sql, params) for name, sql in queries.items()}
 
     def feedback_counts(self) -> pd.DataFrame:
         """asked_on, received_on, status, n: feedback requests grouped by their dates."""
@@ -613,7 +436,7 @@ class Store:
         """How many things wait on each practice. Each count is one SQL aggregate."""
         params = {"today": today.isoformat(), "week_end": week_end.isoformat()}
         return self._counts(params, {
-            "unanswered_rejections": f"SELECT count(*) FROM applications a WHERE {_UNANSWERED}",
+            "unanswered_rejections": f"SELECT count(*) FROM applications a WHERE {UNANSWERED}",
             "follow_ups_due": "SELECT count(*) FROM feedback_requests WHERE status IN"
                               " ('awaiting', 'followed_up') AND follow_up_due <= :today",
             # A no after interviewing (or an offer): worth ten minutes of reflection.
@@ -628,7 +451,7 @@ class Store:
 
     def has_open_deadlines(self) -> bool:
         """Whether `open_deadlines` would list anything (cheap: two indexed EXISTS)."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             return bool(conn.execute(text(
                 "SELECT EXISTS (SELECT 1 FROM feedback_requests WHERE status IN"
                 " ('awaiting', 'followed_up') AND follow_up_due IS NOT NULL)"
@@ -685,26 +508,6 @@ class Store:
     # --- drafts (respond page) -----------------------------------------------------------------
     # (section owned by that feature; add methods below this line)
 
-    def unanswered_rejections(self, query: str = "", limit: int = 50,
-                              offset: int = 0) -> tuple[pd.DataFrame, int]:
-        """Rejected applications with no sent thank-you yet, newest rejection first, and how
-        many there are in all. A page of rows, so it stays fast at 10,000 applications."""
-        where = [_UNANSWERED]
-        params: dict[str, Any] = {"limit": int(limit), "offset": int(offset)}
-        if query.strip():
-            escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append("(a.company LIKE :q ESCAPE '\\' OR a.role LIKE :q ESCAPE '\\')")
-            params["q"] = f"%{escaped}%"
-        clause = " AND ".join(where)
-        page = self.frame(
-            "SELECT a.id, a.company, a.role, a.stage_on AS rejected_on, a.applied_on,"
-            " a.contact_name, a.contact_email FROM applications a"
-            f" WHERE {clause} ORDER BY a.stage_on DESC, a.id DESC LIMIT :limit OFFSET :offset",
-            params)
-        total = int(self.frame(f"SELECT count(*) AS n FROM applications a WHERE {clause}",
-                               params)["n"].iloc[0])
-        return page, total
-
     def drafts_for_application(self, application_id: int) -> pd.DataFrame:
         """Every saved draft for one application, newest first: what was sent, and when."""
         return self.frame(
@@ -715,7 +518,7 @@ class Store:
 
     def draft_by_token(self, request_token: str) -> dict[str, Any] | None:
         """The draft saved under a page's request token, if any (to resume or detect a send)."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             row = conn.execute(text("SELECT * FROM drafts WHERE request_token = :t"),
                                {"t": request_token}).mappings().first()
         return dict(row) if row else None
@@ -760,8 +563,8 @@ class Store:
         request token makes a repeated submit harmless) and afterwards updates it only from
         the version this tab loaded, so another tab's newer save is never overwritten."""
         values = self._clean_draft(fields)
-        stamp = _now()
-        with self.write() as conn:
+        stamp = now()
+        with self._write_connection() as conn:
             existing = conn.execute(text("SELECT id, status, version FROM drafts"
                                          " WHERE request_token = :t"),
                                     {"t": request_token}).first()
@@ -778,7 +581,7 @@ class Store:
                 return new_id, 1
             row_id = int(draft_id if draft_id is not None else existing[0])
             current = int(version if version is not None else existing[2])
-            self._bump_version(conn, "drafts", row_id, current,
+            bump_version(conn, "drafts", row_id, current,
                                {**values, "updated_at": stamp})
             return row_id, current + 1
 
@@ -795,9 +598,9 @@ class Store:
           that application.
         """
         values = self._clean_draft(fields)
-        stamp = _now()
+        stamp = now()
         sent = sent_on.isoformat()
-        with self.write() as conn:
+        with self._write_connection() as conn:
             existing = conn.execute(text("SELECT id, status, version FROM drafts"
                                          " WHERE request_token = :t"),
                                     {"t": request_token}).first()
@@ -814,7 +617,7 @@ class Store:
             else:
                 row_id = int(draft_id if draft_id is not None else existing[0])
                 current = int(version if version is not None else existing[2])
-                self._bump_version(conn, "drafts", row_id, current,
+                bump_version(conn, "drafts", row_id, current,
                                    {**values, "status": "sent", "sent_on": sent,
                                     "updated_at": stamp})
             if ask_feedback or values["kind"] == "feedback_request":
@@ -851,13 +654,13 @@ class Store:
 
         day = today or self.today()
         settings = self.settings()
-        with self.write() as conn:
+        with self._write_connection() as conn:
             applied = conn.execute(text("SELECT applied_on FROM applications WHERE id = :id"),
                                    {"id": application_id}).scalar()
             if applied is None:
                 raise ValidationError({"application": "Pick the application you asked about."})
             clean = request.validated(day, settings.follow_up_days, date.fromisoformat(applied))
-            stamp = _now()
+            stamp = now()
             return int(conn.execute(text(
                 "INSERT INTO feedback_requests (application_id, asked_on, channel, asked_whom,"
                 " follow_up_due, status, follow_ups, created_at, updated_at) VALUES (:app,"
@@ -869,7 +672,7 @@ class Store:
 
     def feedback_request(self, request_id: int) -> dict[str, Any]:
         """One request with its application's company, role and contact."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             row = conn.execute(text(
                 f"SELECT {self._FEEDBACK_COLUMNS}, f.feedback_text, f.themes, f.draft_id,"
                 " a.contact_name, a.contact_email, a.applied_on FROM feedback_requests f"
@@ -932,14 +735,14 @@ class Store:
         target = fb.parse_status(status)
         day = today or self.today()
         days = self.settings().follow_up_days
-        with self.write() as conn:
+        with self._write_connection() as conn:
             row = conn.execute(text("SELECT status, follow_ups, received_on FROM"
                                     " feedback_requests WHERE id = :id"),
                                {"id": request_id}).mappings().first()
             if row is None:
                 raise NotFoundError("That feedback request no longer exists.")
             fb.check_transition(row["status"], target)
-            values: dict[str, Any] = {"status": target.value, "updated_at": _now()}
+            values: dict[str, Any] = {"status": target.value, "updated_at": now()}
             if target == fb.Status.FOLLOWED_UP:
                 values["follow_ups"] = min(row["follow_ups"] + 1, MAX_COUNT)
                 values["follow_up_due"] = fb.follow_up_due(day, days).isoformat()
@@ -947,7 +750,7 @@ class Store:
                 values["follow_up_due"] = fb.follow_up_due(day, days).isoformat()
             elif target == fb.Status.RECEIVED and not row["received_on"]:
                 values["received_on"] = day.isoformat()
-            self._bump_version(conn, "feedback_requests", request_id, version, values)
+            bump_version(conn, "feedback_requests", request_id, version, values)
 
     def record_feedback_reply(self, request_id: int, reply: Any, version: int, *,
                               today: date | None = None) -> None:
@@ -956,7 +759,7 @@ class Store:
         from nextround import feedback as fb
 
         day = today or self.today()
-        with self.write() as conn:
+        with self._write_connection() as conn:
             row = conn.execute(text("SELECT status, asked_on FROM feedback_requests"
                                     " WHERE id = :id"), {"id": request_id}).mappings().first()
             if row is None:
@@ -964,12 +767,12 @@ class Store:
             clean = reply.validated(date.fromisoformat(row["asked_on"]), day)
             if row["status"] != fb.Status.RECEIVED.value:
                 fb.check_transition(row["status"], fb.Status.RECEIVED)
-            self._bump_version(conn, "feedback_requests", request_id, version, {
+            bump_version(conn, "feedback_requests", request_id, version, {
                 "status": fb.Status.RECEIVED.value,
                 "received_on": clean.received_on.isoformat(),
                 "feedback_text": clean.feedback_text,
                 "themes": fb.themes_to_json(clean.themes),
-                "updated_at": _now()})
+                "updated_at": now()})
 
     # "What the feedback says" is aggregated here, in SQL, so that a page reads a few grouped
     # rows instead of every reply (parsing each reply's themes in pandas made the page's cold
@@ -1079,7 +882,7 @@ class Store:
             raise ValidationError({"draft": "The email text is empty."})
         day = today or self.today()
         days = self.settings().follow_up_days
-        with self.write() as conn:
+        with self._write_connection() as conn:
             done = conn.execute(text("SELECT id FROM drafts WHERE request_token = :t"),
                                 {"t": request_token}).scalar()
             if done is not None:
@@ -1091,7 +894,7 @@ class Store:
             if row is None:
                 raise NotFoundError("That feedback request no longer exists.")
             fb.check_transition(row["status"], fb.Status.FOLLOWED_UP)
-            stamp = _now()
+            stamp = now()
             draft_id = int(conn.execute(text(
                 "INSERT INTO drafts (application_id, kind, tone, company, role, to_email,"
                 " subject, body, status, sent_on, request_token, created_at, updated_at)"
@@ -1101,7 +904,7 @@ class Store:
                     "role": row["role"] or "", "to": to_email or "", "subject": subject_,
                     "body": body_, "day": day.isoformat(), "token": request_token,
                     "now": stamp}).scalar_one())
-            self._bump_version(conn, "feedback_requests", request_id, version, {
+            bump_version(conn, "feedback_requests", request_id, version, {
                 "status": fb.Status.FOLLOWED_UP.value,
                 "follow_ups": min(row["follow_ups"] + 1, MAX_COUNT),
                 "follow_up_due": fb.follow_up_due(day, days).isoformat(),
@@ -1126,7 +929,7 @@ class Store:
                 title or fb.game_plan_title(label), fb.game_plan_due(day), "feedback", label, day)
         except ValidationError as exc:
             raise ValidationError({"theme": " ".join(exc.errors.values())}) from exc
-        with self.write() as conn:
+        with self._write_connection() as conn:
             existing = conn.execute(text(
                 "SELECT id FROM actions WHERE source_kind = 'feedback' AND source_label = :label"
                 " AND done_on IS NULL ORDER BY id LIMIT 1"), {"label": label}).scalar()
@@ -1136,21 +939,6 @@ class Store:
 
     # --- reflections, actions and targets (reflect page) ---------------------------------------
     # (section owned by that feature; add methods below this line)
-
-    class _Joined:
-        """This store, with `write()` joining a transaction that is already open. It lets an
-        action run another store method (e.g. `add_application`, with its validation and its
-        first event) inside its own single transaction, without copying that method."""
-
-        def __init__(self, store: Store, conn: Connection) -> None:
-            self._store, self._conn = store, conn
-
-        @contextmanager
-        def write(self) -> Iterator[Connection]:
-            yield self._conn
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self._store, name)
 
     @staticmethod
     def _reflection_row(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -1163,7 +951,7 @@ class Store:
     def open_reflection(self) -> dict[str, Any] | None:
         """The reflection draft in progress (the newest), answers parsed; None when there's
         none. Reopening the page resumes it, whatever happened to the browser tab."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             row = conn.execute(text(
                 "SELECT r.*, a.company, a.role FROM reflections r"
                 " LEFT JOIN applications a ON a.id = r.application_id"
@@ -1172,7 +960,7 @@ class Store:
         return None if row is None else self._reflection_row(row)
 
     def reflection(self, reflection_id: int) -> dict[str, Any]:
-        with self.read() as conn:
+        with self._read_connection() as conn:
             row = conn.execute(text(
                 "SELECT r.*, a.company, a.role FROM reflections r"
                 " LEFT JOIN applications a ON a.id = r.application_id WHERE r.id = :id"),
@@ -1188,7 +976,7 @@ class Store:
         from nextround import reflection as rf
 
         day = (today or self.today()).isoformat()
-        with self.write() as conn:
+        with self._write_connection() as conn:
             existing = conn.execute(text(
                 "SELECT id FROM reflections WHERE status = 'draft'"
                 " ORDER BY updated_at DESC, id DESC LIMIT 1")).scalar()
@@ -1202,7 +990,7 @@ class Store:
                 "INSERT INTO reflections (application_id, status, answers, created_on,"
                 " updated_at) VALUES (:app, 'draft', :answers, :day, :now) RETURNING id"),
                 {"app": application_id, "answers": json.dumps(rf.empty_answers()),
-                 "day": day, "now": _now()}).scalar_one())
+                 "day": day, "now": now()}).scalar_one())
 
     def save_reflection_step(self, reflection_id: int, version: int, step: int,
                              values: Mapping[str, Any], *, next_step: int,
@@ -1233,7 +1021,7 @@ class Store:
         for key in ("control_pct", "fit"):
             if key in clean:
                 columns[key] = clean.pop(key)
-        with self.write() as conn:
+        with self._write_connection() as conn:
             row = conn.execute(text(
                 "SELECT r.status, r.answers, a.company FROM reflections r"
                 " LEFT JOIN applications a ON a.id = r.application_id WHERE r.id = :id"),
@@ -1247,9 +1035,9 @@ class Store:
             answers = rf.load_answers(row[1])
             answers.update(clean)
             answers["step"] = max(0, min(rf.SUMMARY_STEP, int(next_step)))
-            self._bump_version(conn, "reflections", reflection_id, version, {
+            bump_version(conn, "reflections", reflection_id, version, {
                 **columns, "answers": json.dumps(answers, ensure_ascii=False),
-                "updated_at": _now()})
+                "updated_at": now()})
             label = f"Reflection on {row[2]}" if row[2] else "General reflection"
             for title, due_on in planned_new:
                 if title in answers["planned"]:
@@ -1264,17 +1052,17 @@ class Store:
     def finish_reflection(self, reflection_id: int, version: int, *,
                           today: date | None = None) -> None:
         day = (today or self.today()).isoformat()
-        with self.write() as conn:
+        with self._write_connection() as conn:
             status = conn.execute(text("SELECT status FROM reflections WHERE id = :id"),
                                   {"id": reflection_id}).scalar()
             if status == "done":
                 return  # a double click on Finish: already done
-            self._bump_version(conn, "reflections", reflection_id, version, {
-                "status": "done", "completed_on": day, "updated_at": _now()})
+            bump_version(conn, "reflections", reflection_id, version, {
+                "status": "done", "completed_on": day, "updated_at": now()})
 
     def discard_reflection(self, reflection_id: int, version: int) -> None:
         """Delete a draft (only a draft; a finished reflection is kept)."""
-        with self.write() as conn:
+        with self._write_connection() as conn:
             result = conn.execute(text(
                 "DELETE FROM reflections WHERE id = :id AND version = :v AND status = 'draft'"),
                 {"id": reflection_id, "v": version})
@@ -1319,7 +1107,7 @@ class Store:
         day = today or self.today()
         title_, due, kind, label = rf.clean_action(title, due_on, source_kind, source_label,
                                                    day)
-        with self.write() as conn:
+        with self._write_connection() as conn:
             return self._insert_action(conn, title_, due, kind, source_id, label, day)
 
     def update_action(self, action_id: int, version: int, title: str,
@@ -1328,20 +1116,20 @@ class Store:
 
         day = today or self.today()
         title_, due, _, _ = rf.clean_action(title, due_on, "manual", "", day)
-        with self.write() as conn:
-            self._bump_version(conn, "actions", action_id, version, {
+        with self._write_connection() as conn:
+            bump_version(conn, "actions", action_id, version, {
                 "title": title_, "due_on": due.isoformat() if due else None})
 
     def set_action_done(self, action_id: int, done: bool, version: int, *,
                         today: date | None = None) -> None:
         """Mark done (today) or undo. A stale version raises StaleVersionError."""
         day = (today or self.today()).isoformat()
-        with self.write() as conn:
-            self._bump_version(conn, "actions", action_id, version,
+        with self._write_connection() as conn:
+            bump_version(conn, "actions", action_id, version,
                                {"done_on": day if done else None})
 
     def delete_action(self, action_id: int, version: int) -> None:
-        with self.write() as conn:
+        with self._write_connection() as conn:
             result = conn.execute(text("DELETE FROM actions WHERE id = :id AND version = :v"),
                                   {"id": action_id, "v": version})
             if result.rowcount == 0:
@@ -1362,7 +1150,7 @@ class Store:
 
     def action_counts(self) -> dict[str, int]:
         """{'open': n, 'done': n}: how much of the game plan is done (progress page)."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             row = conn.execute(text(
                 "SELECT count(*) - count(done_on), count(done_on) FROM actions")).first()
         return {"open": int(row[0] or 0), "done": int(row[1] or 0)}
@@ -1383,7 +1171,7 @@ class Store:
         if clean["status"] == "applied":
             raise ValidationError({"status": "Use “I applied” on the entry, so the "
                                              "application is recorded too."})
-        with self.write() as conn:
+        with self._write_connection() as conn:
             return int(conn.execute(text(
                 "INSERT INTO targets (company, role, why, priority, status, next_step,"
                 " created_on) VALUES (:company, :role, :why, :priority, :status, :next_step,"
@@ -1395,16 +1183,16 @@ class Store:
         from nextround import reflection as rf
 
         clean = rf.clean_target(company, role, why, priority, status, next_step)
-        with self.write() as conn:
+        with self._write_connection() as conn:
             linked = conn.execute(text("SELECT application_id FROM targets WHERE id = :id"),
                                   {"id": target_id}).scalar()
             if clean["status"] == "applied" and linked is None:
                 raise ValidationError({"status": "Use “I applied” on the entry, so the "
                                                  "application is recorded too."})
-            self._bump_version(conn, "targets", target_id, version, clean)
+            bump_version(conn, "targets", target_id, version, clean)
 
     def delete_target(self, target_id: int, version: int) -> None:
-        with self.write() as conn:
+        with self._write_connection() as conn:
             result = conn.execute(text("DELETE FROM targets WHERE id = :id AND version = :v"),
                                   {"id": target_id, "v": version})
             if result.rowcount == 0:
@@ -1427,7 +1215,7 @@ class Store:
 
     def next_target(self, exclude_company: str = "") -> dict[str, Any] | None:
         """The highest-priority dream-list entry not applied to yet (not `exclude_company`)."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             row = conn.execute(text(
                 "SELECT id, company, role FROM targets WHERE application_id IS NULL"
                 " AND status != 'applied' AND lower(company) != lower(:skip)"
@@ -1444,22 +1232,21 @@ class Store:
         the same transaction, and an entry that is already linked returns its application.
         """
         day = today or self.today()
-        with self.write() as conn:
-            row = conn.execute(text(
+        with self.write() as tx:
+            row = tx.connection.execute(text(
                 "SELECT company, role, application_id FROM targets WHERE id = :id"),
                 {"id": target_id}).first()
             if row is None:
                 raise NotFoundError("That dream-list entry no longer exists.")
             if row[2] is not None:
                 return int(row[2])
-            app_id = Store.add_application(
-                self._Joined(self, conn),  # type: ignore[arg-type]
+            app_id = tx.applications.add(
                 Application(company=row[0], role=row[1], applied_on=applied_on or day,
                             source="Dream-job list"), today=day)
-            self._bump_version(conn, "targets", target_id, version,
-                               {"status": "applied", "application_id": app_id})
-            conn.execute(text("UPDATE applications SET target_id = :t WHERE id = :a"),
-                         {"t": target_id, "a": app_id})
+            bump_version(tx.connection, "targets", target_id, version,
+                         {"status": "applied", "application_id": app_id})
+            tx.connection.execute(text("UPDATE applications SET target_id = :t WHERE id = :a"),
+                                  {"t": target_id, "a": app_id})
         return app_id
 
     # --- check-ins (check-in page) -------------------------------------------------------------
@@ -1470,7 +1257,7 @@ class Store:
 
     def checkin_for_week(self, week: str) -> dict[str, Any] | None:
         """The check-in of one ISO week ("2026-W48"), or None."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             row = conn.execute(text(f"SELECT {self._CHECKIN_COLUMNS} FROM checkins"
                                     " WHERE week = :week"), {"week": week}).mappings().first()
         return None if row is None else dict(row)
@@ -1496,9 +1283,9 @@ class Store:
             "checked_on": day.isoformat(), "items": json.dumps(list(clean.items)),
             "who5_raw": clean.score.raw, "stress": clean.stress, "hours": clean.hours,
             "self_care": json.dumps(list(clean.self_care)), "win": clean.win,
-            "let_go": clean.let_go, "updated_at": _now(),
+            "let_go": clean.let_go, "updated_at": now(),
         }
-        with self.write() as conn:
+        with self._write_connection() as conn:
             row = conn.execute(text("SELECT id, version FROM checkins WHERE week = :week"),
                                {"week": week}).first()
             if row is not None and version is None:
@@ -1515,16 +1302,8 @@ class Store:
                     " :who5_raw, :stress, :hours, :self_care, :win, :let_go, :updated_at)"),
                     {**values, "week": week})
             else:
-                self._bump_version(conn, "checkins", int(row[0]), int(version), values)
+                bump_version(conn, "checkins", int(row[0]), int(version), values)
         return week
-
-    def applications_per_day(self, start: date, end: date) -> pd.DataFrame:
-        """Applications counted per applied date between two dates (inclusive): applied_on, n.
-        At most one row per day, so the check-in trend stays small at any size."""
-        return self.frame(
-            "SELECT applied_on, count(*) AS n FROM applications WHERE applied_on BETWEEN"
-            " :start AND :end GROUP BY applied_on ORDER BY applied_on",
-            {"start": start.isoformat(), "end": end.isoformat()})
 
     # --- demo data and bulk loading ------------------------------------------------------------
     # (section owned by that feature; add methods below this line)
@@ -1546,7 +1325,7 @@ class Store:
             raise ValueError(f"unknown tables {sorted(unknown)}")
         total = sum(len(rows) for _, rows in tables.values()) or 1
         done = 0
-        with self.write() as conn:
+        with self._write_connection() as conn:
             for table in TABLES:
                 if table != "settings" and conn.execute(
                         text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
@@ -1579,7 +1358,7 @@ class Store:
 
     def table_columns(self) -> dict[str, list[str]]:
         """The columns of every user table, as the database has them now."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             return {t: [r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({t})")
                         if r[1] not in DERIVED_COLUMNS.get(t, ())]
                     for t in TABLES}
@@ -1588,21 +1367,15 @@ class Store:
         """Every row of every table, read in one transaction: a consistent snapshot. Derived
         columns are left out; the triggers rebuild them from the events and drafts."""
         columns = self.table_columns()
-        with self.read() as conn:
+        with self._read_connection() as conn:
             return {t: [dict(r) for r in conn.execute(text(
                         f"SELECT {', '.join(columns[t])} FROM {t} ORDER BY id")).mappings()]
                     for t in TABLES}
 
     def table_counts(self) -> dict[str, int]:
-        with self.read() as conn:
+        with self._read_connection() as conn:
             return {t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one())
                     for t in TABLES}
-
-    def application_keys(self) -> list[tuple[str, str, str]]:
-        """(company, role, applied_on) of every application: what duplicates are matched on."""
-        with self.read() as conn:
-            return [(r[0], r[1], r[2]) for r in conn.execute(
-                text("SELECT company, role, applied_on FROM applications"))]
 
     @contextmanager
     def _bulk_write(self, commit: bool, refused: str) -> Iterator[Connection]:
@@ -1610,7 +1383,7 @@ class Store:
         then rolls back, so it meets every NOT NULL, CHECK, UNIQUE and foreign-key rule the real
         load does. A row the database refuses becomes `refused (reason)` and nothing is kept."""
         try:
-            with self.write() as conn:
+            with self._write_connection() as conn:
                 yield conn
                 if not commit:
                     raise _RolledBack
@@ -1626,7 +1399,7 @@ class Store:
         """Insert validated applications (transfer.py checked them) and their events, all in
         one transaction: a crash or an error leaves none of them. `progress(done, total)`.
         `commit=False` (a dry run) does every write, then rolls back."""
-        stamp = _now()
+        stamp = now()
         total = len(rows)
         with self._bulk_write(commit, "The rows don't fit the database") as conn:
             next_id = int(conn.execute(
@@ -1714,7 +1487,7 @@ class Store:
         CHECK, a foreign key, UNIQUE), read from the schema, so an import can check a file
         against exactly these rules before writing, and name the row and field."""
         out: dict[str, dict[str, ColumnRule]] = {}
-        with self.read() as conn:
+        with self._read_connection() as conn:
             for table in TABLES:
                 ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table'"
                                            " AND name = ?", (table,)).scalar() or ""
@@ -1741,7 +1514,7 @@ class Store:
         """Empty every table in one transaction, then rewrite the file (VACUUM) so the deleted
         text doesn't linger in free pages or the write-ahead log. The file stays a valid,
         empty Next Round database, so other open tabs keep working."""
-        with self.write() as conn:
+        with self._write_connection() as conn:
             version = int(conn.execute(
                 text("SELECT coalesce(max(version), 0) FROM settings")).scalar_one())
             for table in reversed(self._IMPORT_ORDER):
@@ -1891,7 +1664,7 @@ class Store:
     def schema_problems(self) -> list[str]:
         """`schema_problems` for this database: quick (no data is read), for the data page to
         say at once when a tool changed the tables or added a trigger."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             def query(sql: str) -> list[tuple[Any, ...]]:
                 return [tuple(r) for r in conn.exec_driver_sql(sql).fetchall()]
 
@@ -1901,7 +1674,7 @@ class Store:
         """Empty when the file is healthy; otherwise every problem `database_problems` finds
         (the schema, SQLite's integrity check, broken links) or, when there are none, every
         value an import would refuse: what restore and `check` see."""
-        with self.read() as conn:
+        with self._read_connection() as conn:
             def query(sql: str) -> list[tuple[Any, ...]]:
                 return [tuple(r) for r in conn.exec_driver_sql(sql).fetchall()]
 
@@ -1916,12 +1689,3 @@ class Store:
 
             return _value_problems(select)
 
-
-def _application_values(clean: Application) -> dict[str, Any]:
-    assert isinstance(clean.applied_on, date)
-    return {
-        "company": clean.company, "role": clean.role, "location": clean.location,
-        "source": clean.source, "link": clean.link, "contact_name": clean.contact_name,
-        "contact_email": clean.contact_email, "applied_on": clean.applied_on.isoformat(),
-        "stage": str(clean.stage), "notes": clean.notes,
-    }

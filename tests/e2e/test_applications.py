@@ -63,7 +63,7 @@ def test_add_move_to_screening_and_see_it_on_progress(page: Page, server: AppSer
     no_app_errors(page)
     expect(page.locator(".st-key-app_detail").get_by_text("Screening").first).to_be_visible()
     expect(page.get_by_role("combobox", name="New stage")).to_have_value("Interviewing")
-    events = Store(server.db).application_events(1)
+    events = Store(server.db).applications.events(1)
     assert events["stage"].tolist() == ["applied", "screening"]
     screenshot(page, "applications-one-light")
 
@@ -85,16 +85,16 @@ def _seed(db, n: int = 60) -> None:
                  "<img src=x onerror=alert(1)>", "Stark & Wayne"]
     sources = ["LinkedIn", "Referral", "Company site", "Job board"]
     for i in range(n):
-        app_id = store.add_application(Application(
+        app_id = store.applications.add(Application(
             company=companies[i % len(companies)], role=["Data analyst", "Analytics engineer",
                                                          "BI developer"][i % 3],
             location=["Remote", "London", "Leeds"][i % 3], source=sources[i % 4],
             link=f"https://jobs.example.com/{i}" if i % 2 else "",
             applied_on=today - timedelta(days=3 + i * 2)))
         if i % 4 == 1:
-            store.change_stage(app_id, "screening", today - timedelta(days=i), 1)
+            store.applications.change_stage(app_id, "screening", today - timedelta(days=i), 1)
         elif i % 4 == 2:
-            store.change_stage(app_id, "rejected", today - timedelta(days=i), 1)
+            store.applications.change_stage(app_id, "rejected", today - timedelta(days=i), 1)
     store.dispose()
 
 

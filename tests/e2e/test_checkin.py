@@ -28,9 +28,9 @@ def seed(db) -> None:  # noqa: ANN001
                                    self_care=("sleep", "people"), win="Sent two applications"),
                            day=TODAY - timedelta(weeks=weeks_ago))
     for i in range(24):
-        store.add_application(Application(company=f"Company {i}", role="Data analyst",
-                                          applied_on=TODAY - timedelta(days=3 * i + 1)),
-                              today=TODAY)
+        store.applications.add(Application(company=f"Company {i}", role="Data analyst",
+                                           applied_on=TODAY - timedelta(days=3 * i + 1)),
+                               today=TODAY)
     store.dispose()
 
 

@@ -103,14 +103,14 @@ def test_backup_then_restore_in_the_browser(page: Page, server) -> None:
     from nextround.models import Application
 
     seeded = Store(server.db)
-    seeded.add_application(Application(company="Kept", applied_on="2026-01-05"))
+    seeded.applications.add(Application(company="Kept", applied_on="2026-01-05"))
     seeded.dispose()
     _tall(page)
     goto(page, server.url, "data")
     _tab(page, "Backup and restore")
     page.get_by_role("button", name="Back up now").click()
     wait_idle(page)
-    Store(server.db).add_application(Application(company="Later", applied_on="2026-01-06"))
+    Store(server.db).applications.add(Application(company="Later", applied_on="2026-01-06"))
     page.locator('[data-testid="stSelectbox"]', has_text="Backup").click()
     page.get_by_role("option").first.click()
     wait_idle(page)

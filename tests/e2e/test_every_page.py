@@ -27,10 +27,11 @@ def seed_hostile(db) -> None:
     """Applications whose every text field is an injection payload, at several stages."""
     store = Store(db)
     for i, payload in enumerate(PAYLOADS):
-        app_id = store.add_application(Application(
+        app_id = store.applications.add(Application(
             company=f"{payload} Co", role=payload, applied_on=f"2026-10-{10 + i:02d}",
             location=payload, source=payload, notes=payload), today=TODAY)
-        store.change_stage(app_id, Stage.REJECTED, f"2026-11-{10 + i:02d}", 1, today=TODAY)
+        store.applications.change_stage(app_id, Stage.REJECTED, f"2026-11-{10 + i:02d}", 1,
+                                        today=TODAY)
     store.dispose()
 
 

@@ -43,7 +43,7 @@ def test_feedback_page_with_demo_data_light_and_dark(page: Page, seeded_server) 
 
 def test_follow_up_draft_in_the_browser(page: Page, server) -> None:
     store = Store(server.db)
-    app_id = store.add_application(Application(
+    app_id = store.applications.add(Application(
         company="<img src=x onerror=alert(1)>", role="Analyst", applied_on="2026-09-01",
         stage="rejected", contact_name="Sam", contact_email="sam@example.com"))
     rid = store.add_feedback_request(app_id, fb.NewRequest(asked_on="2026-11-01"))

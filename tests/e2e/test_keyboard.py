@@ -121,11 +121,11 @@ def seed_rejections(db) -> None:  # noqa: ANN001
     store = Store(db)
     for company, contact, rejected_on in (("Globex", "Hank", "2026-11-20"),
                                           ("Initech", "Peter", "2026-11-12")):
-        app_id = store.add_application(Application(
+        app_id = store.applications.add(Application(
             company=company, role="Data analyst", applied_on="2026-10-01",
             contact_name=contact, contact_email=f"{contact.lower()}@example.com"), today=TODAY)
-        store.change_stage(app_id, "interviewing", "2026-10-20", 1, today=TODAY)
-        store.change_stage(app_id, "rejected", rejected_on, 2, today=TODAY)
+        store.applications.change_stage(app_id, "interviewing", "2026-10-20", 1, today=TODAY)
+        store.applications.change_stage(app_id, "rejected", rejected_on, 2, today=TODAY)
     store.dispose()
 
 

@@ -23,14 +23,15 @@ def seed(db) -> int:  # noqa: ANN001
     store.save_settings(type(settings)(**{**settings.__dict__, "name": "Sam Lee",
                                           "signature": "Sam Lee\nsam@example.com"}))
     for company, rejected_on in (("Globex", "2026-11-03"), ("Initech", "2026-11-12")):
-        app_id = store.add_application(Application(company=company, role="Data analyst",
-                                                   applied_on="2026-10-01"))
-        store.change_stage(app_id, "rejected", rejected_on, store.application(app_id)["version"])
-    app_id = store.add_application(Application(
+        app_id = store.applications.add(Application(company=company, role="Data analyst",
+                                                    applied_on="2026-10-01"))
+        store.applications.change_stage(app_id, "rejected", rejected_on,
+                                        store.applications.get(app_id)["version"])
+    app_id = store.applications.add(Application(
         company="Acme & Co", role="Product Designer", applied_on="2026-10-02",
         contact_name="Zoë O'Brien-Núñez", contact_email="zoe@acme.example"))
-    store.change_stage(app_id, "interviewing", "2026-10-20", 1)
-    store.change_stage(app_id, "rejected", "2026-11-21", 2)
+    store.applications.change_stage(app_id, "interviewing", "2026-10-20", 1)
+    store.applications.change_stage(app_id, "rejected", "2026-11-21", 2)
     store.dispose()
     return app_id
 
