@@ -8,8 +8,8 @@ Why it is built this way:
   and every other table is derived from that story, so the rows agree with each other: a
   thank-you is sent after its rejection, feedback is asked after an interview, a reflection
   follows a rejection, an action follows its reflection or feedback.
-- Rows are plain tuples with explicit ids, written by `Store.load_demo` in one transaction, so
-  100,000 applications take seconds rather than minutes.
+- Rows are plain tuples with explicit ids, written by `store.transfer.load_demo` in one
+  transaction, so 100,000 applications take seconds rather than minutes.
 """
 
 from __future__ import annotations
@@ -698,7 +698,7 @@ def fill(store: Store, *, applications: int = 300, seed: int = 1, today: date | 
     if not store.is_empty():
         raise StoreError("This database already holds data, so demo data was not added. "
                          "Use an empty database for the demo (for example --db demo.db).")
-    settings = store.settings()
+    settings = store.settings.get()
     day = today or store.today()
     tables = generate(applications, seed, day, ghost_after_days=settings.ghost_after_days,
                       follow_up_days=settings.follow_up_days, progress=progress)
@@ -707,6 +707,6 @@ def fill(store: Store, *, applications: int = 300, seed: int = 1, today: date | 
         if progress is not None:
             progress(0.6 + 0.4 * fraction, message)
 
-    store.load_demo(tables, name=DEMO_NAME, progress=saving)
+    store.transfer.load_demo(tables, name=DEMO_NAME, progress=saving)
     if progress is not None:
         progress(1.0, f"Demo data ready: {applications:,} applications")

@@ -522,7 +522,7 @@ class Summary:
 
 def summarize(counts: pd.DataFrame, today: date) -> Summary:
     """Feedback requested, received, the feedback rate and the median days to a reply, over
-    every request so far. `counts` is `Store.feedback_counts()`. The definitions live in
+    every request so far. `counts` is `store.progress.feedback_counts()`. The definitions live in
     `metrics.feedback_numbers` (shared with the progress page); this only adds the rate."""
     from nextround.metrics import feedback_numbers
 

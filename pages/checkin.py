@@ -93,7 +93,7 @@ def _submit(store: Store, current: dict | None) -> None:
     before replacing it. A rerun then draws the messages next to their fields."""
     entered = _entered()
     if current is None:
-        if ui.run_action(FORM, lambda: store.save_checkin(entered)):
+        if ui.run_action(FORM, lambda: wellbeing.save_checkin(store, entered)):
             _saved("Check-in saved. Thank you for taking a minute for yourself.")
     else:
         clean = ui.run_action(FORM, entered.validated)
@@ -110,7 +110,7 @@ def _confirm_replace(store: Store, current: dict) -> None:
         if yes.button("Yes, replace this week's check-in", type="primary",
                       key="checkin_replace", width="stretch"):
             st.session_state[PENDING] = None
-            if ui.run_action(FORM, lambda: store.save_checkin(clean, version=version)):
+            if ui.run_action(FORM, lambda: wellbeing.save_checkin(store, clean, version=version)):
                 _saved("This week's check-in is updated.")
             else:
                 st.rerun()
@@ -201,11 +201,11 @@ def reminder(today: date) -> None:
 
 
 def main(store: Store) -> None:
-    settings = ui.cached(store, Store.settings)
+    settings = ui.cached(store, store.settings.get)
     today = store.today()
     week = wellbeing.week_key(today)
-    history = ui.cached(store, Store.checkin_history)
-    current = ui.cached(store, Store.checkin_for_week, week)
+    history = ui.cached(store, store.checkins.history)
+    current = ui.cached(store, store.checkins.for_week, week)
 
     st.title("Weekly check-in")
     st.caption("One minute, once a week: notice how you've been, name a win, and let one "

@@ -59,7 +59,7 @@ def _zones() -> tuple[str, ...]:
 
 
 def settings_section(store: Store) -> None:
-    current = ui.cached(store, Store.settings)
+    current = ui.cached(store, store.settings.get)
     for notice in current.notices:  # a bad value already in the file, replaced on reading
         st.warning(ui.escape_markdown(notice), icon=":material/warning:")
     _load_settings_into_widgets(current)
@@ -116,7 +116,7 @@ def settings_section(store: Store) -> None:
             timezone=state["settings_timezone"], support_region=state["settings_support_region"],
             version=state["settings_loaded_version"], extra=current.extra,
         )
-        if ui.run_action(SETTINGS_FORM, lambda: store.save_settings(wanted)) is not None:
+        if ui.run_action(SETTINGS_FORM, lambda: store.settings.save(wanted)) is not None:
             state["settings_reload"] = True
             ui.flash("Settings saved.")
             st.rerun()
@@ -344,7 +344,7 @@ def export_section(store: Store) -> None:
     st.caption("Take everything with you. The JSON file holds every table and can be imported "
                "into an empty Next Round. The CSV holds your applications for a spreadsheet; "
                "cells that a spreadsheet could run as formulas start with ' to keep them inert.")
-    counts = ui.cached(store, Store.table_counts)
+    counts = ui.cached(store, store.transfer.table_counts)
     day = store.today().isoformat()
     left, right = st.columns(2)
     with left:
@@ -392,13 +392,13 @@ def backup_section(store: Store) -> None:
     st.code(str(store.backup_dir), language=None)
     if st.button("Back up now", key="backup_now", icon=":material/backup:"):
         with st.spinner("Backing up…"):
-            made = ui.run_action(BACKUP_FORM, lambda: store.backup(reason="manual"))
+            made = ui.run_action(BACKUP_FORM, lambda: store.backups.make(reason="manual"))
         if made is not None:
             ui.flash("Backup saved.")
             st.session_state["backup_last"] = str(made)
             st.rerun()
     ui.form_error(BACKUP_FORM)
-    backups = store.backup_files()
+    backups = store.backups.files()
     if backups:
         st.dataframe(_backups_frame(backups), hide_index=True, width="stretch",
                      key="backup_list")
@@ -420,7 +420,7 @@ def _uploaded_candidate(store: Store, upload) -> Path:  # noqa: ANN001 - an Uplo
     if saved and saved[0] == upload.file_id and Path(saved[1]).exists():
         return Path(saved[1])
     _discard_upload(store)
-    path = store.save_upload(upload.getvalue())
+    path = store.backups.save_upload(upload.getvalue())
     st.session_state["restore_upload_saved"] = (upload.file_id, str(path))
     return path
 
@@ -429,7 +429,7 @@ def _discard_upload(store: Store) -> None:
     """The user left the upload (cleared it, picked a backup, restored): remove the copy."""
     saved = st.session_state.pop("restore_upload_saved", None)
     if saved:
-        store.discard_upload(saved[1])
+        store.backups.discard_upload(saved[1])
 
 
 def _drop_upload(store: Store, message: str) -> None:
@@ -446,7 +446,8 @@ def _describe(path: str, mtime_ns: int, size: int) -> dict[str, int] | str:
     """Rows per table in a backup, or why it can't be restored. The full integrity check is
     slow on a big file, so it runs once per file version, not on every rerun."""
     try:
-        return store_module.describe_database_file(path)
+        return store_module.describe_database_file(
+            path, check_rows=transfer.stored_value_problems)
     except StoreError as exc:
         return str(exc)
 
@@ -462,7 +463,7 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
     candidate: Path | None = None
     if source == FROM_BACKUP:
         _discard_upload(store)
-        backups = store.backup_files()[:50]
+        backups = store.backups.files()[:50]
         if not backups:
             st.info("There are no backups to restore yet.", icon=":material/info:")
             return
@@ -492,7 +493,7 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
     if isinstance(incoming, str):
         st.error(incoming, icon=":material/error:")
         return
-    current = ui.cached(store, Store.table_counts)
+    current = ui.cached(store, store.transfer.table_counts)
     st.markdown("**What will be replaced**")
     st.dataframe(pd.DataFrame({
         "Table": [t.replace("_", " ") for t in TABLES],
@@ -507,7 +508,8 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
             st.rerun()
         with st.spinner("Backing up your current data, then restoring…"):
             result = ui.run_action(RESTORE_FORM, lambda: store_module.restore_database(
-                store.url, candidate, backup_dir=store.backup_dir))
+                store.url, candidate, check_rows=transfer.stored_value_problems,
+                backup_dir=store.backup_dir))
         if result is not None:
             st.session_state.pop("restore_agree", None)
             st.session_state.pop("restore_pick", None)
@@ -528,7 +530,8 @@ def check_section(store: Store) -> None:
                "triggers are exactly Next Round's, and that the links between tables hold.")
     if st.button("Check my database", key="check_now", icon=":material/health_and_safety:"):
         with st.spinner("Checking…"):
-            problems = ui.run_action(CHECK_FORM, store.integrity_problems)
+            problems = ui.run_action(CHECK_FORM, lambda: store.integrity_problems(
+                transfer.stored_value_problems))
         if problems is not None:
             st.session_state["check_result"] = problems
     ui.form_error(CHECK_FORM)
@@ -571,9 +574,9 @@ def delete_section(store: Store, after: Callable[[], None]) -> None:
 
         def delete() -> int:
             if not also_backups and store.path is not None:
-                store.backup(reason="before-delete")
+                store.backups.make(reason="before-delete")
             store.delete_all_data()
-            return store.delete_backups() if also_backups else 0
+            return store.backups.delete_all() if also_backups else 0
 
         with st.spinner("Deleting…"):
             removed = ui.run_action(DELETE_FORM, delete)
@@ -583,7 +586,7 @@ def delete_section(store: Store, after: Callable[[], None]) -> None:
             _drop_upload(store, "This file was removed with your data. Choose it again to "
                                 "restore it.")
             after()
-            kept = len(store.ambiguous_backups()) if also_backups else 0
+            kept = len(store.backups.ambiguous()) if also_backups else 0
             ui.flash("All your data was deleted"
                      + (f", and {removed:,} backup(s)." if also_backups else ".")
                      + (f" {kept:,} older backup(s) in the backups folder might belong to "

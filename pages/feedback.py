@@ -48,7 +48,7 @@ def _application_label(row: dict) -> str:
 # --- metrics ---------------------------------------------------------------------------------
 
 def metrics_row(store: Store) -> None:
-    summary = fb.summarize(ui.cached(store, Store.feedback_counts), store.today())
+    summary = fb.summarize(ui.cached(store, store.progress.feedback_counts), store.today())
     cells = st.columns(4)
     cells[0].metric("Feedback requested", f"{summary.requested:,}", border=True)
     cells[1].metric("Replies received", f"{summary.received:,}", border=True)
@@ -67,7 +67,7 @@ def due_section(store: Store, today: date) -> None:
     ui.field_error(DUE_FORM, "status")
     ui.form_error(DUE_FORM)
     if due.empty:
-        days = ui.cached(store, Store.settings).follow_up_days
+        days = ui.cached(store, store.settings.get).follow_up_days
         st.info(f"Nothing needs a follow-up right now. A request shows up here as its "
                 f"follow-up date nears ({days} days after asking, unless you chose a date).",
                 icon=":material/event_available:")
@@ -136,7 +136,7 @@ def follow_up_flow(store: Store, request_id: int) -> None:
     if request["application_id"] is not None:
         events = ui.cached(store, store.applications.events, int(request["application_id"]))
         stages, notes = events["stage"].tolist(), events["note"].tolist()
-    settings = ui.cached(store, Store.settings)
+    settings = ui.cached(store, store.settings.get)
     token_key = f"feedback_token_{request_id}"
     st.session_state.setdefault(token_key, uuid.uuid4().hex)
     st.markdown("**Your follow-up**")
@@ -327,7 +327,7 @@ def new_request_section(store: Store, today: date) -> None:
                           help="The 20 most recent matches. Search to narrow it down.")
     if app_id is None:
         return
-    days = ui.cached(store, Store.settings).follow_up_days
+    days = ui.cached(store, store.settings.get).follow_up_days
     with st.form(f"feedback_new_form_{app_id}", border=True):
         left, right = st.columns(2)
         with left:
@@ -364,7 +364,7 @@ def new_request_section(store: Store, today: date) -> None:
 
 def themes_section(store: Store) -> None:
     themes = ui.cached(store, Store.feedback_themes)
-    version = ui.cached(store, Store.settings).version
+    version = ui.cached(store, store.settings.get).version
     st.caption("The themes you tag replies with. One per line; renaming a theme here doesn't "
                "change replies you've already tagged.")
     with st.form("feedback_themes_form", border=True):

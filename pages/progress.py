@@ -197,7 +197,7 @@ def wellbeing_trend(store: Store, today: str) -> pd.DataFrame:
     """The last twelve weeks of check-ins, one row per week (small by construction)."""
     day = date.fromisoformat(today)
     start = day - timedelta(weeks=12)
-    return wellbeing.weekly_trend(store.checkin_history(), store.applications.per_day(start, day),
+    return wellbeing.weekly_trend(store.checkins.history(), store.applications.per_day(start, day),
                                   day, weeks=12)
 
 

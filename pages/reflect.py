@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from nextround import charts, ui
+from nextround import charts, dream_list, ui
 from nextround import reflection as rf
 from nextround.store import Store
 from nextround.ui import send
@@ -330,7 +330,7 @@ def show_summary(store: Store, reflection: dict[str, Any], key: str) -> None:
     """The end of a reflection: our words, the user's items as plain text, and the next
     company on the dream-job list."""
     answers = reflection["answers"]
-    found = ui.cached(store, Store.next_target, reflection.get("company") or "")
+    found = ui.cached(store, store.dream_list.next_entry, reflection.get("company") or "")
     suggestion = (rf.Suggestion(int(found["id"]), found["company"], found["role"])
                   if found else None)
     summary = rf.summarize(answers, reflection["control_pct"], reflection["fit"], suggestion)
@@ -514,7 +514,7 @@ def dream_list_section(store: Store, today: date) -> None:
     st.caption("Companies and roles you'd love next, and the next step for each. A no from one "
                "place is a good moment to look here.")
     add_target_form(store)
-    targets = ui.cached(store, Store.list_targets)
+    targets = ui.cached(store, store.dream_list.entries)
     if targets.empty:
         st.info("Your list is empty. Add a company you'd love to work for, and why: it keeps "
                 "the next step in view after a no.", icon=":material/star:")
@@ -538,7 +538,7 @@ def add_target_form(store: Store) -> None:
             submitted = st.form_submit_button("Add to my list", type="primary",
                                               icon=":material/add:")
         if submitted:
-            _write(form, lambda: store.add_target(**values), "Added to your dream-job list.",
+            _write(form, lambda: dream_list.add(store, **values), "Added to your dream-job list.",
                    on_success=_clear_new_target)
 
 
@@ -591,7 +591,7 @@ def target_panel(store: Store, row: Any, today: date) -> None:
             st.caption("When you've sent the application, one click records it.")
             if st.button("I applied", key=f"target_applied_{tid}", type="primary",
                          icon=":material/send:"):
-                _write("target_applied", lambda: store.mark_target_applied(tid, version),
+                _write("target_applied", lambda: dream_list.mark_applied(store, tid, version),
                        "Added to your applications. Good luck!")
             ui.form_error("target_applied")
         if pd.notna(row.said_no_id):
@@ -607,7 +607,7 @@ def target_panel(store: Store, row: Any, today: date) -> None:
                     remove = st.form_submit_button("Remove from my list",
                                                    icon=":material/delete:")
             if save:
-                _write(form, lambda: store.update_target(tid, version, **values), "Saved.")
+                _write(form, lambda: dream_list.update(store, tid, version, **values), "Saved.")
             if remove:
                 st.session_state["target_confirm_remove"] = tid
             if st.session_state.get("target_confirm_remove") == tid:
@@ -620,7 +620,7 @@ def target_panel(store: Store, row: Any, today: date) -> None:
                     st.session_state.pop("target_confirm_remove", None)
                     st.rerun()
                 if yes:
-                    _write(form, lambda: store.delete_target(tid, version), "Removed.",
+                    _write(form, lambda: store.dream_list.delete(tid, version), "Removed.",
                            icon=":material/delete:", on_success=lambda: st.session_state.pop(
                                "target_confirm_remove", None))
 
@@ -630,7 +630,7 @@ def stay_in_touch(store: Store, row: Any, application_id: int, today: date) -> N
     st.markdown(":material/mail: **They said no before: stay in touch**")
     st.caption("A short note a few months on keeps the door open. Edit it as you like in your "
                "mail app.")
-    settings = ui.cached(store, Store.settings)
+    settings = ui.cached(store, store.settings.get)
     try:
         made = rf.stay_in_touch_draft(
             settings, ui.cached(store, store.applications.get, application_id),

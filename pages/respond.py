@@ -299,7 +299,7 @@ def send(store: Store, app: dict[str, Any] | None, final: drafting.Draft) -> Non
         st.error("Fix the subject above (it must be one line) to send or save this draft. "
                  "Nothing was saved.", icon=":material/error:")
         return
-    settings = ui.cached(store, Store.settings)
+    settings = ui.cached(store, store.settings.get)
     ask = bool(st.session_state.get(f"{K}_ask_feedback")) or fields["kind"] == "feedback_request"
 
     def mark() -> int:
@@ -376,7 +376,7 @@ def past_drafts(store: Store, app: dict[str, Any] | None) -> None:
 
 
 def main(store: Store) -> None:
-    settings = ui.cached(store, Store.settings)
+    settings = ui.cached(store, store.settings.get)
     st.session_state[f"{K}__bad"] = {}  # this run's input problems, shown under each field
     st.title("Respond")
     st.caption("A short, kind reply to a \"no\" keeps the door open. Draft it here, send it "

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nextround import demo
+from nextround import demo, transfer
 from nextround.clock import iso_week_key
 from nextround.models import Application, Stage, ValidationError
 from nextround.store import TABLES, Store, StoreError
@@ -81,9 +81,9 @@ def test_refuses_a_database_that_holds_an_application(store: Store) -> None:
 
 
 def test_refuses_a_database_with_only_a_checkin(store: Store) -> None:
-    store.insert_rows("checkins", [{"week": "2026-W40", "checked_on": "2026-10-02",
-                                    "items": "[3,3,3,3,3]", "who5_raw": 15,
-                                    "updated_at": "2026-10-02T09:00:00+00:00"}])
+    store.transfer.insert_rows("checkins", [{"week": "2026-W40", "checked_on": "2026-10-02",
+                                             "items": "[3,3,3,3,3]", "who5_raw": 15,
+                                             "updated_at": "2026-10-02T09:00:00+00:00"}])
     with pytest.raises(StoreError):
         demo.fill(store, applications=50, seed=1, today=TODAY)
     assert store.count("applications") == 0
@@ -92,9 +92,9 @@ def test_refuses_a_database_with_only_a_checkin(store: Store) -> None:
 def test_load_refuses_inside_its_own_transaction(store: Store) -> None:
     """The check is repeated inside the write, so a race can't mix demo rows in."""
     tables = demo.generate(20, 1, TODAY)
-    store.load_demo(tables)
+    store.transfer.load_demo(tables)
     with pytest.raises(StoreError):
-        store.load_demo(tables)
+        store.transfer.load_demo(tables)
     assert store.count("applications") == 20
 
 
@@ -119,13 +119,13 @@ def test_progress_is_reported_in_order_and_finishes(store: Store) -> None:
 
 def test_sets_a_demo_name_only_when_blank(store: Store) -> None:
     demo.fill(store, applications=30, seed=1, today=TODAY)
-    assert store.settings().name == demo.DEMO_NAME
+    assert store.settings.get().name == demo.DEMO_NAME
 
 
 # --- consistency at 1,000 applications -------------------------------------------------------
 
 def test_database_is_healthy(big: Store) -> None:
-    assert big.integrity_problems() == []
+    assert big.integrity_problems(transfer.stored_value_problems) == []
     assert big.count("applications") == 1000
 
 

@@ -362,7 +362,7 @@ def test_store_request_lifecycle(store: Store) -> None:
 
 
 def test_store_follow_up_days_come_from_settings(store: Store) -> None:
-    store.save_settings(replace(store.settings(), follow_up_days=10))
+    store.settings.save(replace(store.settings.get(), follow_up_days=10))
     rid = _request(store, _application(store), asked="2026-11-24")
     assert store.feedback_request(rid)["follow_up_due"] == "2026-12-04"
 
@@ -460,7 +460,7 @@ def test_store_replies_and_overview(store: Store) -> None:
     assert store.feedback_reply_counts() == (1, 1)
     chosen = store.feedback_replies_for_theme("communication")
     assert chosen["id"].tolist() == [rid] and chosen["company"].tolist() == ["Acme"]
-    summary = fb.summarize(store.feedback_counts(), TODAY)
+    summary = fb.summarize(store.progress.feedback_counts(), TODAY)
     assert (summary.requested, summary.received, summary.median_days_to_reply) == (2, 1, 4.0)
 
 
@@ -573,7 +573,7 @@ def test_sql_replies_for_a_theme_newest_first_one_page(store: Store) -> None:
 
 def test_sql_a_theme_with_no_replies(store: Store) -> None:
     _sample(store)
-    store.save_feedback_themes("skills gap\nsalary\n", store.settings().version)
+    store.save_feedback_themes("skills gap\nsalary\n", store.settings.get().version)
     assert "salary" not in store.feedback_theme_totals()["theme"].tolist()
     assert store.feedback_replies_for_theme("salary").empty
     assert not any(t == "salary" for _, t in _counts(store, "month"))
@@ -601,7 +601,7 @@ def test_sql_a_reply_with_several_themes_counts_once_per_theme(store: Store) -> 
 
 
 def test_sql_custom_themes_count_like_any_other(store: Store) -> None:
-    store.save_feedback_themes("salary talk\nÜbung — “quotes” 50%_\n", store.settings().version)
+    store.save_feedback_themes("salary talk\nÜbung — “quotes” 50%_\n", store.settings.get().version)
     _reply(store, "2026-11-10", ["salary talk", "Übung — “quotes” 50%_"], "custom")
     _reply(store, "2026-11-11", ["renamed since"], "old theme")  # no longer in the list
     totals = store.feedback_theme_totals()
@@ -665,14 +665,14 @@ def test_sql_theme_counts_match_a_plain_count(store: Store, rows: list, freq: st
 
 def test_store_theme_list_round_trip(store: Store) -> None:
     assert store.feedback_themes() == list(fb.DEFAULT_THEMES)
-    version = store.settings().version
+    version = store.settings.get().version
     saved = store.save_feedback_themes("salary\nskills gap\n", version)
     assert saved == ["salary", "skills gap"] == store.feedback_themes()
-    assert json.loads(store.settings().extra["feedback_themes"]) == saved
+    assert json.loads(store.settings.get().extra["feedback_themes"]) == saved
     with pytest.raises(StaleVersionError):
         store.save_feedback_themes("other", version)
     with pytest.raises(ValidationError):
-        store.save_feedback_themes("  \n", store.settings().version)
+        store.save_feedback_themes("  \n", store.settings.get().version)
     assert store.feedback_themes() == saved
 
 

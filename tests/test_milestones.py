@@ -100,7 +100,7 @@ def apply(store: Store, op: tuple) -> None:
             store.applications.delete(app["id"])
         elif kind == "thanks":
             sent = min(applied + timedelta(days=args[1]), TODAY).isoformat()
-            store.insert_rows("drafts", [{
+            store.transfer.insert_rows("drafts", [{
                 "application_id": app["id"], "kind": "rejection_thanks", "status": "sent",
                 "sent_on": sent, "created_at": STAMP, "updated_at": STAMP}])
         elif kind == "unsend_thanks":
@@ -132,8 +132,8 @@ def test_any_writes_keep_milestones_and_the_dashboard_right(tmp_path_factory, op
                                                            ghost_after) -> None:  # noqa: ANN001
     path = tmp_path_factory.mktemp("ops") / "nextround.db"
     store = Store(path)
-    settings_row = store.settings()
-    store.save_settings(type(settings_row)(**{**settings_row.__dict__,
+    settings_row = store.settings.get()
+    store.settings.save(type(settings_row)(**{**settings_row.__dict__,
                                               "ghost_after_days": ghost_after}))
     for op in ops:
         apply(store, op)
@@ -179,7 +179,7 @@ def test_a_version_3_database_gains_its_milestones_on_opening(tmp_path: Path) ->
                                     today=TODAY)
     assert store.applications.get(2)["first_offer_on"] == "2026-10-20"
     assert_milestones_match(path)
-    assert any("before-migration-v3" in p.name for p in store.backup_files())
+    assert any("before-migration-v3" in p.name for p in store.backups.files())
 
 
 def test_progress_reads_grouped_rows_not_one_per_application(store: Store) -> None:
@@ -189,7 +189,7 @@ def test_progress_reads_grouped_rows_not_one_per_application(store: Store) -> No
 
     demo.fill(store, applications=3_000, seed=3, today=TODAY)
     start = TODAY - timedelta(days=800)
-    counts = store.progress_counts(start, TODAY, TODAY - timedelta(days=28), 30)
+    counts = store.progress.counts(start, TODAY, TODAY - timedelta(days=28), 30)
     days = (TODAY - start).days + 1
     kinds = 5  # reply, interview, offer, rejection, answered
     bound = days * (1 + kinds) + len(counts["response_days"]) + 4 * 8 + len(counts["sources"])

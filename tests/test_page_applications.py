@@ -345,7 +345,7 @@ def _bulk(store: Store, n: int) -> None:
                      "stage": "rejected" if i % 5 == 0 else "applied", "stage_on": day,
                      "notes": "", "created_at": "2026-01-01T00:00:00+00:00",
                      "updated_at": "2026-01-01T00:00:00+00:00"})
-    store.insert_rows("applications", rows)
+    store.transfer.insert_rows("applications", rows)
 
 
 @BOTH_WAYS

@@ -237,7 +237,7 @@ def test_add_theme_to_game_plan_once(store: Store) -> None:
 def test_edit_theme_list(store: Store) -> None:
     rid = _request(store, _app(store), "2026-11-01")
     at = open_page(PAGE, via_app=False)
-    version = store.settings().version
+    version = store.settings.get().version
     at.text_area(key=f"feedback_themes_text_{version}").input("salary\nskills gap\nSalary\n")
     _submit(at, "Save themes")
     no_exception(at)
@@ -247,7 +247,7 @@ def test_edit_theme_list(store: Store) -> None:
     assert at.multiselect(key=f"feedback_reply_themes_{rid}").options == ["salary",
                                                                           "skills gap"]
     # an empty list is refused, next to the field
-    version = store.settings().version
+    version = store.settings.get().version
     at.text_area(key=f"feedback_themes_text_{version}").input("  \n ")
     _submit(at, "Save themes")
     assert "Keep at least one theme (one per line)." in _errors(at)

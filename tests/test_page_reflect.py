@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from nextround import dream_list
 from nextround import reflection as rf
 from nextround.models import Application
 from nextround.store import Store
@@ -61,7 +62,7 @@ def test_empty_page_tells_the_user_what_to_do(via_app: bool) -> None:
 @pytest.mark.parametrize("via_app", [True, False])
 def test_all_steps_to_the_summary(store: Store, via_app: bool) -> None:
     _rejected(store, "Acme")
-    store.add_target("Globex", "Data engineer", "Kind people", 1, "ready", "")
+    dream_list.add(store, "Globex", "Data engineer", "Kind people", 1, "ready", "")
     at = open_page(PAGE, via_app=via_app)
     at.radio(key="reflect_about").set_value("One application").run()
     assert at.selectbox(key="reflect_pick").value is not None
@@ -205,7 +206,7 @@ def test_discard_asks_first(store: Store) -> None:
 def test_search_stays_small_and_user_text_is_never_markdown(store: Store) -> None:
     for payload in PAYLOADS:
         _rejected(store, company=payload, role=payload)
-    store.insert_rows("applications", [
+    store.transfer.insert_rows("applications", [
         {"company": f"Bulk {i}", "role": "", "applied_on": "2026-01-05", "stage": "rejected",
          "stage_on": "2026-02-01", "created_at": "x", "updated_at": "x"} for i in range(300)])
     at = open_page(PAGE, via_app=False)
@@ -304,22 +305,22 @@ def test_dream_list_add_and_i_applied(store: Store, via_app: bool) -> None:
     assert PAYLOADS[2] not in _rendered_markdown(at)
     # They said no before: a stay-in-touch draft from drafting, with a copy block.
     assert len(at.code) == 2 and "acme" in at.code[1].value.lower()
-    tid0 = int(store.list_targets()["id"].iloc[0])
+    tid0 = int(store.dream_list.entries()["id"].iloc[0])
     at.button(key=f"stay_{tid0}_mark_sent").click().run()
     no_exception(at)
     assert store.count("drafts") == 1
     assert any("Marked as sent today" in s.value for s in at.success)
-    tid = int(store.list_targets()["id"].iloc[0])
+    tid = int(store.dream_list.entries()["id"].iloc[0])
     at.button(key=f"target_applied_{tid}").click().run()
     no_exception(at)
     assert store.count("applications") == 2
     assert "You applied" in at.success[0].value
-    linked = store.list_targets()["application_id"].iloc[0]
+    linked = store.dream_list.entries()["application_id"].iloc[0]
     assert store.applications.get(int(linked))["company"] == "acme"
 
 
 def test_summary_suggests_the_dream_list(store: Store) -> None:
-    store.add_target("Globex", "PM", "", 1, "ready", "")
+    dream_list.add(store, "Globex", "PM", "", 1, "ready", "")
     rid = store.start_reflection(None)
     store.save_reflection_step(rid, 1, 6, {"fit": "no"}, next_step=7)
     at = open_page(PAGE, via_app=False)
@@ -341,7 +342,7 @@ def test_insights_charts_are_aggregated(store: Store) -> None:
             "answers": json.dumps({"outside_factors": ["timing", "experience"][: 1 + i % 2],
                                    "do_differently": ["Practise coding", "Mock interview"]}),
         })
-    store.insert_rows("reflections", rows)
+    store.transfer.insert_rows("reflections", rows)
     at = _section(open_page(PAGE, via_app=False), "Insights")
     assert len(at.get("vega_lite_chart")) == 3
     frames = chart_frames(at)

@@ -79,8 +79,8 @@ def test_draft_edit_mark_sent_changes_the_rate_and_opens_one_feedback_request(
         store: Store, via_app) -> None:
     app_id = rejected(store, "Acme Inc.", contact="Zoë O'Brien-Núñez", email="zoe@acme.example")
     rejected(store, "Globex", rejected_on="2026-11-10")
-    settings = store.settings()
-    store.save_settings(type(settings)(**{**settings.__dict__, "name": "Sam Lee",
+    settings = store.settings.get()
+    store.settings.save(type(settings)(**{**settings.__dict__, "name": "Sam Lee",
                                           "signature": "Sam Lee\nsam@example.com"}))
     if via_app:
         at = open_page("pages/progress.py")
@@ -273,7 +273,7 @@ def test_stays_small_with_many_applications(store: Store) -> None:
     rows = [{"company": f"Company {i}", "role": "Engineer", "applied_on": "2026-01-05",
              "stage": "rejected", "stage_on": f"2026-{1 + i % 10:02d}-{1 + i % 28:02d}",
              "created_at": stamp, "updated_at": stamp} for i in range(10_000)]
-    store.insert_rows("applications", rows)
+    store.transfer.insert_rows("applications", rows)
     at = open_respond(False)
     no_exception(at)
     picker = at.selectbox(key="respond_app")

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nextround import dream_list
 from nextround import reflection as rf
 from nextround.models import Application, ValidationError
 from nextround.store import NotFoundError, StaleVersionError, Store, StoreError
@@ -293,28 +294,28 @@ def test_bad_actions_are_refused_and_not_written(store: Store, title, due, kind,
 # --- targets ------------------------------------------------------------------------------
 
 def test_i_applied_creates_exactly_one_linked_application(store: Store) -> None:
-    tid = store.add_target("Globex", "Data engineer", "Great team", 1, "ready", "Apply")
-    first = store.mark_target_applied(tid, 1)
-    again = store.mark_target_applied(tid, 1)  # a double click: same, stale version
+    tid = dream_list.add(store, "Globex", "Data engineer", "Great team", 1, "ready", "Apply")
+    first = dream_list.mark_applied(store, tid, 1)
+    again = dream_list.mark_applied(store, tid, 1)  # a double click: same, stale version
     assert first == again
     assert store.count("applications") == 1
     application = store.applications.get(first)
     assert (application["company"], application["role"], application["stage"],
             application["target_id"]) == ("Globex", "Data engineer", "applied", tid)
     assert store.applications.events(first)["stage"].tolist() == ["applied"]
-    target = store.list_targets().set_index("id").loc[tid]
+    target = store.dream_list.entries().set_index("id").loc[tid]
     assert (target["status"], target["application_id"]) == ("applied", first)
-    assert store.next_target() is None
+    assert store.dream_list.next_entry() is None
 
 
 def test_i_applied_from_two_threads_at_once(store: Store) -> None:
-    tid = store.add_target("Initech", "", "", 2, "ready", "")
+    tid = dream_list.add(store, "Initech", "", "", 2, "ready", "")
     results: list[int] = []
     barrier = threading.Barrier(4)
 
     def click() -> None:
         barrier.wait()
-        results.append(Store(store.url).mark_target_applied(tid, 1))
+        results.append(dream_list.mark_applied(Store(store.url), tid, 1))
 
     threads = [threading.Thread(target=click) for _ in range(4)]
     for thread in threads:
@@ -327,39 +328,50 @@ def test_i_applied_from_two_threads_at_once(store: Store) -> None:
 
 def test_i_applied_with_a_bad_target_writes_nothing(store: Store) -> None:
     with pytest.raises(NotFoundError):
-        store.mark_target_applied(999, 1)
+        dream_list.mark_applied(store, 999, 1)
     assert store.count("applications") == 0
+
+
+def test_i_applied_from_a_stale_entry_records_no_application(store: Store) -> None:
+    """The application and the entry's link are one transaction: when the entry changed in
+    another tab, the application made a moment earlier in it is rolled back too."""
+    tid = dream_list.add(store, "Hooli", "SRE", "", 2, "ready", "")
+    dream_list.update(store, tid, 1, "Hooli", "SRE", "", 1, "ready", "")  # another tab
+    with pytest.raises(StaleVersionError):
+        dream_list.mark_applied(store, tid, 1)
+    assert store.count("applications") == 0
+    assert store.dream_list.get(tid)["application_id"] is None
 
 
 def test_targets_validation_and_next_target(store: Store) -> None:
     with pytest.raises(ValidationError) as err:
-        store.add_target("", "r", "w", 5, "dreaming", "")
+        dream_list.add(store, "", "r", "w", 5, "dreaming", "")
     assert set(err.value.errors) == {"company", "priority", "status"}
     with pytest.raises(ValidationError) as err:
-        store.add_target("Acme", status="applied")
+        dream_list.add(store, "Acme", status="applied")
     assert "status" in err.value.errors
     assert store.count("targets") == 0
-    low = store.add_target("Low Co", priority=3)
-    high = store.add_target("High Co", priority=1)
-    assert store.next_target()["id"] == high
-    assert store.next_target(exclude_company="high co")["id"] == low
-    store.update_target(low, 1, "Low Co", "PM", "why", 1, "networking", "Coffee with Ana")
+    low = dream_list.add(store, "Low Co", priority=3)
+    high = dream_list.add(store, "High Co", priority=1)
+    assert store.dream_list.next_entry()["id"] == high
+    assert store.dream_list.next_entry(exclude_company="high co")["id"] == low
+    dream_list.update(store, low, 1, "Low Co", "PM", "why", 1, "networking", "Coffee with Ana")
     with pytest.raises(StaleVersionError):
-        store.update_target(low, 1, "Low Co", "PM", "why", 1, "networking", "")
+        dream_list.update(store, low, 1, "Low Co", "PM", "why", 1, "networking", "")
     with pytest.raises(ValidationError):
-        store.update_target(low, 2, "Low Co", "PM", "why", 1, "applied", "")
-    store.delete_target(high, 1)
-    assert store.list_targets()["company"].tolist() == ["Low Co"]
+        dream_list.update(store, low, 2, "Low Co", "PM", "why", 1, "applied", "")
+    store.dream_list.delete(high, 1)
+    assert store.dream_list.entries()["company"].tolist() == ["Low Co"]
 
 
 def test_said_no_before_is_found_case_insensitively(store: Store) -> None:
     app = _rejected(store, "ACME Corp")
-    store.add_target("acme corp", "Platform engineer")
-    store.add_target("Fresh Start")
-    targets = store.list_targets().set_index("company")
+    dream_list.add(store, "acme corp", "Platform engineer")
+    dream_list.add(store, "Fresh Start")
+    targets = store.dream_list.entries().set_index("company")
     assert targets.loc["acme corp", "said_no_id"] == app
     assert pd.isna(targets.loc["Fresh Start", "said_no_id"])
-    table = rf.targets_table(store.list_targets())
+    table = rf.targets_table(store.dream_list.entries())
     assert table["Said no before"].tolist() == [True, False]
 
 

@@ -10,16 +10,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from nextround import transfer
 from nextround.models import Application, Stage, ValidationError
 from nextround.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
+    TABLES,
     CorruptDatabaseError,
     ForeignDatabaseError,
     NewerDatabaseError,
     ReadOnlyDatabaseError,
     StaleVersionError,
     Store,
+    Transaction,
 )
 from tests.conftest import old_database
 
@@ -211,24 +214,24 @@ def test_stage_change_before_applied_date_is_refused(store: Store) -> None:
 
 def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
     add(store)
-    out = store.backup(tmp_path / "copy.db")
+    out = store.backups.make(tmp_path / "copy.db")
     copy = Store(out)
     assert copy.count("applications") == 1
-    assert copy.integrity_problems() == []
+    assert copy.integrity_problems(transfer.stored_value_problems) == []
 
 
 def test_daily_backup_once_a_day_and_rotation_keeps_hand_made_ones(store: Store,
                                                                   tmp_path: Path) -> None:
-    assert store.daily_backup(TODAY) is None  # nothing to keep yet
+    assert store.backups.daily(TODAY) is None  # nothing to keep yet
     add(store)
-    first = store.daily_backup(TODAY)
+    first = store.backups.daily(TODAY)
     assert first is not None and first.name.endswith("-daily.db")
-    assert store.daily_backup(TODAY) is None  # once a day
-    manual = store.backup()
+    assert store.backups.daily(TODAY) is None  # once a day
+    manual = store.backups.make()
     for day in range(1, 20):
-        store.daily_backup(date(2026, 12, day))
-    names = [p.name for p in store.backup_files()]
-    assert len([n for n in names if n.endswith("-daily.db")]) == Store.AUTOMATIC_BACKUPS_KEPT
+        store.backups.daily(date(2026, 12, day))
+    names = [p.name for p in store.backups.files()]
+    assert len([n for n in names if n.endswith("-daily.db")]) == store.backups.AUTOMATIC_KEPT
     assert manual.name in names
 
 
@@ -252,3 +255,55 @@ def test_stage_note_is_validated_not_silently_cut(store: Store) -> None:
     store.applications.change_stage(app_id, Stage.SCREENING, "2026-11-05", 1, note=" Call  ",
                                     today=TODAY)
     assert store.applications.events(app_id)["note"].iloc[-1] == "Call"
+
+
+# --- record types: the store's side of the split ---------------------------------------------
+
+def test_the_row_check_is_the_callers(store: Store) -> None:
+    """The store imports no domain module: `check` and restore get the import's row rules
+    from their caller, and run exactly what they were given on every table's rows."""
+    add(store)
+    seen: dict[str, int] = {}
+
+    def check(rows, today):  # noqa: ANN001, ANN202 - the RowCheck shape
+        for table in TABLES:
+            seen[table] = len(list(rows(table)))
+        assert isinstance(today, date)
+        return ["a row the rules refuse"]
+
+    assert store.integrity_problems(check) == ["a row the rules refuse"]
+    assert seen["applications"] == 1 and seen["events"] == 1 and seen["settings"] == 1
+    assert store.integrity_problems(transfer.stored_value_problems) == []
+
+
+def test_a_dry_run_import_inside_a_transaction_is_refused(store: Store) -> None:
+    """A dry run rolls back its own transaction; inside the caller's its writes would commit
+    with the rest, so it is refused before anything is written."""
+    row = {"company": "Acme", "role": "", "location": "", "source": "", "link": "",
+           "contact_name": "", "contact_email": "", "applied_on": "2026-11-01",
+           "stage": "applied", "stage_on": "2026-11-01", "notes": ""}
+    with pytest.raises(RuntimeError), store.write() as tx:
+        tx.transfer.import_applications([row], commit=False)
+    assert store.count("applications") == 0
+    assert store.transfer.import_applications([row], commit=False) == 1
+    assert store.count("applications") == 0
+    with store.write() as tx:
+        assert tx.transfer.import_applications([row]) == 1
+        assert tx.transfer.table_counts()["applications"] == 1
+    assert store.count("applications") == 1
+
+
+def test_settings_and_check_ins_join_a_transaction(store: Store) -> None:
+    """`tx.settings` and `tx.checkins` write on the caller's transaction: a failure later in
+    it leaves neither."""
+    before = store.settings.get()
+    with pytest.raises(ZeroDivisionError), store.write() as tx:
+        tx.settings.save(type(before)(**{**before.__dict__, "name": "Sam"}))
+        assert tx.settings.get().name == "Sam"  # the transaction sees its own write
+        tx.checkins.save("2026-W48", {
+            "checked_on": TODAY, "items": (3, 3, 3, 3, 3), "who5_raw": 15, "stress": None,
+            "hours": None, "self_care": (), "win": "", "let_go": ""})
+        raise ZeroDivisionError
+    assert store.settings.get() == before
+    assert store.checkins.for_week("2026-W48") is None
+    assert not hasattr(Transaction, "backups")  # a backup copies the committed file

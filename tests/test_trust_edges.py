@@ -238,7 +238,7 @@ def test_bad_stored_values_fall_back_and_say_so(tmp_path: Path,
         db = tmp_path / f"case-{number}.db"
         _write_settings(db, values)
         store = Store(db)
-        loaded = store.settings()
+        loaded = store.settings.get()
         defaults = Settings()
         for name in values:
             if name == "extra" and "themes" in values[name]:  # readable; the list isn't
@@ -257,9 +257,9 @@ def test_bad_stored_values_fall_back_and_say_so(tmp_path: Path,
 def test_a_missing_settings_row_falls_back_and_saving_puts_it_back(isolated: Path) -> None:
     _write_settings(isolated, None)
     store = Store(isolated)
-    loaded = store.settings()
+    loaded = store.settings.get()
     assert loaded == Settings() and "missing" in loaded.notices[0]
-    saved = store.save_settings(replace(loaded, name="Sam"))
+    saved = store.settings.save(replace(loaded, name="Sam"))
     assert saved.name == "Sam" and saved.notices == ()
 
 
@@ -297,7 +297,7 @@ def test_the_data_page_says_which_setting_was_replaced_and_by_what(isolated: Pat
     at.button(key="FormSubmitter:settings_form-Save settings").click().run()
     no_exception(at)
     assert not at.warning
-    assert Store(isolated).settings().notices == ()
+    assert Store(isolated).settings.get().notices == ()
 
 
 # --- class 5: the command line refuses in one plain line, never a traceback ------------------

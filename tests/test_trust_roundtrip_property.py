@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nextround import transfer
+from nextround import dream_list, transfer, wellbeing
 from nextround.feedback import NewRequest, Reply
 from nextround.models import Application, Stage, ValidationError
 from nextround.store import Store, StoreError
@@ -74,10 +74,11 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
         store.add_action(op[1], due_on=op[2], today=TODAY)
         return
     if kind == "target":
-        store.add_target(op[1], today=TODAY)
+        dream_list.add(store, op[1], today=TODAY)
         return
     if kind == "checkin":
-        store.save_checkin(CheckIn(items=[op[2]] * 5, stress=op[2], hours=3.5), day=op[1])
+        wellbeing.save_checkin(store, CheckIn(items=[op[2]] * 5, stress=op[2], hours=3.5),
+                               day=op[1])
         return
     if kind == "reflection":
         picked = _pick(store, "applications", op[1])
@@ -96,7 +97,7 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
     if kind == "target_applied":
         picked = _pick(store, "targets", op[1])
         if picked:
-            store.mark_target_applied(*picked, applied_on=op[2], today=TODAY)
+            dream_list.mark_applied(store, *picked, applied_on=op[2], today=TODAY)
         return
     if kind == "feedback_status":
         picked = _pick(store, "feedback_requests", op[1])
@@ -104,8 +105,8 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
             store.change_feedback_status(picked[0], op[2], picked[1], today=TODAY)
         return
     if kind == "settings":
-        current = store.settings()
-        store.save_settings(replace(current, weekly_goal=op[1], timezone=op[2]))
+        current = store.settings.get()
+        store.settings.save(replace(current, weekly_goal=op[1], timezone=op[2]))
         return
     if kind in ("reply",):
         picked = _pick(store, "feedback_requests", op[1])
@@ -156,16 +157,17 @@ def test_the_apps_own_edits_always_export_and_import_back(first: list[tuple], op
             _apply(store, op)
         except (ValidationError, StoreError):
             pass  # refused: nothing was written, and the data must still round-trip
-    before = store.export_rows()
+    before = store.transfer.export_rows()
 
     from_json = _fresh(tmp_path, "json")
     transfer.import_file(from_json, transfer.export_json(store))
-    assert from_json.export_rows() == before
+    assert from_json.transfer.export_rows() == before
 
     if before["applications"]:
         from_csv = _fresh(tmp_path, "csv")
         transfer.import_file(from_csv, transfer.export_csv(store), duplicates="import")
-        assert ([{f: r[f] for f in CSV_FIELDS} for r in from_csv.export_rows()["applications"]]
+        assert ([{f: r[f] for f in CSV_FIELDS} for r in from_csv.transfer.export_rows()[
+            "applications"]]
                 == [{f: r[f] for f in CSV_FIELDS} for r in before["applications"]])
         from_csv.dispose()
     for opened in (store, from_json):
@@ -191,11 +193,11 @@ def test_marking_ghosted_before_the_date_applied_is_refused_and_writes_nothing(
     store = _fresh(tmp_path, "edited")
     app_id = store.applications.add(Application(company="Acme", applied_on=date(2026, 11, 10)),
                                     today=TODAY)
-    before = store.export_rows()
+    before = store.transfer.export_rows()
     try:
         store.applications.mark_ghosted([(app_id, 1)], date(2026, 11, 9), today=TODAY)
     except ValidationError as exc:
         assert exc.errors == {"on_date": "Date can't be before it was applied (2026-11-10)."}
     else:
         raise AssertionError("a ghosted date before the date applied was accepted")
-    assert store.export_rows() == before
+    assert store.transfer.export_rows() == before

@@ -11,7 +11,12 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 
 from nextround.store.applications import Applications
+from nextround.store.checkins import CheckIns
+from nextround.store.dream_list import DreamList
+from nextround.store.progress import Progress
 from nextround.store.records import Unit
+from nextround.store.settings import UserSettings
+from nextround.store.transfer import Transfer
 
 
 class RecordTypes:
@@ -19,6 +24,11 @@ class RecordTypes:
 
     def __init__(self, unit: Unit) -> None:
         self.applications = Applications(unit)
+        self.settings = UserSettings(unit)
+        self.dream_list = DreamList(unit)
+        self.checkins = CheckIns(unit)
+        self.progress = Progress(unit)
+        self.transfer = Transfer(unit)
 
 
 class Transaction(RecordTypes):

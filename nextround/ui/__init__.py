@@ -151,7 +151,7 @@ def _daily_backup(url: str, today: str) -> str:
     from datetime import date
 
     try:
-        made = _open_store(url).daily_backup(date.fromisoformat(today))
+        made = _open_store(url).backups.daily(date.fromisoformat(today))
     except StoreError:
         return ""  # a failed backup must not stop the app; the Your data page can retry
     return str(made or "")
@@ -175,7 +175,7 @@ def frame(title: str, icon: str | None = None) -> Store:
         st.caption("Your data has not been changed. The Your data page and the command line "
                    "(`python -m nextround restore FILE`) can restore a backup.")
         st.stop()
-    settings = cached(store, Store.settings)
+    settings = cached(store, store.settings.get)
     _daily_backup(store.url, store.today().isoformat())
     if in_demo():
         with st.sidebar:
