@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from nextround import transfer
 from nextround.clock import iso_week_key
 from nextround.models import ValidationError
 from nextround.store import Store, StoreError
@@ -703,6 +704,15 @@ def fill(store: Store, *, applications: int = 300, seed: int = 1, today: date | 
     tables = generate(applications, seed, day, ghost_after_days=settings.ghost_after_days,
                       follow_up_days=settings.follow_up_days, progress=progress)
 
+    # The demo is a way in like the forms and the import: its rows meet the same rules
+    # before anything is written (a generator bug must never reach someone's screen).
+    if progress is not None:
+        progress(0.6, "Checking the demo data against the app's rules")
+    problems = transfer.stored_value_problems(_rows_of(tables), day)
+    if problems:
+        raise StoreError("The demo data doesn't meet Next Round's own rules, so nothing was "
+                         f"added ({problems[0]}).")
+
     def saving(fraction: float, message: str) -> None:
         if progress is not None:
             progress(0.6 + 0.4 * fraction, message)
@@ -710,3 +720,12 @@ def fill(store: Store, *, applications: int = 300, seed: int = 1, today: date | 
     store.transfer.load_demo(tables, name=DEMO_NAME, progress=saving)
     if progress is not None:
         progress(1.0, f"Demo data ready: {applications:,} applications")
+
+
+def _rows_of(tables: dict[str, Table]) -> Callable[[str], Iterator[dict[str, Any]]]:
+    """`rows(table)` over generated tables, as `transfer.stored_value_problems` reads them."""
+    def rows(table: str) -> Iterator[dict[str, Any]]:
+        columns, values = tables.get(table, ((), ()))
+        for row in values:
+            yield dict(zip(columns, row, strict=True))
+    return rows

@@ -117,6 +117,26 @@ def test_progress_is_reported_in_order_and_finishes(store: Store) -> None:
     assert all(isinstance(m, str) and m for _, m in seen)
 
 
+def test_demo_rows_that_break_the_apps_rules_are_refused_before_writing(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo is a way in like the forms and the import: a generated row the import would
+    refuse (here a WHO-5 total that isn't the sum of its answers) stops it before a write."""
+    made = demo.generate
+
+    def broken(*args: object, **kwargs: object) -> dict:
+        tables = made(*args, **kwargs)  # type: ignore[arg-type]
+        columns, rows = tables["checkins"]
+        at = list(columns).index("who5_raw")
+        rows[0] = tuple(99 if i == at else v for i, v in enumerate(rows[0]))
+        return tables
+
+    monkeypatch.setattr(demo, "generate", broken)
+    with pytest.raises(StoreError) as caught:
+        demo.fill(store, applications=30, seed=1, today=TODAY)
+    assert "who5_raw" in str(caught.value)
+    assert store.is_empty()
+
+
 def test_sets_a_demo_name_only_when_blank(store: Store) -> None:
     demo.fill(store, applications=30, seed=1, today=TODAY)
     assert store.settings.get().name == demo.DEMO_NAME
