@@ -1050,7 +1050,7 @@ def _check_draft(row: Mapping[str, Any], today: date) -> None:
     from nextround import drafting
 
     fields = {"kind": row.get("kind"), "tone": row.get("tone", "warm"), **row}
-    Store._clean_draft(fields)
+    drafting.clean_draft(fields)
     if row.get("status", "draft") not in drafting.STATUSES:
         raise ValidationError({"status": "Status must be draft or sent."})
 

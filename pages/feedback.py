@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from nextround import charts, drafting, ui
+from nextround import charts, drafting, sending, ui
 from nextround import feedback as fb
 from nextround.store import Store
 from nextround.ui import send
@@ -63,7 +63,7 @@ def metrics_row(store: Store) -> None:
 
 def due_section(store: Store, today: date) -> None:
     st.header("Due for follow-up")
-    due, total = ui.cached(store, Store.feedback_due, today, limit=DUE_SHOWN)
+    due, total = ui.cached(store, store.feedback.due, today, limit=DUE_SHOWN)
     ui.field_error(DUE_FORM, "status")
     ui.form_error(DUE_FORM)
     if due.empty:
@@ -111,8 +111,8 @@ def _due_card(store: Store, row: dict, today: date) -> None:
             if st.button("I followed up", key=f"feedback_mark_{rid}",
                          icon=":material/done:", width="stretch",
                          help="Mark a follow-up you sent another way (a call, a message)."):
-                _act(DUE_FORM, lambda: store.change_feedback_status(
-                    rid, fb.Status.FOLLOWED_UP, int(row["version"])),
+                _act(DUE_FORM, lambda: fb.change_status(
+                    store, rid, fb.Status.FOLLOWED_UP, int(row["version"])),
                     "Marked as followed up. The next follow-up date moved on.")
         if fb.suggest_no_reply(row["status"], int(row["follow_ups"]), due_on, today):
             note, button = st.columns([3, 2], vertical_alignment="center")
@@ -120,8 +120,8 @@ def _due_card(store: Store, row: dict, today: date) -> None:
                          "answer. It's okay to let this one go.")
             if button.button("Close as no reply", key=f"feedback_close_{rid}",
                              icon=":material/archive:", width="stretch"):
-                _act(DUE_FORM, lambda: store.change_feedback_status(
-                    rid, fb.Status.NO_REPLY, int(row["version"])),
+                _act(DUE_FORM, lambda: fb.change_status(
+                    store, rid, fb.Status.NO_REPLY, int(row["version"])),
                     "Closed as no reply. If they write back, you can still record the reply.")
         if st.session_state.get("feedback_drafting") == rid:
             follow_up_flow(store, rid)
@@ -130,7 +130,7 @@ def _due_card(store: Store, row: dict, today: date) -> None:
 def follow_up_flow(store: Store, request_id: int) -> None:
     """The feedback_follow_up draft for one request: edit it, send it from the mail app, then
     "I sent it" marks the request followed up (one transaction, once per draft)."""
-    request = ui.cached(store, Store.feedback_request, request_id)
+    request = ui.cached(store, store.feedback.request, request_id)
     stages: list[str] = []
     notes: list[str] = []
     if request["application_id"] is not None:
@@ -164,8 +164,8 @@ def follow_up_flow(store: Store, request_id: int) -> None:
     result = send.send_flow(
         edited, key=form, file_stem=f"follow-up-{request.get('company') or 'feedback'}",
         mark_label="I sent it",
-        on_mark_sent=lambda: store.send_feedback_follow_up(
-            request_id, int(request["version"]), subject=edited.subject, body=edited.body,
+        on_mark_sent=lambda: sending.mark_follow_up_sent(
+            store, request_id, int(request["version"]), subject=edited.subject, body=edited.body,
             to_email=edited.to or "", tone=tone, request_token=st.session_state[token_key]))
     for field in ("draft", "status"):
         ui.field_error(form, field)
@@ -188,7 +188,7 @@ def requests_section(store: Store) -> None:
         format_func=lambda s: fb.parse_status(s).label, key="feedback_filter_status")
     query = filters[1].text_input("Search company, role or person", key="feedback_filter_query",
                                   max_chars=100, placeholder="e.g. Acme")
-    first_page, total = ui.cached(store, Store.feedback_requests, statuses=tuple(statuses),
+    first_page, total = ui.cached(store, store.feedback.requests, statuses=tuple(statuses),
                                   query=query, limit=PAGE_SIZE, offset=0)
     if total == 0:
         if statuses or query.strip():
@@ -204,7 +204,7 @@ def requests_section(store: Store) -> None:
         page_no = int(st.columns([1, 4])[0].number_input(
             f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="feedback_page"))
     rows = first_page if page_no == 1 else ui.cached(
-        store, Store.feedback_requests, statuses=tuple(statuses), query=query,
+        store, store.feedback.requests, statuses=tuple(statuses), query=query,
         limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)[0]
     st.caption(f"Showing {len(rows)} of {total:,} request{'s' if total != 1 else ''}, "
                "newest first.")
@@ -253,7 +253,7 @@ def _quick_status(store: Store, rows: pd.DataFrame) -> None:
                            key=f"feedback_status_new_{rid}")
     if right.button("Change", key="feedback_status_save", icon=":material/sync_alt:",
                     width="stretch"):
-        _act(STATUS_FORM, lambda: store.change_feedback_status(rid, new, int(chosen["version"])),
+        _act(STATUS_FORM, lambda: fb.change_status(store, rid, new, int(chosen["version"])),
              f"Status changed to “{fb.parse_status(new).label}”.")
     ui.field_error(STATUS_FORM, "status")
     ui.form_error(STATUS_FORM)
@@ -264,7 +264,7 @@ def _quick_status(store: Store, rows: pd.DataFrame) -> None:
 def reply_section(store: Store, today: date) -> None:
     query = st.text_input("Find the request", key="feedback_reply_query", max_chars=100,
                           placeholder="Company, role or person")
-    found, total = ui.cached(store, Store.feedback_requests,
+    found, total = ui.cached(store, store.feedback.requests,
                              statuses=tuple(s.value for s in REPLY_STATUSES), query=query,
                              limit=20, offset=0)
     if found.empty:
@@ -278,9 +278,9 @@ def reply_section(store: Store, today: date) -> None:
                        help="The 20 most recent matches. Search to narrow it down.")
     if rid is None:
         return
-    current = ui.cached(store, Store.feedback_request, rid)
+    current = ui.cached(store, store.feedback.request, rid)
     st.caption(f"Status: {fb.parse_status(current['status']).label}")
-    themes = ui.cached(store, Store.feedback_themes)
+    themes = ui.cached(store, fb.saved_themes)
     existing = fb.load_themes(current["themes"])
     options = themes + [t for t in existing if t not in themes]
     editing = current["status"] == fb.Status.RECEIVED.value
@@ -305,8 +305,8 @@ def reply_section(store: Store, today: date) -> None:
     ui.field_error(REPLY_FORM, "status")
     ui.form_error(REPLY_FORM)
     if submitted:
-        _act(REPLY_FORM, lambda: store.record_feedback_reply(
-            rid, fb.Reply(received, text, tuple(chosen)), int(current["version"])),
+        _act(REPLY_FORM, lambda: fb.record_reply(
+            store, rid, fb.Reply(received, text, tuple(chosen)), int(current["version"])),
             "Reply saved. Every reply you keep helps patterns show up.")
 
 
@@ -354,16 +354,16 @@ def new_request_section(store: Store, today: date) -> None:
     ui.field_error(NEW_FORM, "application")
     ui.form_error(NEW_FORM)
     if submitted:
-        _act(NEW_FORM, lambda: store.add_feedback_request(
-            app_id, fb.NewRequest(asked_on=asked_on, channel=channel, asked_whom=whom,
-                                  follow_up_due=due)),
+        _act(NEW_FORM, lambda: fb.add_request(
+            store, app_id, fb.NewRequest(asked_on=asked_on, channel=channel, asked_whom=whom,
+                                         follow_up_due=due)),
             "Request saved. Next Round will remind you when it's time to follow up.")
 
 
 # --- themes ----------------------------------------------------------------------------------
 
 def themes_section(store: Store) -> None:
-    themes = ui.cached(store, Store.feedback_themes)
+    themes = ui.cached(store, fb.saved_themes)
     version = ui.cached(store, Store.settings).version
     st.caption("The themes you tag replies with. One per line; renaming a theme here doesn't "
                "change replies you've already tagged.")
@@ -374,7 +374,7 @@ def themes_section(store: Store) -> None:
         submitted = st.form_submit_button("Save themes", icon=":material/save:")
     ui.form_error(THEMES_FORM)
     if submitted:
-        _act(THEMES_FORM, lambda: store.save_feedback_themes(text, version), "Themes saved.")
+        _act(THEMES_FORM, lambda: fb.save_themes(store, text, version), "Themes saved.")
 
 
 # --- what the feedback says ------------------------------------------------------------------
@@ -384,13 +384,13 @@ def _theme_chart(store: Store, freq: str,
     """The chart's rows for its fixed window (counted in SQL), the name of its "other themes"
     bucket (None if there is none), and the window itself."""
     start, end = fb.chart_window(today, freq)
-    counts = store.feedback_theme_counts(freq, start, end, top=fb.CHART_THEMES)
+    counts = store.feedback.theme_counts(freq, start, end, top=fb.CHART_THEMES)
     return *fb.theme_chart_counts(counts), start, end
 
 
 def insights_section(store: Store, today: date) -> None:
     st.header("What the feedback says")
-    received, tagged = ui.cached(store, Store.feedback_reply_counts)
+    received, tagged = ui.cached(store, store.feedback.reply_counts)
     if received == 0:
         st.info("When feedback arrives, record it under “Record a reply” and tag its themes. "
                 "Patterns across applications show up here.", icon=":material/insights:")
@@ -400,7 +400,7 @@ def insights_section(store: Store, today: date) -> None:
                 "with a theme yet. Tag them under “Record a reply” to see patterns.",
                 icon=":material/sell:")
         return
-    top = fb.top_themes(ui.cached(store, Store.feedback_theme_totals), tagged)
+    top = fb.top_themes(ui.cached(store, store.feedback.theme_totals), tagged)
     freq = st.radio("Group by", list(fb.FREQS), horizontal=True,
                     format_func=lambda f: "Month" if f == "month" else "Week",
                     key="feedback_freq") or "month"
@@ -434,14 +434,14 @@ def _replies_by_theme(store: Store, themes: list[str]) -> None:
                  icon=":material/playlist_add:",
                  help="Adds a small, concrete action for this theme to your game plan on the "
                       "Reflect page, due in two weeks. You can edit it there."):
-        result = ui.run_action(PLAN_FORM, lambda: store.add_action_from_feedback_theme(theme))
+        result = ui.run_action(PLAN_FORM, lambda: fb.add_theme_to_game_plan(store, theme))
         if result is not None:
             ui.flash("Added to your game plan on the Reflect page." if result[1] else
                      "This theme is already on your game plan (see the Reflect page).")
         st.rerun()
     ui.field_error(PLAN_FORM, "theme")
     ui.form_error(PLAN_FORM)
-    chosen = ui.cached(store, Store.feedback_replies_for_theme, theme, limit=REPLIES_SHOWN)
+    chosen = ui.cached(store, store.feedback.replies_for_theme, theme, limit=REPLIES_SHOWN)
     st.caption(f"The {len(chosen)} most recent repl{'ies' if len(chosen) != 1 else 'y'} with "
                "this theme, newest first.")
     with st.container(height=520 if len(chosen) > 3 else "content", border=False):

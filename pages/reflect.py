@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from nextround import charts, ui
+from nextround import charts, sending, ui
 from nextround import reflection as rf
 from nextround.store import Store
 from nextround.ui import send
@@ -87,7 +87,7 @@ def _seen(kind: str, row_id: int, current: int) -> int:
 # --- the guided post-mortem ----------------------------------------------------------------
 
 def reflect_section(store: Store, today: date) -> None:
-    draft = ui.cached(store, Store.open_reflection)
+    draft = ui.cached(store, rf.draft_in_progress)
     if draft is None:
         start_panel(store)
         recent_panel(store)
@@ -121,7 +121,7 @@ def start_panel(store: Store) -> None:
                    f"{total:,} matching {'rejection' if total == 1 else 'rejections'}.")
     if st.button("Start reflecting", key="reflect_start", type="primary",
                  icon=":material/edit_note:"):
-        _write("reflect_start", lambda: store.start_reflection(application_id))
+        _write("reflect_start", lambda: rf.start_reflection(store, application_id))
     ui.form_error("reflect_start")
 
 
@@ -131,7 +131,7 @@ def _application_label(company: object, role: object, day: object) -> str:
 
 
 def recent_panel(store: Store) -> None:
-    recent = ui.cached(store, Store.recent_reflections, 8)
+    recent = ui.cached(store, store.reflections.recent, 8)
     if recent.empty:
         return
     st.header("Your recent reflections")
@@ -152,7 +152,7 @@ def recent_panel(store: Store) -> None:
                           format_func=labels.__getitem__, key="reflect_reread",
                           placeholder="Choose a reflection")
     if chosen is not None:
-        show_summary(store, ui.cached(store, Store.reflection, chosen), "reflect_reread")
+        show_summary(store, ui.cached(store, rf.reflection_by_id, chosen), "reflect_reread")
 
 
 def run_draft(store: Store, draft: dict[str, Any], today: date) -> None:
@@ -256,8 +256,8 @@ def step_form(store: Store, draft: dict[str, Any], step: int, today: date) -> No
     target = step + 1 if forward else step - 1 if back else step if later else None
     if target is None:
         return
-    _write(form, lambda: store.save_reflection_step(
-        rid, draft["version"], step, values, next_step=target, plan=plan, today=today),
+    _write(form, lambda: rf.save_step(
+        store, rid, draft["version"], step, values, next_step=target, plan=plan, today=today),
         "Saved. Come back to it whenever you're ready." if later else None,
         icon=":material/save:")
 
@@ -319,10 +319,11 @@ def summary_panel(store: Store, draft: dict[str, Any]) -> None:
                            icon=":material/check:")
     ui.form_error(form)
     if back:
-        _write(form, lambda: store.save_reflection_step(
-            draft["id"], draft["version"], rf.SUMMARY_STEP, {}, next_step=rf.SUMMARY_STEP - 1))
+        _write(form, lambda: rf.save_step(
+            store, draft["id"], draft["version"], rf.SUMMARY_STEP, {},
+            next_step=rf.SUMMARY_STEP - 1))
     if finish:
-        _write(form, lambda: store.finish_reflection(draft["id"], draft["version"]),
+        _write(form, lambda: store.reflections.finish(draft["id"], draft["version"]),
                "Reflection saved. Thank you for taking the time: that's how lessons stick.")
 
 
@@ -372,7 +373,7 @@ def discard_panel(store: Store, draft: dict[str, Any]) -> None:
         st.rerun()
     if yes:
         _write("reflect_discard",
-               lambda: store.discard_reflection(draft["id"], draft["version"]),
+               lambda: store.reflections.discard(draft["id"], draft["version"]),
                "Discarded.", icon=":material/delete:",
                on_success=lambda: st.session_state.__setitem__(confirm_key, False))
 
@@ -380,7 +381,7 @@ def discard_panel(store: Store, draft: dict[str, Any]) -> None:
 # --- the game plan ------------------------------------------------------------------------
 
 def game_plan_section(store: Store, today: date) -> None:
-    counts = ui.cached(store, Store.action_counts)
+    counts = ui.cached(store, store.actions.counts)
     st.header("Your game plan")
     st.caption(f"{counts['open']:,} to do · {counts['done']:,} done. Lessons from your "
                "reflections and feedback land here; add your own too.")
@@ -389,7 +390,7 @@ def game_plan_section(store: Store, today: date) -> None:
     if view == "Done":
         done_list(store)
         return
-    open_actions = ui.cached(store, Store.list_actions, "open", OPEN_ACTIONS_SHOWN + 1)
+    open_actions = ui.cached(store, store.actions.by_status, "open", OPEN_ACTIONS_SHOWN + 1)
     if open_actions.empty:
         st.info("Nothing to do right now. Add a step above, or finish a reflection and turn "
                 "what you'd change into actions.", icon=":material/task_alt:")
@@ -417,12 +418,12 @@ def action_row(store: Store, row: Any) -> None:
                                                  if row.source_label else ""))
         if st.button("Done", key=f"action_done_{row.id}", icon=":material/check:",
                      width="content"):
-            _write("plan_list", partial(store.set_action_done, int(row.id), True, version),
+            _write("plan_list", partial(store.actions.set_done, int(row.id), True, version),
                    "Done. Nice work.")
 
 
 def done_list(store: Store) -> None:
-    done = ui.cached(store, Store.list_actions, "done", DONE_ACTIONS_SHOWN)
+    done = ui.cached(store, store.actions.by_status, "done", DONE_ACTIONS_SHOWN)
     if done.empty:
         st.info("Nothing done yet. Ticking off even a small step counts.",
                 icon=":material/task_alt:")
@@ -438,7 +439,7 @@ def done_list(store: Store) -> None:
                 st.caption(f"Done {row.done_on}")
             if st.button("Undo", key=f"action_undo_{row.id}", icon=":material/undo:",
                          width="content"):
-                _write("plan_done", partial(store.set_action_done, int(row.id), False,
+                _write("plan_done", partial(store.actions.set_done, int(row.id), False,
                                             version),
                        "Moved back to your to-do list.", icon=":material/undo:")
 
@@ -460,7 +461,7 @@ def add_action_form(store: Store, today: date) -> None:
             submitted = st.form_submit_button("Add to my game plan", type="primary",
                                               icon=":material/add:")
         if submitted:
-            _write(form, lambda: store.add_action(title, due, "manual"),
+            _write(form, lambda: rf.add_action(store, title, due, "manual"),
                    "Added to your game plan.",
                    on_success=lambda: st.session_state.update(action_title_clear=True))
 
@@ -489,7 +490,7 @@ def edit_action_panel(store: Store, open_actions: pd.DataFrame, today: date) -> 
                                              icon=":material/save:")
                 remove = st.form_submit_button("Remove this step", icon=":material/delete:")
         if save:
-            _write(form, lambda: store.update_action(chosen, version, title, due),
+            _write(form, lambda: rf.update_action(store, chosen, version, title, due),
                    "Saved.")
         if remove:
             st.session_state["action_confirm_remove"] = chosen
@@ -502,7 +503,7 @@ def edit_action_panel(store: Store, open_actions: pd.DataFrame, today: date) -> 
                 st.session_state.pop("action_confirm_remove", None)
                 st.rerun()
             if yes:
-                _write(form, lambda: store.delete_action(chosen, version),
+                _write(form, lambda: store.actions.delete(chosen, version),
                        "Removed.", icon=":material/delete:",
                        on_success=lambda: st.session_state.pop("action_confirm_remove", None))
 
@@ -646,14 +647,15 @@ def stay_in_touch(store: Store, row: Any, application_id: int, today: date) -> N
         st.text(f"Subject: {made.subject}")
         st.text(made.body)
     token = f"stay_in_touch-{row.id}-{application_id}-{today.isoformat()}"
-    already = ui.cached(store, Store.draft_by_token, token)
+    already = ui.cached(store, store.drafts.by_token, token)
     fields = {"kind": "stay_in_touch", "tone": made.tone or "warm",
               "application_id": application_id, "company": str(row.company),
               "role": str(row.role or ""), "to_email": made.to or "",
               "subject": made.subject, "body": made.body}
     sent = send.send_flow(
         made, key=f"stay_{row.id}", file_stem=f"stay-in-touch-{row.company}",
-        on_mark_sent=lambda: store.mark_draft_sent(fields, request_token=token, sent_on=today),
+        on_mark_sent=lambda: sending.mark_draft_sent(store, fields, request_token=token,
+                                                     sent_on=today),
         sent_note=("Marked as sent today. Nice: the door stays open."
                    if already and already.get("status") == "sent" else None))
     if sent is not None:
@@ -664,7 +666,7 @@ def stay_in_touch(store: Store, row: Any, application_id: int, today: date) -> N
 # --- insights -----------------------------------------------------------------------------
 
 def _insights(store: Store) -> dict[str, pd.DataFrame]:
-    return rf.insight_frames(store.reflection_insight_rows())
+    return rf.insight_frames(store.reflections.insight_rows())
 
 
 def insights_section(store: Store) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from nextround import drafting, ui
+from nextround import drafting, sending, ui
 from nextround.store import Store, StoreError
 from nextround.ui.send import send_flow
 
@@ -303,9 +303,9 @@ def send(store: Store, app: dict[str, Any] | None, final: drafting.Draft) -> Non
     ask = bool(st.session_state.get(f"{K}_ask_feedback")) or fields["kind"] == "feedback_request"
 
     def mark() -> int:
-        return store.mark_draft_sent(fields, request_token=state["token"], sent_on=store.today(),
-                                     ask_feedback=ask, follow_up_days=settings.follow_up_days,
-                                     draft_id=state["draft_id"], version=state["version"])
+        return sending.mark_draft_sent(store, fields, request_token=state["token"],
+                                       sent_on=store.today(), ask_feedback=ask,
+                                       draft_id=state["draft_id"], version=state["version"])
 
     sent = state["sent"]
     note = (f"Marked as sent on {sent['on']}. Well done: replying is the practice. Change "
@@ -314,8 +314,8 @@ def send(store: Store, app: dict[str, Any] | None, final: drafting.Draft) -> Non
         if sent or not st.button("Save for later", key=f"{K}_save", icon=":material/save:",
                                  help="Keeps this draft, unsent, with the application."):
             return
-        saved = ui.run_action(f"{K}_save", lambda: store.save_draft(
-            fields, request_token=state["token"], draft_id=state["draft_id"],
+        saved = ui.run_action(f"{K}_save", lambda: sending.save_draft(
+            store, fields, request_token=state["token"], draft_id=state["draft_id"],
             version=state["version"]))
         if saved is not None:
             state["draft_id"], state["version"] = saved
@@ -343,7 +343,7 @@ def past_drafts(store: Store, app: dict[str, Any] | None) -> None:
     if app is None:
         return
     st.header("Emails for this application", divider="gray")
-    frame = ui.cached(store, Store.drafts_for_application, int(app["id"]))
+    frame = ui.cached(store, store.drafts.for_application, int(app["id"]))
     if frame.empty:
         st.caption("Nothing saved or sent for this application yet.")
         return

@@ -184,93 +184,93 @@ def _rejected(store: Store, company: str = "Acme") -> int:
 
 def test_draft_is_saved_step_by_step(store: Store) -> None:
     app = _rejected(store)
-    rid = store.start_reflection(app)
-    assert store.start_reflection(None) == rid  # one open draft at a time
-    draft = store.open_reflection()
-    store.save_reflection_step(rid, draft["version"], 0, {"expected": "An offer"}, next_step=1)
-    draft = store.open_reflection()
+    rid = rf.start_reflection(store, app)
+    assert rf.start_reflection(store, None) == rid  # one open draft at a time
+    draft = rf.draft_in_progress(store)
+    rf.save_step(store, rid, draft["version"], 0, {"expected": "An offer"}, next_step=1)
+    draft = rf.draft_in_progress(store)
     assert draft["answers"]["expected"] == "An offer" and draft["answers"]["step"] == 1
-    store.save_reflection_step(rid, draft["version"], 5,
-                               {"outside_factors": ["timing"], "control_pct": 30},
-                               next_step=6)
-    draft = store.open_reflection()
+    rf.save_step(store, rid, draft["version"], 5,
+                 {"outside_factors": ["timing"], "control_pct": 30},
+                 next_step=6)
+    draft = rf.draft_in_progress(store)
     assert draft["control_pct"] == 30 and draft["answers"]["outside_factors"] == ["timing"]
     assert draft["company"] == "Acme"
     with pytest.raises(StaleVersionError):
-        store.save_reflection_step(rid, draft["version"] - 1, 6, {"fit": "no"}, next_step=7)
-    store.finish_reflection(rid, draft["version"])
-    store.finish_reflection(rid, draft["version"])  # a double click is harmless
-    assert store.open_reflection() is None
-    assert store.recent_reflections()["id"].tolist() == [rid]
+        rf.save_step(store, rid, draft["version"] - 1, 6, {"fit": "no"}, next_step=7)
+    store.reflections.finish(rid, draft["version"])
+    store.reflections.finish(rid, draft["version"])  # a double click is harmless
+    assert rf.draft_in_progress(store) is None
+    assert store.reflections.recent()["id"].tolist() == [rid]
 
 
 def test_bad_step_input_writes_nothing(store: Store) -> None:
-    rid = store.start_reflection(None)
-    draft = store.open_reflection()
+    rid = rf.start_reflection(store, None)
+    draft = rf.draft_in_progress(store)
     before = store.change_count()
     with pytest.raises(ValidationError):
-        store.save_reflection_step(rid, draft["version"], 2, {"feeling_score": 99},
-                                   next_step=3)
+        rf.save_step(store, rid, draft["version"], 2, {"feeling_score": 99},
+                     next_step=3)
     with pytest.raises(ValidationError) as err:
-        store.save_reflection_step(rid, draft["version"], 4, {"do_differently": ["Read"]},
-                                   next_step=5, plan={0: ("Read", "2026-02-30")})
+        rf.save_step(store, rid, draft["version"], 4, {"do_differently": ["Read"]},
+                     next_step=5, plan={0: ("Read", "2026-02-30")})
     assert "plan_0" in err.value.errors
     assert store.change_count() == before
     assert store.count("actions") == 0
-    assert store.open_reflection()["version"] == draft["version"]
+    assert rf.draft_in_progress(store)["version"] == draft["version"]
 
 
 def test_changes_become_actions_once(store: Store) -> None:
-    rid = store.start_reflection(_rejected(store))
+    rid = rf.start_reflection(store, _rejected(store))
     for _ in range(2):  # Next, Back, Next again: no duplicate actions
-        draft = store.open_reflection()
-        store.save_reflection_step(
-            rid, draft["version"], 4, {"do_differently": ["Practise stories", "Research"]},
+        draft = rf.draft_in_progress(store)
+        rf.save_step(
+            store, rid, draft["version"], 4, {"do_differently": ["Practise stories", "Research"]},
             next_step=5, plan={0: ("Practise stories", date(2026, 12, 2))})
-    actions = store.list_actions()
+    actions = store.actions.by_status()
     assert actions["title"].tolist() == ["Practise stories"]
     assert actions["source_kind"].tolist() == ["reflection"]
     assert actions["source_id"].tolist() == [rid]
     assert actions["source_label"].tolist() == ["Reflection on Acme"]
-    assert store.open_reflection()["answers"]["planned"] == ["Practise stories"]
+    assert rf.draft_in_progress(store)["answers"]["planned"] == ["Practise stories"]
 
 
 def test_discard_only_deletes_a_current_draft(store: Store) -> None:
-    rid = store.start_reflection(None)
+    rid = rf.start_reflection(store, None)
     with pytest.raises(StaleVersionError):
-        store.discard_reflection(rid, 99)
-    store.discard_reflection(rid, 1)
-    assert store.open_reflection() is None
+        store.reflections.discard(rid, 99)
+    store.reflections.discard(rid, 1)
+    assert rf.draft_in_progress(store) is None
     with pytest.raises(NotFoundError):
-        store.start_reflection(12345)
+        rf.start_reflection(store, 12345)
 
 
 def test_saving_a_finished_reflection_is_refused(store: Store) -> None:
-    rid = store.start_reflection(None)
-    store.finish_reflection(rid, 1)
+    rid = rf.start_reflection(store, None)
+    store.reflections.finish(rid, 1)
     with pytest.raises(StoreError):
-        store.save_reflection_step(rid, 2, 0, {"expected": "x"}, next_step=1)
+        rf.save_step(store, rid, 2, 0, {"expected": "x"}, next_step=1)
 
 
 # --- actions ------------------------------------------------------------------------------
 
 def test_actions_add_done_undo(store: Store) -> None:
-    first = store.add_action("Practise coding", "2026-12-01", today=TODAY)
-    second = store.add_action("Update CV", None, "feedback", 3, "skills gap", today=TODAY)
-    assert store.list_actions()["id"].tolist() == [first, second]  # undated last
-    store.set_action_done(first, True, 1, today=TODAY)
-    assert store.list_actions("done")["done_on"].tolist() == ["2026-11-25"]
-    assert store.action_counts() == {"open": 1, "done": 1}
+    first = rf.add_action(store, "Practise coding", "2026-12-01", today=TODAY)
+    second = rf.add_action(store, "Update CV", None, "feedback", 3, "skills gap", today=TODAY)
+    assert store.actions.by_status()["id"].tolist() == [first, second]  # undated last
+    store.actions.set_done(first, True, 1, today=TODAY)
+    assert store.actions.by_status("done")["done_on"].tolist() == ["2026-11-25"]
+    assert store.actions.counts() == {"open": 1, "done": 1}
     with pytest.raises(StaleVersionError):
-        store.set_action_done(first, False, 1)  # stale: it's at version 2 now
-    store.set_action_done(first, False, 2)
-    assert store.action_counts() == {"open": 2, "done": 0}
-    row = store.list_actions().set_index("id").loc[second]
+        store.actions.set_done(first, False, 1)  # stale: it's at version 2 now
+    store.actions.set_done(first, False, 2)
+    assert store.actions.counts() == {"open": 2, "done": 0}
+    row = store.actions.by_status().set_index("id").loc[second]
     assert (row["source_kind"], row["source_id"], row["source_label"]) == ("feedback", 3,
                                                                            "skills gap")
-    store.update_action(second, 1, "Update my CV", "2026-12-05", today=TODAY)
-    assert store.list_actions().set_index("id").loc[second, "due_on"] == "2026-12-05"
-    store.delete_action(second, 2)
+    rf.update_action(store, second, 1, "Update my CV", "2026-12-05", today=TODAY)
+    assert store.actions.by_status().set_index("id").loc[second, "due_on"] == "2026-12-05"
+    store.actions.delete(second, 2)
     assert store.count("actions") == 1
 
 
@@ -285,7 +285,7 @@ def test_actions_add_done_undo(store: Store) -> None:
 ])
 def test_bad_actions_are_refused_and_not_written(store: Store, title, due, kind, field) -> None:
     with pytest.raises(ValidationError) as err:
-        store.add_action(title, due, kind, today=TODAY)
+        rf.add_action(store, title, due, kind, today=TODAY)
     assert field in err.value.errors
     assert store.count("actions") == 0
 

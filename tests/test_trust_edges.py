@@ -22,7 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from nextround import drafting, transfer
+from nextround import drafting, sending, transfer
+from nextround import feedback as fb
 from nextround.feedback import DEFAULT_THEMES, follow_up_context
 from nextround.models import (
     Application,
@@ -111,7 +112,7 @@ def test_every_entry_point_in_the_domain_accepts_and_refuses_the_same(store: Sto
             "application": _outcome(Application(company="Acme", applied_on=TODAY,
                                                 contact_email=typed).validated, TODAY),
             "check_email": _outcome(drafting.check_email, typed),
-            "save_draft": _outcome(store.save_draft, draft, request_token=f"t{number}"),
+            "save_draft": _outcome(sending.save_draft, store, draft, request_token=f"t{number}"),
             "eml": _outcome(_eml, typed),
             "mailto": _outcome(drafting.Draft("Thanks", "Thank you.", typed).mailto),
             "feedback": ("ok" if follow_up_context(
@@ -242,7 +243,7 @@ def test_bad_stored_values_fall_back_and_say_so(tmp_path: Path,
         defaults = Settings()
         for name in values:
             if name == "extra" and "themes" in values[name]:  # readable; the list isn't
-                assert store.feedback_themes() == list(DEFAULT_THEMES)
+                assert fb.saved_themes(store) == list(DEFAULT_THEMES)
             elif name == "extra":
                 assert loaded.extra == {}
             elif name != "signature":
@@ -398,7 +399,7 @@ def test_the_feedback_page_writes_the_same_addresses(store: Store) -> None:
         tx.connection.exec_driver_sql("UPDATE applications SET contact_email = 'jürgen@example.com'"
                                       f" WHERE id = {legacy}")
     for app_id, expected in ((idn, "juergen@xn--bcher-kva.de"), (legacy, "")):
-        rid = store.add_feedback_request(app_id, fb.NewRequest(asked_on="2026-11-01"))
+        rid = fb.add_request(store, app_id, fb.NewRequest(asked_on="2026-11-01"))
         at = open_page("pages/feedback.py", via_app=False)
         at.button(key=f"feedback_draft_{rid}").click().run()
         no_exception(at)

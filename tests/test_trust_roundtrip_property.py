@@ -17,7 +17,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nextround import transfer
+from nextround import feedback as fb
+from nextround import reflection as rf
+from nextround import sending, transfer
 from nextround.feedback import NewRequest, Reply
 from nextround.models import Application, Stage, ValidationError
 from nextround.store import Store, StoreError
@@ -71,7 +73,7 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
                                            stage=op[3]), today=TODAY)
         return
     if kind == "action":
-        store.add_action(op[1], due_on=op[2], today=TODAY)
+        rf.add_action(store, op[1], due_on=op[2], today=TODAY)
         return
     if kind == "target":
         store.add_target(op[1], today=TODAY)
@@ -81,17 +83,17 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
         return
     if kind == "reflection":
         picked = _pick(store, "applications", op[1])
-        store.start_reflection(picked[0] if picked else None, today=TODAY)
+        rf.start_reflection(store, picked[0] if picked else None, today=TODAY)
         return
     if kind == "finish_reflection":
         picked = _pick(store, "reflections", op[1])
         if picked:
-            store.finish_reflection(*picked, today=TODAY)
+            store.reflections.finish(*picked, today=TODAY)
         return
     if kind == "action_done":
         picked = _pick(store, "actions", op[1])
         if picked:
-            store.set_action_done(picked[0], op[2], picked[1], today=TODAY)
+            store.actions.set_done(picked[0], op[2], picked[1], today=TODAY)
         return
     if kind == "target_applied":
         picked = _pick(store, "targets", op[1])
@@ -101,7 +103,7 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
     if kind == "feedback_status":
         picked = _pick(store, "feedback_requests", op[1])
         if picked:
-            store.change_feedback_status(picked[0], op[2], picked[1], today=TODAY)
+            fb.change_status(store, picked[0], op[2], picked[1], today=TODAY)
         return
     if kind == "settings":
         current = store.settings()
@@ -110,9 +112,9 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
     if kind in ("reply",):
         picked = _pick(store, "feedback_requests", op[1])
         if picked:
-            store.record_feedback_reply(picked[0], Reply(received_on=op[2], feedback_text="ok",
-                                                         themes=("Communication",)),
-                                        picked[1], today=TODAY)
+            fb.record_reply(store, picked[0], Reply(received_on=op[2], feedback_text="ok",
+                                                    themes=("Communication",)),
+                            picked[1], today=TODAY)
         return
     picked = _pick(store, "applications", op[1])
     if picked is None:
@@ -130,13 +132,13 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
     elif kind == "delete":
         store.applications.delete(app_id)
     elif kind == "feedback":
-        store.add_feedback_request(app_id, NewRequest(asked_on=op[2]), today=TODAY)
+        fb.add_request(store, app_id, NewRequest(asked_on=op[2]), today=TODAY)
     elif kind == "draft":
-        store.mark_draft_sent({"application_id": app_id, "kind": "rejection_thanks",
-                               "tone": "warm", "company": "Acme", "role": "",
-                               "to_email": "sam@example.com", "subject": "Thanks",
-                               "body": "Thank you."},
-                              request_token=f"t{next(_counter)}", sent_on=op[2])
+        sending.mark_draft_sent(store, {"application_id": app_id, "kind": "rejection_thanks",
+                                        "tone": "warm", "company": "Acme", "role": "",
+                                        "to_email": "sam@example.com", "subject": "Thanks",
+                                        "body": "Thank you."},
+                                request_token=f"t{next(_counter)}", sent_on=op[2])
 
 
 def _fresh(folder: Path, name: str) -> Store:

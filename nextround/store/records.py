@@ -132,9 +132,5 @@ class Records:
         with self._read() as conn:
             return frame_in(conn, sql, params)
 
-    def _count(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
-        with self._read() as conn:
-            return int(conn.execute(text(sql), dict(params or {})).scalar() or 0)
-
     def _today(self, today: date | None) -> date:
         return today or self._unit.today()

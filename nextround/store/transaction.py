@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
+from nextround.store.actions import Actions
 from nextround.store.applications import Applications
+from nextround.store.drafts import Drafts
+from nextround.store.feedback import FeedbackRequests
 from nextround.store.records import Unit
+from nextround.store.reflections import Reflections
 
 
 class RecordTypes:
@@ -19,6 +23,10 @@ class RecordTypes:
 
     def __init__(self, unit: Unit) -> None:
         self.applications = Applications(unit)
+        self.drafts = Drafts(unit)
+        self.feedback = FeedbackRequests(unit)
+        self.reflections = Reflections(unit)
+        self.actions = Actions(unit)
 
 
 class Transaction(RecordTypes):

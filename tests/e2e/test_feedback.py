@@ -46,7 +46,7 @@ def test_follow_up_draft_in_the_browser(page: Page, server) -> None:
     app_id = store.applications.add(Application(
         company="<img src=x onerror=alert(1)>", role="Analyst", applied_on="2026-09-01",
         stage="rejected", contact_name="Sam", contact_email="sam@example.com"))
-    rid = store.add_feedback_request(app_id, fb.NewRequest(asked_on="2026-11-01"))
+    rid = fb.add_request(store, app_id, fb.NewRequest(asked_on="2026-11-01"))
     store.dispose()
     watch = Watch(page, server.url)
     goto(page, server.url, "feedback")
@@ -63,5 +63,5 @@ def test_follow_up_draft_in_the_browser(page: Page, server) -> None:
     expect(page.get_by_text("Overdue by 17 days")).to_have_count(0)
     screenshot(page, "feedback-after-follow-up")
     check = Store(server.db)
-    assert check.feedback_request(rid)["follow_ups"] == 1
+    assert check.feedback.request(rid)["follow_ups"] == 1
     assert watch.dialogs == [] and watch.foreign_requests() == []

@@ -23,8 +23,8 @@ def _seed(db) -> None:  # noqa: ANN001
                      "Ask Sam for an intro")
     store.add_target("Acme Analytics", "Analytics engineer", "Still love the product", 2,
                      "networking", "Coffee with Ana in spring")
-    store.add_action("Practise two system-design questions", "2026-11-27", "feedback",
-                     source_label="technical depth")
+    rf.add_action(store, "Practise two system-design questions", "2026-11-27", "feedback",
+                  source_label="technical depth")
     store.dispose()
 
 
