@@ -1,4 +1,4 @@
-"""Import and export (nextround/transfer.py): round trips, hostile files, all-or-nothing."""
+"""Import and export (nextround/transfer/): round trips, hostile files, all-or-nothing."""
 
 from __future__ import annotations
 

@@ -1,0 +1,74 @@
+"""Getting data in and out: the full JSON export, the spreadsheet CSV, and imports of both.
+
+Callers use this package's names (`from nextround import transfer; transfer.preview(...)`);
+the modules behind them each do one job:
+- `export`: the lossless JSON export, the spreadsheet-safe CSV, atomic file writes;
+- `formulas`: the reversible guard against spreadsheet formulas in CSV cells;
+- `reading`: strict UTF-8, CSV records as a stream, delimiters, dates;
+- `spreadsheet`: a CSV of applications, ours or another tracker's, row by row;
+- `json_stream` and `our_json`: our full export, read as a stream and checked table by table;
+- `rules`: the checks every stored value and record passes (import, restore and `check`);
+- `importing`: `preview` and the all-or-nothing `import_file`;
+- `results`, `columns`, `limits`: the shared vocabulary.
+
+Why it is built this way:
+- Imports never guess silently. Text must be UTF-8; dates are strict ISO unless the user picks
+  a format; every status word maps onto one of our stages or is reported. Problems are listed
+  by line (as a spreadsheet shows it: the header is line 1) and by field, and nothing is written
+  unless the whole file is good. Rows are validated by the same checks the forms use.
+- `preview()` does all of that without writing. A dry run is the real import, every write
+  included, rolled back instead of committed, so it can't promise what the import refuses.
+- Memory stays near the file's size: a CSV is read as a stream, and a full export is read one
+  row at a time (twice: to check, then to write), keeping only ids and links in arrays.
+"""
+
+from nextround.transfer.columns import COLUMN_NAMES, CSV_FIELDS, CSV_HEADER, FIELD_LABELS
+from nextround.transfer.export import (
+    APP_NAME,
+    EXPORT_FORMAT,
+    export_bytes,
+    export_csv,
+    export_data,
+    export_json,
+    write_file_atomically,
+)
+from nextround.transfer.formulas import neutralize, unneutralize
+from nextround.transfer.importing import import_file, preview
+from nextround.transfer.limits import (
+    MAX_CSV_BYTES,
+    MAX_FIELD_CHARS,
+    MAX_JSON_BYTES,
+    MAX_JSON_ROW_CHARS,
+    MAX_JSON_ROWS,
+    MAX_PROBLEMS,
+    MAX_ROWS,
+    MAX_TEXT_CHARS,
+)
+from nextround.transfer.our_json import stored_value_problems
+from nextround.transfer.reading import (
+    DATE_FORMATS,
+    DEFAULT_DATE_FORMAT,
+    DELIMITERS,
+    decode,
+    parse_day,
+)
+from nextround.transfer.results import (
+    Duplicate,
+    ImportRefused,
+    ImportResult,
+    Preview,
+    Problem,
+    Progress,
+)
+from nextround.transfer.rules import COUNTERS, SQLITE_INT_MAX
+from nextround.transfer.spreadsheet import DEFAULT_STATUS_WORDS
+
+__all__ = [
+    "APP_NAME", "COLUMN_NAMES", "COUNTERS", "CSV_FIELDS", "CSV_HEADER", "DATE_FORMATS",
+    "DEFAULT_DATE_FORMAT", "DEFAULT_STATUS_WORDS", "DELIMITERS", "EXPORT_FORMAT",
+    "FIELD_LABELS", "MAX_CSV_BYTES", "MAX_FIELD_CHARS", "MAX_JSON_BYTES", "MAX_JSON_ROWS",
+    "MAX_JSON_ROW_CHARS", "MAX_PROBLEMS", "MAX_ROWS", "MAX_TEXT_CHARS", "SQLITE_INT_MAX",
+    "Duplicate", "ImportRefused", "ImportResult", "Preview", "Problem", "Progress", "decode",
+    "export_bytes", "export_csv", "export_data", "export_json", "import_file", "neutralize",
+    "parse_day", "preview", "stored_value_problems", "unneutralize", "write_file_atomically",
+]

@@ -1,0 +1,37 @@
+"""The columns of a spreadsheet of applications: ours, and the names other trackers use.
+
+`Problem` names a field by its column header, and the CSV export and import share the order, so
+these live below both.
+"""
+
+import re
+
+# Our CSV: the field each column holds, in order, with the header a person sees.
+CSV_FIELDS = ("company", "role", "stage", "applied_on", "stage_on", "location", "source",
+              "link", "contact_name", "contact_email", "notes")
+CSV_HEADER = ("Company", "Role", "Stage", "Date applied", "Stage date", "Location", "Source",
+              "Link", "Contact name", "Contact email", "Notes")
+FIELD_LABELS = dict(zip(CSV_FIELDS, CSV_HEADER, strict=True))
+
+# Column names other trackers use, after lower-casing and folding _ - . into spaces.
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "company": ("company", "company name", "organization", "organisation", "employer"),
+    "role": ("role", "title", "position", "job title", "job", "job role"),
+    "applied_on": ("date applied", "applied on", "applied", "application date",
+                   "date of application", "applied date"),
+    "stage": ("status", "stage", "application status"),
+    "stage_on": ("stage date", "status date"),
+    "link": ("link", "url", "job link", "job url", "posting", "posting url"),
+    "location": ("location", "city"),
+    "source": ("source", "found via", "where found"),
+    "notes": ("notes", "note", "comments", "comment"),
+    "contact_name": ("contact", "contact name", "recruiter", "hiring manager"),
+    "contact_email": ("contact email", "email", "recruiter email"),
+}
+COLUMN_LOOKUP = {name: target for target, names in COLUMN_NAMES.items() for name in names}
+
+
+def fold(name: str) -> str:
+    """A column name or status word as it is looked up: lower case, _ - . and runs of
+    spaces folded into one space."""
+    return " ".join(re.sub(r"[_\-.]+", " ", name.strip().lower()).split())

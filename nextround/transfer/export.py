@@ -1,0 +1,83 @@
+"""Getting data out: the lossless JSON export, the spreadsheet-safe CSV, and atomic writes.
+
+The JSON export is every table, every column, ids included, with the schema version: loading it
+into an empty database reproduces that database exactly. The CSV is for people.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from nextround.store import Store, check_output_file, make_private_folder
+from nextround.transfer.columns import CSV_FIELDS, CSV_HEADER
+from nextround.transfer.formulas import neutralize
+
+APP_NAME = "Next Round"
+EXPORT_FORMAT = "nextround-export"
+
+
+def export_data(store: Store) -> dict[str, Any]:
+    """Every table, lossless: values exactly as stored, dates as ISO text."""
+    return {
+        "app": APP_NAME,
+        "format": EXPORT_FORMAT,
+        "schema_version": store.schema_version(),
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "tables": store.export_rows(),
+    }
+
+
+def export_json(store: Store) -> bytes:
+    return json.dumps(export_data(store), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def export_csv(store: Store) -> bytes:
+    """The applications as a spreadsheet-safe CSV (UTF-8 with a BOM, so Excel reads it)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in store.export_rows()["applications"]:
+        writer.writerow([neutralize("" if row[f] is None else str(row[f])) for f in CSV_FIELDS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_bytes(store: Store, name: str) -> bytes:
+    """CSV when the file name ends in .csv, otherwise the full JSON export."""
+    return export_csv(store) if name.lower().endswith(".csv") else export_json(store)
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Temporary file in the same folder → fsync → rename → fsync the folder. A crash leaves
+    the old file or the new one, never half of one. The target follows `check_output_file`:
+    a link, folder, device or pipe is refused rather than replaced. A missing folder is made
+    private, as `backup --out` makes one."""
+    path = check_output_file(path, make_folder=True)
+    folder = path.parent if str(path.parent) else Path(".")
+    make_private_folder(folder)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
