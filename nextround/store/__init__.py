@@ -4,7 +4,11 @@ restore. Other layers import from here, never from the modules inside:
 - `opening`: inspecting a file read-only before anything writes to it, creating one, the engine;
 - `schema`: the frozen migration steps and the derived milestone columns;
 - `schema_check`: whether a file is exactly ours, for restore, `check` and the data page;
-- `database`: the `Store` and every read and write;
+- `database`: the `Store` core (opening, `read()` / `write()` transactions, counts, checks);
+- `records`, `transaction`: what every record type builds on, and the `Transaction` that
+  `with store.write() as tx:` yields;
+- one module per record type: `applications`, `drafts`, `feedback`, `reflections`,
+  `actions` (each `store.<name>`, or `tx.<name>` inside a transaction);
 - `backups`, `restore`, `files`: backup names and copies, restore, private files and `--out`;
 - `errors`: what a store raises, each a problem told in plain words.
 """
