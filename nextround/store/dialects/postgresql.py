@@ -143,32 +143,35 @@ def migrate(conn: Connection) -> int:
 # database's schema, each as PostgreSQL itself prints it back. A trigger's body lives in its
 # function, so functions are compared too: an edited one runs on our writes.
 
-_CATALOG = {
+_CATALOG = {  # kind → (name, definition, the table it belongs to)
     "table": "SELECT c.relname, c.relkind::text || ':' || c.relrowsecurity::text"
-             " || c.relforcerowsecurity::text FROM pg_class c"
+             " || c.relforcerowsecurity::text, NULL FROM pg_class c"
              " WHERE c.relnamespace = {ns} AND c.relkind IN ('r', 'p')",
-    "index": "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_class c"
-             " WHERE c.relnamespace = {ns} AND c.relkind IN ('i', 'I')",
-    "view": "SELECT c.relname, c.relkind::text || ':' || pg_get_viewdef(c.oid) FROM pg_class c"
-            " WHERE c.relnamespace = {ns} AND c.relkind IN ('v', 'm')",
+    # Indexes that keep a key or a UNIQUE follow from the table's constraints.
+    "index": "SELECT c.relname, pg_get_indexdef(c.oid), t.relname FROM pg_class c"
+             " JOIN pg_index x ON x.indexrelid = c.oid JOIN pg_class t ON t.oid = x.indrelid"
+             " WHERE c.relnamespace = {ns} AND c.relkind IN ('i', 'I') AND NOT EXISTS"
+             " (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)",
+    "view": "SELECT c.relname, c.relkind::text || ':' || pg_get_viewdef(c.oid), NULL"
+            " FROM pg_class c WHERE c.relnamespace = {ns} AND c.relkind IN ('v', 'm')",
     # Identity columns own their sequences: those follow from the table.
-    "sequence": "SELECT c.relname, '' FROM pg_class c WHERE c.relnamespace = {ns}"
+    "sequence": "SELECT c.relname, '', NULL FROM pg_class c WHERE c.relnamespace = {ns}"
                 " AND c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d"
                 " WHERE d.objid = c.oid AND d.deptype = 'i')",
-    "schema entry": "SELECT c.relname, c.relkind::text FROM pg_class c"
+    "schema entry": "SELECT c.relname, c.relkind::text, NULL FROM pg_class c"
                     " WHERE c.relnamespace = {ns} AND c.relkind IN ('f', 'c')",
     "trigger": "SELECT t.tgname || ' on ' || c.relname, pg_get_triggerdef(t.oid)"
-               " || ' ' || t.tgenabled::text FROM pg_trigger t"
+               " || ' ' || t.tgenabled::text, c.relname FROM pg_trigger t"
                " JOIN pg_class c ON c.oid = t.tgrelid"
                " WHERE c.relnamespace = {ns} AND NOT t.tgisinternal",
     "function": "SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
-                " pg_get_functiondef(p.oid) FROM pg_proc p"
+                " pg_get_functiondef(p.oid), NULL FROM pg_proc p"
                 " WHERE p.pronamespace = {ns} AND p.prokind = 'f'",
-    "rule": "SELECT r.rulename || ' on ' || c.relname, pg_get_ruledef(r.oid) FROM pg_rewrite r"
-            " JOIN pg_class c ON c.oid = r.ev_class"
+    "rule": "SELECT r.rulename || ' on ' || c.relname, pg_get_ruledef(r.oid), c.relname"
+            " FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"
             " WHERE c.relnamespace = {ns} AND r.rulename <> '_RETURN'",
     "policy": "SELECT p.polname || ' on ' || c.relname, pg_get_expr(p.polqual, p.polrelid)"
-              " || ' / ' || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '')"
+              " || ' / ' || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), ''), c.relname"
               " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
               " WHERE c.relnamespace = {ns}",
 }
@@ -200,8 +203,8 @@ def schema_entries(conn: Connection) -> dict[tuple[str, str], dict[str, Any]]:
     ns = _NAMESPACE
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for kind, sql in _CATALOG.items():
-        for name, definition in conn.exec_driver_sql(sql.format(ns=ns)):
-            found[(kind, str(name))] = {"name": str(name),
+        for name, definition, table in conn.exec_driver_sql(sql.format(ns=ns)):
+            found[(kind, str(name))] = {"name": str(name), "table": table,
                                         "sql": qualified.sub("", str(definition))}
     for table, *column in conn.exec_driver_sql(_COLUMNS.format(ns=ns)):
         entry = found[("table", str(table))]
@@ -266,6 +269,8 @@ def schema_problems(conn: Connection, version: int) -> list[str]:
         have = actual.get(key)
         kind = key[0]
         if have is None:
+            if want["table"] and ("table", want["table"]) not in actual:
+                continue  # its table is missing, which says it all
             problems.append(f"the {kind} {want['name']} is missing")
         elif kind == "table":
             difference = _table_difference(want, have)
