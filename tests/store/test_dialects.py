@@ -405,6 +405,69 @@ def test_insert_or_ignore_and_index_hints_read_alike(engine: Engine) -> None:
         assert [tuple(r) for r in counts] == [("2026-11-02", 1)]
 
 
+def test_both_engines_describe_every_column_alike(both: dict[str, Engine]) -> None:
+    """What an import checks a file against (type, NOT NULL, default, date CHECK, link,
+    UNIQUE, key) is the same whichever engine holds the data."""
+    described = {}
+    for name, made in both.items():
+        with made.connect() as conn:
+            dialect = dialects.for_connection(conn)
+            described[name] = {t: dialect.columns(conn, t) for t in TABLES}
+    assert described["postgresql"] == described["sqlite"]
+    dates = {c["name"] for c in described["sqlite"]["applications"] if c["is_date"]}
+    assert dates == {"applied_on", "stage_on"}
+
+
+def test_the_sql_forms_that_differ_give_the_same_answers(engine: Engine) -> None:
+    rows = [("2026-11-02", "2026-11-20", '["Skills", " Culture\\t", 3, null, "Skills"]'),
+            ("2026-11-08", "2026-12-01", "not json"),
+            ("2024-02-29", "2024-03-03", '{"a": 1}'),
+            ("2026-01-01", "2025-12-31", '"Skills"')]
+    with engine.connect() as conn, conn.begin():
+        d = dialects.for_connection(conn)
+        for n, (applied, later, themes) in enumerate(rows, start=1):
+            conn.execute(text("INSERT INTO feedback_requests (id, asked_on, received_on, themes,"
+                              " created_at, updated_at) VALUES (:n, :a, :r, :t, :s, :s)"),
+                         {"n": n, "a": applied, "r": later, "t": themes, "s": STAMP})
+        got = conn.execute(text(
+            f"SELECT id, {d.period_start('month', 'received_on')},"
+            f" {d.period_start('week', 'received_on')},"
+            f" {d.later_of('asked_on', 'received_on')} FROM feedback_requests ORDER BY id")).all()
+        assert [tuple(r) for r in got] == [
+            (1, "2026-11-01", "2026-11-16", "2026-11-20"),
+            (2, "2026-12-01", "2026-11-30", "2026-12-01"),
+            (3, "2024-03-01", "2024-02-26", "2024-03-03"),
+            (4, "2025-12-01", "2025-12-29", "2026-01-01")]
+        source, is_text, value = d.json_texts("f.themes", "j")
+        themes = conn.execute(text(
+            f"SELECT f.id, {d.trim_space(value)} FROM feedback_requests f, {source}"
+            f" WHERE {is_text} ORDER BY f.id, 2")).all()
+        assert [tuple(r) for r in themes] == [(1, "Culture"), (1, "Skills"), (1, "Skills")]
+        counted = conn.execute(text(
+            f"SELECT {d.count_if('asked_on <= :day')} AS early, count(*) AS n"
+            " FROM feedback_requests"), {"day": "2026-11-02"}).one()
+        assert tuple(counted) == (3, 4) and isinstance(counted[0], int)
+
+
+def test_a_bulk_insert_keeps_ids_and_runs_the_triggers(engine: Engine) -> None:
+    apps = [(n, "Co", "2026-11-02", "applied", "2026-11-02", STAMP, STAMP) for n in (3, 9)]
+    events = [(1, 9, "screening", "2026-11-05", STAMP), (2, 3, "rejected", "2026-11-07", STAMP)]
+    with engine.connect() as conn, conn.begin():
+        d = dialects.for_connection(conn)
+        d.bulk_insert(conn, "applications", ("id", "company", "applied_on", "stage", "stage_on",
+                                             "created_at", "updated_at"), apps)
+        d.bulk_insert(conn, "events", ("id", "application_id", "stage", "on_date", "created_at"),
+                      events)
+        got = conn.execute(text("SELECT id, first_reply_on, reply_days FROM applications"
+                                " ORDER BY id")).all()
+        assert [tuple(r) for r in got] == [(3, "2026-11-07", 5), (9, "2026-11-05", 3)]
+        new = conn.execute(text("INSERT INTO applications (company, applied_on, stage, stage_on,"
+                                " created_at, updated_at) VALUES ('Co', '2026-11-02', 'applied',"
+                                " '2026-11-02', :s, :s) RETURNING id"), {"s": STAMP}).scalar()
+        assert new == 10
+        assert d.integrity_problems(conn) == []
+
+
 # --- transactions: writers queue, a read is one snapshot --------------------------------------
 
 def test_a_read_is_one_snapshot_while_a_write_commits(engine: Engine) -> None:

@@ -15,7 +15,7 @@ The same names as `dialects/sqlite.py`, each doing what its SQLite twin means:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,8 +34,10 @@ LOCK_TIMEOUT_MS = 10_000  # SQLite's busy timeout: how long a write waits for an
 WRITE_LOCK = 0x4E58524E
 
 __all__ = ["LOCK_TIMEOUT_MS", "MIGRATIONS", "NAME", "SCHEMA_VERSION", "WRITE_LOCK",
-           "broken_links", "create_engine", "defer_foreign_keys", "indexed_by", "inspect",
-           "insert_or_ignore", "migrate", "read_version", "schema_entries", "schema_problems"]
+           "broken_links", "bulk_insert", "columns", "count_if", "create_engine",
+           "defer_foreign_keys", "has_table", "indexed_by", "inspect", "insert_or_ignore",
+           "integrity_problems", "json_texts", "later_of", "migrate", "period_start",
+           "read_version", "schema_entries", "schema_problems", "trim_space"]
 
 
 # --- the engine ------------------------------------------------------------------------------
@@ -77,9 +79,14 @@ def _schema_name(conn: Connection) -> str:
     return str(name)
 
 
+def has_table(conn: Connection, name: str) -> bool:
+    return conn.exec_driver_sql("SELECT to_regclass(%(n)s) IS NOT NULL",
+                                {"n": name}).scalar() is True
+
+
 def read_version(conn: Connection) -> int:
     """The schema version the database is at (0: none of our tables yet)."""
-    if conn.exec_driver_sql(f"SELECT to_regclass('{VERSION_TABLE}')").scalar() is None:
+    if not has_table(conn, VERSION_TABLE):
         return 0
     found = conn.exec_driver_sql(f"SELECT version FROM {VERSION_TABLE} WHERE id = 1").scalar()
     return int(found or 0)
@@ -353,3 +360,79 @@ def broken_links(conn: Connection) -> list[tuple[str, int, str]]:
             f" WHERE p.{_quote(key)} = c.{_quote(column)}) ORDER BY c.id")
         found += [(str(table), int(r[0]), str(parent)) for r in rows]
     return found
+
+
+def count_if(condition: str) -> str:
+    """How many rows of the group meet `condition`. (`sum` of a comparison, SQLite's form,
+    doesn't exist here, and `sum` of a bigint would come back as a Decimal.)"""
+    return f"count(*) FILTER (WHERE {condition})"
+
+
+def later_of(first: str, second: str) -> str:
+    """The later of two dates. Unlike SQLite's `max(a, b)`, `greatest` skips a NULL: callers
+    compare two dates they know are there."""
+    return f"greatest({first}, {second})"
+
+
+def period_start(freq: str, day: str) -> str:
+    """The first day (YYYY-MM-DD) of the month or ISO week (a Monday) of a YYYY-MM-DD text."""
+    unit = {"month": "month", "week": "week"}[freq]
+    return f"to_char(date_trunc('{unit}', nextround_day({day})), 'YYYY-MM-DD')"
+
+
+def json_texts(column: str, alias: str) -> tuple[str, str, str]:
+    """(a FROM item, a condition, a value), as SQLite's `json_each` gives them: one row per
+    element of the JSON array held in the text `column`, the condition true for a string
+    element, the value its text. `nextround_json_array` turns anything that isn't a JSON array
+    into an empty one, so a damaged row never fails the query."""
+    return (f"jsonb_array_elements(nextround_json_array({column})) AS {alias}(element)",
+            f"jsonb_typeof({alias}.element) = 'string'", f"({alias}.element #>> '{{}}')")
+
+
+def trim_space(text_: str) -> str:
+    """`text_` without spaces, tabs and line ends at either end."""
+    return f"btrim({text_}, ' ' || chr(9) || chr(10) || chr(13))"
+
+
+def bulk_insert(conn: Connection, table: str, columns: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> None:
+    """Many rows at once, as tuples in `columns` order: COPY, the fastest way in (row
+    triggers still run for every row; the ids trigger once per COPY)."""
+    cursor = conn.connection.driver_connection.cursor()
+    names = ", ".join(_quote(c) for c in columns)
+    with cursor.copy(f"COPY {_quote(table)} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(tuple(row))
+
+
+def integrity_problems(conn: Connection) -> list[str]:
+    """SQLite's integrity check reads the file's pages; a server keeps its own files sound
+    and has no such check to run, so there is nothing to report here."""
+    return []
+
+
+_KINDS = {"bigint": "INTEGER", "integer": "INTEGER", "text": "TEXT",
+          "double precision": "REAL"}
+_COLUMN_FACTS = (
+    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+    " a.atthasdef AND a.attgenerated = '',"
+    " EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'c'"
+    "   AND pg_get_constraintdef(k.oid) LIKE '%%nextround_is_date(' || a.attname || ')%%'),"
+    " (SELECT p.relname FROM pg_constraint k JOIN pg_class p ON p.oid = k.confrelid"
+    "   WHERE k.conrelid = a.attrelid AND k.contype = 'f' AND k.conkey = ARRAY[a.attnum]),"
+    " EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'u'"
+    "   AND k.conkey = ARRAY[a.attnum]),"
+    " EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'p'"
+    "   AND k.conkey = ARRAY[a.attnum])"
+    " FROM pg_attribute a WHERE a.attrelid = %(table)s::regclass AND a.attnum > 0"
+    " AND NOT a.attisdropped ORDER BY a.attnum")
+
+
+def columns(conn: Connection, table: str) -> list[dict[str, Any]]:
+    """A table's columns in order, as the schema defines them, in SQLite's terms: name, kind
+    (INTEGER, TEXT or REAL), not_null, has_default, is_date (the date CHECK), references (the
+    linked table), unique (alone), primary_key. What an import checks a file against."""
+    return [{"name": r[0], "kind": _KINDS.get(str(r[1]), str(r[1]).upper()),
+             "not_null": bool(r[2]), "has_default": bool(r[3]), "is_date": bool(r[4]),
+             "references": r[5], "unique": bool(r[6]), "primary_key": bool(r[7])}
+            for r in conn.exec_driver_sql(_COLUMN_FACTS, {"table": _quote(table)})]

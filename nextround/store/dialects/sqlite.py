@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -310,6 +311,11 @@ def read_version(conn: Connection) -> int:
     return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
 
 
+def has_table(conn: Connection, name: str) -> bool:
+    return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                (name,)).first() is not None
+
+
 def migrate(conn: Connection) -> int:
     """Bring the database to the newest version inside the caller's write transaction, and
     return the version it was at. The version is read again under the write lock: another
@@ -536,3 +542,67 @@ def broken_links(conn: Connection) -> list[tuple[str, int, str]]:
     """(table, row id, table it points at) for every link that points nowhere."""
     return [(str(r[0]), int(r[1]), str(r[2]))
             for r in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()]
+
+
+def count_if(condition: str) -> str:
+    """How many rows of the group meet `condition` (SQLite sums a comparison's 0 or 1)."""
+    return f"sum({condition})"
+
+
+def later_of(first: str, second: str) -> str:
+    """The later of two dates (NULL if either is NULL)."""
+    return f"max({first}, {second})"
+
+
+def period_start(freq: str, day: str) -> str:
+    """The first day (YYYY-MM-DD) of the month or ISO week (a Monday) of a YYYY-MM-DD text."""
+    return {"month": f"date({day}, 'start of month')",
+            "week": f"date({day}, 'weekday 0', '-6 days')"}[freq]
+
+
+def json_texts(column: str, alias: str) -> tuple[str, str, str]:
+    """(a FROM item, a condition, a value): one row per element of the JSON array held in
+    the text `column`, the condition true for a string element, the value its text. A value
+    that isn't a JSON array gives no rows rather than failing the query."""
+    return (f"json_each(CASE WHEN CASE WHEN json_valid({column}) THEN json_type({column})"
+            f" END = 'array' THEN {column} ELSE '[]' END) {alias}",
+            f"{alias}.type = 'text'", f"{alias}.value")
+
+
+def trim_space(text_: str) -> str:
+    """`text_` without spaces, tabs and line ends at either end."""
+    return f"trim({text_}, ' ' || char(9, 10, 13))"
+
+
+def bulk_insert(conn: Connection, table: str, columns: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> None:
+    """Many rows at once, as tuples in `columns` order, straight to the driver."""
+    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) "
+                         f"VALUES ({', '.join('?' for _ in columns)})", [tuple(r) for r in rows])
+
+
+def integrity_problems(conn: Connection) -> list[str]:
+    """What SQLite's own integrity check finds in the file (empty when sound)."""
+    rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+    return [] if rows == ["ok"] else rows
+
+
+def columns(conn: Connection, table: str) -> list[dict[str, Any]]:
+    """A table's columns in order, as the schema defines them: name, kind (INTEGER, TEXT or
+    REAL), not_null, has_default, is_date (the date CHECK), references (the linked table),
+    unique (alone), primary_key. What an import checks a file against."""
+    ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table'"
+                               " AND name = ?", (table,)).scalar() or ""
+    dates = set(re.findall(r"(\w+) IS date\(", ddl))
+    refs = {r[3]: r[2] for r in conn.exec_driver_sql(f"PRAGMA foreign_key_list({table})")}
+    unique: set[str] = set()
+    for index in conn.exec_driver_sql(f"PRAGMA index_list({table})").fetchall():
+        if index[2]:
+            cols = [r[2] for r in conn.exec_driver_sql(f"PRAGMA index_info('{index[1]}')")]
+            if len(cols) == 1:
+                unique.add(cols[0])
+    return [{"name": r[1], "kind": str(r[2]).upper(), "not_null": bool(r[3]) or bool(r[5]),
+             "has_default": r[4] is not None, "is_date": r[1] in dates,
+             "references": refs.get(r[1]), "unique": r[1] in unique,
+             "primary_key": bool(r[5])}
+            for r in conn.exec_driver_sql(f"PRAGMA table_xinfo({table})")]
