@@ -35,6 +35,30 @@ ENGINES = [
         not POSTGRES_URL, reason=f"{POSTGRES_ENV} is not set (no PostgreSQL server to test)")),
 ]
 _NAME = re.compile(r"nrt_(?P<pid>\d+)_\w+")
+# Everything a test could change in the schema, as one digest: a cheap "is it still ours?".
+_SCHEMA_DIGEST = """
+WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+  SELECT concat_ws(' ', 'c', relname, relkind, relrowsecurity, relforcerowsecurity,
+    pg_get_indexdef(oid)) FROM pg_class WHERE relnamespace = (TABLE ns)
+  UNION ALL SELECT concat_ws(' ', 'a', c.relname, a.attname, a.atttypid, a.attnotnull,
+    a.attgenerated, pg_get_expr(d.adbin, d.adrelid))
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE c.relnamespace = (TABLE ns) AND a.attnum > 0 AND NOT a.attisdropped
+  UNION ALL SELECT concat_ws(' ', 'k', conname, pg_get_constraintdef(oid)) FROM pg_constraint
+    WHERE connamespace = (TABLE ns)
+  UNION ALL SELECT concat_ws(' ', 't', tgname, tgenabled, tgfoid) FROM pg_trigger t
+    JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = (TABLE ns)
+  UNION ALL SELECT concat_ws(' ', 'p', proname, md5(prosrc)) FROM pg_proc
+    WHERE pronamespace = (TABLE ns)
+  UNION ALL SELECT concat_ws(' ', 'r', rulename) FROM pg_rewrite r
+    JOIN pg_class c ON c.oid = r.ev_class WHERE c.relnamespace = (TABLE ns)
+  UNION ALL SELECT concat_ws(' ', 'y', polname) FROM pg_policy p
+    JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = (TABLE ns)
+  UNION ALL SELECT concat_ws(' ', 'v', version) FROM nextround_schema
+) AS schema(x)
+"""
 # Child tables before their parents, so deleting never trips a link.
 _EMPTY_ORDER = ("checkins", "actions", "reflections", "feedback_requests", "drafts", "events",
                 "targets", "applications", "settings", "change_counter")
@@ -110,17 +134,15 @@ class PostgresDatabases:
     def _drop(self, name: str) -> None:
         self._admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    def _schema(self, database: str) -> dict:
-        from nextround.store.dialects import postgresql
-        from nextround.store.opening import _create_engine
+    def _schema(self, database: str) -> str | None:
+        """A digest of the database's schema and version (None if it can't be read)."""
+        import psycopg
 
-        engine = _create_engine(database_url(database))
         try:
-            with engine.connect() as conn, conn.begin():
-                return {"entries": postgresql.schema_entries(conn),
-                        "version": postgresql.read_version(conn)}
-        finally:
-            engine.dispose()
+            with connect(database_url(database), autocommit=True) as conn:
+                return conn.execute(_SCHEMA_DIGEST).fetchone()[0]
+        except psycopg.Error:
+            return None
 
     def fresh(self, *, migrated: bool = True) -> str:
         """A new database of its own, just migrated (or empty: never opened); `drop` it after
@@ -133,28 +155,29 @@ class PostgresDatabases:
         self._drop(name)
 
     def empty_shared(self) -> str:
-        """The worker's database, as just migrated, under a URL no earlier test used."""
+        """The worker's database, as just migrated, under a URL no earlier test used. One
+        round trip: a large leftover is truncated, a small one deleted row by row (cheaper
+        than truncating, which makes new files)."""
         from nextround.store.dialects.postgresql import WRITE_LOCK
 
-        with connect(database_url(self.shared)) as conn:
-            conn.execute("SET lock_timeout = 5000")
-            conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
-            big = conn.execute("SELECT count(*) > 1000 FROM events").fetchone()[0]
-            if big:  # a large test: truncating beats deleting row by row (and its triggers)
-                conn.execute(f"TRUNCATE {', '.join(_EMPTY_ORDER)} RESTART IDENTITY")
-            else:
-                for table in _EMPTY_ORDER:
-                    conn.execute(f"DELETE FROM {table}")
-                    conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 1,"
-                                 " false)")
-            conn.execute("INSERT INTO settings (id) VALUES (1)")
-            conn.execute("INSERT INTO change_counter (id, n) VALUES (1, 0)")
+        deletes = " ".join(
+            f"DELETE FROM {t}; PERFORM setval(pg_get_serial_sequence('{t}', 'id'), 1, false);"
+            for t in _EMPTY_ORDER)
+        with connect(database_url(self.shared), autocommit=True) as conn:
+            conn.execute(f"""SET lock_timeout = 5000; SET synchronous_commit = off; DO $$ BEGIN
+                PERFORM pg_advisory_xact_lock({WRITE_LOCK});
+                IF (SELECT count(*) > 1000 FROM events) THEN
+                    TRUNCATE {', '.join(_EMPTY_ORDER)} RESTART IDENTITY;
+                ELSE {deletes} END IF;
+                INSERT INTO settings (id) VALUES (1);
+                INSERT INTO change_counter (id, n) VALUES (1, 0);
+                END $$""")
         return database_url(self.shared, f"nrt-{next(self._numbers)}")
 
     def check_shared(self) -> None:
         """After a test: a schema or version it changed is put back by rebuilding the database
         from the template, so the next test starts from ours."""
-        if self._schema(self.shared) != self._reference:
+        if self._reference is None or self._schema(self.shared) != self._reference:
             self._drop(self.shared)
             self._create(self.shared)
 
