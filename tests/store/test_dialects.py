@@ -468,6 +468,21 @@ def test_a_bulk_insert_keeps_ids_and_runs_the_triggers(engine: Engine) -> None:
         assert d.integrity_problems(conn) == []
 
 
+def test_statistics_are_refreshed_after_a_bulk_load(engine: Engine) -> None:
+    """PostgreSQL plans the progress reads from statistics (it has no index hints): a bulk
+    load ends by refreshing them. SQLite names its indexes and has nothing to do."""
+    with engine.connect() as conn, conn.begin():
+        d = dialects.for_connection(conn)
+        d.bulk_insert(conn, "targets", ("company", "created_on"), [("Co", "2026-11-25")] * 3)
+    d.refresh_statistics(engine)
+    if d is postgresql:
+        with engine.connect() as conn:
+            analyzed = conn.exec_driver_sql(
+                "SELECT last_analyze IS NOT NULL AND last_vacuum IS NOT NULL"
+                " FROM pg_stat_user_tables WHERE relname = 'targets'").scalar()
+        assert analyzed
+
+
 # --- transactions: writers queue, a read is one snapshot --------------------------------------
 
 def test_a_read_is_one_snapshot_while_a_write_commits(engine: Engine) -> None:

@@ -37,7 +37,8 @@ __all__ = ["LOCK_TIMEOUT_MS", "MIGRATIONS", "NAME", "SCHEMA_VERSION", "WRITE_LOC
            "broken_links", "bulk_insert", "columns", "count_if", "create_engine",
            "defer_foreign_keys", "has_table", "indexed_by", "inspect", "insert_or_ignore",
            "integrity_problems", "json_texts", "later_of", "migrate", "period_start",
-           "read_version", "schema_entries", "schema_problems", "trim_space"]
+           "read_version", "refresh_statistics", "schema_entries", "schema_problems",
+           "trim_space"]
 
 
 # --- the engine ------------------------------------------------------------------------------
@@ -436,3 +437,17 @@ def columns(conn: Connection, table: str) -> list[dict[str, Any]]:
              "not_null": bool(r[2]), "has_default": bool(r[3]), "is_date": bool(r[4]),
              "references": r[5], "unique": bool(r[6]), "primary_key": bool(r[7])}
             for r in conn.exec_driver_sql(_COLUMN_FACTS, {"table": _quote(table)})]
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """After a bulk load (demo, import, restore), outside any transaction: VACUUM ANALYZE our
+    tables. PostgreSQL has no index hints; with fresh statistics and visibility map its planner
+    reads each progress count as an index-only scan of its covering index (0.4 to 0.7 ms at
+    10,000 applications), but right after a load, before autovacuum comes round, it picks the
+    applied-date index and reads every row of the range from the table (13 to 26 ms)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(_TABLES))
+
+
+_TABLES = ("settings", "targets", "applications", "events", "drafts", "feedback_requests",
+           "reflections", "actions", "checkins", "change_counter")

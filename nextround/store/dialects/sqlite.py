@@ -606,3 +606,8 @@ def columns(conn: Connection, table: str) -> list[dict[str, Any]]:
              "references": refs.get(r[1]), "unique": r[1] in unique,
              "primary_key": bool(r[5])}
             for r in conn.exec_driver_sql(f"PRAGMA table_xinfo({table})")]
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """After a bulk load: nothing to do on SQLite. Its progress reads name their covering
+    indexes (`indexed_by`), so their plans don't depend on statistics."""
