@@ -2,16 +2,19 @@
 holds a server URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres; `.ci/run`
 sets it).
 
-On PostgreSQL every xdist worker migrates one template database once per session. Two ways to
-get a database from it, by what the test does:
-- `engine_url` (most tests): the worker's own database, emptied back to a just-migrated state
-  before the test (rows deleted, ids restarted, about 5 ms) and checked after it: a test that
-  changed the schema gets the database rebuilt from the template. Each test gets its own URL
-  (a distinct application_name), so nothing keyed by URL carries over from the last test.
-- `fresh_database_url`: a database of its own, `CREATE DATABASE … TEMPLATE`, dropped after the
-  test. About 0.2 s to create, but dropping a database makes the server checkpoint (0.3 to
-  2.5 s here, growing with the server's write load), so this is for tests that change the
-  schema or the version on purpose.
+On PostgreSQL every xdist worker migrates one template database once per session, and makes
+its own database from it. Fixtures, by what the test does:
+- `engine_url` (most tests, once per engine): the worker's own database, emptied back to a
+  just-migrated state before the test (rows deleted, ids restarted: one round trip) and its
+  schema digest compared after it, so a test that changed the schema gets the database rebuilt
+  from the template. Each test gets its own URL (a distinct application_name), so nothing keyed
+  by URL carries over from the test before.
+- `postgres_url`: a database of the test's own, `CREATE DATABASE … TEMPLATE`, dropped after the
+  test; `new_database_url` (once per engine): one nothing has opened yet. For tests that change
+  the schema or the version on purpose, or compare the engines side by side.
+Why two ways: creating a database from the template takes 0.1 to 0.2 s, but dropping one makes
+the server checkpoint, 0.3 to 2.5 s here (more under write load); emptying the worker's
+database and checking its digest takes about 0.05 s together.
 Names carry the worker's pid and id (`nrt_<pid>_<worker>_…`), so parallel workers and two test
 runs on one server never collide; databases left by a run that was killed (its pid is gone)
 are dropped when the next run starts.

@@ -1,8 +1,8 @@
 """Opening a database: where it is (a file path or a server URL), its engine, and bringing it to
-the newest schema. What each engine does its own way is in `dialects/` (decision 21); SQLite's
-file-level work (inspecting a file read-only before anything writes to it, decision 2; creating
-it complete; write-ahead logging; checkpoints) is `dialects/sqlite.py`'s, named here for the
-modules that use it.
+the newest schema. What each engine does its own way is in `dialects/` (docs/decisions.md, "how
+dialects are kept apart"). SQLite's file-level work (inspecting a file read-only before anything
+writes to it, decision 2; creating it complete; write-ahead logging; checkpoints) is
+`dialects/sqlite.py`'s, named here for the modules that use it.
 """
 
 from __future__ import annotations

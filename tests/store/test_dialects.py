@@ -1,6 +1,7 @@
-"""The two engines keep and refuse the same data (decision 21): the schema their frozen steps
-build is the same in meaning, its checks and triggers behave alike, ids continue after the
-largest, and PostgreSQL's schema check accepts ours and names a changed one.
+"""The two engines keep and refuse the same data (docs/decisions.md, "how dialects are kept
+apart"): the schema their frozen steps build is the same in meaning, its checks and triggers
+behave alike, ids continue after the largest, and PostgreSQL's schema check accepts ours and
+names a changed one.
 
 The PostgreSQL half runs when NEXTROUND_TEST_POSTGRES holds a server URL (tests/engines.py).
 """

@@ -1,5 +1,6 @@
-"""The engines Next Round runs on, each kept apart in its own module (decision 21):
-`sqlite` (the embedded default: a file) and `postgresql` (a server, `postgresql+psycopg://`).
+"""The engines Next Round runs on, each kept apart in its own module: `sqlite` (the embedded
+default: a file) and `postgresql` (a server, `postgresql+psycopg://`). Why: docs/decisions.md,
+"how dialects are kept apart".
 
 Everything one engine does its own way is in its module, under the same names in both:
 `create_engine`, `migrate`, `read_version`, `MIGRATIONS`, `insert_or_ignore`, `indexed_by`,

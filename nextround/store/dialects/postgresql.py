@@ -1,4 +1,5 @@
-"""PostgreSQL: everything Next Round does that only PostgreSQL does, in one place (decision 21).
+"""PostgreSQL: everything Next Round does that only PostgreSQL does, in one place
+(docs/decisions.md, "how dialects are kept apart").
 
 The same names as `dialects/sqlite.py`, each doing what its SQLite twin means:
 - the engine: pooled psycopg 3 connections; a write takes one transaction-scoped advisory lock

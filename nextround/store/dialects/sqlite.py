@@ -1,4 +1,5 @@
-"""SQLite: everything Next Round does that only SQLite does, in one place (decision 21).
+"""SQLite: everything Next Round does that only SQLite does, in one place (docs/decisions.md,
+"how dialects are kept apart").
 
 - the file: inspected read-only before anything writes to it (decision 2), created complete in
   one step, recovered after a crash, switched to write-ahead logging, checkpointed;
