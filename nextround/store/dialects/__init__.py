@@ -3,9 +3,13 @@ default: a file) and `postgresql` (a server, `postgresql+psycopg://`). Why: docs
 "how dialects are kept apart".
 
 Everything one engine does its own way is in its module, under the same names in both:
-`create_engine`, `migrate`, `read_version`, `MIGRATIONS`, `insert_or_ignore`, `indexed_by`,
-`defer_foreign_keys`, `broken_links`. The rest of the store writes SQL both engines read alike
-and asks `for_url` (or `for_connection`) for the module when it needs one of these.
+`create_engine`, `MIGRATIONS`, `migrate`, `read_version`, `has_table`, `columns`,
+`integrity_problems`, `broken_links`, `defer_foreign_keys`, `bulk_insert`,
+`refresh_statistics`, and the SQL forms `insert_or_ignore`, `indexed_by`, `count_if`,
+`later_of`, `period_start`, `json_texts`, `trim_space`. The rest of the store writes SQL both
+engines read alike and asks `for_url` (or `for_connection`) for the module when it needs one of
+these. The schema check has each engine's own catalog reading: `schema_check` for SQLite (to
+move here when the store is wired), `postgresql.schema_problems` for PostgreSQL.
 """
 
 from __future__ import annotations

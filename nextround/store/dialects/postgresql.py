@@ -9,8 +9,11 @@ The same names as `dialects/sqlite.py`, each doing what its SQLite twin means:
   module beside this one) and the schema version mark (a one-row table, `nextround_schema`);
 - the schema as PostgreSQL's catalogs describe it, and how it differs from what the frozen
   steps build, for restore, `check` and the data page;
+- what a table's columns demand (for the import's checks), bulk loading (COPY) and fresh
+  statistics after it (the planner's stand-in for SQLite's index hints);
 - the SQL forms that differ between engines: insert-or-ignore, index hints, deferred foreign
-  keys and the foreign-key check.
+  keys and the foreign-key check, conditional counts, the later of two dates, the start of a
+  month or week, the strings of a JSON array, trimming.
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@
 - the engine: pooled connections with our pragmas, and `BEGIN IMMEDIATE` for every write;
 - the frozen migration steps (tables, CHECKs, the milestone triggers and covering indexes) and
   the schema version mark (`PRAGMA user_version`, `PRAGMA application_id`);
+- what a table's columns demand (for the import's checks) and bulk loading;
 - the SQL forms that differ between engines: insert-or-ignore, index hints, deferred foreign
-  keys and the foreign-key check.
+  keys and the foreign-key check, conditional counts, the later of two dates, the start of a
+  month or week, the strings of a JSON array, trimming.
 
 `dialects/postgresql.py` has the same names for PostgreSQL; `dialects.for_url` picks one.
 """
