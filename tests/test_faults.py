@@ -264,7 +264,7 @@ def test_a_locked_database_gets_a_clear_message_and_writes_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another program holds the write lock past the busy timeout: the save is refused with
     words a person understands, nothing is half-written, and it works once the lock is gone."""
-    import nextround.store.opening as store_module  # where the engine reads it
+    import nextround.store.dialects.sqlite as store_module  # where the engine reads it
     from nextround.store import StoreError
 
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
@@ -287,7 +287,7 @@ def test_a_locked_database_gets_a_clear_message_and_writes_nothing(
 
 def test_the_page_says_the_database_is_busy_and_keeps_what_was_typed(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import nextround.store.opening as store_module  # where the engine reads it
+    import nextround.store.dialects.sqlite as store_module  # where the engine reads it
     from tests.conftest import open_page
 
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)

@@ -23,7 +23,9 @@ from tests.conftest import ROOT, TODAY, open_page
 PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 FILE_LEVEL = ("isn't a Next Round export", "schema_version", "newer version", "Unknown table",
               "must be a list of rows", "more than one settings row", "isn't valid JSON",
-              "appears twice")
+              "appears twice",
+              # a lone surrogate in a header value makes the bytes themselves invalid UTF-8
+              "not UTF-8 text")
 
 SPECIAL_TEXT = [
     "", " ", "x" * 301, "x" * 5_001, "2026-W60", "2026-W01", "2026-W53", "2026-02-30",

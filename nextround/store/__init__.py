@@ -14,7 +14,7 @@ restore. Other layers import from here, never from the modules inside:
 """
 
 from nextround.store.applications import STAGE_NOTE_MAX
-from nextround.store.backups import copy_checked
+from nextround.store.backups import BackupFile, copy_checked, describe_backups
 from nextround.store.database import ColumnRule, Store
 from nextround.store.errors import (
     CorruptDatabaseError,
@@ -29,6 +29,7 @@ from nextround.store.errors import (
 )
 from nextround.store.files import (
     check_output_file,
+    file_version,
     make_private_folder,
     remove_with_companions,
     temp_name,
@@ -54,12 +55,12 @@ from nextround.store.schema import (
 from nextround.store.transaction import Transaction
 
 __all__ = [
-    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DEFAULT_DB_PATH", "DERIVED_COLUMNS", "MAX_COUNT",
-    "MIGRATIONS", "SCHEMA_VERSION", "STAGE_NOTE_MAX", "TABLES", "ColumnRule",
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "BackupFile", "DEFAULT_DB_PATH", "DERIVED_COLUMNS",
+    "MAX_COUNT", "MIGRATIONS", "SCHEMA_VERSION", "STAGE_NOTE_MAX", "TABLES", "ColumnRule",
     "CorruptDatabaseError", "DatabaseProblemsError", "ForeignDatabaseError",
     "NewerDatabaseError", "NotFoundError", "ReadOnlyDatabaseError", "RestoreResult",
     "StaleVersionError", "Store", "StoreError", "Transaction", "_reason", "check_output_file",
-    "checkpoint", "copy_checked", "default_url", "describe_database_file", "inspect_sqlite_file",
-    "make_private_folder", "remove_with_companions", "restore_database", "sqlite_path",
-    "temp_name", "to_url",
+    "checkpoint", "copy_checked", "default_url", "describe_backups", "describe_database_file",
+    "file_version", "inspect_sqlite_file", "make_private_folder", "remove_with_companions",
+    "restore_database", "sqlite_path", "temp_name", "to_url",
 ]

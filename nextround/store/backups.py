@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -198,3 +200,24 @@ def _owns_backup_name(database: Path, base: str, known: set[str]) -> bool:
         return new[0] == database.name
     stems = old_backup_stems(base)
     return len(stems) == 1 and stems[0][0] == database.stem
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """One backup as the data page lists it: its file, when it was written, and its size."""
+
+    path: Path
+    made: datetime
+    size: int
+
+
+def describe_backups(paths: Iterable[Path]) -> list[BackupFile]:
+    """`paths` with their times and sizes, in order; one removed meanwhile is left out."""
+    found = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        found.append(BackupFile(path, datetime.fromtimestamp(info.st_mtime), info.st_size))
+    return found
