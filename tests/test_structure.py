@@ -24,8 +24,8 @@ PENDING = {
     ("methods", "nextround/store/database.py"), ("domain", "nextround/store/database.py"),
     ("domain", "nextround/store/schema_check.py"),
 }
-DOMAIN = ("agenda", "calendar_ics", "charts", "demo", "drafting", "feedback", "metrics",
-          "reflection", "review", "sending", "transfer", "wellbeing")
+DOMAIN = ("agenda", "calendar_ics", "charts", "demo", "drafting", "dream_list", "feedback",
+          "metrics", "reflection", "review", "sending", "transfer", "wellbeing")
 
 
 def _name(path: Path) -> str:
