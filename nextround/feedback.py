@@ -96,7 +96,7 @@ CHANNEL_PHRASES = {  # "Asked 2026-11-01 by email"
 }
 OPEN = frozenset({Status.AWAITING, Status.FOLLOWED_UP})
 
-# Which status changes are allowed. Decisions (tested in tests/test_feedback.py):
+# Which status changes are allowed. Decisions (tested in tests/unit/test_feedback.py):
 # - an open request can be followed up (again), answered, declined or closed as no reply;
 # - "no reply" and "declined" can be reopened (marked by mistake, or they got back in touch),
 #   and a late reply can still arrive after "no reply";

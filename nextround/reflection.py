@@ -374,7 +374,7 @@ def weight_outside(control_pct: int | None, outside_factors: Sequence[str]) -> b
 
 def summarize(answers: Mapping[str, Any], control_pct: int | None, fit: str | None,
               suggestion: Suggestion | None = None) -> Summary:
-    """The rule table (tests/test_reflection.py checks it row by row):
+    """The rule table (tests/unit/test_reflection.py checks it row by row):
 
     1. mostly outside your control        → not_about_you, and the next dream-list company;
     2. otherwise, the fit was "no"         → poor_fit, and the next dream-list company;

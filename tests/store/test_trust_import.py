@@ -18,9 +18,8 @@ import pytest
 from nextround import demo, transfer
 from nextround.store import Store
 from nextround.ui.sized_cache import SizedCache
-from tests.conftest import TODAY, no_exception, open_page
+from tests.conftest import ROOT, TODAY, no_exception, open_page
 
-ROOT = Path(__file__).resolve().parents[1]
 Doc = dict[str, Any]
 
 

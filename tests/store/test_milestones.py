@@ -19,7 +19,7 @@ from nextround.models import Application
 from nextround.store import MIGRATIONS, Store
 from tests import reference_metrics
 from tests.conftest import old_database
-from tests.test_metrics import assert_same_dashboard
+from tests.unit.test_metrics import assert_same_dashboard
 
 TODAY = date(2026, 11, 25)
 FIRST_DAY = date(2026, 6, 1)

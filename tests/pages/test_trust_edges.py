@@ -33,7 +33,7 @@ from nextround.models import (
 )
 from nextround.store import Store
 from tests.conftest import ROOT, TODAY, no_exception, open_page
-from tests.test_page_applications import message_after
+from tests.pages.test_applications import message_after
 
 # --- class 10: one rule for every email address ---------------------------------------------
 

@@ -225,7 +225,7 @@ def test_export_downloads_exist(store: Store) -> None:
     assert set(buttons) >= {"export_json", "export_csv"}
     assert buttons["export_csv"].proto.label == "Download applications (CSV)"
     assert buttons["export_json"].proto.label == "Download everything (JSON)"
-    # The bytes behind the buttons are the transfer functions' (tested in test_transfer.py).
+    # The bytes behind the buttons are the transfer functions' (tested in unit/test_transfer.py).
     assert json.loads(transfer.export_json(store))["tables"]["applications"][0]["company"] \
         == "=Acme"
 

@@ -19,9 +19,8 @@ import pytest
 
 from nextround.__main__ import main
 from nextround.store import SCHEMA_VERSION, Store, restore_database
-from tests.conftest import old_database
+from tests.conftest import ROOT, old_database
 
-ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-25"
 
 

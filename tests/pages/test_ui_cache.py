@@ -46,7 +46,7 @@ def _reading_page() -> None:
 
     from nextround import ui
     from nextround.models import Application
-    from tests.test_ui_cache import counted_companies
+    from tests.pages.test_ui_cache import counted_companies
 
     store = ui.frame("Cache test")
     companies = ui.cached(store, counted_companies)
@@ -62,7 +62,7 @@ def _chart_page() -> None:
     import streamlit as st
 
     from nextround import ui
-    from tests.test_ui_cache import counted_chart
+    from tests.pages.test_ui_cache import counted_chart
 
     weeks = st.session_state.setdefault("weeks", 3)
     frame = pd.DataFrame({"week": [f"W{i}" for i in range(weeks)], "n": range(weeks)})
