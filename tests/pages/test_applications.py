@@ -16,6 +16,7 @@ from streamlit.testing.v1.element_tree import Block, Error
 
 from nextround.models import Application, ValidationError
 from nextround.store import StaleVersionError, Store
+from tests import factories
 from tests.conftest import TODAY, no_exception, open_page
 
 PAGE = "pages/applications.py"
@@ -44,9 +45,8 @@ def message_after(at: AppTest, key: str) -> str | None:
     raise AssertionError(f"no widget with key {key!r}")
 
 
-def add(store: Store, company: str = "Acme", *, days_ago: int = 10, **fields: str) -> int:
-    applied = TODAY - timedelta(days=days_ago)
-    return store.add_application(Application(company=company, applied_on=applied, **fields))
+def days_ago(days: int) -> date:
+    return TODAY - timedelta(days=days)
 
 
 def fill_add_form(at: AppTest, **values: object) -> None:
@@ -180,7 +180,7 @@ def test_several_bad_fields_each_get_their_own_message(store: Store) -> None:
 
 @BOTH_WAYS
 def test_edit_an_application(via_app: bool, store: Store) -> None:
-    app_id = add(store, "Acme", role="Analyst")
+    app_id = factories.application(store, "Acme", applied_on=days_ago(10), role="Analyst")
     at = open_page(PAGE, via_app=via_app)
     no_exception(at)
     assert at.selectbox(key="apps_pick").value == app_id
@@ -201,7 +201,7 @@ def test_edit_an_application(via_app: bool, store: Store) -> None:
 
 
 def test_edit_with_bad_input_writes_nothing(store: Store) -> None:
-    app_id = add(store, "Acme")
+    app_id = factories.application(store, "Acme", applied_on=days_ago(10))
     at = open_page(PAGE, via_app=False)
     at.text_input(key="edit_app_company").input("")
     at.text_input(key="edit_app_link").input("javascript:alert(1)")
@@ -213,7 +213,7 @@ def test_edit_with_bad_input_writes_nothing(store: Store) -> None:
 
 
 def test_a_stale_edit_shows_the_conflict_and_keeps_the_other_change(store: Store) -> None:
-    app_id = add(store, "Acme", role="Analyst")
+    app_id = factories.application(store, "Acme", applied_on=days_ago(10), role="Analyst")
     at = open_page(PAGE)
     # Another tab saves first.
     store.update_application(app_id, Application(company="Acme", role="Lead analyst",
@@ -234,7 +234,7 @@ def test_a_stale_edit_shows_the_conflict_and_keeps_the_other_change(store: Store
 
 @BOTH_WAYS
 def test_stage_change_adds_an_event_and_keeps_history(via_app: bool, store: Store) -> None:
-    app_id = add(store, "Acme", days_ago=20)
+    app_id = factories.application(store, "Acme", applied_on=days_ago(20))
     at = open_page(PAGE, via_app=via_app)
     assert at.selectbox(key="stage_app_stage").value == "screening"  # the natural next step
     at.date_input(key="stage_app_on_date").set_value(TODAY - timedelta(days=5))
@@ -261,7 +261,7 @@ def test_stage_change_adds_an_event_and_keeps_history(via_app: bool, store: Stor
 
 
 def test_stage_change_with_a_bad_date_writes_nothing(store: Store) -> None:
-    app_id = add(store, "Acme", days_ago=3)
+    app_id = factories.application(store, "Acme", applied_on=days_ago(3))
     at = open_page(PAGE, via_app=False)
     at.date_input(key="stage_app_on_date").set_value(TODAY - timedelta(days=30))
     submit(at, "stage_app_submit")
@@ -275,7 +275,7 @@ def test_stage_change_with_a_bad_date_writes_nothing(store: Store) -> None:
 
 @BOTH_WAYS
 def test_delete_needs_confirmation(via_app: bool, store: Store) -> None:
-    add(store, "Acme")
+    factories.application(store, "Acme", applied_on=days_ago(10))
     at = open_page(PAGE, via_app=via_app)
     submit(at, "delete_ask")
     assert store.count("applications") == 1
@@ -293,10 +293,10 @@ def test_delete_needs_confirmation(via_app: bool, store: Store) -> None:
 
 
 def test_ghosting_flag_and_one_click(store: Store) -> None:
-    old = add(store, "Quiet Co", days_ago=45, role="Analyst")
-    recent = add(store, "Fresh Co", days_ago=5)
-    answered = add(store, "Talky Co", days_ago=60)
-    store.change_stage(answered, "screening", TODAY - timedelta(days=50), 1)
+    old = factories.application(store, "Quiet Co", applied_on=days_ago(45), role="Analyst")
+    recent = factories.application(store, "Fresh Co", applied_on=days_ago(5))
+    answered = factories.application(store, "Talky Co", applied_on=days_ago(60))
+    factories.move(store, answered, "screening", days_ago(50), version=1)
     at = open_page(PAGE)
     no_exception(at)
     assert ghost_label(at) == "No reply after 30 days: 1 application"
@@ -313,7 +313,8 @@ def test_ghosting_flag_and_one_click(store: Store) -> None:
 
 
 def test_ghosting_shows_ten_and_counts_the_rest(store: Store) -> None:
-    ids = [add(store, f"Silent {i:02d}", days_ago=40 + i) for i in range(12)]
+    ids = [factories.application(store, f"Silent {i:02d}", applied_on=days_ago(40 + i))
+           for i in range(12)]
     at = open_page(PAGE, via_app=False)
     shown = [b.key for b in at.button if (b.key or "").startswith("ghost_") and b.key[6:].isdigit()]
     assert len(shown) == 10
@@ -327,9 +328,9 @@ def test_ghosting_shows_ten_and_counts_the_rest(store: Store) -> None:
 
 
 def test_ghosting_a_row_changed_elsewhere_is_refused(store: Store) -> None:
-    old = add(store, "Quiet Co", days_ago=45)
+    old = factories.application(store, "Quiet Co", applied_on=days_ago(45))
     at = open_page(PAGE, via_app=False)
-    store.change_stage(old, "rejected", TODAY, 1)  # another tab got there first
+    factories.move(store, old, "rejected", TODAY, version=1)  # another tab got there first
     submit(at, f"ghost_{old}")
     assert store.application(old)["stage"] == "rejected"
     assert any("another tab" in e.value for e in at.error)
@@ -383,7 +384,7 @@ def test_table_is_paginated_searchable_and_filtered(via_app: bool, store: Store)
 
 
 def test_search_with_no_match_says_what_to_do(store: Store) -> None:
-    add(store, "Acme")
+    factories.application(store, "Acme", applied_on=days_ago(10))
     at = open_page(PAGE, via_app=False)
     at.text_input(key="apps_search").input("zzz").run()
     no_exception(at)
@@ -391,8 +392,9 @@ def test_search_with_no_match_says_what_to_do(store: Store) -> None:
 
 
 def test_user_text_is_never_markdown(store: Store) -> None:
-    app_id = add(store, PAYLOADS[1], role=PAYLOADS[0], location=PAYLOADS[3],
-                 source=PAYLOADS[4], notes="\n".join(PAYLOADS), days_ago=45)
+    app_id = factories.application(store, PAYLOADS[1], applied_on=days_ago(45),
+                                   role=PAYLOADS[0], location=PAYLOADS[3],
+                                   source=PAYLOADS[4], notes="\n".join(PAYLOADS))
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     rendered = all_markdown(at)
@@ -407,7 +409,7 @@ def test_user_text_is_never_markdown(store: Store) -> None:
 
 
 def test_forms_are_filled_again_after_visiting_another_page(store: Store) -> None:
-    add(store, "Acme", role="Analyst")
+    factories.application(store, "Acme", applied_on=days_ago(10), role="Analyst")
     at = open_page(PAGE)
     assert at.text_input(key="edit_app_company").value == "Acme"
     at.switch_page("pages/data.py").run()
@@ -421,9 +423,9 @@ def test_forms_are_filled_again_after_visiting_another_page(store: Store) -> Non
 
 
 def test_a_stale_stage_change_is_refused(store: Store) -> None:
-    app_id = add(store, "Acme", days_ago=20)
+    app_id = factories.application(store, "Acme", applied_on=days_ago(20))
     at = open_page(PAGE, via_app=False)
-    store.change_stage(app_id, "rejected", TODAY, 1)  # another tab
+    factories.move(store, app_id, "rejected", TODAY, version=1)  # another tab
     submit(at, "stage_app_submit")
     assert any("changed in another tab" in e.value for e in at.error)
     assert store.application_events(app_id)["stage"].tolist() == ["applied", "rejected"]
@@ -433,8 +435,9 @@ def test_a_stale_stage_change_is_refused(store: Store) -> None:
 
 
 def test_mark_ghosted_is_all_or_nothing(store: Store) -> None:
-    first, second = add(store, "One", days_ago=40), add(store, "Two", days_ago=41)
-    store.change_stage(second, "screening", TODAY, 1)  # changed since it was listed
+    first = factories.application(store, "One", applied_on=days_ago(40))
+    second = factories.application(store, "Two", applied_on=days_ago(41))
+    factories.move(store, second, "screening", TODAY, version=1)  # changed since it was listed
     with pytest.raises(StaleVersionError):
         store.mark_ghosted([(first, 1), (second, 1)], TODAY)
     assert store.application(first)["stage"] == "applied"

@@ -11,9 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nextround import ui, wellbeing
-from nextround.models import Application
 from nextround.store import Store
 from nextround.wellbeing import CheckIn
+from tests import factories
 from tests.conftest import ROOT, TODAY, chart_frames, no_exception, open_page
 
 PAGE = "pages/checkin.py"
@@ -77,7 +77,7 @@ def test_saving_shows_the_result_view(store: Store, via_app: bool) -> None:
     store.save_checkin(CheckIn(items=[2, 2, 2, 2, 2], stress=7),
                        day=TODAY - timedelta(weeks=1))
     for day in (TODAY, TODAY - timedelta(days=1), TODAY - timedelta(days=9)):
-        store.add_application(Application(company="Acme", applied_on=day), today=TODAY)
+        factories.application(store, "Acme", applied_on=day)
     at = open_page(PAGE, via_app=via_app)
     answer(at, [4, 4, 3, 3, 3], stress=3, hours=12.5, care=("sleep", "fun"), win="Got a reply")
     no_exception(at)

@@ -8,8 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nextround import demo, transfer
-from nextround.models import Application, Settings
+from nextround.models import Settings
 from nextround.store import Store
+from tests import factories
 from tests.conftest import TODAY, no_exception, open_page
 
 PAGE = "pages/data.py"
@@ -182,7 +183,7 @@ def test_date_format_pick(store: Store) -> None:
 
 
 def test_duplicates_need_a_decision(store: Store) -> None:
-    store.add_application(Application(company="Acme", role="Engineer", applied_on="2026-01-05"))
+    factories.application(store, "Acme", role="Engineer", applied_on="2026-01-05")
     at = _page()
     at.file_uploader(key="import_file_0").upload("x.csv", FOREIGN.replace(
         b"Phone call", b"Interview"), "text/csv").run()
@@ -219,7 +220,7 @@ def test_json_export_imports_into_an_empty_database(store: Store, tmp_path) -> N
 # --- export ---------------------------------------------------------------------------------
 
 def test_export_downloads_exist(store: Store) -> None:
-    store.add_application(Application(company="=Acme", applied_on="2026-01-05"))
+    factories.application(store, "=Acme", applied_on="2026-01-05")
     at = _page()
     buttons = {b.key: b for b in at.get("download_button")}
     assert set(buttons) >= {"export_json", "export_csv"}
@@ -233,7 +234,7 @@ def test_export_downloads_exist(store: Store) -> None:
 # --- backup, restore, check -----------------------------------------------------------------
 
 def test_backup_now_and_restore_a_backup(store: Store) -> None:
-    store.add_application(Application(company="Kept", applied_on="2026-01-05"))
+    factories.application(store, "Kept", applied_on="2026-01-05")
     at = _page()
     daily = [p.name for p in store.backup_files()]  # the frame's once-a-day backup
     assert len(daily) == 1 and daily[0].endswith("-daily.db")
@@ -243,7 +244,7 @@ def test_backup_now_and_restore_a_backup(store: Store) -> None:
     listed = _frame(at, "Backup")
     assert list(listed["Backup"]) == [p.name for p in store.backup_files()]
     # Later work that the restore will replace.
-    store.add_application(Application(company="Later", applied_on="2026-01-06"))
+    factories.application(store, "Later", applied_on="2026-01-06")
     at.run()
     at.selectbox(key="restore_pick").set_value(store.backup_files()[0].name).run()
     no_exception(at)
@@ -262,7 +263,7 @@ def test_backup_now_and_restore_a_backup(store: Store) -> None:
 
 
 def test_restore_refuses_a_bad_upload(store: Store) -> None:
-    store.add_application(Application(company="Kept", applied_on="2026-01-05"))
+    factories.application(store, "Kept", applied_on="2026-01-05")
     at = _page()
     at.radio(key="restore_source").set_value("A file I upload").run()
     at.file_uploader(key="restore_upload").upload("broken.db", b"not a database at all",
@@ -302,7 +303,7 @@ def test_delete_needs_the_typed_phrase_and_keeps_a_backup(store: Store) -> None:
 
 
 def test_delete_with_backups(store: Store) -> None:
-    store.add_application(Application(company="Gone", applied_on="2026-01-05"))
+    factories.application(store, "Gone", applied_on="2026-01-05")
     store.backup()
     at = _page()
     at.checkbox(key="delete_backups").check()

@@ -10,24 +10,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nextround import feedback as fb
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.conftest import chart_frames, no_exception, open_page
 
 PAGE = "pages/feedback.py"
 PAYLOADS = ("<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
             "![t](http://example.com/p.png)", "$5k–$10k", ":red[x]")
 BOTH = pytest.mark.parametrize("via_app", [True, False], ids=["via_app", "direct"])
-
-
-def _app(store: Store, company: str = "Acme", **kw: object) -> int:
-    values = {"role": "Data Analyst", "applied_on": "2026-09-01", "stage": "rejected",
-              "contact_name": "Sam", "contact_email": "sam@acme.example", **kw}
-    return store.add_application(Application(company=company, **values))
-
-
-def _request(store: Store, app_id: int, asked: str, **kw: object) -> int:
-    return store.add_feedback_request(app_id, fb.NewRequest(asked_on=asked, **kw))
 
 
 def _submit(at: AppTest, label: str) -> AppTest:
@@ -60,7 +50,7 @@ def test_empty_page_says_what_to_do(via_app: bool) -> None:
 
 @BOTH
 def test_request_follow_up_reply_and_chart(store: Store, via_app: bool) -> None:
-    app_id = _app(store)
+    app_id = factories.rejected(store)
     at = open_page(PAGE, via_app=via_app)
     no_exception(at)
 
@@ -107,8 +97,8 @@ def test_request_follow_up_reply_and_chart(store: Store, via_app: bool) -> None:
 
 @BOTH
 def test_quick_status_change_and_invalid_options(store: Store, via_app: bool) -> None:
-    app_id = _app(store)
-    rid = _request(store, app_id, "2026-11-24")
+    app_id = factories.rejected(store)
+    rid = factories.feedback_request(store, app_id, "2026-11-24")
     at = open_page(PAGE, via_app=via_app)
     assert at.selectbox(key="feedback_status_pick").value == rid
     new = at.selectbox(key=f"feedback_status_new_{rid}")
@@ -122,8 +112,9 @@ def test_quick_status_change_and_invalid_options(store: Store, via_app: bool) ->
 
 
 def test_follow_up_draft_is_sent_once_and_marks_followed_up(store: Store) -> None:
-    app_id = _app(store, "Acme & Co")
-    rid = _request(store, app_id, "2026-11-01", asked_whom="Sam")
+    app_id = factories.rejected(store, "Acme & Co", contact_name="Sam",
+                                contact_email="sam@acme.example")
+    rid = factories.feedback_request(store, app_id, "2026-11-01", asked_whom="Sam")
     at = open_page(PAGE, via_app=False)
     at.button(key=f"feedback_draft_{rid}").click().run()
     no_exception(at)
@@ -144,8 +135,8 @@ def test_follow_up_draft_is_sent_once_and_marks_followed_up(store: Store) -> Non
 
 
 def test_two_unanswered_follow_ups_suggest_no_reply(store: Store) -> None:
-    app_id = _app(store)
-    rid = _request(store, app_id, "2026-10-01")
+    app_id = factories.rejected(store)
+    rid = factories.feedback_request(store, app_id, "2026-10-01")
     store.change_feedback_status(rid, "followed_up", 1, today=date(2026, 10, 8))
     store.change_feedback_status(rid, "followed_up", 2, today=date(2026, 10, 15))
     at = open_page(PAGE, via_app=False)
@@ -160,7 +151,7 @@ def test_two_unanswered_follow_ups_suggest_no_reply(store: Store) -> None:
 
 
 def test_one_follow_up_does_not_suggest_closing(store: Store) -> None:
-    rid = _request(store, _app(store), "2026-10-01")
+    rid = factories.feedback_request(store, factories.rejected(store), "2026-10-01")
     store.change_feedback_status(rid, "followed_up", 1, today=date(2026, 10, 8))
     at = open_page(PAGE, via_app=False)
     assert not any("without an answer" in i.value for i in at.info)
@@ -170,8 +161,8 @@ def test_one_follow_up_does_not_suggest_closing(store: Store) -> None:
 @pytest.mark.parametrize("case", ["received_before_asked", "huge_text", "due_before_asked",
                                   "valid_reply_control"])
 def test_bad_input_shows_a_message_and_writes_nothing(store: Store, case: str) -> None:
-    app_id = _app(store)
-    rid = _request(store, app_id, "2026-11-10")
+    app_id = factories.rejected(store)
+    rid = factories.feedback_request(store, app_id, "2026-11-10")
     before = _snapshot(store)
     at = open_page(PAGE, via_app=False)
     if case == "due_before_asked":
@@ -203,10 +194,11 @@ def test_bad_input_shows_a_message_and_writes_nothing(store: Store, case: str) -
 
 def test_user_text_is_never_rendered_as_markup(store: Store) -> None:
     for i, payload in enumerate(PAYLOADS):
-        app_id = _app(store, f"{payload} co", role=payload)
-        rid = _request(store, app_id, f"2026-10-0{i + 1}", asked_whom=payload)
-        store.record_feedback_reply(rid, fb.Reply("2026-10-20", payload, ("skills gap",)), 1)
-    overdue = _request(store, _app(store, PAYLOADS[0]), "2026-11-01", asked_whom=PAYLOADS[1])
+        app_id = factories.rejected(store, f"{payload} co", role=payload)
+        rid = factories.feedback_request(store, app_id, f"2026-10-0{i + 1}", asked_whom=payload)
+        factories.feedback_reply(store, rid, "2026-10-20", payload, ("skills gap",))
+    overdue = factories.feedback_request(store, factories.rejected(store, PAYLOADS[0]),
+                                         "2026-11-01", asked_whom=PAYLOADS[1])
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     assert f"feedback_draft_{overdue}" in [b.key for b in at.button]
@@ -221,9 +213,8 @@ def test_user_text_is_never_rendered_as_markup(store: Store) -> None:
 
 
 def test_add_theme_to_game_plan_once(store: Store) -> None:
-    rid = _request(store, _app(store), "2026-11-01")
-    store.record_feedback_reply(rid, fb.Reply("2026-11-05", "More depth.", ("technical depth",)),
-                                1)
+    rid = factories.feedback_request(store, factories.rejected(store), "2026-11-01")
+    factories.feedback_reply(store, rid, "2026-11-05", "More depth.", ("technical depth",))
     at = open_page(PAGE, via_app=False)
     assert at.selectbox(key="feedback_theme_pick").value == "technical depth"
     at.button(key="feedback_add_plan").click().run()
@@ -235,7 +226,7 @@ def test_add_theme_to_game_plan_once(store: Store) -> None:
 
 
 def test_edit_theme_list(store: Store) -> None:
-    rid = _request(store, _app(store), "2026-11-01")
+    rid = factories.feedback_request(store, factories.rejected(store), "2026-11-01")
     at = open_page(PAGE, via_app=False)
     version = store.settings().version
     at.text_area(key=f"feedback_themes_text_{version}").input("salary\nskills gap\nSalary\n")
@@ -255,11 +246,11 @@ def test_edit_theme_list(store: Store) -> None:
 
 
 def test_table_pages_and_searches(store: Store) -> None:
-    app_id = _app(store, "Acme")
-    other = _app(store, "Bolt")
+    app_id = factories.rejected(store, "Acme")
+    other = factories.rejected(store, "Bolt", applied_on="2026-09-01")
     for day in range(1, 29):
-        _request(store, app_id, f"2026-10-{day:02d}")
-    _request(store, other, "2026-09-15")
+        factories.feedback_request(store, app_id, f"2026-10-{day:02d}")
+    factories.feedback_request(store, other, "2026-09-15")
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     table = at.dataframe[0]
@@ -273,20 +264,14 @@ def test_table_pages_and_searches(store: Store) -> None:
 
 # --- what the feedback says: a chart of a fixed recent window, the table of every reply ------
 
-def _reply(store: Store, company: str, received: str, text: str, themes: tuple[str, ...]) -> int:
-    rid = _request(store, _app(store, company, applied_on="2024-01-01"), "2024-01-02")
-    store.record_feedback_reply(rid, fb.Reply(received, text, themes), 1)
-    return rid
-
-
 def _themes_table(at: AppTest) -> list[str]:
     (table,) = [d.value for d in at.dataframe if "Theme" in d.value.columns]
     return table["Theme"].tolist()
 
 
 def test_chart_shows_the_last_months_and_the_table_every_reply(store: Store) -> None:
-    _reply(store, "Old", "2024-03-01", "Old news.", ("salary",))
-    _reply(store, "New", "2026-11-05", "Recent.", ("skills gap",))
+    factories.received_reply(store, "2024-03-01", "Old news.", ("salary",), company="Old")
+    factories.received_reply(store, "2026-11-05", "Recent.", ("skills gap",), company="New")
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     (counts,) = chart_frames(at)
@@ -308,7 +293,7 @@ def test_chart_shows_the_last_months_and_the_table_every_reply(store: Store) -> 
 
 
 def test_old_replies_only_say_so_instead_of_an_empty_chart(store: Store) -> None:
-    _reply(store, "Old", "2024-03-01", "Old news.", ("salary",))
+    factories.received_reply(store, "2024-03-01", "Old news.", ("salary",), company="Old")
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     assert chart_frames(at) == []
@@ -321,7 +306,8 @@ def test_chart_names_the_top_themes_and_groups_the_rest(store: Store) -> None:
     themes = [f"theme {i:02d}" for i in range(fb.CHART_THEMES + 3)]
     for i, theme in enumerate(themes):  # theme 00 in 11 replies, ..., theme 10 in 1
         for n in range(len(themes) - i):
-            _reply(store, f"Co {i}-{n}", f"2026-{10 + n % 2}-{1 + n:02d}", "x", (theme,))
+            factories.received_reply(store, f"2026-{10 + n % 2}-{1 + n:02d}", "x", (theme,),
+                                     company=f"Co {i}-{n}")
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     (counts,) = chart_frames(at)

@@ -15,8 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nextround import ui
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.conftest import TODAY, chart_frames, chart_specs, no_exception, open_page
 
 PAGE = "pages/progress.py"
@@ -33,16 +33,14 @@ def _seed(store: Store) -> None:
                PAYLOAD]
     for i in range(SEEDED):
         applied = FIRST_APPLIED + timedelta(days=(i * 140) // SEEDED)
-        app_id = store.add_application(Application(
-            company=f"Company {i}", role="Analyst", applied_on=applied,
-            source=sources[i % len(sources)]), today=TODAY)
+        app_id = factories.application(store, f"Company {i}", role="Analyst", applied_on=applied,
+                                       source=sources[i % len(sources)])
         path = [[], [("screening", 3)], [("rejected", 0)], [("screening", 2),
                 ("interviewing", 9), ("rejected", 20)], [("ghosted", 35)],
                 [("screening", 5), ("interviewing", 12), ("offer", 25)]][i % 6]
         for stage, after in path:
             day = min(applied + timedelta(days=after), TODAY)
-            store.change_stage(app_id, stage, day, store.application(app_id)["version"],
-                               today=TODAY)
+            factories.move(store, app_id, stage, day)
 
 
 @pytest.fixture(scope="module")
@@ -173,8 +171,7 @@ def test_period_control_is_shared_by_every_chart(seeded: Store) -> None:
 
 
 def test_a_period_without_applications_says_what_to_do(store: Store) -> None:
-    store.add_application(Application(company="Old", applied_on=TODAY - timedelta(days=200)),
-                          today=TODAY)
+    factories.application(store, "Old", applied_on=TODAY - timedelta(days=200))
     at = _open(False)
     at.radio(key="progress_period").set_value("4 weeks").run()
     no_exception(at)

@@ -8,19 +8,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nextround import reflection as rf
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.conftest import chart_frames, no_exception, open_page
 
 PAGE = "pages/reflect.py"
 PAYLOADS = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
             "![t](http://example.com/p.png)", "$5k–$10k", ":red[x]"]
-
-
-def _rejected(store: Store, company: str = "Acme", role: str = "Engineer") -> int:
-    return store.add_application(Application(company=company, role=role,
-                                             applied_on="2026-10-01", stage="rejected",
-                                             contact_email="hr@acme.example"))
 
 
 def _section(at: AppTest, name: str) -> AppTest:
@@ -60,7 +54,7 @@ def test_empty_page_tells_the_user_what_to_do(via_app: bool) -> None:
 
 @pytest.mark.parametrize("via_app", [True, False])
 def test_all_steps_to_the_summary(store: Store, via_app: bool) -> None:
-    _rejected(store, "Acme")
+    factories.rejected(store, "Acme")
     store.add_target("Globex", "Data engineer", "Kind people", 1, "ready", "")
     at = open_page(PAGE, via_app=via_app)
     at.radio(key="reflect_about").set_value("One application").run()
@@ -204,7 +198,7 @@ def test_discard_asks_first(store: Store) -> None:
 
 def test_search_stays_small_and_user_text_is_never_markdown(store: Store) -> None:
     for payload in PAYLOADS:
-        _rejected(store, company=payload, role=payload)
+        factories.rejected(store, company=payload, role=payload)
     store.insert_rows("applications", [
         {"company": f"Bulk {i}", "role": "", "applied_on": "2026-01-05", "stage": "rejected",
          "stage_on": "2026-02-01", "created_at": "x", "updated_at": "x"} for i in range(300)])
@@ -287,7 +281,7 @@ def test_game_plan_edit_and_remove(store: Store) -> None:
 
 @pytest.mark.parametrize("via_app", [True, False])
 def test_dream_list_add_and_i_applied(store: Store, via_app: bool) -> None:
-    _rejected(store, "Acme")
+    factories.rejected(store, "Acme")
     at = _section(open_page(PAGE, via_app=via_app), "Dream list")
     _submit(at, "target_add")
     assert any("Company is required" in e.value for e in at.error)

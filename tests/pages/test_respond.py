@@ -6,25 +6,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.conftest import TODAY, no_exception, open_page
 
 PAGE = "pages/respond.py"
 BOTH = pytest.mark.parametrize("via_app", [True, False], ids=["via_app", "direct"])
-
-
-def rejected(store: Store, company: str, role: str = "Product Designer", *,
-             applied: str = "2026-10-01", rejected_on: str = "2026-11-20",
-             interviewed: bool = True, contact: str = "", email: str = "") -> int:
-    app_id = store.add_application(Application(company=company, role=role, applied_on=applied,
-                                               contact_name=contact, contact_email=email))
-    version = store.application(app_id)["version"]
-    if interviewed:
-        store.change_stage(app_id, "interviewing", applied, version)
-        version += 1
-    store.change_stage(app_id, "rejected", rejected_on, version)
-    return app_id
 
 
 def count(store: Store, sql: str) -> int:
@@ -51,9 +38,13 @@ def open_respond(via_app: bool):
 
 @BOTH
 def test_opens_on_rejections_waiting_for_a_reply_newest_first(store: Store, via_app) -> None:
-    old = rejected(store, "Older Co", rejected_on="2026-11-02")
-    new = rejected(store, "Newer Co", rejected_on="2026-11-21")
-    answered = rejected(store, "Answered Co", rejected_on="2026-11-22")
+    role = "Product Designer"
+    old = factories.rejected_after_interview(store, "Older Co", role=role,
+                                             rejected_on="2026-11-02")
+    new = factories.rejected_after_interview(store, "Newer Co", role=role,
+                                             rejected_on="2026-11-21")
+    answered = factories.rejected_after_interview(store, "Answered Co", role=role,
+                                                  rejected_on="2026-11-22")
     store.mark_draft_sent({"application_id": answered, "kind": "rejection_thanks",
                            "tone": "warm", "company": "Answered Co", "role": "",
                            "subject": "Thanks", "body": "Thank you."},
@@ -77,8 +68,11 @@ def test_empty_state_says_what_to_do(store: Store) -> None:
 @BOTH
 def test_draft_edit_mark_sent_changes_the_rate_and_opens_one_feedback_request(
         store: Store, via_app) -> None:
-    app_id = rejected(store, "Acme Inc.", contact="Zoë O'Brien-Núñez", email="zoe@acme.example")
-    rejected(store, "Globex", rejected_on="2026-11-10")
+    app_id = factories.rejected_after_interview(store, "Acme Inc.",
+                                                contact_name="Zoë O'Brien-Núñez",
+                                                contact_email="zoe@acme.example")
+    factories.rejected_after_interview(store, "Globex", role="Product Designer",
+                                       rejected_on="2026-11-10")
     settings = store.settings()
     store.save_settings(type(settings)(**{**settings.__dict__, "name": "Sam Lee",
                                           "signature": "Sam Lee\nsam@example.com"}))
@@ -143,7 +137,7 @@ def test_draft_edit_mark_sent_changes_the_rate_and_opens_one_feedback_request(
 
 
 def test_double_click_stores_one_draft(store: Store) -> None:
-    rejected(store, "Acme")
+    factories.rejected_after_interview(store, "Acme")
     at = open_respond(False)
     button = at.button(key="respond_mark_sent")
     button.click().run()
@@ -163,7 +157,7 @@ def test_double_click_stores_one_draft(store: Store) -> None:
 
 
 def test_another_version_and_unsaved_edits_survive_rerun_and_page_switch(store: Store) -> None:
-    rejected(store, "Acme")
+    factories.rejected_after_interview(store, "Acme")
     at = open_respond(True)
     first = at.text_area(key="respond_body").value
     at.button(key="respond_another").click().run()
@@ -187,7 +181,7 @@ def test_another_version_and_unsaved_edits_survive_rerun_and_page_switch(store: 
 @pytest.mark.parametrize("payload", ["Acme\r\nBcc: evil@example.com", "Hi\nthere"])
 def test_line_break_in_edited_subject_is_refused_next_to_the_field(store: Store,
                                                                    payload: str) -> None:
-    rejected(store, "Acme")
+    factories.rejected_after_interview(store, "Acme")
     at = open_respond(False)
     at.text_input(key="respond_subject").set_value(payload).run()
     no_exception(at)
@@ -233,7 +227,7 @@ def test_untracked_company_can_be_drafted_and_marked_sent(store: Store) -> None:
 
 
 def test_save_for_later_and_a_stale_tab_cannot_overwrite(store: Store) -> None:
-    app_id = rejected(store, "Acme")
+    app_id = factories.rejected_after_interview(store, "Acme")
     draft_id, _ = store.save_draft({"application_id": app_id, "kind": "feedback_request",
                                     "tone": "warm", "company": "Acme", "role": "",
                                     "subject": "Feedback?", "body": "Original text"},
@@ -260,7 +254,7 @@ def test_save_for_later_and_a_stale_tab_cannot_overwrite(store: Store) -> None:
 
 def test_user_text_is_never_rendered_as_markdown(store: Store) -> None:
     payload = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) $5k–$10k :red[x]"
-    rejected(store, payload, role="![t](http://example.com/p.png)")
+    factories.rejected_after_interview(store, payload, role="![t](http://example.com/p.png)")
     at = open_respond(False)
     no_exception(at)
     for element in (*at.markdown, *at.caption, *at.success, *at.info, *at.error, *at.warning):
@@ -299,7 +293,7 @@ def fields(app_id, **overrides):
 def test_mark_sent_refuses_bad_fields_and_writes_nothing(store: Store, field, value) -> None:
     from nextround.models import ValidationError
 
-    app_id = rejected(store, "Acme")
+    app_id = factories.rejected_after_interview(store, "Acme")
     with pytest.raises(ValidationError) as caught:
         store.mark_draft_sent(fields(app_id, **{field: value}), request_token="t1",
                               sent_on=TODAY, ask_feedback=True)
@@ -308,7 +302,7 @@ def test_mark_sent_refuses_bad_fields_and_writes_nothing(store: Store, field, va
 
 
 def test_feedback_request_opened_once_per_application(store: Store) -> None:
-    app_id = rejected(store, "Acme")
+    app_id = factories.rejected_after_interview(store, "Acme")
     store.mark_draft_sent(fields(app_id), request_token="a", sent_on=TODAY, ask_feedback=True,
                           follow_up_days=10)
     store.mark_draft_sent(fields(app_id, kind="feedback_request"), request_token="b",
@@ -323,7 +317,7 @@ def test_feedback_request_opened_once_per_application(store: Store) -> None:
 def test_saved_draft_versions_and_sent_drafts_are_final(store: Store) -> None:
     from nextround.store import StaleVersionError
 
-    app_id = rejected(store, "Acme")
+    app_id = factories.rejected_after_interview(store, "Acme")
     draft_id, version = store.save_draft(fields(app_id), request_token="s")
     assert store.save_draft(fields(app_id, body="v2"), request_token="s", draft_id=draft_id,
                             version=version) == (draft_id, 2)

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from nextround import demo
-from nextround.models import Application, Stage
+from nextround.models import Stage
 from nextround.store import Store
+from tests import factories
 from tests.conftest import TODAY, no_exception, open_page
 
 PAGE = "pages/progress.py"
@@ -42,9 +43,8 @@ def test_demo_data_shows_what_was_done_and_what_needs_attention(store: Store,
 
 
 def test_an_item_goes_once_it_is_done(store: Store) -> None:
-    app_id = store.add_application(Application(company="Acme", role="Dev",
-                                               applied_on="2026-11-02"), today=TODAY)
-    store.change_stage(app_id, Stage.REJECTED, "2026-11-20", 1, today=TODAY)
+    app_id = factories.application(store, "Acme", role="Dev", applied_on="2026-11-02")
+    factories.move(store, app_id, Stage.REJECTED, "2026-11-20", version=1)
     at = open_page(PAGE)
     no_exception(at)
     assert "Send a short thank-you for a recent no" in texts(at)
@@ -58,8 +58,7 @@ def test_an_item_goes_once_it_is_done(store: Store) -> None:
 
 
 def test_all_caught_up_says_so_kindly(store: Store) -> None:
-    store.add_application(Application(company="Acme", role="Dev", applied_on="2026-11-24"),
-                          today=TODAY)
+    factories.application(store, "Acme", role="Dev", applied_on="2026-11-24")
     store.insert_rows("checkins", [{"week": "2026-W48", "checked_on": "2026-11-24",
                                     "items": "[3,3,3,3,3]", "who5_raw": 15, "self_care": "[]",
                                     "updated_at": "x"}])

@@ -32,6 +32,7 @@ from nextround.models import (
     clean_email,
 )
 from nextround.store import Store
+from tests import factories
 from tests.conftest import ROOT, TODAY, no_exception, open_page
 from tests.pages.test_applications import message_after
 
@@ -100,7 +101,7 @@ def test_the_domain_rule_gives_one_header_form_and_refuses_the_rest() -> None:
 def test_every_entry_point_in_the_domain_accepts_and_refuses_the_same(store: Store) -> None:
     """The form's rule (Application), the draft rule (check_email), saving a draft, the
     .eml and mailto builders, and the feedback follow-up all agree, address by address."""
-    app_id = store.add_application(Application(company="Acme", applied_on=TODAY))
+    app_id = factories.application(store, "Acme", applied_on=TODAY)
     disagreements = []
     for number, (typed, written) in enumerate(ADDRESSES):
         expected = "ok" if written else None
@@ -146,10 +147,9 @@ def test_a_non_ascii_local_part_is_refused_in_plain_words() -> None:
 
 def test_the_application_form_and_the_respond_page_agree(store: Store) -> None:
     """The same table through the two pages where a person types an address."""
-    store.add_application(Application(company="Zed", applied_on=TODAY - timedelta(days=9)))
-    app_id = store.add_application(Application(company="Globex",
-                                                applied_on=TODAY - timedelta(days=9)))
-    store.change_stage(app_id, "rejected", TODAY, store.application(app_id)["version"])
+    factories.application(store, "Zed", applied_on=TODAY - timedelta(days=9))
+    app_id = factories.application(store, "Globex", applied_on=TODAY - timedelta(days=9))
+    factories.move(store, app_id, "rejected", TODAY)
 
     form = open_page("pages/applications.py", via_app=False)
     respond = open_page("pages/respond.py", via_app=False)
@@ -268,7 +268,7 @@ def test_every_page_opens_on_bad_stored_settings(row: str, isolated: Path,
     monkeypatch.delenv("NEXTROUND_TODAY")  # the real clock, so the time zone is used
     _write_settings(isolated, BAD_ROWS.get(row))
     store = Store(isolated)
-    store.add_application(Application(company="Acme", applied_on=date(2026, 11, 2)))
+    factories.application(store, "Acme", applied_on=date(2026, 11, 2))
     store.dispose()
     for page in PAGES:
         at = open_page(page, via_app=False)
@@ -386,18 +386,15 @@ def test_the_feedback_page_writes_the_same_addresses(store: Store) -> None:
     """An accepted international domain goes out in its xn-- form; an address stored before
     this rule (written by an older version) that the rule refuses is left out of the
     follow-up instead of producing a broken link."""
-    from nextround import feedback as fb
 
-    idn = store.add_application(Application(
-        company="Bücher", applied_on="2026-09-01", stage="rejected",
-        contact_email="juergen@bücher.de"))
-    legacy = store.add_application(Application(company="Legacy", applied_on="2026-09-01",
-                                               stage="rejected"))
+    idn = factories.application(store, "Bücher", applied_on="2026-09-01", stage="rejected",
+                                contact_email="juergen@bücher.de")
+    legacy = factories.application(store, "Legacy", applied_on="2026-09-01", stage="rejected")
     with store.write() as conn:  # as an older version stored it
         conn.exec_driver_sql("UPDATE applications SET contact_email = 'jürgen@example.com'"
                              f" WHERE id = {legacy}")
     for app_id, expected in ((idn, "juergen@xn--bcher-kva.de"), (legacy, "")):
-        rid = store.add_feedback_request(app_id, fb.NewRequest(asked_on="2026-11-01"))
+        rid = factories.feedback_request(store, app_id, "2026-11-01")
         at = open_page("pages/feedback.py", via_app=False)
         at.button(key=f"feedback_draft_{rid}").click().run()
         no_exception(at)

@@ -21,9 +21,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from nextround import ui
-from nextround.models import Application
 from nextround.store import Store, to_url
-from tests.conftest import TODAY, no_exception
+from tests import factories
+from tests.conftest import no_exception
 
 CALLS: list[str] = []  # what the counted functions below were asked to do, in order
 
@@ -45,15 +45,15 @@ def _reading_page() -> None:
     import streamlit as st
 
     from nextround import ui
-    from nextround.models import Application
+    from tests import factories
     from tests.pages.test_ui_cache import counted_companies
 
     store = ui.frame("Cache test")
     companies = ui.cached(store, counted_companies)
     st.text(f"{len(companies)} companies: {', '.join(companies) or 'none'}")
     if st.button("Add one", key="add"):
-        ui.run_action("add", lambda: store.add_application(
-            Application(company=f"Page Co {len(companies) + 1}", applied_on="2026-11-02")))
+        ui.run_action("add", lambda: factories.application(
+            store, f"Page Co {len(companies) + 1}", applied_on="2026-11-02"))
         st.rerun()
 
 
@@ -70,17 +70,13 @@ def _chart_page() -> None:
     st.altair_chart(counted_chart(frame, dark=False), width="stretch", alt="Bars per week.")
 
 
-def _add(store: Store, company: str) -> None:
-    store.add_application(Application(company=company, applied_on="2026-11-01"), today=TODAY)
-
-
 @pytest.fixture(autouse=True)
 def _reset_calls() -> None:
     CALLS.clear()
 
 
 def test_a_rerun_without_a_write_answers_from_the_cache(store: Store) -> None:
-    _add(store, "Acme")
+    factories.application(store, "Acme")
     at = AppTest.from_function(_reading_page, default_timeout=30).run()
     no_exception(at)
     assert at.text[0].value == "1 companies: Acme"
@@ -91,7 +87,7 @@ def test_a_rerun_without_a_write_answers_from_the_cache(store: Store) -> None:
 
 
 def test_a_write_from_the_page_makes_the_next_read_fresh(store: Store) -> None:
-    _add(store, "Acme")
+    factories.application(store, "Acme")
     at = AppTest.from_function(_reading_page, default_timeout=30).run()
     at.button(key="add").click().run()
     no_exception(at)
@@ -108,7 +104,7 @@ def test_a_write_from_another_store_on_the_same_file_is_seen(store: Store,
     assert at.text[0].value == "0 companies: none"
     other = Store(isolated)
     try:
-        _add(other, "Elsewhere Ltd")
+        factories.application(other, "Elsewhere Ltd")
     finally:
         other.dispose()
     at.run()
@@ -120,7 +116,7 @@ def test_a_write_from_another_store_on_the_same_file_is_seen(store: Store,
 def test_the_cache_never_mixes_two_databases(tmp_path: Path) -> None:
     first, second = Store(tmp_path / "a.db"), Store(tmp_path / "b.db")
     try:
-        _add(first, "Only in A")
+        factories.application(first, "Only in A")
         assert ui.cached(first, counted_companies) == ["Only in A"]
         assert ui.cached(second, counted_companies) == []  # same counter value, other file
         assert CALLS == ["read", "read"]
@@ -185,7 +181,7 @@ def test_a_write_on_a_pooled_connection_still_begins_immediate(store: Store,
 
 
 def test_an_idle_pool_blocks_no_writer_and_no_checkpoint(store: Store, isolated: Path) -> None:
-    _add(store, "Acme")
+    factories.application(store, "Acme")
     store.count("applications")  # the pool now holds idle connections
     other = sqlite3.connect(isolated, timeout=0, isolation_level=None)
     try:
@@ -205,7 +201,7 @@ def test_many_threads_share_one_store(store: Store) -> None:
         try:
             for i in range(15):
                 if i % 5 == 0:
-                    _add(store, f"Thread {n}-{i}")
+                    factories.application(store, f"Thread {n}-{i}")
                 store.change_count()
                 store.count("applications")
         except BaseException as exc:  # noqa: BLE001 - reported below
@@ -238,10 +234,10 @@ def test_after_the_file_is_replaced_a_forgotten_store_reads_the_new_file(
     forget_store, and no pooled connection may keep reading the old one."""
     url = to_url(isolated)
     opened = ui.open_store(url)
-    _add(opened, "Old file")
+    factories.application(opened, "Old file")
     assert ui.cached(opened, counted_companies) == ["Old file"]
     replacement = Store(tmp_path / "replacement.db")
-    _add(replacement, "New file")
+    factories.application(replacement, "New file")
     replacement.dispose()
     sqlite3.connect(tmp_path / "replacement.db").execute("PRAGMA wal_checkpoint(TRUNCATE)")
     os.replace(tmp_path / "replacement.db", isolated)
@@ -276,8 +272,8 @@ def test_two_pages_with_a_same_named_read_never_share_its_result() -> None:
 
 def test_a_disposed_store_still_works_and_connects_anew(store: Store) -> None:
     """A session can still hold a store that forget_store released: it must not break."""
-    _add(store, "Before")
+    factories.application(store, "Before")
     store.dispose()
     assert store.engine.pool.checkedin() == 0
-    _add(store, "After")
+    factories.application(store, "After")
     assert store.count("applications") == 2

@@ -21,8 +21,8 @@ import pytest
 
 from nextround import transfer
 from nextround.__main__ import main as cli
-from nextround.models import Application
 from nextround.store import SCHEMA_VERSION, Store
+from tests import factories
 from tests.conftest import ROOT, TODAY
 
 FORK = multiprocessing.get_context("fork")
@@ -34,8 +34,7 @@ GOOD_CSV = b"Company,Role,Date applied,Status\nAcme,Dev,2026-01-05,Applied\n"
 def _writer(path: str, who: int, count: int) -> None:
     store = Store(path)
     for i in range(count):
-        store.add_application(Application(company=f"Writer {who}", role=f"row {i}",
-                                          applied_on="2026-01-05"), today=TODAY)
+        factories.application(store, f"Writer {who}", role=f"row {i}", applied_on="2026-01-05")
     store.dispose()
 
 
@@ -74,8 +73,7 @@ def test_sigkill_during_a_large_import_leaves_all_or_nothing(tmp_path: Path) -> 
     base = tmp_path / "base.db"
     seed = Store(base)
     for i in range(3):
-        seed.add_application(Application(company=f"Before {i}", applied_on="2026-01-05"),
-                             today=TODAY)
+        factories.application(seed, f"Before {i}", applied_on="2026-01-05")
     seed.dispose()
     text = "Company,Role,Date applied,Status\n" + "".join(
         f"Company {i},Role {i},2026-01-{i % 28 + 1:02d},{'Rejected' if i % 3 else 'Applied'}\n"
@@ -133,7 +131,7 @@ def _newer(path: Path) -> None:
 
 def _read_only(path: Path) -> None:
     store = Store(path)
-    store.add_application(Application(company="Mine", applied_on="2026-01-05"), today=TODAY)
+    factories.application(store, "Mine", applied_on="2026-01-05")
     store.dispose()
     path.chmod(0o444)
 
@@ -193,7 +191,7 @@ def test_cli_reports_lines_and_fields_and_dry_run_writes_nothing(
         tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     db = tmp_path / "nextround.db"
     store = Store(db)
-    store.add_application(Application(company="Mine", applied_on="2026-01-05"), today=TODAY)
+    factories.application(store, "Mine", applied_on="2026-01-05")
     store.dispose()
     bad = tmp_path / "bad.csv"
     bad.write_text("Company,Role,Date applied,Link\nAcme,Dev,2026-01-05,\n"
@@ -274,13 +272,12 @@ def test_a_locked_database_gets_a_clear_message_and_writes_nothing(
     other.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(StoreError, match="busy in another window or program"):
-            store.add_application(Application(company="Acme", applied_on="2026-11-20"),
-                                  today=TODAY)
+            factories.application(store, "Acme", applied_on="2026-11-20")
     finally:
         other.execute("ROLLBACK")
         other.close()
     assert store.count("applications") == 0 and store.count("events") == 0
-    store.add_application(Application(company="Acme", applied_on="2026-11-20"), today=TODAY)
+    factories.application(store, "Acme", applied_on="2026-11-20")
     assert store.count("applications") == 1
     store.dispose()
 
@@ -352,7 +349,7 @@ def test_a_disk_that_refuses_writes_fails_the_import_plainly_and_loses_nothing(
     in plain words, all or nothing, and the file stays healthy."""
     path = tmp_path / "nextround.db"
     store = Store(path)
-    store.add_application(Application(company="Acme", applied_on="2026-11-20"), today=TODAY)
+    factories.application(store, "Acme", applied_on="2026-11-20")
     store.dispose()
     size = max(f.stat().st_size for f in tmp_path.glob("nextround.db*"))
     parent_end, child_end = FORK.Pipe()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from nextround import metrics
 from nextround.models import Application
 from nextround.store import MIGRATIONS, Store
-from tests import reference_metrics
+from tests import factories, reference_metrics
 from tests.conftest import old_database
 from tests.unit.test_metrics import assert_same_dashboard
 
@@ -78,8 +78,8 @@ def apply(store: Store, op: tuple) -> None:
     kind, *args = op
     ids = list(store.frame("SELECT id FROM applications ORDER BY id")["id"])
     if kind == "add":
-        store.add_application(Application(company=f"Co {len(ids)}", role="Engineer",
-                                          applied_on=_day(args[0]), source=args[1]), today=TODAY)
+        factories.application(store, f"Co {len(ids)}", role="Engineer", applied_on=_day(args[0]),
+                              source=args[1])
         return
     if not ids:
         return
@@ -88,7 +88,7 @@ def apply(store: Store, op: tuple) -> None:
     try:
         if kind == "stage":
             day = min(applied + timedelta(days=args[2]), TODAY)
-            store.change_stage(app["id"], args[1], day, app["version"], today=TODAY)
+            factories.move(store, app["id"], args[1], day, version=app["version"])
         elif kind == "move_applied":
             moved = min(max(applied + timedelta(days=args[1]), FIRST_DAY), TODAY)
             details = {k: app[k] for k in ("company", "role", "location", "source", "link",
@@ -175,7 +175,7 @@ def test_a_version_3_database_gains_its_milestones_on_opening(tmp_path: Path) ->
             row["thanks_sent_on"], row["furthest_level"]) == (
         "2026-10-04", "2026-10-04", "2026-10-09", "2026-10-10", 1)
     assert store.application(2)["furthest_level"] == 2
-    store.change_stage(2, "offer", "2026-10-20", store.application(2)["version"], today=TODAY)
+    factories.move(store, 2, "offer", "2026-10-20")
     assert store.application(2)["first_offer_on"] == "2026-10-20"
     assert_milestones_match(path)
     assert any("before-migration-v3" in p.name for p in store.backup_files())

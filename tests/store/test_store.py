@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from nextround.models import Application, Stage, ValidationError
+from nextround.models import Stage, ValidationError
 from nextround.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
@@ -21,6 +21,7 @@ from nextround.store import (
     StaleVersionError,
     Store,
 )
+from tests import factories
 from tests.conftest import old_database
 
 TODAY = date(2026, 11, 25)
@@ -28,11 +29,6 @@ TODAY = date(2026, 11, 25)
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def add(store: Store, company: str = "Acme", applied: str = "2026-11-01") -> int:
-    return store.add_application(Application(company=company, role="Engineer",
-                                             applied_on=applied), today=TODAY)
 
 
 def test_new_database_is_marked_ours_and_current(tmp_path: Path) -> None:
@@ -115,7 +111,7 @@ def test_refuses_corrupt_database_untouched(tmp_path: Path) -> None:
     path = tmp_path / "corrupt.db"
     store = Store(path)
     for i in range(300):
-        add(store, company=f"Company {i}")
+        factories.application(store, company=f"Company {i}")
     store.dispose()
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -147,11 +143,11 @@ def test_refuses_read_only_file_untouched(tmp_path: Path) -> None:
 
 
 def test_stale_version_is_detected_and_nothing_is_overwritten(store: Store) -> None:
-    app_id = add(store)
+    app_id = factories.application(store)
     version = store.application(app_id)["version"]
-    store.change_stage(app_id, Stage.SCREENING, "2026-11-05", version, today=TODAY)
+    factories.move(store, app_id, Stage.SCREENING, "2026-11-05", version=version)
     with pytest.raises(StaleVersionError, match="another tab"):
-        store.change_stage(app_id, Stage.REJECTED, "2026-11-06", version, today=TODAY)
+        factories.move(store, app_id, Stage.REJECTED, "2026-11-06", version=version)
     assert store.application(app_id)["stage"] == "screening"
     assert list(store.application_events(app_id)["stage"]) == ["applied", "screening"]
 
@@ -181,7 +177,7 @@ def test_database_rejects_impossible_dates_as_a_backstop(store: Store) -> None:
 
 def test_every_write_bumps_the_change_counter(store: Store) -> None:
     first = store.change_count()
-    add(store)
+    factories.application(store)
     assert store.change_count() == first + 1
 
 
@@ -198,19 +194,19 @@ def test_bad_application_input_is_refused_and_writes_nothing(store: Store, field
                                                             message) -> None:
     values = {"company": "Acme", "role": "Dev", "applied_on": "2026-11-01", field: value}
     with pytest.raises(ValidationError) as info:
-        store.add_application(Application(**values), today=TODAY)
+        factories.application(store, **values)
     assert message in info.value.errors[field]
     assert store.count("applications") == 0
 
 
 def test_stage_change_before_applied_date_is_refused(store: Store) -> None:
-    app_id = add(store, applied="2026-11-10")
+    app_id = factories.application(store, applied_on="2026-11-10")
     with pytest.raises(ValidationError, match="before it was applied"):
-        store.change_stage(app_id, Stage.SCREENING, "2026-11-01", 1, today=TODAY)
+        factories.move(store, app_id, Stage.SCREENING, "2026-11-01", version=1)
 
 
 def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
-    add(store)
+    factories.application(store)
     out = store.backup(tmp_path / "copy.db")
     copy = Store(out)
     assert copy.count("applications") == 1
@@ -220,7 +216,7 @@ def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
 def test_daily_backup_once_a_day_and_rotation_keeps_hand_made_ones(store: Store,
                                                                   tmp_path: Path) -> None:
     assert store.daily_backup(TODAY) is None  # nothing to keep yet
-    add(store)
+    factories.application(store)
     first = store.daily_backup(TODAY)
     assert first is not None and first.name.endswith("-daily.db")
     assert store.daily_backup(TODAY) is None  # once a day
@@ -234,7 +230,7 @@ def test_daily_backup_once_a_day_and_rotation_keeps_hand_made_ones(store: Store,
 
 def test_database_files_are_private_to_the_user(tmp_path: Path) -> None:
     store = Store(tmp_path / "private.db")
-    add(store)
+    factories.application(store)
     for name in ("private.db", "private.db-wal", "private.db-shm"):
         path = tmp_path / name
         if path.exists():
@@ -242,11 +238,11 @@ def test_database_files_are_private_to_the_user(tmp_path: Path) -> None:
 
 
 def test_stage_note_is_validated_not_silently_cut(store: Store) -> None:
-    app_id = add(store)
+    app_id = factories.application(store)
     for bad, message in (("x" * 501, "too long"), ("a\x00b", "control characters")):
         with pytest.raises(ValidationError) as info:
-            store.change_stage(app_id, Stage.SCREENING, "2026-11-05", 1, note=bad, today=TODAY)
+            factories.move(store, app_id, Stage.SCREENING, "2026-11-05", version=1, note=bad)
         assert message in info.value.errors["note"]
     assert list(store.application_events(app_id)["stage"]) == ["applied"]
-    store.change_stage(app_id, Stage.SCREENING, "2026-11-05", 1, note=" Call  ", today=TODAY)
+    factories.move(store, app_id, Stage.SCREENING, "2026-11-05", version=1, note=" Call  ")
     assert store.application_events(app_id)["note"].iloc[-1] == "Call"

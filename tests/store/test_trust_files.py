@@ -24,8 +24,8 @@ import pytest
 
 from nextround import demo
 from nextround.__main__ import main
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.conftest import ROOT, TODAY, no_exception, open_page
 
 
@@ -45,10 +45,6 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     return code, out, err
-
-
-def add(store: Store, company: str = "Acme") -> None:
-    store.add_application(Application(company=company, applied_on="2026-01-05"), today=TODAY)
 
 
 def digest(path: Path) -> str:
@@ -91,8 +87,8 @@ def _old_style(folder: Path, name: str) -> Path:
 
 def test_two_databases_in_one_folder_keep_their_own_backups(tmp_path: Path) -> None:
     short, long = Store(tmp_path / "nextround.db"), Store(tmp_path / "nextround-2025.db")
-    add(short, "Short")
-    add(long, "Long")
+    factories.application(short, "Short")
+    factories.application(long, "Long")
     backups = tmp_path / "backups"
     old_short = _old_style(backups, "nextround-20261101-101010-000001-manual.db")
     old_long = _old_style(backups, "nextround-2025-20261101-101010-000002-manual.db")
@@ -124,7 +120,7 @@ def test_two_databases_in_one_folder_keep_their_own_backups(tmp_path: Path) -> N
 def test_a_database_with_any_name_finds_rotates_and_deletes_its_own_backups(
         tmp_path: Path, name: str) -> None:
     store = Store(tmp_path / name)
-    add(store)
+    factories.application(store)
     hand = store.backup(reason="manual")
     first = store.daily_backup(TODAY)
     assert store.backup_files()[-1] == hand and first in store.backup_files()
@@ -144,7 +140,7 @@ def test_old_backup_names_that_could_be_another_databases_are_never_deleted(
     name can't be told apart, so neither database lists, rotates or deletes it."""
     store = Store(tmp_path / "jobs.db")
     Store(tmp_path / "jobs.sqlite").dispose()
-    add(store)
+    factories.application(store)
     unclear = _old_style(tmp_path / "backups", "jobs-20261101-101010-000001-before-import.db")
     mine = store.backup()
     assert store.backup_files() == [mine]
@@ -158,9 +154,9 @@ def test_old_backup_names_that_could_be_another_databases_are_never_deleted(
 
 def test_delete_all_with_backups_on_the_page_spares_another_databases(store: Store,
                                                                       tmp_path: Path) -> None:
-    add(store, "Gone")
+    factories.application(store, "Gone")
     other = Store(tmp_path / "nextround-2025.db")
-    add(other, "Other")
+    factories.application(other, "Other")
     theirs = [other.backup(), other.backup(reason="before-import"),
               _old_style(tmp_path / "backups", "nextround-2025-20261101-101010-000002-manual.db")]
     at = open_page("pages/data.py", via_app=False)
@@ -180,7 +176,7 @@ def test_a_new_database_its_folders_and_backups_are_private(tmp_path: Path) -> N
     root.mkdir(mode=0o755)
     os.chmod(root, 0o755)
     store = Store(root / "new" / "data" / "nextround.db")
-    add(store)
+    factories.application(store)
     store.backup()
     store.backup(reason="before-import")
     store.daily_backup(TODAY)
@@ -190,7 +186,7 @@ def test_a_new_database_its_folders_and_backups_are_private(tmp_path: Path) -> N
 
 def test_a_backups_folder_an_older_version_made_readable_becomes_private(tmp_path: Path) -> None:
     store = Store(tmp_path / "nextround.db")
-    add(store)
+    factories.application(store)
     store.dispose()
     folder = tmp_path / "backups"
     folder.mkdir(mode=0o755)
@@ -202,7 +198,7 @@ def test_a_backups_folder_an_older_version_made_readable_becomes_private(tmp_pat
 def test_files_an_older_version_left_readable_become_private_before_use(tmp_path: Path) -> None:
     db = tmp_path / "nextround.db"
     store = Store(db)
-    add(store)
+    factories.application(store)
     old_copy = store.backup()
     store.dispose()
     for path in (db, old_copy):
@@ -210,7 +206,8 @@ def test_files_an_older_version_left_readable_become_private_before_use(tmp_path
     for companion in ("-wal", "-shm"):
         Path(f"{db}{companion}").unlink(missing_ok=True)
     store = Store(db)
-    add(store, "Next")  # the write-ahead log SQLite makes now takes the database's mode
+    # the write-ahead log SQLite makes now takes the database's mode
+    factories.application(store, "Next")
     assert mode(db) == 0o600 and mode(old_copy) == 0o600
     assert [p.name for p in tmp_path.iterdir() if mode(p) & 0o077] == []
 
@@ -258,7 +255,7 @@ def _fake_leftover(folder: Path, base: str, pid: int, kind: str, token: str = "0
 def test_the_next_start_removes_what_a_killed_copy_left_and_nothing_else(tmp_path: Path) -> None:
     db = tmp_path / "nextround.db"
     store = Store(db)
-    add(store)
+    factories.application(store)
     hand = store.backup()
     store.dispose()
     backups = tmp_path / "backups"
@@ -290,7 +287,7 @@ def test_the_next_start_removes_what_a_killed_copy_left_and_nothing_else(tmp_pat
 
 
 def test_delete_all_removes_every_unfinished_copy_and_upload(store: Store, tmp_path: Path) -> None:
-    add(store, "Secret")
+    factories.application(store, "Secret")
     left = (_fake_leftover(tmp_path, "nextround.db", os.getpid(), "upload-part")
             + _fake_leftover(tmp_path, "nextround.db", dead_pid(), "restore-part")
             + _fake_leftover(tmp_path / "backups", "nextround.db.20261125-daily.db",
@@ -342,7 +339,7 @@ def test_the_next_start_removes_what_a_killed_import_into_a_new_database_left(
 
 def _valid_backup(tmp_path: Path) -> bytes:
     source = Store(tmp_path / "elsewhere" / "source.db")
-    add(source, "From upload")
+    factories.application(source, "From upload")
     copy = source.backup(tmp_path / "elsewhere" / "upload.db")
     return copy.read_bytes()
 
@@ -354,7 +351,7 @@ def _saved_upload(at) -> Path:  # noqa: ANN001 - an AppTest
 @pytest.mark.parametrize("leave", ["clear", "pick_a_backup", "delete_all"])
 def test_an_abandoned_restore_upload_is_removed(store: Store, tmp_path: Path,
                                                 leave: str) -> None:
-    add(store, "Mine")
+    factories.application(store, "Mine")
     data = _valid_backup(tmp_path)
     at = open_page("pages/data.py", via_app=False)
     at.radio(key="restore_source").set_value("A file I upload").run()
@@ -379,7 +376,7 @@ def test_an_abandoned_restore_upload_is_removed(store: Store, tmp_path: Path,
 
 
 def test_a_finished_upload_restore_leaves_no_copy(store: Store, tmp_path: Path) -> None:
-    add(store, "Mine")
+    factories.application(store, "Mine")
     at = open_page("pages/data.py", via_app=False)
     at.radio(key="restore_source").set_value("A file I upload").run()
     at.file_uploader(key="restore_upload").upload("mine.db", _valid_backup(tmp_path)).run()

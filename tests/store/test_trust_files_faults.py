@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.conftest import ROOT, TODAY, no_exception, open_page
 
 APPLICATIONS = 4_000
@@ -146,7 +146,7 @@ def test_a_write_killed_in_rollback_journal_mode_is_rolled_back_on_the_next_star
     back: the next start called the database damaged. It must roll back and open."""
     path = tmp_path / "nextround.db"
     store = Store(path)
-    store.add_application(Application(company="Kept", applied_on="2026-11-01"))
+    factories.application(store, "Kept", applied_on="2026-11-01")
     store.dispose()
     code = f"""
 import os, sqlite3

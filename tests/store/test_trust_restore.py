@@ -19,7 +19,6 @@ import pytest
 
 from nextround import demo, transfer
 from nextround.__main__ import main
-from nextround.models import Application
 from nextround.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
@@ -28,6 +27,7 @@ from nextround.store import (
     describe_database_file,
     restore_database,
 )
+from tests import factories
 from tests.conftest import TODAY, no_exception, old_database, open_page
 
 
@@ -55,7 +55,7 @@ def live_database(folder: Path) -> Path:
     """The user's own database, with one application, closed (so its bytes are settled)."""
     path = folder / "live.db"
     store = Store(path)
-    store.add_application(Application(company="Mine", applied_on="2026-11-02"), today=TODAY)
+    factories.application(store, "Mine", applied_on="2026-11-02")
     store.dispose()
     return path
 
@@ -200,7 +200,7 @@ def _after_delete_all(folder: Path) -> Path:
     store = Store(folder / "emptied.db")
     demo.fill(store, applications=20, seed=4, today=TODAY)
     store.delete_all_data()
-    store.add_application(Application(company="After", applied_on="2026-11-03"), today=TODAY)
+    factories.application(store, "After", applied_on="2026-11-03")
     store.dispose()
     return store.path
 
@@ -222,7 +222,7 @@ def _migrated_from_version_1(folder: Path) -> Path:
 def _live_file_copied(folder: Path) -> Path:
     """The database file itself copied while closed: still marked for WAL mode."""
     store = Store(folder / "source.db")
-    store.add_application(Application(company="Copied", applied_on="2026-11-02"), today=TODAY)
+    factories.application(store, "Copied", applied_on="2026-11-02")
     store.dispose()
     copy = folder / "copied" / "nextround.db"
     copy.parent.mkdir()
@@ -278,7 +278,7 @@ def test_the_page_check_reports_a_trigger_added_to_the_live_database(
         store: Store, isolated: Path) -> None:
     """Opening still works (the data page is where the user restores), and the check names
     the foreign trigger plainly."""
-    store.add_application(Application(company="Mine", applied_on="2026-11-02"), today=TODAY)
+    factories.application(store, "Mine", applied_on="2026-11-02")
     store.dispose()
     run_sql(isolated, "CREATE TRIGGER wipe AFTER INSERT ON drafts BEGIN DELETE FROM events; END")
     at = open_page("pages/data.py", via_app=False)
@@ -294,7 +294,7 @@ def test_the_page_check_reports_a_trigger_added_to_the_live_database(
 
 def test_the_page_refuses_to_restore_an_upload_with_a_missing_table(
         store: Store, tmp_path: Path) -> None:
-    store.add_application(Application(company="Mine", applied_on="2026-11-02"), today=TODAY)
+    factories.application(store, "Mine", applied_on="2026-11-02")
     (tmp_path / "elsewhere").mkdir()
     candidate = genuine_backup(tmp_path / "elsewhere")
     run_sql(candidate, "DROP TABLE reflections")

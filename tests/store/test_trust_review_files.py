@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from nextround import demo
-from nextround.models import Application
 from nextround.store import Store, StoreError, restore_database
+from tests import factories
 from tests.conftest import ROOT, no_exception, open_page
 
 PAGES = ("pages/progress.py", "pages/applications.py", "pages/respond.py", "pages/feedback.py",
@@ -105,7 +105,7 @@ def test_restore_from_the_database_by_a_hard_link_is_refused(store: Store, isola
     link = tmp_path / "elsewhere" / "copy.db"
     link.parent.mkdir()
     os.link(isolated, link)
-    store.add_application(Application(company="Newest", applied_on="2026-11-20"))
+    factories.application(store, "Newest", applied_on="2026-11-20")
     before = store.count("applications")
     with pytest.raises(StoreError, match="itself"):
         restore_database(isolated, link)
@@ -129,7 +129,7 @@ def test_out_never_replaces_another_database_in_use_or_its_files(
     filled.dispose()
     in_use = Store(other)
     demo.fill(in_use, applications=5, seed=2)
-    in_use.add_application(Application(company="Newest", applied_on="2026-11-20"))
+    factories.application(in_use, "Newest", applied_on="2026-11-20")
     assert (tmp_path / "other.db-wal").exists()
     extra = ["--week", "2026-W47"] if command == "review" else []
     for target in (other, tmp_path / "other.db-wal", tmp_path / "other.db-shm",
@@ -199,7 +199,7 @@ def test_a_database_named_backups_gets_a_plain_refusal_not_an_os_error(tmp_path:
     """Its backups folder would be the database file itself: every backup is refused in
     words (the cleanup after the failed copy raised NotADirectoryError over the message)."""
     store = Store(tmp_path / "backups")
-    store.add_application(Application(company="Acme", applied_on="2026-11-02"))
+    factories.application(store, "Acme", applied_on="2026-11-02")
     with pytest.raises(StoreError, match="Couldn't write the backup"):
         store.backup()
     assert store.count("applications") == 1

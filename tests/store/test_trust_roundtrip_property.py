@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nextround import transfer
-from nextround.feedback import NewRequest, Reply
 from nextround.models import Application, Stage, ValidationError
 from nextround.store import Store, StoreError
 from nextround.wellbeing import CheckIn
+from tests import factories
 from tests.conftest import TODAY
 
 _counter = itertools.count()
@@ -67,8 +67,7 @@ def _pick(store: Store, table: str, index: int) -> tuple[int, int] | None:
 def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind of edit
     kind = op[0]
     if kind == "add":
-        store.add_application(Application(company=op[1], role="Analyst", applied_on=op[2],
-                                          stage=op[3]), today=TODAY)
+        factories.application(store, op[1], role="Analyst", applied_on=op[2], stage=op[3])
         return
     if kind == "action":
         store.add_action(op[1], due_on=op[2], today=TODAY)
@@ -110,9 +109,8 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
     if kind in ("reply",):
         picked = _pick(store, "feedback_requests", op[1])
         if picked:
-            store.record_feedback_reply(picked[0], Reply(received_on=op[2], feedback_text="ok",
-                                                         themes=("Communication",)),
-                                        picked[1], today=TODAY)
+            factories.feedback_reply(store, picked[0], op[2], "ok", ("Communication",),
+                                     version=picked[1])
         return
     picked = _pick(store, "applications", op[1])
     if picked is None:
@@ -124,13 +122,13 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
             company=op[2], role=app["role"], applied_on=op[3], stage=app["stage"]),
             version, today=TODAY)
     elif kind == "stage":
-        store.change_stage(app_id, op[2], op[3], version, today=TODAY)
+        factories.move(store, app_id, op[2], op[3], version=version)
     elif kind == "ghost":
         store.mark_ghosted([(app_id, version)], op[2], today=TODAY)
     elif kind == "delete":
         store.delete_application(app_id)
     elif kind == "feedback":
-        store.add_feedback_request(app_id, NewRequest(asked_on=op[2]), today=TODAY)
+        factories.feedback_request(store, app_id, op[2])
     elif kind == "draft":
         store.mark_draft_sent({"application_id": app_id, "kind": "rejection_thanks",
                                "tone": "warm", "company": "Acme", "role": "",
@@ -175,8 +173,7 @@ def test_the_apps_own_edits_always_export_and_import_back(first: list[tuple], op
 def test_moving_date_applied_later_keeps_the_csv_importable(tmp_path: Path) -> None:
     """The example from the issue: still `applied`, date applied moved later."""
     store = _fresh(tmp_path, "edited")
-    app_id = store.add_application(Application(company="Acme", applied_on=date(2026, 11, 1)),
-                                   today=TODAY)
+    app_id = factories.application(store, "Acme", applied_on=date(2026, 11, 1))
     store.update_application(app_id, Application(company="Acme", applied_on=date(2026, 11, 10)),
                              1, today=TODAY)
     row = store.application(app_id)
@@ -189,8 +186,7 @@ def test_moving_date_applied_later_keeps_the_csv_importable(tmp_path: Path) -> N
 def test_marking_ghosted_before_the_date_applied_is_refused_and_writes_nothing(
         tmp_path: Path) -> None:
     store = _fresh(tmp_path, "edited")
-    app_id = store.add_application(Application(company="Acme", applied_on=date(2026, 11, 10)),
-                                   today=TODAY)
+    app_id = factories.application(store, "Acme", applied_on=date(2026, 11, 10))
     before = store.export_rows()
     try:
         store.mark_ghosted([(app_id, 1)], date(2026, 11, 9), today=TODAY)

@@ -10,20 +10,12 @@ import pytest
 from icalendar import Calendar
 
 from nextround import agenda, review
-from nextround.models import Application, Stage
 from nextround.store import Store
+from tests import factories
 
 TODAY = date(2026, 11, 25)  # Wednesday of 2026-W48
 WEEK = agenda.week_of(TODAY)
 NOW = "2026-11-25T10:00:00+00:00"
-
-
-def add(store: Store, company: str, applied: str, *stages: tuple[str, str]) -> int:
-    app_id = store.add_application(Application(company=company, role="Designer",
-                                               applied_on=applied), today=TODAY)
-    for version, (stage, day) in enumerate(stages, start=1):
-        store.change_stage(app_id, Stage(stage), day, version, today=TODAY)
-    return app_id
 
 
 def keys(store: Store) -> list[str]:
@@ -62,7 +54,8 @@ def test_empty_database_asks_only_for_the_check_in(store: Store) -> None:
 
 def test_unanswered_rejection_appears_until_a_thank_you_is_sent(store: Store) -> None:
     checkin(store)
-    app_id = add(store, "Acme", "2026-10-01", ("rejected", "2026-11-20"))
+    app_id = factories.application(store, "Acme", applied_on="2026-10-01",
+                                   stages=[("rejected", "2026-11-20")])
     assert keys(store) == ["respond"]
     sent_thanks(store, app_id)
     assert keys(store) == []
@@ -70,7 +63,8 @@ def test_unanswered_rejection_appears_until_a_thank_you_is_sent(store: Store) ->
 
 def test_follow_up_due_appears_when_due_and_goes_once_received(store: Store) -> None:
     checkin(store)
-    app_id = add(store, "Beta", "2026-10-01", ("screening", "2026-10-05"))
+    app_id = factories.application(store, "Beta", applied_on="2026-10-01",
+                                   stages=[("screening", "2026-10-05")])
     store.insert_rows("feedback_requests", [{
         "application_id": app_id, "asked_on": "2026-11-10", "follow_up_due": "2026-11-26",
         "status": "awaiting", "created_at": NOW, "updated_at": NOW}])
@@ -86,9 +80,11 @@ def test_follow_up_due_appears_when_due_and_goes_once_received(store: Store) -> 
 
 def test_reflection_is_asked_only_after_an_interview_and_goes_once_written(store: Store) -> None:
     checkin(store)
-    early = add(store, "Gamma", "2026-10-01", ("rejected", "2026-10-03"))
-    late = add(store, "Delta", "2026-10-01", ("interviewing", "2026-10-10"),
-               ("rejected", "2026-10-20"))
+    early = factories.application(store, "Gamma", applied_on="2026-10-01",
+                                  stages=[("rejected", "2026-10-03")])
+    late = factories.application(store, "Delta", applied_on="2026-10-01",
+                                 stages=[("interviewing", "2026-10-10"),
+                                         ("rejected", "2026-10-20")])
     for app_id in (early, late):
         sent_thanks(store, app_id)
     assert keys(store) == ["reflect"]
@@ -116,24 +112,26 @@ def test_actions_due_this_week_and_the_next_dream_company(store: Store) -> None:
 
 
 def test_items_come_most_important_first(store: Store) -> None:
-    add(store, "Acme", "2026-10-01", ("interviewing", "2026-10-10"), ("rejected", "2026-11-20"))
+    factories.application(store, "Acme", applied_on="2026-10-01",
+                          stages=[("interviewing", "2026-10-10"), ("rejected", "2026-11-20")])
     store.insert_rows("actions", [{"title": "x", "due_on": "2026-11-20",
                                    "created_on": "2026-11-01"}])
     assert keys(store) == ["respond", "checkin", "reflect", "actions"]
 
 
 def test_what_you_did_this_week_counts(store: Store) -> None:
-    add(store, "In week", "2026-11-23")
-    add(store, "Before", "2026-11-20")
+    factories.application(store, "In week", applied_on="2026-11-23")
+    factories.application(store, "Before", applied_on="2026-11-20")
     done = dict(agenda.done_summary(agenda.this_week(store, TODAY)))
     assert done["Applications sent"] == "1"
     assert done["Check-in"] == "Not yet"
 
 
 def test_review_of_a_known_week_has_known_numbers(store: Store) -> None:
-    app_id = add(store, "Acme", "2026-11-23", ("rejected", "2026-11-24"))
-    add(store, "Beta", "2026-11-24")
-    add(store, "Outside", "2026-11-16")
+    app_id = factories.application(store, "Acme", role="Designer", applied_on="2026-11-23",
+                                   stages=[("rejected", "2026-11-24")])
+    factories.application(store, "Beta", applied_on="2026-11-24")
+    factories.application(store, "Outside", applied_on="2026-11-16")
     sent_thanks(store, app_id, "2026-11-25")
     store.insert_rows("feedback_requests", [{
         "application_id": app_id, "asked_on": "2026-11-24", "status": "received",
@@ -177,7 +175,8 @@ def test_a_week_with_nothing_in_it_reads_kindly(store: Store) -> None:
 
 
 def test_review_keeps_user_text_inert(store: Store) -> None:
-    add(store, "[x](javascript:alert(1)) <img src=x onerror=alert(1)>", "2026-11-24")
+    factories.application(store, "[x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+                          applied_on="2026-11-24")
     text = review.weekly_review(store, "2026-W48", with_charts=False).markdown
     assert not re.search(r"(?<!\\)\[x(?<!\\)\]", text)
     assert not re.search(r"(?<!\\)<img", text)
@@ -186,7 +185,7 @@ def test_review_keeps_user_text_inert(store: Store) -> None:
 
 def test_deadlines_calendar_lists_open_follow_ups_and_actions(store: Store) -> None:
     assert agenda.deadlines_ics(store.open_deadlines()) is None
-    app_id = add(store, "Acme", "2026-11-01")
+    app_id = factories.application(store, "Acme", applied_on="2026-11-01")
     store.insert_rows("feedback_requests", [{
         "application_id": app_id, "asked_on": "2026-11-20", "follow_up_due": "2026-11-27",
         "status": "awaiting", "created_at": NOW, "updated_at": NOW}])
@@ -201,7 +200,8 @@ def test_deadlines_calendar_lists_open_follow_ups_and_actions(store: Store) -> N
 
 
 def test_review_comes_with_chart_pngs(store: Store) -> None:
-    add(store, "Acme", "2026-11-23", ("screening", "2026-11-24"))
+    factories.application(store, "Acme", applied_on="2026-11-23",
+                          stages=[("screening", "2026-11-24")])
     checkin(store)
     result = review.weekly_review(store, "2026-W48")
     assert set(result.charts) == {"applications-per-week", "wellbeing"}

@@ -12,8 +12,8 @@ import vl_convert as vlc
 
 from nextround import charts, metrics, wellbeing
 from nextround import reflection as rf
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 
 TODAY = date(2026, 11, 25)
 
@@ -27,12 +27,8 @@ def board(tmp_path_factory: pytest.TempPathFactory) -> metrics.Dashboard:
             ("2026-10-05", [("rejected", "2026-10-05")]),
             ("2026-11-10", [("screening", "2026-11-12"), ("rejected", "2026-11-20")])]
     for i, (applied, changes) in enumerate(plan):
-        app_id = store.add_application(Application(
-            company=f"Co {i}", applied_on=applied, source=["LinkedIn", "Referral"][i % 2]),
-            today=TODAY)
-        for stage, on in changes:
-            store.change_stage(app_id, stage, on, store.application(app_id)["version"],
-                               today=TODAY)
+        factories.application(store, f"Co {i}", applied_on=applied,
+                              source=["LinkedIn", "Referral"][i % 2], stages=changes)
     return metrics.dashboard(store, date(2026, 8, 1), TODAY)
 
 

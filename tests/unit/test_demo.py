@@ -15,6 +15,7 @@ from nextround.clock import iso_week_key
 from nextround.models import Application, Stage, ValidationError
 from nextround.store import TABLES, Store, StoreError
 from nextround.wellbeing import who5
+from tests import factories
 
 TODAY = date(2026, 11, 25)
 KINDS = {"rejection_thanks", "feedback_request", "feedback_follow_up", "stay_in_touch"}
@@ -72,7 +73,7 @@ def test_today_defaults_to_the_stores_pinned_today(store: Store) -> None:
 # --- refusals and progress -------------------------------------------------------------------
 
 def test_refuses_a_database_that_holds_an_application(store: Store) -> None:
-    store.add_application(Application(company="Mine", applied_on="2026-11-01"), today=TODAY)
+    factories.application(store, "Mine", applied_on="2026-11-01")
     before = dump(store)
     with pytest.raises(StoreError, match="already holds data"):
         demo.fill(store, applications=50, seed=1, today=TODAY)

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from nextround import charts
 from nextround import feedback as fb
 from nextround.feedback import Status
-from nextround.models import Application, ValidationError
+from nextround.models import ValidationError
 from nextround.store import StaleVersionError, Store
+from tests import factories
 
 TODAY = date(2026, 11, 25)
 
@@ -321,19 +322,9 @@ def test_summary_known_answer() -> None:
 
 # --- the store ---------------------------------------------------------------------------
 
-def _application(store: Store, company: str = "Acme", applied: str = "2026-10-01") -> int:
-    return store.add_application(Application(company=company, role="Analyst",
-                                             applied_on=applied, stage="rejected",
-                                             contact_email="hr@acme.example"))
-
-
-def _request(store: Store, app_id: int, asked: str = "2026-11-01", **kw: object) -> int:
-    return store.add_feedback_request(app_id, fb.NewRequest(asked_on=asked, **kw))
-
-
 def test_store_request_lifecycle(store: Store) -> None:
-    app_id = _application(store)
-    rid = _request(store, app_id, channel="call", asked_whom="Jo")
+    app_id = factories.rejected(store)
+    rid = factories.feedback_request(store, app_id, channel="call", asked_whom="Jo")
     row = store.feedback_request(rid)
     assert row["status"] == "awaiting" and row["follow_up_due"] == "2026-11-08"
     assert row["company"] == "Acme" and row["channel"] == "call" and row["follow_ups"] == 0
@@ -347,14 +338,14 @@ def test_store_request_lifecycle(store: Store) -> None:
     row = store.feedback_request(rid)
     assert row["follow_ups"] == 2
 
-    store.record_feedback_reply(rid, fb.Reply("2026-11-20", "More depth please.",
-                                              ("technical depth",)), row["version"])
+    factories.feedback_reply(store, rid, "2026-11-20", "More depth please.",
+                             ("technical depth",), version=row["version"])
     row = store.feedback_request(rid)
     assert row["status"] == "received" and row["received_on"] == "2026-11-20"
     assert json.loads(row["themes"]) == ["technical depth"]
 
     # editing a received reply is allowed; a status change out of received is not
-    store.record_feedback_reply(rid, fb.Reply("2026-11-21", "Edited.", ()), row["version"])
+    factories.feedback_reply(store, rid, "2026-11-21", "Edited.", version=row["version"])
     row = store.feedback_request(rid)
     assert row["feedback_text"] == "Edited." and row["themes"] == "[]"
     with pytest.raises(ValidationError):
@@ -363,19 +354,19 @@ def test_store_request_lifecycle(store: Store) -> None:
 
 def test_store_follow_up_days_come_from_settings(store: Store) -> None:
     store.save_settings(replace(store.settings(), follow_up_days=10))
-    rid = _request(store, _application(store), asked="2026-11-24")
+    rid = factories.feedback_request(store, factories.rejected(store), "2026-11-24")
     assert store.feedback_request(rid)["follow_up_due"] == "2026-12-04"
 
 
 def test_store_closing_as_no_reply_and_late_reply(store: Store) -> None:
-    rid = _request(store, _application(store))
+    rid = factories.feedback_request(store, factories.rejected(store))
     version = store.feedback_request(rid)["version"]
     store.change_feedback_status(rid, "no_reply", version)
     row = store.feedback_request(rid)
     assert row["status"] == "no_reply"
     due, _ = store.feedback_due(TODAY, horizon_days=400)
     assert due.empty  # closed requests never ask for a follow-up
-    store.record_feedback_reply(rid, fb.Reply("2026-11-24", "Late but kind.", ()), row["version"])
+    factories.feedback_reply(store, rid, "2026-11-24", "Late but kind.", version=row["version"])
     assert store.feedback_request(rid)["status"] == "received"
 
 
@@ -391,17 +382,17 @@ def _snapshot(store: Store) -> list:
     ("invalid_transition", "status"),
 ])
 def test_store_bad_input_writes_nothing(store: Store, action: str, field: str) -> None:
-    app_id = _application(store)
-    rid = _request(store, app_id)
+    app_id = factories.rejected(store)
+    rid = factories.feedback_request(store, app_id)
     version = store.feedback_request(rid)["version"]
     before, count = _snapshot(store), store.change_count()
     with pytest.raises(ValidationError) as err:
         if action == "received_before_asked":
-            store.record_feedback_reply(rid, fb.Reply("2026-10-30", "x"), version)
+            factories.feedback_reply(store, rid, "2026-10-30", "x", version=version)
         elif action == "due_before_asked":
-            _request(store, app_id, follow_up_due="2026-10-31")
+            factories.feedback_request(store, app_id, follow_up_due="2026-10-31")
         elif action == "huge_text":
-            store.record_feedback_reply(rid, fb.Reply("2026-11-20", "x" * 100_000), version)
+            factories.feedback_reply(store, rid, "2026-11-20", "x" * 100_000, version=version)
         elif action == "unknown_status":
             store.change_feedback_status(rid, "finished", version)
         else:
@@ -412,13 +403,13 @@ def test_store_bad_input_writes_nothing(store: Store, action: str, field: str) -
 
 def test_store_request_needs_an_existing_application(store: Store) -> None:
     with pytest.raises(ValidationError) as err:
-        store.add_feedback_request(999, fb.NewRequest(asked_on="2026-11-01"))
+        factories.feedback_request(store, 999, "2026-11-01")
     assert "application" in err.value.errors
     assert store.count("feedback_requests") == 0
 
 
 def test_store_stale_version_is_refused(store: Store) -> None:
-    rid = _request(store, _application(store))
+    rid = factories.feedback_request(store, factories.rejected(store))
     version = store.feedback_request(rid)["version"]
     store.change_feedback_status(rid, "followed_up", version)
     with pytest.raises(StaleVersionError):
@@ -427,20 +418,20 @@ def test_store_stale_version_is_refused(store: Store) -> None:
 
 
 def test_store_due_list_overdue_first(store: Store) -> None:
-    app_id = _application(store)
-    late = _request(store, app_id, asked="2026-11-01")                       # due 11-08
-    today = _request(store, app_id, asked="2026-11-18")                      # due 11-25
-    soon = _request(store, app_id, asked="2026-11-20")                       # due 11-27
-    _request(store, app_id, asked="2026-11-24")                              # due 12-01
+    app_id = factories.rejected(store)
+    late = factories.feedback_request(store, app_id, "2026-11-01")   # due 11-08
+    today = factories.feedback_request(store, app_id, "2026-11-18")  # due 11-25
+    soon = factories.feedback_request(store, app_id, "2026-11-20")   # due 11-27
+    factories.feedback_request(store, app_id, "2026-11-24")          # due 12-01
     due, total = store.feedback_due(TODAY, horizon_days=3)
     assert due["id"].tolist() == [late, today, soon] and total == 3
 
 
 def test_store_request_list_filters_and_pages(store: Store) -> None:
-    a = _application(store, "Acme")
-    b = _application(store, "Bolt_50%")
-    ids = [_request(store, a, asked=f"2026-11-{d:02d}") for d in (1, 2, 3)]
-    other = _request(store, b, asked="2026-11-04")
+    a = factories.rejected(store, "Acme")
+    b = factories.rejected(store, "Bolt_50%")
+    ids = [factories.feedback_request(store, a, f"2026-11-{d:02d}") for d in (1, 2, 3)]
+    other = factories.feedback_request(store, b, "2026-11-04")
     store.change_feedback_status(ids[0], "declined", 1)
     page, total = store.feedback_requests(limit=2)
     assert total == 4 and page["id"].tolist() == [other, ids[2]]
@@ -453,10 +444,10 @@ def test_store_request_list_filters_and_pages(store: Store) -> None:
 
 
 def test_store_replies_and_overview(store: Store) -> None:
-    app_id = _application(store)
-    rid = _request(store, app_id)
-    _request(store, app_id)
-    store.record_feedback_reply(rid, fb.Reply("2026-11-05", "Good", ("communication",)), 1)
+    app_id = factories.rejected(store)
+    rid = factories.feedback_request(store, app_id)
+    factories.feedback_request(store, app_id)
+    factories.feedback_reply(store, rid, "2026-11-05", "Good", ("communication",))
     assert store.feedback_reply_counts() == (1, 1)
     chosen = store.feedback_replies_for_theme("communication")
     assert chosen["id"].tolist() == [rid] and chosen["company"].tolist() == ["Acme"]
@@ -473,9 +464,8 @@ def _reply(store: Store, received: str, themes: object = (), text: str = "",
            company: str = "Acme") -> int:
     """A received reply, saved the way the page saves it. `themes` as a str is stored raw, as
     a hand-edited or damaged row would hold it."""
-    rid = _request(store, _application(store, company, applied="2020-01-01"), asked="2020-01-02")
     clean = () if isinstance(themes, str) else tuple(themes)
-    store.record_feedback_reply(rid, fb.Reply(received, text, clean), 1)
+    rid = factories.received_reply(store, received, text, clean, company=company)
     if isinstance(themes, str):
         with store.write() as conn:
             conn.exec_driver_sql("UPDATE feedback_requests SET themes = ? WHERE id = ?",
@@ -493,7 +483,7 @@ def _sample(store: Store) -> dict[str, int]:
         "t4": _reply(store, "2026-10-31", [], "t4", "D"),
         "t5": _reply(store, "2026-11-02", ["skills gap", "experience level"], "t5", "E"),
     }
-    _request(store, _application(store, "Open"), asked="2026-11-01")
+    factories.feedback_request(store, factories.rejected(store, "Open"), "2026-11-01")
     return ids
 
 
@@ -584,7 +574,7 @@ def test_sql_aggregation_of_nothing_is_empty_not_an_error(store: Store) -> None:
     assert store.feedback_theme_totals().empty
     assert store.feedback_theme_counts("month", *YEAR).empty
     assert store.feedback_replies_for_theme("skills gap").empty
-    _request(store, _application(store))  # asked, no reply yet
+    factories.feedback_request(store, factories.rejected(store))  # asked, no reply yet
     _reply(store, "2026-11-01", [])       # a reply without themes
     assert store.feedback_reply_counts() == (1, 0)
     assert store.feedback_theme_totals().empty
@@ -703,7 +693,7 @@ def test_follow_up_context_prefers_the_contact_and_drops_a_bad_address() -> None
 
 
 def test_store_send_follow_up_is_one_transaction_and_idempotent(store: Store) -> None:
-    rid = _request(store, _application(store))
+    rid = factories.feedback_request(store, factories.rejected(store))
     kwargs = {"subject": "Following up", "body": "Hi,\nany feedback?", "to_email": "a@b.example",
               "request_token": "tok-1"}
     first = store.send_feedback_follow_up(rid, 1, **kwargs)
@@ -718,7 +708,7 @@ def test_store_send_follow_up_is_one_transaction_and_idempotent(store: Store) ->
 
 
 def test_store_send_follow_up_refuses_closed_requests_and_writes_nothing(store: Store) -> None:
-    rid = _request(store, _application(store))
+    rid = factories.feedback_request(store, factories.rejected(store))
     store.change_feedback_status(rid, "declined", 1)
     before = _snapshot(store)
     with pytest.raises(ValidationError) as err:

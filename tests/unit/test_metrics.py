@@ -1,6 +1,6 @@
 """Every metric definition in docs/ARCHITECTURE.md, on hand-built data with known answers.
 
-The data goes in through the real Store (add_application + change_stage; direct inserts for
+The data goes in through the real Store (the factories in tests/factories.py; direct inserts for
 drafts, feedback requests, actions and check-ins), so the SQL summary the page uses and the
 pandas reference definition are both held to the same answers.
 """
@@ -15,24 +15,12 @@ import pandas as pd
 import pytest
 
 from nextround import demo, metrics
-from nextround.models import Application
 from nextround.store import Store
-from tests import reference_metrics
+from tests import factories, reference_metrics
 
 TODAY = date(2026, 11, 25)  # a Wednesday in ISO week 2026-W48
 START = date(2026, 1, 1)
 STAMP = "2026-11-25T00:00:00+00:00"
-
-
-def add(store: Store, company: str, applied: str, source: str = "",
-        *changes: tuple[str, str]) -> int:
-    """An application and its stage changes, as the tracker records them."""
-    app_id = store.add_application(Application(company=company, role="Engineer",
-                                               applied_on=applied, source=source), today=TODAY)
-    for stage, on in changes:
-        version = store.application(app_id)["version"]
-        store.change_stage(app_id, stage, on, version, today=TODAY)
-    return app_id
 
 
 @pytest.fixture(scope="module")
@@ -63,17 +51,26 @@ def _fill_known(store: Store) -> dict[str, int]:
     """Eight applications whose every number is worked out by hand in the tests below."""
     ids = {
         # same-day screen, then all the way to an accepted offer
-        "acme": add(store, "Acme", "2026-10-01", "LinkedIn", ("screening", "2026-10-01"),
-                    ("interviewing", "2026-10-10"), ("offer", "2026-10-20"),
-                    ("accepted", "2026-10-25")),
-        "beta": add(store, "Beta", "2026-10-05", "LinkedIn", ("rejected", "2026-10-15")),
-        "gamma": add(store, "Gamma", "2026-10-05", "Referral", ("screening", "2026-10-12"),
-                     ("rejected", "2026-10-20")),
-        "delta": add(store, "Delta", "2026-09-01", "Referral"),  # 85 days, no reply
-        "eps": add(store, "Eps", "2026-11-20", ""),  # 5 days: still open
-        "zeta": add(store, "Zeta", "2026-09-10", "Indeed", ("ghosted", "2026-10-15")),
-        "eta": add(store, "Eta", "2026-11-02", "Indeed", ("withdrawn", "2026-11-05")),
-        "theta": add(store, "Theta", "2026-11-23", "LinkedIn", ("screening", "2026-11-24")),
+        "acme": factories.application(store, "Acme", applied_on="2026-10-01", source="LinkedIn",
+                                      stages=[("screening", "2026-10-01"),
+                                              ("interviewing", "2026-10-10"),
+                                              ("offer", "2026-10-20"),
+                                              ("accepted", "2026-10-25")]),
+        "beta": factories.application(store, "Beta", applied_on="2026-10-05", source="LinkedIn",
+                                      stages=[("rejected", "2026-10-15")]),
+        "gamma": factories.application(store, "Gamma", applied_on="2026-10-05",
+                                       source="Referral", stages=[("screening", "2026-10-12"),
+                                                                  ("rejected", "2026-10-20")]),
+        # 85 days, no reply
+        "delta": factories.application(store, "Delta", applied_on="2026-09-01",
+                                       source="Referral"),
+        "eps": factories.application(store, "Eps", applied_on="2026-11-20"),  # 5 days: open
+        "zeta": factories.application(store, "Zeta", applied_on="2026-09-10", source="Indeed",
+                                      stages=[("ghosted", "2026-10-15")]),
+        "eta": factories.application(store, "Eta", applied_on="2026-11-02", source="Indeed",
+                                     stages=[("withdrawn", "2026-11-05")]),
+        "theta": factories.application(store, "Theta", applied_on="2026-11-23",
+                                       source="LinkedIn", stages=[("screening", "2026-11-24")]),
     }
     draft = {"kind": "rejection_thanks", "status": "sent", "created_at": STAMP,
              "updated_at": STAMP}
@@ -269,7 +266,8 @@ def test_no_applications(store: Store) -> None:
 
 def test_all_ghosted(store: Store) -> None:
     for i in range(3):
-        add(store, f"Quiet {i}", f"2026-0{i + 3}-01", "Job board")
+        factories.application(store, f"Quiet {i}", applied_on=f"2026-0{i + 3}-01",
+                              source="Job board")
     result = board(store)
     assert result.now.ghosted == 3
     assert result.now.response_rate == 0.0 and result.now.median_days_to_response is None
@@ -279,7 +277,8 @@ def test_all_ghosted(store: Store) -> None:
 
 
 def test_same_day_response(store: Store) -> None:
-    add(store, "Quick", "2026-11-02", "Referral", ("rejected", "2026-11-02"))
+    factories.application(store, "Quick", applied_on="2026-11-02", source="Referral",
+                          stages=[("rejected", "2026-11-02")])
     result = board(store)
     assert result.now.median_days_to_response == 0.0
     assert result.response_times.set_index("bin").loc["Same day", "count"] == 1

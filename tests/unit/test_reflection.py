@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nextround import reflection as rf
-from nextround.models import Application, ValidationError
+from nextround.models import ValidationError
 from nextround.store import NotFoundError, StaleVersionError, Store, StoreError
+from tests import factories
 
 TODAY = date(2026, 11, 25)
 NEXT = rf.Suggestion(7, "Globex", "Data engineer")
@@ -177,13 +178,8 @@ def test_stay_in_touch_uses_drafting_stage_words() -> None:
 
 # --- reflections in the store --------------------------------------------------------------
 
-def _rejected(store: Store, company: str = "Acme") -> int:
-    return store.add_application(Application(company=company, role="Engineer",
-                                             applied_on="2026-10-01", stage="rejected"))
-
-
 def test_draft_is_saved_step_by_step(store: Store) -> None:
-    app = _rejected(store)
+    app = factories.rejected(store)
     rid = store.start_reflection(app)
     assert store.start_reflection(None) == rid  # one open draft at a time
     draft = store.open_reflection()
@@ -221,7 +217,7 @@ def test_bad_step_input_writes_nothing(store: Store) -> None:
 
 
 def test_changes_become_actions_once(store: Store) -> None:
-    rid = store.start_reflection(_rejected(store))
+    rid = store.start_reflection(factories.rejected(store))
     for _ in range(2):  # Next, Back, Next again: no duplicate actions
         draft = store.open_reflection()
         store.save_reflection_step(
@@ -353,7 +349,7 @@ def test_targets_validation_and_next_target(store: Store) -> None:
 
 
 def test_said_no_before_is_found_case_insensitively(store: Store) -> None:
-    app = _rejected(store, "ACME Corp")
+    app = factories.rejected(store, "ACME Corp")
     store.add_target("acme corp", "Platform engineer")
     store.add_target("Fresh Start")
     targets = store.list_targets().set_index("company")

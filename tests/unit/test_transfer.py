@@ -20,6 +20,7 @@ from nextround import demo, transfer
 from nextround.models import Application, ValidationError
 from nextround.store import SCHEMA_VERSION, Store
 from nextround.transfer import CSV_FIELDS, ImportRefused
+from tests import factories
 from tests.conftest import TODAY
 
 # --- strategies -----------------------------------------------------------------------------
@@ -191,7 +192,7 @@ def test_derived_values_in_a_json_file_are_rebuilt_not_trusted(tmp_path: Path) -
 
 
 def test_json_into_a_database_with_data_is_refused(store: Store) -> None:
-    store.add_application(Application(company="Acme", applied_on="2026-01-02"))
+    factories.application(store, "Acme", applied_on="2026-01-02")
     exported = transfer.export_json(store)
     before = _snapshot(store)
     with pytest.raises(ImportRefused, match="empty database"):
@@ -212,7 +213,7 @@ def test_json_from_a_newer_version_or_not_ours_is_refused(store: Store) -> None:
 
 def test_json_with_a_broken_link_writes_nothing(store: Store, tmp_path: Path) -> None:
     source = _fresh(tmp_path, "source")
-    source.add_application(Application(company="Acme", applied_on="2026-01-02"))
+    factories.application(source, "Acme", applied_on="2026-01-02")
     document = json.loads(transfer.export_json(source))
     document["tables"]["events"][0]["application_id"] = 999
     with pytest.raises(ImportRefused, match="isn't in the file"):
@@ -222,7 +223,7 @@ def test_json_with_a_broken_link_writes_nothing(store: Store, tmp_path: Path) ->
 
 def test_json_rows_are_validated_like_the_form(store: Store, tmp_path: Path) -> None:
     source = _fresh(tmp_path, "source")
-    source.add_application(Application(company="Acme", applied_on="2026-01-02"))
+    factories.application(source, "Acme", applied_on="2026-01-02")
     document = json.loads(transfer.export_json(source))
     document["tables"]["applications"][0]["contact_email"] = "not an email"
     document["tables"]["applications"][0]["extra_column"] = 1
@@ -358,7 +359,7 @@ def test_caps_have_clear_messages(store: Store) -> None:
 
 
 def test_duplicates_are_listed_and_skipped_only_when_asked(store: Store) -> None:
-    store.add_application(Application(company="Acme", role="Dev", applied_on="2026-01-05"))
+    factories.application(store, "Acme", role="Dev", applied_on="2026-01-05")
     data = (b"Company,Role,Applied\nacme,dev,2026-01-05\nNew,QA,2026-01-06\n"
             b"New,QA,2026-01-06\n")
     found = transfer.preview(store, data)
@@ -376,7 +377,7 @@ def test_duplicates_are_listed_and_skipped_only_when_asked(store: Store) -> None
 
 
 def test_reimporting_our_own_csv_with_skip_is_idempotent(store: Store) -> None:
-    store.add_application(Application(company="=Acme", role="-Dev", applied_on="2026-01-05"))
+    factories.application(store, "=Acme", role="-Dev", applied_on="2026-01-05")
     exported = transfer.export_csv(store)
     found = transfer.preview(store, exported)
     assert found.kind == "ours" and len(found.duplicates) == 1
@@ -442,7 +443,7 @@ def test_one_bad_row_writes_nothing(rows: list[dict], data: st.DataObject) -> No
         text = io.StringIO()
         csv.writer(text, lineterminator="\r\n").writerows(records)
         target = _fresh(Path(folder), "target")
-        target.add_application(Application(company="Keep me", applied_on="2026-01-01"))
+        factories.application(target, "Keep me", applied_on="2026-01-01")
         before = _snapshot(target)
         with pytest.raises(ImportRefused) as refused:
             transfer.import_file(target, text.getvalue().encode(), duplicates="import")
@@ -479,7 +480,7 @@ def test_fifty_thousand_rows_import_in_time_with_progress(store: Store) -> None:
 
 
 def test_export_file_is_written_atomically(store: Store, tmp_path: Path) -> None:
-    store.add_application(Application(company="Acme", applied_on="2026-01-02"))
+    factories.application(store, "Acme", applied_on="2026-01-02")
     out = tmp_path / "out.json"
     out.write_text("old")
     transfer.write_file_atomically(out, transfer.export_bytes(store, out.name))
@@ -498,5 +499,5 @@ def test_delete_all_data_leaves_an_empty_working_database(store: Store) -> None:
     assert store.is_empty() and store.integrity_problems() == []
     assert store.settings().name == ""
     assert store.delete_backups() == 1 and store.backup_files() == []
-    store.add_application(Application(company="Fresh", applied_on="2026-01-02"))
+    factories.application(store, "Fresh", applied_on="2026-01-02")
     assert store.count("applications") == 1

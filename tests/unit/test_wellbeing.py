@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from nextround import calendar_ics, wellbeing
-from nextround.models import Application, ValidationError
+from nextround.models import ValidationError
 from nextround.store import NotFoundError, StaleVersionError, Store
 from nextround.wellbeing import CheckIn, who5
+from tests import factories
 
 # --- who5 -----------------------------------------------------------------------------------
 
@@ -193,7 +194,7 @@ def test_summary_and_weekly_trend(store: Store) -> None:
     store.save_checkin(good(items=[4, 4, 4, 4, 4], stress=3), day=date(2026, 11, 11))
     store.save_checkin(good(items=[2, 2, 2, 2, 2], stress=8), day=date(2026, 11, 24))
     for day in ("2026-11-09", "2026-11-10", "2026-11-10", "2026-11-24"):
-        store.add_application(Application(company="Acme", applied_on=day), today=today)
+        factories.application(store, "Acme", applied_on=day, today=today)
     history = store.checkin_history()
     summary = wellbeing.summarize(history, today)
     assert summary.last.percent == 40 and summary.last.low and summary.done_this_week
