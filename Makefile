@@ -34,6 +34,7 @@ test: $(DEV_STAMP)
 	  fi; \
 	fi
 	$(BIN)/ruff check .
+	$(BIN)/vulture
 	$(BIN)/python -m pytest -n 3 --dist worksteal
 
 bench: $(DEV_STAMP)

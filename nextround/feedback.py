@@ -59,10 +59,6 @@ class Status(StrEnum):
     def label(self) -> str:
         return STATUS_LABELS[self]
 
-    @property
-    def is_open(self) -> bool:
-        return self in OPEN
-
 
 class Channel(StrEnum):
     EMAIL = "email"
@@ -145,10 +141,6 @@ def allowed_next(current: Status | str) -> list[Status]:
     """The statuses a request can move to, in a stable order for pickers."""
     state = parse_status(current)
     return [s for s in Status if s in TRANSITIONS[state]]
-
-
-def can_transition(current: Status | str, new: Status | str) -> bool:
-    return parse_status(new) in TRANSITIONS[parse_status(current)]
 
 
 def check_transition(current: Status | str, new: Status | str) -> Status:

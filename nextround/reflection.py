@@ -529,12 +529,6 @@ def weekly_groups(actions: pd.DataFrame, today: date) -> list[tuple[str, pd.Data
     return groups
 
 
-def plan_items(items: Iterable[str], planned: Iterable[str]) -> list[str]:
-    """The "do differently" items not yet turned into actions."""
-    done = set(planned)
-    return [i for i in items if i not in done]
-
-
 # --- the dream-job list -------------------------------------------------------------------
 
 def targets_table(targets: pd.DataFrame) -> pd.DataFrame:
