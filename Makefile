@@ -35,6 +35,7 @@ test: $(DEV_STAMP)
 	fi
 	$(BIN)/ruff check .
 	$(BIN)/vulture
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest -n 3 --dist worksteal
 
 bench: $(DEV_STAMP)
