@@ -1367,11 +1367,6 @@ class Store:
                 "SELECT count(*) - count(done_on), count(done_on) FROM actions")).first()
         return {"open": int(row[0] or 0), "done": int(row[1] or 0)}
 
-    def actions_done_by_week(self) -> pd.DataFrame:
-        """Completed actions per done date (columns done_on, done), for weekly charts."""
-        return self.frame("SELECT done_on, count(*) AS done FROM actions"
-                          " WHERE done_on IS NOT NULL GROUP BY done_on ORDER BY done_on")
-
     # targets: the dream-job list
 
     def add_target(self, company: str, role: str = "", why: str = "", priority: int = 2,
