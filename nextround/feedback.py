@@ -63,10 +63,6 @@ class Status(StrEnum):
     def label(self) -> str:
         return STATUS_LABELS[self]
 
-    @property
-    def is_open(self) -> bool:
-        return self in OPEN
-
 
 class Channel(StrEnum):
     EMAIL = "email"
@@ -100,7 +96,7 @@ CHANNEL_PHRASES = {  # "Asked 2026-11-01 by email"
 }
 OPEN = frozenset({Status.AWAITING, Status.FOLLOWED_UP})
 
-# Which status changes are allowed. Decisions (tested in tests/test_feedback.py):
+# Which status changes are allowed. Decisions (tested in tests/unit/test_feedback.py):
 # - an open request can be followed up (again), answered, declined or closed as no reply;
 # - "no reply" and "declined" can be reopened (marked by mistake, or they got back in touch),
 #   and a late reply can still arrive after "no reply";
@@ -149,10 +145,6 @@ def allowed_next(current: Status | str) -> list[Status]:
     """The statuses a request can move to, in a stable order for pickers."""
     state = parse_status(current)
     return [s for s in Status if s in TRANSITIONS[state]]
-
-
-def can_transition(current: Status | str, new: Status | str) -> bool:
-    return parse_status(new) in TRANSITIONS[parse_status(current)]
 
 
 def check_transition(current: Status | str, new: Status | str) -> Status:

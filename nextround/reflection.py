@@ -377,7 +377,7 @@ def weight_outside(control_pct: int | None, outside_factors: Sequence[str]) -> b
 
 def summarize(answers: Mapping[str, Any], control_pct: int | None, fit: str | None,
               suggestion: Suggestion | None = None) -> Summary:
-    """The rule table (tests/test_reflection.py checks it row by row):
+    """The rule table (tests/unit/test_reflection.py checks it row by row):
 
     1. mostly outside your control        → not_about_you, and the next dream-list company;
     2. otherwise, the fit was "no"         → poor_fit, and the next dream-list company;
@@ -530,12 +530,6 @@ def weekly_groups(actions: pd.DataFrame, today: date) -> list[tuple[str, pd.Data
         part = frame[frame["_week"] == label].drop(columns=["_week", "_sort"])
         groups.append((label, part))
     return groups
-
-
-def plan_items(items: Iterable[str], planned: Iterable[str]) -> list[str]:
-    """The "do differently" items not yet turned into actions."""
-    done = set(planned)
-    return [i for i in items if i not in done]
 
 
 # --- the dream-job list -------------------------------------------------------------------

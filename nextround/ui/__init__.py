@@ -13,7 +13,6 @@ import hashlib
 import inspect
 import pickle
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -291,7 +290,3 @@ def link_to(name: str, label: str, icon: str | None = None) -> None:
         st.page_link(PAGES[name], label=label, icon=icon)
     except StreamlitAPIException:
         st.caption(f"{label}: open it from the menu.")
-
-
-def project_file(*parts: str) -> Path:
-    return Path(__file__).resolve().parents[2].joinpath(*parts)

@@ -9,16 +9,17 @@ import json
 from playwright.sync_api import Page, expect
 
 from nextround import reflection as rf
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.e2e.conftest import goto, no_app_errors, screenshot, wait_idle
 
 
 def _seed(db) -> None:  # noqa: ANN001
     store = Store(db)
-    store.applications.add(Application(company="Acme Analytics", role="Data engineer",
-                                       applied_on="2026-10-01", stage="rejected",
-                                       contact_name="Ana", contact_email="ana@acme.example"))
+    factories.applications.get(store, "Acme Analytics", role="Data engineer",
+                               applied_on="2026-10-01",
+                               stage="rejected", contact_name="Ana",
+                               contact_email="ana@acme.example")
     store.add_target("Globex", "Platform engineer", "Kind team, real on-call", 1, "ready",
                      "Ask Sam for an intro")
     store.add_target("Acme Analytics", "Analytics engineer", "Still love the product", 2,

@@ -188,7 +188,7 @@ _V2 = [
 
 _V3 = [
     # "Rejections without a reply, newest first" (respond page, This week): 21 ms → 0.1 ms
-    # at 100,000 applications (tests/bench/profiles/README.md).
+    # at 100,000 applications (tests/bench/README.md).
     "CREATE INDEX applications_by_stage_on ON applications (stage, stage_on)",
 ]
 
