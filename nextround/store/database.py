@@ -1,8 +1,11 @@
-"""The `Store`: every read and write of a Next Round database, in one transaction each.
+"""The `Store`: a Next Round database, its transactions, and one attribute per record type.
 
 Why it is built this way (see docs/decisions.md):
+- The reads and writes of each record type live in its own module (`applications`, `drafts`,
+  ...); here are opening, the transactions they run in, and what concerns the whole file.
 - Every write is one `BEGIN IMMEDIATE` transaction that also bumps a change counter. Readers
   cache on that counter, so a write never shows stale data and a read never repeats work.
+  Several steps share one with `with store.write() as tx:`.
 - Rows a user edits carry `version`; an update names the version it started from, and a stale
   one raises `StaleVersionError` instead of overwriting another tab's change.
 """
@@ -248,7 +251,8 @@ class Store(RecordTypes):
     # --- generic helpers ------------------------------------------------------------------
 
     def frame(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """A read query as a DataFrame. Only this module passes SQL in.
+        """A raw read query as a DataFrame, for tests and tools (record types use
+        `records.frame_in` on their own connection).
 
         Rows become plain tuples first: building a DataFrame from SQLAlchemy Row objects costs
         a failed attribute lookup per row, which dominates at 100,000 rows."""
