@@ -34,6 +34,8 @@ test: $(DEV_STAMP)
 	  fi; \
 	fi
 	$(BIN)/ruff check .
+	$(BIN)/vulture
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest -n 3 --dist worksteal
 
 bench: $(DEV_STAMP)

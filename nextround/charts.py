@@ -46,7 +46,6 @@ RESPONSE = "#2FA58A"
 INTERVIEW = "#E0A33E"
 OFFER = "#9A70D6"
 GOAL = "#E07A5F"
-MUTED = "#8C96A0"
 OUTCOME_COLOURS = {"Still open": "#6F9FC8", "Rejected": "#D9736A", "Ghosted": "#98A2AC",
                    "Withdrew": "#C49A6C", "Accepted": "#3FB27F"}
 STAGE_COLOURS = dict(zip(LEVEL_NAMES, [APPLIED, RESPONSE, INTERVIEW, OFFER], strict=True))

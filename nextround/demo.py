@@ -23,7 +23,7 @@ from typing import Any
 
 from nextround import transfer
 from nextround.clock import iso_week_key
-from nextround.models import ValidationError
+from nextround.models import DEFAULT_FOLLOW_UP_DAYS, ValidationError
 from nextround.store import Store, StoreError
 
 Progress = Callable[[float, str], None]
@@ -236,7 +236,7 @@ def _weekly_counts(rng: random.Random, applications: int, mondays: Sequence[date
 
 
 def generate(applications: int = 300, seed: int = 1, today: date | None = None, *,
-             ghost_after_days: int = 30, follow_up_days: int = 7,
+             ghost_after_days: int = 30, follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS,
              progress: Progress | None = None) -> dict[str, Table]:
     """Every demo row, as {table: (columns, rows)}. Pure: no database, no clock."""
     if isinstance(applications, bool) or not isinstance(applications, int) or not (

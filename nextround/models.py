@@ -47,13 +47,7 @@ class Stage(StrEnum):
     def label(self) -> str:
         return self.value.capitalize()
 
-    @property
-    def is_ending(self) -> bool:
-        return self in ENDINGS
 
-
-IN_PROGRESS = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.OFFER)
-ENDINGS = (Stage.ACCEPTED, Stage.REJECTED, Stage.WITHDRAWN, Stage.GHOSTED)
 # A stage event that means the employer answered (docs/ARCHITECTURE.md, "response rate").
 REPLY_STAGES = frozenset(
     {Stage.SCREENING, Stage.INTERVIEWING, Stage.OFFER, Stage.ACCEPTED, Stage.REJECTED}

@@ -35,8 +35,6 @@ EVERYWHERE = "ALL"
 # attribution. Free to use; the wording must not be changed.
 
 WHO5_RECALL = "Over the last two weeks"
-WHO5_INSTRUCTION = ("Please indicate for each of the five statements which is closest to how "
-                    "you have been feeling over the last two weeks.")
 WHO5_ITEMS = (
     "I have felt cheerful and in good spirits",
     "I have felt calm and relaxed",
@@ -157,9 +155,8 @@ class Change:
 
 
 def change_between(before: Who5 | int, after: Who5 | int, since_week: str) -> Change:
-    points = _percent(after) - _percent(before)
-    return Change(points=points, meaningful=abs(points) >= MEANINGFUL_CHANGE,
-                  since_week=since_week)
+    return Change(points=_percent(after) - _percent(before),
+                  meaningful=meaningful_change(before, after), since_week=since_week)
 
 
 def _percent(value: Who5 | int) -> int:
@@ -177,7 +174,6 @@ SELF_CARE = {
 }
 WIN_MAX = 200
 LET_GO_MAX = 1_000
-STRESS_LABELS = {0: "no stress at all", 10: "the most stress I can imagine"}
 
 
 @dataclass(frozen=True)

@@ -93,8 +93,8 @@ def _submit(store: Store, current: dict | None) -> None:
     before replacing it. A rerun then draws the messages next to their fields."""
     entered = _entered()
     if current is None:
-        if ui.run_action(FORM, lambda: wellbeing.save_checkin(store, entered)):
-            _saved("Check-in saved. Thank you for taking a minute for yourself.")
+        ui.save(FORM, lambda: wellbeing.save_checkin(store, entered),
+                "Check-in saved. Thank you for taking a minute for yourself.", then=_saved)
     else:
         clean = ui.run_action(FORM, entered.validated)
         st.session_state[PENDING] = (clean, int(current["version"])) if clean else None
@@ -110,10 +110,8 @@ def _confirm_replace(store: Store, current: dict) -> None:
         if yes.button("Yes, replace this week's check-in", type="primary",
                       key="checkin_replace", width="stretch"):
             st.session_state[PENDING] = None
-            if ui.run_action(FORM, lambda: wellbeing.save_checkin(store, clean, version=version)):
-                _saved("This week's check-in is updated.")
-            else:
-                st.rerun()
+            ui.save(FORM, lambda: wellbeing.save_checkin(store, clean, version=version),
+                    "This week's check-in is updated.")
         if no.button("Keep the earlier answers", key="checkin_keep", width="stretch"):
             st.session_state[PENDING] = None
             for key in FORM_KEYS:  # the form shows the saved answers again
@@ -121,10 +119,9 @@ def _confirm_replace(store: Store, current: dict) -> None:
             st.rerun()
 
 
-def _saved(message: str) -> None:
+def _saved(_: str) -> None:
+    """Nothing is waiting for a confirmation any more."""
     st.session_state[PENDING] = None
-    ui.flash(message)
-    st.rerun()
 
 
 def low_prompt(region: str) -> None:

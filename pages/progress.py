@@ -63,10 +63,10 @@ def open_demo() -> None:
         def report(fraction: float, message: str) -> None:
             bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
 
-        ui.run_action("demo", lambda: demo.fill(demo_store, applications=400, seed=42,
-                                                progress=report))
+        filled = ui.save("demo", lambda: demo.fill(demo_store, applications=400, seed=42,
+                                                   progress=report), rerun=False)
         bar.empty()
-        if not demo_store.is_empty() or ui.errors_key("demo") not in st.session_state:
+        if filled or not demo_store.is_empty():
             st.rerun()
         st.session_state[ui.DEMO_KEY] = False
         ui.form_error("demo")

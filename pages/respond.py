@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from nextround import drafting, ui
+from nextround import drafting, sending, ui
 from nextround.store import Store, StoreError
 from nextround.ui.send import send_flow
 
@@ -76,11 +76,6 @@ def _state() -> dict[str, Any]:
     return st.session_state[f"{K}__draft"]
 
 
-def _label(row: dict[str, Any], date_field: str) -> str:
-    role = f" · {row['role']}" if row.get("role") else ""
-    return f"{row['company']}{role} · {row[date_field]}"
-
-
 def pick_application(store: Store) -> dict[str, Any] | None:
     """Step 1: the application this email is about, or None for an untracked company."""
     source = st.radio("Write about", list(SOURCES), format_func=SOURCES.get,
@@ -136,8 +131,8 @@ def pick_application(store: Store) -> dict[str, Any] | None:
     kept = st.session_state.get(f"{K}__kept_app")
     if st.session_state.get(key) not in records:
         st.session_state[key] = kept if kept in records else next(iter(records))
-    app_id = st.selectbox(what.capitalize(), list(records), key=key,
-                          format_func=lambda i: _label(records[i], date_field))
+    app_id = ui.pick(what.capitalize(), records, lambda row: ui.application_label(
+        row["company"], row.get("role"), row[date_field]), key=key)
     st.session_state[f"{K}__kept_app"] = app_id
     return records[app_id]
 
@@ -303,9 +298,9 @@ def send(store: Store, app: dict[str, Any] | None, final: drafting.Draft) -> Non
     ask = bool(st.session_state.get(f"{K}_ask_feedback")) or fields["kind"] == "feedback_request"
 
     def mark() -> int:
-        return store.mark_draft_sent(fields, request_token=state["token"], sent_on=store.today(),
-                                     ask_feedback=ask, follow_up_days=settings.follow_up_days,
-                                     draft_id=state["draft_id"], version=state["version"])
+        return sending.mark_draft_sent(store, fields, request_token=state["token"],
+                                       sent_on=store.today(), ask_feedback=ask,
+                                       draft_id=state["draft_id"], version=state["version"])
 
     sent = state["sent"]
     note = (f"Marked as sent on {sent['on']}. Well done: replying is the practice. Change "
@@ -314,28 +309,24 @@ def send(store: Store, app: dict[str, Any] | None, final: drafting.Draft) -> Non
         if sent or not st.button("Save for later", key=f"{K}_save", icon=":material/save:",
                                  help="Keeps this draft, unsent, with the application."):
             return
-        saved = ui.run_action(f"{K}_save", lambda: store.save_draft(
-            fields, request_token=state["token"], draft_id=state["draft_id"],
-            version=state["version"]))
-        if saved is not None:
-            state["draft_id"], state["version"] = saved
-            ui.flash("Draft saved.")
-            st.rerun()
+        ui.save(f"{K}_save", lambda: sending.save_draft(
+            store, fields, request_token=state["token"], draft_id=state["draft_id"],
+            version=state["version"]), "Draft saved.",
+            then=lambda saved: state.update(draft_id=saved[0], version=saved[1]))
 
-    stem = "-".join(p for p in (fields["kind"], fields["company"]) if p)
-    result = send_flow(final, key=K, on_mark_sent=mark, file_stem=stem, sent_note=note,
-                       beside_mark=save_button)
-    for problem in st.session_state.get(ui.errors_key(f"{K}_save"), {}).values():
-        st.error(problem, icon=":material/error:")  # our own words, from the store
-    if result is not None:
-        state["sent"] = {"id": result, "on": store.today().isoformat(),
+    def marked(draft_id: int) -> None:
+        state["sent"] = {"id": draft_id, "on": store.today().isoformat(),
                          "app_id": app["id"] if app else None}
         state["draft_id"] = None
-        message = "Marked as sent."
-        if ask:
-            message += f" Feedback follow-up due in {settings.follow_up_days} days."
-        ui.flash(message)
-        st.rerun()
+
+    message = "Marked as sent."
+    if ask:
+        message += f" Feedback follow-up due in {settings.follow_up_days} days."
+    stem = "-".join(p for p in (fields["kind"], fields["company"]) if p)
+    send_flow(final, key=K, on_mark_sent=mark, sent_message=message, after_sent=marked,
+              file_stem=stem, sent_note=note, beside_mark=save_button)
+    for problem in st.session_state.get(ui.errors_key(f"{K}_save"), {}).values():
+        st.error(problem, icon=":material/error:")  # our own words, from the store
 
 
 def past_drafts(store: Store, app: dict[str, Any] | None) -> None:
@@ -343,7 +334,7 @@ def past_drafts(store: Store, app: dict[str, Any] | None) -> None:
     if app is None:
         return
     st.header("Emails for this application", divider="gray")
-    frame = ui.cached(store, Store.drafts_for_application, int(app["id"]))
+    frame = ui.cached(store, store.drafts.for_application, int(app["id"]))
     if frame.empty:
         st.caption("Nothing saved or sent for this application yet.")
         return
@@ -361,9 +352,9 @@ def past_drafts(store: Store, app: dict[str, Any] | None) -> None:
     choices = {int(r["id"]): r for r in unsent.to_dict("records")}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     with left:
-        picked = st.selectbox("Continue a saved draft", list(choices), key=f"{K}_resume_pick",
-                              format_func=lambda i: f"{choices[i]['saved_on']} · "
-                                                    f"{choices[i]['subject']}")
+        picked = ui.pick("Continue a saved draft", choices,
+                         lambda row: f"{row['saved_on']} · {row['subject']}",
+                         key=f"{K}_resume_pick")
     with right:
         if st.button("Open it", key=f"{K}_resume", icon=":material/edit_note:"):
             row = choices[picked]

@@ -18,6 +18,13 @@ from hypothesis import HealthCheck, settings
 from streamlit.testing.v1 import AppTest
 
 from nextround.store import Store
+from tests.engines import (  # noqa: F401 - fixtures: a database URL per engine
+    engine_name,
+    engine_url,
+    new_database_url,
+    postgres_databases,
+    postgres_url,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

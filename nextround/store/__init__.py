@@ -4,16 +4,19 @@ restore. Other layers import from here, never from the modules inside:
 - `opening`: inspecting a file read-only before anything writes to it, creating one, the engine;
 - `schema`: the frozen migration steps and the derived milestone columns;
 - `schema_check`: whether a file is exactly ours, for restore, `check` and the data page;
-- `database`: the `Store`: opening, transactions, and one attribute per record type;
-- `settings`, `dream_list`, `checkins`, `progress`, `transfer`: record types (`store.settings`,
-  ...), each one module;
-- `backups`, `restore`, `files`: backup names, copies and `store.backups`, restore, private
-  files and `--out`;
+- `database`: the `Store` core (opening, `read()` / `write()` transactions, counts, checks);
+- `records`, `transaction`: what every record type builds on, and the `Transaction` that
+  `with store.write() as tx:` yields;
+- one module per record type: `applications`, `drafts`, `feedback`, `reflections`,
+  `actions`, `settings`, `dream_list`, `checkins`, `progress`, `transfer` (each
+  `store.<name>`, or `tx.<name>` inside a transaction);
+- `backups`, `restore`, `files`: backup names and copies and `store.backups`, restore,
+  private files and `--out`;
 - `errors`: what a store raises, each a problem told in plain words.
 """
 
 from nextround.store.applications import STAGE_NOTE_MAX
-from nextround.store.backups import copy_checked
+from nextround.store.backups import BackupFile, copy_checked, describe_backups
 from nextround.store.database import Store
 from nextround.store.errors import (
     CorruptDatabaseError,
@@ -28,6 +31,7 @@ from nextround.store.errors import (
 )
 from nextround.store.files import (
     check_output_file,
+    file_version,
     make_private_folder,
     remove_with_companions,
     temp_name,
@@ -55,11 +59,12 @@ from nextround.store.transaction import Transaction
 from nextround.store.transfer import ColumnRule
 
 __all__ = [
-    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "ColumnRule", "CorruptDatabaseError", "DEFAULT_DB_PATH",
-    "DERIVED_COLUMNS", "DatabaseProblemsError", "ForeignDatabaseError", "MAX_COUNT", "MIGRATIONS",
-    "NewerDatabaseError", "NotFoundError", "ReadOnlyDatabaseError", "RestoreResult", "RowCheck",
-    "SCHEMA_VERSION", "STAGE_NOTE_MAX", "StaleVersionError", "Store", "StoreError", "TABLES",
-    "Transaction", "_reason", "check_output_file", "checkpoint", "copy_checked", "default_url",
-    "describe_database_file", "inspect_sqlite_file", "make_private_folder",
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "BackupFile", "DEFAULT_DB_PATH", "DERIVED_COLUMNS",
+    "MAX_COUNT", "MIGRATIONS", "SCHEMA_VERSION", "STAGE_NOTE_MAX", "TABLES", "ColumnRule",
+    "CorruptDatabaseError", "DatabaseProblemsError", "ForeignDatabaseError",
+    "NewerDatabaseError", "NotFoundError", "ReadOnlyDatabaseError", "RestoreResult",
+    "RowCheck", "StaleVersionError", "Store", "StoreError", "Transaction", "_reason",
+    "check_output_file", "checkpoint", "copy_checked", "default_url", "describe_backups",
+    "describe_database_file", "file_version", "inspect_sqlite_file", "make_private_folder",
     "remove_with_companions", "restore_database", "sqlite_path", "temp_name", "to_url",
 ]

@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from nextround.store.errors import CorruptDatabaseError, StoreError
 from nextround.store.files import (
@@ -26,12 +28,18 @@ from nextround.store.files import (
 )
 from nextround.store.opening import BUSY_TIMEOUT_MS, SQLITE_HEADER
 
-if TYPE_CHECKING:  # the store makes its Backups; at run time they only hold it
-    from nextround.store.database import Store
-
 # Automatic backups (daily, before-something) kept per database; hand-made ones are never
 # rotated.
 AUTOMATIC_BACKUPS_KEPT = 14
+
+
+class BackupOwner(Protocol):
+    """What `Backups` needs of its store (the `Store`: not imported, as it imports this)."""
+
+    path: Path | None
+    backup_dir: Path | None
+
+    def is_empty(self) -> bool: ...
 
 
 def copy_checked(source: Path, target: Path, *, read_only: bool = False) -> str:
@@ -217,7 +225,7 @@ class Backups:
 
     AUTOMATIC_KEPT = AUTOMATIC_BACKUPS_KEPT
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: BackupOwner) -> None:
         self._store = store
 
     @property
@@ -358,3 +366,24 @@ def _owns_backup_name(database: Path, base: str, known: set[str]) -> bool:
         return new[0] == database.name
     stems = old_backup_stems(base)
     return len(stems) == 1 and stems[0][0] == database.stem
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """One backup as the data page lists it: its file, when it was written, and its size."""
+
+    path: Path
+    made: datetime
+    size: int
+
+
+def describe_backups(paths: Iterable[Path]) -> list[BackupFile]:
+    """`paths` with their times and sizes, in order; one removed meanwhile is left out."""
+    found = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        found.append(BackupFile(path, datetime.fromtimestamp(info.st_mtime), info.st_size))
+    return found

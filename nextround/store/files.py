@@ -235,3 +235,13 @@ def _same_file(first: Path, second: Path) -> bool:
         return os.path.samefile(first, second)
     except OSError:
         return False
+
+
+def file_version(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(modification time in ns, size) of a file, or None when it is gone: what tells one
+    version of a file from the next, so a slow check of it can run once per version."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size

@@ -17,16 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from nextround.store.errors import NotFoundError, StaleVersionError
-
-if TYPE_CHECKING:  # the store imports this module; at run time the unit only holds it
-    from nextround.store.database import Store
 
 # Counts an edit adds one to (row versions, follow-ups) stay within 1..MAX_COUNT: a version
 # wraps round to 1 and a follow-up count stops there. At SQLite's top, one more would turn
@@ -80,11 +77,22 @@ def bump_version(conn: Connection, table: str, row_id: int, version: int,
     )
 
 
+class Transactions(Protocol):
+    """What a unit needs of the store (`database.Store`): its raw transactions and its today.
+    A protocol rather than an import, so this module never imports the one that imports it."""
+
+    def _write_connection(self) -> AbstractContextManager[Connection]: ...
+
+    def _read_connection(self) -> AbstractContextManager[Connection]: ...
+
+    def today(self) -> date: ...
+
+
 class Unit:
     """Where a record object's SQL runs: a transaction of its own per call (`connection`
     None), or the one connection a caller's `store.write()` / `store.read()` holds."""
 
-    def __init__(self, store: Store, connection: Connection | None = None, *,
+    def __init__(self, store: Transactions, connection: Connection | None = None, *,
                  writable: bool = True) -> None:
         self.store = store
         self.connection = connection
@@ -131,10 +139,6 @@ class Records:
     def _frame(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         with self._read() as conn:
             return frame_in(conn, sql, params)
-
-    def _count(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
-        with self._read() as conn:
-            return int(conn.execute(text(sql), dict(params or {})).scalar() or 0)
 
     def _today(self, today: date | None) -> date:
         return today or self._unit.today()

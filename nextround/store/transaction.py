@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
+from nextround.store.actions import Actions
 from nextround.store.applications import Applications
 from nextround.store.checkins import CheckIns
+from nextround.store.drafts import Drafts
 from nextround.store.dream_list import DreamList
+from nextround.store.feedback import FeedbackRequests
 from nextround.store.progress import Progress
 from nextround.store.records import Unit
+from nextround.store.reflections import Reflections
 from nextround.store.settings import UserSettings
 from nextround.store.transfer import Transfer
 
@@ -24,6 +28,10 @@ class RecordTypes:
 
     def __init__(self, unit: Unit) -> None:
         self.applications = Applications(unit)
+        self.drafts = Drafts(unit)
+        self.feedback = FeedbackRequests(unit)
+        self.reflections = Reflections(unit)
+        self.actions = Actions(unit)
         self.settings = UserSettings(unit)
         self.dream_list = DreamList(unit)
         self.checkins = CheckIns(unit)

@@ -211,12 +211,6 @@ class Transfer(Records):
 
     # --- reads ----------------------------------------------------------------------------
 
-    def table_columns(self) -> dict[str, list[str]]:
-        """The columns of every user table, as the database has them now (derived ones
-        left out)."""
-        with self._read() as conn:
-            return _columns(conn)
-
     def export_rows(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every table, read in one transaction: a consistent snapshot. Derived
         columns are left out; the triggers rebuild them from the events and drafts."""
@@ -283,6 +277,8 @@ def _refuse_data(conn: Connection, message: str) -> None:
 
 
 def _columns(conn: Connection) -> dict[str, list[str]]:
+    """The columns of every user table, as the database has them now (derived ones left
+    out)."""
     return {t: [r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({t})")
                 if r[1] not in DERIVED_COLUMNS.get(t, ())]
             for t in TABLES}

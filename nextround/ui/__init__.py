@@ -1,4 +1,5 @@
-"""The only Streamlit glue: the cached store and charts, the shared frame, safe text, errors.
+"""The only Streamlit glue: the cached store and charts, the shared frame, safe text, errors,
+and the one way to write (`save`), name a record (`application_label`) and pick one (`pick`).
 
 Every page starts with `store = frame("Title")`. The frame opens the database (real or demo),
 draws the sidebar that every page shares (Get support, the demo marker) and turns a database
@@ -12,7 +13,6 @@ import hashlib
 import inspect
 import pickle
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -29,6 +29,7 @@ from nextround import wellbeing
 from nextround.models import ValidationError
 from nextround.store import DEFAULT_DB_PATH, Store, StoreError, default_url, sqlite_path, to_url
 from nextround.text import escape_markdown  # noqa: F401 - re-exported for pages
+from nextround.ui.pickers import application_label, pick  # noqa: F401 - re-exported for pages
 
 T = TypeVar("T")
 DEMO_KEY = "nextround_demo"
@@ -239,6 +240,28 @@ def run_action(form: str, action: Callable[[], T]) -> T | None:
     return result
 
 
+def save(form: str, action: Callable[[], T], message: str | Callable[[T], str] | None = None,
+         *, icon: str = ":material/check_circle:", then: Callable[[T], None] | None = None,
+         rerun: bool = True) -> bool:
+    """One user write, the way every page makes it: run `action` (`run_action`: validation
+    errors go next to their fields, store errors to the form); on success call `then` with
+    its result, then flash `message` (our own words, or made from the result); then rerun,
+    so the page is drawn again from the database and every message shows where it belongs.
+
+    In a widget callback pass `rerun=False`: Streamlit reruns after a callback anyway. Returns
+    whether the write succeeded (an action may return None on success).
+    """
+    outcome = run_action(form, lambda: (action(),))  # a 1-tuple: success, whatever it returns
+    if outcome is not None:
+        if then is not None:
+            then(outcome[0])
+        if message:
+            flash(message(outcome[0]) if callable(message) else message, icon=icon)
+    if rerun:
+        st.rerun()
+    return outcome is not None
+
+
 def form_error(form: str) -> None:
     field_error(form, "_form")
 
@@ -267,7 +290,3 @@ def link_to(name: str, label: str, icon: str | None = None) -> None:
         st.page_link(PAGES[name], label=label, icon=icon)
     except StreamlitAPIException:
         st.caption(f"{label}: open it from the menu.")
-
-
-def project_file(*parts: str) -> Path:
-    return Path(__file__).resolve().parents[2].joinpath(*parts)

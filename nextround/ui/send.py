@@ -24,19 +24,21 @@ def _file_name(stem: str) -> str:
 
 
 def send_flow(draft: Draft, *, key: str, on_mark_sent: Callable[[], T] | None = None,
+              sent_message: str = "Marked as sent.",
+              after_sent: Callable[[T], None] | None = None,
               file_stem: str = "draft", sent_note: str | None = None,
               mark_label: str = "Mark as sent",
-              beside_mark: Callable[[], None] | None = None) -> T | None:
+              beside_mark: Callable[[], None] | None = None) -> None:
     """Draw the ways to send `draft` and, optionally, the "Mark as sent" button.
 
     - `draft` holds the final text (after the user's edits and the signature). If its subject
       or recipient can't go into an email (a line break, a bad address), a clear message is
       shown instead of the buttons, and nothing can be marked as sent.
-    - `key` prefixes every widget key, and is the form key for `ui.run_action`, so errors from
+    - `key` prefixes every widget key, and is the form key for `ui.save`, so errors from
       `on_mark_sent` (validation, a stale tab, a busy database) appear under the button.
-    - `on_mark_sent` does the write (one store call, idempotent by request token) and returns
-      its result, which this function returns on the run the button was clicked; otherwise
-      None. The caller decides what to flash and whether to rerun.
+    - `on_mark_sent` does the write (one store call, idempotent by request token); it is
+      saved like every write (`ui.save`): on success `after_sent` gets its result, then
+      `sent_message` (ours) is flashed and the page reruns.
     - `sent_note` (our own words) is shown once the draft is marked sent; the button then
       turns secondary (clicking it again is harmless: the write is idempotent).
     - `beside_mark` draws more buttons in the same row (e.g. "Save for later").
@@ -47,7 +49,7 @@ def send_flow(draft: Draft, *, key: str, on_mark_sent: Callable[[], T] | None = 
     except ValueError as exc:
         st.error(f"This draft can't be sent yet: {ui.escape_markdown(exc)}",
                  icon=":material/error:")
-        return None
+        return
 
     st.markdown("**Send it from your own email**")
     st.caption("Next Round never sends email. Open it in your mail app or copy the text, send "
@@ -66,16 +68,14 @@ def send_flow(draft: Draft, *, key: str, on_mark_sent: Callable[[], T] | None = 
         st.code(draft.subject, language=None, wrap_lines=True)
         st.code(draft.body, language=None, wrap_lines=True)
     if on_mark_sent is None:
-        return None
-    result = None
+        return
     with st.container(horizontal=True):
         if st.button(mark_label, key=f"{key}_mark_sent",
                      type="secondary" if sent_note else "primary",
                      icon=":material/mark_email_read:"):
-            result = ui.run_action(key, on_mark_sent)
+            ui.save(key, on_mark_sent, sent_message, then=after_sent)
         if beside_mark is not None:
             beside_mark()
     ui.form_error(key)
     if sent_note:
         st.success(sent_note, icon=":material/check_circle:")
-    return result

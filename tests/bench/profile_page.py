@@ -1,11 +1,12 @@
 """Profile one page run with pyinstrument, the way the benchmark runs it (AppTest, in process).
 
-    python -m tests.bench.profile_page progress --db /tmp/benchdbs/bench-10000.db [--out FILE]
+    python -m tests.bench.profile_page progress --db /tmp/benchdbs/bench-10000.db \
+        [--out tests/bench/profiles/progress-10k.txt]
 
-pyinstrument is a profiling tool, not a dependency: `pip install pyinstrument` first. It prints
-(or writes) a text profile of a cold rerun (caches cleared, as after a write) and of a warm
-rerun (caches hot, as after a widget change). The profiles in tests/bench/profiles/ were made
-with it; each explains one change, see tests/bench/RESULTS.md.
+pyinstrument is a development tool (requirements-dev.txt), never a runtime dependency. It
+prints (or writes) a text profile of a cold rerun (caches cleared, as after a write) and of a
+warm rerun (caches hot, as after a widget change). tests/bench/profiles/ is ignored by git;
+tests/bench/README.md says what each profile behind the performance work showed.
 """
 
 from __future__ import annotations

@@ -382,8 +382,7 @@ def render_markdown(report: dict) -> str:
         "",
         "## Targets (issue 10)",
         "",
-        "Why a target misses, with the profile that shows it: "
-        "[profiles/README.md](profiles/README.md).",
+        "Why a target misses, with the profile that shows it: [README.md](README.md).",
         "",
         *targets(report),
         "",

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.e2e.conftest import (
     TODAY,
     AppServer,
@@ -85,16 +85,17 @@ def _seed(db, n: int = 60) -> None:
                  "<img src=x onerror=alert(1)>", "Stark & Wayne"]
     sources = ["LinkedIn", "Referral", "Company site", "Job board"]
     for i in range(n):
-        app_id = store.applications.add(Application(
-            company=companies[i % len(companies)], role=["Data analyst", "Analytics engineer",
+        app_id = factories.application(store, companies[i % len(companies)],
+                                       role=["Data analyst", "Analytics engineer",
                                                          "BI developer"][i % 3],
-            location=["Remote", "London", "Leeds"][i % 3], source=sources[i % 4],
-            link=f"https://jobs.example.com/{i}" if i % 2 else "",
-            applied_on=today - timedelta(days=3 + i * 2)))
+                                       location=["Remote", "London", "Leeds"][i % 3],
+                                       source=sources[i % 4],
+                                       link=f"https://jobs.example.com/{i}" if i % 2 else "",
+                                       applied_on=today - timedelta(days=3 + i * 2))
         if i % 4 == 1:
-            store.applications.change_stage(app_id, "screening", today - timedelta(days=i), 1)
+            factories.move(store, app_id, "screening", today - timedelta(days=i), version=1)
         elif i % 4 == 2:
-            store.applications.change_stage(app_id, "rejected", today - timedelta(days=i), 1)
+            factories.move(store, app_id, "rejected", today - timedelta(days=i), version=1)
     store.dispose()
 
 

@@ -11,9 +11,9 @@ from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from nextround import wellbeing
-from nextround.models import Application
 from nextround.store import Store
 from nextround.wellbeing import CheckIn
+from tests import factories
 from tests.e2e.conftest import AppServer, goto, no_app_errors, screenshot, wait_idle
 
 TODAY = date(2026, 11, 25)
@@ -30,9 +30,8 @@ def seed(db) -> None:  # noqa: ANN001
                                               win="Sent two applications"),
                                day=TODAY - timedelta(weeks=weeks_ago))
     for i in range(24):
-        store.applications.add(Application(company=f"Company {i}", role="Data analyst",
-                                           applied_on=TODAY - timedelta(days=3 * i + 1)),
-                               today=TODAY)
+        factories.application(store, f"Company {i}", role="Data analyst",
+                              applied_on=TODAY - timedelta(days=3 * i + 1))
     store.dispose()
 
 

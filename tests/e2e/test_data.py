@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from nextround import transfer
 from nextround.store import Store
+from tests import factories
 from tests.e2e.conftest import goto, no_app_errors, wait_idle
 from tests.e2e.conftest import screenshot as _screenshot
 
@@ -100,17 +101,16 @@ def test_settings_and_other_tabs_render(page: Page, server) -> None:
 
 
 def test_backup_then_restore_in_the_browser(page: Page, server) -> None:
-    from nextround.models import Application
 
     seeded = Store(server.db)
-    seeded.applications.add(Application(company="Kept", applied_on="2026-01-05"))
+    factories.application(seeded, "Kept", applied_on="2026-01-05")
     seeded.dispose()
     _tall(page)
     goto(page, server.url, "data")
     _tab(page, "Backup and restore")
     page.get_by_role("button", name="Back up now").click()
     wait_idle(page)
-    Store(server.db).applications.add(Application(company="Later", applied_on="2026-01-06"))
+    factories.application(Store(server.db), "Later", applied_on="2026-01-06")
     page.locator('[data-testid="stSelectbox"]', has_text="Backup").click()
     page.get_by_role("option").first.click()
     wait_idle(page)

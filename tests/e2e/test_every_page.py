@@ -10,8 +10,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from nextround.models import Application, Stage
+from nextround.models import Stage
 from nextround.store import Store
+from tests import factories
 from tests.e2e.conftest import AppServer, Watch, goto, no_app_errors, screenshot
 
 PAGES = ["", "applications", "respond", "feedback", "reflect", "checkin", "data"]
@@ -27,11 +28,10 @@ def seed_hostile(db) -> None:
     """Applications whose every text field is an injection payload, at several stages."""
     store = Store(db)
     for i, payload in enumerate(PAYLOADS):
-        app_id = store.applications.add(Application(
-            company=f"{payload} Co", role=payload, applied_on=f"2026-10-{10 + i:02d}",
-            location=payload, source=payload, notes=payload), today=TODAY)
-        store.applications.change_stage(app_id, Stage.REJECTED, f"2026-11-{10 + i:02d}", 1,
-                                        today=TODAY)
+        factories.application(store, f"{payload} Co", role=payload,
+                              applied_on=f"2026-10-{10 + i:02d}", location=payload,
+                              source=payload, notes=payload,
+                              stages=[(Stage.REJECTED, f"2026-11-{10 + i:02d}")])
     store.dispose()
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from nextround import feedback as fb
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.e2e.conftest import Watch, goto, nav, no_app_errors, screenshot, wait_idle
 
 
@@ -43,10 +42,11 @@ def test_feedback_page_with_demo_data_light_and_dark(page: Page, seeded_server) 
 
 def test_follow_up_draft_in_the_browser(page: Page, server) -> None:
     store = Store(server.db)
-    app_id = store.applications.add(Application(
-        company="<img src=x onerror=alert(1)>", role="Analyst", applied_on="2026-09-01",
-        stage="rejected", contact_name="Sam", contact_email="sam@example.com"))
-    rid = store.add_feedback_request(app_id, fb.NewRequest(asked_on="2026-11-01"))
+    app_id = factories.application(store, "<img src=x onerror=alert(1)>", role="Analyst",
+                                   applied_on="2026-09-01", stage="rejected",
+                                   contact_name="Sam",
+                                   contact_email="sam@example.com")
+    rid = factories.feedback.request(store, app_id, "2026-11-01")
     store.dispose()
     watch = Watch(page, server.url)
     goto(page, server.url, "feedback")
@@ -63,5 +63,5 @@ def test_follow_up_draft_in_the_browser(page: Page, server) -> None:
     expect(page.get_by_text("Overdue by 17 days")).to_have_count(0)
     screenshot(page, "feedback-after-follow-up")
     check = Store(server.db)
-    assert check.feedback_request(rid)["follow_ups"] == 1
+    assert check.feedback.request(rid)["follow_ups"] == 1
     assert watch.dialogs == [] and watch.foreign_requests() == []

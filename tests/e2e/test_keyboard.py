@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from nextround import demo
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.e2e.conftest import (
     AppServer,
     clipboard_holds,
@@ -121,11 +121,10 @@ def seed_rejections(db) -> None:  # noqa: ANN001
     store = Store(db)
     for company, contact, rejected_on in (("Globex", "Hank", "2026-11-20"),
                                           ("Initech", "Peter", "2026-11-12")):
-        app_id = store.applications.add(Application(
-            company=company, role="Data analyst", applied_on="2026-10-01",
-            contact_name=contact, contact_email=f"{contact.lower()}@example.com"), today=TODAY)
-        store.applications.change_stage(app_id, "interviewing", "2026-10-20", 1, today=TODAY)
-        store.applications.change_stage(app_id, "rejected", rejected_on, 2, today=TODAY)
+        factories.rejected_after_interview(
+            store, company, role="Data analyst", applied_on="2026-10-01",
+            interviewed_on="2026-10-20", rejected_on=rejected_on, contact_name=contact,
+            contact_email=f"{contact.lower()}@example.com")
     store.dispose()
 
 

@@ -10,22 +10,23 @@ from playwright.sync_api import Page, expect
 
 from nextround import dream_list
 from nextround import reflection as rf
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.e2e.conftest import goto, no_app_errors, screenshot, wait_idle
 
 
 def _seed(db) -> None:  # noqa: ANN001
     store = Store(db)
-    store.applications.add(Application(company="Acme Analytics", role="Data engineer",
-                                       applied_on="2026-10-01", stage="rejected",
-                                       contact_name="Ana", contact_email="ana@acme.example"))
+    factories.application(store, "Acme Analytics", role="Data engineer",
+                          applied_on="2026-10-01",
+                          stage="rejected", contact_name="Ana",
+                          contact_email="ana@acme.example")
     dream_list.add(store, "Globex", "Platform engineer", "Kind team, real on-call", 1, "ready",
                    "Ask Sam for an intro")
     dream_list.add(store, "Acme Analytics", "Analytics engineer", "Still love the product", 2,
                    "networking", "Coffee with Ana in spring")
-    store.add_action("Practise two system-design questions", "2026-11-27", "feedback",
-                     source_label="technical depth")
+    rf.add_action(store, "Practise two system-design questions", "2026-11-27", "feedback",
+                  source_label="technical depth")
     store.dispose()
 
 

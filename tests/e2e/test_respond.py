@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from nextround.models import Application
 from nextround.store import Store
+from tests import factories
 from tests.e2e.conftest import AppServer, goto, nav, no_app_errors, screenshot, wait_idle
 
 
@@ -23,15 +23,12 @@ def seed(db) -> int:  # noqa: ANN001
     store.settings.save(type(settings)(**{**settings.__dict__, "name": "Sam Lee",
                                           "signature": "Sam Lee\nsam@example.com"}))
     for company, rejected_on in (("Globex", "2026-11-03"), ("Initech", "2026-11-12")):
-        app_id = store.applications.add(Application(company=company, role="Data analyst",
-                                                    applied_on="2026-10-01"))
-        store.applications.change_stage(app_id, "rejected", rejected_on,
-                                        store.applications.get(app_id)["version"])
-    app_id = store.applications.add(Application(
-        company="Acme & Co", role="Product Designer", applied_on="2026-10-02",
-        contact_name="Zoë O'Brien-Núñez", contact_email="zoe@acme.example"))
-    store.applications.change_stage(app_id, "interviewing", "2026-10-20", 1)
-    store.applications.change_stage(app_id, "rejected", "2026-11-21", 2)
+        factories.application(store, company, role="Data analyst", applied_on="2026-10-01",
+                              stages=[("rejected", rejected_on)])
+    app_id = factories.rejected_after_interview(
+        store, "Acme & Co", role="Product Designer", applied_on="2026-10-02",
+        interviewed_on="2026-10-20", rejected_on="2026-11-21",
+        contact_name="Zoë O'Brien-Núñez", contact_email="zoe@acme.example")
     store.dispose()
     return app_id
 

@@ -1,0 +1,230 @@
+"""One application, picked from the table's page of results (or the one just added): its
+details and timeline, and tabs to change its stage, edit it or delete it.
+
+The edit and stage forms remember the version they were loaded from, so a save from a stale
+tab is refused (with a button to load the latest) instead of overwriting another tab's change.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from nextround import ui
+from nextround.models import EARLIEST_DATE, Stage
+from nextround.store import STAGE_NOTE_MAX, NotFoundError, Store
+from nextround.ui.applications.forms import (
+    CONFIRM,
+    DELETE,
+    EDIT,
+    LOADED,
+    PICK,
+    STAGE,
+    STAGE_COLORS,
+    TEXT_FIELDS,
+    application_from,
+    fill,
+    form_fields,
+    label_of,
+    reload_forms,
+    stage_defaults,
+)
+
+# --- actions (form and button callbacks: they run before the page redraws) -------------------
+
+def _save_edit(store: Store, application_id: int, version: int, stage: str) -> None:
+    ui.save(EDIT, lambda: store.applications.update(
+        application_id, application_from(EDIT, stage), version), "Changes saved.",
+        then=lambda _: reload_forms(), rerun=False)
+
+
+def _change_stage(store: Store, application_id: int, version: int) -> None:
+    state = st.session_state
+    ui.save(STAGE, lambda: store.applications.change_stage(
+        application_id, state.get(f"{STAGE}_stage") or "", state.get(f"{STAGE}_on_date"),
+        version, note=state.get(f"{STAGE}_note", "")),
+        "Stage updated. The change is in the timeline.", then=lambda _: reload_forms(),
+        rerun=False)
+
+
+def _delete(store: Store, application_id: int) -> None:
+    def deleted(_: None) -> None:
+        st.session_state.pop(PICK, None)
+        reload_forms()
+
+    st.session_state.pop(CONFIRM, None)  # asked once, whatever the outcome
+    ui.save(DELETE, lambda: store.applications.delete(application_id), "Application deleted.",
+            then=deleted, rerun=False)
+
+
+def _reload() -> None:
+    """After a conflict: drop the stale form and start again from the saved row."""
+    reload_forms()
+    ui.flash("Loaded the latest version.")
+    for form in (EDIT, STAGE):
+        ui.clear_errors(form)
+
+
+# --- the picked application --------------------------------------------------------------------
+
+def pick_application(store: Store, frame: pd.DataFrame) -> dict[str, Any] | None:
+    """One application to work on: from this page of results, or the one just added."""
+    state = st.session_state
+    labels = {int(r["id"]): label_of(r) for r in frame.to_dict("records")}
+    picked = state.get(PICK)
+    if picked is not None and picked not in labels:
+        try:  # keep the one being worked on, even when it's not on this page
+            labels = {picked: label_of(ui.cached(store, store.applications.get, picked)), **labels}
+        except NotFoundError:
+            picked = None
+    if not labels:
+        return None
+    if picked is None:
+        state[PICK] = next(iter(labels))
+    ui.pick("Application to view and update", labels, str, key=PICK,
+            help="Pick from the results above; search to find one that isn't listed.")
+    try:
+        return ui.cached(store, store.applications.get, int(state[PICK]))
+    except NotFoundError:
+        st.info("That application no longer exists. It may have been deleted in another tab.")
+        return None
+
+
+def detail_section(store: Store, app: dict[str, Any], today: date) -> None:
+    state = st.session_state
+    app_id = int(app["id"])
+    loaded = state.get(LOADED)
+    stage = Stage(app["stage"])
+    # Load the forms from the saved row: for a newly picked application, after a write, and
+    # after a visit to another page (Streamlit forgets the state of widgets it didn't draw).
+    forgotten = f"{EDIT}_company" not in state or f"{STAGE}_stage" not in state
+    if loaded is None or loaded[0] != app_id or forgotten:
+        fill(EDIT, {**{name: app[name] for name, _, _ in TEXT_FIELDS},
+                     "applied_on": date.fromisoformat(app["applied_on"]), "notes": app["notes"]})
+        fill(STAGE, stage_defaults(stage, today))
+        for form in (EDIT, STAGE, DELETE):
+            ui.clear_errors(form)
+        loaded = state[LOADED] = (app_id, int(app["version"]))
+    version = loaded[1]
+
+    with st.container(border=True, key="app_detail"):
+        st.header(ui.escape_markdown(ui.application_label(app["company"], app["role"])),
+                  anchor=False)
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.badge(stage.label, color=STAGE_COLORS[stage])
+            st.caption(f"since {app['stage_on']}")
+        info, timeline = st.columns([1, 1], gap="large")
+        with info:
+            _details(app)
+        with timeline:
+            st.markdown("**Timeline**")
+            _timeline(ui.cached(store, store.applications.events, app_id), app["applied_on"])
+
+        move, edit, delete = st.tabs([":material/swap_horiz: Change stage",
+                                      ":material/edit: Edit details",
+                                      ":material/delete: Delete"])
+        with move:
+            _stage_form(store, app_id, version)
+        with edit:
+            _edit_form(store, app, version)
+        with delete:
+            _delete_step(store, app)
+
+
+def _details(app: dict[str, Any]) -> None:
+    """Label (our words, Markdown) beside value (the user's words, plain text)."""
+    contact = " · ".join(v for v in (app["contact_name"], app["contact_email"]) if v)
+    rows = [("Location", app["location"]), ("Source", app["source"]), ("Contact", contact),
+            ("Applied", app["applied_on"])]
+    for label, value in rows:
+        left, right = st.columns([1, 3], vertical_alignment="center")
+        left.caption(label)
+        right.text(value or "—")
+    if app["link"]:
+        st.link_button("Open the posting", app["link"], icon=":material/open_in_new:")
+    if app["notes"]:
+        st.caption("Notes")
+        st.text(app["notes"])
+
+
+def _timeline(events: pd.DataFrame, applied_on: str) -> None:
+    """Oldest first: each stage as a coloured badge, its date and how many days in."""
+    start = date.fromisoformat(applied_on)
+    for event in events.to_dict("records"):
+        stage = Stage._value2member_map_.get(event["stage"], Stage.APPLIED)
+        day = (date.fromisoformat(event["on_date"]) - start).days
+        if stage == Stage.APPLIED:
+            when = "you applied"
+        elif day == 0:
+            when = "the same day you applied"
+        else:
+            when = f"{day} day{'s' if day != 1 else ''} after you applied"
+        st.markdown(f":{STAGE_COLORS[stage]}-badge[{stage.label}] **{event['on_date']}** "
+                    f"· {when}")
+        if event["note"]:
+            st.caption(ui.escape_markdown(event["note"]))
+
+
+def _stage_form(store: Store, app_id: int, version: int) -> None:
+    options = [s.value for s in Stage if s != Stage.APPLIED]
+    with st.form(STAGE, border=False):
+        left, right = st.columns(2)
+        with left:
+            st.selectbox("New stage", options, format_func=lambda v: Stage(v).label,
+                         key=f"{STAGE}_stage")
+            ui.field_error(STAGE, "stage")
+        with right:
+            st.date_input("On", min_value=EARLIEST_DATE, format="YYYY-MM-DD",
+                          key=f"{STAGE}_on_date")
+            ui.field_error(STAGE, "on_date")
+        st.text_input("Note (optional)", key=f"{STAGE}_note", max_chars=STAGE_NOTE_MAX,
+                      placeholder="e.g. 30-minute call with the recruiter")
+        ui.field_error(STAGE, "note")
+        _conflict(STAGE)
+        st.form_submit_button("Save stage change", type="primary", key=f"{STAGE}_submit",
+                              icon=":material/check:", on_click=_change_stage,
+                              args=(store, app_id, version))
+
+
+def _edit_form(store: Store, app: dict[str, Any], version: int) -> None:
+    with st.form(EDIT, border=False):
+        form_fields(EDIT)
+        _conflict(EDIT)
+        st.form_submit_button("Save changes", type="primary", key=f"{EDIT}_submit",
+                              icon=":material/save:", on_click=_save_edit,
+                              args=(store, int(app["id"]), version, app["stage"]))
+
+
+def _conflict(form: str) -> None:
+    ui.form_error(form)
+    if st.session_state.get(ui.errors_key(form), {}).get("_form"):
+        st.form_submit_button("Load the latest version", key=f"{form}_reload",
+                              icon=":material/refresh:", on_click=_reload)
+
+
+def _delete_step(store: Store, app: dict[str, Any]) -> None:
+    app_id = int(app["id"])
+    ui.form_error(DELETE)
+    if st.session_state.get(CONFIRM) != app_id:
+        st.caption("Deleting removes the application, its timeline, and any drafts and "
+                   "feedback requests linked to it.")
+        st.button("Delete this application…", key="delete_ask", icon=":material/delete:",
+                  on_click=_ask_delete, args=(app_id,))
+        return
+    st.warning(f"Delete {ui.escape_markdown(label_of(app))} and its whole history? "
+               "This can't be undone.", icon=":material/warning:")
+    yes, no, _ = st.columns([1, 1, 2])
+    yes.button("Yes, delete it", type="primary", key="delete_yes", width="stretch",
+               on_click=_delete, args=(store, app_id))
+    no.button("Keep it", key="delete_no", width="stretch", on_click=_cancel_delete)
+
+
+def _ask_delete(app_id: int) -> None:
+    st.session_state[CONFIRM] = app_id
+
+
+def _cancel_delete() -> None:
+    st.session_state.pop(CONFIRM, None)

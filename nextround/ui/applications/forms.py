@@ -1,0 +1,94 @@
+"""What the Applications page's sections share: form and state keys, the fields of the add and
+edit forms, and how a write's outcome is shown.
+
+Every write goes through the store, which validates; the sections only draw the messages.
+Writes here run in widget callbacks (before the page redraws), so they never rerun themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from nextround import ui
+from nextround.models import EARLIEST_DATE, Application, Stage
+
+ADD, EDIT, STAGE, DELETE, GHOST = "add_app", "edit_app", "stage_app", "delete_app", "ghost_app"
+PICK = "apps_pick"              # the id of the application being looked at
+LOADED = "apps_loaded"          # (id, version) the edit and stage forms started from
+CONFIRM = "apps_confirm_delete"  # the id waiting for a delete confirmation
+ROW_IDS = "apps_row_ids"        # the ids of the table rows on screen, in order
+
+# (field, label, placeholder) for the one-line fields of the add and edit forms.
+TEXT_FIELDS = (
+    ("company", "Company *", "Who you applied to"),
+    ("role", "Role", "Job title"),
+    ("location", "Location", "City, or remote"),
+    ("source", "Source", "LinkedIn, referral, company site…"),
+    ("link", "Link to the posting", "https://…"),
+    ("contact_name", "Contact name", "Recruiter or hiring manager"),
+    ("contact_email", "Contact email", "name@example.com"),
+)
+
+STAGE_COLORS = {
+    Stage.APPLIED: "gray", Stage.SCREENING: "blue", Stage.INTERVIEWING: "violet",
+    Stage.OFFER: "orange", Stage.ACCEPTED: "green", Stage.REJECTED: "red",
+    Stage.WITHDRAWN: "gray", Stage.GHOSTED: "gray",
+}
+
+
+def label_of(row: Any) -> str:
+    """How one application is named in the picker and the delete question."""
+    return ui.application_label(row["company"], row["role"], note=f"applied {row['applied_on']}")
+
+
+def fill(prefix: str, values: dict[str, Any]) -> None:
+    """Put values into a form's widgets. Setting the state (rather than a widget's default)
+    is what makes the browser show them, also when the same widget is already on screen."""
+    for name, value in values.items():
+        st.session_state[f"{prefix}_{name}"] = value
+
+
+def blank(today: date) -> dict[str, Any]:
+    return {**{name: "" for name, _, _ in TEXT_FIELDS}, "applied_on": today, "notes": ""}
+
+
+def stage_defaults(stage: Stage, today: date) -> dict[str, Any]:
+    """The natural next step is proposed: applied → screening → interviewing → offer."""
+    following = {Stage.APPLIED: Stage.SCREENING, Stage.SCREENING: Stage.INTERVIEWING,
+                 Stage.INTERVIEWING: Stage.OFFER, Stage.OFFER: Stage.ACCEPTED}
+    return {"stage": following.get(stage, Stage.REJECTED if stage == Stage.GHOSTED else stage)
+            .value, "on_date": today, "note": ""}
+
+
+def application_from(prefix: str, stage: str = Stage.APPLIED) -> Application:
+    """What the user typed in a form, unvalidated: the store validates (models.Application)."""
+    state = st.session_state
+    values = {name: state.get(f"{prefix}_{name}", "") for name, _, _ in TEXT_FIELDS}
+    return Application(**values, applied_on=state.get(f"{prefix}_applied_on"),
+                       notes=state.get(f"{prefix}_notes", ""), stage=stage)
+
+
+def reload_forms() -> None:
+    """After a write: the edit and stage forms start again from the saved row (see
+    `detail.detail_section`)."""
+    st.session_state.pop(LOADED, None)
+
+
+def form_fields(form: str) -> None:
+    """The fields shared by the add and edit forms, each with its message right under it.
+    Their values come from the session state (`fill`)."""
+    left, right = st.columns(2)
+    for index, (name, label, placeholder) in enumerate(TEXT_FIELDS):
+        with left if index % 2 == 0 else right:
+            st.text_input(label, placeholder=placeholder, key=f"{form}_{name}")
+            ui.field_error(form, name)
+    with right:
+        st.date_input("Date applied *", min_value=EARLIEST_DATE, format="YYYY-MM-DD",
+                      key=f"{form}_applied_on")
+        ui.field_error(form, "applied_on")
+    st.text_area("Notes", key=f"{form}_notes",
+                 placeholder="Anything worth remembering: who referred you, what stood out…")
+    ui.field_error(form, "notes")

@@ -1,0 +1,58 @@
+"""Close the loop on silence: applications with no reply after the threshold in settings, each
+marked ghosted with one click (or all shown at once)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from nextround import ui
+from nextround.models import ghost_cutoff
+from nextround.store import Store
+from nextround.ui.applications.forms import GHOST, PICK, reload_forms
+
+GHOSTS_SHOWN = 10
+
+
+def _mark_ghosted(store: Store, items: list[tuple[int, int]], today: date) -> None:
+    """The buttons' callback. The forms reload only when the picked application was one."""
+    def marked(count: int) -> None:
+        if count:
+            picked = st.session_state.get(PICK)
+            if any(app_id == picked for app_id, _ in items):
+                reload_forms()
+            ui.flash("Marked as ghosted." if count == 1 else f"{count} marked as ghosted.")
+
+    ui.save(GHOST, lambda: store.applications.mark_ghosted(items, today), then=marked, rerun=False)
+
+
+def ghosting_section(store: Store, today: date, threshold: int) -> None:
+    ui.form_error(GHOST)  # e.g. one of them changed in another tab; shown once
+    ui.clear_errors(GHOST)
+    ghosts, total = ui.cached(store, store.applications.ghosting_candidates,
+                              ghost_cutoff(today, threshold), GHOSTS_SHOWN)
+    if not total:
+        return
+    plural = "application" if total == 1 else "applications"
+    with st.expander(f"No reply after {threshold} days: {total:,} {plural}", key="ghosting",
+                     icon=":material/hourglass_empty:"):
+        st.caption("Silence is common and says nothing about you. Marking these as ghosted "
+                   "closes the loop, so they stop waiting on you; if someone writes back, "
+                   "just move it to the new stage.")
+        for row in ghosts.to_dict("records"):
+            waited = (today - date.fromisoformat(row["applied_on"])).days
+            name, when, action = st.columns([5, 3, 2], vertical_alignment="center")
+            name.text(ui.application_label(row["company"], row["role"]))
+            when.caption(f"Applied {row['applied_on']}, {waited} days ago")
+            action.button("Mark ghosted", key=f"ghost_{row['id']}", width="stretch",
+                          on_click=_mark_ghosted,
+                          args=(store, [(int(row["id"]), int(row["version"]))], today))
+        items = [(int(r["id"]), int(r["version"])) for r in ghosts.to_dict("records")]
+        more = total - len(items)
+        if more:
+            st.caption(f"…and {more:,} more. They'll appear here as you close these.")
+        if len(items) > 1:
+            st.button(f"Mark all {len(items)} shown as ghosted", key="ghost_all",
+                      icon=":material/done_all:", on_click=_mark_ghosted,
+                      args=(store, items, today))

@@ -1,0 +1,47 @@
+"""Backup: a checked copy of the database on request, and the list of this database's backups.
+Listing them (names, times, sizes) is the store's file work; this draws it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from nextround import ui
+from nextround.store import Store, describe_backups
+
+BACKUP_FORM = "backup"
+BACKUPS_SHOWN = 20
+
+
+def _backups_frame(paths: list[Path]) -> pd.DataFrame:
+    rows = [{"Backup": backup.path.name, "Made": backup.made.strftime("%Y-%m-%d %H:%M"),
+             "Size (KB)": round(backup.size / 1024)}
+            for backup in describe_backups(paths[:BACKUPS_SHOWN])]
+    return pd.DataFrame(rows, columns=["Backup", "Made", "Size (KB)"])
+
+
+def backup_section(store: Store) -> None:
+    st.header("Backup")
+    if store.path is None:
+        st.info("Backups from here are for the built-in SQLite database. For a server "
+                "database, use its own backup tools.", icon=":material/info:")
+        return
+    st.caption("A backup is a complete copy of your database, checked after it is written. "
+               "Next Round also backs up on its own before imports, restores and upgrades.")
+    st.code(str(store.backup_dir), language=None)
+    if st.button("Back up now", key="backup_now", icon=":material/backup:"):
+        with st.spinner("Backing up…"):
+            ui.save(BACKUP_FORM, lambda: store.backups.make(reason="manual"), "Backup saved.",
+                    then=lambda made: st.session_state.update(backup_last=str(made)))
+    ui.form_error(BACKUP_FORM)
+    backups = store.backups.files()
+    if backups:
+        st.dataframe(_backups_frame(backups), hide_index=True, width="stretch",
+                     key="backup_list")
+        if len(backups) > BACKUPS_SHOWN:
+            st.caption(f"The {BACKUPS_SHOWN} newest of {len(backups):,} backups.")
+    else:
+        st.info("No backups yet. Back up now to keep a copy of everything.",
+                icon=":material/info:")

@@ -1,0 +1,63 @@
+"""Delete all my data: every record goes and the settings reset, after the user types a phrase.
+A last backup is made and kept first, unless they ask to delete their backups too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from nextround import ui
+from nextround.store import Store
+from nextround.ui.data.restore import drop_upload
+
+DELETE_FORM = "delete"
+DELETE_PHRASE = "delete my data"
+
+
+def delete_section(store: Store, after: Callable[[], None]) -> None:
+    """`after` runs once the data is gone (the page reopens the store and reloads)."""
+    st.header("Delete all my data")
+    st.caption("Removes every application, draft, note, reflection and check-in, and resets "
+               "your settings. This can't be undone.")
+    st.markdown("Your database file:")
+    st.code(str(store.path or store.url), language=None)
+    if store.path is not None:
+        st.markdown("Your backups:")
+        st.code(str(store.backup_dir), language=None)
+    also_backups = st.checkbox("Also delete my backups", key="delete_backups",
+                               help="Otherwise a last backup is made first and kept, so you "
+                                    "could still restore it.")
+    st.text_input(f"To confirm, type: {DELETE_PHRASE}", key="delete_phrase")
+    ui.field_error(DELETE_FORM, "phrase")
+    if st.button("Delete all my data", key="delete_confirm",
+                 icon=":material/delete_forever:"):
+        typed = " ".join(str(st.session_state.get("delete_phrase", "")).lower().split())
+        if typed != DELETE_PHRASE:
+            ui.set_errors(DELETE_FORM, {"phrase": f"Type {DELETE_PHRASE} exactly to confirm."})
+            st.rerun()
+
+        def delete() -> int:
+            if not also_backups and store.path is not None:
+                store.backups.make(reason="before-delete")
+            store.delete_all_data()
+            return store.backups.delete_all() if also_backups else 0
+
+        def deleted(_: int) -> None:
+            st.session_state.pop("delete_phrase", None)
+            st.session_state.pop("delete_backups", None)
+            drop_upload(store, "This file was removed with your data. Choose it again to "
+                               "restore it.")
+            after()
+
+        def told(removed: int) -> str:
+            kept = len(store.backups.ambiguous()) if also_backups else 0
+            return ("All your data was deleted"
+                    + (f", and {removed:,} backup(s)." if also_backups else ".")
+                    + (f" {kept:,} older backup(s) in the backups folder might belong to "
+                       "another database with a similar name, so they were kept."
+                       if kept else ""))
+
+        with st.spinner("Deleting…"):
+            ui.save(DELETE_FORM, delete, told, then=deleted)
+    ui.form_error(DELETE_FORM)

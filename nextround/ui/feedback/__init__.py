@@ -1,0 +1,17 @@
+"""The sections of the Feedback page, one module each: the numbers, follow-ups due, all
+requests, recording a reply, asking for feedback, the theme list, and what the replies say.
+`pages/feedback.py` lays them out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nextround import ui
+
+
+def request_label(row: Any) -> str:
+    """How one feedback request is named in a picker. The status is shown under the picker
+    instead: a browser keeps an option's old label after a change."""
+    return ui.application_label(row.get("company") or "Unknown company", row.get("role"),
+                                f"asked {row['asked_on']}")

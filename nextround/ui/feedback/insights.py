@@ -1,0 +1,88 @@
+"""What the feedback says: themes over time (counted in SQL over a fixed window), the most
+frequent ones, the replies for one theme, and turning a theme into a game-plan action."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from nextround import charts, ui
+from nextround import feedback as fb
+from nextround.store import Store
+
+REPLIES_SHOWN = 10
+PLAN_FORM = "feedback_plan"
+
+
+def _theme_chart(store: Store, freq: str,
+                 today: date) -> tuple[pd.DataFrame, str | None, date, date]:
+    """The chart's rows for its fixed window (counted in SQL), the name of its "other themes"
+    bucket (None if there is none), and the window itself."""
+    start, end = fb.chart_window(today, freq)
+    counts = store.feedback.theme_counts(freq, start, end, top=fb.CHART_THEMES)
+    return *fb.theme_chart_counts(counts), start, end
+
+
+def insights_section(store: Store, today: date) -> None:
+    st.header("What the feedback says")
+    received, tagged = ui.cached(store, store.feedback.reply_counts)
+    if received == 0:
+        st.info("When feedback arrives, record it under “Record a reply” and tag its themes. "
+                "Patterns across applications show up here.", icon=":material/insights:")
+        return
+    if tagged == 0:
+        st.info(f"{received} repl{'ies' if received != 1 else 'y'} saved, none tagged "
+                "with a theme yet. Tag them under “Record a reply” to see patterns.",
+                icon=":material/sell:")
+        return
+    top = fb.top_themes(ui.cached(store, store.feedback.theme_totals), tagged)
+    freq = st.radio("Group by", list(fb.FREQS), horizontal=True,
+                    format_func=lambda f: "Month" if f == "month" else "Week",
+                    key="feedback_freq") or "month"
+    counts, other, start, end = ui.cached(store, _theme_chart, freq, today)
+    if counts.empty:
+        st.info(f"No replies with a theme in the last {fb.window_words(freq)}. The table "
+                "below counts every reply you've saved.", icon=":material/event_busy:")
+    else:
+        ui.chart(charts.feedback_themes, counts, freq, window=(start, end), other=other,
+                 alt="Themes mentioned in feedback replies over time")
+        st.caption(fb.chart_caption(freq, start, end, other=other))
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.markdown("**Most frequent themes**")
+        st.dataframe(
+            top.rename(columns={"theme": "Theme", "replies": "Replies", "share": "Share"}),
+            hide_index=True, width="stretch", key="feedback_top_themes",
+            column_config={"Share": st.column_config.ProgressColumn(
+                "Share", format="percent", min_value=0, max_value=1,
+                help="Share of the replies tagged with any theme.")})
+    with right:
+        _replies_by_theme(store, top["theme"].tolist())
+
+
+def _replies_by_theme(store: Store, themes: list[str]) -> None:
+    st.markdown("**Replies by theme**")
+    theme = st.selectbox("Theme", themes, key="feedback_theme_pick")
+    if theme is None:
+        return
+    if st.button("Add this theme to my game plan", key="feedback_add_plan",
+                 icon=":material/playlist_add:",
+                 help="Adds a small, concrete action for this theme to your game plan on the "
+                      "Reflect page, due in two weeks. You can edit it there."):
+        ui.save(PLAN_FORM, lambda: fb.add_theme_to_game_plan(store, theme),
+                lambda result: "Added to your game plan on the Reflect page." if result[1] else
+                "This theme is already on your game plan (see the Reflect page).")
+    ui.field_error(PLAN_FORM, "theme")
+    ui.form_error(PLAN_FORM)
+    chosen = ui.cached(store, store.feedback.replies_for_theme, theme, limit=REPLIES_SHOWN)
+    st.caption(f"The {len(chosen)} most recent repl{'ies' if len(chosen) != 1 else 'y'} with "
+               "this theme, newest first.")
+    with st.container(height=520 if len(chosen) > 3 else "content", border=False):
+        for reply in chosen.to_dict("records"):
+            with st.container(border=True):
+                about = ui.application_label(reply.get("company") or "Unknown company",
+                                             reply.get("role"))
+                st.caption(f"{reply['received_on']} · {ui.escape_markdown(about)}")
+                st.text(reply["feedback_text"] or "(no text saved)")

@@ -1,0 +1,22 @@
+"""The feedback numbers at the top: requested, received, the feedback rate and the median
+days to a reply."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nextround import feedback as fb
+from nextround import ui
+from nextround.store import Store
+
+
+def metrics_row(store: Store) -> None:
+    summary = fb.summarize(ui.cached(store, store.progress.feedback_counts), store.today())
+    cells = st.columns(4)
+    cells[0].metric("Feedback requested", f"{summary.requested:,}", border=True)
+    cells[1].metric("Replies received", f"{summary.received:,}", border=True)
+    cells[2].metric("Feedback rate", "—" if summary.rate is None else f"{summary.rate:.0%}",
+                    border=True, help="Replies received ÷ feedback requested.")
+    median = summary.median_days_to_reply
+    cells[3].metric("Median days to a reply", "—" if median is None else f"{median:g}",
+                    border=True, help="From asking to the reply, over the replies received.")

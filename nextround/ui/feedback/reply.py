@@ -1,0 +1,64 @@
+"""Record a reply: what they said, when, and its themes (saving again updates it)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from nextround import feedback as fb
+from nextround import ui
+from nextround.store import Store
+from nextround.ui.feedback import request_label
+
+REPLY_STATUSES = (fb.Status.AWAITING, fb.Status.FOLLOWED_UP, fb.Status.NO_REPLY,
+                  fb.Status.RECEIVED)
+REPLY_FORM = "feedback_reply"
+
+
+def reply_section(store: Store, today: date) -> None:
+    query = st.text_input("Find the request", key="feedback_reply_query", max_chars=100,
+                          placeholder="Company, role or person")
+    found, total = ui.cached(store, store.feedback.requests,
+                             statuses=tuple(s.value for s in REPLY_STATUSES), query=query,
+                             limit=20, offset=0)
+    if found.empty:
+        st.info("No matching requests. Record the request first under “Ask for feedback”.",
+                icon=":material/search_off:")
+        return
+    records = {int(r["id"]): r for r in found.to_dict("records")}
+    rid = ui.pick("Request", records, request_label, key="feedback_reply_pick",
+                  on_change=ui.clear_errors, args=(REPLY_FORM,),
+                  help="The 20 most recent matches. Search to narrow it down.")
+    if rid is None:
+        return
+    current = ui.cached(store, store.feedback.request, rid)
+    st.caption(f"Status: {fb.parse_status(current['status']).label}")
+    themes = ui.cached(store, fb.saved_themes)
+    existing = fb.load_themes(current["themes"])
+    options = themes + [t for t in existing if t not in themes]
+    editing = current["status"] == fb.Status.RECEIVED.value
+    if editing:
+        st.caption("This reply is already saved; saving again updates it.")
+    with st.form(f"feedback_reply_form_{rid}", border=True):
+        received = st.date_input(
+            "Received on", key=f"feedback_reply_on_{rid}", format="YYYY-MM-DD",
+            value=date.fromisoformat(current["received_on"]) if current["received_on"]
+            else today, min_value=date(1990, 1, 1), max_value=today)
+        ui.field_error(REPLY_FORM, "received_on")
+        text = st.text_area("What they said", key=f"feedback_reply_text_{rid}", height=160,
+                            value=current["feedback_text"] or "",
+                            placeholder="Paste or summarise the feedback in your own words.")
+        ui.field_error(REPLY_FORM, "feedback_text")
+        chosen = st.multiselect("Themes", options, default=existing,
+                                key=f"feedback_reply_themes_{rid}",
+                                help="Edit the list of themes under “Your themes”.")
+        ui.field_error(REPLY_FORM, "themes")
+        submitted = st.form_submit_button("Save the reply", icon=":material/save:",
+                                          type="primary")
+    ui.field_error(REPLY_FORM, "status")
+    ui.form_error(REPLY_FORM)
+    if submitted:
+        ui.save(REPLY_FORM, lambda: fb.record_reply(
+            store, rid, fb.Reply(received, text, tuple(chosen)), int(current["version"])),
+            "Reply saved. Every reply you keep helps patterns show up.")

@@ -1,0 +1,91 @@
+"""All requests: filter by status or search, one page at a time, and change a status."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from nextround import feedback as fb
+from nextround import ui
+from nextround.store import Store
+from nextround.ui.feedback import request_label
+
+PAGE_SIZE = 25
+STATUS_FORM = "feedback_status"
+
+
+def requests_section(store: Store) -> None:
+    filters = st.columns([3, 2])
+    statuses = filters[0].pills(
+        "Status", [s.value for s in fb.Status], selection_mode="multi",
+        format_func=lambda s: fb.parse_status(s).label, key="feedback_filter_status")
+    query = filters[1].text_input("Search company, role or person", key="feedback_filter_query",
+                                  max_chars=100, placeholder="e.g. Acme")
+    first_page, total = ui.cached(store, store.feedback.requests, statuses=tuple(statuses),
+                                  query=query, limit=PAGE_SIZE, offset=0)
+    if total == 0:
+        if statuses or query.strip():
+            st.info("No requests match these filters.", icon=":material/filter_alt_off:")
+        else:
+            st.info("No feedback requests yet. When you ask someone for feedback, record it "
+                    "under “Ask for feedback” so Next Round can remind you to follow up.",
+                    icon=":material/forum:")
+        return
+    pages = max(1, -(-total // PAGE_SIZE))
+    page_no = 1
+    if pages > 1:
+        page_no = int(st.columns([1, 4])[0].number_input(
+            f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="feedback_page"))
+    rows = first_page if page_no == 1 else ui.cached(
+        store, store.feedback.requests, statuses=tuple(statuses), query=query,
+        limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)[0]
+    st.caption(f"Showing {len(rows)} of {total:,} request{'s' if total != 1 else ''}, "
+               "newest first.")
+    shown = pd.DataFrame({
+        "Company": rows["company"].fillna(""),
+        "Role": rows["role"].fillna(""),
+        "Asked on": rows["asked_on"],
+        "Channel": rows["channel"].map(lambda c: fb.CHANNEL_LABELS.get(c, c)),
+        "Asked": rows["asked_whom"],
+        "Status": rows["status"].map(lambda s: fb.STATUS_LABELS.get(s, s)),
+        "Follow-ups": rows["follow_ups"],
+        "Follow up by": rows.apply(lambda r: r["follow_up_due"] if r["status"] in fb.OPEN
+                                   else "", axis=1),
+        "Received on": rows.apply(lambda r: r["received_on"] or "" if r["status"] ==
+                                  fb.Status.RECEIVED.value else "", axis=1),
+    })
+    small = {"width": "small"}
+    st.dataframe(shown, hide_index=True, width="stretch", key="feedback_table", column_config={
+        "Asked on": st.column_config.TextColumn(**small),
+        "Channel": st.column_config.TextColumn(**small),
+        "Asked": st.column_config.TextColumn("Who", **small),
+        "Follow-ups": st.column_config.NumberColumn(**small),
+        "Follow up by": st.column_config.TextColumn(**small),
+        "Received on": st.column_config.TextColumn(**small),
+    })
+    _quick_status(store, rows)
+
+
+def _quick_status(store: Store, rows: pd.DataFrame) -> None:
+    st.markdown("**Change a status**")
+    records = {int(r["id"]): r for r in rows.to_dict("records")}
+    left, middle, right = st.columns([3, 2, 1], vertical_alignment="bottom")
+    rid = ui.pick("Request", records, request_label, key="feedback_status_pick", where=left,
+                  on_change=ui.clear_errors, args=(STATUS_FORM,))
+    if rid is None:
+        return
+    chosen = records[rid]
+    left.caption(f"Status: {fb.parse_status(chosen['status']).label}")
+    options = [s.value for s in fb.allowed_next(chosen["status"])]
+    if not options:
+        middle.caption("A received reply is final. Edit its text and themes under "
+                       "“Record a reply”.")
+        return
+    new = middle.selectbox("New status", options, format_func=lambda s: fb.parse_status(s).label,
+                           key=f"feedback_status_new_{rid}")
+    if right.button("Change", key="feedback_status_save", icon=":material/sync_alt:",
+                    width="stretch"):
+        ui.save(STATUS_FORM, lambda: fb.change_status(store, rid, new, int(chosen["version"])),
+                f"Status changed to “{fb.parse_status(new).label}”.")
+    ui.field_error(STATUS_FORM, "status")
+    ui.form_error(STATUS_FORM)

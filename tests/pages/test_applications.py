@@ -1,0 +1,448 @@
+"""AppTest for the applications tracker: the page opened through app.py + switch_page and
+directly, on an empty database and with data.
+
+What a user must be able to rely on here: bad input is refused next to the field and writes
+nothing, every stage change is kept as an event, deleting asks first, a stale tab can't
+overwrite, and the table only ever sends one page of rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block, Error
+
+from nextround.models import Application, ValidationError
+from nextround.store import StaleVersionError, Store
+from tests import factories
+from tests.conftest import TODAY, no_exception, open_page
+
+PAGE = "pages/applications.py"
+BOTH_WAYS = pytest.mark.parametrize("via_app", [True, False], ids=["via_app", "direct"])
+PAYLOADS = ("<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
+            "![t](http://example.com/p.png)", "$5k–$10k", ":red[x]")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _blocks(block: Block):
+    yield block
+    for child in block.children.values():
+        if isinstance(child, Block):
+            yield from _blocks(child)
+
+
+def message_after(at: AppTest, key: str) -> str | None:
+    """The error drawn directly under the widget `key` (same block, next element), if any."""
+    for block in _blocks(at._tree):
+        children = [block.children[i] for i in sorted(block.children)]
+        for index, child in enumerate(children):
+            if getattr(child, "key", None) == key:
+                following = children[index + 1] if index + 1 < len(children) else None
+                return following.value if isinstance(following, Error) else None
+    raise AssertionError(f"no widget with key {key!r}")
+
+
+def days_ago(days: int) -> date:
+    return TODAY - timedelta(days=days)
+
+
+def fill_add_form(at: AppTest, **values: object) -> None:
+    for name, value in values.items():
+        if name == "applied_on":
+            at.date_input(key="add_app_applied_on").set_value(value)
+        elif name == "notes":
+            at.text_area(key="add_app_notes").input(value)
+        else:
+            at.text_input(key=f"add_app_{name}").input(value)
+
+
+def table(at: AppTest):
+    """The applications table: the one frame with a Company column (dataframe keys aren't
+    exposed by AppTest)."""
+    frames = [d.value for d in at.dataframe if "Company" in d.value.columns]
+    assert len(frames) == 1
+    return frames[0]
+
+
+def timeline(at: AppTest) -> list[str]:
+    """The timeline lines: one Markdown line per event, starting with its stage badge."""
+    return [m.value for m in at.markdown if "-badge[" in m.value and "**" in m.value]
+
+
+def ghost_label(at: AppTest) -> str | None:
+    labels = [e.label for e in at.expander if e.label.startswith("No reply after")]
+    return labels[0] if labels else None
+
+
+def submit(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    no_exception(at)
+    return at
+
+
+def all_markdown(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [m.value for m in at.header]
+    parts += [m.value for m in at.caption] + [m.value for m in at.info]
+    parts += [m.value for m in at.warning] + [m.value for m in at.error]
+    return "\n".join(parts)
+
+
+# --- empty database --------------------------------------------------------------------------
+
+@BOTH_WAYS
+def test_empty_state_tells_a_new_user_what_to_do_first(via_app: bool) -> None:
+    at = open_page(PAGE, via_app=via_app)
+    no_exception(at)
+    assert at.title[0].value == "Applications"
+    assert "Start with the application you sent most recently" in at.info[0].value
+    assert at.text_input(key="add_app_company").value == ""
+    assert len(at.dataframe) == 0  # no empty table, no picker, no ghosting panel
+    assert not [s for s in at.selectbox if s.key == "apps_pick"]
+
+
+@BOTH_WAYS
+def test_add_through_the_form(via_app: bool, store: Store) -> None:
+    at = open_page(PAGE, via_app=via_app)
+    fill_add_form(at, company="Acme Health", role="Data analyst", location="Remote",
+                  source="Referral", link="https://jobs.example.com/123",
+                  contact_name="Sam Lee", contact_email="sam@example.com",
+                  applied_on=date(2026, 11, 20), notes="Referred by Priya.")
+    submit(at, "add_app_submit")
+
+    assert store.count("applications") == 1
+    row = store.frame("SELECT * FROM applications").iloc[0]
+    assert (row["company"], row["role"], row["location"], row["source"]) == (
+        "Acme Health", "Data analyst", "Remote", "Referral")
+    assert (row["link"], row["contact_name"], row["contact_email"]) == (
+        "https://jobs.example.com/123", "Sam Lee", "sam@example.com")
+    assert (row["applied_on"], row["stage"], row["notes"]) == ("2026-11-20", "applied",
+                                                               "Referred by Priya.")
+    assert store.count("events") == 1
+    assert [t.value for t in at.toast] == ["Application added."]
+    assert at.text_input(key="add_app_company").value == ""  # cleared after success
+    assert at.date_input(key="add_app_applied_on").value == TODAY
+    assert not at.warning
+    shown = table(at)
+    assert shown["Company"].tolist() == ["Acme Health"]
+    assert at.selectbox(key="apps_pick").value == int(row["id"])
+
+
+BAD_INPUT = [
+    ("company", {"company": ""}, "Company is required."),
+    ("applied_on", {"applied_on": TODAY + timedelta(days=1)}, "can't be in the future"),
+    ("notes", {"notes": "x" * 10_000}, "too long (10,000 characters"),
+    ("role", {"role": "r" * 10_000}, "too long (10,000 characters"),
+    ("contact_email", {"contact_email": "sam@"}, "doesn't look like an email address"),
+    ("link", {"link": "javascript:alert(1)"}, "starting with http:// or https://"),
+    ("link", {"link": "ftp://example.com/job"}, "starting with http:// or https://"),
+]
+
+
+@pytest.mark.parametrize(("field", "values", "message"), BAD_INPUT,
+                         ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(BAD_INPUT)])
+def test_bad_input_is_refused_next_to_the_field(field: str, values: dict, message: str,
+                                                store: Store) -> None:
+    at = open_page(PAGE, via_app=False)
+    good = {"company": "Acme", "role": "Analyst"}
+    fill_add_form(at, **{**good, **values})
+    submit(at, "add_app_submit")
+
+    assert store.count("applications") == 0
+    assert store.count("events") == 0
+    shown = message_after(at, f"add_app_{field}")
+    assert shown is not None and message in shown
+    assert len(at.error) == 1  # only the field at fault complains
+    # What was typed is still there to fix.
+    if field != "role":
+        assert at.text_input(key="add_app_role").value == "Analyst"
+    assert not at.toast
+
+
+def test_several_bad_fields_each_get_their_own_message(store: Store) -> None:
+    at = open_page(PAGE)
+    fill_add_form(at, company="", contact_email="nope", link="www.example.com")
+    submit(at, "add_app_submit")
+    assert store.count("applications") == 0
+    for key in ("add_app_company", "add_app_contact_email", "add_app_link"):
+        assert message_after(at, key)
+    # Fixing them saves, and the messages go away.
+    fill_add_form(at, company="Acme", contact_email="a@example.com",
+                  link="https://example.com")
+    submit(at, "add_app_submit")
+    assert store.count("applications") == 1
+    assert not at.error
+
+
+# --- with data -------------------------------------------------------------------------------
+
+@BOTH_WAYS
+def test_edit_an_application(via_app: bool, store: Store) -> None:
+    app_id = factories.application(store, "Acme", applied_on=days_ago(10), role="Analyst")
+    at = open_page(PAGE, via_app=via_app)
+    no_exception(at)
+    assert at.selectbox(key="apps_pick").value == app_id
+    assert at.text_input(key="edit_app_company").value == "Acme"
+    at.text_input(key="edit_app_role").input("Senior analyst")
+    at.text_input(key="edit_app_contact_email").input("hr@acme.example")
+    submit(at, "edit_app_submit")
+
+    row = store.applications.get(app_id)
+    assert (row["role"], row["contact_email"], row["version"]) == (
+        "Senior analyst", "hr@acme.example", 2)
+    assert at.text_input(key="edit_app_role").value == "Senior analyst"
+    # A second edit starts from the new version: no false conflict.
+    at.text_input(key="edit_app_location").input("Leeds")
+    submit(at, "edit_app_submit")
+    assert store.applications.get(app_id)["location"] == "Leeds"
+    assert not at.error
+
+
+def test_edit_with_bad_input_writes_nothing(store: Store) -> None:
+    app_id = factories.application(store, "Acme", applied_on=days_ago(10))
+    at = open_page(PAGE, via_app=False)
+    at.text_input(key="edit_app_company").input("")
+    at.text_input(key="edit_app_link").input("javascript:alert(1)")
+    submit(at, "edit_app_submit")
+    row = store.applications.get(app_id)
+    assert (row["company"], row["link"], row["version"]) == ("Acme", "", 1)
+    assert "required" in message_after(at, "edit_app_company")
+    assert "http" in message_after(at, "edit_app_link")
+
+
+def test_a_stale_edit_shows_the_conflict_and_keeps_the_other_change(store: Store) -> None:
+    app_id = factories.application(store, "Acme", applied_on=days_ago(10), role="Analyst")
+    at = open_page(PAGE)
+    # Another tab saves first.
+    store.applications.update(app_id, Application(company="Acme", role="Lead analyst",
+                                                  applied_on=TODAY - timedelta(days=10)), 1)
+    at.text_input(key="edit_app_role").input("Junior analyst")
+    submit(at, "edit_app_submit")
+
+    assert store.applications.get(app_id)["role"] == "Lead analyst"
+    assert any("changed in another tab" in e.value for e in at.error)
+    # The way out: load the latest version, then the edit goes through.
+    submit(at, "edit_app_reload")
+    assert not at.error
+    assert at.text_input(key="edit_app_role").value == "Lead analyst"
+    at.text_input(key="edit_app_role").input("Principal analyst")
+    submit(at, "edit_app_submit")
+    assert store.applications.get(app_id)["role"] == "Principal analyst"
+
+
+@BOTH_WAYS
+def test_stage_change_adds_an_event_and_keeps_history(via_app: bool, store: Store) -> None:
+    app_id = factories.application(store, "Acme", applied_on=days_ago(20))
+    at = open_page(PAGE, via_app=via_app)
+    assert at.selectbox(key="stage_app_stage").value == "screening"  # the natural next step
+    at.date_input(key="stage_app_on_date").set_value(TODAY - timedelta(days=5))
+    at.text_input(key="stage_app_note").input("Call with the recruiter")
+    submit(at, "stage_app_submit")
+
+    assert at.selectbox(key="stage_app_stage").value == "interviewing"  # proposed next
+    assert at.text_input(key="stage_app_note").value == ""
+    submit(at, "stage_app_submit")
+
+    events = store.applications.events(app_id)
+    assert events["stage"].tolist() == ["applied", "screening", "interviewing"]
+    assert events["on_date"].tolist()[1:] == [(TODAY - timedelta(days=5)).isoformat(),
+                                              TODAY.isoformat()]
+    assert events["note"].tolist()[1] == "Call with the recruiter"
+    row = store.applications.get(app_id)
+    assert (row["stage"], row["stage_on"]) == ("interviewing", TODAY.isoformat())
+    assert timeline(at) == [
+        ":gray-badge[Applied] **2026-11-05** · you applied",
+        ":blue-badge[Screening] **2026-11-20** · 15 days after you applied",
+        ":violet-badge[Interviewing] **2026-11-25** · 20 days after you applied",
+    ]
+    assert "Call with the recruiter" in [c.value for c in at.caption]
+
+
+def test_stage_change_with_a_bad_date_writes_nothing(store: Store) -> None:
+    app_id = factories.application(store, "Acme", applied_on=days_ago(3))
+    at = open_page(PAGE, via_app=False)
+    at.date_input(key="stage_app_on_date").set_value(TODAY - timedelta(days=30))
+    submit(at, "stage_app_submit")
+    assert "before it was applied" in message_after(at, "stage_app_on_date")
+    at.date_input(key="stage_app_on_date").set_value(TODAY + timedelta(days=2))
+    submit(at, "stage_app_submit")
+    assert "future" in message_after(at, "stage_app_on_date")
+    assert store.count("events") == 1
+    assert store.applications.get(app_id)["stage"] == "applied"
+
+
+@BOTH_WAYS
+def test_delete_needs_confirmation(via_app: bool, store: Store) -> None:
+    factories.application(store, "Acme", applied_on=days_ago(10))
+    at = open_page(PAGE, via_app=via_app)
+    submit(at, "delete_ask")
+    assert store.count("applications") == 1
+    assert "can't be undone" in at.warning[0].value
+    submit(at, "delete_no")
+    assert store.count("applications") == 1
+    assert not at.warning
+
+    submit(at, "delete_ask")
+    submit(at, "delete_yes")
+    assert store.count("applications") == 0
+    assert store.count("events") == 0
+    assert [t.value for t in at.toast] == ["Application deleted."]
+    assert "Start with the application" in at.info[0].value  # back to the empty state
+
+
+def test_ghosting_flag_and_one_click(store: Store) -> None:
+    old = factories.application(store, "Quiet Co", applied_on=days_ago(45), role="Analyst")
+    recent = factories.application(store, "Fresh Co", applied_on=days_ago(5))
+    answered = factories.application(store, "Talky Co", applied_on=days_ago(60))
+    factories.move(store, answered, "screening", days_ago(50), version=1)
+    at = open_page(PAGE)
+    no_exception(at)
+    assert ghost_label(at) == "No reply after 30 days: 1 application"
+    assert "Quiet Co · Analyst" in [t.value for t in at.text]
+    assert not [b for b in at.button if b.key == f"ghost_{recent}"]
+    assert not [b for b in at.button if b.key == "ghost_all"]  # one app: no "all" button
+
+    submit(at, f"ghost_{old}")
+    row = store.applications.get(old)
+    assert (row["stage"], row["stage_on"]) == ("ghosted", TODAY.isoformat())
+    assert store.applications.events(old)["stage"].tolist() == ["applied", "ghosted"]
+    assert store.applications.get(recent)["stage"] == "applied"
+    assert ghost_label(at) is None
+
+
+def test_ghosting_shows_ten_and_counts_the_rest(store: Store) -> None:
+    ids = [factories.application(store, f"Silent {i:02d}", applied_on=days_ago(40 + i))
+           for i in range(12)]
+    at = open_page(PAGE, via_app=False)
+    shown = [b.key for b in at.button if (b.key or "").startswith("ghost_") and b.key[6:].isdigit()]
+    assert len(shown) == 10
+    assert any("and 2 more" in c.value for c in at.caption)
+    submit(at, "ghost_all")
+    stages = store.frame("SELECT stage, count(*) AS n FROM applications GROUP BY stage")
+    assert dict(zip(stages["stage"], stages["n"], strict=True)) == {"ghosted": 10, "applied": 2}
+    assert store.count("events") == 22
+    assert ghost_label(at) == "No reply after 30 days: 2 applications"
+    assert len(ids) == 12
+
+
+def test_ghosting_a_row_changed_elsewhere_is_refused(store: Store) -> None:
+    old = factories.application(store, "Quiet Co", applied_on=days_ago(45))
+    at = open_page(PAGE, via_app=False)
+    factories.move(store, old, "rejected", TODAY, version=1)  # another tab got there first
+    submit(at, f"ghost_{old}")
+    assert store.applications.get(old)["stage"] == "rejected"
+    assert any("another tab" in e.value for e in at.error)
+
+
+def _bulk(store: Store, n: int) -> None:
+    rows = []
+    for i in range(n):
+        day = (TODAY - timedelta(days=i % 400)).isoformat()
+        rows.append({"company": f"Company {i:03d}", "role": "Engineer" if i % 2 else "Analyst",
+                     "location": "", "source": "LinkedIn" if i % 3 else "Referral", "link": "",
+                     "contact_name": "", "contact_email": "", "applied_on": day,
+                     "stage": "rejected" if i % 5 == 0 else "applied", "stage_on": day,
+                     "notes": "", "created_at": "2026-01-01T00:00:00+00:00",
+                     "updated_at": "2026-01-01T00:00:00+00:00"})
+    store.transfer.insert_rows("applications", rows)
+
+
+@BOTH_WAYS
+def test_table_is_paginated_searchable_and_filtered(via_app: bool, store: Store) -> None:
+    _bulk(store, 300)
+    at = open_page(PAGE, via_app=via_app)
+    no_exception(at)
+    first = table(at)
+    assert len(first) == 50
+    assert any("Showing 1–50 of 300" in c.value for c in at.caption)
+    # The picker only lists the current page, never all 300.
+    assert len(at.selectbox(key="apps_pick").options) <= 50
+    # The ghosting panel lists at most ten, however many qualify.
+    assert len([b for b in at.button if (b.key or "")[6:].isdigit()]) <= 10
+
+    at.number_input(key="apps_page").set_value(6).run()
+    last = table(at)
+    assert len(last) == 50 and set(last["Company"]).isdisjoint(first["Company"])
+
+    at.text_input(key="apps_search").input("company 01").run()
+    found = table(at)
+    assert sorted(found["Company"]) == [f"Company {i:03d}" for i in range(10, 20)]
+    assert at.session_state["apps_page"] == 1  # a new search starts on page one
+
+    at.text_input(key="apps_search").input("").run()
+    at.multiselect(key="apps_stages").set_value(["rejected"]).run()
+    rejected = table(at)
+    assert len(rejected) == 50
+    assert {s for cell in rejected["Stage"] for s in cell} == {"rejected"}
+    assert any("of 60" in c.value for c in at.caption)
+
+    at.selectbox(key="apps_sort").set_value("Company A–Z").run()
+    assert table(at)["Company"].iloc[0] == "Company 000"
+    no_exception(at)
+
+
+def test_search_with_no_match_says_what_to_do(store: Store) -> None:
+    factories.application(store, "Acme", applied_on=days_ago(10))
+    at = open_page(PAGE, via_app=False)
+    at.text_input(key="apps_search").input("zzz").run()
+    no_exception(at)
+    assert any("No applications match" in i.value for i in at.info)
+
+
+def test_user_text_is_never_markdown(store: Store) -> None:
+    app_id = factories.application(store, PAYLOADS[1], applied_on=days_ago(45),
+                                   role=PAYLOADS[0], location=PAYLOADS[3],
+                                   source=PAYLOADS[4], notes="\n".join(PAYLOADS))
+    at = open_page(PAGE, via_app=False)
+    no_exception(at)
+    rendered = all_markdown(at)
+    for payload in PAYLOADS:
+        assert payload not in rendered, payload
+    # It is still all there, as plain text.
+    assert table(at)["Company"].tolist() == [PAYLOADS[1]]
+    assert "\n".join(PAYLOADS) in [t.value for t in at.text]
+    submit(at, "delete_ask")
+    assert PAYLOADS[1] not in at.warning[0].value
+    assert store.applications.get(app_id)["company"] == PAYLOADS[1]
+
+
+def test_forms_are_filled_again_after_visiting_another_page(store: Store) -> None:
+    factories.application(store, "Acme", applied_on=days_ago(10), role="Analyst")
+    at = open_page(PAGE)
+    assert at.text_input(key="edit_app_company").value == "Acme"
+    at.switch_page("pages/data.py").run()
+    no_exception(at)
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    assert at.text_input(key="edit_app_company").value == "Acme"
+    assert at.text_input(key="edit_app_role").value == "Analyst"
+    assert at.selectbox(key="stage_app_stage").value == "screening"
+    assert at.date_input(key="add_app_applied_on").value == TODAY
+
+
+def test_a_stale_stage_change_is_refused(store: Store) -> None:
+    app_id = factories.application(store, "Acme", applied_on=days_ago(20))
+    at = open_page(PAGE, via_app=False)
+    factories.move(store, app_id, "rejected", TODAY, version=1)  # another tab
+    submit(at, "stage_app_submit")
+    assert any("changed in another tab" in e.value for e in at.error)
+    assert store.applications.events(app_id)["stage"].tolist() == ["applied", "rejected"]
+    submit(at, "stage_app_reload")
+    assert not at.error
+    assert ":red-badge[Rejected]" in [m.value for m in at.markdown]
+
+
+def test_mark_ghosted_is_all_or_nothing(store: Store) -> None:
+    first = factories.application(store, "One", applied_on=days_ago(40))
+    second = factories.application(store, "Two", applied_on=days_ago(41))
+    factories.move(store, second, "screening", TODAY, version=1)  # changed since it was listed
+    with pytest.raises(StaleVersionError):
+        store.applications.mark_ghosted([(first, 1), (second, 1)], TODAY)
+    assert store.applications.get(first)["stage"] == "applied"
+    assert store.count("events") == 3
+    with pytest.raises(ValidationError):
+        store.applications.mark_ghosted([(first, 1)], TODAY + timedelta(days=1))
+    assert store.applications.mark_ghosted([(first, 1)], TODAY) == 1
+    assert store.applications.get(first)["stage"] == "ghosted"

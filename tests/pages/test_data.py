@@ -1,0 +1,315 @@
+"""AppTest for pages/data.py: settings, import, export, backup, restore, check, delete."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nextround import demo, transfer
+from nextround.models import Settings
+from nextround.store import Store
+from tests import factories
+from tests.conftest import TODAY, no_exception, open_page
+
+PAGE = "pages/data.py"
+FOREIGN = (b"Organization,Job Title,Applied On,Status,Notes\n"
+           b"Acme,Engineer,2026-01-05,Applied,\"<img src=x onerror=alert(1)>\"\n"
+           b"Beta,Designer,2026-02-01,Phone call,[x](javascript:alert(1))\n"
+           b"Gamma,PM,2026-03-01,No response,$5k\xe2\x80\x93$10k\n")
+
+
+def _page(via_app: bool = False) -> AppTest:
+    at = open_page(PAGE, via_app=via_app)
+    no_exception(at)
+    return at
+
+
+def _frame(at: AppTest, column: str):  # noqa: ANN202 - a DataFrame
+    """The table that has `column` (AppTest can't look dataframes up by key)."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("error", "warning", "success", "info", "markdown", "caption")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("via_app", [True, False])
+def test_opens_both_ways_on_an_empty_database(store: Store, via_app: bool) -> None:
+    at = _page(via_app)
+    assert at.title[0].value == "Your data"
+    assert [t.label for t in at.tabs] == ["Settings", "Import", "Export", "Backup and restore",
+                                          "Delete"]
+    assert "No backups yet" in _texts(at)
+
+
+@pytest.mark.parametrize("via_app", [True, False])
+def test_opens_both_ways_on_demo_data(store: Store, via_app: bool) -> None:
+    demo.fill(store, applications=60, seed=2, today=TODAY)
+    at = _page(via_app)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download applications (CSV)" in labels
+    assert "Your data now: 60 application(s)" in _texts(at)
+
+
+# --- settings -------------------------------------------------------------------------------
+
+def test_settings_save(store: Store) -> None:
+    at = _page()
+    at.text_input(key="settings_name").set_value("Ana Müller")
+    at.text_area(key="settings_signature").set_value("Best,\nAna")
+    at.number_input(key="settings_weekly_goal").set_value(8)
+    at.number_input(key="settings_ghost_after_days").set_value(21)
+    at.number_input(key="settings_follow_up_days").set_value(5)
+    at.selectbox(key="settings_timezone").set_value("Europe/Berlin")
+    at.selectbox(key="settings_support_region").set_value("OTHER")
+    at.form_submit_button[0].click().run()
+    no_exception(at)
+    saved = store.settings.get()
+    assert (saved.name, saved.signature, saved.weekly_goal, saved.ghost_after_days,
+            saved.follow_up_days, saved.timezone, saved.support_region) == (
+        "Ana Müller", "Best,\nAna", 8, 21, 5, "Europe/Berlin", "OTHER")
+    assert [t.value for t in at.toast] == ["Settings saved."]
+    assert at.selectbox(key="settings_support_region").format_func("OTHER") == \
+        "Other / everywhere"
+
+
+def test_settings_bad_input_gets_a_message_next_to_the_field(store: Store) -> None:
+    at = _page()
+    at.text_input(key="settings_name").set_value("Ana\x07")
+    at.form_submit_button[0].click().run()
+    no_exception(at)
+    assert any("Your name must be one line" in e.value for e in at.error)
+    assert store.settings.get().name == ""
+
+
+def test_settings_from_a_stale_tab_are_not_saved(store: Store) -> None:
+    at = _page()
+    other = store.settings.get()
+    store.settings.save(Settings(**{**other.__dict__, "name": "Saved in another tab"}))
+    at.text_input(key="settings_name").set_value("Mine")
+    at.form_submit_button[0].click().run()
+    no_exception(at)
+    assert any("changed in another tab" in e.value for e in at.error)
+    assert store.settings.get().name == "Saved in another tab"
+    at.button(key="settings_load_latest").click().run()
+    no_exception(at)
+    assert at.text_input(key="settings_name").value == "Saved in another tab"
+
+
+def test_settings_survive_going_to_another_page_and_back(store: Store) -> None:
+    at = open_page(PAGE)
+    no_exception(at)
+    at.switch_page("pages/progress.py").run()
+    no_exception(at)
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    assert at.text_input(key="settings_name").value == ""
+    at.text_input(key="settings_name").set_value("Back again")
+    at.form_submit_button[0].click().run()
+    no_exception(at)
+    assert store.settings.get().name == "Back again"
+
+
+# --- import ---------------------------------------------------------------------------------
+
+def test_upload_preview_map_and_confirm(store: Store) -> None:
+    at = _page()
+    at.file_uploader(key="import_file_0").upload("old-tracker.csv", FOREIGN, "text/csv").run()
+    no_exception(at)
+    # Preview: the mapping, the statuses, and one unknown status to map; nothing written yet.
+    mapping = _frame(at, "Their column")
+    assert list(mapping["Their column"]) == ["Organization", "Job Title", "Applied On",
+                                             "Status", "Notes"]
+    assert any("Some statuses don't match" in str(p) for p in
+               _frame(at, "Problem")["Problem"])
+    assert store.is_empty()
+    status = at.selectbox(key="import_status_phone call")
+    assert status.value == "(pick a stage)"
+    assert "phone call" in status.label
+    status.set_value("screening").run()
+    no_exception(at)
+    sample = _frame(at, "Company")
+    assert list(sample["Company"]) == ["Acme", "Beta", "Gamma"]
+    assert list(sample["Notes"])[:2] == ["<img src=x onerror=alert(1)>",
+                                         "[x](javascript:alert(1))"]
+    at.button(key="import_confirm").click().run()
+    no_exception(at)
+    rows = store.transfer.export_rows()["applications"]
+    assert [(r["company"], r["stage"]) for r in rows] == [
+        ("Acme", "applied"), ("Beta", "screening"), ("Gamma", "ghosted")]
+    assert "Imported 3 row(s)." in _texts(at)
+    assert [p.name for p in store.backups.files()][0].endswith("before-import.db")
+    # The uploader was reset for the next file.
+    assert at.file_uploader(key="import_file_1").value is None
+
+
+def test_a_file_with_errors_writes_nothing(store: Store) -> None:
+    at = _page()
+    bad = b"Company,Applied\nAcme,2026-01-05\n,2099-01-01\n"
+    at.file_uploader(key="import_file_0").upload("bad.csv", bad, "text/csv").run()
+    no_exception(at)
+    problems = _frame(at, "Problem")
+    assert list(problems["Line"]) == ["3", "3"]
+    assert set(problems["Field"]) == {"Company", "Date applied"}
+    assert not any(b.key == "import_confirm" for b in at.button)
+    assert store.is_empty()
+
+
+def test_latin1_file_is_reported_not_garbled(store: Store) -> None:
+    at = _page()
+    data = "Company,Applied\nSociété,2026-01-05\n".encode("latin-1")
+    at.file_uploader(key="import_file_0").upload("x.csv", data, "text/csv").run()
+    no_exception(at)
+    assert "not UTF-8 text (at byte 21, line 2)" in \
+        _frame(at, "Problem")["Problem"][0]
+
+
+def test_date_format_pick(store: Store) -> None:
+    at = _page()
+    data = b"Company,Applied\nAcme,31/01/2026\n"
+    at.file_uploader(key="import_file_0").upload("x.csv", data, "text/csv").run()
+    assert "must be a date like" in _frame(at, "Problem")["Problem"][0]
+    at.selectbox(key="import_date_format").set_value("DD/MM/YYYY").run()
+    no_exception(at)
+    at.button(key="import_confirm").click().run()
+    assert store.transfer.export_rows()["applications"][0]["applied_on"] == "2026-01-31"
+
+
+def test_duplicates_need_a_decision(store: Store) -> None:
+    factories.application(store, "Acme", role="Engineer", applied_on="2026-01-05")
+    at = _page()
+    at.file_uploader(key="import_file_0").upload("x.csv", FOREIGN.replace(
+        b"Phone call", b"Interview"), "text/csv").run()
+    no_exception(at)
+    duplicates = _frame(at, "Same as")
+    assert list(duplicates["Same as"]) == ["already in your data"]
+    at.button(key="import_confirm").click().run()
+    no_exception(at)
+    assert any("Choose what happens" in e.value for e in at.error)
+    assert store.count("applications") == 1
+    at.radio(key="import_duplicates_choice").set_value("Leave them out").run()
+    assert at.button(key="import_confirm").label == "Import 2 application(s)"
+    at.button(key="import_confirm").click().run()
+    no_exception(at)
+    assert store.count("applications") == 3
+    assert "left out 1 duplicate(s)" in _texts(at)
+
+
+def test_json_export_imports_into_an_empty_database(store: Store, tmp_path) -> None:
+    source = Store(tmp_path / "elsewhere.db")
+    demo.fill(source, applications=40, seed=5, today=TODAY)
+    exported = transfer.export_json(source)
+    at = _page()
+    at.file_uploader(key="import_file_0").upload("export.json", exported,
+                                                  "application/json").run()
+    no_exception(at)
+    counts = _frame(at, "Rows")
+    assert dict(zip(counts["Table"], counts["Rows"], strict=True))["applications"] == 40
+    at.button(key="import_confirm").click().run()
+    no_exception(at)
+    assert store.transfer.export_rows() == source.transfer.export_rows()
+
+
+# --- export ---------------------------------------------------------------------------------
+
+def test_export_downloads_exist(store: Store) -> None:
+    factories.application(store, "=Acme", applied_on="2026-01-05")
+    at = _page()
+    buttons = {b.key: b for b in at.get("download_button")}
+    assert set(buttons) >= {"export_json", "export_csv"}
+    assert buttons["export_csv"].proto.label == "Download applications (CSV)"
+    assert buttons["export_json"].proto.label == "Download everything (JSON)"
+    # The bytes behind the buttons are the transfer functions' (tested in unit/test_transfer.py).
+    assert json.loads(transfer.export_json(store))["tables"]["applications"][0]["company"] \
+        == "=Acme"
+
+
+# --- backup, restore, check -----------------------------------------------------------------
+
+def test_backup_now_and_restore_a_backup(store: Store) -> None:
+    factories.application(store, "Kept", applied_on="2026-01-05")
+    at = _page()
+    daily = [p.name for p in store.backups.files()]  # the frame's once-a-day backup
+    assert len(daily) == 1 and daily[0].endswith("-daily.db")
+    at.button(key="backup_now").click().run()
+    no_exception(at)
+    assert len(store.backups.files()) == 2
+    listed = _frame(at, "Backup")
+    assert list(listed["Backup"]) == [p.name for p in store.backups.files()]
+    # Later work that the restore will replace.
+    factories.application(store, "Later", applied_on="2026-01-06")
+    at.run()
+    at.selectbox(key="restore_pick").set_value(store.backups.files()[0].name).run()
+    no_exception(at)
+    counts = _frame(at, "After restoring").set_index("Table")
+    assert counts.loc["applications", "Now"] == 2
+    assert counts.loc["applications", "After restoring"] == 1
+    at.button(key="restore_confirm").click().run()  # without ticking the box
+    no_exception(at)
+    assert any("Tick the box" in e.value for e in at.error)
+    assert store.count("applications") == 2
+    at.checkbox(key="restore_agree").check().run()
+    at.button(key="restore_confirm").click().run()
+    no_exception(at)
+    assert [r["company"] for r in Store(store.path).transfer.export_rows()["applications"]] == [
+        "Kept"]
+    assert any("before-restore" in p.name for p in store.backups.files())
+
+
+def test_restore_refuses_a_bad_upload(store: Store) -> None:
+    factories.application(store, "Kept", applied_on="2026-01-05")
+    at = _page()
+    at.radio(key="restore_source").set_value("A file I upload").run()
+    at.file_uploader(key="restore_upload").upload("broken.db", b"not a database at all",
+                                                  "application/octet-stream").run()
+    no_exception(at)
+    assert any("not a Next Round database" in e.value for e in at.error)
+    assert not any(b.key == "restore_confirm" for b in at.button)
+    assert store.count("applications") == 1
+
+
+def test_check(store: Store) -> None:
+    at = _page()
+    at.button(key="check_now").click().run()
+    no_exception(at)
+    assert "Your database is healthy." in _texts(at)
+
+
+# --- delete everything ----------------------------------------------------------------------
+
+def test_delete_needs_the_typed_phrase_and_keeps_a_backup(store: Store) -> None:
+    demo.fill(store, applications=30, seed=1, today=TODAY)
+    at = _page()
+    assert str(store.path) in [c.value for c in at.code]
+    at.text_input(key="delete_phrase").set_value("delete").run()
+    at.button(key="delete_confirm").click().run()
+    no_exception(at)
+    assert any("Type delete my data exactly" in e.value for e in at.error)
+    assert store.count("applications") == 30
+    at.text_input(key="delete_phrase").set_value("Delete my data").run()
+    at.button(key="delete_confirm").click().run()
+    no_exception(at)
+    fresh = Store(store.path)
+    assert fresh.is_empty() and fresh.integrity_problems(transfer.stored_value_problems) == []
+    kept = [p.name for p in fresh.backups.files() if not p.name.endswith("-daily.db")]
+    assert [name.endswith("before-delete.db") for name in kept] == [True]
+    assert "Your data now: 0 application(s), 0 row(s) in all." in _texts(at)
+
+
+def test_delete_with_backups(store: Store) -> None:
+    factories.application(store, "Gone", applied_on="2026-01-05")
+    store.backups.make()
+    at = _page()
+    at.checkbox(key="delete_backups").check()
+    at.text_input(key="delete_phrase").set_value("delete my data")
+    at.button(key="delete_confirm").click().run()
+    no_exception(at)
+    assert store.is_empty() and store.backups.files() == []
+    assert b"Gone" not in store.path.read_bytes()

@@ -1,0 +1,216 @@
+"""The "This week" agenda rules and the weekly review, on a hand-built database."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+from icalendar import Calendar
+
+from nextround import agenda, review
+from nextround.store import Store
+from tests import factories
+
+TODAY = date(2026, 11, 25)  # Wednesday of 2026-W48
+WEEK = agenda.week_of(TODAY)
+NOW = "2026-11-25T10:00:00+00:00"
+
+
+def keys(store: Store) -> list[str]:
+    return [item.key for item in agenda.this_week(store, TODAY).items]
+
+
+def sent_thanks(store: Store, app_id: int, day: str = "2026-11-24") -> None:
+    store.transfer.insert_rows("drafts", [{"application_id": app_id, "kind": "rejection_thanks",
+                                           "subject": "Thanks", "body": "Thank you",
+                                           "status": "sent",
+                                           "sent_on": day, "created_at": NOW, "updated_at": NOW}])
+
+
+def checkin(store: Store, week: str = "2026-W48", raw: int = 15, win: str = "") -> None:
+    store.transfer.insert_rows("checkins", [{"week": week, "checked_on": "2026-11-24",
+                                             "items": "[3,3,3,3,3]", "who5_raw": raw, "stress": 4,
+                                             "self_care": "[]", "win": win, "let_go": "",
+                                             "updated_at": NOW}])
+
+
+def test_week_of_and_parse_week_agree() -> None:
+    assert WEEK.key == "2026-W48"
+    assert WEEK.start == date(2026, 11, 23) and WEEK.end == date(2026, 11, 29)
+    assert agenda.parse_week("2026-w48") == WEEK
+    assert agenda.parse_week("2026-W53").start == date(2026, 12, 28)
+    for bad in ("2026-48", "2025-W53", "W48", "", "2026-W00"):
+        with pytest.raises(ValueError, match="2026-W48"):
+            agenda.parse_week(bad)
+
+
+def test_empty_database_asks_only_for_the_check_in(store: Store) -> None:
+    assert keys(store) == ["checkin"]
+    checkin(store)
+    result = agenda.this_week(store, TODAY)
+    assert result.all_done and result.checked_in
+
+
+def test_unanswered_rejection_appears_until_a_thank_you_is_sent(store: Store) -> None:
+    checkin(store)
+    app_id = factories.application(store, "Acme", applied_on="2026-10-01",
+                                   stages=[("rejected", "2026-11-20")])
+    assert keys(store) == ["respond"]
+    sent_thanks(store, app_id)
+    assert keys(store) == []
+
+
+def test_follow_up_due_appears_when_due_and_goes_once_received(store: Store) -> None:
+    checkin(store)
+    app_id = factories.application(store, "Beta", applied_on="2026-10-01",
+                                   stages=[("screening", "2026-10-05")])
+    store.transfer.insert_rows("feedback_requests", [{
+        "application_id": app_id, "asked_on": "2026-11-10", "follow_up_due": "2026-11-26",
+        "status": "awaiting", "created_at": NOW, "updated_at": NOW}])
+    assert "feedback" not in keys(store)  # due tomorrow: not yet
+    with store.write() as tx:
+        tx.connection.exec_driver_sql("UPDATE feedback_requests SET follow_up_due = '2026-11-25'")
+    assert keys(store) == ["feedback"]
+    with store.write() as tx:
+        tx.connection.exec_driver_sql("UPDATE feedback_requests SET status = 'received',"
+                                      " received_on = '2026-11-25'")
+    assert keys(store) == []
+
+
+def test_reflection_is_asked_only_after_an_interview_and_goes_once_written(store: Store) -> None:
+    checkin(store)
+    early = factories.application(store, "Gamma", applied_on="2026-10-01",
+                                  stages=[("rejected", "2026-10-03")])
+    late = factories.application(store, "Delta", applied_on="2026-10-01",
+                                 stages=[("interviewing", "2026-10-10"),
+                                         ("rejected", "2026-10-20")])
+    for app_id in (early, late):
+        sent_thanks(store, app_id)
+    assert keys(store) == ["reflect"]
+    store.transfer.insert_rows("reflections", [{"application_id": late, "status": "done",
+                                                "answers": "{}", "created_on": "2026-11-24",
+                                                "completed_on": "2026-11-24", "updated_at": NOW}])
+    assert keys(store) == []
+
+
+def test_actions_due_this_week_and_the_next_dream_company(store: Store) -> None:
+    checkin(store)
+    store.transfer.insert_rows("actions", [
+        {"title": "Practise system design", "due_on": "2026-11-28", "created_on": "2026-11-20"},
+        {"title": "Later", "due_on": "2026-12-20", "created_on": "2026-11-20"}])
+    store.transfer.insert_rows("targets", [{"company": "Dream Co", "priority": 1,
+                                            "created_on": "2026-11-01"}])
+    result = agenda.this_week(store, TODAY)
+    assert [i.key for i in result.items] == ["actions", "next_target"]
+    assert result.items[0].count == 1
+    assert "Dream Co" in result.items[1].why
+    with store.write() as tx:
+        tx.connection.exec_driver_sql("UPDATE actions SET done_on = '2026-11-25'")
+        tx.connection.exec_driver_sql("UPDATE targets SET status = 'applied'")
+    assert keys(store) == []
+
+
+def test_items_come_most_important_first(store: Store) -> None:
+    factories.application(store, "Acme", applied_on="2026-10-01",
+                          stages=[("interviewing", "2026-10-10"), ("rejected", "2026-11-20")])
+    store.transfer.insert_rows("actions", [{"title": "x", "due_on": "2026-11-20",
+                                            "created_on": "2026-11-01"}])
+    assert keys(store) == ["respond", "checkin", "reflect", "actions"]
+
+
+def test_what_you_did_this_week_counts(store: Store) -> None:
+    factories.application(store, "In week", applied_on="2026-11-23")
+    factories.application(store, "Before", applied_on="2026-11-20")
+    done = dict(agenda.done_summary(agenda.this_week(store, TODAY)))
+    assert done["Applications sent"] == "1"
+    assert done["Check-in"] == "Not yet"
+
+
+def test_review_of_a_known_week_has_known_numbers(store: Store) -> None:
+    app_id = factories.application(store, "Acme", role="Designer", applied_on="2026-11-23",
+                                   stages=[("rejected", "2026-11-24")])
+    factories.application(store, "Beta", applied_on="2026-11-24")
+    factories.application(store, "Outside", applied_on="2026-11-16")
+    sent_thanks(store, app_id, "2026-11-25")
+    store.transfer.insert_rows("feedback_requests", [{
+        "application_id": app_id, "asked_on": "2026-11-24", "status": "received",
+        "received_on": "2026-11-25", "feedback_text": "Strong portfolio; more depth on data.",
+        "themes": json.dumps(["technical depth"]), "created_at": NOW, "updated_at": NOW}])
+    store.transfer.insert_rows("reflections", [{
+        "application_id": app_id, "status": "done", "created_on": "2026-11-25",
+        "completed_on": "2026-11-25", "updated_at": NOW,
+        "answers": json.dumps({"went_well": "Clear stories",
+                               "do_differently": ["Prepare metrics"]})}])
+    store.transfer.insert_rows("actions", [{"title": "Prepare metrics", "due_on": "2026-12-01",
+                                            "done_on": None, "created_on": "2026-11-25"},
+                                           {"title": "Update CV", "due_on": None,
+                                            "done_on": "2026-11-24",
+                                            "created_on": "2026-11-20"}])
+    checkin(store, raw=17, win="Finished the portfolio")
+
+    text = review.weekly_review(store, "2026-W48", with_charts=False).markdown
+
+    assert "# My week: 2026-W48" in text
+    assert "- Applications sent: 2" in text
+    assert "- Replies and notes sent: 1" in text
+    assert "- Feedback received: 1" in text
+    assert "- Game-plan steps done: 1" in text
+    assert "Outside" not in text
+    assert "Designer at Acme \\(2026\\-11\\-23\\)" not in text  # dates are ours, not escaped
+    assert "Designer at Acme (2026-11-23)" in text
+    assert "Strong portfolio; more depth on data\\." in text
+    assert "Next time: Prepare metrics" in text and "Keep: Clear stories" in text
+    assert "- Wellbeing (WHO-5): 68%" in text
+    assert "- Win of the week: Finished the portfolio" in text
+    assert "Prepare metrics (due 2026-12-01)" in text
+
+
+def test_a_week_with_nothing_in_it_reads_kindly(store: Store) -> None:
+    text = review.weekly_review(store, "2026-W40", with_charts=False).markdown
+    assert "A quiet week, and that's allowed" in text
+    assert "No new applications this week." in text
+    assert "No check-in this week." in text
+    for unkind in ("failed", "didn't", "nothing done", "lazy"):
+        assert unkind not in text.lower()
+
+
+def test_review_keeps_user_text_inert(store: Store) -> None:
+    factories.application(store, "[x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+                          applied_on="2026-11-24")
+    text = review.weekly_review(store, "2026-W48", with_charts=False).markdown
+    assert not re.search(r"(?<!\\)\[x(?<!\\)\]", text)
+    assert not re.search(r"(?<!\\)<img", text)
+    assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in text
+
+
+def test_deadlines_calendar_lists_open_follow_ups_and_actions(store: Store) -> None:
+    assert agenda.deadlines_ics(store.progress.open_deadlines()) is None
+    app_id = factories.application(store, "Acme", applied_on="2026-11-01")
+    store.transfer.insert_rows("feedback_requests", [{
+        "application_id": app_id, "asked_on": "2026-11-20", "follow_up_due": "2026-11-27",
+        "status": "awaiting", "created_at": NOW, "updated_at": NOW}])
+    store.transfer.insert_rows("actions", [{"title": "Mock interview", "due_on": "2026-11-30",
+                                            "done_on": None, "created_on": "2026-11-20"},
+                                           {"title": "Done already", "due_on": "2026-11-21",
+                                            "done_on": "2026-11-21", "created_on": "2026-11-20"}])
+    calendar = Calendar.from_ical(agenda.deadlines_ics(store.progress.open_deadlines()))
+    events = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in calendar.walk("VEVENT")}
+    assert events == {"Feedback follow-up: Acme": date(2026, 11, 27),
+                      "Game plan: Mock interview": date(2026, 11, 30)}
+
+
+def test_review_comes_with_chart_pngs(store: Store) -> None:
+    factories.application(store, "Acme", applied_on="2026-11-23",
+                          stages=[("screening", "2026-11-24")])
+    checkin(store)
+    result = review.weekly_review(store, "2026-W48")
+    assert set(result.charts) == {"applications-per-week", "wellbeing"}
+    assert all(png.startswith(b"\x89PNG") for png in result.charts.values())
+    assert "![applications-per-week](next-round-2026-W48-applications-per-week.png)" in \
+        result.markdown
+    import io
+    import zipfile
+    names = zipfile.ZipFile(io.BytesIO(result.zip_bytes())).namelist()
+    assert names[0] == "next-round-2026-W48.md" and len(names) == 3
