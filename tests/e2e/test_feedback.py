@@ -43,10 +43,9 @@ def test_feedback_page_with_demo_data_light_and_dark(page: Page, seeded_server) 
 def test_follow_up_draft_in_the_browser(page: Page, server) -> None:
     store = Store(server.db)
     app_id = factories.application(store, "<img src=x onerror=alert(1)>", role="Analyst",
-                                   applied_on="2026-09-01", stage="rejected",
-                                   contact_name="Sam",
+                                   applied_on="2026-09-01", stage="rejected", contact_name="Sam",
                                    contact_email="sam@example.com")
-    rid = factories.feedback.request(store, app_id, "2026-11-01")
+    rid = factories.feedback_request(store, app_id, "2026-11-01")
     store.dispose()
     watch = Watch(page, server.url)
     goto(page, server.url, "feedback")

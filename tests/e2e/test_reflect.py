@@ -17,10 +17,8 @@ from tests.e2e.conftest import goto, no_app_errors, screenshot, wait_idle
 
 def _seed(db) -> None:  # noqa: ANN001
     store = Store(db)
-    factories.application(store, "Acme Analytics", role="Data engineer",
-                          applied_on="2026-10-01",
-                          stage="rejected", contact_name="Ana",
-                          contact_email="ana@acme.example")
+    factories.application(store, "Acme Analytics", role="Data engineer", applied_on="2026-10-01",
+                          stage="rejected", contact_name="Ana", contact_email="ana@acme.example")
     dream_list.add(store, "Globex", "Platform engineer", "Kind team, real on-call", 1, "ready",
                    "Ask Sam for an intro")
     dream_list.add(store, "Acme Analytics", "Analytics engineer", "Still love the product", 2,

@@ -98,7 +98,7 @@ def test_request_follow_up_reply_and_chart(store: Store, via_app: bool) -> None:
 @BOTH
 def test_quick_status_change_and_invalid_options(store: Store, via_app: bool) -> None:
     app_id = factories.rejected(store)
-    rid = factories.feedback.request(store, app_id, "2026-11-24")
+    rid = factories.feedback_request(store, app_id, "2026-11-24")
     at = open_page(PAGE, via_app=via_app)
     assert at.selectbox(key="feedback_status_pick").value == rid
     new = at.selectbox(key=f"feedback_status_new_{rid}")
@@ -114,7 +114,7 @@ def test_quick_status_change_and_invalid_options(store: Store, via_app: bool) ->
 def test_follow_up_draft_is_sent_once_and_marks_followed_up(store: Store) -> None:
     app_id = factories.rejected(store, "Acme & Co", contact_name="Sam",
                                 contact_email="sam@acme.example")
-    rid = factories.feedback.request(store, app_id, "2026-11-01", asked_whom="Sam")
+    rid = factories.feedback_request(store, app_id, "2026-11-01", asked_whom="Sam")
     at = open_page(PAGE, via_app=False)
     at.button(key=f"feedback_draft_{rid}").click().run()
     no_exception(at)
@@ -136,7 +136,7 @@ def test_follow_up_draft_is_sent_once_and_marks_followed_up(store: Store) -> Non
 
 def test_two_unanswered_follow_ups_suggest_no_reply(store: Store) -> None:
     app_id = factories.rejected(store)
-    rid = factories.feedback.request(store, app_id, "2026-10-01")
+    rid = factories.feedback_request(store, app_id, "2026-10-01")
     fb.change_status(store, rid, "followed_up", 1, today=date(2026, 10, 8))
     fb.change_status(store, rid, "followed_up", 2, today=date(2026, 10, 15))
     at = open_page(PAGE, via_app=False)
@@ -151,7 +151,7 @@ def test_two_unanswered_follow_ups_suggest_no_reply(store: Store) -> None:
 
 
 def test_one_follow_up_does_not_suggest_closing(store: Store) -> None:
-    rid = factories.feedback.request(store, factories.rejected(store), "2026-10-01")
+    rid = factories.feedback_request(store, factories.rejected(store), "2026-10-01")
     fb.change_status(store, rid, "followed_up", 1, today=date(2026, 10, 8))
     at = open_page(PAGE, via_app=False)
     assert not any("without an answer" in i.value for i in at.info)
@@ -162,7 +162,7 @@ def test_one_follow_up_does_not_suggest_closing(store: Store) -> None:
                                   "valid_reply_control"])
 def test_bad_input_shows_a_message_and_writes_nothing(store: Store, case: str) -> None:
     app_id = factories.rejected(store)
-    rid = factories.feedback.request(store, app_id, "2026-11-10")
+    rid = factories.feedback_request(store, app_id, "2026-11-10")
     before = _snapshot(store)
     at = open_page(PAGE, via_app=False)
     if case == "due_before_asked":
@@ -195,9 +195,9 @@ def test_bad_input_shows_a_message_and_writes_nothing(store: Store, case: str) -
 def test_user_text_is_never_rendered_as_markup(store: Store) -> None:
     for i, payload in enumerate(PAYLOADS):
         app_id = factories.rejected(store, f"{payload} co", role=payload)
-        rid = factories.feedback.request(store, app_id, f"2026-10-0{i + 1}", asked_whom=payload)
+        rid = factories.feedback_request(store, app_id, f"2026-10-0{i + 1}", asked_whom=payload)
         factories.feedback_reply(store, rid, "2026-10-20", payload, ("skills gap",))
-    overdue = factories.feedback.request(store, factories.rejected(store, PAYLOADS[0]),
+    overdue = factories.feedback_request(store, factories.rejected(store, PAYLOADS[0]),
                                          "2026-11-01", asked_whom=PAYLOADS[1])
     at = open_page(PAGE, via_app=False)
     no_exception(at)
@@ -213,7 +213,7 @@ def test_user_text_is_never_rendered_as_markup(store: Store) -> None:
 
 
 def test_add_theme_to_game_plan_once(store: Store) -> None:
-    rid = factories.feedback.request(store, factories.rejected(store), "2026-11-01")
+    rid = factories.feedback_request(store, factories.rejected(store), "2026-11-01")
     factories.feedback_reply(store, rid, "2026-11-05", "More depth.", ("technical depth",))
     at = open_page(PAGE, via_app=False)
     assert at.selectbox(key="feedback_theme_pick").value == "technical depth"
@@ -226,7 +226,7 @@ def test_add_theme_to_game_plan_once(store: Store) -> None:
 
 
 def test_edit_theme_list(store: Store) -> None:
-    rid = factories.feedback.request(store, factories.rejected(store), "2026-11-01")
+    rid = factories.feedback_request(store, factories.rejected(store), "2026-11-01")
     at = open_page(PAGE, via_app=False)
     version = store.settings.get().version
     at.text_area(key=f"feedback_themes_text_{version}").input("salary\nskills gap\nSalary\n")
@@ -249,8 +249,8 @@ def test_table_pages_and_searches(store: Store) -> None:
     app_id = factories.rejected(store, "Acme")
     other = factories.rejected(store, "Bolt", applied_on="2026-09-01")
     for day in range(1, 29):
-        factories.feedback.request(store, app_id, f"2026-10-{day:02d}")
-    factories.feedback.request(store, other, "2026-09-15")
+        factories.feedback_request(store, app_id, f"2026-10-{day:02d}")
+    factories.feedback_request(store, other, "2026-09-15")
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     table = at.dataframe[0]

@@ -33,8 +33,7 @@ def _seed(store: Store) -> None:
                PAYLOAD]
     for i in range(SEEDED):
         applied = FIRST_APPLIED + timedelta(days=(i * 140) // SEEDED)
-        app_id = factories.application(store, f"Company {i}", role="Analyst",
-                                       applied_on=applied,
+        app_id = factories.application(store, f"Company {i}", role="Analyst", applied_on=applied,
                                        source=sources[i % len(sources)])
         path = [[], [("screening", 3)], [("rejected", 0)], [("screening", 2),
                 ("interviewing", 9), ("rejected", 20)], [("ghosted", 35)],

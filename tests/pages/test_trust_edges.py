@@ -395,7 +395,7 @@ def test_the_feedback_page_writes_the_same_addresses(store: Store) -> None:
         tx.connection.exec_driver_sql("UPDATE applications SET contact_email = 'jürgen@example.com'"
                                       f" WHERE id = {legacy}")
     for app_id, expected in ((idn, "juergen@xn--bcher-kva.de"), (legacy, "")):
-        rid = factories.feedback.request(store, app_id, "2026-11-01")
+        rid = factories.feedback_request(store, app_id, "2026-11-01")
         at = open_page("pages/feedback.py", via_app=False)
         at.button(key=f"feedback_draft_{rid}").click().run()
         no_exception(at)

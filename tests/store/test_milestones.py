@@ -78,8 +78,7 @@ def apply(store: Store, op: tuple) -> None:
     kind, *args = op
     ids = list(store.frame("SELECT id FROM applications ORDER BY id")["id"])
     if kind == "add":
-        factories.application(store, f"Co {len(ids)}", role="Engineer",
-                              applied_on=_day(args[0]),
+        factories.application(store, f"Co {len(ids)}", role="Engineer", applied_on=_day(args[0]),
                               source=args[1])
         return
     if not ids:

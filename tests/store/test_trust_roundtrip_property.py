@@ -131,7 +131,7 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
     elif kind == "delete":
         store.applications.delete(app_id)
     elif kind == "feedback":
-        factories.feedback.request(store, app_id, op[2])
+        factories.feedback_request(store, app_id, op[2])
     elif kind == "draft":
         sending.mark_draft_sent(store, {"application_id": app_id, "kind": "rejection_thanks",
                                         "tone": "warm", "company": "Acme", "role": "",

@@ -323,7 +323,7 @@ def test_summary_known_answer() -> None:
 
 def test_store_request_lifecycle(store: Store) -> None:
     app_id = factories.rejected(store)
-    rid = factories.feedback.request(store, app_id, channel="call", asked_whom="Jo")
+    rid = factories.feedback_request(store, app_id, channel="call", asked_whom="Jo")
     row = store.feedback.request(rid)
     assert row["status"] == "awaiting" and row["follow_up_due"] == "2026-11-08"
     assert row["company"] == "Acme" and row["channel"] == "call" and row["follow_ups"] == 0
@@ -353,12 +353,12 @@ def test_store_request_lifecycle(store: Store) -> None:
 
 def test_store_follow_up_days_come_from_settings(store: Store) -> None:
     store.settings.save(replace(store.settings.get(), follow_up_days=10))
-    rid = factories.feedback.request(store, factories.rejected(store), "2026-11-24")
+    rid = factories.feedback_request(store, factories.rejected(store), "2026-11-24")
     assert store.feedback.request(rid)["follow_up_due"] == "2026-12-04"
 
 
 def test_store_closing_as_no_reply_and_late_reply(store: Store) -> None:
-    rid = factories.feedback.request(store, factories.rejected(store))
+    rid = factories.feedback_request(store, factories.rejected(store))
     version = store.feedback.request(rid)["version"]
     fb.change_status(store, rid, "no_reply", version)
     row = store.feedback.request(rid)
@@ -382,14 +382,14 @@ def _snapshot(store: Store) -> list:
 ])
 def test_store_bad_input_writes_nothing(store: Store, action: str, field: str) -> None:
     app_id = factories.rejected(store)
-    rid = factories.feedback.request(store, app_id)
+    rid = factories.feedback_request(store, app_id)
     version = store.feedback.request(rid)["version"]
     before, count = _snapshot(store), store.change_count()
     with pytest.raises(ValidationError) as err:
         if action == "received_before_asked":
             factories.feedback_reply(store, rid, "2026-10-30", "x", version=version)
         elif action == "due_before_asked":
-            factories.feedback.request(store, app_id, follow_up_due="2026-10-31")
+            factories.feedback_request(store, app_id, follow_up_due="2026-10-31")
         elif action == "huge_text":
             factories.feedback_reply(store, rid, "2026-11-20", "x" * 100_000, version=version)
         elif action == "unknown_status":
@@ -402,13 +402,13 @@ def test_store_bad_input_writes_nothing(store: Store, action: str, field: str) -
 
 def test_store_request_needs_an_existing_application(store: Store) -> None:
     with pytest.raises(ValidationError) as err:
-        factories.feedback.request(store, 999, "2026-11-01")
+        factories.feedback_request(store, 999, "2026-11-01")
     assert "application" in err.value.errors
     assert store.count("feedback_requests") == 0
 
 
 def test_store_stale_version_is_refused(store: Store) -> None:
-    rid = factories.feedback.request(store, factories.rejected(store))
+    rid = factories.feedback_request(store, factories.rejected(store))
     version = store.feedback.request(rid)["version"]
     fb.change_status(store, rid, "followed_up", version)
     with pytest.raises(StaleVersionError):
@@ -418,10 +418,10 @@ def test_store_stale_version_is_refused(store: Store) -> None:
 
 def test_store_due_list_overdue_first(store: Store) -> None:
     app_id = factories.rejected(store)
-    late = factories.feedback.request(store, app_id, "2026-11-01")   # due 11-08
-    today = factories.feedback.request(store, app_id, "2026-11-18")  # due 11-25
-    soon = factories.feedback.request(store, app_id, "2026-11-20")   # due 11-27
-    factories.feedback.request(store, app_id, "2026-11-24")          # due 12-01
+    late = factories.feedback_request(store, app_id, "2026-11-01")   # due 11-08
+    today = factories.feedback_request(store, app_id, "2026-11-18")  # due 11-25
+    soon = factories.feedback_request(store, app_id, "2026-11-20")   # due 11-27
+    factories.feedback_request(store, app_id, "2026-11-24")          # due 12-01
     due, total = store.feedback.due(TODAY, horizon_days=3)
     assert due["id"].tolist() == [late, today, soon] and total == 3
 
@@ -429,8 +429,8 @@ def test_store_due_list_overdue_first(store: Store) -> None:
 def test_store_request_list_filters_and_pages(store: Store) -> None:
     a = factories.rejected(store, "Acme")
     b = factories.rejected(store, "Bolt_50%")
-    ids = [factories.feedback.request(store, a, f"2026-11-{d:02d}") for d in (1, 2, 3)]
-    other = factories.feedback.request(store, b, "2026-11-04")
+    ids = [factories.feedback_request(store, a, f"2026-11-{d:02d}") for d in (1, 2, 3)]
+    other = factories.feedback_request(store, b, "2026-11-04")
     fb.change_status(store, ids[0], "declined", 1)
     page, total = store.feedback.requests(limit=2)
     assert total == 4 and page["id"].tolist() == [other, ids[2]]
@@ -444,8 +444,8 @@ def test_store_request_list_filters_and_pages(store: Store) -> None:
 
 def test_store_replies_and_overview(store: Store) -> None:
     app_id = factories.rejected(store)
-    rid = factories.feedback.request(store, app_id)
-    factories.feedback.request(store, app_id)
+    rid = factories.feedback_request(store, app_id)
+    factories.feedback_request(store, app_id)
     factories.feedback_reply(store, rid, "2026-11-05", "Good", ("communication",))
     assert store.feedback.reply_counts() == (1, 1)
     chosen = store.feedback.replies_for_theme("communication")
@@ -482,7 +482,7 @@ def _sample(store: Store) -> dict[str, int]:
         "t4": _reply(store, "2026-10-31", [], "t4", "D"),
         "t5": _reply(store, "2026-11-02", ["skills gap", "experience level"], "t5", "E"),
     }
-    factories.feedback.request(store, factories.rejected(store, "Open"), "2026-11-01")
+    factories.feedback_request(store, factories.rejected(store, "Open"), "2026-11-01")
     return ids
 
 
@@ -573,7 +573,7 @@ def test_sql_aggregation_of_nothing_is_empty_not_an_error(store: Store) -> None:
     assert store.feedback.theme_totals().empty
     assert store.feedback.theme_counts("month", *YEAR).empty
     assert store.feedback.replies_for_theme("skills gap").empty
-    factories.feedback.request(store, factories.rejected(store))  # asked, no reply yet
+    factories.feedback_request(store, factories.rejected(store))  # asked, no reply yet
     _reply(store, "2026-11-01", [])       # a reply without themes
     assert store.feedback.reply_counts() == (1, 0)
     assert store.feedback.theme_totals().empty
@@ -692,7 +692,7 @@ def test_follow_up_context_prefers_the_contact_and_drops_a_bad_address() -> None
 
 
 def test_store_send_follow_up_is_one_transaction_and_idempotent(store: Store) -> None:
-    rid = factories.feedback.request(store, factories.rejected(store))
+    rid = factories.feedback_request(store, factories.rejected(store))
     kwargs = {"subject": "Following up", "body": "Hi,\nany feedback?", "to_email": "a@b.example",
               "request_token": "tok-1"}
     first = sending.mark_follow_up_sent(store, rid, 1, **kwargs)
@@ -707,7 +707,7 @@ def test_store_send_follow_up_is_one_transaction_and_idempotent(store: Store) ->
 
 
 def test_store_send_follow_up_refuses_closed_requests_and_writes_nothing(store: Store) -> None:
-    rid = factories.feedback.request(store, factories.rejected(store))
+    rid = factories.feedback_request(store, factories.rejected(store))
     fb.change_status(store, rid, "declined", 1)
     before = _snapshot(store)
     with pytest.raises(ValidationError) as err:

@@ -51,14 +51,12 @@ def _fill_known(store: Store) -> dict[str, int]:
     """Eight applications whose every number is worked out by hand in the tests below."""
     ids = {
         # same-day screen, then all the way to an accepted offer
-        "acme": factories.application(store, "Acme", applied_on="2026-10-01",
-                                      source="LinkedIn",
+        "acme": factories.application(store, "Acme", applied_on="2026-10-01", source="LinkedIn",
                                       stages=[("screening", "2026-10-01"),
                                               ("interviewing", "2026-10-10"),
                                               ("offer", "2026-10-20"),
                                               ("accepted", "2026-10-25")]),
-        "beta": factories.application(store, "Beta", applied_on="2026-10-05",
-                                      source="LinkedIn",
+        "beta": factories.application(store, "Beta", applied_on="2026-10-05", source="LinkedIn",
                                       stages=[("rejected", "2026-10-15")]),
         "gamma": factories.application(store, "Gamma", applied_on="2026-10-05",
                                        source="Referral", stages=[("screening", "2026-10-12"),
@@ -72,8 +70,7 @@ def _fill_known(store: Store) -> dict[str, int]:
         "eta": factories.application(store, "Eta", applied_on="2026-11-02", source="Indeed",
                                      stages=[("withdrawn", "2026-11-05")]),
         "theta": factories.application(store, "Theta", applied_on="2026-11-23",
-                                       source="LinkedIn", stages=[("screening",
-                                                                   "2026-11-24")]),
+                                       source="LinkedIn", stages=[("screening", "2026-11-24")]),
     }
     draft = {"kind": "rejection_thanks", "status": "sent", "created_at": STAMP,
              "updated_at": STAMP}
