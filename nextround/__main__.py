@@ -111,7 +111,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         check_output_file(args.out, database=sqlite_path(_url(args)), make_folder=True)
     store = _existing(args)
     try:
-        out = store.backup(args.out, reason="manual")
+        out = store.backups.make(args.out, reason="manual")
     finally:
         store.dispose()
     print(out)
@@ -121,7 +121,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 # --- restore -----------------------------------------------------------------------------------
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    result = restore_database(_url(args), Path(args.file))
+    from nextround import transfer
+
+    result = restore_database(_url(args), Path(args.file),
+                              check_rows=transfer.stored_value_problems)
     rows = result.counts.get("applications", 0)
     print(f"Restored {result.target} from {result.source} ({rows:,} applications).")
     if result.previous_backup is not None:
@@ -133,12 +136,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Read-only for SQLite: the file is checked as it is, never migrated or rewritten."""
+    from nextround import transfer
+
     url = _url(args)
     path = sqlite_path(url)
     if path is None:
         store = Store(url)
         try:
-            problems = store.integrity_problems()
+            problems = store.integrity_problems(transfer.stored_value_problems)
         finally:
             store.dispose()
         for problem in problems[:20]:
@@ -150,7 +155,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not path.exists():
         raise Refusal(f"There is no database at {path}.")
     try:
-        counts = describe_database_file(path)
+        counts = describe_database_file(path, check_rows=transfer.stored_value_problems)
     except DatabaseProblemsError as exc:
         _say(f"{path}: {len(exc.problems):,} problem(s) found:")
         for problem in exc.problems[:20]:

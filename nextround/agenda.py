@@ -127,10 +127,10 @@ def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
 def this_week(store: Any, today: date) -> ThisWeek:
     """Read what the agenda needs from the store (a few aggregates) and build it."""
     week = week_of(today)
-    activity = store.week_activity(week.start, week.end)
-    attention = store.attention_counts(today, week.end)
-    checked_in = store.checkin_for_week(week.key) is not None
-    target = store.next_target() if hasattr(store, "next_target") else None
+    activity = store.progress.week_activity(week.start, week.end)
+    attention = store.progress.attention_counts(today, week.end)
+    checked_in = store.checkins.for_week(week.key) is not None
+    target = store.dream_list.next_entry()
     return build(activity, attention, checked_in, target, week)
 
 
@@ -148,7 +148,7 @@ def done_summary(agenda: ThisWeek) -> list[tuple[str, str]]:
 def deadlines_ics(deadlines: Any) -> bytes | None:
     """An .ics of open follow-up dates and game-plan due dates, or None when there are none.
 
-    `deadlines` has kind, id, title, due (`Store.open_deadlines`). UIDs are stable, so
+    `deadlines` has kind, id, title, due (`store.progress.open_deadlines`). UIDs are stable, so
     importing the file again updates the events instead of duplicating them."""
     from nextround.calendar_ics import CalendarEvent, build_calendar
 

@@ -8,8 +8,8 @@ Why it is built this way:
   and every other table is derived from that story, so the rows agree with each other: a
   thank-you is sent after its rejection, feedback is asked after an interview, a reflection
   follows a rejection, an action follows its reflection or feedback.
-- Rows are plain tuples with explicit ids, written by `Store.load_demo` in one transaction, so
-  100,000 applications take seconds rather than minutes.
+- Rows are plain tuples with explicit ids, written by `store.transfer.load_demo` in one
+  transaction, so 100,000 applications take seconds rather than minutes.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from nextround import transfer
 from nextround.clock import iso_week_key
-from nextround.models import ValidationError
+from nextround.models import DEFAULT_FOLLOW_UP_DAYS, ValidationError
 from nextround.store import Store, StoreError
 
 Progress = Callable[[float, str], None]
@@ -235,7 +236,7 @@ def _weekly_counts(rng: random.Random, applications: int, mondays: Sequence[date
 
 
 def generate(applications: int = 300, seed: int = 1, today: date | None = None, *,
-             ghost_after_days: int = 30, follow_up_days: int = 7,
+             ghost_after_days: int = 30, follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS,
              progress: Progress | None = None) -> dict[str, Table]:
     """Every demo row, as {table: (columns, rows)}. Pure: no database, no clock."""
     if isinstance(applications, bool) or not isinstance(applications, int) or not (
@@ -698,15 +699,33 @@ def fill(store: Store, *, applications: int = 300, seed: int = 1, today: date | 
     if not store.is_empty():
         raise StoreError("This database already holds data, so demo data was not added. "
                          "Use an empty database for the demo (for example --db demo.db).")
-    settings = store.settings()
+    settings = store.settings.get()
     day = today or store.today()
     tables = generate(applications, seed, day, ghost_after_days=settings.ghost_after_days,
                       follow_up_days=settings.follow_up_days, progress=progress)
+
+    # The demo is a way in like the forms and the import: its rows meet the same rules
+    # before anything is written (a generator bug must never reach someone's screen).
+    if progress is not None:
+        progress(0.6, "Checking the demo data against the app's rules")
+    problems = transfer.stored_value_problems(_rows_of(tables), day)
+    if problems:
+        raise StoreError("The demo data doesn't meet Next Round's own rules, so nothing was "
+                         f"added ({problems[0]}).")
 
     def saving(fraction: float, message: str) -> None:
         if progress is not None:
             progress(0.6 + 0.4 * fraction, message)
 
-    store.load_demo(tables, name=DEMO_NAME, progress=saving)
+    store.transfer.load_demo(tables, name=DEMO_NAME, progress=saving)
     if progress is not None:
         progress(1.0, f"Demo data ready: {applications:,} applications")
+
+
+def _rows_of(tables: dict[str, Table]) -> Callable[[str], Iterator[dict[str, Any]]]:
+    """`rows(table)` over generated tables, as `transfer.stored_value_problems` reads them."""
+    def rows(table: str) -> Iterator[dict[str, Any]]:
+        columns, values = tables.get(table, ((), ()))
+        for row in values:
+            yield dict(zip(columns, row, strict=True))
+    return rows

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import quote
 
-from nextround.models import ascii_email, clean_email
+from nextround.models import ValidationError, ascii_email, clean_email, clean_multi_line
 
 KINDS = ("rejection_thanks", "feedback_request", "feedback_follow_up", "stay_in_touch")
 TONES = ("warm", "concise", "formal")
@@ -84,6 +86,40 @@ def check_email(value: str | None, label: str = "Contact email") -> str:
     if not ok:
         raise ValueError(f"{label} doesn't look like an email address (name@example.com).")
     return address
+
+
+def clean_draft(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A draft as the respond page (or an import) gives it, checked field by field before it
+    is kept: company, role, to_email, subject, body, kind, tone and application_id.
+    ValidationError names each field that isn't right."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    checks: dict[str, Callable[[Any], str]] = {
+        "company": lambda v: check_one_line(v, "Company").strip(),
+        "role": lambda v: check_one_line(v, "Role").strip(),
+        "to_email": lambda v: check_email(v, "Contact email"),
+        "subject": lambda v: check_one_line(v, "Subject").strip(),
+        "body": lambda v: clean_multi_line(v, "Email text", max_len=20_000),
+    }
+    for name, check in checks.items():
+        try:
+            values[name] = check(fields.get(name) or "")
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if not errors.get("subject") and not values.get("subject"):
+        errors["subject"] = "Subject is empty. Please add a short subject line."
+    if not errors.get("company") and not values.get("company"):
+        errors["company"] = "Company is required."
+    if fields.get("kind") not in KINDS:
+        errors["kind"] = "Choose what kind of email this is."
+    if fields.get("tone") not in TONES:
+        errors["tone"] = "Choose a tone."
+    if errors:
+        raise ValidationError(errors)
+    values["kind"], values["tone"] = fields["kind"], fields["tone"]
+    values["application_id"] = (int(fields["application_id"])
+                                if fields.get("application_id") is not None else None)
+    return values
 
 
 def _present(value: str | None) -> str:

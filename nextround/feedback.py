@@ -3,15 +3,17 @@
 Most feedback requests get no answer. The rules here keep that from turning into worry:
 every open request has a follow-up date, two unanswered follow-ups lead to a gentle
 suggestion to let it go ("no reply"), and the replies that do come are tagged with themes so
-that patterns across applications become visible. Pure functions only: the store calls them
-inside its transactions, and the page calls them to decide what to show.
+that patterns across applications become visible. The rules are pure functions; the page
+calls them to decide what to show, and the few functions at the end that record a change
+(`add_request`, `change_status`, `record_reply`, ...) apply them and then write through the
+store in one transaction. The store itself decides nothing.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -19,18 +21,20 @@ import pandas as pd
 
 from nextround.drafting import DraftContext, check_email, stage_from_history
 from nextround.models import (
+    DEFAULT_FOLLOW_UP_DAYS,
     ValidationError,
     check_date,
     clean_multi_line,
     clean_single_line,
     parse_date,
 )
+from nextround.reflection import clean_action
+from nextround.store import MAX_COUNT, NotFoundError, Store
 
 FEEDBACK_TEXT_MAX = 10_000
 THEME_MAX_LEN = 60
 THEMES_MAX = 30
 THEMES_PER_REPLY_MAX = 12
-DEFAULT_FOLLOW_UP_DAYS = 7
 # Two follow-ups without an answer: time to suggest closing the request as "no reply".
 FOLLOW_UPS_BEFORE_LETTING_GO = 2
 THEMES_SETTING = "feedback_themes"
@@ -416,7 +420,7 @@ def follow_up_context(request: dict, stages: Sequence[str], sender_name: str,
 
 
 # --- what the feedback says --------------------------------------------------------------
-# The counting happens in SQL (`Store.feedback_reply_counts`, `feedback_theme_totals`,
+# The counting happens in SQL (`store.feedback.reply_counts`, `feedback_theme_totals`,
 # `feedback_theme_counts`, `feedback_replies_for_theme`), so that the page reads grouped rows
 # rather than every reply. What is left here is what the numbers mean and how they are shown.
 
@@ -457,7 +461,7 @@ def other_label(themes: Iterable[str]) -> str:
 
 
 def theme_chart_counts(counts: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
-    """`Store.feedback_theme_counts` as `charts.feedback_themes` takes it, and the name given
+    """`store.feedback.theme_counts` as `charts.feedback_themes` takes it, and the name given
     to the themes that aren't named (NULL there), or None when every theme is named.
     Columns: period (a Timestamp), theme, replies."""
     if counts.empty:
@@ -493,8 +497,8 @@ def chart_caption(freq: str, start: date, end: date, *, other: str | None = None
 
 
 def top_themes(totals: pd.DataFrame, tagged: int, limit: int | None = None) -> pd.DataFrame:
-    """`Store.feedback_theme_totals` with each theme's share of the replies that have any
-    theme (`tagged`, from `Store.feedback_reply_counts`). Columns: theme, replies, share."""
+    """`store.feedback.theme_totals` with each theme's share of the replies that have any
+    theme (`tagged`, from `store.feedback.reply_counts`). Columns: theme, replies, share."""
     out = pd.DataFrame({"theme": totals["theme"].astype("object"),
                         "replies": totals["replies"].astype("int64")})
     out["share"] = out["replies"] / tagged if tagged else 0.0
@@ -514,9 +518,109 @@ class Summary:
 
 def summarize(counts: pd.DataFrame, today: date) -> Summary:
     """Feedback requested, received, the feedback rate and the median days to a reply, over
-    every request so far. `counts` is `Store.feedback_counts()`. The definitions live in
+    every request so far. `counts` is `store.progress.feedback_counts()`. The definitions live in
     `metrics.feedback_numbers` (shared with the progress page); this only adds the rate."""
     from nextround.metrics import feedback_numbers
 
     requested, received, median = feedback_numbers(counts, None, today)
     return Summary(requested, received, received / requested if requested else None, median)
+
+
+# --- recording: every way a request changes, checked here and written in one transaction -----
+# The store only stores; what a change means (which status may follow which, when the next
+# follow-up is due, what a reply or a theme list must look like) is decided above.
+
+def add_request(store: Store, application_id: int, request: NewRequest, *,
+                today: date | None = None) -> int:
+    """Record that feedback was asked for. The follow-up date defaults to asked on + the
+    follow-up days in settings; asked on can't be before the application's date applied."""
+    day = today or store.today()
+    days = store.settings.get().follow_up_days
+    with store.write() as tx:
+        try:
+            applied = date.fromisoformat(tx.applications.get(application_id)["applied_on"])
+        except NotFoundError:
+            raise ValidationError({"application": "Pick the application you asked about."}) \
+                from None
+        clean = request.validated(day, days, applied)
+        assert isinstance(clean.asked_on, date) and isinstance(clean.follow_up_due, date)
+        return tx.feedback.add_request(application_id, asked_on=clean.asked_on,
+                                       channel=str(clean.channel), asked_whom=clean.asked_whom,
+                                       follow_up_due=clean.follow_up_due)
+
+
+def change_status(store: Store, request_id: int, status: str, version: int, *,
+                  today: date | None = None) -> None:
+    """Move a request to a new status, if the transition table allows it.
+
+    Following up counts the follow-up and sets the next due date (today + follow-up
+    days); reopening sets a fresh due date; "received" dates the reply today."""
+    target = parse_status(status)
+    day = today or store.today()
+    days = store.settings.get().follow_up_days
+    with store.write() as tx:
+        row = tx.feedback.request(request_id)
+        check_transition(row["status"], target)
+        changes: dict[str, object] = {"status": target.value}
+        if target == Status.FOLLOWED_UP:
+            changes["follow_ups"] = min(row["follow_ups"] + 1, MAX_COUNT)
+            changes["follow_up_due"] = follow_up_due(day, days).isoformat()
+        elif target == Status.AWAITING:
+            changes["follow_up_due"] = follow_up_due(day, days).isoformat()
+        elif target == Status.RECEIVED and not row["received_on"]:
+            changes["received_on"] = day.isoformat()
+        tx.feedback.update(request_id, version, **changes)
+
+
+def record_reply(store: Store, request_id: int, reply: Reply, version: int, *,
+                 today: date | None = None) -> None:
+    """Store a reply: its date, text and themes. The request becomes "received"; recording
+    again on a received request edits the reply."""
+    day = today or store.today()
+    with store.write() as tx:
+        row = tx.feedback.request(request_id)
+        clean = reply.validated(date.fromisoformat(row["asked_on"]), day)
+        assert isinstance(clean.received_on, date)
+        if row["status"] != Status.RECEIVED.value:
+            check_transition(row["status"], Status.RECEIVED)
+        tx.feedback.update(request_id, version, status=Status.RECEIVED.value,
+                           received_on=clean.received_on.isoformat(),
+                           feedback_text=clean.feedback_text,
+                           themes=themes_to_json(clean.themes))
+
+
+def saved_themes(store: Store) -> list[str]:
+    """The user's theme list (settings.extra["feedback_themes"]), or the defaults."""
+    return themes_from_settings(store.settings.get().extra)
+
+
+def save_themes(store: Store, text: str, version: int) -> list[str]:
+    """Replace the theme list from the editor's text (one theme per line). `version` is
+    the settings version the editor started from, so another tab's change is not lost."""
+    themes = parse_theme_list(text)
+    current = store.settings.get()
+    store.settings.save(replace(current, version=version,
+                                extra={**current.extra, THEMES_SETTING: themes_to_json(themes)}))
+    return themes
+
+
+def add_theme_to_game_plan(store: Store, theme: str, *, title: str | None = None,
+                           today: date | None = None) -> tuple[int, bool]:
+    """Put a theme on the game plan: an open action (source_kind "feedback") with a small
+    default title, due in two weeks. An open action for the same theme is reused rather
+    than duplicated (a double click adds one). Returns (action id, created)."""
+    day = today or store.today()
+    label = " ".join(str(theme or "").split())
+    if not label:
+        raise ValidationError({"theme": "Pick a theme first."})
+    # The reflect page's own validation, so actions are made one way.
+    try:
+        title_, due, kind, label = clean_action(
+            title or game_plan_title(label), game_plan_due(day), "feedback", label, day)
+    except ValidationError as exc:
+        raise ValidationError({"theme": " ".join(exc.errors.values())}) from exc
+    with store.write() as tx:
+        existing = tx.actions.open_from_feedback(label)
+        if existing is not None:
+            return existing, False
+        return tx.actions.add(title_, due, kind, None, label, created_on=day), True

@@ -1,6 +1,6 @@
 """Progress metrics: small, aggregated frames for the home page. No Streamlit here.
 
-Everything starts from grouped counts (`Store.progress_counts`): applications per applied
+Everything starts from grouped counts (`store.progress.counts`): applications per applied
 date, first replies/interviews/offers/rejections per date, response times per number of days,
 furthest stage × current stage, ghosted counts and sources. Those come from covering indexes
 over milestone columns that triggers keep on each application (decision 14), so a cold page
@@ -104,7 +104,7 @@ def feedback_numbers(feedback: pd.DataFrame, start: date | None,
                      as_of: date) -> tuple[int, int, float | None]:
     """(requested, received, median days to a reply) for requests asked in [start, as_of].
 
-    `feedback` is `Store.feedback_counts()`: asked_on, received_on, status, n (grouped).
+    `feedback` is `store.progress.feedback_counts()`: asked_on, received_on, status, n (grouped).
     """
     if feedback.empty:
         return 0, 0, None
@@ -173,7 +173,7 @@ def checkin_numbers(checkins: pd.DataFrame, as_of: date) -> tuple[int | None, st
 
 
 class Counts:
-    """`Store.progress_counts`, with the day columns parsed once: grouped rows, never one
+    """`store.progress.counts`, with the day columns parsed once: grouped rows, never one
     row per application."""
 
     def __init__(self, frames: Mapping[str, pd.DataFrame]) -> None:
@@ -452,7 +452,7 @@ def build(counts: Counts, start: date, end: date, *, weekly_goal: int = 5,
           checkins: pd.DataFrame | None = None) -> Dashboard:
     """All of the page's numbers and chart frames for applications applied in [start, end],
     measured as of `end`, with the deltas against `end` − 4 weeks. `counts` must have been
-    read for the same range and days (`Store.progress_counts`)."""
+    read for the same range and days (`store.progress.counts`)."""
     before_day = end - timedelta(days=DELTA_DAYS)
     extra = {"start": start, "feedback": feedback, "actions": actions, "checkins": checkins}
     now = headline(counts, end, early=False, **extra)
@@ -474,10 +474,12 @@ def dashboard(store: Store, start: date | str, end: date | str) -> Dashboard:
     cache key stays hashable). Only aggregated frames come back, so the cache stays small."""
     start_day = date.fromisoformat(str(start))
     end_day = date.fromisoformat(str(end))
-    settings = store.settings()
-    counts = Counts(store.progress_counts(start_day, end_day,
+    settings = store.settings.get()
+    counts = Counts(store.progress.counts(start_day, end_day,
                                           end_day - timedelta(days=DELTA_DAYS),
                                           settings.ghost_after_days))
     return build(counts, start_day, end_day, weekly_goal=settings.weekly_goal,
-                 ghost_after_days=settings.ghost_after_days, feedback=store.feedback_counts(),
-                 actions=store.actions_done_by_day(), checkins=store.checkin_scores())
+                 ghost_after_days=settings.ghost_after_days,
+                 feedback=store.progress.feedback_counts(),
+                 actions=store.progress.actions_done_by_day(),
+                 checkins=store.progress.checkin_scores())

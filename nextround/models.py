@@ -243,6 +243,17 @@ class Application:
         return Application(**values)  # type: ignore[arg-type]
 
 
+# How many days after asking (or following up) a feedback request is due a follow-up, unless the
+# user chose another number in settings. The one place this default is written.
+DEFAULT_FOLLOW_UP_DAYS = 7
+
+
+def ghost_cutoff(day: date, ghost_after_days: int) -> date:
+    """An application still at `applied` and applied on or before this day has had no reply
+    for `ghost_after_days` by `day`: it counts as ghosted (docs/ARCHITECTURE.md, metrics)."""
+    return date.fromordinal(day.toordinal() - ghost_after_days)
+
+
 @dataclass(frozen=True)
 class Settings:
     """The user's preferences, one row in `settings`."""
@@ -253,7 +264,7 @@ class Settings:
     ghost_after_days: int = 30
     timezone: str = "UTC"
     support_region: str = "US"
-    follow_up_days: int = 7
+    follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS
     version: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 

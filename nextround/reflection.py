@@ -12,7 +12,9 @@ Why it is shaped this way:
 - Themes of "what I'd do differently" come from keyword buckets (`THEMES`): simple, local and
   explainable, which matters more here than cleverness.
 
-Nothing here imports streamlit or altair. The Insights section's frames are computed here, small
+The functions at the end record a step, a reflection or an action: they check it with the
+rules above, then write through the store in one transaction. Nothing here imports streamlit
+or altair. The Insights section's frames are computed here, small
 and aggregated (one row per month and factor), never one row per reflection; `nextround.charts`
 draws them (`reflection_factors`, `reflection_themes`, `reflection_control`).
 """
@@ -36,6 +38,7 @@ from nextround.models import (
     clean_single_line,
     parse_date,
 )
+from nextround.store import Store
 
 ANSWER_MAX = 2_000
 ITEM_MAX = 300
@@ -566,3 +569,90 @@ def stay_in_touch_draft(settings: Any, application: Mapping[str, Any], role: str
                               body=drafting.with_signature(made.body, signature),
                               to=made.to, kind=made.kind, tone=made.tone)
     return made
+
+
+# --- recording: reflections and the game plan, checked here, then written -------------------
+# The store keeps the rows; what a step may hold, how stored answers are read back and which
+# "do differently" items become actions are decided here.
+
+def _with_answers(row: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["answers"] = load_answers(out.get("answers"))
+    return out
+
+
+def draft_in_progress(store: Store) -> dict[str, Any] | None:
+    """The reflection draft in progress (the newest), answers parsed; None when there's
+    none. Reopening the page resumes it, whatever happened to the browser tab."""
+    row = store.reflections.open_draft()
+    return None if row is None else _with_answers(row)
+
+
+def reflection_by_id(store: Store, reflection_id: int) -> dict[str, Any]:
+    """One reflection with its application's company and role, answers parsed."""
+    return _with_answers(store.reflections.get(reflection_id))
+
+
+def start_reflection(store: Store, application_id: int | None = None, *,
+                     today: date | None = None) -> int:
+    """Open a draft, about one application or general (or resume the open one)."""
+    return store.reflections.start(application_id, answers=json.dumps(empty_answers()),
+                                   today=today)
+
+
+def save_step(store: Store, reflection_id: int, version: int, step: int,
+              values: Mapping[str, Any], *, next_step: int,
+              plan: Mapping[int, tuple[str, Any]] | None = None,
+              today: date | None = None) -> None:
+    """Save one step of a draft and move it to `next_step`, in one transaction.
+
+    `plan` maps a "do differently" row to (item, due date) for the items to turn into
+    game-plan actions. Items already planned from this reflection are skipped, so going
+    back and pressing Next again never duplicates an action.
+    """
+    day = today or store.today()
+    clean = clean_step(step, values)
+    errors: dict[str, str] = {}
+    planned_new: list[tuple[str, date | None]] = []
+    for row, (item, due) in sorted((plan or {}).items()):
+        try:
+            title, due_on, _, _ = clean_action(item, due, "reflection", "", day)
+        except ValidationError as exc:
+            errors[f"plan_{row}"] = next(iter(exc.errors.values()))
+            continue
+        planned_new.append((title, due_on))
+    if errors:
+        raise ValidationError(errors)
+    columns = {key: clean.pop(key) for key in ("control_pct", "fit") if key in clean}
+    with store.write() as tx:
+        draft = tx.reflections.draft_to_edit(reflection_id)
+        answers = load_answers(draft["answers"])
+        answers.update(clean)
+        answers["step"] = max(0, min(SUMMARY_STEP, int(next_step)))
+        label = (f"Reflection on {draft['company']}" if draft["company"]
+                 else "General reflection")
+        for title, due_on in planned_new:
+            if title in answers["planned"]:
+                continue
+            tx.actions.add(title, due_on, "reflection", reflection_id, label[:ITEM_MAX],
+                           created_on=day)
+            answers["planned"].append(title)
+        tx.reflections.save_answers(reflection_id, version,
+                                    json.dumps(answers, ensure_ascii=False), columns)
+
+
+def add_action(store: Store, title: str, due_on: date | str | None = None,
+               source_kind: str = "manual", source_id: int | None = None,
+               source_label: str = "", *, today: date | None = None) -> int:
+    """Add one game-plan action. `source_kind` is manual, reflection or feedback;
+    `source_label` says where it came from (e.g. the feedback theme)."""
+    day = today or store.today()
+    title_, due, kind, label = clean_action(title, due_on, source_kind, source_label, day)
+    return store.actions.add(title_, due, kind, source_id, label, created_on=day)
+
+
+def update_action(store: Store, action_id: int, version: int, title: str,
+                  due_on: date | str | None, *, today: date | None = None) -> None:
+    """A new title and due date for an action, checked as a new one would be."""
+    title_, due, _, _ = clean_action(title, due_on, "manual", "", today or store.today())
+    store.actions.update(action_id, version, title_, due)

@@ -162,11 +162,11 @@ def chart_pngs(store: Any, week: agenda.Week) -> dict[str, bytes]:
     weekly_chart = charts.weekly_activity(board.weekly, board.weekly_goal).properties(
         width=720, height=300)
     pngs["applications-per-week"] = vl_convert.vegalite_to_png(weekly_chart.to_json(), scale=2)
-    checkins = store.checkin_history()
+    checkins = store.checkins.history()
     if not checkins.empty:
         trend_start = date.fromordinal(week.start.toordinal() - 7 * 25)  # its 26 weeks
         trend = wellbeing.weekly_trend(
-            checkins, store.applications_per_day(trend_start, week.end), week.end)
+            checkins, store.applications.per_day(trend_start, week.end), week.end)
         if not trend.empty:
             chart = charts.wellbeing_review(trend)
             pngs["wellbeing"] = vl_convert.vegalite_to_png(chart.to_json(), scale=2)
@@ -176,9 +176,9 @@ def chart_pngs(store: Any, week: agenda.Week) -> dict[str, bytes]:
 def weekly_review(store: Any, week_key: str, *, with_charts: bool = True) -> Review:
     """The review of one ISO week, read from the store."""
     week = agenda.parse_week(week_key)
-    activity = store.week_activity(week.start, week.end)
-    lists = store.week_lists(week.start, week.end)
-    checkin = store.checkin_for_week(week.key)
+    activity = store.progress.week_activity(week.start, week.end)
+    lists = store.progress.week_lists(week.start, week.end)
+    checkin = store.checkins.for_week(week.key)
     charts_png = chart_pngs(store, week) if with_charts else {}
     markdown = render(week, activity, lists, checkin, list(charts_png))
     return Review(week=week, markdown=markdown, charts=charts_png)

@@ -17,11 +17,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from nextround import clock
 from nextround.models import ValidationError, clean_multi_line, clean_single_line
+
+if TYPE_CHECKING:
+    from nextround.store import Store
 
 SUPPORT_FILE = Path(__file__).resolve().parents[1] / "data" / "support_resources.csv"
 EVERYWHERE = "ALL"
@@ -243,6 +247,22 @@ def _hours(value: object, errors: dict[str, str]) -> float | None:
     return round(hours, 1)
 
 
+def save_checkin(store: Store, checkin: CheckIn, *, day: date | None = None,
+                 version: int | None = None) -> str:
+    """Validate a check-in and save it as the one of the ISO week of `day` (the user's today
+    by default). Returns the week key. `version=None` adds this week's check-in (refused if
+    the week has one already, e.g. saved in another tab); an int replaces that week's check-in
+    only if it is still at that version."""
+    clean = checkin.validated()
+    day = day or store.today()
+    week = week_key(day)
+    store.checkins.save(week, {
+        "checked_on": day, "items": clean.items, "who5_raw": clean.score.raw,
+        "stress": clean.stress, "hours": clean.hours, "self_care": clean.self_care,
+        "win": clean.win, "let_go": clean.let_go}, version=version)
+    return week
+
+
 # --- weeks, streaks and the trend -----------------------------------------------------------
 
 def week_key(day: date) -> str:
@@ -332,7 +352,7 @@ class Summary:
 
 
 def summarize(checkins: pd.DataFrame, today: date) -> Summary:
-    """`checkins` as from Store.checkin_history() (week, items, ...), any order."""
+    """`checkins` as from store.checkins.history() (week, items, ...), any order."""
     if checkins.empty:
         return Summary(None, None, None, 0, False)
     ordered = checkins.sort_values("week")

@@ -27,7 +27,7 @@ def empty_state() -> None:
 
 
 def main(store: Store) -> None:
-    settings = ui.cached(store, Store.settings)
+    settings = ui.cached(store, store.settings.get)
     today = store.today()
     st.title("Applications", anchor=False)
     st.caption("Every application you've sent, where it stands, and how it got there.")

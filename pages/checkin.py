@@ -93,7 +93,7 @@ def _submit(store: Store, current: dict | None) -> None:
     before replacing it. A rerun then draws the messages next to their fields."""
     entered = _entered()
     if current is None:
-        ui.save(FORM, lambda: store.save_checkin(entered),
+        ui.save(FORM, lambda: wellbeing.save_checkin(store, entered),
                 "Check-in saved. Thank you for taking a minute for yourself.", then=_saved)
     else:
         clean = ui.run_action(FORM, entered.validated)
@@ -110,7 +110,7 @@ def _confirm_replace(store: Store, current: dict) -> None:
         if yes.button("Yes, replace this week's check-in", type="primary",
                       key="checkin_replace", width="stretch"):
             st.session_state[PENDING] = None
-            ui.save(FORM, lambda: store.save_checkin(clean, version=version),
+            ui.save(FORM, lambda: wellbeing.save_checkin(store, clean, version=version),
                     "This week's check-in is updated.")
         if no.button("Keep the earlier answers", key="checkin_keep", width="stretch"):
             st.session_state[PENDING] = None
@@ -162,7 +162,7 @@ def results(store: Store, history, today: date, region: str) -> None:  # noqa: A
     if score.low:
         low_prompt(region)
     start = clock.week_start(today) - timedelta(days=7 * (TREND_WEEKS - 1))
-    per_day = ui.cached(store, Store.applications_per_day, start, today)
+    per_day = ui.cached(store, store.applications.per_day, start, today)
     trend = wellbeing.weekly_trend(history, per_day, today, weeks=TREND_WEEKS)
     with st.container(key="checkin_trend"):
         ui.chart(charts.wellbeing_scores, trend)
@@ -198,11 +198,11 @@ def reminder(today: date) -> None:
 
 
 def main(store: Store) -> None:
-    settings = ui.cached(store, Store.settings)
+    settings = ui.cached(store, store.settings.get)
     today = store.today()
     week = wellbeing.week_key(today)
-    history = ui.cached(store, Store.checkin_history)
-    current = ui.cached(store, Store.checkin_for_week, week)
+    history = ui.cached(store, store.checkins.history)
+    current = ui.cached(store, store.checkins.for_week, week)
 
     st.title("Weekly check-in")
     st.caption("One minute, once a week: notice how you've been, name a win, and let one "

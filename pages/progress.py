@@ -76,7 +76,7 @@ def open_demo() -> None:
 
 def pick_period(store: Store, today: date) -> tuple[date, date]:
     """The shared date range: a preset, or a custom pair of dates."""
-    bounds = ui.cached(store, Store.date_bounds)
+    bounds = ui.cached(store, store.applications.date_bounds)
     first = min(bounds[0], today) if bounds else today
     left, right = st.columns([5, 2], vertical_alignment="bottom")
     with left:
@@ -197,7 +197,7 @@ def wellbeing_trend(store: Store, today: str) -> pd.DataFrame:
     """The last twelve weeks of check-ins, one row per week (small by construction)."""
     day = date.fromisoformat(today)
     start = day - timedelta(weeks=12)
-    return wellbeing.weekly_trend(store.checkin_history(), store.applications_per_day(start, day),
+    return wellbeing.weekly_trend(store.checkins.history(), store.applications.per_day(start, day),
                                   day, weeks=12)
 
 

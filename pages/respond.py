@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from nextround import drafting, ui
+from nextround import drafting, sending, ui
 from nextround.store import Store, StoreError
 from nextround.ui.send import send_flow
 
@@ -93,10 +93,10 @@ def pick_application(store: Store) -> dict[str, Any] | None:
                   placeholder="e.g. Acme or designer", icon=":material/search:")
     query = _keep("search") or ""
     if source == "waiting":
-        rows, total = ui.cached(store, Store.unanswered_rejections, query, PICK_LIMIT)
+        rows, total = ui.cached(store, store.applications.unanswered_rejections, query, PICK_LIMIT)
         date_field, what = "rejected_on", "rejection"
     else:
-        rows, total = ui.cached(store, Store.search_applications, query=query,
+        rows, total = ui.cached(store, store.applications.search, query=query,
                                 limit=PICK_LIMIT, order="stage_on DESC")
         date_field, what = "stage_on", "application"
     records = {int(r["id"]): r for r in rows.to_dict("records")}
@@ -106,7 +106,7 @@ def pick_application(store: Store) -> dict[str, Any] | None:
     pinned = sent.get("app_id") if sent else None
     if pinned is not None and pinned not in records and not query:
         try:
-            row = ui.cached(store, Store.application, pinned)
+            row = ui.cached(store, store.applications.get, pinned)
             records = {pinned: {**row, "rejected_on": row["stage_on"]}, **records}
         except StoreError:  # deleted meanwhile: nothing to keep
             pass
@@ -147,7 +147,7 @@ def load_application(store: Store, app: dict[str, Any] | None) -> None:
         return
     _set("contact_name", app.get("contact_name") or "")
     _set("contact_email", app.get("contact_email") or "")
-    events = ui.cached(store, Store.application_events, int(app["id"]))
+    events = ui.cached(store, store.applications.events, int(app["id"]))
     _set("stage", drafting.stage_from_history(list(events["stage"]), list(events["note"])))
 
 
@@ -294,13 +294,13 @@ def send(store: Store, app: dict[str, Any] | None, final: drafting.Draft) -> Non
         st.error("Fix the subject above (it must be one line) to send or save this draft. "
                  "Nothing was saved.", icon=":material/error:")
         return
-    settings = ui.cached(store, Store.settings)
+    settings = ui.cached(store, store.settings.get)
     ask = bool(st.session_state.get(f"{K}_ask_feedback")) or fields["kind"] == "feedback_request"
 
     def mark() -> int:
-        return store.mark_draft_sent(fields, request_token=state["token"], sent_on=store.today(),
-                                     ask_feedback=ask, follow_up_days=settings.follow_up_days,
-                                     draft_id=state["draft_id"], version=state["version"])
+        return sending.mark_draft_sent(store, fields, request_token=state["token"],
+                                       sent_on=store.today(), ask_feedback=ask,
+                                       draft_id=state["draft_id"], version=state["version"])
 
     sent = state["sent"]
     note = (f"Marked as sent on {sent['on']}. Well done: replying is the practice. Change "
@@ -309,8 +309,8 @@ def send(store: Store, app: dict[str, Any] | None, final: drafting.Draft) -> Non
         if sent or not st.button("Save for later", key=f"{K}_save", icon=":material/save:",
                                  help="Keeps this draft, unsent, with the application."):
             return
-        ui.save(f"{K}_save", lambda: store.save_draft(
-            fields, request_token=state["token"], draft_id=state["draft_id"],
+        ui.save(f"{K}_save", lambda: sending.save_draft(
+            store, fields, request_token=state["token"], draft_id=state["draft_id"],
             version=state["version"]), "Draft saved.",
             then=lambda saved: state.update(draft_id=saved[0], version=saved[1]))
 
@@ -334,7 +334,7 @@ def past_drafts(store: Store, app: dict[str, Any] | None) -> None:
     if app is None:
         return
     st.header("Emails for this application", divider="gray")
-    frame = ui.cached(store, Store.drafts_for_application, int(app["id"]))
+    frame = ui.cached(store, store.drafts.for_application, int(app["id"]))
     if frame.empty:
         st.caption("Nothing saved or sent for this application yet.")
         return
@@ -367,7 +367,7 @@ def past_drafts(store: Store, app: dict[str, Any] | None) -> None:
 
 
 def main(store: Store) -> None:
-    settings = ui.cached(store, Store.settings)
+    settings = ui.cached(store, store.settings.get)
     st.session_state[f"{K}__bad"] = {}  # this run's input problems, shown under each field
     st.title("Respond")
     st.caption("A short, kind reply to a \"no\" keeps the door open. Draft it here, send it "

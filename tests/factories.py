@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from nextround import feedback as fb
 from nextround.feedback import NewRequest, Reply
 from nextround.models import Application, Stage
 from nextround.store import Store
@@ -25,8 +26,8 @@ def application(store: Store, company: str = "Acme", *, applied_on: Day = "2026-
                 **fields: object) -> int:
     """Add an application (the `Application` defaults for any field not given), then move it
     through `stages`, each a (stage, day) pair in order, as the tracker records them."""
-    app_id = store.add_application(Application(company=company, applied_on=applied_on, **fields),
-                                   today=today)
+    app_id = store.applications.add(Application(company=company, applied_on=applied_on, **fields),
+                                    today=today)
     for stage, day in stages:
         move(store, app_id, stage, day, today=today)
     return app_id
@@ -58,23 +59,23 @@ def move(store: Store, app_id: int, stage: Stage | str, day: Day, *, version: in
     """Change an application's stage on `day`. `version` defaults to the row's current one;
     a test about a stale tab passes the version that tab loaded."""
     if version is None:
-        version = store.application(app_id)["version"]
-    store.change_stage(app_id, stage, day, version, note=note, today=today)
+        version = store.applications.get(app_id)["version"]
+    store.applications.change_stage(app_id, stage, day, version, note=note, today=today)
 
 
 def feedback_request(store: Store, app_id: int, asked_on: Day = "2026-11-01", *,
                      today: date | None = TODAY, **fields: object) -> int:
     """Record that feedback was asked for (`NewRequest` fields: channel, asked_whom, ...)."""
-    return store.add_feedback_request(app_id, NewRequest(asked_on=asked_on, **fields),
-                                      today=today)
+    return fb.add_request(store, app_id, NewRequest(asked_on=asked_on, **fields),
+                          today=today)
 
 
 def feedback_reply(store: Store, request_id: int, received_on: Day, text: str = "",
                    themes: Iterable[str] = (), *, version: int = 1,
                    today: date | None = TODAY) -> None:
     """Store a reply to a feedback request, from the request's `version` (1 when new)."""
-    store.record_feedback_reply(request_id, Reply(received_on, text, tuple(themes)), version,
-                                today=today)
+    fb.record_reply(store, request_id, Reply(received_on, text, tuple(themes)), version,
+                    today=today)
 
 
 def received_reply(store: Store, received_on: Day, text: str = "", themes: Iterable[str] = (),

@@ -2,7 +2,7 @@
 
 One summary row per application is folded from every stage event in pandas, then each number
 and chart frame is computed from those rows. The page no longer works this way (it reads
-grouped counts, see `Store.progress_counts` and decision 14), but the definitions are easiest
+grouped counts, see `store.progress.counts` and decision 14), but the definitions are easiest
 to check here, so tests hold the fast path to exactly the same Dashboard.
 """
 
@@ -209,7 +209,7 @@ def by_source(apps: pd.DataFrame, top: int = TOP_SOURCES) -> pd.DataFrame:
 
 def dashboard(store: Store, start: date, end: date) -> Dashboard:
     """The whole page, the reference way: every event of the range, folded in pandas."""
-    settings = store.settings()
+    settings = store.settings.get()
     # Every application applied in the range, with its events (none, for an application a
     # hand-made JSON file brought without any: it still counts as applied).
     raw = summarize(store.frame(
@@ -221,8 +221,9 @@ def dashboard(store: Store, start: date, end: date) -> Dashboard:
         "SELECT application_id, min(sent_on) AS sent_on FROM drafts"
         " WHERE kind = 'rejection_thanks' AND status = 'sent'"
         " AND application_id IS NOT NULL GROUP BY application_id")
-    others = {"feedback": store.feedback_counts(), "actions": store.actions_done_by_day(),
-              "checkins": store.checkin_scores()}
+    others = {"feedback": store.progress.feedback_counts(),
+              "actions": store.progress.actions_done_by_day(),
+              "checkins": store.progress.checkin_scores()}
     before_day = end - timedelta(days=DELTA_DAYS)
     apps = prepare(raw, end, settings.ghost_after_days)
     earlier = prepare(raw, before_day, settings.ghost_after_days)

@@ -4,13 +4,20 @@ restore. Other layers import from here, never from the modules inside:
 - `opening`: inspecting a file read-only before anything writes to it, creating one, the engine;
 - `schema`: the frozen migration steps and the derived milestone columns;
 - `schema_check`: whether a file is exactly ours, for restore, `check` and the data page;
-- `database`: the `Store` and every read and write;
-- `backups`, `restore`, `files`: backup names and copies, restore, private files and `--out`;
+- `database`: the `Store` core (opening, `read()` / `write()` transactions, counts, checks);
+- `records`, `transaction`: what every record type builds on, and the `Transaction` that
+  `with store.write() as tx:` yields;
+- one module per record type: `applications`, `drafts`, `feedback`, `reflections`,
+  `actions`, `settings`, `dream_list`, `checkins`, `progress`, `transfer` (each
+  `store.<name>`, or `tx.<name>` inside a transaction);
+- `backups`, `restore`, `files`: backup names and copies and `store.backups`, restore,
+  private files and `--out`;
 - `errors`: what a store raises, each a problem told in plain words.
 """
 
+from nextround.store.applications import STAGE_NOTE_MAX
 from nextround.store.backups import BackupFile, copy_checked, describe_backups
-from nextround.store.database import MAX_COUNT, STAGE_NOTE_MAX, ColumnRule, Store
+from nextround.store.database import Store
 from nextround.store.errors import (
     CorruptDatabaseError,
     DatabaseProblemsError,
@@ -38,6 +45,7 @@ from nextround.store.opening import (
     sqlite_path,
     to_url,
 )
+from nextround.store.records import MAX_COUNT
 from nextround.store.restore import RestoreResult, describe_database_file, restore_database
 from nextround.store.schema import (
     APPLICATION_ID,
@@ -46,14 +54,17 @@ from nextround.store.schema import (
     SCHEMA_VERSION,
     TABLES,
 )
+from nextround.store.schema_check import RowCheck
+from nextround.store.transaction import Transaction
+from nextround.store.transfer import ColumnRule
 
 __all__ = [
     "APPLICATION_ID", "BUSY_TIMEOUT_MS", "BackupFile", "DEFAULT_DB_PATH", "DERIVED_COLUMNS",
     "MAX_COUNT", "MIGRATIONS", "SCHEMA_VERSION", "STAGE_NOTE_MAX", "TABLES", "ColumnRule",
     "CorruptDatabaseError", "DatabaseProblemsError", "ForeignDatabaseError",
     "NewerDatabaseError", "NotFoundError", "ReadOnlyDatabaseError", "RestoreResult",
-    "StaleVersionError", "Store", "StoreError", "_reason", "check_output_file", "checkpoint",
-    "copy_checked", "default_url", "describe_backups", "describe_database_file",
-    "file_version", "inspect_sqlite_file", "make_private_folder", "remove_with_companions",
-    "restore_database", "sqlite_path", "temp_name", "to_url",
+    "RowCheck", "StaleVersionError", "Store", "StoreError", "Transaction", "_reason",
+    "check_output_file", "checkpoint", "copy_checked", "default_url", "describe_backups",
+    "describe_database_file", "file_version", "inspect_sqlite_file", "make_private_folder",
+    "remove_with_companions", "restore_database", "sqlite_path", "temp_name", "to_url",
 ]

@@ -1,5 +1,6 @@
 """Backups: their names, which tie each backup to exactly one database (decision 15), checked
-copies through SQLite's backup API, and removing what a killed copy left behind.
+copies through SQLite's backup API, removing what a killed copy left behind, and `Backups`
+(`store.backups`): making, listing, rotating and deleting one database's backups.
 """
 
 from __future__ import annotations
@@ -11,9 +12,34 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
-from nextround.store.files import _LEGACY_TEMP, _TEMP, PRIVATE_FILE, _is_stale, create_private_file
+from nextround.store.errors import CorruptDatabaseError, StoreError
+from nextround.store.files import (
+    _LEGACY_TEMP,
+    _TEMP,
+    PRIVATE_FILE,
+    _is_stale,
+    check_output_file,
+    create_private_file,
+    make_private_folder,
+    remove_with_companions,
+    temp_name,
+)
 from nextround.store.opening import BUSY_TIMEOUT_MS, SQLITE_HEADER
+
+# Automatic backups (daily, before-something) kept per database; hand-made ones are never
+# rotated.
+AUTOMATIC_BACKUPS_KEPT = 14
+
+
+class BackupOwner(Protocol):
+    """What `Backups` needs of its store (the `Store`: not imported, as it imports this)."""
+
+    path: Path | None
+    backup_dir: Path | None
+
+    def is_empty(self) -> bool: ...
 
 
 def copy_checked(source: Path, target: Path, *, read_only: bool = False) -> str:
@@ -189,6 +215,146 @@ def remove_leftovers(database: Path, backup_folder: Path | None, *,
             except OSError:
                 pass  # gone meanwhile, or not ours to remove: never fail an open on it
     return removed
+
+
+class Backups:
+    """`store.backups`: this database's backup files (SQLite only; none for a URL).
+
+    Not a record type on a transaction (`tx`): a backup copies the committed file through
+    SQLite's backup API, so it can't be part of a transaction, and it never writes rows."""
+
+    AUTOMATIC_KEPT = AUTOMATIC_BACKUPS_KEPT
+
+    def __init__(self, store: BackupOwner) -> None:
+        self._store = store
+
+    @property
+    def _path(self) -> Path | None:
+        return self._store.path
+
+    @property
+    def _folder(self) -> Path | None:
+        return self._store.backup_dir
+
+    def _named(self) -> list[tuple[Path, BackupName]]:
+        """This database's backups (tied by exact name, see `backup_name`), newest first."""
+        if self._path is None or self._folder is None:
+            return []
+        found = []
+        for path, name in _owned_backups(self._path, self._folder)[0]:
+            try:
+                found.append((path.stat().st_mtime, path, name))
+            except OSError:
+                continue  # removed meanwhile
+        return [(path, name) for _, path, name in
+                sorted(found, key=lambda item: item[0], reverse=True)]
+
+    def files(self) -> list[Path]:
+        """This database's backups, newest first."""
+        return [path for path, _ in self._named()]
+
+    def ambiguous(self) -> list[Path]:
+        """Backups named by an older version that could be this database's or another's with
+        a similar name. They are never listed, rotated or deleted as this database's."""
+        if self._path is None or self._folder is None:
+            return []
+        return sorted(_owned_backups(self._path, self._folder)[1])
+
+    def delete_all(self) -> int:
+        """Remove this database's backups (and unfinished copies). Returns how many backups."""
+        if self._path is None or self._folder is None or not self._folder.is_dir():
+            return 0
+        removed = 0
+        for path in self.files():
+            try:
+                remove_with_companions(path)
+                removed += 1
+            except OSError as exc:
+                raise StoreError(f"Couldn't delete the backup {path}: {exc.strerror}.") from exc
+        remove_leftovers(self._path, self._folder, everything=True)
+        return removed
+
+    def daily(self, today: date) -> Path | None:
+        """Once a day, a backup of a database that holds data, then rotation. Returns the new
+        backup, or None when today's exists already (or there is nothing to keep). A server
+        runs for days: its day's first page also removes stale leftovers (abandoned uploads)."""
+        if self._path is not None:
+            remove_leftovers(self._path, self._folder)
+        if self._path is None or self._folder is None or self._store.is_empty():
+            return None
+        if any(name.reason == "daily" and name.made.date() == today
+               for _, name in self._named()):
+            return None
+        made = self.make(self._folder / backup_name(self._path, "daily", today))
+        self.rotate()
+        return made
+
+    def rotate(self, keep: int | None = None) -> list[Path]:
+        """Keep the newest automatic backups (daily and before-something ones); never touch
+        the ones the user made by hand. Returns what was removed."""
+        keep = self.AUTOMATIC_KEPT if keep is None else keep
+        automatic = [path for path, name in self._named() if name.automatic]
+        removed = []
+        for old in automatic[keep:]:
+            try:
+                remove_with_companions(old)
+                removed.append(old)
+            except OSError:
+                pass  # a backup we can't remove is still a backup: never fail the app on it
+        return removed
+
+    def make(self, out: str | os.PathLike[str] | None = None, *,
+             reason: str = "manual") -> Path:
+        """Online backup API → integrity_check on the copy → atomic rename. Never `cp`.
+        `out` follows `check_output_file`: never the database, a link or a special file."""
+        if self._path is None:
+            raise StoreError("Backups are only made for SQLite databases.")
+        if out is None:
+            if self._folder is None:
+                raise StoreError("No backup folder is configured.")
+            target = self._folder / backup_name(self._path, reason)
+        else:
+            target = check_output_file(out, database=self._path, make_folder=True)
+        shown = target if out is None else os.fspath(out)
+        # Unique per call: two tabs opening on a new day both make the daily backup.
+        partial = temp_name(target, "part")
+        try:
+            make_private_folder(target.parent, tighten=target.parent == self._folder)
+            result = copy_checked(self._path, partial)
+            if result != "ok":
+                raise CorruptDatabaseError(f"The backup failed its integrity check ({result}).")
+            os.replace(partial, target)
+        except OSError as exc:
+            raise StoreError(f"Couldn't write the backup to {shown}: {exc.strerror}. "
+                             "Your database was not changed.") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"Couldn't make the backup: {exc}. "
+                             "Your database was not changed.") from exc
+        finally:
+            remove_with_companions(partial)
+        if reason.startswith("before-"):
+            self.rotate()
+        return target
+
+    def save_upload(self, data: bytes) -> Path:
+        """Keep an uploaded restore file on disk (restore works on files): private, beside
+        the database, named so that `discard_upload`, delete-all and the next start (once
+        this process is gone) remove it."""
+        if self._path is None:
+            raise StoreError("Restore works with SQLite database files only.")
+        try:
+            make_private_folder(self._path.parent)
+            return create_private_file(temp_name(self._path, "upload-part"), data)
+        except OSError as exc:
+            raise StoreError(f"Couldn't keep the uploaded file: {exc.strerror}.") from exc
+
+    def discard_upload(self, path: str | os.PathLike[str]) -> None:
+        """Remove a file `save_upload` kept (and only such a file)."""
+        path = Path(path)
+        match = _TEMP.fullmatch(path.name)
+        if (self._path is not None and match is not None and match["kind"] == "upload-part"
+                and match["base"] == self._path.name and path.parent == self._path.parent):
+            remove_with_companions(path)
 
 
 def _owns_backup_name(database: Path, base: str, known: set[str]) -> bool:

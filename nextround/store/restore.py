@@ -30,7 +30,12 @@ from nextround.store.files import (
 )
 from nextround.store.opening import BUSY_TIMEOUT_MS, inspect_sqlite_file, sqlite_path, to_url
 from nextround.store.schema import APPLICATION_ID, TABLES
-from nextround.store.schema_check import _sqlite_select, _value_problems, database_problems
+from nextround.store.schema_check import (
+    RowCheck,
+    _sqlite_select,
+    _value_problems,
+    database_problems,
+)
 
 # --- restore ---------------------------------------------------------------------------------
 # Module-level, so the command line and the Your data page share one careful path. Order:
@@ -49,12 +54,14 @@ class RestoreResult:
         self.counts = counts
 
 
-def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
+def describe_database_file(path: str | os.PathLike[str], *,
+                           check_rows: RowCheck) -> dict[str, int]:
     """Validate a file as a restorable Next Round database and count its rows per table.
 
     Refuses (StoreError) a missing, empty, foreign, newer or damaged file, a schema that isn't
-    exactly ours (`schema_problems`) and broken links between tables; the refusal of a file
-    that opens but has problems is a `DatabaseProblemsError` listing them all. Opens the file
+    exactly ours (`schema_problems`), broken links between tables and rows `check_rows` (the
+    import's rules, `transfer.stored_value_problems`) refuses; the refusal of a file that
+    opens but has problems is a `DatabaseProblemsError` listing them all. Opens the file
     read-only, with schema code untrusted: the file is never changed."""
     candidate = Path(path).expanduser()
     if not candidate.is_file():
@@ -75,7 +82,7 @@ def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
             version = int(con.execute("PRAGMA user_version").fetchone()[0])
             problems = database_problems(lambda sql: con.execute(sql).fetchall(), version)
             if not problems:
-                problems = _value_problems(_sqlite_select(con))
+                problems = _value_problems(_sqlite_select(con), check_rows)
             counts = {} if problems else {
                 table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
                 for table in TABLES}
@@ -90,8 +97,9 @@ def describe_database_file(path: str | os.PathLike[str]) -> dict[str, int]:
 
 
 def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[str], *,
-                     backup_dir: Path | None = None) -> RestoreResult:
-    """Replace the database at `target` (a path or sqlite:/// URL) with the backup `source`.
+                     check_rows: RowCheck, backup_dir: Path | None = None) -> RestoreResult:
+    """Replace the database at `target` (a path or sqlite:/// URL) with the backup `source`,
+    checked completely first (`describe_database_file`, rows with `check_rows`).
 
     The current database is backed up first (through the backup API; a damaged one is kept
     as a raw copy), then replaced in one step: through SQLite's backup API when it is healthy,
@@ -104,7 +112,7 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
     candidate = Path(source).expanduser().resolve()
     if path.exists() and is_database_file(candidate, path):
         raise StoreError("That file is the database itself, so there is nothing to restore.")
-    counts = describe_database_file(candidate)
+    counts = describe_database_file(candidate, check_rows=check_rows)
 
     healthy = False
     if path.exists():
@@ -129,14 +137,14 @@ def restore_database(target: str | os.PathLike[str], source: str | os.PathLike[s
                                        f"({result}). Nothing was changed.")
         # What replaces the database is this private copy: check it as a whole again, in
         # case the file changed after it was first checked.
-        counts = describe_database_file(staged)
+        counts = describe_database_file(staged, check_rows=check_rows)
 
         previous: Path | None = None
         folder = backup_dir or path.parent / "backups"
         if healthy:
             current = Store(path, backup_dir=folder)
             try:
-                previous = current.backup(reason="before-restore")
+                previous = current.backups.make(reason="before-restore")
             finally:
                 current.dispose()
             _copy_into(staged, path)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from nextround import clock
@@ -41,6 +42,9 @@ def _sql_tokens(sql: str | None) -> tuple[str, ...]:
 
 Query = Callable[[str], list[tuple[Any, ...]]]
 Select = Callable[[str], tuple[Sequence[str], Iterable[Sequence[Any]]]]
+# The row check restore and `check` run: given `rows(table)` (a table's rows in id order,
+# without derived columns) and today, every problem in plain words.
+RowCheck = Callable[[Callable[[str], Iterator[Mapping[str, Any]]], date], list[str]]
 
 
 def _schema_of(query: Query) -> dict[tuple[str, str], dict[str, Any]]:
@@ -161,11 +165,11 @@ def _sqlite_select(con: sqlite3.Connection) -> Select:
     return select
 
 
-def _value_problems(select: Select) -> list[str]:
-    """The rows of a file whose schema is ours, against the rules a full import applies
-    (`transfer.stored_value_problems`): one set of rules for every way data comes in.
-    `select(sql)` gives the column names and the rows."""
-    from nextround import transfer
+def _value_problems(select: Select, check_rows: RowCheck) -> list[str]:
+    """The rows of a file whose schema is ours, against the rules a full import applies:
+    one set of rules for every way data comes in. `select(sql)` gives the column names and
+    the rows; `check_rows` is those rules (`transfer.stored_value_problems`), passed in by
+    the caller because they are the domain's, and the store imports no domain module."""
 
     def rows(table: str) -> Iterator[dict[str, Any]]:
         names, cursor = select(f"SELECT * FROM {table} ORDER BY id")
@@ -173,4 +177,4 @@ def _value_problems(select: Select) -> list[str]:
         for values in cursor:
             yield {k: v for k, v in zip(names, values, strict=True) if k not in derived}
 
-    return transfer.stored_value_problems(rows, clock.today())
+    return check_rows(rows, clock.today())

@@ -30,7 +30,7 @@ def export_data(store: Store) -> dict[str, Any]:
         "format": EXPORT_FORMAT,
         "schema_version": store.schema_version(),
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "tables": store.export_rows(),
+        "tables": store.transfer.export_rows(),
     }
 
 
@@ -43,7 +43,7 @@ def export_csv(store: Store) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for row in store.export_rows()["applications"]:
+    for row in store.transfer.export_rows()["applications"]:
         writer.writerow([neutralize("" if row[f] is None else str(row[f])) for f in CSV_FIELDS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

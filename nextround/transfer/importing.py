@@ -91,17 +91,17 @@ def import_file(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FO
         result.message = "Nothing to import: every row was a duplicate you chose to skip."
         return result
     if store.path is not None and backup and not dry_run:
-        result.backup = store.backup(reason="before-import")
+        result.backup = store.backups.make(reason="before-import")
     try:
         if found.kind == "json":
-            result.written = store.import_everything(
+            result.written = store.transfer.import_everything(
                 export_rows(data), total=found.row_count, progress=progress,
                 commit=not dry_run)
         else:
             for row in rows:  # this call's own preview: its rows can shed their line numbers
                 row.pop("_line", None)
-            result.written = store.import_applications(rows, progress=progress,
-                                                       commit=not dry_run)
+            result.written = store.transfer.import_applications(rows, progress=progress,
+                                                                commit=not dry_run)
     except StoreError as exc:
         raise ImportRefused([Problem(str(exc))], found) from None
     if dry_run:

@@ -79,7 +79,7 @@ def _problem(result: Preview, table: str, row: int, name: str | None, message: s
 
 def preview_json(store: Store, data: bytes) -> Preview:
     result = Preview(kind="json")
-    rules = store.column_rules()
+    rules = store.transfer.column_rules()
     today = store.today()
     meta: dict[str, Any] = {}
     seen = _Seen()
@@ -223,7 +223,7 @@ def _reference_rules() -> dict[str, dict[str, ColumnRule]]:
     """The column rules of the schema this version makes, read from an in-memory database."""
     store = Store("sqlite://")
     try:
-        return store.column_rules()
+        return store.transfer.column_rules()
     finally:
         store.dispose()
 

@@ -24,7 +24,7 @@ from nextround.models import (
     parse_date,
 )
 from nextround.reflection import LATEST_DUE
-from nextround.store import MAX_COUNT, STAGE_NOTE_MAX, ColumnRule, Store
+from nextround.store import MAX_COUNT, STAGE_NOTE_MAX, ColumnRule
 from nextround.transfer.limits import MAX_TEXT_CHARS
 
 SQLITE_INT_MAX = 2 ** 63 - 1
@@ -147,7 +147,7 @@ def _check_draft(row: Mapping[str, Any], today: date) -> None:
     from nextround import drafting
 
     fields = {"kind": row.get("kind"), "tone": row.get("tone", "warm"), **row}
-    Store._clean_draft(fields)
+    drafting.clean_draft(fields)
     if row.get("status", "draft") not in drafting.STATUSES:
         raise ValidationError({"status": "Status must be draft or sent."})
 

@@ -185,7 +185,7 @@ def _dup_key(company: str, role: str, applied_on: str) -> tuple[str, str, str]:
 
 
 def _find_duplicates(store: Store, result: Preview) -> None:
-    existing = {_dup_key(*k) for k in store.application_keys()}
+    existing = {_dup_key(*k) for k in store.applications.keys()}
     seen: dict[tuple[str, str, str], int] = {}
     for row in result.rows:
         key = _dup_key(row["company"], row["role"], row["applied_on"])

@@ -10,6 +10,7 @@ frame looks the same whether it runs through `app.py`, by URL, or alone in AppTe
 from __future__ import annotations
 
 import hashlib
+import inspect
 import pickle
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -78,11 +79,15 @@ def forget_store(url: str) -> None:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_call(url: str, change: int, name: str, args: tuple, kwargs: tuple,
                  _fn: Callable[..., Any], _store: Store) -> Any:
+    if inspect.ismethod(_fn):
+        return _fn(*args, **dict(kwargs))
     return _fn(_store, *args, **dict(kwargs))
 
 
 def cached(store: Store, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """`fn(store, *args)`, cached until the next write to this database.
+    """A read of `store`, cached until the next write to this database: a method of one of
+    its record types (`store.applications.search`) is called as `fn(*args)`; a function
+    (a domain read such as `fb.saved_themes`, or a page's own) as `fn(store, *args)`.
 
     The key is the database's change counter, which every write bumps, so a read is repeated
     only when something it could depend on has changed. Reading the counter is one small
@@ -147,7 +152,7 @@ def _daily_backup(url: str, today: str) -> str:
     from datetime import date
 
     try:
-        made = _open_store(url).daily_backup(date.fromisoformat(today))
+        made = _open_store(url).backups.daily(date.fromisoformat(today))
     except StoreError:
         return ""  # a failed backup must not stop the app; the Your data page can retry
     return str(made or "")
@@ -171,7 +176,7 @@ def frame(title: str, icon: str | None = None) -> Store:
         st.caption("Your data has not been changed. The Your data page and the command line "
                    "(`python -m nextround restore FILE`) can restore a backup.")
         st.stop()
-    settings = cached(store, Store.settings)
+    settings = cached(store, store.settings.get)
     _daily_backup(store.url, store.today().isoformat())
     if in_demo():
         with st.sidebar:

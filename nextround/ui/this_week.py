@@ -27,7 +27,7 @@ def _review_zip(store: Store, week_key: str) -> tuple[str, bytes]:
 def _deadlines_file(store: Store) -> Callable[[], bytes]:
     """The calendar file, built only when the button is clicked: up to 500 events cost more
     than the rest of the page, and most visits never download it."""
-    return lambda: agenda.deadlines_ics(store.open_deadlines()) or b""
+    return lambda: agenda.deadlines_ics(store.progress.open_deadlines()) or b""
 
 
 def show(store: Store) -> None:
@@ -65,7 +65,7 @@ def _takeaways(store: Store, week_key: str) -> None:
                                mime="application/zip", icon=":material/download:",
                                key="download_week", on_click="ignore")
     with right:
-        if not ui.cached(store, Store.has_open_deadlines):
+        if not ui.cached(store, store.progress.has_open_deadlines):
             st.caption("No follow-ups or game-plan dates coming up to put in a calendar.")
         else:
             st.download_button("Add follow-ups and plans to my calendar", _deadlines_file(store),

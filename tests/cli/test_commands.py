@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from nextround import transfer
 from nextround.__main__ import main
 from nextround.store import SCHEMA_VERSION, Store, restore_database
 from tests.conftest import ROOT, old_database
@@ -71,7 +72,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def copy_db(source: Path, target: Path) -> Path:
-    Store(source).backup(target)
+    Store(source).backups.make(target)
     return target
 
 
@@ -273,11 +274,11 @@ def test_restore_is_seen_by_a_store_that_is_already_open(tmp_path: Path, seeded:
     db = tmp_path / "open.db"
     store = Store(db)
     assert store.is_empty()
-    result = restore_database(db, seeded)
+    result = restore_database(db, seeded, check_rows=transfer.stored_value_problems)
     assert store.count("applications") == 300
     assert result.counts["applications"] == 300 and result.previous_backup is not None
     assert Store(result.previous_backup).is_empty()
-    assert store.integrity_problems() == []
+    assert store.integrity_problems(transfer.stored_value_problems) == []
 
 
 def test_restore_of_a_backup_with_another_page_size(tmp_path: Path, seeded: Path) -> None:
@@ -294,8 +295,9 @@ def test_restore_of_a_backup_with_another_page_size(tmp_path: Path, seeded: Path
     before = digest(candidate)
     db = tmp_path / "4k.db"
     store = Store(db)
-    restore_database(db, candidate)
-    assert store.count("applications") == 300 and store.integrity_problems() == []
+    restore_database(db, candidate, check_rows=transfer.stored_value_problems)
+    assert store.count("applications") == 300 and store.integrity_problems(
+        transfer.stored_value_problems) == []
     assert digest(candidate) == before
 
 
@@ -309,7 +311,7 @@ def test_restore_of_an_older_schema_migrates_it(tmp_path: Path) -> None:
     con.close()
     db = tmp_path / "now.db"
     Store(db)
-    restore_database(db, old)
+    restore_database(db, old, check_rows=transfer.stored_value_problems)
     store = Store(db)
     assert store.schema_version() == SCHEMA_VERSION and store.count("applications") == 1
 

@@ -63,7 +63,7 @@ def test_add_move_to_screening_and_see_it_on_progress(page: Page, server: AppSer
     no_app_errors(page)
     expect(page.locator(".st-key-app_detail").get_by_text("Screening").first).to_be_visible()
     expect(page.get_by_role("combobox", name="New stage")).to_have_value("Interviewing")
-    events = Store(server.db).application_events(1)
+    events = Store(server.db).applications.events(1)
     assert events["stage"].tolist() == ["applied", "screening"]
     screenshot(page, "applications-one-light")
 

@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
+from nextround import wellbeing
 from nextround.store import Store
 from nextround.wellbeing import CheckIn
 from tests import factories
@@ -24,9 +25,10 @@ HISTORY = [(6, [4, 3, 3, 3, 4], 4), (5, [3, 3, 3, 2, 3], 5), (4, [2, 2, 3, 2, 3]
 def seed(db) -> None:  # noqa: ANN001
     store = Store(db)
     for weeks_ago, items, stress in HISTORY:
-        store.save_checkin(CheckIn(items=items, stress=stress, hours=10,
-                                   self_care=("sleep", "people"), win="Sent two applications"),
-                           day=TODAY - timedelta(weeks=weeks_ago))
+        wellbeing.save_checkin(store, CheckIn(items=items, stress=stress, hours=10,
+                                              self_care=("sleep", "people"),
+                                              win="Sent two applications"),
+                               day=TODAY - timedelta(weeks=weeks_ago))
     for i in range(24):
         factories.application(store, f"Company {i}", role="Data analyst",
                               applied_on=TODAY - timedelta(days=3 * i + 1))
@@ -99,7 +101,7 @@ def test_checkin_form_and_low_result(page: Page, server: AppServer, scheme: str)
 def test_second_checkin_asks_before_replacing_and_reminder_downloads(
         page: Page, server: AppServer) -> None:
     store = Store(server.db)
-    store.save_checkin(CheckIn(items=[4, 4, 4, 4, 4], stress=3), day=TODAY)
+    wellbeing.save_checkin(store, CheckIn(items=[4, 4, 4, 4, 4], stress=3), day=TODAY)
     store.dispose()
     open_checkin(page, server)
     no_app_errors(page)

@@ -61,7 +61,7 @@ def test_upload_a_csv_preview_map_and_import(page: Page, server, watch, tmp_path
     wait_idle(page)
     expect(page.get_by_text("Imported 3 row(s).").first).to_be_visible()
     no_app_errors(page)
-    rows = Store(server.db).export_rows()["applications"]
+    rows = Store(server.db).transfer.export_rows()["applications"]
     assert [(r["company"], r["stage"]) for r in rows] == [
         ("Acme", "applied"), ("Beta GmbH", "screening"), ("Gamma", "ghosted")]
     assert rows[0]["notes"] == "<img src=x onerror=alert(1)>"
@@ -81,7 +81,7 @@ def test_settings_and_other_tabs_render(page: Page, server) -> None:
     page.get_by_label("Your name", exact=True).fill("Ana")
     page.get_by_role("button", name="Save settings").click()
     wait_idle(page)
-    assert Store(server.db).settings().name == "Ana"
+    assert Store(server.db).settings.get().name == "Ana"
     screenshot(page, "data-settings-light")
     _tab(page, "Export")
     with page.expect_download() as info:
@@ -122,7 +122,8 @@ def test_backup_then_restore_in_the_browser(page: Page, server) -> None:
         timeout=20_000)
     wait_idle(page)
     no_app_errors(page)
-    assert [r["company"] for r in Store(server.db).export_rows()["applications"]] == ["Kept"]
+    assert [r["company"] for r in Store(server.db).transfer.export_rows()["applications"]] == [
+        "Kept"]
     page.emulate_media(color_scheme="dark")
     page.reload()
     wait_idle(page)

@@ -306,7 +306,7 @@ def test_the_whole_coaching_loop(page: Page, server: AppServer, watch: Watch) ->
 
     store = Store(server.db)
     try:
-        counts = store.table_counts()
+        counts = store.transfer.table_counts()
         assert counts["applications"] == 1
         assert counts["checkins"] == 1
         assert store.frame("SELECT kind, status FROM drafts").to_dict("records") == [
@@ -374,7 +374,7 @@ def test_import_a_csv_back_up_and_restore(page: Page, server: AppServer, watch: 
     clean(page, watch, "backup")
     store = Store(server.db)
     try:
-        manual = [p.name for p in store.backup_files() if p.name.endswith("-manual.db")]
+        manual = [p.name for p in store.backups.files() if p.name.endswith("-manual.db")]
     finally:
         store.dispose()
     assert len(manual) == 1

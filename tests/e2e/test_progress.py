@@ -89,7 +89,7 @@ def test_deadlines_calendar_is_built_when_clicked(page: Page, server) -> None:  
     follow-up and game-plan date."""
     store = Store(server.db)
     demo.fill(store, applications=120, seed=3, today=TODAY)
-    expected = len(store.open_deadlines())
+    expected = len(store.progress.open_deadlines())
     store.dispose()
     assert expected
     goto(page, server.url)

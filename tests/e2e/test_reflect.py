@@ -8,6 +8,7 @@ import json
 
 from playwright.sync_api import Page, expect
 
+from nextround import dream_list
 from nextround import reflection as rf
 from nextround.store import Store
 from tests import factories
@@ -18,12 +19,12 @@ def _seed(db) -> None:  # noqa: ANN001
     store = Store(db)
     factories.application(store, "Acme Analytics", role="Data engineer", applied_on="2026-10-01",
                           stage="rejected", contact_name="Ana", contact_email="ana@acme.example")
-    store.add_target("Globex", "Platform engineer", "Kind team, real on-call", 1, "ready",
-                     "Ask Sam for an intro")
-    store.add_target("Acme Analytics", "Analytics engineer", "Still love the product", 2,
-                     "networking", "Coffee with Ana in spring")
-    store.add_action("Practise two system-design questions", "2026-11-27", "feedback",
-                     source_label="technical depth")
+    dream_list.add(store, "Globex", "Platform engineer", "Kind team, real on-call", 1, "ready",
+                   "Ask Sam for an intro")
+    dream_list.add(store, "Acme Analytics", "Analytics engineer", "Still love the product", 2,
+                   "networking", "Coffee with Ana in spring")
+    rf.add_action(store, "Practise two system-design questions", "2026-11-27", "feedback",
+                  source_label="technical depth")
     store.dispose()
 
 
@@ -143,7 +144,7 @@ def test_insights_charts(page: Page, server) -> None:  # noqa: ANN001
     factors = list(rf.OUTSIDE_FACTORS)
     changes = ["Practise system design", "Research the company", "Prepare STAR stories",
                "Slow down when answering", "Tailor my CV"]
-    store.insert_rows("reflections", [{
+    store.transfer.insert_rows("reflections", [{
         "status": "done", "created_on": f"2026-{6 + i % 6:02d}-{1 + i % 27:02d}",
         "completed_on": f"2026-{6 + i % 6:02d}-{1 + i % 27:02d}", "updated_at": "x",
         "control_pct": (i * 37) % 101, "fit": "yes",

@@ -19,8 +19,8 @@ from tests.e2e.conftest import AppServer, goto, nav, no_app_errors, screenshot, 
 
 def seed(db) -> int:  # noqa: ANN001
     store = Store(db)
-    settings = store.settings()
-    store.save_settings(type(settings)(**{**settings.__dict__, "name": "Sam Lee",
+    settings = store.settings.get()
+    store.settings.save(type(settings)(**{**settings.__dict__, "name": "Sam Lee",
                                           "signature": "Sam Lee\nsam@example.com"}))
     for company, rejected_on in (("Globex", "2026-11-03"), ("Initech", "2026-11-12")):
         factories.application(store, company, role="Data analyst", applied_on="2026-10-01",

@@ -189,14 +189,14 @@ def test_edit_an_application(via_app: bool, store: Store) -> None:
     at.text_input(key="edit_app_contact_email").input("hr@acme.example")
     submit(at, "edit_app_submit")
 
-    row = store.application(app_id)
+    row = store.applications.get(app_id)
     assert (row["role"], row["contact_email"], row["version"]) == (
         "Senior analyst", "hr@acme.example", 2)
     assert at.text_input(key="edit_app_role").value == "Senior analyst"
     # A second edit starts from the new version: no false conflict.
     at.text_input(key="edit_app_location").input("Leeds")
     submit(at, "edit_app_submit")
-    assert store.application(app_id)["location"] == "Leeds"
+    assert store.applications.get(app_id)["location"] == "Leeds"
     assert not at.error
 
 
@@ -206,7 +206,7 @@ def test_edit_with_bad_input_writes_nothing(store: Store) -> None:
     at.text_input(key="edit_app_company").input("")
     at.text_input(key="edit_app_link").input("javascript:alert(1)")
     submit(at, "edit_app_submit")
-    row = store.application(app_id)
+    row = store.applications.get(app_id)
     assert (row["company"], row["link"], row["version"]) == ("Acme", "", 1)
     assert "required" in message_after(at, "edit_app_company")
     assert "http" in message_after(at, "edit_app_link")
@@ -216,12 +216,12 @@ def test_a_stale_edit_shows_the_conflict_and_keeps_the_other_change(store: Store
     app_id = factories.application(store, "Acme", applied_on=days_ago(10), role="Analyst")
     at = open_page(PAGE)
     # Another tab saves first.
-    store.update_application(app_id, Application(company="Acme", role="Lead analyst",
-                                                 applied_on=TODAY - timedelta(days=10)), 1)
+    store.applications.update(app_id, Application(company="Acme", role="Lead analyst",
+                                                  applied_on=TODAY - timedelta(days=10)), 1)
     at.text_input(key="edit_app_role").input("Junior analyst")
     submit(at, "edit_app_submit")
 
-    assert store.application(app_id)["role"] == "Lead analyst"
+    assert store.applications.get(app_id)["role"] == "Lead analyst"
     assert any("changed in another tab" in e.value for e in at.error)
     # The way out: load the latest version, then the edit goes through.
     submit(at, "edit_app_reload")
@@ -229,7 +229,7 @@ def test_a_stale_edit_shows_the_conflict_and_keeps_the_other_change(store: Store
     assert at.text_input(key="edit_app_role").value == "Lead analyst"
     at.text_input(key="edit_app_role").input("Principal analyst")
     submit(at, "edit_app_submit")
-    assert store.application(app_id)["role"] == "Principal analyst"
+    assert store.applications.get(app_id)["role"] == "Principal analyst"
 
 
 @BOTH_WAYS
@@ -245,12 +245,12 @@ def test_stage_change_adds_an_event_and_keeps_history(via_app: bool, store: Stor
     assert at.text_input(key="stage_app_note").value == ""
     submit(at, "stage_app_submit")
 
-    events = store.application_events(app_id)
+    events = store.applications.events(app_id)
     assert events["stage"].tolist() == ["applied", "screening", "interviewing"]
     assert events["on_date"].tolist()[1:] == [(TODAY - timedelta(days=5)).isoformat(),
                                               TODAY.isoformat()]
     assert events["note"].tolist()[1] == "Call with the recruiter"
-    row = store.application(app_id)
+    row = store.applications.get(app_id)
     assert (row["stage"], row["stage_on"]) == ("interviewing", TODAY.isoformat())
     assert timeline(at) == [
         ":gray-badge[Applied] **2026-11-05** · you applied",
@@ -270,7 +270,7 @@ def test_stage_change_with_a_bad_date_writes_nothing(store: Store) -> None:
     submit(at, "stage_app_submit")
     assert "future" in message_after(at, "stage_app_on_date")
     assert store.count("events") == 1
-    assert store.application(app_id)["stage"] == "applied"
+    assert store.applications.get(app_id)["stage"] == "applied"
 
 
 @BOTH_WAYS
@@ -305,10 +305,10 @@ def test_ghosting_flag_and_one_click(store: Store) -> None:
     assert not [b for b in at.button if b.key == "ghost_all"]  # one app: no "all" button
 
     submit(at, f"ghost_{old}")
-    row = store.application(old)
+    row = store.applications.get(old)
     assert (row["stage"], row["stage_on"]) == ("ghosted", TODAY.isoformat())
-    assert store.application_events(old)["stage"].tolist() == ["applied", "ghosted"]
-    assert store.application(recent)["stage"] == "applied"
+    assert store.applications.events(old)["stage"].tolist() == ["applied", "ghosted"]
+    assert store.applications.get(recent)["stage"] == "applied"
     assert ghost_label(at) is None
 
 
@@ -332,7 +332,7 @@ def test_ghosting_a_row_changed_elsewhere_is_refused(store: Store) -> None:
     at = open_page(PAGE, via_app=False)
     factories.move(store, old, "rejected", TODAY, version=1)  # another tab got there first
     submit(at, f"ghost_{old}")
-    assert store.application(old)["stage"] == "rejected"
+    assert store.applications.get(old)["stage"] == "rejected"
     assert any("another tab" in e.value for e in at.error)
 
 
@@ -346,7 +346,7 @@ def _bulk(store: Store, n: int) -> None:
                      "stage": "rejected" if i % 5 == 0 else "applied", "stage_on": day,
                      "notes": "", "created_at": "2026-01-01T00:00:00+00:00",
                      "updated_at": "2026-01-01T00:00:00+00:00"})
-    store.insert_rows("applications", rows)
+    store.transfer.insert_rows("applications", rows)
 
 
 @BOTH_WAYS
@@ -405,7 +405,7 @@ def test_user_text_is_never_markdown(store: Store) -> None:
     assert "\n".join(PAYLOADS) in [t.value for t in at.text]
     submit(at, "delete_ask")
     assert PAYLOADS[1] not in at.warning[0].value
-    assert store.application(app_id)["company"] == PAYLOADS[1]
+    assert store.applications.get(app_id)["company"] == PAYLOADS[1]
 
 
 def test_forms_are_filled_again_after_visiting_another_page(store: Store) -> None:
@@ -428,7 +428,7 @@ def test_a_stale_stage_change_is_refused(store: Store) -> None:
     factories.move(store, app_id, "rejected", TODAY, version=1)  # another tab
     submit(at, "stage_app_submit")
     assert any("changed in another tab" in e.value for e in at.error)
-    assert store.application_events(app_id)["stage"].tolist() == ["applied", "rejected"]
+    assert store.applications.events(app_id)["stage"].tolist() == ["applied", "rejected"]
     submit(at, "stage_app_reload")
     assert not at.error
     assert ":red-badge[Rejected]" in [m.value for m in at.markdown]
@@ -439,10 +439,10 @@ def test_mark_ghosted_is_all_or_nothing(store: Store) -> None:
     second = factories.application(store, "Two", applied_on=days_ago(41))
     factories.move(store, second, "screening", TODAY, version=1)  # changed since it was listed
     with pytest.raises(StaleVersionError):
-        store.mark_ghosted([(first, 1), (second, 1)], TODAY)
-    assert store.application(first)["stage"] == "applied"
+        store.applications.mark_ghosted([(first, 1), (second, 1)], TODAY)
+    assert store.applications.get(first)["stage"] == "applied"
     assert store.count("events") == 3
     with pytest.raises(ValidationError):
-        store.mark_ghosted([(first, 1)], TODAY + timedelta(days=1))
-    assert store.mark_ghosted([(first, 1)], TODAY) == 1
-    assert store.application(first)["stage"] == "ghosted"
+        store.applications.mark_ghosted([(first, 1)], TODAY + timedelta(days=1))
+    assert store.applications.mark_ghosted([(first, 1)], TODAY) == 1
+    assert store.applications.get(first)["stage"] == "ghosted"

@@ -74,14 +74,14 @@ def test_form_has_the_official_who5_rows(via_app: bool) -> None:
 
 @pytest.mark.parametrize("via_app", [True, False])
 def test_saving_shows_the_result_view(store: Store, via_app: bool) -> None:
-    store.save_checkin(CheckIn(items=[2, 2, 2, 2, 2], stress=7),
-                       day=TODAY - timedelta(weeks=1))
+    wellbeing.save_checkin(store, CheckIn(items=[2, 2, 2, 2, 2], stress=7),
+                           day=TODAY - timedelta(weeks=1))
     for day in (TODAY, TODAY - timedelta(days=1), TODAY - timedelta(days=9)):
         factories.application(store, "Acme", applied_on=day)
     at = open_page(PAGE, via_app=via_app)
     answer(at, [4, 4, 3, 3, 3], stress=3, hours=12.5, care=("sleep", "fun"), win="Got a reply")
     no_exception(at)
-    saved = store.checkin_for_week("2026-W48")
+    saved = store.checkins.for_week("2026-W48")
     assert json.loads(saved["items"]) == [4, 4, 3, 3, 3] and saved["stress"] == 3
     assert json.loads(saved["self_care"]) == ["sleep", "fun"] and saved["hours"] == 12.5
     assert [m.value for m in at.metric] == ["68%", "2", "3 / 10"]
@@ -107,8 +107,8 @@ def test_unanswered_statements_get_a_message_and_nothing_is_saved(store: Store) 
 
 
 def test_low_score_shows_a_gentle_prompt_above_the_chart(store: Store) -> None:
-    settings = store.settings()
-    store.save_settings(dataclasses.replace(settings, support_region="UK"))
+    settings = store.settings.get()
+    store.settings.save(dataclasses.replace(settings, support_region="UK"))
     at = open_page(PAGE)
     answer(at, [3, 3, 3, 3, 1])  # 52%, but one item at 1 → low
     no_exception(at)
@@ -126,7 +126,7 @@ def test_low_score_shows_a_gentle_prompt_above_the_chart(store: Store) -> None:
 
 
 def test_not_low_shows_no_prompt(store: Store) -> None:
-    store.save_checkin(CheckIn(items=[5, 4, 4, 4, 4]), day=TODAY)
+    wellbeing.save_checkin(store, CheckIn(items=[5, 4, 4, 4, 4]), day=TODAY)
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     assert not has_key(at, "checkin_low_prompt")
@@ -134,7 +134,8 @@ def test_not_low_shows_no_prompt(store: Store) -> None:
 
 
 def test_second_check_in_this_week_asks_before_replacing(store: Store) -> None:
-    store.save_checkin(CheckIn(items=[4, 4, 4, 4, 4], win="first"), day=TODAY - timedelta(1))
+    wellbeing.save_checkin(store, CheckIn(items=[4, 4, 4, 4, 4], win="first"),
+                           day=TODAY - timedelta(1))
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     assert at.radio(key="checkin_item_1").value == 4  # filled in from this week's answers
@@ -142,39 +143,39 @@ def test_second_check_in_this_week_asks_before_replacing(store: Store) -> None:
     at.button(key="checkin_save").click().run()
     no_exception(at)
     assert has_key(at, "checkin_confirm")
-    assert store.checkin_for_week("2026-W48")["who5_raw"] == 20  # nothing written yet
+    assert store.checkins.for_week("2026-W48")["who5_raw"] == 20  # nothing written yet
     at.button(key="checkin_keep").click().run()
     assert not has_key(at, "checkin_confirm")
     assert at.radio(key="checkin_item_1").value == 4  # the saved answers are back in the form
-    assert store.checkin_for_week("2026-W48")["who5_raw"] == 20
+    assert store.checkins.for_week("2026-W48")["who5_raw"] == 20
 
     at.radio(key="checkin_item_1").set_value(1)
     at.button(key="checkin_save").click().run()
     at.button(key="checkin_replace").click().run()
     no_exception(at)
-    row = store.checkin_for_week("2026-W48")
+    row = store.checkins.for_week("2026-W48")
     assert row["who5_raw"] == 17 and row["version"] == 2 and store.count("checkins") == 1
     assert at.metric[0].value == "68%"
 
 
 def test_a_change_from_another_tab_is_not_overwritten(store: Store) -> None:
-    store.save_checkin(CheckIn(items=[4, 4, 4, 4, 4]), day=TODAY)
+    wellbeing.save_checkin(store, CheckIn(items=[4, 4, 4, 4, 4]), day=TODAY)
     at = open_page(PAGE, via_app=False)
     at.radio(key="checkin_item_2").set_value(0)
     at.button(key="checkin_save").click().run()
-    other = store.checkin_for_week("2026-W48")  # meanwhile, another tab saves
-    store.save_checkin(CheckIn(items=[5, 5, 5, 5, 5], win="other tab"), day=TODAY,
-                       version=other["version"])
+    other = store.checkins.for_week("2026-W48")  # meanwhile, another tab saves
+    wellbeing.save_checkin(store, CheckIn(items=[5, 5, 5, 5, 5], win="other tab"), day=TODAY,
+                           version=other["version"])
     at.button(key="checkin_replace").click().run()
     no_exception(at)
     assert any("another tab" in e.value for e in at.error)
-    assert store.checkin_for_week("2026-W48")["win"] == "other tab"
+    assert store.checkins.for_week("2026-W48")["win"] == "other tab"
 
 
 def test_user_text_is_shown_literally(store: Store) -> None:
     for payload in PAYLOADS:
-        store.save_checkin(CheckIn(items=[3, 3, 3, 3, 3], win=payload, let_go=payload),
-                           day=date(2026, 1, 5) + timedelta(weeks=PAYLOADS.index(payload)))
+        wellbeing.save_checkin(store, CheckIn(items=[3, 3, 3, 3, 3], win=payload, let_go=payload),
+                               day=date(2026, 1, 5) + timedelta(weeks=PAYLOADS.index(payload)))
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     shown = [t.value for t in at.text]
@@ -192,7 +193,7 @@ def _support_popover(at: AppTest):  # noqa: ANN202
 def test_get_support_is_in_the_sidebar_of_every_page(store: Store, path: str) -> None:
     if not (ROOT / path).exists():
         pytest.skip(f"{path} does not exist yet")
-    store.save_settings(dataclasses.replace(store.settings(), support_region="UK"))
+    store.settings.save(dataclasses.replace(store.settings.get(), support_region="UK"))
     for via_app in (True, False):
         at = open_page(path, via_app=via_app)
         found = _support_popover(at)

@@ -71,7 +71,7 @@ def test_settings_save(store: Store) -> None:
     at.selectbox(key="settings_support_region").set_value("OTHER")
     at.form_submit_button[0].click().run()
     no_exception(at)
-    saved = store.settings()
+    saved = store.settings.get()
     assert (saved.name, saved.signature, saved.weekly_goal, saved.ghost_after_days,
             saved.follow_up_days, saved.timezone, saved.support_region) == (
         "Ana Müller", "Best,\nAna", 8, 21, 5, "Europe/Berlin", "OTHER")
@@ -86,18 +86,18 @@ def test_settings_bad_input_gets_a_message_next_to_the_field(store: Store) -> No
     at.form_submit_button[0].click().run()
     no_exception(at)
     assert any("Your name must be one line" in e.value for e in at.error)
-    assert store.settings().name == ""
+    assert store.settings.get().name == ""
 
 
 def test_settings_from_a_stale_tab_are_not_saved(store: Store) -> None:
     at = _page()
-    other = store.settings()
-    store.save_settings(Settings(**{**other.__dict__, "name": "Saved in another tab"}))
+    other = store.settings.get()
+    store.settings.save(Settings(**{**other.__dict__, "name": "Saved in another tab"}))
     at.text_input(key="settings_name").set_value("Mine")
     at.form_submit_button[0].click().run()
     no_exception(at)
     assert any("changed in another tab" in e.value for e in at.error)
-    assert store.settings().name == "Saved in another tab"
+    assert store.settings.get().name == "Saved in another tab"
     at.button(key="settings_load_latest").click().run()
     no_exception(at)
     assert at.text_input(key="settings_name").value == "Saved in another tab"
@@ -114,7 +114,7 @@ def test_settings_survive_going_to_another_page_and_back(store: Store) -> None:
     at.text_input(key="settings_name").set_value("Back again")
     at.form_submit_button[0].click().run()
     no_exception(at)
-    assert store.settings().name == "Back again"
+    assert store.settings.get().name == "Back again"
 
 
 # --- import ---------------------------------------------------------------------------------
@@ -141,11 +141,11 @@ def test_upload_preview_map_and_confirm(store: Store) -> None:
                                          "[x](javascript:alert(1))"]
     at.button(key="import_confirm").click().run()
     no_exception(at)
-    rows = store.export_rows()["applications"]
+    rows = store.transfer.export_rows()["applications"]
     assert [(r["company"], r["stage"]) for r in rows] == [
         ("Acme", "applied"), ("Beta", "screening"), ("Gamma", "ghosted")]
     assert "Imported 3 row(s)." in _texts(at)
-    assert [p.name for p in store.backup_files()][0].endswith("before-import.db")
+    assert [p.name for p in store.backups.files()][0].endswith("before-import.db")
     # The uploader was reset for the next file.
     assert at.file_uploader(key="import_file_1").value is None
 
@@ -179,7 +179,7 @@ def test_date_format_pick(store: Store) -> None:
     at.selectbox(key="import_date_format").set_value("DD/MM/YYYY").run()
     no_exception(at)
     at.button(key="import_confirm").click().run()
-    assert store.export_rows()["applications"][0]["applied_on"] == "2026-01-31"
+    assert store.transfer.export_rows()["applications"][0]["applied_on"] == "2026-01-31"
 
 
 def test_duplicates_need_a_decision(store: Store) -> None:
@@ -214,7 +214,7 @@ def test_json_export_imports_into_an_empty_database(store: Store, tmp_path) -> N
     assert dict(zip(counts["Table"], counts["Rows"], strict=True))["applications"] == 40
     at.button(key="import_confirm").click().run()
     no_exception(at)
-    assert store.export_rows() == source.export_rows()
+    assert store.transfer.export_rows() == source.transfer.export_rows()
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -236,17 +236,17 @@ def test_export_downloads_exist(store: Store) -> None:
 def test_backup_now_and_restore_a_backup(store: Store) -> None:
     factories.application(store, "Kept", applied_on="2026-01-05")
     at = _page()
-    daily = [p.name for p in store.backup_files()]  # the frame's once-a-day backup
+    daily = [p.name for p in store.backups.files()]  # the frame's once-a-day backup
     assert len(daily) == 1 and daily[0].endswith("-daily.db")
     at.button(key="backup_now").click().run()
     no_exception(at)
-    assert len(store.backup_files()) == 2
+    assert len(store.backups.files()) == 2
     listed = _frame(at, "Backup")
-    assert list(listed["Backup"]) == [p.name for p in store.backup_files()]
+    assert list(listed["Backup"]) == [p.name for p in store.backups.files()]
     # Later work that the restore will replace.
     factories.application(store, "Later", applied_on="2026-01-06")
     at.run()
-    at.selectbox(key="restore_pick").set_value(store.backup_files()[0].name).run()
+    at.selectbox(key="restore_pick").set_value(store.backups.files()[0].name).run()
     no_exception(at)
     counts = _frame(at, "After restoring").set_index("Table")
     assert counts.loc["applications", "Now"] == 2
@@ -258,8 +258,9 @@ def test_backup_now_and_restore_a_backup(store: Store) -> None:
     at.checkbox(key="restore_agree").check().run()
     at.button(key="restore_confirm").click().run()
     no_exception(at)
-    assert [r["company"] for r in Store(store.path).export_rows()["applications"]] == ["Kept"]
-    assert any("before-restore" in p.name for p in store.backup_files())
+    assert [r["company"] for r in Store(store.path).transfer.export_rows()["applications"]] == [
+        "Kept"]
+    assert any("before-restore" in p.name for p in store.backups.files())
 
 
 def test_restore_refuses_a_bad_upload(store: Store) -> None:
@@ -296,19 +297,19 @@ def test_delete_needs_the_typed_phrase_and_keeps_a_backup(store: Store) -> None:
     at.button(key="delete_confirm").click().run()
     no_exception(at)
     fresh = Store(store.path)
-    assert fresh.is_empty() and fresh.integrity_problems() == []
-    kept = [p.name for p in fresh.backup_files() if not p.name.endswith("-daily.db")]
+    assert fresh.is_empty() and fresh.integrity_problems(transfer.stored_value_problems) == []
+    kept = [p.name for p in fresh.backups.files() if not p.name.endswith("-daily.db")]
     assert [name.endswith("before-delete.db") for name in kept] == [True]
     assert "Your data now: 0 application(s), 0 row(s) in all." in _texts(at)
 
 
 def test_delete_with_backups(store: Store) -> None:
     factories.application(store, "Gone", applied_on="2026-01-05")
-    store.backup()
+    store.backups.make()
     at = _page()
     at.checkbox(key="delete_backups").check()
     at.text_input(key="delete_phrase").set_value("delete my data")
     at.button(key="delete_confirm").click().run()
     no_exception(at)
-    assert store.is_empty() and store.backup_files() == []
+    assert store.is_empty() and store.backups.files() == []
     assert b"Gone" not in store.path.read_bytes()

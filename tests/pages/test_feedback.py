@@ -69,7 +69,7 @@ def test_request_follow_up_reply_and_chart(store: Store, via_app: bool) -> None:
     assert any("Overdue by 8 days" in m.value for m in at.markdown)
     at.button(key=f"feedback_mark_{rid}").click().run()
     no_exception(at)
-    row = store.feedback_request(rid)
+    row = store.feedback.request(rid)
     assert (row["status"], row["follow_ups"], row["follow_up_due"]) == (
         "followed_up", 1, "2026-12-02")
     assert not any("Overdue" in m.value for m in at.markdown)
@@ -83,7 +83,7 @@ def test_request_follow_up_reply_and_chart(store: Store, via_app: bool) -> None:
         ["technical depth", "communication"])
     _submit(at, "Save the reply")
     no_exception(at)
-    row = store.feedback_request(rid)
+    row = store.feedback.request(rid)
     assert (row["status"], row["received_on"]) == ("received", "2026-11-20")
     assert json.loads(row["themes"]) == ["technical depth", "communication"]
 
@@ -106,7 +106,7 @@ def test_quick_status_change_and_invalid_options(store: Store, via_app: bool) ->
     new.set_value("declined")
     at.button(key="feedback_status_save").click().run()
     no_exception(at)
-    assert store.feedback_request(rid)["status"] == "declined"
+    assert store.feedback.request(rid)["status"] == "declined"
     # declined can only be reopened
     assert at.selectbox(key=f"feedback_status_new_{rid}").options == ["Awaiting reply"]
 
@@ -123,7 +123,7 @@ def test_follow_up_draft_is_sent_once_and_marks_followed_up(store: Store) -> Non
     assert at.text_input(key=f"feedback_subject_{rid}_warm").value.startswith("Following up")
     at.button(key=f"feedback_send_{rid}_mark_sent").click().run()
     no_exception(at)
-    row = store.feedback_request(rid)
+    row = store.feedback.request(rid)
     assert (row["status"], row["follow_ups"], row["follow_up_due"]) == (
         "followed_up", 1, "2026-12-02")
     (draft,) = store.frame("SELECT * FROM drafts").to_dict("records")
@@ -137,8 +137,8 @@ def test_follow_up_draft_is_sent_once_and_marks_followed_up(store: Store) -> Non
 def test_two_unanswered_follow_ups_suggest_no_reply(store: Store) -> None:
     app_id = factories.rejected(store)
     rid = factories.feedback_request(store, app_id, "2026-10-01")
-    store.change_feedback_status(rid, "followed_up", 1, today=date(2026, 10, 8))
-    store.change_feedback_status(rid, "followed_up", 2, today=date(2026, 10, 15))
+    fb.change_status(store, rid, "followed_up", 1, today=date(2026, 10, 8))
+    fb.change_status(store, rid, "followed_up", 2, today=date(2026, 10, 15))
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     (hint,) = [i.value for i in at.info if "two follow-ups without an answer" in i.value]
@@ -146,13 +146,13 @@ def test_two_unanswered_follow_ups_suggest_no_reply(store: Store) -> None:
     assert any("2 follow-ups without an answer" in c.value for c in at.caption)
     at.button(key=f"feedback_close_{rid}").click().run()
     no_exception(at)
-    assert store.feedback_request(rid)["status"] == "no_reply"
+    assert store.feedback.request(rid)["status"] == "no_reply"
     assert not any("without an answer" in i.value for i in at.info)
 
 
 def test_one_follow_up_does_not_suggest_closing(store: Store) -> None:
     rid = factories.feedback_request(store, factories.rejected(store), "2026-10-01")
-    store.change_feedback_status(rid, "followed_up", 1, today=date(2026, 10, 8))
+    fb.change_status(store, rid, "followed_up", 1, today=date(2026, 10, 8))
     at = open_page(PAGE, via_app=False)
     assert not any("without an answer" in i.value for i in at.info)
     assert f"feedback_close_{rid}" not in [b.key for b in at.button]
@@ -186,7 +186,7 @@ def test_bad_input_shows_a_message_and_writes_nothing(store: Store, case: str) -
                     "valid_reply_control": None}[case]
     no_exception(at)
     if expected is None:  # a valid reply, as a control: it is written
-        assert store.feedback_request(rid)["status"] == "received"
+        assert store.feedback.request(rid)["status"] == "received"
         return
     assert expected in _errors(at)
     assert _snapshot(store) == before
@@ -228,21 +228,21 @@ def test_add_theme_to_game_plan_once(store: Store) -> None:
 def test_edit_theme_list(store: Store) -> None:
     rid = factories.feedback_request(store, factories.rejected(store), "2026-11-01")
     at = open_page(PAGE, via_app=False)
-    version = store.settings().version
+    version = store.settings.get().version
     at.text_area(key=f"feedback_themes_text_{version}").input("salary\nskills gap\nSalary\n")
     _submit(at, "Save themes")
     no_exception(at)
-    assert store.feedback_themes() == ["salary", "skills gap"]
+    assert fb.saved_themes(store) == ["salary", "skills gap"]
     at.selectbox(key="feedback_reply_pick").set_value(rid)
     at.run()
     assert at.multiselect(key=f"feedback_reply_themes_{rid}").options == ["salary",
                                                                           "skills gap"]
     # an empty list is refused, next to the field
-    version = store.settings().version
+    version = store.settings.get().version
     at.text_area(key=f"feedback_themes_text_{version}").input("  \n ")
     _submit(at, "Save themes")
     assert "Keep at least one theme (one per line)." in _errors(at)
-    assert store.feedback_themes() == ["salary", "skills gap"]
+    assert fb.saved_themes(store) == ["salary", "skills gap"]
 
 
 def test_table_pages_and_searches(store: Store) -> None:

@@ -199,7 +199,7 @@ def test_a_damaged_demo_file_is_reported_not_raised(isolated: Path) -> None:
 def test_a_small_wellbeing_trend_once_there_are_check_ins(seeded: Store) -> None:
     at = _open(True)
     before = len(at.get("vega_lite_chart"))
-    seeded.insert_rows("checkins", [
+    seeded.transfer.insert_rows("checkins", [
         {"week": week, "checked_on": day, "items": "[3,3,3,3,3]", "who5_raw": raw,
          "self_care": "[]", "updated_at": "x"}
         for week, day, raw in (("2026-W46", "2026-11-12", 12), ("2026-W47", "2026-11-19", 16))])

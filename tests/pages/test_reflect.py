@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from nextround import dream_list
 from nextround import reflection as rf
 from nextround.store import Store
 from tests import factories
@@ -55,13 +56,13 @@ def test_empty_page_tells_the_user_what_to_do(via_app: bool) -> None:
 @pytest.mark.parametrize("via_app", [True, False])
 def test_all_steps_to_the_summary(store: Store, via_app: bool) -> None:
     factories.rejected(store, "Acme")
-    store.add_target("Globex", "Data engineer", "Kind people", 1, "ready", "")
+    dream_list.add(store, "Globex", "Data engineer", "Kind people", 1, "ready", "")
     at = open_page(PAGE, via_app=via_app)
     at.radio(key="reflect_about").set_value("One application").run()
     assert at.selectbox(key="reflect_pick").value is not None
     at.button(key="reflect_start").click().run()
     no_exception(at)
-    rid = store.open_reflection()["id"]
+    rid = rf.draft_in_progress(store)["id"]
     k = f"rf{rid}_"
     assert at.header[0].value == "What did you expect?"
     at.text_area(key=k + "expected").input("A second interview")
@@ -90,19 +91,19 @@ def test_all_steps_to_the_summary(store: Store, via_app: bool) -> None:
     texts = [t.value for t in at.text]
     assert "Globex · Data engineer" in texts
     assert "My portfolio walkthrough" in texts
-    draft = store.open_reflection()
+    draft = rf.draft_in_progress(store)
     answers = draft["answers"]
     assert (answers["expected"], answers["stage_reached"], answers["feeling_score"],
             answers["do_differently"], answers["outside_factors"], draft["control_pct"],
             draft["fit"]) == ("A second interview", "interviewing", 3,
                               ["Prepare two conflict stories", "Research their product"],
                               ["experience", "internal_candidate"], 30, "unsure")
-    actions = store.list_actions()
+    actions = store.actions.by_status()
     assert actions["title"].tolist() == ["Prepare two conflict stories"]
     assert actions["due_on"].tolist() == ["2026-12-02"]
     at.button(key="reflect_finish_button").click().run()
     no_exception(at)
-    assert store.open_reflection() is None
+    assert rf.draft_in_progress(store) is None
     assert at.header[0].value == "Start a reflection"
     assert at.dataframe[0].value["About"].tolist() == ["Acme"]
     at.selectbox(key="reflect_reread").set_value(rid).run()
@@ -111,10 +112,10 @@ def test_all_steps_to_the_summary(store: Store, via_app: bool) -> None:
 
 
 def test_within_reach_summary_and_back(store: Store) -> None:
-    rid = store.start_reflection(None)
-    store.save_reflection_step(rid, 1, 4, {"do_differently": ["Slow down"]}, next_step=5)
-    store.save_reflection_step(rid, 2, 5, {"control_pct": 80}, next_step=6)
-    store.save_reflection_step(rid, 3, 6, {"fit": "yes"}, next_step=7)
+    rid = rf.start_reflection(store, None)
+    rf.save_step(store, rid, 1, 4, {"do_differently": ["Slow down"]}, next_step=5)
+    rf.save_step(store, rid, 2, 5, {"control_pct": 80}, next_step=6)
+    rf.save_step(store, rid, 3, 6, {"fit": "yes"}, next_step=7)
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     assert at.header[0].value.endswith("One change within your reach")
@@ -129,7 +130,7 @@ def test_draft_survives_reruns_a_page_switch_and_a_reload(store: Store) -> None:
     at = open_page(PAGE)
     at.radio(key="reflect_about").set_value("My search in general").run()
     at.button(key="reflect_start").click().run()
-    rid = store.open_reflection()["id"]
+    rid = rf.draft_in_progress(store)["id"]
     at.text_area(key=f"rf{rid}_expected").input("To hear back within a week")
     _next(at, 0)
     at.run()
@@ -152,54 +153,54 @@ def test_save_for_later_keeps_the_step(store: Store) -> None:
     at = open_page(PAGE, via_app=False)
     at.radio(key="reflect_about").set_value("My search in general").run()
     at.button(key="reflect_start").click().run()
-    rid = store.open_reflection()["id"]
+    rid = rf.draft_in_progress(store)["id"]
     at.text_area(key=f"rf{rid}_expected").input("Half a thought")
     at.button(key="reflect_step_0_save").click().run()
     no_exception(at)
-    assert store.open_reflection()["answers"]["expected"] == "Half a thought"
+    assert rf.draft_in_progress(store)["answers"]["expected"] == "Half a thought"
     assert at.header[0].value == "What did you expect?"
 
 
 def test_bad_input_gets_a_message_and_nothing_is_written(store: Store) -> None:
-    rid = store.start_reflection(None)
+    rid = rf.start_reflection(store, None)
     at = open_page(PAGE, via_app=False)
-    before = store.open_reflection()
+    before = rf.draft_in_progress(store)
     at.text_area(key=f"rf{rid}_expected").input("bad \x00 text")
     _next(at, 0)
     assert any("control characters" in e.value for e in at.error)
-    after = store.open_reflection()
+    after = rf.draft_in_progress(store)
     assert after["version"] == before["version"] and after["answers"]["step"] == 0
     assert at.header[0].value == "What did you expect?"
 
 
 def test_stale_tab_gets_a_message(store: Store) -> None:
-    rid = store.start_reflection(None)
+    rid = rf.start_reflection(store, None)
     at = open_page(PAGE, via_app=False)
-    store.save_reflection_step(rid, 1, 0, {"expected": "from another tab"}, next_step=0)
+    rf.save_step(store, rid, 1, 0, {"expected": "from another tab"}, next_step=0)
     at.text_area(key=f"rf{rid}_expected").input("from this tab")
     _next(at, 0)
     assert any("another tab" in e.value for e in at.error)
-    assert store.open_reflection()["answers"]["expected"] == "from another tab"
+    assert rf.draft_in_progress(store)["answers"]["expected"] == "from another tab"
 
 
 def test_discard_asks_first(store: Store) -> None:
-    store.start_reflection(None)
+    rf.start_reflection(store, None)
     at = open_page(PAGE, via_app=False)
     at.button(key="reflect_discard").click().run()
-    assert store.open_reflection() is not None
+    assert rf.draft_in_progress(store) is not None
     at.button(key="reflect_discard_no").click().run()
-    assert store.open_reflection() is not None
+    assert rf.draft_in_progress(store) is not None
     at.button(key="reflect_discard").click().run()
     at.button(key="reflect_discard_yes").click().run()
     no_exception(at)
-    assert store.open_reflection() is None
+    assert rf.draft_in_progress(store) is None
     assert at.header[0].value == "Start a reflection"
 
 
 def test_search_stays_small_and_user_text_is_never_markdown(store: Store) -> None:
     for payload in PAYLOADS:
         factories.rejected(store, company=payload, role=payload)
-    store.insert_rows("applications", [
+    store.transfer.insert_rows("applications", [
         {"company": f"Bulk {i}", "role": "", "applied_on": "2026-01-05", "stage": "rejected",
          "stage_on": "2026-02-01", "created_at": "x", "updated_at": "x"} for i in range(300)])
     at = open_page(PAGE, via_app=False)
@@ -218,7 +219,7 @@ def test_search_stays_small_and_user_text_is_never_markdown(store: Store) -> Non
 
 @pytest.mark.parametrize("via_app", [True, False])
 def test_game_plan_add_done_undo(store: Store, via_app: bool) -> None:
-    store.add_action("Already planned", "2026-12-01", "feedback", source_label=PAYLOADS[1])
+    rf.add_action(store, "Already planned", "2026-12-01", "feedback", source_label=PAYLOADS[1])
     at = _section(open_page(PAGE, via_app=via_app), "Game plan")
     assert "Next week (2026-W49)" in _rendered_markdown(at)
     assert PAYLOADS[1] not in _rendered_markdown(at)
@@ -231,14 +232,14 @@ def test_game_plan_add_done_undo(store: Store, via_app: bool) -> None:
     assert store.count("actions") == 2
     assert at.text_input(key="action_title").value == ""  # ready for the next one
     assert "This week (2026-W48)" not in _rendered_markdown(at)
-    first = int(store.list_actions()["id"].iloc[0])
+    first = int(store.actions.by_status()["id"].iloc[0])
     at.button(key=f"action_done_{first}").click().run()
     no_exception(at)
-    assert store.action_counts() == {"open": 1, "done": 1}
+    assert store.actions.counts() == {"open": 1, "done": 1}
     at.radio(key="plan_view").set_value("Done").run()
     at.button(key=f"action_undo_{first}").click().run()
     no_exception(at)
-    assert store.action_counts() == {"open": 2, "done": 0}
+    assert store.actions.counts() == {"open": 2, "done": 0}
 
 
 def _submit(at: AppTest, form: str) -> None:
@@ -251,24 +252,24 @@ def _submit(at: AppTest, form: str) -> None:
 
 
 def test_game_plan_stale_done_is_refused(store: Store) -> None:
-    action = store.add_action("Ring Ana")
+    action = rf.add_action(store, "Ring Ana")
     at = _section(open_page(PAGE, via_app=False), "Game plan")
-    store.update_action(action, 1, "Ring Ana on Friday", None)
+    rf.update_action(store, action, 1, "Ring Ana on Friday", None)
     at.button(key=f"action_done_{action}").click().run()
     no_exception(at)
     assert any("another tab" in e.value for e in at.error)
-    assert store.action_counts() == {"open": 1, "done": 0}
+    assert store.actions.counts() == {"open": 1, "done": 0}
 
 
 def test_game_plan_edit_and_remove(store: Store) -> None:
-    action = store.add_action("Draft", "2026-12-01")
+    action = rf.add_action(store, "Draft", "2026-12-01")
     at = _section(open_page(PAGE, via_app=False), "Game plan")
     at.text_input(key=f"action_edit_title_{action}").input("")
     _submit(at, "action_edit")
     assert any("Action is required" in e.value for e in at.error)
     at.text_input(key=f"action_edit_title_{action}").input("Draft the cover letter")
     _submit(at, "action_edit")
-    assert store.list_actions()["title"].tolist() == ["Draft the cover letter"]
+    assert store.actions.by_status()["title"].tolist() == ["Draft the cover letter"]
     for button in at.button:
         if button.key and button.key.startswith("FormSubmitter:action_edit-Remove"):
             button.click().run()
@@ -298,24 +299,24 @@ def test_dream_list_add_and_i_applied(store: Store, via_app: bool) -> None:
     assert PAYLOADS[2] not in _rendered_markdown(at)
     # They said no before: a stay-in-touch draft from drafting, with a copy block.
     assert len(at.code) == 2 and "acme" in at.code[1].value.lower()
-    tid0 = int(store.list_targets()["id"].iloc[0])
+    tid0 = int(store.dream_list.entries()["id"].iloc[0])
     at.button(key=f"stay_{tid0}_mark_sent").click().run()
     no_exception(at)
     assert store.count("drafts") == 1
     assert any("Marked as sent today" in s.value for s in at.success)
-    tid = int(store.list_targets()["id"].iloc[0])
+    tid = int(store.dream_list.entries()["id"].iloc[0])
     at.button(key=f"target_applied_{tid}").click().run()
     no_exception(at)
     assert store.count("applications") == 2
     assert "You applied" in at.success[0].value
-    linked = store.list_targets()["application_id"].iloc[0]
-    assert store.application(int(linked))["company"] == "acme"
+    linked = store.dream_list.entries()["application_id"].iloc[0]
+    assert store.applications.get(int(linked))["company"] == "acme"
 
 
 def test_summary_suggests_the_dream_list(store: Store) -> None:
-    store.add_target("Globex", "PM", "", 1, "ready", "")
-    rid = store.start_reflection(None)
-    store.save_reflection_step(rid, 1, 6, {"fit": "no"}, next_step=7)
+    dream_list.add(store, "Globex", "PM", "", 1, "ready", "")
+    rid = rf.start_reflection(store, None)
+    rf.save_step(store, rid, 1, 6, {"fit": "no"}, next_step=7)
     at = open_page(PAGE, via_app=False)
     assert "right fit" in at.header[0].value
     at.button(key="reflect_to_dream").click().run()
@@ -335,7 +336,7 @@ def test_insights_charts_are_aggregated(store: Store) -> None:
             "answers": json.dumps({"outside_factors": ["timing", "experience"][: 1 + i % 2],
                                    "do_differently": ["Practise coding", "Mock interview"]}),
         })
-    store.insert_rows("reflections", rows)
+    store.transfer.insert_rows("reflections", rows)
     at = _section(open_page(PAGE, via_app=False), "Insights")
     assert len(at.get("vega_lite_chart")) == 3
     frames = chart_frames(at)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
+from nextround import sending
 from nextround.store import Store
 from tests import factories
 from tests.conftest import TODAY, no_exception, open_page
@@ -45,10 +47,10 @@ def test_opens_on_rejections_waiting_for_a_reply_newest_first(store: Store, via_
                                              rejected_on="2026-11-21")
     answered = factories.rejected_after_interview(store, "Answered Co", role=role,
                                                   rejected_on="2026-11-22")
-    store.mark_draft_sent({"application_id": answered, "kind": "rejection_thanks",
-                           "tone": "warm", "company": "Answered Co", "role": "",
-                           "subject": "Thanks", "body": "Thank you."},
-                          request_token="t-answered", sent_on=TODAY)
+    sending.mark_draft_sent(store, {"application_id": answered, "kind": "rejection_thanks",
+                                    "tone": "warm", "company": "Answered Co", "role": "",
+                                    "subject": "Thanks", "body": "Thank you."},
+                            request_token="t-answered", sent_on=TODAY)
     at = open_respond(via_app)
     picker = at.selectbox(key="respond_app")
     assert picker.options == ["Newer Co · Product Designer · 2026-11-21",
@@ -73,8 +75,8 @@ def test_draft_edit_mark_sent_changes_the_rate_and_opens_one_feedback_request(
                                                 contact_email="zoe@acme.example")
     factories.rejected_after_interview(store, "Globex", role="Product Designer",
                                        rejected_on="2026-11-10")
-    settings = store.settings()
-    store.save_settings(type(settings)(**{**settings.__dict__, "name": "Sam Lee",
+    settings = store.settings.get()
+    store.settings.save(type(settings)(**{**settings.__dict__, "name": "Sam Lee",
                                           "signature": "Sam Lee\nsam@example.com"}))
     if via_app:
         at = open_page("pages/progress.py")
@@ -148,11 +150,11 @@ def test_double_click_stores_one_draft(store: Store) -> None:
     assert count(store, "SELECT count(*) AS n FROM feedback_requests") == 0
     # Re-running with the same token directly is a no-op that returns the same id.
     row = drafts(store).iloc[0]
-    again = store.mark_draft_sent({"application_id": int(row["application_id"]),
-                                   "kind": "rejection_thanks", "tone": "warm",
-                                   "company": "Acme", "role": "", "subject": "Other",
-                                   "body": "Other"},
-                                  request_token=row["request_token"], sent_on=TODAY)
+    again = sending.mark_draft_sent(store, {"application_id": int(row["application_id"]),
+                                            "kind": "rejection_thanks", "tone": "warm",
+                                            "company": "Acme", "role": "", "subject": "Other",
+                                            "body": "Other"},
+                                    request_token=row["request_token"], sent_on=TODAY)
     assert again == int(row["id"]) and len(drafts(store)) == 1
 
 
@@ -228,10 +230,10 @@ def test_untracked_company_can_be_drafted_and_marked_sent(store: Store) -> None:
 
 def test_save_for_later_and_a_stale_tab_cannot_overwrite(store: Store) -> None:
     app_id = factories.rejected_after_interview(store, "Acme")
-    draft_id, _ = store.save_draft({"application_id": app_id, "kind": "feedback_request",
-                                    "tone": "warm", "company": "Acme", "role": "",
-                                    "subject": "Feedback?", "body": "Original text"},
-                                   request_token="saved-1")
+    draft_id, _ = sending.save_draft(store, {"application_id": app_id, "kind": "feedback_request",
+                                             "tone": "warm", "company": "Acme", "role": "",
+                                             "subject": "Feedback?", "body": "Original text"},
+                                     request_token="saved-1")
     tab_a, tab_b = open_respond(False), open_respond(False)
     for tab in (tab_a, tab_b):
         tab.radio(key="respond_source").set_value("any").run()
@@ -267,7 +269,7 @@ def test_stays_small_with_many_applications(store: Store) -> None:
     rows = [{"company": f"Company {i}", "role": "Engineer", "applied_on": "2026-01-05",
              "stage": "rejected", "stage_on": f"2026-{1 + i % 10:02d}-{1 + i % 28:02d}",
              "created_at": stamp, "updated_at": stamp} for i in range(10_000)]
-    store.insert_rows("applications", rows)
+    store.transfer.insert_rows("applications", rows)
     at = open_respond(False)
     no_exception(at)
     picker = at.selectbox(key="respond_app")
@@ -295,22 +297,23 @@ def test_mark_sent_refuses_bad_fields_and_writes_nothing(store: Store, field, va
 
     app_id = factories.rejected_after_interview(store, "Acme")
     with pytest.raises(ValidationError) as caught:
-        store.mark_draft_sent(fields(app_id, **{field: value}), request_token="t1",
-                              sent_on=TODAY, ask_feedback=True)
+        sending.mark_draft_sent(store, fields(app_id, **{field: value}), request_token="t1",
+                                sent_on=TODAY, ask_feedback=True)
     assert field in caught.value.errors
     assert store.count("drafts") == 0 and store.count("feedback_requests") == 0
 
 
 def test_feedback_request_opened_once_per_application(store: Store) -> None:
     app_id = factories.rejected_after_interview(store, "Acme")
-    store.mark_draft_sent(fields(app_id), request_token="a", sent_on=TODAY, ask_feedback=True,
-                          follow_up_days=10)
-    store.mark_draft_sent(fields(app_id, kind="feedback_request"), request_token="b",
-                          sent_on=TODAY)
+    store.settings.save(replace(store.settings.get(), follow_up_days=10))  # the user's choice
+    sending.mark_draft_sent(store, fields(app_id), request_token="a", sent_on=TODAY,
+                            ask_feedback=True)
+    sending.mark_draft_sent(store, fields(app_id, kind="feedback_request"), request_token="b",
+                            sent_on=TODAY)
     requests = store.frame("SELECT follow_up_due, asked_whom FROM feedback_requests")
     assert len(requests) == 1 and requests.iloc[0]["follow_up_due"] == "2026-12-05"
     assert store.count("drafts") == 2
-    history = store.drafts_for_application(app_id)
+    history = store.drafts.for_application(app_id)
     assert history["status"].tolist() == ["sent", "sent"]
 
 
@@ -318,21 +321,24 @@ def test_saved_draft_versions_and_sent_drafts_are_final(store: Store) -> None:
     from nextround.store import StaleVersionError
 
     app_id = factories.rejected_after_interview(store, "Acme")
-    draft_id, version = store.save_draft(fields(app_id), request_token="s")
-    assert store.save_draft(fields(app_id, body="v2"), request_token="s", draft_id=draft_id,
-                            version=version) == (draft_id, 2)
+    draft_id, version = sending.save_draft(store, fields(app_id), request_token="s")
+    assert sending.save_draft(store, fields(app_id, body="v2"), request_token="s",
+                              draft_id=draft_id,
+                              version=version) == (draft_id, 2)
     with pytest.raises(StaleVersionError):
-        store.save_draft(fields(app_id, body="stale"), request_token="s", draft_id=draft_id,
-                         version=1)
+        sending.save_draft(store, fields(app_id, body="stale"), request_token="s",
+                           draft_id=draft_id,
+                           version=1)
     with pytest.raises(StaleVersionError):
-        store.mark_draft_sent(fields(app_id), request_token="s", sent_on=TODAY,
-                              draft_id=draft_id, version=1)
-    assert store.mark_draft_sent(fields(app_id, body="final"), request_token="s",
-                                 sent_on=TODAY, draft_id=draft_id, version=2) == draft_id
+        sending.mark_draft_sent(store, fields(app_id), request_token="s", sent_on=TODAY,
+                                draft_id=draft_id, version=1)
+    assert sending.mark_draft_sent(store, fields(app_id, body="final"), request_token="s",
+                                   sent_on=TODAY, draft_id=draft_id, version=2) == draft_id
     with pytest.raises(StaleVersionError):
-        store.save_draft(fields(app_id, body="after"), request_token="s", draft_id=draft_id,
-                         version=3)
-    row = store.draft_by_token("s")
+        sending.save_draft(store, fields(app_id, body="after"), request_token="s",
+                           draft_id=draft_id,
+                           version=3)
+    row = store.drafts.by_token("s")
     assert (row["status"], row["body"], row["sent_on"]) == ("sent", "final", TODAY.isoformat())
-    page, total = store.unanswered_rejections()
+    page, total = store.applications.unanswered_rejections()
     assert total == 0 and page.empty

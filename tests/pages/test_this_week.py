@@ -48,10 +48,11 @@ def test_an_item_goes_once_it_is_done(store: Store) -> None:
     at = open_page(PAGE)
     no_exception(at)
     assert "Send a short thank-you for a recent no" in texts(at)
-    store.insert_rows("drafts", [{"application_id": app_id, "kind": "rejection_thanks",
-                                  "subject": "Thank you", "body": "Thanks", "status": "sent",
-                                  "sent_on": "2026-11-25", "created_at": "x",
-                                  "updated_at": "x"}])
+    store.transfer.insert_rows("drafts", [{"application_id": app_id, "kind": "rejection_thanks",
+                                           "subject": "Thank you", "body": "Thanks",
+                                           "status": "sent",
+                                           "sent_on": "2026-11-25", "created_at": "x",
+                                           "updated_at": "x"}])
     at.run()
     no_exception(at)
     assert "Send a short thank-you for a recent no" not in texts(at)
@@ -59,9 +60,10 @@ def test_an_item_goes_once_it_is_done(store: Store) -> None:
 
 def test_all_caught_up_says_so_kindly(store: Store) -> None:
     factories.application(store, "Acme", role="Dev", applied_on="2026-11-24")
-    store.insert_rows("checkins", [{"week": "2026-W48", "checked_on": "2026-11-24",
-                                    "items": "[3,3,3,3,3]", "who5_raw": 15, "self_care": "[]",
-                                    "updated_at": "x"}])
+    store.transfer.insert_rows("checkins", [{"week": "2026-W48", "checked_on": "2026-11-24",
+                                             "items": "[3,3,3,3,3]", "who5_raw": 15,
+                                             "self_care": "[]",
+                                             "updated_at": "x"}])
     at = open_page(PAGE)
     no_exception(at)
     assert any("all caught up" in s.value for s in at.success)

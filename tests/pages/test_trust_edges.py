@@ -22,7 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from nextround import drafting, transfer
+from nextround import drafting, sending, transfer
+from nextround import feedback as fb
 from nextround.feedback import DEFAULT_THEMES, follow_up_context
 from nextround.models import (
     Application,
@@ -112,7 +113,7 @@ def test_every_entry_point_in_the_domain_accepts_and_refuses_the_same(store: Sto
             "application": _outcome(Application(company="Acme", applied_on=TODAY,
                                                 contact_email=typed).validated, TODAY),
             "check_email": _outcome(drafting.check_email, typed),
-            "save_draft": _outcome(store.save_draft, draft, request_token=f"t{number}"),
+            "save_draft": _outcome(sending.save_draft, store, draft, request_token=f"t{number}"),
             "eml": _outcome(_eml, typed),
             "mailto": _outcome(drafting.Draft("Thanks", "Thank you.", typed).mailto),
             "feedback": ("ok" if follow_up_context(
@@ -237,11 +238,11 @@ def test_bad_stored_values_fall_back_and_say_so(tmp_path: Path,
         db = tmp_path / f"case-{number}.db"
         _write_settings(db, values)
         store = Store(db)
-        loaded = store.settings()
+        loaded = store.settings.get()
         defaults = Settings()
         for name in values:
             if name == "extra" and "themes" in values[name]:  # readable; the list isn't
-                assert store.feedback_themes() == list(DEFAULT_THEMES)
+                assert fb.saved_themes(store) == list(DEFAULT_THEMES)
             elif name == "extra":
                 assert loaded.extra == {}
             elif name != "signature":
@@ -256,9 +257,9 @@ def test_bad_stored_values_fall_back_and_say_so(tmp_path: Path,
 def test_a_missing_settings_row_falls_back_and_saving_puts_it_back(isolated: Path) -> None:
     _write_settings(isolated, None)
     store = Store(isolated)
-    loaded = store.settings()
+    loaded = store.settings.get()
     assert loaded == Settings() and "missing" in loaded.notices[0]
-    saved = store.save_settings(replace(loaded, name="Sam"))
+    saved = store.settings.save(replace(loaded, name="Sam"))
     assert saved.name == "Sam" and saved.notices == ()
 
 
@@ -296,7 +297,7 @@ def test_the_data_page_says_which_setting_was_replaced_and_by_what(isolated: Pat
     at.button(key="FormSubmitter:settings_form-Save settings").click().run()
     no_exception(at)
     assert not at.warning
-    assert Store(isolated).settings().notices == ()
+    assert Store(isolated).settings.get().notices == ()
 
 
 # --- class 5: the command line refuses in one plain line, never a traceback ------------------
@@ -390,9 +391,9 @@ def test_the_feedback_page_writes_the_same_addresses(store: Store) -> None:
     idn = factories.application(store, "Bücher", applied_on="2026-09-01", stage="rejected",
                                 contact_email="juergen@bücher.de")
     legacy = factories.application(store, "Legacy", applied_on="2026-09-01", stage="rejected")
-    with store.write() as conn:  # as an older version stored it
-        conn.exec_driver_sql("UPDATE applications SET contact_email = 'jürgen@example.com'"
-                             f" WHERE id = {legacy}")
+    with store.write() as tx:  # as an older version stored it
+        tx.connection.exec_driver_sql("UPDATE applications SET contact_email = 'jürgen@example.com'"
+                                      f" WHERE id = {legacy}")
     for app_id, expected in ((idn, "juergen@xn--bcher-kva.de"), (legacy, "")):
         rid = factories.feedback_request(store, app_id, "2026-11-01")
         at = open_page("pages/feedback.py", via_app=False)

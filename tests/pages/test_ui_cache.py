@@ -154,12 +154,12 @@ def test_a_chart_is_rebuilt_when_its_data_changes() -> None:
 def test_pooled_connections_keep_every_pragma_and_are_reused(store: Store) -> None:
     seen = set()
     for _ in range(3):
-        with store.read() as conn:
-            seen.add(id(conn.connection.dbapi_connection))
-            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        with store.read() as snap:
+            seen.add(id(snap.connection.connection.dbapi_connection))
+            assert snap.connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert snap.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert snap.connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+            assert snap.connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert len(seen) == 1  # one connection, opened once and reused
 
 
@@ -169,8 +169,8 @@ def test_a_write_on_a_pooled_connection_still_begins_immediate(store: Store,
         pass  # leaves an idle connection in the pool
     other = sqlite3.connect(isolated, timeout=0, isolation_level=None)
     try:
-        with store.write() as conn:
-            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+        with store.write() as tx:
+            assert tx.connection.exec_driver_sql("SELECT 1").scalar() == 1
             # The write lock is taken at BEGIN, before any statement writes.
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")

@@ -54,7 +54,7 @@ def test_two_processes_times_500_writes_lose_nothing(tmp_path: Path) -> None:
                         "GROUP BY company ORDER BY company")
     assert roles.to_dict("records") == [{"company": "Writer 1", "n": 500},
                                         {"company": "Writer 2", "n": 500}]
-    assert store.integrity_problems() == []
+    assert store.integrity_problems(transfer.stored_value_problems) == []
 
 
 # --- SIGKILL in the middle of a large import ------------------------------------------------
@@ -65,8 +65,9 @@ ROWS = 20_000
 def _importer(path: str, rows: list[dict], writing) -> None:  # noqa: ANN001 - an Event
     """What transfer.import_file does after the preview: back up, then one write."""
     store = Store(path)
-    store.backup(reason="before-import")
-    store.import_applications(rows, progress=lambda done, total: writing.set(), chunk=1_000)
+    store.backups.make(reason="before-import")
+    store.transfer.import_applications(rows, progress=lambda done, total: writing.set(),
+                                       chunk=1_000)
 
 
 def test_sigkill_during_a_large_import_leaves_all_or_nothing(tmp_path: Path) -> None:
@@ -101,7 +102,7 @@ def test_sigkill_during_a_large_import_leaves_all_or_nothing(tmp_path: Path) -> 
         os.kill(child.pid, signal.SIGKILL)
         child.join(30)
         store = Store(path)
-        assert store.integrity_problems() == []
+        assert store.integrity_problems(transfer.stored_value_problems) == []
         count = store.count("applications")
         assert count in (3, 3 + ROWS), f"attempt {attempt}: {count} rows"
         events = store.count("events")
@@ -232,7 +233,7 @@ def test_cli_import_export_round_trip(tmp_path: Path, capsys: pytest.CaptureFixt
     assert cli(["export", "--db", str(db), "--out", str(out)]) == 0
     copy = tmp_path / "b.db"
     assert cli(["import", str(out), "--db", str(copy)]) == 0
-    assert Store(copy).export_rows() == Store(db).export_rows()
+    assert Store(copy).transfer.export_rows() == Store(db).transfer.export_rows()
     sheet = tmp_path / "apps.csv"
     assert cli(["export", "--db", str(db), "--out", str(sheet)]) == 0
     capsys.readouterr()
@@ -334,7 +335,7 @@ def _write_on_a_full_disk(path: str, limit: int, out) -> None:  # noqa: ANN001
              "stage": "applied", "stage_on": "2026-11-01", "notes": "x" * 400}
             for i in range(3_000)]
     try:
-        store.import_applications(rows)
+        store.transfer.import_applications(rows)
         out.send("imported")
     except Exception as exc:  # noqa: BLE001 - the message is what the test checks
         out.send(f"{type(exc).__name__}: {exc}")
@@ -363,5 +364,5 @@ def test_a_disk_that_refuses_writes_fails_the_import_plainly_and_loses_nothing(
     assert "Traceback" not in said and "Nothing was changed" in said
     reopened = Store(path)
     assert reopened.count("applications") == 1 and reopened.count("events") == 1
-    assert reopened.integrity_problems() == []
+    assert reopened.integrity_problems(transfer.stored_value_problems) == []
     reopened.dispose()

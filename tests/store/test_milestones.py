@@ -83,7 +83,7 @@ def apply(store: Store, op: tuple) -> None:
         return
     if not ids:
         return
-    app = store.application(int(ids[args[0] % len(ids)]))
+    app = store.applications.get(int(ids[args[0] % len(ids)]))
     applied = date.fromisoformat(app["applied_on"])
     try:
         if kind == "stage":
@@ -93,28 +93,28 @@ def apply(store: Store, op: tuple) -> None:
             moved = min(max(applied + timedelta(days=args[1]), FIRST_DAY), TODAY)
             details = {k: app[k] for k in ("company", "role", "location", "source", "link",
                                            "contact_name", "contact_email", "notes")}
-            store.update_application(app["id"], Application(**details, applied_on=moved,
-                                                            stage=app["stage"]),
-                                     app["version"], today=TODAY)
+            store.applications.update(app["id"], Application(**details, applied_on=moved,
+                                                             stage=app["stage"]),
+                                      app["version"], today=TODAY)
         elif kind == "delete":
-            store.delete_application(app["id"])
+            store.applications.delete(app["id"])
         elif kind == "thanks":
             sent = min(applied + timedelta(days=args[1]), TODAY).isoformat()
-            store.insert_rows("drafts", [{
+            store.transfer.insert_rows("drafts", [{
                 "application_id": app["id"], "kind": "rejection_thanks", "status": "sent",
                 "sent_on": sent, "created_at": STAMP, "updated_at": STAMP}])
         elif kind == "unsend_thanks":
-            with store.write() as conn:
-                conn.exec_driver_sql(
+            with store.write() as tx:
+                tx.connection.exec_driver_sql(
                     "UPDATE drafts SET status = 'draft', sent_on = NULL WHERE id = (SELECT"
                     f" max(id) FROM drafts WHERE application_id = {int(app['id'])})")
         elif kind == "delete_all_events":
-            with store.write() as conn:
-                conn.exec_driver_sql(
+            with store.write() as tx:
+                tx.connection.exec_driver_sql(
                     f"DELETE FROM events WHERE application_id = {int(app['id'])}")
         elif kind == "delete_event":
-            with store.write() as conn:
-                conn.exec_driver_sql(
+            with store.write() as tx:
+                tx.connection.exec_driver_sql(
                     "DELETE FROM events WHERE id = (SELECT max(id) FROM events WHERE"
                     f" application_id = {int(app['id'])} AND stage != 'applied')")
     except Exception as exc:  # noqa: BLE001 - a refused write is part of the property
@@ -132,8 +132,8 @@ def test_any_writes_keep_milestones_and_the_dashboard_right(tmp_path_factory, op
                                                            ghost_after) -> None:  # noqa: ANN001
     path = tmp_path_factory.mktemp("ops") / "nextround.db"
     store = Store(path)
-    settings_row = store.settings()
-    store.save_settings(type(settings_row)(**{**settings_row.__dict__,
+    settings_row = store.settings.get()
+    store.settings.save(type(settings_row)(**{**settings_row.__dict__,
                                               "ghost_after_days": ghost_after}))
     for op in ops:
         apply(store, op)
@@ -170,15 +170,15 @@ def test_a_version_3_database_gains_its_milestones_on_opening(tmp_path: Path) ->
     _version_3_database(path)
     store = Store(path)
     assert store.schema_version() == len(MIGRATIONS)
-    row = store.application(1)
+    row = store.applications.get(1)
     assert (row["first_reply_on"], row["first_interview_on"], row["first_rejection_on"],
             row["thanks_sent_on"], row["furthest_level"]) == (
         "2026-10-04", "2026-10-04", "2026-10-09", "2026-10-10", 1)
-    assert store.application(2)["furthest_level"] == 2
+    assert store.applications.get(2)["furthest_level"] == 2
     factories.move(store, 2, "offer", "2026-10-20")
-    assert store.application(2)["first_offer_on"] == "2026-10-20"
+    assert store.applications.get(2)["first_offer_on"] == "2026-10-20"
     assert_milestones_match(path)
-    assert any("before-migration-v3" in p.name for p in store.backup_files())
+    assert any("before-migration-v3" in p.name for p in store.backups.files())
 
 
 def test_progress_reads_grouped_rows_not_one_per_application(store: Store) -> None:
@@ -188,7 +188,7 @@ def test_progress_reads_grouped_rows_not_one_per_application(store: Store) -> No
 
     demo.fill(store, applications=3_000, seed=3, today=TODAY)
     start = TODAY - timedelta(days=800)
-    counts = store.progress_counts(start, TODAY, TODAY - timedelta(days=28), 30)
+    counts = store.progress.counts(start, TODAY, TODAY - timedelta(days=28), 30)
     days = (TODAY - start).days + 1
     kinds = 5  # reply, interview, offer, rejection, answered
     bound = days * (1 + kinds) + len(counts["response_days"]) + 4 * 8 + len(counts["sources"])

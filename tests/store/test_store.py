@@ -10,16 +10,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from nextround import transfer
 from nextround.models import Stage, ValidationError
 from nextround.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
+    TABLES,
     CorruptDatabaseError,
     ForeignDatabaseError,
     NewerDatabaseError,
     ReadOnlyDatabaseError,
     StaleVersionError,
     Store,
+    Transaction,
 )
 from tests import factories
 from tests.conftest import old_database
@@ -41,10 +44,10 @@ def test_new_database_is_marked_ours_and_current(tmp_path: Path) -> None:
 
 
 def test_connections_enforce_foreign_keys_and_full_sync(store: Store) -> None:
-    with store.read() as conn:
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+    with store.read() as snap:
+        assert snap.connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert snap.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert snap.connection.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
 
 
 def test_migrates_first_schema_to_current_with_backup(tmp_path: Path) -> None:
@@ -60,7 +63,7 @@ def test_migrates_first_schema_to_current_with_backup(tmp_path: Path) -> None:
 
     assert store.schema_version() == SCHEMA_VERSION
     assert store.change_count() >= 0
-    page, total = store.search_applications()
+    page, total = store.applications.search()
     assert total == 1 and page.loc[0, "company"] == "Old Co"
     backups = list((tmp_path / "backups").glob("old.db.*before-migration-v1.db"))
     assert len(backups) == 1
@@ -144,19 +147,19 @@ def test_refuses_read_only_file_untouched(tmp_path: Path) -> None:
 
 def test_stale_version_is_detected_and_nothing_is_overwritten(store: Store) -> None:
     app_id = factories.application(store)
-    version = store.application(app_id)["version"]
+    version = store.applications.get(app_id)["version"]
     factories.move(store, app_id, Stage.SCREENING, "2026-11-05", version=version)
     with pytest.raises(StaleVersionError, match="another tab"):
         factories.move(store, app_id, Stage.REJECTED, "2026-11-06", version=version)
-    assert store.application(app_id)["stage"] == "screening"
-    assert list(store.application_events(app_id)["stage"]) == ["applied", "screening"]
+    assert store.applications.get(app_id)["stage"] == "screening"
+    assert list(store.applications.events(app_id)["stage"]) == ["applied", "screening"]
 
 
 def test_failed_transaction_rolls_back_everything(store: Store) -> None:
     before = store.change_count()
     with pytest.raises(RuntimeError):
-        with store.write() as conn:
-            conn.exec_driver_sql(
+        with store.write() as tx:
+            tx.connection.exec_driver_sql(
                 "INSERT INTO applications (company, role, applied_on, stage, stage_on,"
                 " created_at, updated_at) VALUES ('Half', '', '2026-01-01', 'applied',"
                 " '2026-01-01', 'x', 'x')")
@@ -167,8 +170,8 @@ def test_failed_transaction_rolls_back_everything(store: Store) -> None:
 
 def test_database_rejects_impossible_dates_as_a_backstop(store: Store) -> None:
     with pytest.raises(IntegrityError):
-        with store.write() as conn:
-            conn.exec_driver_sql(
+        with store.write() as tx:
+            tx.connection.exec_driver_sql(
                 "INSERT INTO applications (company, role, applied_on, stage, stage_on,"
                 " created_at, updated_at) VALUES ('X', '', '2026-02-30', 'applied',"
                 " '2026-02-30', 'x', 'x')")
@@ -207,24 +210,24 @@ def test_stage_change_before_applied_date_is_refused(store: Store) -> None:
 
 def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
     factories.application(store)
-    out = store.backup(tmp_path / "copy.db")
+    out = store.backups.make(tmp_path / "copy.db")
     copy = Store(out)
     assert copy.count("applications") == 1
-    assert copy.integrity_problems() == []
+    assert copy.integrity_problems(transfer.stored_value_problems) == []
 
 
 def test_daily_backup_once_a_day_and_rotation_keeps_hand_made_ones(store: Store,
                                                                   tmp_path: Path) -> None:
-    assert store.daily_backup(TODAY) is None  # nothing to keep yet
+    assert store.backups.daily(TODAY) is None  # nothing to keep yet
     factories.application(store)
-    first = store.daily_backup(TODAY)
+    first = store.backups.daily(TODAY)
     assert first is not None and first.name.endswith("-daily.db")
-    assert store.daily_backup(TODAY) is None  # once a day
-    manual = store.backup()
+    assert store.backups.daily(TODAY) is None  # once a day
+    manual = store.backups.make()
     for day in range(1, 20):
-        store.daily_backup(date(2026, 12, day))
-    names = [p.name for p in store.backup_files()]
-    assert len([n for n in names if n.endswith("-daily.db")]) == Store.AUTOMATIC_BACKUPS_KEPT
+        store.backups.daily(date(2026, 12, day))
+    names = [p.name for p in store.backups.files()]
+    assert len([n for n in names if n.endswith("-daily.db")]) == store.backups.AUTOMATIC_KEPT
     assert manual.name in names
 
 
@@ -243,6 +246,58 @@ def test_stage_note_is_validated_not_silently_cut(store: Store) -> None:
         with pytest.raises(ValidationError) as info:
             factories.move(store, app_id, Stage.SCREENING, "2026-11-05", version=1, note=bad)
         assert message in info.value.errors["note"]
-    assert list(store.application_events(app_id)["stage"]) == ["applied"]
+    assert list(store.applications.events(app_id)["stage"]) == ["applied"]
     factories.move(store, app_id, Stage.SCREENING, "2026-11-05", version=1, note=" Call  ")
-    assert store.application_events(app_id)["note"].iloc[-1] == "Call"
+    assert store.applications.events(app_id)["note"].iloc[-1] == "Call"
+
+
+# --- record types: the store's side of the split ---------------------------------------------
+
+def test_the_row_check_is_the_callers(store: Store) -> None:
+    """The store imports no domain module: `check` and restore get the import's row rules
+    from their caller, and run exactly what they were given on every table's rows."""
+    factories.application(store)
+    seen: dict[str, int] = {}
+
+    def check(rows, today):  # noqa: ANN001, ANN202 - the RowCheck shape
+        for table in TABLES:
+            seen[table] = len(list(rows(table)))
+        assert isinstance(today, date)
+        return ["a row the rules refuse"]
+
+    assert store.integrity_problems(check) == ["a row the rules refuse"]
+    assert seen["applications"] == 1 and seen["events"] == 1 and seen["settings"] == 1
+    assert store.integrity_problems(transfer.stored_value_problems) == []
+
+
+def test_a_dry_run_import_inside_a_transaction_is_refused(store: Store) -> None:
+    """A dry run rolls back its own transaction; inside the caller's its writes would commit
+    with the rest, so it is refused before anything is written."""
+    row = {"company": "Acme", "role": "", "location": "", "source": "", "link": "",
+           "contact_name": "", "contact_email": "", "applied_on": "2026-11-01",
+           "stage": "applied", "stage_on": "2026-11-01", "notes": ""}
+    with pytest.raises(RuntimeError), store.write() as tx:
+        tx.transfer.import_applications([row], commit=False)
+    assert store.count("applications") == 0
+    assert store.transfer.import_applications([row], commit=False) == 1
+    assert store.count("applications") == 0
+    with store.write() as tx:
+        assert tx.transfer.import_applications([row]) == 1
+        assert tx.transfer.table_counts()["applications"] == 1
+    assert store.count("applications") == 1
+
+
+def test_settings_and_check_ins_join_a_transaction(store: Store) -> None:
+    """`tx.settings` and `tx.checkins` write on the caller's transaction: a failure later in
+    it leaves neither."""
+    before = store.settings.get()
+    with pytest.raises(ZeroDivisionError), store.write() as tx:
+        tx.settings.save(type(before)(**{**before.__dict__, "name": "Sam"}))
+        assert tx.settings.get().name == "Sam"  # the transaction sees its own write
+        tx.checkins.save("2026-W48", {
+            "checked_on": TODAY, "items": (3, 3, 3, 3, 3), "who5_raw": 15, "stress": None,
+            "hours": None, "self_care": (), "win": "", "let_go": ""})
+        raise ZeroDivisionError
+    assert store.settings.get() == before
+    assert store.checkins.for_week("2026-W48") is None
+    assert not hasattr(Transaction, "backups")  # a backup copies the committed file

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from nextround import demo
+from nextround import demo, transfer
 from nextround.__main__ import main
 from nextround.store import Store
 from tests import factories
@@ -81,7 +81,7 @@ def _old_style(folder: Path, name: str) -> Path:
     """A backup as an older Next Round named it (`<stem>-<stamp>-<reason>.db`)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    Store(folder.parent / "source-of-old.db").backup(path)
+    Store(folder.parent / "source-of-old.db").backups.make(path)
     return path
 
 
@@ -92,26 +92,26 @@ def test_two_databases_in_one_folder_keep_their_own_backups(tmp_path: Path) -> N
     backups = tmp_path / "backups"
     old_short = _old_style(backups, "nextround-20261101-101010-000001-manual.db")
     old_long = _old_style(backups, "nextround-2025-20261101-101010-000002-manual.db")
-    hand_short, hand_long = short.backup(), long.backup()
-    daily_short = short.daily_backup(TODAY)
-    daily_long = long.daily_backup(TODAY)
+    hand_short, hand_long = short.backups.make(), long.backups.make()
+    daily_short = short.backups.daily(TODAY)
+    daily_long = long.backups.daily(TODAY)
     assert daily_short is not None and daily_long is not None
 
-    assert set(short.backup_files()) == {old_short, hand_short, daily_short}
-    assert set(long.backup_files()) == {old_long, hand_long, daily_long}
+    assert set(short.backups.files()) == {old_short, hand_short, daily_short}
+    assert set(long.backups.files()) == {old_long, hand_long, daily_long}
     # Each database's daily backup is its own: the other one's doesn't count as "done today".
-    assert short.daily_backup(TODAY) is None and long.daily_backup(TODAY) is None
+    assert short.backups.daily(TODAY) is None and long.backups.daily(TODAY) is None
 
     # Rotation of one never removes the other's automatic backups.
     for day in range(1, 20):
-        short.daily_backup(date(2026, 12, day))
-    assert daily_long in long.backup_files()
+        short.backups.daily(date(2026, 12, day))
+    assert daily_long in long.backups.files()
 
     # "Delete all my data, and the backups" removes this database's backups only.
     short.delete_all_data()
-    removed = short.delete_backups()
-    assert short.backup_files() == [] and removed >= 2
-    assert set(long.backup_files()) == {old_long, hand_long, daily_long}
+    removed = short.backups.delete_all()
+    assert short.backups.files() == [] and removed >= 2
+    assert set(long.backups.files()) == {old_long, hand_long, daily_long}
     assert all(p.exists() for p in (old_long, hand_long, daily_long))
 
 
@@ -121,17 +121,17 @@ def test_a_database_with_any_name_finds_rotates_and_deletes_its_own_backups(
         tmp_path: Path, name: str) -> None:
     store = Store(tmp_path / name)
     factories.application(store)
-    hand = store.backup(reason="manual")
-    first = store.daily_backup(TODAY)
-    assert store.backup_files()[-1] == hand and first in store.backup_files()
+    hand = store.backups.make(reason="manual")
+    first = store.backups.daily(TODAY)
+    assert store.backups.files()[-1] == hand and first in store.backups.files()
     for day in range(1, 20):
-        store.daily_backup(date(2026, 12, day))
-    kept = store.backup_files()
+        store.backups.daily(date(2026, 12, day))
+    kept = store.backups.files()
     assert hand in kept  # hand-made: never rotated, whatever the database is called
-    assert len(kept) == Store.AUTOMATIC_BACKUPS_KEPT + 1
+    assert len(kept) == store.backups.AUTOMATIC_KEPT + 1
     assert not (tmp_path / "backups" / first.name).exists()  # the oldest daily was rotated
-    assert store.delete_backups() == len(kept)
-    assert store.backup_files() == [] and list((tmp_path / "backups").iterdir()) == []
+    assert store.backups.delete_all() == len(kept)
+    assert store.backups.files() == [] and list((tmp_path / "backups").iterdir()) == []
 
 
 def test_old_backup_names_that_could_be_another_databases_are_never_deleted(
@@ -142,13 +142,13 @@ def test_old_backup_names_that_could_be_another_databases_are_never_deleted(
     Store(tmp_path / "jobs.sqlite").dispose()
     factories.application(store)
     unclear = _old_style(tmp_path / "backups", "jobs-20261101-101010-000001-before-import.db")
-    mine = store.backup()
-    assert store.backup_files() == [mine]
-    assert Store(tmp_path / "jobs.sqlite").backup_files() == []
-    assert store.ambiguous_backups() == [unclear]
+    mine = store.backups.make()
+    assert store.backups.files() == [mine]
+    assert Store(tmp_path / "jobs.sqlite").backups.files() == []
+    assert store.backups.ambiguous() == [unclear]
     for day in range(1, 20):
-        store.daily_backup(date(2026, 12, day))
-    assert store.delete_backups() >= 1
+        store.backups.daily(date(2026, 12, day))
+    assert store.backups.delete_all() >= 1
     assert unclear.exists()
 
 
@@ -157,16 +157,16 @@ def test_delete_all_with_backups_on_the_page_spares_another_databases(store: Sto
     factories.application(store, "Gone")
     other = Store(tmp_path / "nextround-2025.db")
     factories.application(other, "Other")
-    theirs = [other.backup(), other.backup(reason="before-import"),
+    theirs = [other.backups.make(), other.backups.make(reason="before-import"),
               _old_style(tmp_path / "backups", "nextround-2025-20261101-101010-000002-manual.db")]
     at = open_page("pages/data.py", via_app=False)
     at.checkbox(key="delete_backups").check()
     at.text_input(key="delete_phrase").set_value("delete my data")
     at.button(key="delete_confirm").click().run()
     no_exception(at)
-    assert store.is_empty() and store.backup_files() == []
+    assert store.is_empty() and store.backups.files() == []
     assert all(p.exists() for p in theirs)
-    assert sorted(other.backup_files()) == sorted(theirs)
+    assert sorted(other.backups.files()) == sorted(theirs)
 
 
 # --- 2. private from the first byte; leftovers cleaned -----------------------------------------
@@ -177,9 +177,9 @@ def test_a_new_database_its_folders_and_backups_are_private(tmp_path: Path) -> N
     os.chmod(root, 0o755)
     store = Store(root / "new" / "data" / "nextround.db")
     factories.application(store)
-    store.backup()
-    store.backup(reason="before-import")
-    store.daily_backup(TODAY)
+    store.backups.make()
+    store.backups.make(reason="before-import")
+    store.backups.daily(TODAY)
     assert not_private(root / "new") == []
     assert mode(root) == 0o755  # a folder the user already had is not ours to change
 
@@ -199,7 +199,7 @@ def test_files_an_older_version_left_readable_become_private_before_use(tmp_path
     db = tmp_path / "nextround.db"
     store = Store(db)
     factories.application(store)
-    old_copy = store.backup()
+    old_copy = store.backups.make()
     store.dispose()
     for path in (db, old_copy):
         os.chmod(path, 0o644)
@@ -218,7 +218,7 @@ def test_the_raw_copy_of_a_damaged_database_is_private(tmp_path: Path,
     demo.fill(good, applications=40, seed=2, today=TODAY)
     good.dispose()
     db = tmp_path / "broken.db"
-    Store(tmp_path / "good.db").backup(db)
+    Store(tmp_path / "good.db").backups.make(db)
     data = bytearray(db.read_bytes())
     data[4096 * 2: 4096 * 3] = os.urandom(4096)
     db.write_bytes(bytes(data))
@@ -256,7 +256,7 @@ def test_the_next_start_removes_what_a_killed_copy_left_and_nothing_else(tmp_pat
     db = tmp_path / "nextround.db"
     store = Store(db)
     factories.application(store)
-    hand = store.backup()
+    hand = store.backups.make()
     store.dispose()
     backups = tmp_path / "backups"
     gone = dead_pid()
@@ -280,7 +280,7 @@ def test_the_next_start_removes_what_a_killed_copy_left_and_nothing_else(tmp_pat
         assert [p for p in stale if p.exists()] == []
         assert all(p.exists() for p in live + others)
         assert [p for p in live if mode(p) != 0o600] == []  # kept, but made private
-        assert hand.exists() and Store(db).backup_files() == [hand]
+        assert hand.exists() and Store(db).backups.files() == [hand]
     finally:
         running.kill()
         running.wait()
@@ -340,7 +340,7 @@ def test_the_next_start_removes_what_a_killed_import_into_a_new_database_left(
 def _valid_backup(tmp_path: Path) -> bytes:
     source = Store(tmp_path / "elsewhere" / "source.db")
     factories.application(source, "From upload")
-    copy = source.backup(tmp_path / "elsewhere" / "upload.db")
+    copy = source.backups.make(tmp_path / "elsewhere" / "upload.db")
     return copy.read_bytes()
 
 
@@ -388,7 +388,7 @@ def test_a_finished_upload_restore_leaves_no_copy(store: Store, tmp_path: Path) 
     state = at.session_state
     again = state["restore_upload_saved"] if "restore_upload_saved" in state else None
     assert again is None or not Path(again[1]).exists()  # not kept again on the next rerun
-    assert [r["company"] for r in Store(store.path).export_rows()["applications"]] == [
+    assert [r["company"] for r in Store(store.path).transfer.export_rows()["applications"]] == [
         "From upload"]
     leftovers = [p.name for p in tmp_path.iterdir() if "part" in p.name]
     assert leftovers == []
@@ -484,7 +484,7 @@ def test_out_is_refused_when_it_is_not_a_new_path_or_a_regular_file(
     assert ".part" not in err and "Traceback" not in err
     assert unchanged()
     assert _names(tmp_path) == before  # nothing written anywhere
-    assert Store(seeded).integrity_problems() == []
+    assert Store(seeded).integrity_problems(transfer.stored_value_problems) == []
 
 
 def test_review_refuses_a_chart_file_that_is_a_link_and_writes_nothing(
@@ -538,8 +538,8 @@ def test_the_library_never_backs_up_onto_the_database_or_a_folder(
     store = Store(seeded)
     for target in (seeded, Path(f"{seeded}-wal"), tmp_path / "data"):
         with pytest.raises(StoreError):
-            store.backup(target)
-    assert store.integrity_problems() == []
+            store.backups.make(target)
+    assert store.integrity_problems(transfer.stored_value_problems) == []
     con = sqlite3.connect(seeded)
     assert con.execute("SELECT count(*) FROM applications").fetchone()[0] == 30
     con.close()

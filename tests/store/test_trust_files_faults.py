@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from nextround import transfer
 from nextround.store import Store
 from tests import factories
 from tests.conftest import ROOT, TODAY, no_exception, open_page
@@ -93,7 +94,7 @@ def test_backup_and_restore_killed_at_random_leave_nothing_readable_and_nothing_
     data, scratch = tmp_path / "data", tmp_path / "tmp"
     scratch.mkdir(mode=0o700)
     db = data / "nextround.db"
-    Store(big["base"]).backup(db)
+    Store(big["base"]).backups.make(db)
     backups = data / "backups"
     folders = (data, backups, scratch)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NEXTROUND_TODAY": TODAY.isoformat(),
@@ -165,6 +166,6 @@ os.kill(os.getpid(), 9)
     reopened = Store(path)
     try:
         assert reopened.frame("SELECT company FROM applications").company.tolist() == ["Kept"]
-        assert reopened.integrity_problems() == []
+        assert reopened.integrity_problems(transfer.stored_value_problems) == []
     finally:
         reopened.dispose()

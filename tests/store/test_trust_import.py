@@ -133,7 +133,7 @@ def test_every_table_is_checked_and_the_refusal_names_table_row_and_field(
         transfer.import_file(store, data, dry_run=True)
     with pytest.raises(transfer.ImportRefused):
         transfer.import_file(store, data)
-    assert store.is_empty() and store.backup_files() == []
+    assert store.is_empty() and store.backups.files() == []
 
 
 # --- the page: a message next to the upload, never a traceback ------------------------------
@@ -192,7 +192,8 @@ def test_cli_dry_run_and_import_into_a_new_path(tmp_path: Path, export: bytes) -
     assert sorted(p.name for p in target.parent.iterdir()) == ["nextround.db"]
     assert target.stat().st_mode & 0o777 == 0o600
     store = Store(target)
-    assert store.count("applications") == 20 and store.integrity_problems() == []
+    assert store.count("applications") == 20 and store.integrity_problems(
+        transfer.stored_value_problems) == []
     store.dispose()
 
 

@@ -43,10 +43,10 @@ def digest(path: Path) -> str:
 
 
 def genuine_backup(folder: Path) -> Path:
-    """A backup of a current database holding demo data, made by `Store.backup`."""
+    """A backup of a current database holding demo data, made by `store.backups.make`."""
     store = Store(folder / "source.db", backup_dir=folder / "made")
     demo.fill(store, applications=40, seed=2, today=TODAY)
-    made = store.backup(folder / "backup.db")
+    made = store.backups.make(folder / "backup.db")
     store.dispose()
     return made
 
@@ -160,7 +160,7 @@ def test_restore_refuses_a_file_that_is_not_exactly_ours_and_check_reports_it(
     code, _, err = cli(capsys, "check", "--db", str(candidate))
     assert code == 1 and expected in err, err
     assert digest(candidate) == theirs
-    assert [r["company"] for r in Store(live).export_rows()["applications"]] == ["Mine"]
+    assert [r["company"] for r in Store(live).transfer.export_rows()["applications"]] == ["Mine"]
 
 
 def test_check_lists_every_problem_not_only_the_first(
@@ -174,7 +174,7 @@ def test_check_lists_every_problem_not_only_the_first(
                      "it has a trigger 'quiet'"):
         assert expected in err
     with pytest.raises(StoreError) as refused:
-        describe_database_file(candidate)
+        describe_database_file(candidate, check_rows=transfer.stored_value_problems)
     assert len(refused.value.problems) == 3  # type: ignore[attr-defined]
 
 
@@ -264,12 +264,13 @@ def test_genuine_files_of_every_version_and_history_are_restored(
     code, out, err = cli(capsys, "check", "--db", str(candidate))
     assert code == 0 and "ok" in out, err
     live = live_database(tmp_path)
-    expected = describe_database_file(candidate)
-    result = restore_database(live, candidate)
+    expected = describe_database_file(candidate, check_rows=transfer.stored_value_problems)
+    result = restore_database(live, candidate, check_rows=transfer.stored_value_problems)
     assert result.counts == expected
     store = Store(live)
-    assert store.schema_version() == SCHEMA_VERSION and store.integrity_problems() == []
-    assert store.table_counts() == {**expected, "settings": 1}
+    assert store.schema_version() == SCHEMA_VERSION and store.integrity_problems(
+        transfer.stored_value_problems) == []
+    assert store.transfer.table_counts() == {**expected, "settings": 1}
 
 
 # --- the Your data page ---------------------------------------------------------------------
@@ -289,7 +290,7 @@ def test_the_page_check_reports_a_trigger_added_to_the_live_database(
     assert any("found 1 problem" in e.value for e in at.error)
     problems = [f for f in at.dataframe if "Problem" in f.value.columns][0].value
     assert list(problems["Problem"]) == ["it has a trigger 'wipe' that Next Round doesn't make"]
-    assert store.integrity_problems() == list(problems["Problem"])
+    assert store.integrity_problems(transfer.stored_value_problems) == list(problems["Problem"])
 
 
 def test_the_page_refuses_to_restore_an_upload_with_a_missing_table(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from nextround import demo
+from nextround import demo, transfer
 from nextround.store import Store, StoreError, restore_database
 from tests import factories
 from tests.conftest import ROOT, no_exception, open_page
@@ -52,7 +52,7 @@ def test_a_restored_file_with_edited_rows_is_refused_or_every_page_opens(
     con.close()
     Store(isolated).dispose()
     try:
-        restore_database(isolated, source)
+        restore_database(isolated, source, check_rows=transfer.stored_value_problems)
     except StoreError:
         return
     for page in PAGES:
@@ -70,7 +70,8 @@ def test_a_genuine_file_restores_and_check_names_an_edited_row(tmp_path: Path) -
     filled.dispose()
     target = tmp_path / "live.db"
     Store(target).dispose()
-    assert restore_database(target, source).counts["applications"] == 30
+    assert restore_database(target, source,
+                            check_rows=transfer.stored_value_problems).counts["applications"] == 30
     assert main(["check", "--db", str(source)]) == 0
     con = sqlite3.connect(source)
     con.execute("UPDATE applications SET version = 'x' WHERE id = 2")
@@ -78,7 +79,7 @@ def test_a_genuine_file_restores_and_check_names_an_edited_row(tmp_path: Path) -
     con.close()
     assert main(["check", "--db", str(source)]) == 1
     with pytest.raises(StoreError, match="applications row 2, field version"):
-        restore_database(target, source)
+        restore_database(target, source, check_rows=transfer.stored_value_problems)
     assert Store(target).count("applications") == 30
 
 
@@ -108,7 +109,7 @@ def test_restore_from_the_database_by_a_hard_link_is_refused(store: Store, isola
     factories.application(store, "Newest", applied_on="2026-11-20")
     before = store.count("applications")
     with pytest.raises(StoreError, match="itself"):
-        restore_database(isolated, link)
+        restore_database(isolated, link, check_rows=transfer.stored_value_problems)
     assert store.count("applications") == before
     assert not list((isolated.parent / "backups").glob("*before-restore*"))
 
@@ -201,5 +202,5 @@ def test_a_database_named_backups_gets_a_plain_refusal_not_an_os_error(tmp_path:
     store = Store(tmp_path / "backups")
     factories.application(store, "Acme", applied_on="2026-11-02")
     with pytest.raises(StoreError, match="Couldn't write the backup"):
-        store.backup()
+        store.backups.make()
     assert store.count("applications") == 1

@@ -17,7 +17,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nextround import transfer
+from nextround import dream_list, sending, transfer, wellbeing
+from nextround import feedback as fb
+from nextround import reflection as rf
 from nextround.models import Application, Stage, ValidationError
 from nextround.store import Store, StoreError
 from nextround.wellbeing import CheckIn
@@ -70,41 +72,42 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
         factories.application(store, op[1], role="Analyst", applied_on=op[2], stage=op[3])
         return
     if kind == "action":
-        store.add_action(op[1], due_on=op[2], today=TODAY)
+        rf.add_action(store, op[1], due_on=op[2], today=TODAY)
         return
     if kind == "target":
-        store.add_target(op[1], today=TODAY)
+        dream_list.add(store, op[1], today=TODAY)
         return
     if kind == "checkin":
-        store.save_checkin(CheckIn(items=[op[2]] * 5, stress=op[2], hours=3.5), day=op[1])
+        wellbeing.save_checkin(store, CheckIn(items=[op[2]] * 5, stress=op[2], hours=3.5),
+                               day=op[1])
         return
     if kind == "reflection":
         picked = _pick(store, "applications", op[1])
-        store.start_reflection(picked[0] if picked else None, today=TODAY)
+        rf.start_reflection(store, picked[0] if picked else None, today=TODAY)
         return
     if kind == "finish_reflection":
         picked = _pick(store, "reflections", op[1])
         if picked:
-            store.finish_reflection(*picked, today=TODAY)
+            store.reflections.finish(*picked, today=TODAY)
         return
     if kind == "action_done":
         picked = _pick(store, "actions", op[1])
         if picked:
-            store.set_action_done(picked[0], op[2], picked[1], today=TODAY)
+            store.actions.set_done(picked[0], op[2], picked[1], today=TODAY)
         return
     if kind == "target_applied":
         picked = _pick(store, "targets", op[1])
         if picked:
-            store.mark_target_applied(*picked, applied_on=op[2], today=TODAY)
+            dream_list.mark_applied(store, *picked, applied_on=op[2], today=TODAY)
         return
     if kind == "feedback_status":
         picked = _pick(store, "feedback_requests", op[1])
         if picked:
-            store.change_feedback_status(picked[0], op[2], picked[1], today=TODAY)
+            fb.change_status(store, picked[0], op[2], picked[1], today=TODAY)
         return
     if kind == "settings":
-        current = store.settings()
-        store.save_settings(replace(current, weekly_goal=op[1], timezone=op[2]))
+        current = store.settings.get()
+        store.settings.save(replace(current, weekly_goal=op[1], timezone=op[2]))
         return
     if kind in ("reply",):
         picked = _pick(store, "feedback_requests", op[1])
@@ -117,24 +120,24 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
         return
     app_id, version = picked
     if kind == "update":
-        app = store.application(app_id)
-        store.update_application(app_id, Application(
+        app = store.applications.get(app_id)
+        store.applications.update(app_id, Application(
             company=op[2], role=app["role"], applied_on=op[3], stage=app["stage"]),
             version, today=TODAY)
     elif kind == "stage":
         factories.move(store, app_id, op[2], op[3], version=version)
     elif kind == "ghost":
-        store.mark_ghosted([(app_id, version)], op[2], today=TODAY)
+        store.applications.mark_ghosted([(app_id, version)], op[2], today=TODAY)
     elif kind == "delete":
-        store.delete_application(app_id)
+        store.applications.delete(app_id)
     elif kind == "feedback":
         factories.feedback_request(store, app_id, op[2])
     elif kind == "draft":
-        store.mark_draft_sent({"application_id": app_id, "kind": "rejection_thanks",
-                               "tone": "warm", "company": "Acme", "role": "",
-                               "to_email": "sam@example.com", "subject": "Thanks",
-                               "body": "Thank you."},
-                              request_token=f"t{next(_counter)}", sent_on=op[2])
+        sending.mark_draft_sent(store, {"application_id": app_id, "kind": "rejection_thanks",
+                                        "tone": "warm", "company": "Acme", "role": "",
+                                        "to_email": "sam@example.com", "subject": "Thanks",
+                                        "body": "Thank you."},
+                                request_token=f"t{next(_counter)}", sent_on=op[2])
 
 
 def _fresh(folder: Path, name: str) -> Store:
@@ -154,16 +157,17 @@ def test_the_apps_own_edits_always_export_and_import_back(first: list[tuple], op
             _apply(store, op)
         except (ValidationError, StoreError):
             pass  # refused: nothing was written, and the data must still round-trip
-    before = store.export_rows()
+    before = store.transfer.export_rows()
 
     from_json = _fresh(tmp_path, "json")
     transfer.import_file(from_json, transfer.export_json(store))
-    assert from_json.export_rows() == before
+    assert from_json.transfer.export_rows() == before
 
     if before["applications"]:
         from_csv = _fresh(tmp_path, "csv")
         transfer.import_file(from_csv, transfer.export_csv(store), duplicates="import")
-        assert ([{f: r[f] for f in CSV_FIELDS} for r in from_csv.export_rows()["applications"]]
+        assert ([{f: r[f] for f in CSV_FIELDS} for r in from_csv.transfer.export_rows()[
+            "applications"]]
                 == [{f: r[f] for f in CSV_FIELDS} for r in before["applications"]])
         from_csv.dispose()
     for opened in (store, from_json):
@@ -174,24 +178,24 @@ def test_moving_date_applied_later_keeps_the_csv_importable(tmp_path: Path) -> N
     """The example from the issue: still `applied`, date applied moved later."""
     store = _fresh(tmp_path, "edited")
     app_id = factories.application(store, "Acme", applied_on=date(2026, 11, 1))
-    store.update_application(app_id, Application(company="Acme", applied_on=date(2026, 11, 10)),
-                             1, today=TODAY)
-    row = store.application(app_id)
+    store.applications.update(app_id, Application(company="Acme", applied_on=date(2026, 11, 10)),
+                              1, today=TODAY)
+    row = store.applications.get(app_id)
     assert (row["applied_on"], row["stage_on"]) == ("2026-11-10", "2026-11-10")
     target = _fresh(tmp_path, "csv")
     transfer.import_file(target, transfer.export_csv(store))
-    assert target.application(1)["stage_on"] == "2026-11-10"
+    assert target.applications.get(1)["stage_on"] == "2026-11-10"
 
 
 def test_marking_ghosted_before_the_date_applied_is_refused_and_writes_nothing(
         tmp_path: Path) -> None:
     store = _fresh(tmp_path, "edited")
     app_id = factories.application(store, "Acme", applied_on=date(2026, 11, 10))
-    before = store.export_rows()
+    before = store.transfer.export_rows()
     try:
-        store.mark_ghosted([(app_id, 1)], date(2026, 11, 9), today=TODAY)
+        store.applications.mark_ghosted([(app_id, 1)], date(2026, 11, 9), today=TODAY)
     except ValidationError as exc:
         assert exc.errors == {"on_date": "Date can't be before it was applied (2026-11-10)."}
     else:
         raise AssertionError("a ghosted date before the date applied was accepted")
-    assert store.export_rows() == before
+    assert store.transfer.export_rows() == before

@@ -23,16 +23,17 @@ def keys(store: Store) -> list[str]:
 
 
 def sent_thanks(store: Store, app_id: int, day: str = "2026-11-24") -> None:
-    store.insert_rows("drafts", [{"application_id": app_id, "kind": "rejection_thanks",
-                                  "subject": "Thanks", "body": "Thank you", "status": "sent",
-                                  "sent_on": day, "created_at": NOW, "updated_at": NOW}])
+    store.transfer.insert_rows("drafts", [{"application_id": app_id, "kind": "rejection_thanks",
+                                           "subject": "Thanks", "body": "Thank you",
+                                           "status": "sent",
+                                           "sent_on": day, "created_at": NOW, "updated_at": NOW}])
 
 
 def checkin(store: Store, week: str = "2026-W48", raw: int = 15, win: str = "") -> None:
-    store.insert_rows("checkins", [{"week": week, "checked_on": "2026-11-24",
-                                    "items": "[3,3,3,3,3]", "who5_raw": raw, "stress": 4,
-                                    "self_care": "[]", "win": win, "let_go": "",
-                                    "updated_at": NOW}])
+    store.transfer.insert_rows("checkins", [{"week": week, "checked_on": "2026-11-24",
+                                             "items": "[3,3,3,3,3]", "who5_raw": raw, "stress": 4,
+                                             "self_care": "[]", "win": win, "let_go": "",
+                                             "updated_at": NOW}])
 
 
 def test_week_of_and_parse_week_agree() -> None:
@@ -65,16 +66,16 @@ def test_follow_up_due_appears_when_due_and_goes_once_received(store: Store) -> 
     checkin(store)
     app_id = factories.application(store, "Beta", applied_on="2026-10-01",
                                    stages=[("screening", "2026-10-05")])
-    store.insert_rows("feedback_requests", [{
+    store.transfer.insert_rows("feedback_requests", [{
         "application_id": app_id, "asked_on": "2026-11-10", "follow_up_due": "2026-11-26",
         "status": "awaiting", "created_at": NOW, "updated_at": NOW}])
     assert "feedback" not in keys(store)  # due tomorrow: not yet
-    with store.write() as conn:
-        conn.exec_driver_sql("UPDATE feedback_requests SET follow_up_due = '2026-11-25'")
+    with store.write() as tx:
+        tx.connection.exec_driver_sql("UPDATE feedback_requests SET follow_up_due = '2026-11-25'")
     assert keys(store) == ["feedback"]
-    with store.write() as conn:
-        conn.exec_driver_sql("UPDATE feedback_requests SET status = 'received',"
-                             " received_on = '2026-11-25'")
+    with store.write() as tx:
+        tx.connection.exec_driver_sql("UPDATE feedback_requests SET status = 'received',"
+                                      " received_on = '2026-11-25'")
     assert keys(store) == []
 
 
@@ -88,34 +89,34 @@ def test_reflection_is_asked_only_after_an_interview_and_goes_once_written(store
     for app_id in (early, late):
         sent_thanks(store, app_id)
     assert keys(store) == ["reflect"]
-    store.insert_rows("reflections", [{"application_id": late, "status": "done",
-                                       "answers": "{}", "created_on": "2026-11-24",
-                                       "completed_on": "2026-11-24", "updated_at": NOW}])
+    store.transfer.insert_rows("reflections", [{"application_id": late, "status": "done",
+                                                "answers": "{}", "created_on": "2026-11-24",
+                                                "completed_on": "2026-11-24", "updated_at": NOW}])
     assert keys(store) == []
 
 
 def test_actions_due_this_week_and_the_next_dream_company(store: Store) -> None:
     checkin(store)
-    store.insert_rows("actions", [
+    store.transfer.insert_rows("actions", [
         {"title": "Practise system design", "due_on": "2026-11-28", "created_on": "2026-11-20"},
         {"title": "Later", "due_on": "2026-12-20", "created_on": "2026-11-20"}])
-    store.insert_rows("targets", [{"company": "Dream Co", "priority": 1,
-                                   "created_on": "2026-11-01"}])
+    store.transfer.insert_rows("targets", [{"company": "Dream Co", "priority": 1,
+                                            "created_on": "2026-11-01"}])
     result = agenda.this_week(store, TODAY)
     assert [i.key for i in result.items] == ["actions", "next_target"]
     assert result.items[0].count == 1
     assert "Dream Co" in result.items[1].why
-    with store.write() as conn:
-        conn.exec_driver_sql("UPDATE actions SET done_on = '2026-11-25'")
-        conn.exec_driver_sql("UPDATE targets SET status = 'applied'")
+    with store.write() as tx:
+        tx.connection.exec_driver_sql("UPDATE actions SET done_on = '2026-11-25'")
+        tx.connection.exec_driver_sql("UPDATE targets SET status = 'applied'")
     assert keys(store) == []
 
 
 def test_items_come_most_important_first(store: Store) -> None:
     factories.application(store, "Acme", applied_on="2026-10-01",
                           stages=[("interviewing", "2026-10-10"), ("rejected", "2026-11-20")])
-    store.insert_rows("actions", [{"title": "x", "due_on": "2026-11-20",
-                                   "created_on": "2026-11-01"}])
+    store.transfer.insert_rows("actions", [{"title": "x", "due_on": "2026-11-20",
+                                            "created_on": "2026-11-01"}])
     assert keys(store) == ["respond", "checkin", "reflect", "actions"]
 
 
@@ -133,19 +134,20 @@ def test_review_of_a_known_week_has_known_numbers(store: Store) -> None:
     factories.application(store, "Beta", applied_on="2026-11-24")
     factories.application(store, "Outside", applied_on="2026-11-16")
     sent_thanks(store, app_id, "2026-11-25")
-    store.insert_rows("feedback_requests", [{
+    store.transfer.insert_rows("feedback_requests", [{
         "application_id": app_id, "asked_on": "2026-11-24", "status": "received",
         "received_on": "2026-11-25", "feedback_text": "Strong portfolio; more depth on data.",
         "themes": json.dumps(["technical depth"]), "created_at": NOW, "updated_at": NOW}])
-    store.insert_rows("reflections", [{
+    store.transfer.insert_rows("reflections", [{
         "application_id": app_id, "status": "done", "created_on": "2026-11-25",
         "completed_on": "2026-11-25", "updated_at": NOW,
         "answers": json.dumps({"went_well": "Clear stories",
                                "do_differently": ["Prepare metrics"]})}])
-    store.insert_rows("actions", [{"title": "Prepare metrics", "due_on": "2026-12-01",
-                                   "done_on": None, "created_on": "2026-11-25"},
-                                  {"title": "Update CV", "due_on": None, "done_on": "2026-11-24",
-                                   "created_on": "2026-11-20"}])
+    store.transfer.insert_rows("actions", [{"title": "Prepare metrics", "due_on": "2026-12-01",
+                                            "done_on": None, "created_on": "2026-11-25"},
+                                           {"title": "Update CV", "due_on": None,
+                                            "done_on": "2026-11-24",
+                                            "created_on": "2026-11-20"}])
     checkin(store, raw=17, win="Finished the portfolio")
 
     text = review.weekly_review(store, "2026-W48", with_charts=False).markdown
@@ -184,16 +186,16 @@ def test_review_keeps_user_text_inert(store: Store) -> None:
 
 
 def test_deadlines_calendar_lists_open_follow_ups_and_actions(store: Store) -> None:
-    assert agenda.deadlines_ics(store.open_deadlines()) is None
+    assert agenda.deadlines_ics(store.progress.open_deadlines()) is None
     app_id = factories.application(store, "Acme", applied_on="2026-11-01")
-    store.insert_rows("feedback_requests", [{
+    store.transfer.insert_rows("feedback_requests", [{
         "application_id": app_id, "asked_on": "2026-11-20", "follow_up_due": "2026-11-27",
         "status": "awaiting", "created_at": NOW, "updated_at": NOW}])
-    store.insert_rows("actions", [{"title": "Mock interview", "due_on": "2026-11-30",
-                                   "done_on": None, "created_on": "2026-11-20"},
-                                  {"title": "Done already", "due_on": "2026-11-21",
-                                   "done_on": "2026-11-21", "created_on": "2026-11-20"}])
-    calendar = Calendar.from_ical(agenda.deadlines_ics(store.open_deadlines()))
+    store.transfer.insert_rows("actions", [{"title": "Mock interview", "due_on": "2026-11-30",
+                                            "done_on": None, "created_on": "2026-11-20"},
+                                           {"title": "Done already", "due_on": "2026-11-21",
+                                            "done_on": "2026-11-21", "created_on": "2026-11-20"}])
+    calendar = Calendar.from_ical(agenda.deadlines_ics(store.progress.open_deadlines()))
     events = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in calendar.walk("VEVENT")}
     assert events == {"Feedback follow-up: Acme": date(2026, 11, 27),
                       "Game plan: Mock interview": date(2026, 11, 30)}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nextround import demo
+from nextround import demo, transfer
 from nextround.clock import iso_week_key
 from nextround.models import Application, Stage, ValidationError
 from nextround.store import TABLES, Store, StoreError
@@ -26,9 +26,10 @@ ANSWER_KEYS = {"expected", "what_happened", "stage_reached", "questions", "feeli
 
 def dump(store: Store) -> dict[str, list[tuple]]:
     """Every row of every table, in id order: what "identical data" means."""
-    with store.read() as conn:
+    with store.read() as snap:
         return {table: [tuple(row) for row in
-                        conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY id").fetchall()]
+                        snap.connection.exec_driver_sql(
+                            f"SELECT * FROM {table} ORDER BY id").fetchall()]
                 for table in TABLES}
 
 
@@ -81,9 +82,9 @@ def test_refuses_a_database_that_holds_an_application(store: Store) -> None:
 
 
 def test_refuses_a_database_with_only_a_checkin(store: Store) -> None:
-    store.insert_rows("checkins", [{"week": "2026-W40", "checked_on": "2026-10-02",
-                                    "items": "[3,3,3,3,3]", "who5_raw": 15,
-                                    "updated_at": "2026-10-02T09:00:00+00:00"}])
+    store.transfer.insert_rows("checkins", [{"week": "2026-W40", "checked_on": "2026-10-02",
+                                             "items": "[3,3,3,3,3]", "who5_raw": 15,
+                                             "updated_at": "2026-10-02T09:00:00+00:00"}])
     with pytest.raises(StoreError):
         demo.fill(store, applications=50, seed=1, today=TODAY)
     assert store.count("applications") == 0
@@ -92,9 +93,9 @@ def test_refuses_a_database_with_only_a_checkin(store: Store) -> None:
 def test_load_refuses_inside_its_own_transaction(store: Store) -> None:
     """The check is repeated inside the write, so a race can't mix demo rows in."""
     tables = demo.generate(20, 1, TODAY)
-    store.load_demo(tables)
+    store.transfer.load_demo(tables)
     with pytest.raises(StoreError):
-        store.load_demo(tables)
+        store.transfer.load_demo(tables)
     assert store.count("applications") == 20
 
 
@@ -117,15 +118,35 @@ def test_progress_is_reported_in_order_and_finishes(store: Store) -> None:
     assert all(isinstance(m, str) and m for _, m in seen)
 
 
+def test_demo_rows_that_break_the_apps_rules_are_refused_before_writing(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo is a way in like the forms and the import: a generated row the import would
+    refuse (here a WHO-5 total that isn't the sum of its answers) stops it before a write."""
+    made = demo.generate
+
+    def broken(*args: object, **kwargs: object) -> dict:
+        tables = made(*args, **kwargs)  # type: ignore[arg-type]
+        columns, rows = tables["checkins"]
+        at = list(columns).index("who5_raw")
+        rows[0] = tuple(99 if i == at else v for i, v in enumerate(rows[0]))
+        return tables
+
+    monkeypatch.setattr(demo, "generate", broken)
+    with pytest.raises(StoreError) as caught:
+        demo.fill(store, applications=30, seed=1, today=TODAY)
+    assert "who5_raw" in str(caught.value)
+    assert store.is_empty()
+
+
 def test_sets_a_demo_name_only_when_blank(store: Store) -> None:
     demo.fill(store, applications=30, seed=1, today=TODAY)
-    assert store.settings().name == demo.DEMO_NAME
+    assert store.settings.get().name == demo.DEMO_NAME
 
 
 # --- consistency at 1,000 applications -------------------------------------------------------
 
 def test_database_is_healthy(big: Store) -> None:
-    assert big.integrity_problems() == []
+    assert big.integrity_problems(transfer.stored_value_problems) == []
     assert big.count("applications") == 1000
 
 

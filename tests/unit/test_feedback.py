@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nextround import charts
+from nextround import charts, sending
 from nextround import feedback as fb
 from nextround.feedback import Status
 from nextround.models import ValidationError
@@ -324,49 +324,49 @@ def test_summary_known_answer() -> None:
 def test_store_request_lifecycle(store: Store) -> None:
     app_id = factories.rejected(store)
     rid = factories.feedback_request(store, app_id, channel="call", asked_whom="Jo")
-    row = store.feedback_request(rid)
+    row = store.feedback.request(rid)
     assert row["status"] == "awaiting" and row["follow_up_due"] == "2026-11-08"
     assert row["company"] == "Acme" and row["channel"] == "call" and row["follow_ups"] == 0
 
-    store.change_feedback_status(rid, "followed_up", row["version"])
-    row = store.feedback_request(rid)
+    fb.change_status(store, rid, "followed_up", row["version"])
+    row = store.feedback.request(rid)
     assert (row["status"], row["follow_ups"], row["follow_up_due"]) == (
         "followed_up", 1, "2026-12-02")
 
-    store.change_feedback_status(rid, "followed_up", row["version"])
-    row = store.feedback_request(rid)
+    fb.change_status(store, rid, "followed_up", row["version"])
+    row = store.feedback.request(rid)
     assert row["follow_ups"] == 2
 
     factories.feedback_reply(store, rid, "2026-11-20", "More depth please.",
                              ("technical depth",), version=row["version"])
-    row = store.feedback_request(rid)
+    row = store.feedback.request(rid)
     assert row["status"] == "received" and row["received_on"] == "2026-11-20"
     assert json.loads(row["themes"]) == ["technical depth"]
 
     # editing a received reply is allowed; a status change out of received is not
     factories.feedback_reply(store, rid, "2026-11-21", "Edited.", version=row["version"])
-    row = store.feedback_request(rid)
+    row = store.feedback.request(rid)
     assert row["feedback_text"] == "Edited." and row["themes"] == "[]"
     with pytest.raises(ValidationError):
-        store.change_feedback_status(rid, "awaiting", row["version"])
+        fb.change_status(store, rid, "awaiting", row["version"])
 
 
 def test_store_follow_up_days_come_from_settings(store: Store) -> None:
-    store.save_settings(replace(store.settings(), follow_up_days=10))
+    store.settings.save(replace(store.settings.get(), follow_up_days=10))
     rid = factories.feedback_request(store, factories.rejected(store), "2026-11-24")
-    assert store.feedback_request(rid)["follow_up_due"] == "2026-12-04"
+    assert store.feedback.request(rid)["follow_up_due"] == "2026-12-04"
 
 
 def test_store_closing_as_no_reply_and_late_reply(store: Store) -> None:
     rid = factories.feedback_request(store, factories.rejected(store))
-    version = store.feedback_request(rid)["version"]
-    store.change_feedback_status(rid, "no_reply", version)
-    row = store.feedback_request(rid)
+    version = store.feedback.request(rid)["version"]
+    fb.change_status(store, rid, "no_reply", version)
+    row = store.feedback.request(rid)
     assert row["status"] == "no_reply"
-    due, _ = store.feedback_due(TODAY, horizon_days=400)
+    due, _ = store.feedback.due(TODAY, horizon_days=400)
     assert due.empty  # closed requests never ask for a follow-up
     factories.feedback_reply(store, rid, "2026-11-24", "Late but kind.", version=row["version"])
-    assert store.feedback_request(rid)["status"] == "received"
+    assert store.feedback.request(rid)["status"] == "received"
 
 
 def _snapshot(store: Store) -> list:
@@ -383,7 +383,7 @@ def _snapshot(store: Store) -> list:
 def test_store_bad_input_writes_nothing(store: Store, action: str, field: str) -> None:
     app_id = factories.rejected(store)
     rid = factories.feedback_request(store, app_id)
-    version = store.feedback_request(rid)["version"]
+    version = store.feedback.request(rid)["version"]
     before, count = _snapshot(store), store.change_count()
     with pytest.raises(ValidationError) as err:
         if action == "received_before_asked":
@@ -393,9 +393,9 @@ def test_store_bad_input_writes_nothing(store: Store, action: str, field: str) -
         elif action == "huge_text":
             factories.feedback_reply(store, rid, "2026-11-20", "x" * 100_000, version=version)
         elif action == "unknown_status":
-            store.change_feedback_status(rid, "finished", version)
+            fb.change_status(store, rid, "finished", version)
         else:
-            store.change_feedback_status(rid, "awaiting", version)
+            fb.change_status(store, rid, "awaiting", version)
     assert field in err.value.errors
     assert _snapshot(store) == before and store.change_count() == count
 
@@ -409,11 +409,11 @@ def test_store_request_needs_an_existing_application(store: Store) -> None:
 
 def test_store_stale_version_is_refused(store: Store) -> None:
     rid = factories.feedback_request(store, factories.rejected(store))
-    version = store.feedback_request(rid)["version"]
-    store.change_feedback_status(rid, "followed_up", version)
+    version = store.feedback.request(rid)["version"]
+    fb.change_status(store, rid, "followed_up", version)
     with pytest.raises(StaleVersionError):
-        store.change_feedback_status(rid, "followed_up", version)
-    assert store.feedback_request(rid)["follow_ups"] == 1
+        fb.change_status(store, rid, "followed_up", version)
+    assert store.feedback.request(rid)["follow_ups"] == 1
 
 
 def test_store_due_list_overdue_first(store: Store) -> None:
@@ -422,7 +422,7 @@ def test_store_due_list_overdue_first(store: Store) -> None:
     today = factories.feedback_request(store, app_id, "2026-11-18")  # due 11-25
     soon = factories.feedback_request(store, app_id, "2026-11-20")   # due 11-27
     factories.feedback_request(store, app_id, "2026-11-24")          # due 12-01
-    due, total = store.feedback_due(TODAY, horizon_days=3)
+    due, total = store.feedback.due(TODAY, horizon_days=3)
     assert due["id"].tolist() == [late, today, soon] and total == 3
 
 
@@ -431,14 +431,14 @@ def test_store_request_list_filters_and_pages(store: Store) -> None:
     b = factories.rejected(store, "Bolt_50%")
     ids = [factories.feedback_request(store, a, f"2026-11-{d:02d}") for d in (1, 2, 3)]
     other = factories.feedback_request(store, b, "2026-11-04")
-    store.change_feedback_status(ids[0], "declined", 1)
-    page, total = store.feedback_requests(limit=2)
+    fb.change_status(store, ids[0], "declined", 1)
+    page, total = store.feedback.requests(limit=2)
     assert total == 4 and page["id"].tolist() == [other, ids[2]]
-    page, total = store.feedback_requests(statuses=["declined"])
+    page, total = store.feedback.requests(statuses=["declined"])
     assert page["id"].tolist() == [ids[0]] and total == 1
-    page, total = store.feedback_requests(query="_50%")
+    page, total = store.feedback.requests(query="_50%")
     assert page["id"].tolist() == [other]
-    page, total = store.feedback_requests(query="50")
+    page, total = store.feedback.requests(query="50")
     assert total == 1
 
 
@@ -447,10 +447,10 @@ def test_store_replies_and_overview(store: Store) -> None:
     rid = factories.feedback_request(store, app_id)
     factories.feedback_request(store, app_id)
     factories.feedback_reply(store, rid, "2026-11-05", "Good", ("communication",))
-    assert store.feedback_reply_counts() == (1, 1)
-    chosen = store.feedback_replies_for_theme("communication")
+    assert store.feedback.reply_counts() == (1, 1)
+    chosen = store.feedback.replies_for_theme("communication")
     assert chosen["id"].tolist() == [rid] and chosen["company"].tolist() == ["Acme"]
-    summary = fb.summarize(store.feedback_counts(), TODAY)
+    summary = fb.summarize(store.progress.feedback_counts(), TODAY)
     assert (summary.requested, summary.received, summary.median_days_to_reply) == (2, 1, 4.0)
 
 
@@ -466,9 +466,9 @@ def _reply(store: Store, received: str, themes: object = (), text: str = "",
     clean = () if isinstance(themes, str) else tuple(themes)
     rid = factories.received_reply(store, received, text, clean, company=company)
     if isinstance(themes, str):
-        with store.write() as conn:
-            conn.exec_driver_sql("UPDATE feedback_requests SET themes = ? WHERE id = ?",
-                                 (themes, rid))
+        with store.write() as tx:
+            tx.connection.exec_driver_sql("UPDATE feedback_requests SET themes = ? WHERE id = ?",
+                                          (themes, rid))
     return rid
 
 
@@ -488,7 +488,7 @@ def _sample(store: Store) -> dict[str, int]:
 
 def _counts(store: Store, freq: str, window: tuple[date, date] = YEAR,
             top: int = 8) -> dict[tuple[str, str | None], int]:
-    frame = store.feedback_theme_counts(freq, *window, top=top)
+    frame = store.feedback.theme_counts(freq, *window, top=top)
     assert list(frame.columns) == ["period", "theme", "replies"]
     assert not frame.duplicated(["period", "theme"]).any()
     return {(p, t if isinstance(t, str) else None): int(n)  # the rest: NULL (NaN in pandas)
@@ -533,13 +533,13 @@ def test_sql_theme_counts_name_the_top_themes_and_count_the_rest_once(store: Sto
     assert set(_counts(store, "month", top=0)) == {
         ("2026-09-01", None), ("2026-10-01", None), ("2026-11-01", None)}
     with pytest.raises(ValueError):
-        store.feedback_theme_counts("day", *YEAR)
+        store.feedback.theme_counts("day", *YEAR)
 
 
 def test_sql_top_themes_and_shares(store: Store) -> None:
     _sample(store)
-    assert store.feedback_reply_counts() == (5, 4)
-    totals = store.feedback_theme_totals()
+    assert store.feedback.reply_counts() == (5, 4)
+    totals = store.feedback.theme_totals()
     assert list(totals.columns) == ["theme", "replies"]
     top = fb.top_themes(totals, tagged=4)
     assert top["theme"].tolist() == ["skills gap", "experience level", "communication"]
@@ -549,56 +549,56 @@ def test_sql_top_themes_and_shares(store: Store) -> None:
 
 def test_sql_replies_for_a_theme_newest_first_one_page(store: Store) -> None:
     ids = _sample(store)
-    chosen = store.feedback_replies_for_theme("skills gap")
+    chosen = store.feedback.replies_for_theme("skills gap")
     assert chosen["feedback_text"].tolist() == ["t5", "t2", "t1"]
     assert list(chosen.columns) == ["id", "company", "role", "received_on", "feedback_text"]
     assert chosen["company"].tolist() == ["E", "B", "A"]
-    assert store.feedback_replies_for_theme("skills gap", limit=2)["id"].tolist() == [
+    assert store.feedback.replies_for_theme("skills gap", limit=2)["id"].tolist() == [
         ids["t5"], ids["t2"]]
     same_day = _reply(store, "2026-11-02", ["skills gap"], "t6")
-    assert store.feedback_replies_for_theme("skills gap", limit=1)["id"].tolist() == [same_day]
-    assert store.feedback_replies_for_theme("Skills gap").empty  # an exact match
+    assert store.feedback.replies_for_theme("skills gap", limit=1)["id"].tolist() == [same_day]
+    assert store.feedback.replies_for_theme("Skills gap").empty  # an exact match
 
 
 def test_sql_a_theme_with_no_replies(store: Store) -> None:
     _sample(store)
-    store.save_feedback_themes("skills gap\nsalary\n", store.settings().version)
-    assert "salary" not in store.feedback_theme_totals()["theme"].tolist()
-    assert store.feedback_replies_for_theme("salary").empty
+    fb.save_themes(store, "skills gap\nsalary\n", store.settings.get().version)
+    assert "salary" not in store.feedback.theme_totals()["theme"].tolist()
+    assert store.feedback.replies_for_theme("salary").empty
     assert not any(t == "salary" for _, t in _counts(store, "month"))
 
 
 def test_sql_aggregation_of_nothing_is_empty_not_an_error(store: Store) -> None:
-    assert store.feedback_reply_counts() == (0, 0)
-    assert store.feedback_theme_totals().empty
-    assert store.feedback_theme_counts("month", *YEAR).empty
-    assert store.feedback_replies_for_theme("skills gap").empty
+    assert store.feedback.reply_counts() == (0, 0)
+    assert store.feedback.theme_totals().empty
+    assert store.feedback.theme_counts("month", *YEAR).empty
+    assert store.feedback.replies_for_theme("skills gap").empty
     factories.feedback_request(store, factories.rejected(store))  # asked, no reply yet
     _reply(store, "2026-11-01", [])       # a reply without themes
-    assert store.feedback_reply_counts() == (1, 0)
-    assert store.feedback_theme_totals().empty
-    assert store.feedback_theme_counts("week", *YEAR).empty
+    assert store.feedback.reply_counts() == (1, 0)
+    assert store.feedback.theme_totals().empty
+    assert store.feedback.theme_counts("week", *YEAR).empty
 
 
 def test_sql_a_reply_with_several_themes_counts_once_per_theme(store: Store) -> None:
     _reply(store, "2026-11-10", ["skills gap", "communication", "preparation"])
-    assert store.feedback_reply_counts() == (1, 1)
-    assert store.feedback_theme_totals()["replies"].tolist() == [1, 1, 1]
+    assert store.feedback.reply_counts() == (1, 1)
+    assert store.feedback.theme_totals()["replies"].tolist() == [1, 1, 1]
     assert _counts(store, "month") == {("2026-11-01", t): 1 for t in
                                        ("communication", "preparation", "skills gap")}
-    assert len(store.feedback_replies_for_theme("preparation")) == 1
+    assert len(store.feedback.replies_for_theme("preparation")) == 1
 
 
 def test_sql_custom_themes_count_like_any_other(store: Store) -> None:
-    store.save_feedback_themes("salary talk\nÜbung — “quotes” 50%_\n", store.settings().version)
+    fb.save_themes(store, "salary talk\nÜbung — “quotes” 50%_\n", store.settings.get().version)
     _reply(store, "2026-11-10", ["salary talk", "Übung — “quotes” 50%_"], "custom")
     _reply(store, "2026-11-11", ["renamed since"], "old theme")  # no longer in the list
-    totals = store.feedback_theme_totals()
+    totals = store.feedback.theme_totals()
     assert dict(zip(totals["theme"], totals["replies"], strict=True)) == {
         "renamed since": 1, "salary talk": 1, "Übung — “quotes” 50%_": 1}
-    assert store.feedback_replies_for_theme("Übung — “quotes” 50%_")["feedback_text"].tolist() \
+    assert store.feedback.replies_for_theme("Übung — “quotes” 50%_")["feedback_text"].tolist() \
         == ["custom"]
-    assert store.feedback_replies_for_theme("Übung — “quotes” 50__").empty  # no LIKE wildcards
+    assert store.feedback.replies_for_theme("Übung — “quotes” 50__").empty  # no LIKE wildcards
 
 
 def test_sql_damaged_theme_values_count_as_no_themes(store: Store) -> None:
@@ -606,10 +606,10 @@ def test_sql_damaged_theme_values_count_as_no_themes(store: Store) -> None:
     _reply(store, "2026-11-02", '{"a": "b"}')
     _reply(store, "2026-11-03", '[3, "", "  ", null, "kept"]')
     _reply(store, "2026-11-04", "")
-    assert store.feedback_reply_counts() == (4, 1)
-    assert store.feedback_theme_totals().to_dict("records") == [{"theme": "kept", "replies": 1}]
+    assert store.feedback.reply_counts() == (4, 1)
+    assert store.feedback.theme_totals().to_dict("records") == [{"theme": "kept", "replies": 1}]
     assert _counts(store, "month") == {("2026-11-01", "kept"): 1}
-    assert store.feedback_replies_for_theme("b").empty
+    assert store.feedback.replies_for_theme("b").empty
 
 
 @given(st.lists(st.tuples(st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 11, 25)),
@@ -621,10 +621,10 @@ def test_sql_theme_counts_match_a_plain_count(store: Store, rows: list, freq: st
                                               top: int) -> None:
     """Against a plain Python count of the same replies: the named themes, "the rest" counted
     once per reply, and never more rows than periods × (top + 1)."""
-    with store.write() as conn:
-        conn.exec_driver_sql("DELETE FROM feedback_requests")
+    with store.write() as tx:
+        tx.connection.exec_driver_sql("DELETE FROM feedback_requests")
         for day, themes in rows:
-            conn.exec_driver_sql(
+            tx.connection.exec_driver_sql(
                 "INSERT INTO feedback_requests (asked_on, status, received_on, themes,"
                 " created_at, updated_at) VALUES ('2023-01-01', 'received', ?, ?, 'x', 'x')",
                 (day.isoformat(), json.dumps(themes)))
@@ -647,34 +647,34 @@ def test_sql_theme_counts_match_a_plain_count(store: Store, rows: list, freq: st
     assert _counts(store, freq, (start, end), top=top) == expected
     periods = fb.CHART_MONTHS if freq == "month" else fb.CHART_WEEKS
     assert len(expected) <= periods * (top + 1)
-    totals = store.feedback_theme_totals()
+    totals = store.feedback.theme_totals()
     assert int(totals["replies"].sum()) == sum(len(t) for _, t in rows)
-    assert store.feedback_reply_counts() == (len(rows), sum(1 for _, t in rows if t))
+    assert store.feedback.reply_counts() == (len(rows), sum(1 for _, t in rows if t))
 
 
 def test_store_theme_list_round_trip(store: Store) -> None:
-    assert store.feedback_themes() == list(fb.DEFAULT_THEMES)
-    version = store.settings().version
-    saved = store.save_feedback_themes("salary\nskills gap\n", version)
-    assert saved == ["salary", "skills gap"] == store.feedback_themes()
-    assert json.loads(store.settings().extra["feedback_themes"]) == saved
+    assert fb.saved_themes(store) == list(fb.DEFAULT_THEMES)
+    version = store.settings.get().version
+    saved = fb.save_themes(store, "salary\nskills gap\n", version)
+    assert saved == ["salary", "skills gap"] == fb.saved_themes(store)
+    assert json.loads(store.settings.get().extra["feedback_themes"]) == saved
     with pytest.raises(StaleVersionError):
-        store.save_feedback_themes("other", version)
+        fb.save_themes(store, "other", version)
     with pytest.raises(ValidationError):
-        store.save_feedback_themes("  \n", store.settings().version)
-    assert store.feedback_themes() == saved
+        fb.save_themes(store, "  \n", store.settings.get().version)
+    assert fb.saved_themes(store) == saved
 
 
 def test_store_add_to_game_plan_is_idempotent(store: Store) -> None:
-    first, created = store.add_action_from_feedback_theme("skills gap")
-    again, created_again = store.add_action_from_feedback_theme("skills gap")
+    first, created = fb.add_theme_to_game_plan(store, "skills gap")
+    again, created_again = fb.add_theme_to_game_plan(store, "skills gap")
     assert created and not created_again and first == again
     row = store.frame("SELECT * FROM actions").iloc[0]
     assert (row["source_kind"], row["source_label"], row["due_on"]) == (
         "feedback", "skills gap", "2026-12-09")
     assert row["title"] == fb.game_plan_title("skills gap")
     with pytest.raises(ValidationError):
-        store.add_action_from_feedback_theme("  ")
+        fb.add_theme_to_game_plan(store, "  ")
     assert store.count("actions") == 1
 
 
@@ -695,10 +695,10 @@ def test_store_send_follow_up_is_one_transaction_and_idempotent(store: Store) ->
     rid = factories.feedback_request(store, factories.rejected(store))
     kwargs = {"subject": "Following up", "body": "Hi,\nany feedback?", "to_email": "a@b.example",
               "request_token": "tok-1"}
-    first = store.send_feedback_follow_up(rid, 1, **kwargs)
-    again = store.send_feedback_follow_up(rid, 1, **kwargs)   # a double click: same token
+    first = sending.mark_follow_up_sent(store, rid, 1, **kwargs)
+    again = sending.mark_follow_up_sent(store, rid, 1, **kwargs)   # a double click: same token
     assert first == again and store.count("drafts") == 1
-    row = store.feedback_request(rid)
+    row = store.feedback.request(rid)
     assert (row["status"], row["follow_ups"], row["follow_up_due"], row["draft_id"]) == (
         "followed_up", 1, "2026-12-02", first)
     draft = store.frame("SELECT * FROM drafts").iloc[0]
@@ -708,12 +708,12 @@ def test_store_send_follow_up_is_one_transaction_and_idempotent(store: Store) ->
 
 def test_store_send_follow_up_refuses_closed_requests_and_writes_nothing(store: Store) -> None:
     rid = factories.feedback_request(store, factories.rejected(store))
-    store.change_feedback_status(rid, "declined", 1)
+    fb.change_status(store, rid, "declined", 1)
     before = _snapshot(store)
     with pytest.raises(ValidationError) as err:
-        store.send_feedback_follow_up(rid, 2, subject="S", body="B", request_token="t")
+        sending.mark_follow_up_sent(store, rid, 2, subject="S", body="B", request_token="t")
     assert "status" in err.value.errors
     with pytest.raises(ValidationError) as err:
-        store.send_feedback_follow_up(rid, 2, subject="S\nBcc: x", body="B", request_token="u")
+        sending.mark_follow_up_sent(store, rid, 2, subject="S\nBcc: x", body="B", request_token="u")
     assert "draft" in err.value.errors
     assert _snapshot(store) == before and store.count("drafts") == 0

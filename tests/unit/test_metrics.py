@@ -74,14 +74,14 @@ def _fill_known(store: Store) -> dict[str, int]:
     }
     draft = {"kind": "rejection_thanks", "status": "sent", "created_at": STAMP,
              "updated_at": STAMP}
-    store.insert_rows("drafts", [
+    store.transfer.insert_rows("drafts", [
         {**draft, "application_id": ids["beta"], "sent_on": "2026-10-16"},
         {**draft, "application_id": ids["gamma"], "status": "draft", "sent_on": None},
         {**draft, "application_id": ids["gamma"], "kind": "feedback_request",
          "sent_on": "2026-10-21"},
     ])
     request = {"created_at": STAMP, "updated_at": STAMP}
-    store.insert_rows("feedback_requests", [
+    store.transfer.insert_rows("feedback_requests", [
         {**request, "application_id": ids["beta"], "asked_on": "2026-10-16",
          "status": "received", "received_on": "2026-10-22"},
         {**request, "application_id": ids["gamma"], "asked_on": "2026-10-21",
@@ -89,12 +89,12 @@ def _fill_known(store: Store) -> dict[str, int]:
         {**request, "application_id": ids["gamma"], "asked_on": "2026-11-01",
          "status": "received", "received_on": "2026-11-11"},
     ])
-    store.insert_rows("actions", [
+    store.transfer.insert_rows("actions", [
         {"title": "Practise system design", "done_on": "2026-11-01", "created_on": "2026-10-20"},
         {"title": "Update portfolio", "done_on": "2026-11-20", "created_on": "2026-10-20"},
         {"title": "Ask Sam for a mock interview", "done_on": None, "created_on": "2026-10-20"},
     ])
-    store.insert_rows("checkins", [
+    store.transfer.insert_rows("checkins", [
         {"week": week, "checked_on": day, "items": json.dumps([3, 3, 3, 3, raw - 12]),
          "who5_raw": raw, "updated_at": STAMP}
         for week, day, raw in (("2026-W46", "2026-11-13", 15), ("2026-W47", "2026-11-20", 18))
@@ -119,7 +119,7 @@ def test_response_interview_and_offer_rates(known: Known) -> None:
 
 def test_time_to_first_response_counts_a_same_day_reply_as_zero(known: Known) -> None:
     ids = known.ids
-    first_reply = {name: known.store.application(ids[name])["first_reply_on"]
+    first_reply = {name: known.store.applications.get(ids[name])["first_reply_on"]
                    for name in ("acme", "beta", "gamma", "theta", "delta")}
     assert first_reply == {"acme": "2026-10-01", "beta": "2026-10-15", "gamma": "2026-10-12",
                            "theta": "2026-11-24", "delta": None}
@@ -132,8 +132,8 @@ def test_time_to_first_response_counts_a_same_day_reply_as_zero(known: Known) ->
 
 def test_ghosted_means_marked_or_no_reply_past_the_threshold(known: Known) -> None:
     assert board(known.store).now.ghosted == 2  # delta (85 days, no reply) and zeta (marked)
-    settings = known.store.settings()
-    known.store.save_settings(type(settings)(**{**settings.__dict__, "ghost_after_days": 90}))
+    settings = known.store.settings.get()
+    known.store.settings.save(type(settings)(**{**settings.__dict__, "ghost_after_days": 90}))
     assert board(known.store).now.ghosted == 1  # delta has now waited less than the threshold
     assert board(known.store).ghost_after_days == 90
 

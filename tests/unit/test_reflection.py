@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nextround import dream_list
 from nextround import reflection as rf
 from nextround.models import ValidationError
 from nextround.store import NotFoundError, StaleVersionError, Store, StoreError
@@ -180,93 +181,93 @@ def test_stay_in_touch_uses_drafting_stage_words() -> None:
 
 def test_draft_is_saved_step_by_step(store: Store) -> None:
     app = factories.rejected(store)
-    rid = store.start_reflection(app)
-    assert store.start_reflection(None) == rid  # one open draft at a time
-    draft = store.open_reflection()
-    store.save_reflection_step(rid, draft["version"], 0, {"expected": "An offer"}, next_step=1)
-    draft = store.open_reflection()
+    rid = rf.start_reflection(store, app)
+    assert rf.start_reflection(store, None) == rid  # one open draft at a time
+    draft = rf.draft_in_progress(store)
+    rf.save_step(store, rid, draft["version"], 0, {"expected": "An offer"}, next_step=1)
+    draft = rf.draft_in_progress(store)
     assert draft["answers"]["expected"] == "An offer" and draft["answers"]["step"] == 1
-    store.save_reflection_step(rid, draft["version"], 5,
-                               {"outside_factors": ["timing"], "control_pct": 30},
-                               next_step=6)
-    draft = store.open_reflection()
+    rf.save_step(store, rid, draft["version"], 5,
+                 {"outside_factors": ["timing"], "control_pct": 30},
+                 next_step=6)
+    draft = rf.draft_in_progress(store)
     assert draft["control_pct"] == 30 and draft["answers"]["outside_factors"] == ["timing"]
     assert draft["company"] == "Acme"
     with pytest.raises(StaleVersionError):
-        store.save_reflection_step(rid, draft["version"] - 1, 6, {"fit": "no"}, next_step=7)
-    store.finish_reflection(rid, draft["version"])
-    store.finish_reflection(rid, draft["version"])  # a double click is harmless
-    assert store.open_reflection() is None
-    assert store.recent_reflections()["id"].tolist() == [rid]
+        rf.save_step(store, rid, draft["version"] - 1, 6, {"fit": "no"}, next_step=7)
+    store.reflections.finish(rid, draft["version"])
+    store.reflections.finish(rid, draft["version"])  # a double click is harmless
+    assert rf.draft_in_progress(store) is None
+    assert store.reflections.recent()["id"].tolist() == [rid]
 
 
 def test_bad_step_input_writes_nothing(store: Store) -> None:
-    rid = store.start_reflection(None)
-    draft = store.open_reflection()
+    rid = rf.start_reflection(store, None)
+    draft = rf.draft_in_progress(store)
     before = store.change_count()
     with pytest.raises(ValidationError):
-        store.save_reflection_step(rid, draft["version"], 2, {"feeling_score": 99},
-                                   next_step=3)
+        rf.save_step(store, rid, draft["version"], 2, {"feeling_score": 99},
+                     next_step=3)
     with pytest.raises(ValidationError) as err:
-        store.save_reflection_step(rid, draft["version"], 4, {"do_differently": ["Read"]},
-                                   next_step=5, plan={0: ("Read", "2026-02-30")})
+        rf.save_step(store, rid, draft["version"], 4, {"do_differently": ["Read"]},
+                     next_step=5, plan={0: ("Read", "2026-02-30")})
     assert "plan_0" in err.value.errors
     assert store.change_count() == before
     assert store.count("actions") == 0
-    assert store.open_reflection()["version"] == draft["version"]
+    assert rf.draft_in_progress(store)["version"] == draft["version"]
 
 
 def test_changes_become_actions_once(store: Store) -> None:
-    rid = store.start_reflection(factories.rejected(store))
+    rid = rf.start_reflection(store, factories.rejected(store))
     for _ in range(2):  # Next, Back, Next again: no duplicate actions
-        draft = store.open_reflection()
-        store.save_reflection_step(
-            rid, draft["version"], 4, {"do_differently": ["Practise stories", "Research"]},
+        draft = rf.draft_in_progress(store)
+        rf.save_step(
+            store, rid, draft["version"], 4, {"do_differently": ["Practise stories", "Research"]},
             next_step=5, plan={0: ("Practise stories", date(2026, 12, 2))})
-    actions = store.list_actions()
+    actions = store.actions.by_status()
     assert actions["title"].tolist() == ["Practise stories"]
     assert actions["source_kind"].tolist() == ["reflection"]
     assert actions["source_id"].tolist() == [rid]
     assert actions["source_label"].tolist() == ["Reflection on Acme"]
-    assert store.open_reflection()["answers"]["planned"] == ["Practise stories"]
+    assert rf.draft_in_progress(store)["answers"]["planned"] == ["Practise stories"]
 
 
 def test_discard_only_deletes_a_current_draft(store: Store) -> None:
-    rid = store.start_reflection(None)
+    rid = rf.start_reflection(store, None)
     with pytest.raises(StaleVersionError):
-        store.discard_reflection(rid, 99)
-    store.discard_reflection(rid, 1)
-    assert store.open_reflection() is None
+        store.reflections.discard(rid, 99)
+    store.reflections.discard(rid, 1)
+    assert rf.draft_in_progress(store) is None
     with pytest.raises(NotFoundError):
-        store.start_reflection(12345)
+        rf.start_reflection(store, 12345)
 
 
 def test_saving_a_finished_reflection_is_refused(store: Store) -> None:
-    rid = store.start_reflection(None)
-    store.finish_reflection(rid, 1)
+    rid = rf.start_reflection(store, None)
+    store.reflections.finish(rid, 1)
     with pytest.raises(StoreError):
-        store.save_reflection_step(rid, 2, 0, {"expected": "x"}, next_step=1)
+        rf.save_step(store, rid, 2, 0, {"expected": "x"}, next_step=1)
 
 
 # --- actions ------------------------------------------------------------------------------
 
 def test_actions_add_done_undo(store: Store) -> None:
-    first = store.add_action("Practise coding", "2026-12-01", today=TODAY)
-    second = store.add_action("Update CV", None, "feedback", 3, "skills gap", today=TODAY)
-    assert store.list_actions()["id"].tolist() == [first, second]  # undated last
-    store.set_action_done(first, True, 1, today=TODAY)
-    assert store.list_actions("done")["done_on"].tolist() == ["2026-11-25"]
-    assert store.action_counts() == {"open": 1, "done": 1}
+    first = rf.add_action(store, "Practise coding", "2026-12-01", today=TODAY)
+    second = rf.add_action(store, "Update CV", None, "feedback", 3, "skills gap", today=TODAY)
+    assert store.actions.by_status()["id"].tolist() == [first, second]  # undated last
+    store.actions.set_done(first, True, 1, today=TODAY)
+    assert store.actions.by_status("done")["done_on"].tolist() == ["2026-11-25"]
+    assert store.actions.counts() == {"open": 1, "done": 1}
     with pytest.raises(StaleVersionError):
-        store.set_action_done(first, False, 1)  # stale: it's at version 2 now
-    store.set_action_done(first, False, 2)
-    assert store.action_counts() == {"open": 2, "done": 0}
-    row = store.list_actions().set_index("id").loc[second]
+        store.actions.set_done(first, False, 1)  # stale: it's at version 2 now
+    store.actions.set_done(first, False, 2)
+    assert store.actions.counts() == {"open": 2, "done": 0}
+    row = store.actions.by_status().set_index("id").loc[second]
     assert (row["source_kind"], row["source_id"], row["source_label"]) == ("feedback", 3,
                                                                            "skills gap")
-    store.update_action(second, 1, "Update my CV", "2026-12-05", today=TODAY)
-    assert store.list_actions().set_index("id").loc[second, "due_on"] == "2026-12-05"
-    store.delete_action(second, 2)
+    rf.update_action(store, second, 1, "Update my CV", "2026-12-05", today=TODAY)
+    assert store.actions.by_status().set_index("id").loc[second, "due_on"] == "2026-12-05"
+    store.actions.delete(second, 2)
     assert store.count("actions") == 1
 
 
@@ -281,7 +282,7 @@ def test_actions_add_done_undo(store: Store) -> None:
 ])
 def test_bad_actions_are_refused_and_not_written(store: Store, title, due, kind, field) -> None:
     with pytest.raises(ValidationError) as err:
-        store.add_action(title, due, kind, today=TODAY)
+        rf.add_action(store, title, due, kind, today=TODAY)
     assert field in err.value.errors
     assert store.count("actions") == 0
 
@@ -289,28 +290,28 @@ def test_bad_actions_are_refused_and_not_written(store: Store, title, due, kind,
 # --- targets ------------------------------------------------------------------------------
 
 def test_i_applied_creates_exactly_one_linked_application(store: Store) -> None:
-    tid = store.add_target("Globex", "Data engineer", "Great team", 1, "ready", "Apply")
-    first = store.mark_target_applied(tid, 1)
-    again = store.mark_target_applied(tid, 1)  # a double click: same, stale version
+    tid = dream_list.add(store, "Globex", "Data engineer", "Great team", 1, "ready", "Apply")
+    first = dream_list.mark_applied(store, tid, 1)
+    again = dream_list.mark_applied(store, tid, 1)  # a double click: same, stale version
     assert first == again
     assert store.count("applications") == 1
-    application = store.application(first)
+    application = store.applications.get(first)
     assert (application["company"], application["role"], application["stage"],
             application["target_id"]) == ("Globex", "Data engineer", "applied", tid)
-    assert store.application_events(first)["stage"].tolist() == ["applied"]
-    target = store.list_targets().set_index("id").loc[tid]
+    assert store.applications.events(first)["stage"].tolist() == ["applied"]
+    target = store.dream_list.entries().set_index("id").loc[tid]
     assert (target["status"], target["application_id"]) == ("applied", first)
-    assert store.next_target() is None
+    assert store.dream_list.next_entry() is None
 
 
 def test_i_applied_from_two_threads_at_once(store: Store) -> None:
-    tid = store.add_target("Initech", "", "", 2, "ready", "")
+    tid = dream_list.add(store, "Initech", "", "", 2, "ready", "")
     results: list[int] = []
     barrier = threading.Barrier(4)
 
     def click() -> None:
         barrier.wait()
-        results.append(Store(store.url).mark_target_applied(tid, 1))
+        results.append(dream_list.mark_applied(Store(store.url), tid, 1))
 
     threads = [threading.Thread(target=click) for _ in range(4)]
     for thread in threads:
@@ -323,39 +324,50 @@ def test_i_applied_from_two_threads_at_once(store: Store) -> None:
 
 def test_i_applied_with_a_bad_target_writes_nothing(store: Store) -> None:
     with pytest.raises(NotFoundError):
-        store.mark_target_applied(999, 1)
+        dream_list.mark_applied(store, 999, 1)
     assert store.count("applications") == 0
+
+
+def test_i_applied_from_a_stale_entry_records_no_application(store: Store) -> None:
+    """The application and the entry's link are one transaction: when the entry changed in
+    another tab, the application made a moment earlier in it is rolled back too."""
+    tid = dream_list.add(store, "Hooli", "SRE", "", 2, "ready", "")
+    dream_list.update(store, tid, 1, "Hooli", "SRE", "", 1, "ready", "")  # another tab
+    with pytest.raises(StaleVersionError):
+        dream_list.mark_applied(store, tid, 1)
+    assert store.count("applications") == 0
+    assert store.dream_list.get(tid)["application_id"] is None
 
 
 def test_targets_validation_and_next_target(store: Store) -> None:
     with pytest.raises(ValidationError) as err:
-        store.add_target("", "r", "w", 5, "dreaming", "")
+        dream_list.add(store, "", "r", "w", 5, "dreaming", "")
     assert set(err.value.errors) == {"company", "priority", "status"}
     with pytest.raises(ValidationError) as err:
-        store.add_target("Acme", status="applied")
+        dream_list.add(store, "Acme", status="applied")
     assert "status" in err.value.errors
     assert store.count("targets") == 0
-    low = store.add_target("Low Co", priority=3)
-    high = store.add_target("High Co", priority=1)
-    assert store.next_target()["id"] == high
-    assert store.next_target(exclude_company="high co")["id"] == low
-    store.update_target(low, 1, "Low Co", "PM", "why", 1, "networking", "Coffee with Ana")
+    low = dream_list.add(store, "Low Co", priority=3)
+    high = dream_list.add(store, "High Co", priority=1)
+    assert store.dream_list.next_entry()["id"] == high
+    assert store.dream_list.next_entry(exclude_company="high co")["id"] == low
+    dream_list.update(store, low, 1, "Low Co", "PM", "why", 1, "networking", "Coffee with Ana")
     with pytest.raises(StaleVersionError):
-        store.update_target(low, 1, "Low Co", "PM", "why", 1, "networking", "")
+        dream_list.update(store, low, 1, "Low Co", "PM", "why", 1, "networking", "")
     with pytest.raises(ValidationError):
-        store.update_target(low, 2, "Low Co", "PM", "why", 1, "applied", "")
-    store.delete_target(high, 1)
-    assert store.list_targets()["company"].tolist() == ["Low Co"]
+        dream_list.update(store, low, 2, "Low Co", "PM", "why", 1, "applied", "")
+    store.dream_list.delete(high, 1)
+    assert store.dream_list.entries()["company"].tolist() == ["Low Co"]
 
 
 def test_said_no_before_is_found_case_insensitively(store: Store) -> None:
     app = factories.rejected(store, "ACME Corp")
-    store.add_target("acme corp", "Platform engineer")
-    store.add_target("Fresh Start")
-    targets = store.list_targets().set_index("company")
+    dream_list.add(store, "acme corp", "Platform engineer")
+    dream_list.add(store, "Fresh Start")
+    targets = store.dream_list.entries().set_index("company")
     assert targets.loc["acme corp", "said_no_id"] == app
     assert pd.isna(targets.loc["Fresh Start", "said_no_id"])
-    table = rf.targets_table(store.list_targets())
+    table = rf.targets_table(store.dream_list.entries())
     assert table["Said no before"].tolist() == [True, False]
 
 

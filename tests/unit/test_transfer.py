@@ -93,11 +93,11 @@ def _fresh(folder: Path, name: str) -> Store:
 
 
 def _csv_rows(store: Store) -> list[list]:
-    return [[row[f] for f in CSV_FIELDS] for row in store.export_rows()["applications"]]
+    return [[row[f] for f in CSV_FIELDS] for row in store.transfer.export_rows()["applications"]]
 
 
 def _snapshot(store: Store) -> dict:
-    return store.export_rows()
+    return store.transfer.export_rows()
 
 
 # --- formula neutralisation -----------------------------------------------------------------
@@ -123,7 +123,7 @@ def test_every_trigger_is_prefixed() -> None:
 def test_csv_round_trip_equals_original(rows: list[dict]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         source = _fresh(Path(folder), "source")
-        source.import_applications(rows)
+        source.transfer.import_applications(rows)
         exported = transfer.export_csv(source)
         # Nothing a spreadsheet would run as a formula; read with the csv module (never pandas
         # type inference), every cell is text.
@@ -144,7 +144,7 @@ def test_csv_round_trip_equals_original(rows: list[dict]) -> None:
 def test_json_round_trip_reproduces_the_database(rows: list[dict]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         source = _fresh(Path(folder), "source")
-        source.import_applications(rows)
+        source.transfer.import_applications(rows)
         exported = transfer.export_json(source)
         target = _fresh(Path(folder), "target")
         transfer.import_file(target, exported)
@@ -154,8 +154,8 @@ def test_json_round_trip_reproduces_the_database(rows: list[dict]) -> None:
 def test_json_round_trip_of_every_table(tmp_path: Path) -> None:
     source = _fresh(tmp_path, "source")
     demo.fill(source, applications=120, seed=3, today=TODAY)
-    settings = source.settings()
-    source.save_settings(type(settings)(**{**settings.__dict__, "name": "Zoë =1+1",
+    settings = source.settings.get()
+    source.settings.save(type(settings)(**{**settings.__dict__, "name": "Zoë =1+1",
                                            "signature": "Best,\nZoë",
                                            "extra": {"feedback_themes": "[\"a\"]"}}))
     exported = transfer.export_json(source)
@@ -169,7 +169,7 @@ def test_json_round_trip_of_every_table(tmp_path: Path) -> None:
     assert result.written == sum(len(v) for v in document["tables"].values())
     assert _snapshot(target) == _snapshot(source)
     assert seen and seen[-1][0] == seen[-1][1]
-    assert target.integrity_problems() == []
+    assert target.integrity_problems(transfer.stored_value_problems) == []
     # Exporting the copy gives the same tables again.
     assert json.loads(transfer.export_json(target))["tables"] == document["tables"]
 
@@ -390,7 +390,7 @@ def test_dry_run_writes_nothing_and_import_backs_up_first(store: Store) -> None:
     before = store.change_count()
     result = transfer.import_file(store, data, dry_run=True)
     assert result.written == 0 and store.change_count() == before and store.is_empty()
-    assert store.backup_files() == []
+    assert store.backups.files() == []
     result = transfer.import_file(store, data)
     assert result.written == 1 and result.backup is not None and result.backup.exists()
     assert "before-import" in result.backup.name
@@ -428,7 +428,7 @@ def test_arbitrary_text_after_a_plausible_start(body: str, start: str) -> None:
 def test_one_bad_row_writes_nothing(rows: list[dict], data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as folder:
         source = _fresh(Path(folder), "source")
-        source.import_applications(rows)
+        source.transfer.import_applications(rows)
         exported = transfer.export_csv(source).decode("utf-8-sig")
         records = list(csv.reader(io.StringIO(exported, newline="")))
         bad = data.draw(st.sampled_from([
@@ -459,7 +459,7 @@ def test_a_row_the_database_refuses_rolls_back_the_batch(store: Store) -> None:
     rows[2500] = {**good, "stage": "not-a-stage"}  # past the first chunk
     from nextround.store import StoreError
     with pytest.raises(StoreError, match="Nothing was imported"):
-        store.import_applications(rows)
+        store.transfer.import_applications(rows)
     assert store.is_empty()
 
 
@@ -493,11 +493,11 @@ def test_export_file_is_written_atomically(store: Store, tmp_path: Path) -> None
 
 def test_delete_all_data_leaves_an_empty_working_database(store: Store) -> None:
     demo.fill(store, applications=30, seed=1, today=TODAY)
-    store.backup(reason="manual")
-    assert store.backup_files()
+    store.backups.make(reason="manual")
+    assert store.backups.files()
     store.delete_all_data()
-    assert store.is_empty() and store.integrity_problems() == []
-    assert store.settings().name == ""
-    assert store.delete_backups() == 1 and store.backup_files() == []
+    assert store.is_empty() and store.integrity_problems(transfer.stored_value_problems) == []
+    assert store.settings.get().name == ""
+    assert store.backups.delete_all() == 1 and store.backups.files() == []
     factories.application(store, "Fresh", applied_on="2026-01-02")
     assert store.count("applications") == 1

@@ -16,6 +16,7 @@ import pytest
 import streamlit
 
 from nextround import clock, demo, drafting, transfer
+from nextround import feedback as fb
 from nextround.models import Application, ValidationError, ascii_email
 from nextround.store import MAX_COUNT, Store
 from tests.conftest import ROOT, TODAY, open_page
@@ -60,7 +61,7 @@ def test_a_large_version_still_allowed_survives_an_edit_and_reimports(
     row = document["tables"]["applications"][0]
     edited = Application(company=row["company"], role=row["role"] + " (edited)",
                          applied_on=row["applied_on"], stage=row["stage"])
-    store.update_application(row["id"], edited, top)
+    store.applications.update(row["id"], edited, top)
     again = Store(tmp_path / "b.db")
     transfer.import_file(again, transfer.export_json(store))
     assert json.loads(transfer.export_json(store))["tables"]["applications"][0]["version"] == 1
@@ -214,10 +215,10 @@ def test_the_settings_extra_holds_only_a_theme_list_the_editor_would_save(
         [str(p) for p in problems]
     # ... while a list the theme editor saved imports back as it was
     saved = Store(tmp_path / "a.db")
-    saved.save_feedback_themes("Communication\nSystem design\n Über  spacing ", 1)
+    fb.save_themes(saved, "Communication\nSystem design\n Über  spacing ", 1)
     again = Store(tmp_path / "b.db")
     transfer.import_file(again, transfer.export_json(saved))
-    assert again.feedback_themes() == saved.feedback_themes() == \
+    assert fb.saved_themes(again) == fb.saved_themes(saved) == \
         ["Communication", "System design", "Über spacing"]
 
 

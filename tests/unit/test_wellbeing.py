@@ -128,18 +128,18 @@ def good(**changes) -> CheckIn:
 def test_year_boundary_2026_12_31_and_2027_01_01_are_one_week(store: Store) -> None:
     assert wellbeing.week_key(date(2026, 12, 31)) == "2026-W53"
     assert wellbeing.week_key(date(2027, 1, 1)) == "2026-W53"
-    assert store.save_checkin(good(), day=date(2026, 12, 31)) == "2026-W53"
-    row = store.checkin_for_week("2026-W53")
+    assert wellbeing.save_checkin(store, good(), day=date(2026, 12, 31)) == "2026-W53"
+    row = store.checkins.for_week("2026-W53")
     with pytest.raises(StaleVersionError):  # a second new check-in in that week is refused
-        store.save_checkin(good(items=[1, 1, 1, 1, 1]), day=date(2027, 1, 1))
-    assert store.save_checkin(good(items=[5, 5, 5, 5, 5]), day=date(2027, 1, 1),
-                              version=row["version"]) == "2026-W53"
+        wellbeing.save_checkin(store, good(items=[1, 1, 1, 1, 1]), day=date(2027, 1, 1))
+    assert wellbeing.save_checkin(store, good(items=[5, 5, 5, 5, 5]), day=date(2027, 1, 1),
+                                  version=row["version"]) == "2026-W53"
     assert store.count("checkins") == 1
-    updated = store.checkin_for_week("2026-W53")
+    updated = store.checkins.for_week("2026-W53")
     assert updated["who5_raw"] == 25 and updated["version"] == row["version"] + 1
     assert updated["checked_on"] == "2027-01-01"
     # 2027-01-04 is the Monday of 2027-W01: a new week, a new row.
-    assert store.save_checkin(good(), day=date(2027, 1, 4)) == "2027-W01"
+    assert wellbeing.save_checkin(store, good(), day=date(2027, 1, 4)) == "2027-W01"
     assert store.count("checkins") == 2
 
 
@@ -149,32 +149,33 @@ def test_a_year_with_week_53_and_one_without(store: Store) -> None:
     assert wellbeing.week_key(date(2021, 12, 31)) == "2021-W52"   # 2021 does not
     assert wellbeing.week_key(date(2024, 12, 30)) == "2025-W01"   # a week owned by next year
     for day in (date(2020, 12, 28), date(2021, 1, 3), date(2021, 1, 4)):
-        existing = store.checkin_for_week(wellbeing.week_key(day))
-        store.save_checkin(good(), day=day,
-                           version=None if existing is None else existing["version"])
-    assert list(store.checkin_history()["week"]) == ["2020-W53", "2021-W01"]
+        existing = store.checkins.for_week(wellbeing.week_key(day))
+        wellbeing.save_checkin(store, good(), day=day,
+                               version=None if existing is None else existing["version"])
+    assert list(store.checkins.history()["week"]) == ["2020-W53", "2021-W01"]
     assert wellbeing.streak(["2020-W52", "2020-W53", "2021-W01"], date(2021, 1, 5)) == 3
     assert wellbeing.week_monday("2020-W53") == date(2020, 12, 28)
 
 
 def test_stale_tab_and_deleted_row_never_overwrite(store: Store) -> None:
-    store.save_checkin(good(), day=date(2026, 11, 23))
-    row = store.checkin_for_week("2026-W48")
-    store.save_checkin(good(win="first tab"), day=date(2026, 11, 24), version=row["version"])
-    with pytest.raises(StaleVersionError):
-        store.save_checkin(good(win="second tab"), day=date(2026, 11, 25),
+    wellbeing.save_checkin(store, good(), day=date(2026, 11, 23))
+    row = store.checkins.for_week("2026-W48")
+    wellbeing.save_checkin(store, good(win="first tab"), day=date(2026, 11, 24),
                            version=row["version"])
-    assert store.checkin_for_week("2026-W48")["win"] == "first tab"
+    with pytest.raises(StaleVersionError):
+        wellbeing.save_checkin(store, good(win="second tab"), day=date(2026, 11, 25),
+                               version=row["version"])
+    assert store.checkins.for_week("2026-W48")["win"] == "first tab"
     with pytest.raises(NotFoundError):
-        store.save_checkin(good(), day=date(2026, 11, 10), version=1)
+        wellbeing.save_checkin(store, good(), day=date(2026, 11, 10), version=1)
     with pytest.raises(ValidationError):
-        store.save_checkin(good(items=[9, 9, 9, 9, 9]), day=date(2026, 11, 10))
+        wellbeing.save_checkin(store, good(items=[9, 9, 9, 9, 9]), day=date(2026, 11, 10))
     assert store.count("checkins") == 1
 
 
 def test_default_day_is_the_users_today(store: Store) -> None:
-    assert store.save_checkin(good()) == "2026-W48"  # NEXTROUND_TODAY = 2026-11-25
-    saved = store.checkin_for_week("2026-W48")
+    assert wellbeing.save_checkin(store, good()) == "2026-W48"  # NEXTROUND_TODAY = 2026-11-25
+    saved = store.checkins.for_week("2026-W48")
     assert json.loads(saved["items"]) == [4, 4, 3, 3, 3] and saved["checked_on"] == "2026-11-25"
 
 
@@ -191,16 +192,16 @@ def test_streak_counts_weeks_in_a_row_and_survives_until_the_week_ends() -> None
 
 def test_summary_and_weekly_trend(store: Store) -> None:
     today = date(2026, 11, 25)
-    store.save_checkin(good(items=[4, 4, 4, 4, 4], stress=3), day=date(2026, 11, 11))
-    store.save_checkin(good(items=[2, 2, 2, 2, 2], stress=8), day=date(2026, 11, 24))
+    wellbeing.save_checkin(store, good(items=[4, 4, 4, 4, 4], stress=3), day=date(2026, 11, 11))
+    wellbeing.save_checkin(store, good(items=[2, 2, 2, 2, 2], stress=8), day=date(2026, 11, 24))
     for day in ("2026-11-09", "2026-11-10", "2026-11-10", "2026-11-24"):
         factories.application(store, "Acme", applied_on=day, today=today)
-    history = store.checkin_history()
+    history = store.checkins.history()
     summary = wellbeing.summarize(history, today)
     assert summary.last.percent == 40 and summary.last.low and summary.done_this_week
     assert summary.change.points == -40 and summary.change.meaningful
     assert summary.streak == 1
-    per_day = store.applications_per_day(date(2026, 6, 1), today)
+    per_day = store.applications.per_day(date(2026, 6, 1), today)
     assert list(per_day["n"]) == [1, 2, 1]
     trend = wellbeing.weekly_trend(history, per_day, today)
     assert list(trend["week"]) == ["2026-W46", "2026-W47", "2026-W48"]

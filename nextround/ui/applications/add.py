@@ -27,7 +27,7 @@ def _add(store: Store, today: date) -> None:
         st.session_state[PICK] = new_id
         reload_forms()
 
-    ui.save(ADD, lambda: store.add_application(application_from(ADD)), "Application added.",
+    ui.save(ADD, lambda: store.applications.add(application_from(ADD)), "Application added.",
             then=added, rerun=False)
 
 

@@ -36,14 +36,14 @@ from nextround.ui.applications.forms import (
 # --- actions (form and button callbacks: they run before the page redraws) -------------------
 
 def _save_edit(store: Store, application_id: int, version: int, stage: str) -> None:
-    ui.save(EDIT, lambda: store.update_application(
+    ui.save(EDIT, lambda: store.applications.update(
         application_id, application_from(EDIT, stage), version), "Changes saved.",
         then=lambda _: reload_forms(), rerun=False)
 
 
 def _change_stage(store: Store, application_id: int, version: int) -> None:
     state = st.session_state
-    ui.save(STAGE, lambda: store.change_stage(
+    ui.save(STAGE, lambda: store.applications.change_stage(
         application_id, state.get(f"{STAGE}_stage") or "", state.get(f"{STAGE}_on_date"),
         version, note=state.get(f"{STAGE}_note", "")),
         "Stage updated. The change is in the timeline.", then=lambda _: reload_forms(),
@@ -56,7 +56,7 @@ def _delete(store: Store, application_id: int) -> None:
         reload_forms()
 
     st.session_state.pop(CONFIRM, None)  # asked once, whatever the outcome
-    ui.save(DELETE, lambda: store.delete_application(application_id), "Application deleted.",
+    ui.save(DELETE, lambda: store.applications.delete(application_id), "Application deleted.",
             then=deleted, rerun=False)
 
 
@@ -77,7 +77,7 @@ def pick_application(store: Store, frame: pd.DataFrame) -> dict[str, Any] | None
     picked = state.get(PICK)
     if picked is not None and picked not in labels:
         try:  # keep the one being worked on, even when it's not on this page
-            labels = {picked: label_of(ui.cached(store, Store.application, picked)), **labels}
+            labels = {picked: label_of(ui.cached(store, store.applications.get, picked)), **labels}
         except NotFoundError:
             picked = None
     if not labels:
@@ -87,7 +87,7 @@ def pick_application(store: Store, frame: pd.DataFrame) -> dict[str, Any] | None
     ui.pick("Application to view and update", labels, str, key=PICK,
             help="Pick from the results above; search to find one that isn't listed.")
     try:
-        return ui.cached(store, Store.application, int(state[PICK]))
+        return ui.cached(store, store.applications.get, int(state[PICK]))
     except NotFoundError:
         st.info("That application no longer exists. It may have been deleted in another tab.")
         return None
@@ -121,7 +121,7 @@ def detail_section(store: Store, app: dict[str, Any], today: date) -> None:
             _details(app)
         with timeline:
             st.markdown("**Timeline**")
-            _timeline(ui.cached(store, Store.application_events, app_id), app["applied_on"])
+            _timeline(ui.cached(store, store.applications.events, app_id), app["applied_on"])
 
         move, edit, delete = st.tabs([":material/swap_horiz: Change stage",
                                       ":material/edit: Edit details",

@@ -8,6 +8,7 @@ from datetime import date
 import streamlit as st
 
 from nextround import ui
+from nextround.models import ghost_cutoff
 from nextround.store import Store
 from nextround.ui.applications.forms import GHOST, PICK, reload_forms
 
@@ -23,13 +24,14 @@ def _mark_ghosted(store: Store, items: list[tuple[int, int]], today: date) -> No
                 reload_forms()
             ui.flash("Marked as ghosted." if count == 1 else f"{count} marked as ghosted.")
 
-    ui.save(GHOST, lambda: store.mark_ghosted(items, today), then=marked, rerun=False)
+    ui.save(GHOST, lambda: store.applications.mark_ghosted(items, today), then=marked, rerun=False)
 
 
 def ghosting_section(store: Store, today: date, threshold: int) -> None:
     ui.form_error(GHOST)  # e.g. one of them changed in another tab; shown once
     ui.clear_errors(GHOST)
-    ghosts, total = ui.cached(store, Store.ghosting_candidates, threshold, today, GHOSTS_SHOWN)
+    ghosts, total = ui.cached(store, store.applications.ghosting_candidates,
+                              ghost_cutoff(today, threshold), GHOSTS_SHOWN)
     if not total:
         return
     plural = "application" if total == 1 else "applications"

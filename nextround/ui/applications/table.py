@@ -53,13 +53,13 @@ def table_section(store: Store) -> pd.DataFrame:
                                 placeholder="All stages")
     order = sort.selectbox("Sort", list(SORTS), key="apps_sort", on_change=_reset_page)
     page_no = int(state.get("apps_page") or 1)
-    frame, total = ui.cached(store, Store.search_applications, query=query.strip(),
+    frame, total = ui.cached(store, store.applications.search, query=query.strip(),
                              stages=tuple(chosen), limit=PAGE_SIZE,
                              offset=(page_no - 1) * PAGE_SIZE, order=SORTS[order])
     pages = max(1, -(-total // PAGE_SIZE))
     if page_no > pages:  # fewer results than before (a delete, another tab): last page
         page_no = state["apps_page"] = pages
-        frame, total = ui.cached(store, Store.search_applications, query=query.strip(),
+        frame, total = ui.cached(store, store.applications.search, query=query.strip(),
                                  stages=tuple(chosen), limit=PAGE_SIZE,
                                  offset=(page_no - 1) * PAGE_SIZE, order=SORTS[order])
     if total == 0:

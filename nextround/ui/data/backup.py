@@ -33,10 +33,10 @@ def backup_section(store: Store) -> None:
     st.code(str(store.backup_dir), language=None)
     if st.button("Back up now", key="backup_now", icon=":material/backup:"):
         with st.spinner("Backing up…"):
-            ui.save(BACKUP_FORM, lambda: store.backup(reason="manual"), "Backup saved.",
+            ui.save(BACKUP_FORM, lambda: store.backups.make(reason="manual"), "Backup saved.",
                     then=lambda made: st.session_state.update(backup_last=str(made)))
     ui.form_error(BACKUP_FORM)
-    backups = store.backup_files()
+    backups = store.backups.files()
     if backups:
         st.dataframe(_backups_frame(backups), hide_index=True, width="stretch",
                      key="backup_list")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nextround import ui
+from nextround import transfer, ui
 from nextround.store import Store
 
 CHECK_FORM = "check"
@@ -19,7 +19,8 @@ def check_section(store: Store) -> None:
                "triggers are exactly Next Round's, and that the links between tables hold.")
     if st.button("Check my database", key="check_now", icon=":material/health_and_safety:"):
         with st.spinner("Checking…"):
-            problems = ui.run_action(CHECK_FORM, store.integrity_problems)
+            problems = ui.run_action(CHECK_FORM, lambda: store.integrity_problems(
+                transfer.stored_value_problems))
         if problems is not None:
             st.session_state["check_result"] = problems
     ui.form_error(CHECK_FORM)

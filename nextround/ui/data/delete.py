@@ -39,9 +39,9 @@ def delete_section(store: Store, after: Callable[[], None]) -> None:
 
         def delete() -> int:
             if not also_backups and store.path is not None:
-                store.backup(reason="before-delete")
+                store.backups.make(reason="before-delete")
             store.delete_all_data()
-            return store.delete_backups() if also_backups else 0
+            return store.backups.delete_all() if also_backups else 0
 
         def deleted(_: int) -> None:
             st.session_state.pop("delete_phrase", None)
@@ -51,7 +51,7 @@ def delete_section(store: Store, after: Callable[[], None]) -> None:
             after()
 
         def told(removed: int) -> str:
-            kept = len(store.ambiguous_backups()) if also_backups else 0
+            kept = len(store.backups.ambiguous()) if also_backups else 0
             return ("All your data was deleted"
                     + (f", and {removed:,} backup(s)." if also_backups else ".")
                     + (f" {kept:,} older backup(s) in the backups folder might belong to "

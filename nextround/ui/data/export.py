@@ -14,7 +14,7 @@ def export_section(store: Store) -> None:
     st.caption("Take everything with you. The JSON file holds every table and can be imported "
                "into an empty Next Round. The CSV holds your applications for a spreadsheet; "
                "cells that a spreadsheet could run as formulas start with ' to keep them inert.")
-    counts = ui.cached(store, Store.table_counts)
+    counts = ui.cached(store, store.transfer.table_counts)
     day = store.today().isoformat()
     left, right = st.columns(2)
     with left:

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from nextround import store as store_module
-from nextround import ui
+from nextround import transfer, ui
 from nextround.store import TABLES, Store, StoreError, file_version
 
 RESTORE_FORM = "restore"
@@ -28,7 +28,7 @@ def _uploaded_candidate(store: Store, upload) -> Path:  # noqa: ANN001 - an Uplo
     if saved and saved[0] == upload.file_id and file_version(saved[1]) is not None:
         return Path(saved[1])
     discard_upload(store)
-    path = store.save_upload(upload.getvalue())
+    path = store.backups.save_upload(upload.getvalue())
     st.session_state["restore_upload_saved"] = (upload.file_id, str(path))
     return path
 
@@ -37,7 +37,7 @@ def discard_upload(store: Store) -> None:
     """The user left the upload (cleared it, picked a backup, restored): remove the copy."""
     saved = st.session_state.pop("restore_upload_saved", None)
     if saved:
-        store.discard_upload(saved[1])
+        store.backups.discard_upload(saved[1])
 
 
 def drop_upload(store: Store, message: str) -> None:
@@ -55,7 +55,7 @@ def _describe(path: str, version: tuple[int, int] | None) -> dict[str, int] | st
     slow on a big file, so it runs once per file version (`file_version`), not on every
     rerun; a file gone meanwhile is refused by the store in words."""
     try:
-        return store_module.describe_database_file(path)
+        return store_module.describe_database_file(path, check_rows=transfer.stored_value_problems)
     except StoreError as exc:
         return str(exc)
 
@@ -72,7 +72,7 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
     candidate: Path | None = None
     if source == FROM_BACKUP:
         discard_upload(store)
-        backups = store.backup_files()[:50]
+        backups = store.backups.files()[:50]
         if not backups:
             st.info("There are no backups to restore yet.", icon=":material/info:")
             return
@@ -101,7 +101,7 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
     if isinstance(incoming, str):
         st.error(incoming, icon=":material/error:")
         return
-    current = ui.cached(store, Store.table_counts)
+    current = ui.cached(store, store.transfer.table_counts)
     st.markdown("**What will be replaced**")
     st.dataframe(pd.DataFrame({
         "Table": [t.replace("_", " ") for t in TABLES],
@@ -124,6 +124,7 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
 
         with st.spinner("Backing up your current data, then restoring…"):
             ui.save(RESTORE_FORM, lambda: store_module.restore_database(
-                store.url, candidate, backup_dir=store.backup_dir),
+                store.url, candidate, backup_dir=store.backup_dir,
+                check_rows=transfer.stored_value_problems),
                 "Restored. Your previous data was backed up first.", then=restored)
     ui.form_error(RESTORE_FORM)

@@ -52,7 +52,7 @@ def _zones() -> tuple[str, ...]:
 
 
 def settings_section(store: Store) -> None:
-    current = ui.cached(store, Store.settings)
+    current = ui.cached(store, store.settings.get)
     for notice in current.notices:  # a bad value already in the file, replaced on reading
         st.warning(ui.escape_markdown(notice), icon=":material/warning:")
     _load_settings_into_widgets(current)
@@ -109,7 +109,7 @@ def settings_section(store: Store) -> None:
             timezone=state["settings_timezone"], support_region=state["settings_support_region"],
             version=state["settings_loaded_version"], extra=current.extra,
         )
-        ui.save(SETTINGS_FORM, lambda: store.save_settings(wanted), "Settings saved.",
+        ui.save(SETTINGS_FORM, lambda: store.settings.save(wanted), "Settings saved.",
                 then=lambda _: state.update(settings_reload=True))
     if "_form" in st.session_state.get(ui.errors_key(SETTINGS_FORM), {}):
         if st.button("Load the latest settings", key="settings_load_latest",

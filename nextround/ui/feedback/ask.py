@@ -22,7 +22,7 @@ def _application_label(row: dict) -> str:
 def new_request_section(store: Store, today: date) -> None:
     query = st.text_input("Find the application", key="feedback_new_query", max_chars=100,
                           placeholder="Company, role, location or source")
-    found, _ = ui.cached(store, Store.search_applications, query=query, limit=20)
+    found, _ = ui.cached(store, store.applications.search, query=query, limit=20)
     if found.empty:
         st.info("No matching applications. Add the application on the Applications page "
                 "first.", icon=":material/search_off:")
@@ -33,7 +33,7 @@ def new_request_section(store: Store, today: date) -> None:
                      help="The 20 most recent matches. Search to narrow it down.")
     if app_id is None:
         return
-    days = ui.cached(store, Store.settings).follow_up_days
+    days = ui.cached(store, store.settings.get).follow_up_days
     with st.form(f"feedback_new_form_{app_id}", border=True):
         left, right = st.columns(2)
         with left:
@@ -60,7 +60,7 @@ def new_request_section(store: Store, today: date) -> None:
     ui.field_error(NEW_FORM, "application")
     ui.form_error(NEW_FORM)
     if submitted:
-        ui.save(NEW_FORM, lambda: store.add_feedback_request(
-            app_id, fb.NewRequest(asked_on=asked_on, channel=channel, asked_whom=whom,
-                                  follow_up_due=due)),
+        ui.save(NEW_FORM, lambda: fb.add_request(
+            store, app_id, fb.NewRequest(asked_on=asked_on, channel=channel, asked_whom=whom,
+                                         follow_up_due=due)),
             "Request saved. Next Round will remind you when it's time to follow up.")

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from nextround import drafting, ui
+from nextround import drafting, sending, ui
 from nextround import feedback as fb
 from nextround.store import Store
 from nextround.ui import send
@@ -19,11 +19,11 @@ DUE_FORM = "feedback_due"
 
 def due_section(store: Store, today: date) -> None:
     st.header("Due for follow-up")
-    due, total = ui.cached(store, Store.feedback_due, today, limit=DUE_SHOWN)
+    due, total = ui.cached(store, store.feedback.due, today, limit=DUE_SHOWN)
     ui.field_error(DUE_FORM, "status")
     ui.form_error(DUE_FORM)
     if due.empty:
-        days = ui.cached(store, Store.settings).follow_up_days
+        days = ui.cached(store, store.settings.get).follow_up_days
         st.info(f"Nothing needs a follow-up right now. A request shows up here as its "
                 f"follow-up date nears ({days} days after asking, unless you chose a date).",
                 icon=":material/event_available:")
@@ -67,8 +67,8 @@ def _due_card(store: Store, row: dict, today: date) -> None:
             if st.button("I followed up", key=f"feedback_mark_{rid}",
                          icon=":material/done:", width="stretch",
                          help="Mark a follow-up you sent another way (a call, a message)."):
-                ui.save(DUE_FORM, lambda: store.change_feedback_status(
-                    rid, fb.Status.FOLLOWED_UP, int(row["version"])),
+                ui.save(DUE_FORM, lambda: fb.change_status(
+                    store, rid, fb.Status.FOLLOWED_UP, int(row["version"])),
                     "Marked as followed up. The next follow-up date moved on.")
         if fb.suggest_no_reply(row["status"], int(row["follow_ups"]), due_on, today):
             note, button = st.columns([3, 2], vertical_alignment="center")
@@ -76,8 +76,8 @@ def _due_card(store: Store, row: dict, today: date) -> None:
                          "answer. It's okay to let this one go.")
             if button.button("Close as no reply", key=f"feedback_close_{rid}",
                              icon=":material/archive:", width="stretch"):
-                ui.save(DUE_FORM, lambda: store.change_feedback_status(
-                    rid, fb.Status.NO_REPLY, int(row["version"])),
+                ui.save(DUE_FORM, lambda: fb.change_status(
+                    store, rid, fb.Status.NO_REPLY, int(row["version"])),
                     "Closed as no reply. If they write back, you can still record the reply.")
         if st.session_state.get("feedback_drafting") == rid:
             follow_up_flow(store, rid)
@@ -86,13 +86,13 @@ def _due_card(store: Store, row: dict, today: date) -> None:
 def follow_up_flow(store: Store, request_id: int) -> None:
     """The feedback_follow_up draft for one request: edit it, send it from the mail app, then
     "I sent it" marks the request followed up (one transaction, once per draft)."""
-    request = ui.cached(store, Store.feedback_request, request_id)
+    request = ui.cached(store, store.feedback.request, request_id)
     stages: list[str] = []
     notes: list[str] = []
     if request["application_id"] is not None:
-        events = ui.cached(store, Store.application_events, int(request["application_id"]))
+        events = ui.cached(store, store.applications.events, int(request["application_id"]))
         stages, notes = events["stage"].tolist(), events["note"].tolist()
-    settings = ui.cached(store, Store.settings)
+    settings = ui.cached(store, store.settings.get)
     token_key = f"feedback_token_{request_id}"
     st.session_state.setdefault(token_key, uuid.uuid4().hex)
     st.markdown("**Your follow-up**")
@@ -125,8 +125,8 @@ def follow_up_flow(store: Store, request_id: int) -> None:
     send.send_flow(
         edited, key=form, file_stem=f"follow-up-{request.get('company') or 'feedback'}",
         mark_label="I sent it",
-        on_mark_sent=lambda: store.send_feedback_follow_up(
-            request_id, int(request["version"]), subject=edited.subject, body=edited.body,
+        on_mark_sent=lambda: sending.mark_follow_up_sent(
+            store, request_id, int(request["version"]), subject=edited.subject, body=edited.body,
             to_email=edited.to or "", tone=tone, request_token=st.session_state[token_key]),
         sent_message="Follow-up marked as sent. The next follow-up date moved on.",
         after_sent=sent)

@@ -21,13 +21,13 @@ def _theme_chart(store: Store, freq: str,
     """The chart's rows for its fixed window (counted in SQL), the name of its "other themes"
     bucket (None if there is none), and the window itself."""
     start, end = fb.chart_window(today, freq)
-    counts = store.feedback_theme_counts(freq, start, end, top=fb.CHART_THEMES)
+    counts = store.feedback.theme_counts(freq, start, end, top=fb.CHART_THEMES)
     return *fb.theme_chart_counts(counts), start, end
 
 
 def insights_section(store: Store, today: date) -> None:
     st.header("What the feedback says")
-    received, tagged = ui.cached(store, Store.feedback_reply_counts)
+    received, tagged = ui.cached(store, store.feedback.reply_counts)
     if received == 0:
         st.info("When feedback arrives, record it under “Record a reply” and tag its themes. "
                 "Patterns across applications show up here.", icon=":material/insights:")
@@ -37,7 +37,7 @@ def insights_section(store: Store, today: date) -> None:
                 "with a theme yet. Tag them under “Record a reply” to see patterns.",
                 icon=":material/sell:")
         return
-    top = fb.top_themes(ui.cached(store, Store.feedback_theme_totals), tagged)
+    top = fb.top_themes(ui.cached(store, store.feedback.theme_totals), tagged)
     freq = st.radio("Group by", list(fb.FREQS), horizontal=True,
                     format_func=lambda f: "Month" if f == "month" else "Week",
                     key="feedback_freq") or "month"
@@ -71,12 +71,12 @@ def _replies_by_theme(store: Store, themes: list[str]) -> None:
                  icon=":material/playlist_add:",
                  help="Adds a small, concrete action for this theme to your game plan on the "
                       "Reflect page, due in two weeks. You can edit it there."):
-        ui.save(PLAN_FORM, lambda: store.add_action_from_feedback_theme(theme),
+        ui.save(PLAN_FORM, lambda: fb.add_theme_to_game_plan(store, theme),
                 lambda result: "Added to your game plan on the Reflect page." if result[1] else
                 "This theme is already on your game plan (see the Reflect page).")
     ui.field_error(PLAN_FORM, "theme")
     ui.form_error(PLAN_FORM)
-    chosen = ui.cached(store, Store.feedback_replies_for_theme, theme, limit=REPLIES_SHOWN)
+    chosen = ui.cached(store, store.feedback.replies_for_theme, theme, limit=REPLIES_SHOWN)
     st.caption(f"The {len(chosen)} most recent repl{'ies' if len(chosen) != 1 else 'y'} with "
                "this theme, newest first.")
     with st.container(height=520 if len(chosen) > 3 else "content", border=False):

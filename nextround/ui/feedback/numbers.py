@@ -11,7 +11,7 @@ from nextround.store import Store
 
 
 def metrics_row(store: Store) -> None:
-    summary = fb.summarize(ui.cached(store, Store.feedback_counts), store.today())
+    summary = fb.summarize(ui.cached(store, store.progress.feedback_counts), store.today())
     cells = st.columns(4)
     cells[0].metric("Feedback requested", f"{summary.requested:,}", border=True)
     cells[1].metric("Replies received", f"{summary.received:,}", border=True)

@@ -19,7 +19,7 @@ REPLY_FORM = "feedback_reply"
 def reply_section(store: Store, today: date) -> None:
     query = st.text_input("Find the request", key="feedback_reply_query", max_chars=100,
                           placeholder="Company, role or person")
-    found, total = ui.cached(store, Store.feedback_requests,
+    found, total = ui.cached(store, store.feedback.requests,
                              statuses=tuple(s.value for s in REPLY_STATUSES), query=query,
                              limit=20, offset=0)
     if found.empty:
@@ -32,9 +32,9 @@ def reply_section(store: Store, today: date) -> None:
                   help="The 20 most recent matches. Search to narrow it down.")
     if rid is None:
         return
-    current = ui.cached(store, Store.feedback_request, rid)
+    current = ui.cached(store, store.feedback.request, rid)
     st.caption(f"Status: {fb.parse_status(current['status']).label}")
-    themes = ui.cached(store, Store.feedback_themes)
+    themes = ui.cached(store, fb.saved_themes)
     existing = fb.load_themes(current["themes"])
     options = themes + [t for t in existing if t not in themes]
     editing = current["status"] == fb.Status.RECEIVED.value
@@ -59,6 +59,6 @@ def reply_section(store: Store, today: date) -> None:
     ui.field_error(REPLY_FORM, "status")
     ui.form_error(REPLY_FORM)
     if submitted:
-        ui.save(REPLY_FORM, lambda: store.record_feedback_reply(
-            rid, fb.Reply(received, text, tuple(chosen)), int(current["version"])),
+        ui.save(REPLY_FORM, lambda: fb.record_reply(
+            store, rid, fb.Reply(received, text, tuple(chosen)), int(current["version"])),
             "Reply saved. Every reply you keep helps patterns show up.")

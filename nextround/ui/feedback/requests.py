@@ -21,7 +21,7 @@ def requests_section(store: Store) -> None:
         format_func=lambda s: fb.parse_status(s).label, key="feedback_filter_status")
     query = filters[1].text_input("Search company, role or person", key="feedback_filter_query",
                                   max_chars=100, placeholder="e.g. Acme")
-    first_page, total = ui.cached(store, Store.feedback_requests, statuses=tuple(statuses),
+    first_page, total = ui.cached(store, store.feedback.requests, statuses=tuple(statuses),
                                   query=query, limit=PAGE_SIZE, offset=0)
     if total == 0:
         if statuses or query.strip():
@@ -37,7 +37,7 @@ def requests_section(store: Store) -> None:
         page_no = int(st.columns([1, 4])[0].number_input(
             f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="feedback_page"))
     rows = first_page if page_no == 1 else ui.cached(
-        store, Store.feedback_requests, statuses=tuple(statuses), query=query,
+        store, store.feedback.requests, statuses=tuple(statuses), query=query,
         limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)[0]
     st.caption(f"Showing {len(rows)} of {total:,} request{'s' if total != 1 else ''}, "
                "newest first.")
@@ -85,7 +85,7 @@ def _quick_status(store: Store, rows: pd.DataFrame) -> None:
                            key=f"feedback_status_new_{rid}")
     if right.button("Change", key="feedback_status_save", icon=":material/sync_alt:",
                     width="stretch"):
-        ui.save(STATUS_FORM, lambda: store.change_feedback_status(rid, new, int(chosen["version"])),
+        ui.save(STATUS_FORM, lambda: fb.change_status(store, rid, new, int(chosen["version"])),
                 f"Status changed to “{fb.parse_status(new).label}”.")
     ui.field_error(STATUS_FORM, "status")
     ui.form_error(STATUS_FORM)

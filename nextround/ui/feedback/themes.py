@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from nextround import feedback as fb
 from nextround import ui
 from nextround.store import Store
 
@@ -11,8 +12,8 @@ THEMES_FORM = "feedback_themes"
 
 
 def themes_section(store: Store) -> None:
-    themes = ui.cached(store, Store.feedback_themes)
-    version = ui.cached(store, Store.settings).version
+    themes = ui.cached(store, fb.saved_themes)
+    version = ui.cached(store, store.settings.get).version
     st.caption("The themes you tag replies with. One per line; renaming a theme here doesn't "
                "change replies you've already tagged.")
     with st.form("feedback_themes_form", border=True):
@@ -22,4 +23,4 @@ def themes_section(store: Store) -> None:
         submitted = st.form_submit_button("Save themes", icon=":material/save:")
     ui.form_error(THEMES_FORM)
     if submitted:
-        ui.save(THEMES_FORM, lambda: store.save_feedback_themes(text, version), "Themes saved.")
+        ui.save(THEMES_FORM, lambda: fb.save_themes(store, text, version), "Themes saved.")

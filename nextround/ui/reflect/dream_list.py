@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from nextround import dream_list, sending, ui
 from nextround import reflection as rf
-from nextround import ui
 from nextround.store import Store
 from nextround.ui import send
 from nextround.ui.reflect import seen, write
@@ -22,7 +22,7 @@ def dream_list_section(store: Store, today: date) -> None:
     st.caption("Companies and roles you'd love next, and the next step for each. A no from one "
                "place is a good moment to look here.")
     add_target_form(store)
-    targets = ui.cached(store, Store.list_targets)
+    targets = ui.cached(store, store.dream_list.entries)
     if targets.empty:
         st.info("Your list is empty. Add a company you'd love to work for, and why: it keeps "
                 "the next step in view after a no.", icon=":material/star:")
@@ -45,7 +45,7 @@ def add_target_form(store: Store) -> None:
             submitted = st.form_submit_button("Add to my list", type="primary",
                                               icon=":material/add:")
         if submitted:
-            write(form, lambda: store.add_target(**values), "Added to your dream-job list.",
+            write(form, lambda: dream_list.add(store, **values), "Added to your dream-job list.",
                    on_success=_clear_new_target)
 
 
@@ -98,7 +98,7 @@ def target_panel(store: Store, row: Any, today: date) -> None:
             st.caption("When you've sent the application, one click records it.")
             if st.button("I applied", key=f"target_applied_{tid}", type="primary",
                          icon=":material/send:"):
-                write("target_applied", lambda: store.mark_target_applied(tid, version),
+                write("target_applied", lambda: dream_list.mark_applied(store, tid, version),
                        "Added to your applications. Good luck!")
             ui.form_error("target_applied")
         if pd.notna(row.said_no_id):
@@ -114,7 +114,7 @@ def target_panel(store: Store, row: Any, today: date) -> None:
                     remove = st.form_submit_button("Remove from my list",
                                                    icon=":material/delete:")
             if save:
-                write(form, lambda: store.update_target(tid, version, **values), "Saved.")
+                write(form, lambda: dream_list.update(store, tid, version, **values), "Saved.")
             if remove:
                 st.session_state["target_confirm_remove"] = tid
             if st.session_state.get("target_confirm_remove") == tid:
@@ -127,7 +127,7 @@ def target_panel(store: Store, row: Any, today: date) -> None:
                     st.session_state.pop("target_confirm_remove", None)
                     st.rerun()
                 if yes:
-                    write(form, lambda: store.delete_target(tid, version), "Removed.",
+                    write(form, lambda: store.dream_list.delete(tid, version), "Removed.",
                            icon=":material/delete:", on_success=lambda: st.session_state.pop(
                                "target_confirm_remove", None))
 
@@ -137,12 +137,12 @@ def stay_in_touch(store: Store, row: Any, application_id: int, today: date) -> N
     st.markdown(":material/mail: **They said no before: stay in touch**")
     st.caption("A short note a few months on keeps the door open. Edit it as you like in your "
                "mail app.")
-    settings = ui.cached(store, Store.settings)
+    settings = ui.cached(store, store.settings.get)
     try:
         made = rf.stay_in_touch_draft(
-            settings, ui.cached(store, Store.application, application_id),
+            settings, ui.cached(store, store.applications.get, application_id),
             role=str(row.role or ""),
-            stages=ui.cached(store, Store.application_events,
+            stages=ui.cached(store, store.applications.events,
                              application_id)["stage"].tolist())
     except (ValueError, LookupError) as exc:
         st.caption(f"No draft this time: {ui.escape_markdown(exc)}")
@@ -153,13 +153,14 @@ def stay_in_touch(store: Store, row: Any, application_id: int, today: date) -> N
         st.text(f"Subject: {made.subject}")
         st.text(made.body)
     token = f"stay_in_touch-{row.id}-{application_id}-{today.isoformat()}"
-    already = ui.cached(store, Store.draft_by_token, token)
+    already = ui.cached(store, store.drafts.by_token, token)
     fields = {"kind": "stay_in_touch", "tone": made.tone or "warm",
               "application_id": application_id, "company": str(row.company),
               "role": str(row.role or ""), "to_email": made.to or "",
               "subject": made.subject, "body": made.body}
     send.send_flow(
         made, key=f"stay_{row.id}", file_stem=f"stay-in-touch-{row.company}",
-        on_mark_sent=lambda: store.mark_draft_sent(fields, request_token=token, sent_on=today),
+        on_mark_sent=lambda: sending.mark_draft_sent(store, fields, request_token=token,
+                                                     sent_on=today),
         sent_note=("Marked as sent today. Nice: the door stays open."
                    if already and already.get("status") == "sent" else None))

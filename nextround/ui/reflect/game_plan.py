@@ -20,7 +20,7 @@ DONE_ACTIONS_SHOWN = 15
 
 
 def game_plan_section(store: Store, today: date) -> None:
-    counts = ui.cached(store, Store.action_counts)
+    counts = ui.cached(store, store.actions.counts)
     st.header("Your game plan")
     st.caption(f"{counts['open']:,} to do · {counts['done']:,} done. Lessons from your "
                "reflections and feedback land here; add your own too.")
@@ -29,7 +29,7 @@ def game_plan_section(store: Store, today: date) -> None:
     if view == "Done":
         done_list(store)
         return
-    open_actions = ui.cached(store, Store.list_actions, "open", OPEN_ACTIONS_SHOWN + 1)
+    open_actions = ui.cached(store, store.actions.by_status, "open", OPEN_ACTIONS_SHOWN + 1)
     if open_actions.empty:
         st.info("Nothing to do right now. Add a step above, or finish a reflection and turn "
                 "what you'd change into actions.", icon=":material/task_alt:")
@@ -57,12 +57,12 @@ def action_row(store: Store, row: Any) -> None:
                                                  if row.source_label else ""))
         if st.button("Done", key=f"action_done_{row.id}", icon=":material/check:",
                      width="content"):
-            write("plan_list", partial(store.set_action_done, int(row.id), True, version),
+            write("plan_list", partial(store.actions.set_done, int(row.id), True, version),
                    "Done. Nice work.")
 
 
 def done_list(store: Store) -> None:
-    done = ui.cached(store, Store.list_actions, "done", DONE_ACTIONS_SHOWN)
+    done = ui.cached(store, store.actions.by_status, "done", DONE_ACTIONS_SHOWN)
     if done.empty:
         st.info("Nothing done yet. Ticking off even a small step counts.",
                 icon=":material/task_alt:")
@@ -78,7 +78,7 @@ def done_list(store: Store) -> None:
                 st.caption(f"Done {row.done_on}")
             if st.button("Undo", key=f"action_undo_{row.id}", icon=":material/undo:",
                          width="content"):
-                write("plan_done", partial(store.set_action_done, int(row.id), False,
+                write("plan_done", partial(store.actions.set_done, int(row.id), False,
                                             version),
                        "Moved back to your to-do list.", icon=":material/undo:")
 
@@ -100,7 +100,7 @@ def add_action_form(store: Store, today: date) -> None:
             submitted = st.form_submit_button("Add to my game plan", type="primary",
                                               icon=":material/add:")
         if submitted:
-            write(form, lambda: store.add_action(title, due, "manual"),
+            write(form, lambda: rf.add_action(store, title, due, "manual"),
                    "Added to your game plan.",
                    on_success=lambda: st.session_state.update(action_title_clear=True))
 
@@ -128,7 +128,7 @@ def edit_action_panel(store: Store, open_actions: pd.DataFrame, today: date) -> 
                                              icon=":material/save:")
                 remove = st.form_submit_button("Remove this step", icon=":material/delete:")
         if save:
-            write(form, lambda: store.update_action(chosen, version, title, due),
+            write(form, lambda: rf.update_action(store, chosen, version, title, due),
                    "Saved.")
         if remove:
             st.session_state["action_confirm_remove"] = chosen
@@ -141,6 +141,6 @@ def edit_action_panel(store: Store, open_actions: pd.DataFrame, today: date) -> 
                 st.session_state.pop("action_confirm_remove", None)
                 st.rerun()
             if yes:
-                write(form, lambda: store.delete_action(chosen, version),
+                write(form, lambda: store.actions.delete(chosen, version),
                        "Removed.", icon=":material/delete:",
                        on_success=lambda: st.session_state.pop("action_confirm_remove", None))

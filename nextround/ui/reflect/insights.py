@@ -12,7 +12,7 @@ from nextround.store import Store
 
 
 def _insights(store: Store) -> dict[str, pd.DataFrame]:
-    return rf.insight_frames(store.reflection_insight_rows())
+    return rf.insight_frames(store.reflections.insight_rows())
 
 
 def insights_section(store: Store) -> None:

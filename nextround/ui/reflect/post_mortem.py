@@ -23,7 +23,7 @@ ABOUT_ONE, ABOUT_GENERAL = "One application", "My search in general"
 
 
 def reflect_section(store: Store, today: date) -> None:
-    draft = ui.cached(store, Store.open_reflection)
+    draft = ui.cached(store, rf.draft_in_progress)
     if draft is None:
         start_panel(store)
         recent_panel(store)
@@ -41,7 +41,7 @@ def start_panel(store: Store) -> None:
     if about == ABOUT_ONE:
         query = st.text_input("Find the application", key="reflect_search",
                               placeholder="Company or role", max_chars=200)
-        page, total = ui.cached(store, Store.search_applications, query=query,
+        page, total = ui.cached(store, store.applications.search, query=query,
                                 stages=("rejected",), limit=20, order="stage_on DESC")
         if page.empty:
             st.info("No rejections match. Try another search, or reflect on your search in "
@@ -56,12 +56,12 @@ def start_panel(store: Store) -> None:
                    f"{total:,} matching {'rejection' if total == 1 else 'rejections'}.")
     if st.button("Start reflecting", key="reflect_start", type="primary",
                  icon=":material/edit_note:"):
-        write("reflect_start", lambda: store.start_reflection(application_id))
+        write("reflect_start", lambda: rf.start_reflection(store, application_id))
     ui.form_error("reflect_start")
 
 
 def recent_panel(store: Store) -> None:
-    recent = ui.cached(store, Store.recent_reflections, 8)
+    recent = ui.cached(store, store.reflections.recent, 8)
     if recent.empty:
         return
     st.header("Your recent reflections")
@@ -80,7 +80,7 @@ def recent_panel(store: Store) -> None:
         ui.application_label(r.company, r.role) or "Search in general"), index=None,
         key="reflect_reread", placeholder="Choose a reflection")
     if chosen is not None:
-        show_summary(store, ui.cached(store, Store.reflection, chosen), "reflect_reread")
+        show_summary(store, ui.cached(store, rf.reflection_by_id, chosen), "reflect_reread")
 
 
 def run_draft(store: Store, draft: dict[str, Any], today: date) -> None:
@@ -114,10 +114,11 @@ def summary_panel(store: Store, draft: dict[str, Any]) -> None:
                            icon=":material/check:")
     ui.form_error(form)
     if back:
-        write(form, lambda: store.save_reflection_step(
-            draft["id"], draft["version"], rf.SUMMARY_STEP, {}, next_step=rf.SUMMARY_STEP - 1))
+        write(form, lambda: rf.save_step(
+            store, draft["id"], draft["version"], rf.SUMMARY_STEP, {},
+            next_step=rf.SUMMARY_STEP - 1))
     if finish:
-        write(form, lambda: store.finish_reflection(draft["id"], draft["version"]),
+        write(form, lambda: store.reflections.finish(draft["id"], draft["version"]),
                "Reflection saved. Thank you for taking the time: that's how lessons stick.")
 
 
@@ -125,7 +126,7 @@ def show_summary(store: Store, reflection: dict[str, Any], key: str) -> None:
     """The end of a reflection: our words, the user's items as plain text, and the next
     company on the dream-job list."""
     answers = reflection["answers"]
-    found = ui.cached(store, Store.next_target, reflection.get("company") or "")
+    found = ui.cached(store, store.dream_list.next_entry, reflection.get("company") or "")
     suggestion = (rf.Suggestion(int(found["id"]), found["company"], found["role"])
                   if found else None)
     summary = rf.summarize(answers, reflection["control_pct"], reflection["fit"], suggestion)
@@ -167,6 +168,6 @@ def discard_panel(store: Store, draft: dict[str, Any]) -> None:
         st.rerun()
     if yes:
         write("reflect_discard",
-               lambda: store.discard_reflection(draft["id"], draft["version"]),
+               lambda: store.reflections.discard(draft["id"], draft["version"]),
                "Discarded.", icon=":material/delete:",
                on_success=lambda: st.session_state.__setitem__(confirm_key, False))

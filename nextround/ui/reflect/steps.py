@@ -97,8 +97,8 @@ def step_form(store: Store, draft: dict[str, Any], step: int, today: date) -> No
     target = step + 1 if forward else step - 1 if back else step if later else None
     if target is None:
         return
-    write(form, lambda: store.save_reflection_step(
-        rid, draft["version"], step, values, next_step=target, plan=plan, today=today),
+    write(form, lambda: rf.save_step(
+        store, rid, draft["version"], step, values, next_step=target, plan=plan, today=today),
         "Saved. Come back to it whenever you're ready." if later else None,
         icon=":material/save:")
 
