@@ -13,6 +13,7 @@ from typing import Any
 
 from nextround import clock
 from nextround.store.schema import DERIVED_COLUMNS, MIGRATIONS, SCHEMA_VERSION
+from nextround.store.schema_words import column_difference, other_rules, unknown_entry
 
 # --- is it exactly our schema? ------------------------------------------------------------
 # A file that carries our marks (application_id, user_version) is still only trusted when its
@@ -103,9 +104,7 @@ def schema_problems(query: Query, version: int) -> list[str]:
     for (kind, name), have in actual.items():
         if (kind, name) not in expected:
             shown = kind if kind in _KINDS else f"schema entry ({kind})"
-            article = "an" if shown[0] in "aeiou" else "a"
-            problems.append(f"it has {article} {shown} '{have['name']}' that Next Round "
-                            "doesn't make")
+            problems.append(unknown_entry(shown, have["name"]))
     return problems
 
 
@@ -114,19 +113,7 @@ def _difference(kind: str, want: dict[str, Any],
     """The first way one table (or index, trigger) differs from ours, as precisely as known."""
     name = want["name"]
     if kind == "table" and columns is not None:
-        wanted, got = want["columns"], columns
-        for column in wanted:
-            if column not in got:
-                return f"the table {name} has no column {column}"
-        for column in got:
-            if column not in wanted:
-                return f"the table {name} has a column '{column}' that Next Round doesn't make"
-        for column in wanted:
-            if got[column] != wanted[column]:
-                return (f"the column {column} of the table {name} is defined differently "
-                        "(its type, default, NOT NULL or key)")
-        return (f"the table {name} has other rules than Next Round's (its checks, links "
-                "between tables or unique columns)")
+        return column_difference(name, want["columns"], columns) or other_rules(name)
     return f"the {kind} {name} is defined differently from Next Round's"
 
 

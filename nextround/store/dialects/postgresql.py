@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from nextround.store.dialects._pg_schema import MIGRATIONS, VERSION_TABLE
 from nextround.store.errors import ForeignDatabaseError, NewerDatabaseError, StoreError
+from nextround.store.schema_words import column_difference, other_rules, unknown_entry
 
 NAME = "postgresql"
 SCHEMA_VERSION = len(MIGRATIONS)  # the newest version this version writes
@@ -293,30 +294,20 @@ def schema_problems(conn: Connection, version: int) -> list[str]:
                             "Next Round's")
     for key, have in actual.items():
         if key not in expected:
-            article = "an" if key[0][0] in "aeiou" else "a"
-            problems.append(f"it has {article} {key[0]} '{have['name']}' that Next Round "
-                            "doesn't make")
+            problems.append(unknown_entry(key[0], have["name"]))
     return problems
 
 
 def _table_difference(want: dict[str, Any], have: dict[str, Any]) -> str | None:
     """The first way one table differs from ours, as precisely as known, or None."""
     name, wanted, got = want["name"], want["columns"], have["columns"]
-    for column in wanted:
-        if column not in got:
-            return f"the table {name} has no column {column}"
-    for column in got:
-        if column not in wanted:
-            return f"the table {name} has a column '{column}' that Next Round doesn't make"
-    for column in wanted:
-        if got[column] != wanted[column]:
-            return (f"the column {column} of the table {name} is defined differently "
-                    "(its type, default, NOT NULL or key)")
+    difference = column_difference(name, wanted, got)
+    if difference:
+        return difference
     if list(got) != list(wanted):
         return f"the table {name} has its columns in another order than Next Round's"
     if have["constraints"] != want["constraints"] or have["sql"] != want["sql"]:
-        return (f"the table {name} has other rules than Next Round's (its checks, links "
-                "between tables or unique columns)")
+        return other_rules(name)
     return None
 
 
