@@ -95,6 +95,18 @@ def test_request_follow_up_reply_and_chart(store: Store, via_app: bool) -> None:
     assert "Great talk; go deeper on SQL." in [t.value for t in at.text]
 
 
+def test_a_reply_dated_after_today_opens_as_stored(store: Store) -> None:
+    """A reply saved on a later day (a time zone ahead, a clock put back) still opens."""
+    request_id = factories.feedback_request(store, factories.rejected(store), "2026-11-02")
+    factories.feedback_reply(store, request_id, "2026-12-04", "Kind words.",
+                             today=date(2026, 12, 10))
+    at = open_page(PAGE)
+    at.selectbox(key="feedback_reply_pick").set_value(request_id)
+    at.run()
+    no_exception(at)
+    assert at.date_input(key=f"feedback_reply_on_{request_id}").value == date(2026, 12, 4)
+
+
 @BOTH
 def test_quick_status_change_and_invalid_options(store: Store, via_app: bool) -> None:
     app_id = factories.rejected(store)

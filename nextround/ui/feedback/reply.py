@@ -41,10 +41,13 @@ def reply_section(store: Store, today: date) -> None:
     if editing:
         st.caption("This reply is already saved; saving again updates it.")
     with st.form(f"feedback_reply_form_{rid}", border=True):
+        stored = date.fromisoformat(current["received_on"]) if current["received_on"] else None
+        # A reply saved "today" in a time zone ahead of the one chosen now is after today
+        # here: show it as stored (a widget can't hold a value past its maximum).
         received = st.date_input(
             "Received on", key=f"feedback_reply_on_{rid}", format="YYYY-MM-DD",
-            value=date.fromisoformat(current["received_on"]) if current["received_on"]
-            else today, min_value=date(1990, 1, 1), max_value=today)
+            value=stored or today, min_value=date(1990, 1, 1),
+            max_value=max(today, stored or today))
         ui.field_error(REPLY_FORM, "received_on")
         text = st.text_area("What they said", key=f"feedback_reply_text_{rid}", height=160,
                             value=current["feedback_text"] or "",
