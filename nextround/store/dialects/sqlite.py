@@ -528,6 +528,12 @@ def insert_or_ignore(table: str, columns: str, values: str) -> str:
     return f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({values})"
 
 
+def contains(column: str, pattern: str) -> str:
+    """`column` matches the LIKE `pattern` (made by `records.like_pattern`, escaped with a
+    backslash); SQLite's LIKE ignores the case of ASCII letters."""
+    return f"{column} LIKE {pattern} ESCAPE '\\'"
+
+
 def indexed_by(index: str) -> str:
     """Pins a read to one index. The progress reads name their covering index so the plan is
     an index-only scan in GROUP BY order, whatever the planner guesses without statistics
