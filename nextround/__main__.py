@@ -98,7 +98,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                    "actions", "checkins", "targets")}
     finally:
         store.dispose()
-    where = store.path or store.url
+    where = store.where
     print(f"Made demo data in {where} in {seconds:.1f} s: "
           + ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in counts.items()) + ".")
     return EXIT_OK
@@ -109,9 +109,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     if args.out is not None:  # refused before the database is even opened
         check_output_file(args.out, database=sqlite_path(_url(args)), make_folder=True)
+    from nextround import transfer
+
     store = _existing(args)
     try:
-        out = store.backups.make(args.out, reason="manual")
+        out = transfer.make_backup(store, args.out, reason="manual")
     finally:
         store.dispose()
     print(out)
@@ -123,8 +125,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from nextround import transfer
 
-    result = restore_database(_url(args), Path(args.file),
-                              check_rows=transfer.stored_value_problems)
+    url = _url(args)
+    if sqlite_path(url) is not None:  # a file is restored even when it can't be opened
+        result = restore_database(url, Path(args.file),
+                                  check_rows=transfer.stored_value_problems)
+    else:
+        store = Store(url)
+        try:
+            result = transfer.restore_backup(store, Path(args.file))
+        finally:
+            store.dispose()
     rows = result.counts.get("applications", 0)
     print(f"Restored {result.target} from {result.source} ({rows:,} applications).")
     if result.previous_backup is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 
 # Users see no error details (.streamlit/config.toml); tests need them to explain a failure.
 os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"
@@ -19,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from nextround.store import Store
 from tests.engines import (  # noqa: F401 - fixtures: a database URL per engine
+    TEST_ENGINE,
     engine_name,
     engine_url,
     new_database_url,
@@ -44,9 +46,18 @@ def _show_error_details() -> None:
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh database path and a pinned date for every test; caches cleared both ways."""
-    db = tmp_path / "nextround.db"
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             request: pytest.FixtureRequest) -> Iterator[Path | str]:
+    """A fresh database and a pinned date for every test; caches cleared both ways.
+
+    The database is a new SQLite file (its path), or, in the PostgreSQL pass
+    (`NEXTROUND_TEST_ENGINE=postgresql`, see tests/engines.py), the worker's PostgreSQL
+    database just emptied (its URL): the app, the command line and `store` all open it
+    through `NEXTROUND_DB`, so the same test runs on both engines."""
+    on_server = TEST_ENGINE == "postgresql" and request.node.get_closest_marker(
+        "sqlite_only") is None
+    databases = request.getfixturevalue("postgres_databases") if on_server else None
+    db: Path | str = databases.empty_shared() if databases else tmp_path / "nextround.db"
     monkeypatch.setenv("NEXTROUND_DB", str(db))
     monkeypatch.setenv("NEXTROUND_TODAY", TODAY.isoformat())
     st.cache_data.clear()
@@ -54,12 +65,31 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     yield db
     st.cache_data.clear()
     st.cache_resource.clear()
+    if databases:
+        databases.check_shared()
 
 
 @pytest.fixture
-def store(isolated: Path) -> Store:
+def store(isolated: Path | str) -> Iterator[Store]:
     """The same database the app under test will open."""
-    return Store(isolated)
+    opened = Store(isolated)
+    yield opened
+    opened.dispose()  # a server counts its connections: give them back after each test
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In the PostgreSQL pass, leave out what the SQLite pass already ran: tests of SQLite's
+    files (`sqlite_only`) and the SQLite half of tests that run on each engine themselves."""
+    if TEST_ENGINE != "postgresql":
+        return
+    keep, drop = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        sqlite_half = params.get("engine_name") == "sqlite"
+        (drop if item.get_closest_marker("sqlite_only") or sqlite_half else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def open_page(page: str | None = None, *, via_app: bool = True, timeout: float = 30) -> AppTest:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 
 from nextround import clock
@@ -73,10 +73,13 @@ class Store(RecordTypes):
                  backup_dir: Path | None = None) -> None:
         self.url = to_url(path_or_url if path_or_url is not None else default_url())
         self.path = sqlite_path(self.url)
-        self.backup_dir = backup_dir or (self.path.parent / "backups" if self.path else None)
         # The engine's own SQL forms and checks (dialects/), for the record types too.
         self.dialect = dialects.for_url(self.url)
         self.on_server = self.dialect.NAME != "sqlite"
+        # A file's backups sit beside it; a server's (full exports) in Next Round's own folder.
+        self.backup_dir = backup_dir or (
+            self.path.parent / "backups" if self.path
+            else DEFAULT_DB_PATH.parent / "backups" if self.on_server else None)
         self._writing = threading.local()
         super().__init__(Unit(self))
         # Not on a transaction: a backup copies the committed file (see `Backups`).
@@ -115,7 +118,9 @@ class Store(RecordTypes):
             user_version = self._server_version()
         try:
             if user_version < SCHEMA_VERSION:
-                if user_version > 0:
+                # No server database is older than its engine's first version here; when
+                # PostgreSQL gets a second, its backup before migrating is a full export.
+                if user_version > 0 and not self.on_server:
                     self.backups.make(reason=f"before-migration-v{user_version}")
                 self._migrate(user_version)
         except OperationalError as exc:
@@ -167,6 +172,14 @@ class Store(RecordTypes):
                 return
             from_version = int(self.dialect.read_version(conn))
             _apply_migrations(conn.exec_driver_sql, from_version, marks=True)
+
+    @property
+    def where(self) -> str:
+        """Where the data is, to show a person: the file, or the server's address with any
+        password left out."""
+        if self.path is not None:
+            return str(self.path)
+        return make_url(self.url).render_as_string(hide_password=True)
 
     def dispose(self) -> None:
         """Close the pooled connections. Call it when done with the store, and always before

@@ -135,9 +135,12 @@ class Transfer(Records):
     def import_everything(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]
                           | Iterable[tuple[str, Mapping[str, Any]]], *,
                           total: int | None = None, progress: ImportProgress | None = None,
-                          chunk: int = 2_000, commit: bool = True) -> int:
+                          chunk: int = 2_000, commit: bool = True,
+                          replace: bool = False) -> int:
         """Load a full export the domain validated into an empty database, ids and all, in
-        one transaction.
+        one transaction. `replace=True` (a server's restore) first deletes every row in the
+        same transaction instead of refusing a database that holds data: the old rows go
+        only if the new ones all fit.
 
         `rows` is {table: rows} or a stream of (table, row) in any order (a file is read once,
         row by row, so its size never lives in memory as Python objects). Foreign keys are
@@ -150,6 +153,9 @@ class Transfer(Records):
         total = total or 0
         done = 0
         with self._bulk_write(commit, "The file's data doesn't fit the database") as conn:
+            if replace:
+                for table in reversed(IMPORT_ORDER):
+                    conn.execute(text(f"DELETE FROM {table}"))
             _refuse_data(conn, "A full export can only be loaded into an empty database, and "
                                "this one already holds data. Nothing was imported.")
             self._sql.defer_foreign_keys(conn)
