@@ -150,17 +150,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     url = _url(args)
     path = sqlite_path(url)
-    if path is None:
+    if path is None:  # a server: the same checks, its own catalogs (said the same way)
         store = Store(url)
         try:
             problems = store.integrity_problems(transfer.stored_value_problems)
+            applications = 0 if problems else store.count("applications")
         finally:
             store.dispose()
-        for problem in problems[:20]:
-            _say(problem)
         if problems:
+            _say(f"{store.where}: {len(problems):,} problem(s) found:")
+            for problem in problems[:20]:
+                _say(f"- {problem}")
             return EXIT_PROBLEM
-        print(f"{url}: ok.")
+        print(f"{store.where}: ok (schema and links between tables; "
+              f"{applications:,} applications).")
         return EXIT_OK
     if not path.exists():
         raise Refusal(f"There is no database at {path}.")

@@ -59,6 +59,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     databases = request.getfixturevalue("postgres_databases") if on_server else None
     db: Path | str = databases.empty_shared() if databases else tmp_path / "nextround.db"
     monkeypatch.setenv("NEXTROUND_DB", str(db))
+    # A server's backups and demo go here (a file's sit beside it): never into data/.
+    monkeypatch.setenv("NEXTROUND_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("NEXTROUND_TODAY", TODAY.isoformat())
     st.cache_data.clear()
     st.cache_resource.clear()

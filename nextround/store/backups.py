@@ -306,7 +306,7 @@ class Backups:
                for _, name in self._named()):
             return None
         if self._store.on_server:
-            return None  # a full export is the domain's to make (`backup.make`)
+            return None  # a full export is the domain's to make (`transfer.daily_backup`)
         made = self.make(self._folder / backup_name(self._path, "daily", today))
         self.rotate()
         return made
@@ -331,7 +331,7 @@ class Backups:
         `out` follows `check_output_file`: never the database, a link or a special file."""
         if self._path is None or self._store.on_server:
             raise StoreError("A server database is backed up as a full export "
-                             "(`nextround.backup.make`), not copied as a file.")
+                             "(`transfer.make_backup`), not copied as a file.")
         if out is None:
             if self._folder is None:
                 raise StoreError("No backup folder is configured.")

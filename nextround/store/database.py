@@ -46,6 +46,7 @@ from nextround.store.opening import (
     _create_engine,
     default_url,
     inspect_sqlite_file,
+    local_folder,
     sqlite_path,
     to_url,
 )
@@ -76,15 +77,18 @@ class Store(RecordTypes):
         # The engine's own SQL forms and checks (dialects/), for the record types too.
         self.dialect = dialects.for_url(self.url)
         self.on_server = self.dialect.NAME != "sqlite"
-        # A file's backups sit beside it; a server's (full exports) in Next Round's own folder.
-        self.backup_dir = backup_dir or (
-            self.path.parent / "backups" if self.path
-            else DEFAULT_DB_PATH.parent / "backups" if self.on_server else None)
+        self.backup_dir = backup_dir or self._default_backup_dir()
         self._writing = threading.local()
         super().__init__(Unit(self))
         # Not on a transaction: a backup copies the committed file (see `Backups`).
         self.backups = Backups(self)
         self._open()
+
+    def _default_backup_dir(self) -> Path | None:
+        """A file's backups sit beside it; a server's (full exports) in `local_folder()`."""
+        if self.path is not None:
+            return self.path.parent / "backups"
+        return local_folder() / "backups" if self.on_server else None  # None: in memory
 
     def _open(self) -> None:
         user_version = 0

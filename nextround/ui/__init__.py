@@ -25,9 +25,16 @@ try:  # the function st.altair_chart uses to turn a chart into a spec with Arrow
 except ImportError:  # pragma: no cover - a Streamlit that moved it: ui.chart stays correct
     _to_vega_lite = None
 
-from nextround import wellbeing
+from nextround import transfer, wellbeing
 from nextround.models import ValidationError
-from nextround.store import DEFAULT_DB_PATH, Store, StoreError, default_url, sqlite_path, to_url
+from nextround.store import (
+    Store,
+    StoreError,
+    default_url,
+    local_folder,
+    sqlite_path,
+    to_url,
+)
 from nextround.text import escape_markdown  # noqa: F401 - re-exported for pages
 from nextround.ui.pickers import application_label, pick  # noqa: F401 - re-exported for pages
 
@@ -46,7 +53,7 @@ PAGES = {
 def demo_url() -> str:
     """The demo lives in its own file beside the real one, so the two never mix."""
     real = sqlite_path(to_url(default_url()))
-    folder = real.parent if real is not None else DEFAULT_DB_PATH.parent
+    folder = real.parent if real is not None else local_folder()
     return to_url(folder / "demo.db")
 
 
@@ -152,7 +159,7 @@ def _daily_backup(url: str, today: str) -> str:
     from datetime import date
 
     try:
-        made = _open_store(url).backups.daily(date.fromisoformat(today))
+        made = transfer.daily_backup(_open_store(url), date.fromisoformat(today))
     except StoreError:
         return ""  # a failed backup must not stop the app; the Your data page can retry
     return str(made or "")

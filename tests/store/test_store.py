@@ -43,6 +43,7 @@ def test_new_database_is_marked_ours_and_current(tmp_path: Path) -> None:
     assert store.is_empty()
 
 
+@pytest.mark.sqlite_only
 def test_connections_enforce_foreign_keys_and_full_sync(store: Store) -> None:
     with store.read() as snap:
         assert snap.connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -208,6 +209,7 @@ def test_stage_change_before_applied_date_is_refused(store: Store) -> None:
         factories.move(store, app_id, Stage.SCREENING, "2026-11-01", version=1)
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
     factories.application(store)
     out = store.backups.make(tmp_path / "copy.db")
@@ -216,6 +218,7 @@ def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
     assert copy.integrity_problems(transfer.stored_value_problems) == []
 
 
+@pytest.mark.sqlite_only
 def test_daily_backup_once_a_day_and_rotation_keeps_hand_made_ones(store: Store,
                                                                   tmp_path: Path) -> None:
     assert store.backups.daily(TODAY) is None  # nothing to keep yet
