@@ -177,6 +177,12 @@ class Store(RecordTypes):
             from_version = int(self.dialect.read_version(conn))
             _apply_migrations(conn.exec_driver_sql, from_version, marks=True)
 
+    def refresh_statistics(self) -> None:
+        """After a bulk load (demo, import, restore): what the engine's planner needs to read
+        the progress counts from their covering indexes (`dialects`: nothing on SQLite,
+        VACUUM ANALYZE on PostgreSQL; decision 23). Outside any transaction."""
+        self.dialect.refresh_statistics(self.engine)
+
     @property
     def where(self) -> str:
         """Where the data is, to show a person: the file, or the server's address with any

@@ -126,5 +126,5 @@ def restore_backup(store: Store, source: str | os.PathLike[str]) -> RestoreResul
     previous = make_backup(store, reason="before-restore") if not store.is_empty() else None
     store.transfer.import_everything(export_rows(data), replace=True)
     counts = store.transfer.table_counts()
-    store.dialect.refresh_statistics(store.engine)
+    store.refresh_statistics()
     return RestoreResult(candidate, store.where, previous, counts)

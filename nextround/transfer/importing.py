@@ -108,4 +108,6 @@ def import_file(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FO
     if dry_run:
         result.written = 0
         result.message = "Dry run: nothing was written."
+    else:
+        store.refresh_statistics()
     return result

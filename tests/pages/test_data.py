@@ -276,7 +276,7 @@ def test_restore_refuses_a_bad_upload(store: Store) -> None:
                                                   b"not a database at all",
                                                   "application/octet-stream").run()
     no_exception(at)
-    refusal = "isn't a Next Round export" if store.on_server else "not a Next Round database"
+    refusal = "can't be restored" if store.on_server else "not a Next Round database"
     assert any(refusal in e.value for e in at.error), [e.value for e in at.error]
     assert not any(b.key == "restore_confirm" for b in at.button)
     assert store.count("applications") == 1
