@@ -2,12 +2,18 @@
 backup), on a background thread, so that no page waits for it.
 
 Why a thread: at 100,000 applications the daily backup takes over a second, which the first
-page of the day used to spend behind a spinner. Here it runs on a daemon thread with a `Store`
-of its own (its own connections). A backup reads the committed file through SQLite's backup
-API: in WAL mode that holds no lock a page's save waits on. Per database at most one run at a
-time (a second trigger while one runs returns at once), one a day per server process, and a
-failure is kept, in words, for the Your data page. No Streamlit here: `ui.frame` starts a run
-and the data page reads its outcome; the thread never touches a page.
+page of the day used to spend behind a spinner. Here it runs on a daemon thread, on connections
+of its own: the store's pool lends each unit of work its own, and the copy opens its own
+through SQLite's backup API, which in WAL mode holds no lock a page's save waits on. Per
+database at most one run at a time (a second trigger while one runs returns at once), one a day
+per server process, and a failure is kept, in words, for the Your data page. No Streamlit here:
+`ui.frame` starts a run and the data page reads its outcome; the thread never touches a page.
+
+The run uses the process's open `Store`, never a second `Store` on the same file: opening one
+reads the file's header with a plain open() and close(), and closing any descriptor of a file
+drops every POSIX lock the process holds on it, SQLite's included. Another process closing its
+last connection then deletes the write-ahead log under this one's live connections, and what
+they write next is lost (the browser tests lost an import that way).
 """
 
 from __future__ import annotations
@@ -67,8 +73,8 @@ class _Database:
 class Housekeeping:
     """A server process's housekeeping (one per process; `ui` keeps it as a cached resource).
 
-    `job` is what a run does with its own store (by default `daily_backup`); tests pass one
-    that waits on an event before the real backup."""
+    `job` is what a run does with the store (by default `daily_backup`); tests pass one that
+    waits on an event before the real backup."""
 
     def __init__(self, job: Job | None = None) -> None:
         self._job = job or daily_backup
@@ -80,32 +86,28 @@ class Housekeeping:
         with self._guard:
             return self._databases.setdefault(url, _Database())
 
-    def start(self, url: str, today: date) -> bool:
-        """Start `today`'s run for the database at `url` on a daemon thread and return at once.
+    def start(self, store: Store, today: date) -> bool:
+        """Start `today`'s run for `store`'s database on a daemon thread and return at once.
         Nothing starts when today's run has started already, or an earlier one still runs
         (the next page starts today's). Returns whether a run started."""
         with self._guard:
-            state = self._databases.setdefault(url, _Database())
+            state = self._databases.setdefault(store.url, _Database())
             if state.day == today or (state.thread is not None and state.thread.is_alive()):
                 return False
             state.day = today
-            state.thread = threading.Thread(target=self._run, args=(url, today, state),
+            state.thread = threading.Thread(target=self._run, args=(store, today, state),
                                             name="nextround-housekeeping", daemon=True)
             state.thread.start()
             return True
 
-    def _run(self, url: str, today: date, state: _Database) -> None:
+    def _run(self, store: Store, today: date, state: _Database) -> None:
         with state.busy:
             try:
-                store = Store(url)
-                try:
-                    made = self._job(store, today)
-                finally:
-                    store.dispose()
+                made = self._job(store, today)
             except (StoreError, OSError) as exc:
                 outcome = Outcome(today, datetime.now(), problem=_in_words(exc))
             except Exception:  # noqa: BLE001 - a bug: logged, told in words; the thread ends
-                log.exception("Housekeeping of %s failed", url)
+                log.exception("Housekeeping of %s failed", store.url)
                 outcome = Outcome(today, datetime.now(),
                                   problem="Something unexpected went wrong; the details are in "
                                           "the app's log.")

@@ -176,7 +176,7 @@ def frame(title: str, icon: str | None = None) -> Store:
         st.stop()
     settings = cached(store, store.settings.get)
     # Returns at once: the backup runs on its own thread, and never twice at once.
-    housekeeping().start(store.url, clock.today(settings.timezone))
+    housekeeping().start(store, clock.today(settings.timezone))
     if in_demo():
         with st.sidebar:
             st.warning("You're exploring demo data. Nothing here is yours, and your own "
