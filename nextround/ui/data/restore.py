@@ -122,9 +122,14 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
                                "again.")
             after()
 
+        def restore() -> store_module.RestoreResult:
+            # Not while today's automatic backup reads the file this replaces.
+            with ui.housekeeping().exclusive(store.url):
+                return store_module.restore_database(store.url, candidate,
+                                                     backup_dir=store.backup_dir,
+                                                     check_rows=transfer.stored_value_problems)
+
         with st.spinner("Backing up your current data, then restoring…"):
-            ui.save(RESTORE_FORM, lambda: store_module.restore_database(
-                store.url, candidate, backup_dir=store.backup_dir,
-                check_rows=transfer.stored_value_problems),
-                "Restored. Your previous data was backed up first.", then=restored)
+            ui.save(RESTORE_FORM, restore, "Restored. Your previous data was backed up first.",
+                    then=restored)
     ui.form_error(RESTORE_FORM)
