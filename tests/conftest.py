@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 
 # Users see no error details (.streamlit/config.toml); tests need them to explain a failure.
@@ -18,6 +19,7 @@ import streamlit as st
 from hypothesis import HealthCheck, settings
 from streamlit.testing.v1 import AppTest
 
+from nextround import housekeeping
 from nextround.store import Store
 from tests.engines import (  # noqa: F401 - fixtures: a database URL per engine
     TEST_ENGINE,
@@ -65,6 +67,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     st.cache_data.clear()
     st.cache_resource.clear()
     yield db
+    # A page's housekeeping (the daily backup, on its own thread) ends with its test.
+    assert housekeeping.wait_all(60), "a housekeeping run outlived its test"
     st.cache_data.clear()
     st.cache_resource.clear()
     if databases:
@@ -137,3 +141,35 @@ def old_database(path: Path, version: int) -> sqlite3.Connection:
     con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     con.execute(f"PRAGMA user_version = {version}")
     return con
+
+
+GATE_S = 20  # how long a gated job waits at most: far longer than any test waits for it
+
+
+class GatedBackup:
+    """A housekeeping job: the real daily backup, held until `release()`, so a test can act
+    while a backup is in progress. Counts its runs and how many ran at once."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+        self.calls = 0
+        self.inside = 0
+        self.most_inside = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, store: Store, today: date) -> Path | None:
+        with self._lock:
+            self.calls += 1
+            self.inside += 1
+            self.most_inside = max(self.most_inside, self.inside)
+        self.entered.set()
+        try:
+            self.gate.wait(GATE_S)
+            return store.backups.daily(today)
+        finally:
+            with self._lock:
+                self.inside -= 1
+
+    def release(self) -> None:
+        self.gate.set()

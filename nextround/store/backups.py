@@ -297,7 +297,8 @@ class Backups:
     def daily(self, today: date) -> Path | None:
         """Once a day, a backup of a database that holds data, then rotation. Returns the new
         backup, or None when today's exists already (or there is nothing to keep). A server
-        runs for days: its day's first page also removes stale leftovers (abandoned uploads)."""
+        runs for days: each day's run also removes stale leftovers (abandoned uploads). The
+        app calls it off the page, on a thread of its own (`nextround/housekeeping.py`)."""
         if self._path is not None:
             remove_leftovers(self._path, self._folder)
         if self._path is None or self._folder is None or self._store.is_empty():
@@ -339,7 +340,8 @@ class Backups:
         else:
             target = check_output_file(out, database=self._path, make_folder=True)
         shown = target if out is None else os.fspath(out)
-        # Unique per call: two tabs opening on a new day both make the daily backup.
+        # Unique per call: two processes on one file (the app and the command line) may
+        # both be making a backup.
         partial = temp_name(target, "part")
         try:
             make_private_folder(target.parent, tighten=target.parent == self._folder)

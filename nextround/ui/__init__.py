@@ -1,5 +1,6 @@
-"""The only Streamlit glue: the cached store and charts, the shared frame, safe text, errors,
-and the one way to write (`save`), name a record (`application_label`) and pick one (`pick`).
+"""The only Streamlit glue: the cached store and charts, the shared frame (which starts the
+day's housekeeping), safe text, errors, and the one way to write (`save`), name a record
+(`application_label`) and pick one (`pick`).
 
 Every page starts with `store = frame("Title")`. The frame opens the database (real or demo),
 draws the sidebar that every page shares (Get support, the demo marker) and turns a database
@@ -25,7 +26,8 @@ try:  # the function st.altair_chart uses to turn a chart into a spec with Arrow
 except ImportError:  # pragma: no cover - a Streamlit that moved it: ui.chart stays correct
     _to_vega_lite = None
 
-from nextround import transfer, wellbeing
+from nextround import clock, wellbeing
+from nextround.housekeeping import Housekeeping
 from nextround.models import ValidationError
 from nextround.store import (
     Store,
@@ -153,16 +155,12 @@ def chart(build: Callable[..., Any], *args: Any, alt: str | None = None,
 FAVICON = "🌱"  # An emoji favicon is drawn locally; a Material one is fetched from Google.
 
 
-@st.cache_resource(show_spinner="Making today's backup…", max_entries=8)
-def _daily_backup(url: str, today: str) -> str:
-    """Once per database and day (per server process): the automatic daily backup."""
-    from datetime import date
-
-    try:
-        made = transfer.daily_backup(_open_store(url), date.fromisoformat(today))
-    except StoreError:
-        return ""  # a failed backup must not stop the app; the Your data page can retry
-    return str(made or "")
+@st.cache_resource(show_spinner=False)
+def housekeeping() -> Housekeeping:
+    """The server process's one housekeeping runner: `frame` starts the day's run (the daily
+    backup, on a thread of its own), the Your data page tells how it ended, and deleting or
+    replacing the data holds it off (`housekeeping().exclusive(url)`)."""
+    return Housekeeping()
 
 
 def frame(title: str, icon: str | None = None) -> Store:
@@ -184,7 +182,8 @@ def frame(title: str, icon: str | None = None) -> Store:
                    "(`python -m nextround restore FILE`) can restore a backup.")
         st.stop()
     settings = cached(store, store.settings.get)
-    _daily_backup(store.url, store.today().isoformat())
+    # Returns at once: the backup runs on its own thread, and never twice at once.
+    housekeeping().start(store, clock.today(settings.timezone))
     if in_demo():
         with st.sidebar:
             st.warning("You're exploring demo data. Nothing here is yours, and your own "

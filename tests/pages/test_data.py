@@ -7,11 +7,11 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nextround import demo, transfer
+from nextround import demo, housekeeping, transfer
 from nextround.models import Settings
 from nextround.store import Store
 from tests import factories
-from tests.conftest import TODAY, no_exception, open_page
+from tests.conftest import GATE_S, TODAY, GatedBackup, no_exception, open_page
 
 PAGE = "pages/data.py"
 FOREIGN = (b"Organization,Job Title,Applied On,Status,Notes\n"
@@ -241,7 +241,8 @@ def _kind(store: Store) -> str:
 def test_backup_now_and_restore_a_backup(store: Store) -> None:
     factories.application(store, "Kept", applied_on="2026-01-05")
     at = _page()
-    daily = [p.name for p in store.backups.files()]  # the frame's once-a-day backup
+    assert housekeeping.wait_all(GATE_S)  # the once-a-day backup the frame started
+    daily = [p.name for p in store.backups.files()]
     assert len(daily) == 1 and daily[0].endswith("-daily" + _kind(store))
     at.button(key="backup_now").click().run()
     no_exception(at)
@@ -266,6 +267,45 @@ def test_backup_now_and_restore_a_backup(store: Store) -> None:
     assert [r["company"] for r in Store(store.url).transfer.export_rows()["applications"]] == [
         "Kept"]
     assert any("before-restore" in p.name for p in store.backups.files())
+
+
+def test_the_first_page_of_the_day_does_not_wait_for_the_automatic_backup(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    factories.application(store, "Kept", applied_on="2026-01-05")
+    job = GatedBackup()
+    monkeypatch.setattr(housekeeping, "daily_backup", job)
+    at = _page(via_app=True)  # drawn while the backup is held
+    assert job.entered.wait(GATE_S)
+    assert "Today's automatic backup is being made." in _texts(at)
+    assert "No backups yet" in _texts(at) and store.backups.files() == []
+    at.switch_page("pages/progress.py").run()  # another page meanwhile: no second backup
+    no_exception(at)
+    job.release()
+    assert housekeeping.wait_all(GATE_S)
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    assert job.calls == 1
+    [daily] = store.backups.files()
+    assert daily.name == "nextround.db.20261125-daily.db"
+    assert "Today's automatic backup was made at " in _texts(at)
+    assert list(_frame(at, "Backup")["Backup"]) == [daily.name]
+
+
+def test_an_automatic_backup_that_failed_is_told_on_the_data_page(store: Store,
+                                                                  tmp_path) -> None:  # noqa: ANN001
+    factories.application(store, "Kept", applied_on="2026-01-05")
+    # A file where the backups folder should be: no backup can be written, even by root.
+    (tmp_path / "backups").write_text("not a folder")
+    at = _page()
+    assert housekeeping.wait_all(GATE_S)
+    at.run()
+    no_exception(at)
+    [told] = [w.value for w in at.warning if "automatic backup" in w.value]
+    assert told.startswith("Today's automatic backup couldn't be made. Can't write to ")
+    assert "Not a directory" in told and "Traceback" not in told
+    assert told.endswith("Your data is safe; you can make a backup here.")
+    assert at.button(key="backup_now").label == "Back up now"
+    assert store.count("applications") == 1
 
 
 def test_restore_refuses_a_bad_upload(store: Store) -> None:

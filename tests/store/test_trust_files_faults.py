@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from nextround import transfer
+from nextround import housekeeping, transfer
 from nextround.store import Store
 from tests import factories
 from tests.conftest import ROOT, TODAY, no_exception, open_page
@@ -136,6 +136,7 @@ def test_backup_and_restore_killed_at_random_leave_nothing_readable_and_nothing_
             monkeypatch.setenv("NEXTROUND_DB", str(db))
             at = open_page("pages/data.py", via_app=False)
             no_exception(at)
+            assert housekeeping.wait_all(60)  # and the daily backup that page started
         else:
             Store(db).dispose()
         assert _leftovers(data, backups) == [], (name, round_)

@@ -22,8 +22,29 @@ def _backups_frame(paths: list[Path]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Backup", "Made", "Size (KB)"])
 
 
+def _automatic_backup_note(store: Store) -> None:
+    """How the day's automatic backup (made off the page, `ui.housekeeping`) went: a failure
+    told kindly, with what to do; a success as its time."""
+    runner = ui.housekeeping()
+    if runner.running(store.url):
+        st.caption("Today's automatic backup is being made.")
+        return
+    outcome = runner.last(store.url)
+    if outcome is None:
+        return
+    which = ("Today's automatic backup" if outcome.day == store.today()
+             else f"The automatic backup of {outcome.day:%d %B %Y}")
+    if outcome.problem:
+        st.warning(f"{which} couldn't be made. "
+                   f"{ui.escape_markdown(outcome.problem)} Your data is safe; you can make a "
+                   "backup here.", icon=":material/warning:")
+    elif outcome.made is not None:
+        st.caption(f"{which} was made at {outcome.finished:%H:%M}.")
+
+
 def backup_section(store: Store) -> None:
     st.header("Backup")
+    _automatic_backup_note(store)  # whatever the engine: `transfer.daily_backup` decides
     if store.backup_dir is None:
         st.info("This database has no backup folder.", icon=":material/info:")
         return

@@ -38,10 +38,12 @@ def delete_section(store: Store, after: Callable[[], None]) -> None:
             st.rerun()
 
         def delete() -> int:
-            if not also_backups and store.backup_dir is not None:
-                transfer.make_backup(store, reason="before-delete")
-            store.delete_all_data()
-            return store.backups.delete_all() if also_backups else 0
+            # Not while today's automatic backup is being made: it would keep the data.
+            with ui.housekeeping().exclusive(store.url):
+                if not also_backups and store.backup_dir is not None:
+                    transfer.make_backup(store, reason="before-delete")
+                store.delete_all_data()
+                return store.backups.delete_all() if also_backups else 0
 
         def deleted(_: int) -> None:
             st.session_state.pop("delete_phrase", None)

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from nextround import transfer, ui
-from nextround.store import TABLES, Store, StoreError, file_version
+from nextround.store import TABLES, RestoreResult, Store, StoreError, file_version
 
 RESTORE_FORM = "restore"
 FROM_BACKUP, FROM_UPLOAD = "One of my backups", "A file I upload"
@@ -123,7 +123,12 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
                                "again.")
             after()
 
+        def restore() -> RestoreResult:
+            # Not while today's automatic backup reads the data this replaces.
+            with ui.housekeeping().exclusive(store.url):
+                return transfer.restore_backup(store, candidate)
+
         with st.spinner("Backing up your current data, then restoring…"):
-            ui.save(RESTORE_FORM, lambda: transfer.restore_backup(store, candidate),
-                "Restored. Your previous data was backed up first.", then=restored)
+            ui.save(RESTORE_FORM, restore, "Restored. Your previous data was backed up first.",
+                    then=restored)
     ui.form_error(RESTORE_FORM)
