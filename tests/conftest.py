@@ -19,7 +19,7 @@ import streamlit as st
 from hypothesis import HealthCheck, settings
 from streamlit.testing.v1 import AppTest
 
-from nextround import housekeeping
+from nextround import housekeeping, transfer
 from nextround.store import Store
 from tests.engines import (  # noqa: F401 - fixtures: a database URL per engine
     TEST_ENGINE,
@@ -166,7 +166,7 @@ class GatedBackup:
         self.entered.set()
         try:
             self.gate.wait(GATE_S)
-            return store.backups.daily(today)
+            return transfer.daily_backup(store, today)
         finally:
             with self._lock:
                 self.inside -= 1
