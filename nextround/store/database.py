@@ -163,7 +163,7 @@ class Store(RecordTypes):
             with self._read_connection() as conn:
                 return int(self.dialect.inspect(conn))
         except OperationalError as exc:
-            raise StoreError(f"Can't open the database: {_reason(exc)} Nothing was "
+            raise StoreError(f"Can't open the database: {_reason(exc)}. Nothing was "
                              "changed.") from exc
 
     def _migrate(self, from_version: int) -> None:

@@ -76,3 +76,18 @@ def test_restore_refuses_a_file_it_cant_bring_back_and_changes_nothing(
         assert _tables(store) == before, name
     code, _, err = cli(capsys, "--db", db, "restore", str(tmp_path / "missing.json"))
     assert code != 0 and _tables(store) == before
+
+
+@pytest.mark.parametrize("address", [
+    "postgresql+psycopg://postgres@127.0.0.1:1/nextround",  # nothing listens there
+    "postgresql+psycopg://postgres@127.0.0.1:5432/nrt_no_such_database",
+    "mysql://root@127.0.0.1/nextround",  # an engine Next Round doesn't run on
+])
+def test_a_server_that_cant_be_used_is_one_plain_line(
+        address: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["check"], ["backup"], ["demo", "--applications", "5"]):
+        code, out, err = cli(capsys, "--db", address, *command)
+        assert code == 2 and out == "", (command, out)
+        line = err.strip()
+        assert line and "\n" not in line and "Traceback" not in line, (command, err)
+        assert "password" not in line.lower() or "refused the user" in line
