@@ -37,6 +37,15 @@ test: $(DEV_STAMP)
 	$(BIN)/vulture
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest -n 3 --dist worksteal
+	@if [ -n "$$NEXTROUND_TEST_POSTGRES" ]; then \
+	  echo "The store, unit, command-line and page tests again, on PostgreSQL:"; \
+	  NEXTROUND_TEST_ENGINE=postgresql $(BIN)/python -m pytest -n 3 --dist worksteal \
+	    tests/unit tests/store tests/cli tests/pages; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "NEXTROUND_TEST_POSTGRES is not set, so the PostgreSQL pass can't run." >&2; exit 1; \
+	else \
+	  echo "NOTE: NEXTROUND_TEST_POSTGRES is not set, so the PostgreSQL pass is skipped."; \
+	fi
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m tests.bench.run

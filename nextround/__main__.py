@@ -98,7 +98,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                    "actions", "checkins", "targets")}
     finally:
         store.dispose()
-    where = store.path or store.url
+    where = store.where
     print(f"Made demo data in {where} in {seconds:.1f} s: "
           + ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in counts.items()) + ".")
     return EXIT_OK
@@ -109,9 +109,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     if args.out is not None:  # refused before the database is even opened
         check_output_file(args.out, database=sqlite_path(_url(args)), make_folder=True)
+    from nextround import transfer
+
     store = _existing(args)
     try:
-        out = store.backups.make(args.out, reason="manual")
+        out = transfer.make_backup(store, args.out, reason="manual")
     finally:
         store.dispose()
     print(out)
@@ -123,8 +125,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from nextround import transfer
 
-    result = restore_database(_url(args), Path(args.file),
-                              check_rows=transfer.stored_value_problems)
+    url = _url(args)
+    if sqlite_path(url) is not None:  # a file is restored even when it can't be opened
+        result = restore_database(url, Path(args.file),
+                                  check_rows=transfer.stored_value_problems)
+    else:
+        store = Store(url)
+        try:
+            result = transfer.restore_backup(store, Path(args.file))
+        finally:
+            store.dispose()
     rows = result.counts.get("applications", 0)
     print(f"Restored {result.target} from {result.source} ({rows:,} applications).")
     if result.previous_backup is not None:
@@ -140,17 +150,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     url = _url(args)
     path = sqlite_path(url)
-    if path is None:
+    if path is None:  # a server: the same checks, its own catalogs (said the same way)
         store = Store(url)
         try:
             problems = store.integrity_problems(transfer.stored_value_problems)
+            applications = 0 if problems else store.count("applications")
         finally:
             store.dispose()
-        for problem in problems[:20]:
-            _say(problem)
         if problems:
+            _say(f"{store.where}: {len(problems):,} problem(s) found:")
+            for problem in problems[:20]:
+                _say(f"- {problem}")
             return EXIT_PROBLEM
-        print(f"{url}: ok.")
+        print(f"{store.where}: ok (schema and links between tables; "
+              f"{applications:,} applications).")
         return EXIT_OK
     if not path.exists():
         raise Refusal(f"There is no database at {path}.")

@@ -718,6 +718,7 @@ def fill(store: Store, *, applications: int = 300, seed: int = 1, today: date | 
             progress(0.6 + 0.4 * fraction, message)
 
     store.transfer.load_demo(tables, name=DEMO_NAME, progress=saving)
+    store.refresh_statistics()
     if progress is not None:
         progress(1.0, f"Demo data ready: {applications:,} applications")
 

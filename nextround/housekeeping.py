@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from nextround import transfer
 from nextround.store import Store, StoreError
 
 Job = Callable[[Store, date], Path | None]
@@ -43,9 +44,10 @@ log = logging.getLogger(__name__)
 
 
 def daily_backup(store: Store, today: date) -> Path | None:
-    """The job: `store.backups.daily` decides whether there is anything to do (a database that
-    holds data, in a file, with no backup from today yet) and makes it. Returns the backup."""
-    return store.backups.daily(today)
+    """The job: `transfer.daily_backup` decides whether there is anything to do (a database
+    that holds data, with no backup from today yet) and makes it, a copy of a file or a
+    server's full export. Returns the backup."""
+    return transfer.daily_backup(store, today)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 
 # Users see no error details (.streamlit/config.toml); tests need them to explain a failure.
 os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"
@@ -18,9 +19,10 @@ import streamlit as st
 from hypothesis import HealthCheck, settings
 from streamlit.testing.v1 import AppTest
 
-from nextround import housekeeping
+from nextround import housekeeping, transfer
 from nextround.store import Store
 from tests.engines import (  # noqa: F401 - fixtures: a database URL per engine
+    TEST_ENGINE,
     engine_name,
     engine_url,
     new_database_url,
@@ -46,10 +48,21 @@ def _show_error_details() -> None:
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh database path and a pinned date for every test; caches cleared both ways."""
-    db = tmp_path / "nextround.db"
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             request: pytest.FixtureRequest) -> Iterator[Path | str]:
+    """A fresh database and a pinned date for every test; caches cleared both ways.
+
+    The database is a new SQLite file (its path), or, in the PostgreSQL pass
+    (`NEXTROUND_TEST_ENGINE=postgresql`, see tests/engines.py), the worker's PostgreSQL
+    database just emptied (its URL): the app, the command line and `store` all open it
+    through `NEXTROUND_DB`, so the same test runs on both engines."""
+    on_server = TEST_ENGINE == "postgresql" and request.node.get_closest_marker(
+        "sqlite_only") is None
+    databases = request.getfixturevalue("postgres_databases") if on_server else None
+    db: Path | str = databases.empty_shared() if databases else tmp_path / "nextround.db"
     monkeypatch.setenv("NEXTROUND_DB", str(db))
+    # A server's backups and demo go here (a file's sit beside it): never into data/.
+    monkeypatch.setenv("NEXTROUND_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("NEXTROUND_TODAY", TODAY.isoformat())
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -58,12 +71,31 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     assert housekeeping.wait_all(60), "a housekeeping run outlived its test"
     st.cache_data.clear()
     st.cache_resource.clear()
+    if databases:
+        databases.check_shared()
 
 
 @pytest.fixture
-def store(isolated: Path) -> Store:
+def store(isolated: Path | str) -> Iterator[Store]:
     """The same database the app under test will open."""
-    return Store(isolated)
+    opened = Store(isolated)
+    yield opened
+    opened.dispose()  # a server counts its connections: give them back after each test
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In the PostgreSQL pass, leave out what the SQLite pass already ran: tests of SQLite's
+    files (`sqlite_only`) and the SQLite half of tests that run on each engine themselves."""
+    if TEST_ENGINE != "postgresql":
+        return
+    keep, drop = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        sqlite_half = params.get("engine_name") == "sqlite"
+        (drop if item.get_closest_marker("sqlite_only") or sqlite_half else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def open_page(page: str | None = None, *, via_app: bool = True, timeout: float = 30) -> AppTest:
@@ -134,7 +166,7 @@ class GatedBackup:
         self.entered.set()
         try:
             self.gate.wait(GATE_S)
-            return store.backups.daily(today)
+            return transfer.daily_backup(store, today)
         finally:
             with self._lock:
                 self.inside -= 1

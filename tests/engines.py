@@ -32,6 +32,14 @@ from sqlalchemy.engine import make_url
 
 POSTGRES_ENV = "NEXTROUND_TEST_POSTGRES"
 POSTGRES_URL = os.environ.get(POSTGRES_ENV, "").strip()
+# Which engine the whole suite's own database is on (`isolated`, `store`, the app under test):
+# `make test` runs the suite on SQLite, then its store, unit, command-line and page tests again
+# with NEXTROUND_TEST_ENGINE=postgresql when a server is given.
+TEST_ENGINE = os.environ.get("NEXTROUND_TEST_ENGINE", "sqlite").strip() or "sqlite"
+if TEST_ENGINE not in ("sqlite", "postgresql"):
+    raise RuntimeError(f"NEXTROUND_TEST_ENGINE must be sqlite or postgresql, not {TEST_ENGINE}")
+if TEST_ENGINE == "postgresql" and not POSTGRES_URL:
+    raise RuntimeError(f"NEXTROUND_TEST_ENGINE=postgresql needs {POSTGRES_ENV} (a server URL)")
 ENGINES = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(

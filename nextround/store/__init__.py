@@ -42,6 +42,7 @@ from nextround.store.opening import (
     checkpoint,
     default_url,
     inspect_sqlite_file,
+    local_folder,
     sqlite_path,
     to_url,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "NewerDatabaseError", "NotFoundError", "ReadOnlyDatabaseError", "RestoreResult",
     "RowCheck", "StaleVersionError", "Store", "StoreError", "Transaction", "_reason",
     "check_output_file", "checkpoint", "copy_checked", "default_url", "describe_backups",
-    "describe_database_file", "file_version", "inspect_sqlite_file", "make_private_folder",
+    "describe_database_file", "file_version", "inspect_sqlite_file", "local_folder",
+    "make_private_folder",
     "remove_with_companions", "restore_database", "sqlite_path", "temp_name", "to_url",
 ]

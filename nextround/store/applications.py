@@ -166,8 +166,7 @@ class Applications(Records):
             order = "applied_on DESC"
         where, params = ["1 = 1"], {"limit": int(limit), "offset": int(offset)}
         if query.strip():
-            where.append("(company LIKE :q ESCAPE '\\' OR role LIKE :q ESCAPE '\\' "
-                         "OR location LIKE :q ESCAPE '\\' OR source LIKE :q ESCAPE '\\')")
+            where.append(self._any_contains("company", "role", "location", "source"))
             params["q"] = like_pattern(query)
         if stages:
             names = [f":s{i}" for i in range(len(stages))]
@@ -182,6 +181,10 @@ class Applications(Records):
             total = int(conn.execute(text(f"SELECT count(*) FROM applications WHERE {clause}"),
                                      params).scalar_one())
         return page, total
+
+    def _any_contains(self, *columns: str) -> str:
+        """Any of `columns` holds the search words (`:q`, a `like_pattern`), any case."""
+        return "(" + " OR ".join(self._sql.contains(c, ":q") for c in columns) + ")"
 
     def ghosting_candidates(self, applied_by: date,
                             limit: int = 20) -> tuple[pd.DataFrame, int]:
@@ -204,7 +207,7 @@ class Applications(Records):
         where = [UNANSWERED]
         params: dict[str, Any] = {"limit": int(limit), "offset": int(offset)}
         if query.strip():
-            where.append("(a.company LIKE :q ESCAPE '\\' OR a.role LIKE :q ESCAPE '\\')")
+            where.append(self._any_contains("a.company", "a.role"))
             params["q"] = like_pattern(query)
         clause = " AND ".join(where)
         with self._read() as conn:

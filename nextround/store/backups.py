@@ -14,6 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
+from sqlalchemy.engine import make_url
+
 from nextround.store.errors import CorruptDatabaseError, StoreError
 from nextround.store.files import (
     _LEGACY_TEMP,
@@ -38,6 +40,8 @@ class BackupOwner(Protocol):
 
     path: Path | None
     backup_dir: Path | None
+    url: str
+    on_server: bool
 
     def is_empty(self) -> bool: ...
 
@@ -100,19 +104,31 @@ def _stamp(match: re.Match[str]) -> BackupName | None:
     return BackupName(made, match["reason"])
 
 
-def backup_name(database: Path, reason: str, day: date | None = None) -> str:
+def backup_name(database: Path, reason: str, day: date | None = None, *,
+                suffix: str = "db") -> str:
     """`<database file name>.<YYYYMMDD-HHMMSS-ffffff>-<reason>.db`, or
-    `<database file name>.<YYYYMMDD>-daily.db` for the once-a-day backup on `day`."""
+    `<database file name>.<YYYYMMDD>-daily.db` for the once-a-day backup on `day`. A server's
+    backups are full exports, `.json`, named after `server_label`."""
     if day is not None:
-        return f"{database.name}.{day.strftime('%Y%m%d')}-daily.db"
+        return f"{database.name}.{day.strftime('%Y%m%d')}-daily.{suffix}"
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return f"{database.name}.{stamp}-{_safe_name(reason)}.db"
+    return f"{database.name}.{stamp}-{_safe_name(reason)}.{suffix}"
+
+
+def server_label(url: str) -> str:
+    """A file-name-safe name for a server database (`postgresql-host-port-database`): what
+    its backups are named after, so each belongs to exactly one database."""
+    address = make_url(url)
+    parts = ["postgresql", address.host or "local", str(address.port or 5432),
+             address.database or "postgres"]
+    return "-".join("".join(c if c.isalnum() or c in "_" else "_" for c in part)
+                    for part in parts)
 
 
 def parse_new_backup_name(name: str) -> tuple[str, BackupName] | None:
     """(owner database's file name, what the name says), or None for any other name."""
     parts = name.rsplit(".", 2)
-    if len(parts) != 3 or parts[2] != "db" or not parts[0]:
+    if len(parts) != 3 or parts[2] not in ("db", "json") or not parts[0]:
         return None
     match = _NEW_REST.fullmatch(parts[1])
     parsed = _stamp(match) if match else None
@@ -230,6 +246,10 @@ class Backups:
 
     @property
     def _path(self) -> Path | None:
+        """The database file, or for a server a name beside its backup folder that its
+        backups are named after (never opened: a server's backups are full exports)."""
+        if self._store.on_server and self._store.backup_dir is not None:
+            return self._store.backup_dir.parent / server_label(self._store.url)
         return self._store.path
 
     @property
@@ -286,6 +306,8 @@ class Backups:
         if any(name.reason == "daily" and name.made.date() == today
                for _, name in self._named()):
             return None
+        if self._store.on_server:
+            return None  # a full export is the domain's to make (`transfer.daily_backup`)
         made = self.make(self._folder / backup_name(self._path, "daily", today))
         self.rotate()
         return made
@@ -308,8 +330,9 @@ class Backups:
              reason: str = "manual") -> Path:
         """Online backup API → integrity_check on the copy → atomic rename. Never `cp`.
         `out` follows `check_output_file`: never the database, a link or a special file."""
-        if self._path is None:
-            raise StoreError("Backups are only made for SQLite databases.")
+        if self._path is None or self._store.on_server:
+            raise StoreError("A server database is backed up as a full export "
+                             "(`transfer.make_backup`), not copied as a file.")
         if out is None:
             if self._folder is None:
                 raise StoreError("No backup folder is configured.")
@@ -337,6 +360,38 @@ class Backups:
         if reason.startswith("before-"):
             self.rotate()
         return target
+
+    def keep_export(self, data: bytes, out: str | os.PathLike[str] | None = None, *,
+                    reason: str = "manual", day: date | None = None) -> Path:
+        """Keep a server database's backup: its full export (`data`, already checked by the
+        domain), written private and whole (a temporary name, then one rename) into the
+        backup folder under this database's name, or to `out` (`check_output_file`)."""
+        if self._path is None or self._folder is None:
+            raise StoreError("No backup folder is configured.")
+        if out is None:
+            target = self._folder / backup_name(self._path, reason, day, suffix="json")
+        else:
+            target = check_output_file(out, make_folder=True)
+        partial = temp_name(target, "part")
+        try:
+            make_private_folder(target.parent, tighten=target.parent == self._folder)
+            create_private_file(partial, data)
+            with open(partial, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, target)
+        except OSError as exc:
+            raise StoreError(f"Couldn't write the backup to {out or target}: {exc.strerror}. "
+                             "Your database was not changed.") from exc
+        finally:
+            remove_with_companions(partial)
+        if reason.startswith("before-") or day is not None:
+            self.rotate()
+        return target
+
+    def has_daily(self, today: date) -> bool:
+        """Whether today's automatic backup exists already."""
+        return any(name.reason == "daily" and name.made.date() == today
+                   for _, name in self._named())
 
     def save_upload(self, data: bytes) -> Path:
         """Keep an uploaded restore file on disk (restore works on files): private, beside

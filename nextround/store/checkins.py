@@ -34,7 +34,7 @@ class CheckIns(Records):
         """The most recent `limit` weekly check-ins, oldest first (one row per week)."""
         return self._frame(
             f"SELECT {_COLUMNS} FROM (SELECT * FROM checkins ORDER BY week DESC"
-            " LIMIT :limit) ORDER BY week", {"limit": int(limit)})
+            " LIMIT :limit) AS recent ORDER BY week", {"limit": int(limit)})
 
     def save(self, week: str, checkin: Mapping[str, Any], *, version: int | None = None) -> None:
         """Store the clean check-in of `week`: checked_on (a date), items (the five answers),

@@ -23,10 +23,11 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 
 from nextround import clock
+from nextround.store import dialects
 from nextround.store.backups import Backups, remove_leftovers
 from nextround.store.errors import (
     ReadOnlyDatabaseError,
@@ -45,6 +46,7 @@ from nextround.store.opening import (
     _create_engine,
     default_url,
     inspect_sqlite_file,
+    local_folder,
     sqlite_path,
     to_url,
 )
@@ -72,12 +74,21 @@ class Store(RecordTypes):
                  backup_dir: Path | None = None) -> None:
         self.url = to_url(path_or_url if path_or_url is not None else default_url())
         self.path = sqlite_path(self.url)
-        self.backup_dir = backup_dir or (self.path.parent / "backups" if self.path else None)
+        # The engine's own SQL forms and checks (dialects/), for the record types too.
+        self.dialect = dialects.for_url(self.url)
+        self.on_server = self.dialect.NAME != "sqlite"
+        self.backup_dir = backup_dir or self._default_backup_dir()
         self._writing = threading.local()
         super().__init__(Unit(self))
         # Not on a transaction: a backup copies the committed file (see `Backups`).
         self.backups = Backups(self)
         self._open()
+
+    def _default_backup_dir(self) -> Path | None:
+        """A file's backups sit beside it; a server's (full exports) in `local_folder()`."""
+        if self.path is not None:
+            return self.path.parent / "backups"
+        return local_folder() / "backups" if self.on_server else None  # None: in memory
 
     def _open(self) -> None:
         user_version = 0
@@ -107,9 +118,13 @@ class Store(RecordTypes):
                 except OSError:
                     pass  # not ours to change: it is still opened as before
         self.engine = _create_engine(self.url)
+        if self.on_server:
+            user_version = self._server_version()
         try:
             if user_version < SCHEMA_VERSION:
-                if user_version > 0:
+                # No server database is older than its engine's first version here; when
+                # PostgreSQL gets a second, its backup before migrating is a full export.
+                if user_version > 0 and not self.on_server:
                     self.backups.make(reason=f"before-migration-v{user_version}")
                 self._migrate(user_version)
         except OperationalError as exc:
@@ -141,14 +156,40 @@ class Store(RecordTypes):
         remove_leftovers(self.path, self.backup_dir)
         remove_stale_temp_folders()
 
+    def _server_version(self) -> int:
+        """A server database's version, or a refusal (someone else's tables, a newer Next
+        Round's), read before anything is written: the twin of `inspect_sqlite_file`."""
+        try:
+            with self._read_connection() as conn:
+                return int(self.dialect.inspect(conn))
+        except OperationalError as exc:
+            raise StoreError(f"Can't open the database: {_reason(exc)}. Nothing was "
+                             "changed.") from exc
+
     def _migrate(self, from_version: int) -> None:
         with self._write_connection() as conn:
-            if self.url.startswith("sqlite"):
-                # Read again under the write lock: another process (the app and the command
-                # line started together after an upgrade) may have migrated it meanwhile.
-                from_version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
-            _apply_migrations(conn.exec_driver_sql, from_version,
-                              marks=self.url.startswith("sqlite"))
+            # Under the write lock, the engine reads the version again: another process (the
+            # app and the command line started together after an upgrade) may have migrated
+            # it meanwhile.
+            if self.on_server:
+                self.dialect.migrate(conn)
+                return
+            from_version = int(self.dialect.read_version(conn))
+            _apply_migrations(conn.exec_driver_sql, from_version, marks=True)
+
+    def refresh_statistics(self) -> None:
+        """After a bulk load (demo, import, restore): what the engine's planner needs to read
+        the progress counts from their covering indexes (`dialects`: nothing on SQLite,
+        VACUUM ANALYZE on PostgreSQL; decision 23). Outside any transaction."""
+        self.dialect.refresh_statistics(self.engine)
+
+    @property
+    def where(self) -> str:
+        """Where the data is, to show a person: the file, or the server's address with any
+        password left out."""
+        if self.path is not None:
+            return str(self.path)
+        return make_url(self.url).render_as_string(hide_password=True)
 
     def dispose(self) -> None:
         """Close the pooled connections. Call it when done with the store, and always before
@@ -188,7 +229,7 @@ class Store(RecordTypes):
             with self.engine.connect() as conn:
                 with conn.begin():
                     yield conn
-                    if self._has_counter(conn):
+                    if self.dialect.has_table(conn, "change_counter"):
                         conn.exec_driver_sql("UPDATE change_counter SET n = n + 1 WHERE id = 1")
         except OperationalError as exc:
             raise StoreError(f"Couldn't save: {_reason(exc)}. Nothing was changed.") from exc
@@ -201,12 +242,6 @@ class Store(RecordTypes):
             with conn.begin():
                 yield conn
 
-    @staticmethod
-    def _has_counter(conn: Connection) -> bool:
-        return conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='change_counter'"
-        ).first() is not None
-
     def change_count(self) -> int:
         """Bumped by every write; the key for every cached read."""
         with self._read_connection() as conn:
@@ -214,7 +249,7 @@ class Store(RecordTypes):
 
     def schema_version(self) -> int:
         with self._read_connection() as conn:
-            return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+            return int(self.dialect.read_version(conn))
 
     # --- generic helpers ------------------------------------------------------------------
 
@@ -278,10 +313,14 @@ class Store(RecordTypes):
         """`schema_problems` for this database: quick (no data is read), for the data page to
         say at once when a tool changed the tables or added a trigger."""
         with self._read_connection() as conn:
+            version = int(self.dialect.read_version(conn))
+            if self.on_server:
+                return list(self.dialect.schema_problems(conn, version))
+
             def query(sql: str) -> list[tuple[Any, ...]]:
                 return [tuple(r) for r in conn.exec_driver_sql(sql).fetchall()]
 
-            return schema_problems(query, int(query("PRAGMA user_version")[0][0]))
+            return schema_problems(query, version)
 
     def integrity_problems(self, check_rows: RowCheck) -> list[str]:
         """Empty when the file is healthy; otherwise every problem `database_problems` finds
@@ -289,12 +328,14 @@ class Store(RecordTypes):
         row `check_rows` refuses (the import's rules, `transfer.stored_value_problems`, passed
         in by the caller): what restore and `check` see."""
         with self._read_connection() as conn:
-            def query(sql: str) -> list[tuple[Any, ...]]:
-                return [tuple(r) for r in conn.exec_driver_sql(sql).fetchall()]
-
-            version = int(query("PRAGMA user_version")[0][0])
-            problems = database_problems(query, version)
-            if problems or not self.url.startswith("sqlite"):
+            version = int(self.dialect.read_version(conn))
+            if self.on_server:
+                problems = list(self.dialect.database_problems(conn, version))
+            else:
+                problems = database_problems(
+                    lambda sql: [tuple(r) for r in conn.exec_driver_sql(sql).fetchall()],
+                    version)
+            if problems:
                 return problems
 
             def select(sql: str) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:

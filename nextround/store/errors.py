@@ -50,8 +50,16 @@ class StaleVersionError(StoreError):
 def _reason(exc: SQLAlchemyError) -> str:
     original = getattr(exc, "orig", None) or exc
     message = str(original)
-    if "locked" in message or "busy" in message:
+    if "locked" in message or "busy" in message or "lock timeout" in message:
         return "the database is busy in another window or program; please try again"
+    if "Connection refused" in message or "could not translate host name" in message \
+            or "timeout expired" in message:
+        return ("the database server doesn't answer (check that it is running and the address "
+                "is right)")
+    if "does not exist" in message and "database" in message:
+        return "there is no such database on the server (create it first)"
+    if "password authentication failed" in message or "no password supplied" in message:
+        return "the database server refused the user name or password"
     if "readonly" in message or "read-only" in message:
         return "the database file is read-only"
     if "disk" in message and "full" in message:

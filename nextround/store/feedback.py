@@ -27,18 +27,13 @@ _UPDATABLE = frozenset({"status", "follow_ups", "follow_up_due", "received_on",
 
 # "What the feedback says" is aggregated here, in SQL, so that a page reads a few grouped
 # rows instead of every reply (parsing each reply's themes in pandas made the page's cold
-# rerun grow with the data; issue 10). The themes of a reply become rows with json_each.
-# A themes value that isn't a JSON array (a hand-edited or damaged row) counts as no themes
-# rather than failing the query, and only non-blank strings are themes, as in
-# `feedback.load_themes`. A reply counts once per theme even if a theme were repeated.
+# rerun grow with the data; issue 10). The themes of a reply become rows with the engine's
+# `json_texts` (SQLite's json_each). A themes value that isn't a JSON array (a hand-edited or
+# damaged row) counts as no themes rather than failing the query, and only non-blank strings
+# are themes, as in `feedback.load_themes`. A reply counts once per theme even if a theme
+# were repeated.
 _RECEIVED = "f.status = 'received' AND f.received_on IS NOT NULL"
-_REPLY_THEMES = ("json_each(CASE WHEN CASE WHEN json_valid(f.themes) THEN json_type(f.themes)"
-                 " END = 'array' THEN f.themes ELSE '[]' END) j")
-_IS_THEME = "j.type = 'text' AND trim(j.value, ' ' || char(9, 10, 13)) <> ''"
-_PERIOD_START = {  # the first day of a reply's month, or of its ISO week (a Monday)
-    "month": "date(f.received_on, 'start of month')",
-    "week": "date(f.received_on, 'weekday 0', '-6 days')",
-}
+_PERIODS = ("month", "week")
 
 
 class FeedbackRequests(Records):
@@ -102,8 +97,8 @@ class FeedbackRequests(Records):
             where.append(f"f.status IN ({', '.join(names)})")
             params.update({f"s{i}": str(s) for i, s in enumerate(statuses)})
         if query.strip():
-            where.append("(a.company LIKE :q ESCAPE '\\' OR a.role LIKE :q ESCAPE '\\'"
-                         " OR f.asked_whom LIKE :q ESCAPE '\\')")
+            where.append("(" + " OR ".join(self._sql.contains(c, ":q") for c in
+                                           ("a.company", "a.role", "f.asked_whom")) + ")")
             params["q"] = like_pattern(query)
         clause = " AND ".join(where)
         # Without a search nothing filters on the application, so the page's ids are chosen
@@ -136,24 +131,36 @@ class FeedbackRequests(Records):
                 f"SELECT count(*) FROM {_WITH_APPLICATION} WHERE {where}"), params).scalar_one())
         return page, total
 
+    def _themes(self) -> tuple[str, str, str]:
+        """(the FROM item of a reply's themes, "is a theme", "a theme is this string"):
+        one row `j` per string in `f.themes`, its text `j_value` (see `json_texts`)."""
+        source, is_text, value = self._sql.json_texts("f.themes", "j")
+        return (source, f"{is_text} AND {self._sql.trim_space(value)} <> ''",
+                f"{is_text} AND {value} = :theme")
+
+    def _theme_value(self) -> str:
+        return self._sql.json_texts("f.themes", "j")[2]
+
     def reply_counts(self) -> tuple[int, int]:
         """(replies received, replies tagged with at least one theme): the page's empty states
         and the denominator of a theme's share."""
+        themes, is_theme, _ = self._themes()
+        tagged = self._sql.count_if(f"EXISTS (SELECT 1 FROM {themes} WHERE {is_theme})")
         with self._read() as conn:
             row = conn.execute(text(
-                "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM"
-                f" {_REPLY_THEMES} WHERE {_IS_THEME})), 0)"
+                f"SELECT count(*), coalesce({tagged}, 0)"
                 f" FROM feedback_requests f WHERE {_RECEIVED}")).one()
         return int(row[0]), int(row[1])
 
     def theme_totals(self) -> pd.DataFrame:
         """theme, replies: how many received replies mention each theme, over all time; most
         first, ties alphabetical. One row per distinct theme, however many replies."""
+        themes, is_theme, _ = self._themes()
         return self._frame(
-            "SELECT j.value AS theme, count(DISTINCT f.id) AS replies"
-            f" FROM feedback_requests f, {_REPLY_THEMES}"
-            f" WHERE {_RECEIVED} AND {_IS_THEME}"
-            " GROUP BY j.value ORDER BY replies DESC, theme")
+            f"SELECT {self._theme_value()} AS theme, count(DISTINCT f.id) AS replies"
+            f" FROM feedback_requests f, {themes}"
+            f" WHERE {_RECEIVED} AND {is_theme}"
+            " GROUP BY 1 ORDER BY replies DESC, theme")
 
     def theme_counts(self, freq: str, start: date, end: date, *,
                      top: int = 8) -> pd.DataFrame:
@@ -164,28 +171,34 @@ class FeedbackRequests(Records):
         one row per period with theme NULL, counting the replies that mention any of them (so a
         bar never overstates). At most periods × (top + 1) rows, however many replies: what a
         chart sends stays bounded by construction."""
-        if freq not in _PERIOD_START:
+        if freq not in _PERIODS:
             raise ValueError("freq must be 'week' or 'month'")
+        themes, is_theme, _ = self._themes()
+        # "theme IS NOT NULL" first: the other themes' row (NULL) sorts first on both engines
+        # (PostgreSQL would put NULL last).
         return self._frame(
             "WITH tagged AS ("
-            f" SELECT f.id, {_PERIOD_START[freq]} AS period, j.value AS theme"
-            f" FROM feedback_requests f, {_REPLY_THEMES}"
+            f" SELECT f.id, {self._sql.period_start(freq, 'f.received_on')} AS period,"
+            f" {self._theme_value()} AS theme"
+            f" FROM feedback_requests f, {themes}"
             f" WHERE {_RECEIVED} AND f.received_on >= :start AND f.received_on <= :end"
-            f" AND {_IS_THEME}),"
+            f" AND {is_theme}),"
             " top AS (SELECT theme FROM tagged GROUP BY theme"
-            " ORDER BY count(DISTINCT id) DESC, theme LIMIT :top)"
-            " SELECT period, CASE WHEN theme IN (SELECT theme FROM top) THEN theme END AS theme,"
-            " count(DISTINCT id) AS replies FROM tagged GROUP BY 1, 2 ORDER BY 1, 2",
+            " ORDER BY count(DISTINCT id) DESC, theme LIMIT :top),"
+            " counted AS (SELECT period, CASE WHEN theme IN (SELECT theme FROM top) THEN theme"
+            " END AS theme, count(DISTINCT id) AS replies FROM tagged GROUP BY 1, 2)"
+            " SELECT period, theme, replies FROM counted"
+            " ORDER BY period, theme IS NOT NULL, theme",
             {"start": start.isoformat(), "end": end.isoformat(), "top": max(0, int(top))})
 
     def replies_for_theme(self, theme: str, limit: int = 10) -> pd.DataFrame:
         """id, company, role, received_on, feedback_text: the `limit` most recent received
         replies tagged with `theme` (exact match), newest first. Reads one page, not every
         reply."""
+        themes, _, this_theme = self._themes()
         return self._frame(
             "SELECT f.id, a.company, a.role, f.received_on, f.feedback_text"
             f" FROM {_WITH_APPLICATION}"
-            f" WHERE {_RECEIVED} AND EXISTS (SELECT 1 FROM {_REPLY_THEMES}"
-            " WHERE j.type = 'text' AND j.value = :theme)"
+            f" WHERE {_RECEIVED} AND EXISTS (SELECT 1 FROM {themes} WHERE {this_theme})"
             " ORDER BY f.received_on DESC, f.id DESC LIMIT :limit",
             {"theme": str(theme), "limit": int(limit)})

@@ -28,11 +28,19 @@ DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "nextround.db"
 
 __all__ = ["BUSY_TIMEOUT_MS", "DEFAULT_DB_PATH", "PROJECT_ROOT", "SQLITE_HEADER",
            "_create_database_file", "_create_engine", "checkpoint", "default_url",
-           "inspect_sqlite_file", "migrate_engine", "sqlite_path", "to_url"]
+           "inspect_sqlite_file", "local_folder", "migrate_engine", "sqlite_path", "to_url"]
 
 
 def default_url() -> str:
     return os.environ.get("NEXTROUND_DB", "").strip() or str(DEFAULT_DB_PATH)
+
+
+def local_folder() -> Path:
+    """Where Next Round keeps its own files for a server database (its backups, the demo):
+    `NEXTROUND_DATA_DIR`, else the project's data folder. A file database keeps them beside
+    itself."""
+    chosen = os.environ.get("NEXTROUND_DATA_DIR", "").strip()
+    return Path(chosen).expanduser().resolve() if chosen else DEFAULT_DB_PATH.parent
 
 
 def to_url(path_or_url: str | os.PathLike[str]) -> str:

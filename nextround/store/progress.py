@@ -2,8 +2,9 @@
 
 Small, grouped reads (rows per day, level, source or week, never per application), so a cold
 page stays fast at 100,000 applications; `metrics`, `agenda` and `review` turn them into
-numbers, frames and charts. The SQL is SQLite's (`INDEXED BY` pins the covering indexes of
-migration v4); a PostgreSQL form comes with the dialect modules.
+numbers, frames and charts. On SQLite `INDEXED BY` pins the covering indexes of migration
+v4; PostgreSQL's planner finds them from statistics (decision 23). The forms that differ
+(`indexed_by`, `count_if`, `later_of`) come from the engine's dialect module.
 """
 
 from __future__ import annotations
@@ -48,14 +49,16 @@ class Progress(Records):
                   "ghost_end": ghost_cutoff(end, ghost_after_days).isoformat(),
                   "ghost_before": ghost_cutoff(before, ghost_after_days).isoformat()}
         cohort = "applied_on BETWEEN :start AND :end"
+        sql = self._sql
+        count_if, by = sql.count_if, sql.indexed_by
 
         # INDEXED BY pins each count to its covering index (migration v4): an index-only
         # scan in the GROUP BY's order, whatever the planner would guess without statistics
         # (it picks the applied-date index and reads every row of the range from the table).
         def milestone(kind: str, day: str, index: str, where: str) -> str:
             return (f"SELECT '{kind}' AS kind, {day} AS day, count(*) AS n,"
-                    f" sum(applied_on <= :before) AS early FROM applications INDEXED BY {index}"
-                    f" WHERE {where} AND {cohort} GROUP BY 2")
+                    f" {count_if('applied_on <= :before')} AS early FROM applications"
+                    f"{by(index)} WHERE {where} AND {cohort} GROUP BY 2")
 
         milestones = " UNION ALL ".join([
             milestone("reply", "first_reply_on", "applications_by_reply",
@@ -66,34 +69,35 @@ class Progress(Records):
                       "first_offer_on <= :end"),
             milestone("rejection", "first_rejection_on", "applications_by_rejection",
                       "first_rejection_on <= :end"),
-            milestone("answered", "max(first_rejection_on, thanks_sent_on)",
+            milestone("answered", sql.later_of("first_rejection_on", "thanks_sent_on"),
                       "applications_by_thanks",
                       "thanks_sent_on <= :end AND first_rejection_on <= :end"),
         ])
         queries = {
             "applied": "SELECT applied_on AS day, count(*) AS n FROM applications"
-                       f" INDEXED BY applications_by_applied WHERE {cohort} GROUP BY 1",
+                       f"{by('applications_by_applied')} WHERE {cohort} GROUP BY 1",
             "milestones": milestones,
             "response_days": "SELECT reply_days AS days, count(*) AS n,"
-                             " sum(first_reply_on <= :before AND applied_on <= :before)"
-                             " AS early FROM applications INDEXED BY applications_by_reply_days"
+                             f" {count_if('first_reply_on <= :before AND applied_on <= :before')}"
+                             f" AS early FROM applications{by('applications_by_reply_days')}"
                              " WHERE reply_days IS NOT NULL AND first_reply_on <= :end"
                              f" AND {cohort} GROUP BY 1",
             "levels": "SELECT furthest_level AS level, stage, count(*) AS n,"
-                      " sum(applied_on <= :before) AS early FROM applications"
-                      f" INDEXED BY applications_by_level WHERE {cohort} GROUP BY 1, 2",
+                      f" {count_if('applied_on <= :before')} AS early FROM applications"
+                      f"{by('applications_by_level')} WHERE {cohort} GROUP BY 1, 2",
             # Still at "applied" with no reply by that day and past the ghosting threshold:
             # ghosted, though not marked. One index seek per level, not a scan of them all.
-            "waiting": "SELECT furthest_level AS level,"
-                       " sum(applied_on <= :ghost_end AND (first_reply_on IS NULL"
-                       " OR first_reply_on > :end)) AS now,"
-                       " sum(applied_on <= :ghost_before AND (first_reply_on IS NULL"
-                       " OR first_reply_on > :before)) AS before FROM applications"
-                       " INDEXED BY applications_by_level WHERE furthest_level IN (0, 1, 2, 3)"
+            "waiting": "SELECT furthest_level AS level, "
+                       + count_if("applied_on <= :ghost_end AND (first_reply_on IS NULL"
+                                  " OR first_reply_on > :end)") + " AS now, "
+                       + count_if("applied_on <= :ghost_before AND (first_reply_on IS NULL"
+                                  " OR first_reply_on > :before)") + " AS before"
+                       f" FROM applications{by('applications_by_level')}"
+                       " WHERE furthest_level IN (0, 1, 2, 3)"
                        f" AND stage = 'applied' AND {cohort} GROUP BY 1",
             "sources": "SELECT source, count(*) AS applications,"
-                       " coalesce(sum(first_reply_on <= :end), 0) AS responses"
-                       " FROM applications INDEXED BY applications_by_source"
+                       f" coalesce({count_if('first_reply_on <= :end')}, 0) AS responses"
+                       f" FROM applications{by('applications_by_source')}"
                        f" WHERE {cohort} GROUP BY source",
         }
         with self._read() as conn:  # one snapshot, so the counts agree with each other
@@ -140,8 +144,9 @@ class Progress(Records):
             "follow_ups_due": "SELECT count(*) FROM feedback_requests WHERE status IN"
                               " ('awaiting', 'followed_up') AND follow_up_due <= :today",
             # A no after interviewing (or an offer): worth ten minutes of reflection.
-            "reflections_missing": "SELECT count(*) FROM applications a INDEXED BY"
-                                   " applications_by_level WHERE a.furthest_level IN (2, 3)"
+            "reflections_missing": "SELECT count(*) FROM applications a"
+                                   f"{self._sql.indexed_by('applications_by_level')}"
+                                   " WHERE a.furthest_level IN (2, 3)"
                                    " AND a.stage = 'rejected' AND NOT EXISTS (SELECT 1 FROM"
                                    " reflections r WHERE r.application_id = a.id"
                                    " AND r.status = 'done')",

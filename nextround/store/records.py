@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
+from types import ModuleType
 from typing import Any, Protocol
 
 import pandas as pd
@@ -87,6 +88,9 @@ class Transactions(Protocol):
 
     def today(self) -> date: ...
 
+    @property
+    def dialect(self) -> ModuleType: ...
+
 
 class Unit:
     """Where a record object's SQL runs: a transaction of its own per call (`connection`
@@ -142,3 +146,8 @@ class Records:
 
     def _today(self, today: date | None) -> date:
         return today or self._unit.today()
+
+    @property
+    def _sql(self) -> ModuleType:
+        """The engine's own SQL forms (`dialects/`): `contains`, `count_if`, `indexed_by`..."""
+        return self._unit.store.dialect

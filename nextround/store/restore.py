@@ -46,7 +46,7 @@ from nextround.store.schema_check import (
 class RestoreResult:
     """What a restore did: where from, onto what, the safety backup, and the restored rows."""
 
-    def __init__(self, source: Path, target: Path, previous_backup: Path | None,
+    def __init__(self, source: Path, target: Path | str, previous_backup: Path | None,
                  counts: dict[str, int]) -> None:
         self.source = source
         self.target = target

@@ -29,7 +29,7 @@ class UserSettings(Records):
         clean = settings.validated()
         with self._write() as conn:
             # A tool may have deleted the row; saving puts it back instead of failing forever.
-            conn.execute(text("INSERT OR IGNORE INTO settings (id, version) VALUES (1, :v)"),
+            conn.execute(text(self._sql.insert_or_ignore("settings", "id, version", "1, :v")),
                          {"v": clean.version})
             bump_version(conn, "settings", 1, clean.version, {
                 "name": clean.name, "signature": clean.signature,

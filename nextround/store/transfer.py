@@ -9,10 +9,10 @@ the row and field the database would refuse before anything is written.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import text
@@ -86,16 +86,14 @@ class Transfer(Records):
             _refuse_data(conn, "This database already holds data, so demo data was not added. "
                                "Use an empty database for the demo.")
             # Targets and applications point at each other; check the links at commit.
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            self._sql.defer_foreign_keys(conn)
             for table in DEMO_TABLE_ORDER:
                 if table not in tables:
                     continue
                 columns, rows = tables[table]
-                sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-                       f"VALUES ({', '.join('?' for _ in columns)})")
                 for at in range(0, len(rows), chunk):
                     part = rows[at:at + chunk]
-                    conn.exec_driver_sql(sql, [tuple(r) for r in part])
+                    self._sql.bulk_insert(conn, table, columns, part)
                     done += len(part)
                     if progress is not None:
                         progress(done / total, f"Saved {done:,} of {total:,} rows ({table})")
@@ -137,9 +135,12 @@ class Transfer(Records):
     def import_everything(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]
                           | Iterable[tuple[str, Mapping[str, Any]]], *,
                           total: int | None = None, progress: ImportProgress | None = None,
-                          chunk: int = 2_000, commit: bool = True) -> int:
+                          chunk: int = 2_000, commit: bool = True,
+                          replace: bool = False) -> int:
         """Load a full export the domain validated into an empty database, ids and all, in
-        one transaction.
+        one transaction. `replace=True` (a server's restore) first deletes every row in the
+        same transaction instead of refusing a database that holds data: the old rows go
+        only if the new ones all fit.
 
         `rows` is {table: rows} or a stream of (table, row) in any order (a file is read once,
         row by row, so its size never lives in memory as Python objects). Foreign keys are
@@ -152,9 +153,12 @@ class Transfer(Records):
         total = total or 0
         done = 0
         with self._bulk_write(commit, "The file's data doesn't fit the database") as conn:
+            if replace:
+                for table in reversed(IMPORT_ORDER):
+                    conn.execute(text(f"DELETE FROM {table}"))
             _refuse_data(conn, "A full export can only be loaded into an empty database, and "
                                "this one already holds data. Nothing was imported.")
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            self._sql.defer_foreign_keys(conn)
             settings_cleared = False
             batch: list[Mapping[str, Any]] = []
             batch_key: tuple[str, tuple[str, ...]] | None = None
@@ -179,7 +183,7 @@ class Transfer(Records):
                     batch, batch_key = [], key
                 batch.append(row)
             flush()
-            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            broken = self._sql.broken_links(conn)
             if broken:
                 first = broken[0]
                 raise StoreError(
@@ -215,7 +219,7 @@ class Transfer(Records):
         """Every row of every table, read in one transaction: a consistent snapshot. Derived
         columns are left out; the triggers rebuild them from the events and drafts."""
         with self._read() as conn:
-            columns = _columns(conn)
+            columns = _columns(conn, self._sql)
             return {t: [dict(r) for r in conn.execute(text(
                         f"SELECT {', '.join(columns[t])} FROM {t} ORDER BY id")).mappings()]
                     for t in TABLES}
@@ -233,25 +237,11 @@ class Transfer(Records):
         out: dict[str, dict[str, ColumnRule]] = {}
         with self._read() as conn:
             for table in TABLES:
-                ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table'"
-                                           " AND name = ?", (table,)).scalar() or ""
-                dates = set(re.findall(r"(\w+) IS date\(", ddl))
-                refs = {r[3]: r[2] for r in
-                        conn.exec_driver_sql(f"PRAGMA foreign_key_list({table})")}
-                unique: set[str] = set()
-                for index in conn.exec_driver_sql(f"PRAGMA index_list({table})").fetchall():
-                    if index[2]:
-                        cols = [r[2] for r in conn.exec_driver_sql(
-                            f"PRAGMA index_info('{index[1]}')")]
-                        if len(cols) == 1:
-                            unique.add(cols[0])
                 out[table] = {
-                    r[1]: ColumnRule(kind=str(r[2]).upper(), not_null=bool(r[3]) or bool(r[5]),
-                                     has_default=r[4] is not None, is_date=r[1] in dates,
-                                     references=refs.get(r[1]), unique=r[1] in unique,
-                                     primary_key=bool(r[5]))
-                    for r in conn.exec_driver_sql(f"PRAGMA table_info({table})")
-                    if r[1] not in DERIVED_COLUMNS.get(table, ())}
+                    column["name"]: ColumnRule(**{k: v for k, v in column.items()
+                                                  if k != "name"})
+                    for column in self._sql.columns(conn, table)
+                    if column["name"] not in DERIVED_COLUMNS.get(table, ())}
         return out
 
 
@@ -276,9 +266,9 @@ def _refuse_data(conn: Connection, message: str) -> None:
             raise StoreError(message)
 
 
-def _columns(conn: Connection) -> dict[str, list[str]]:
+def _columns(conn: Connection, dialect: ModuleType) -> dict[str, list[str]]:
     """The columns of every user table, as the database has them now (derived ones left
     out)."""
-    return {t: [r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({t})")
-                if r[1] not in DERIVED_COLUMNS.get(t, ())]
+    return {t: [c["name"] for c in dialect.columns(conn, t)
+                if c["name"] not in DERIVED_COLUMNS.get(t, ())]
             for t in TABLES}

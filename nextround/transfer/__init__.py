@@ -9,6 +9,7 @@ the modules behind them each do one job:
 - `json_stream` and `our_json`: our full export, read as a stream and checked table by table;
 - `rules`: the checks every stored value and record passes (import, restore and `check`);
 - `importing`: `preview` and the all-or-nothing `import_file`;
+- `backups`: backups and restores on either engine (a server's are full exports);
 - `results`, `columns`, `limits`: the shared vocabulary.
 
 Why it is built this way:
@@ -22,6 +23,12 @@ Why it is built this way:
   row at a time (twice: to check, then to write), keeping only ids and links in arrays.
 """
 
+from nextround.transfer.backups import (
+    daily_backup,
+    describe_backup,
+    make_backup,
+    restore_backup,
+)
 from nextround.transfer.columns import COLUMN_NAMES, CSV_FIELDS, CSV_HEADER, FIELD_LABELS
 from nextround.transfer.export import (
     APP_NAME,
@@ -65,10 +72,11 @@ from nextround.transfer.spreadsheet import DEFAULT_STATUS_WORDS
 
 __all__ = [
     "APP_NAME", "COLUMN_NAMES", "COUNTERS", "CSV_FIELDS", "CSV_HEADER", "DATE_FORMATS",
-    "DEFAULT_DATE_FORMAT", "DEFAULT_STATUS_WORDS", "DELIMITERS", "EXPORT_FORMAT",
-    "FIELD_LABELS", "MAX_CSV_BYTES", "MAX_FIELD_CHARS", "MAX_JSON_BYTES", "MAX_JSON_ROWS",
-    "MAX_JSON_ROW_CHARS", "MAX_PROBLEMS", "MAX_ROWS", "MAX_TEXT_CHARS", "SQLITE_INT_MAX",
-    "Duplicate", "ImportRefused", "ImportResult", "Preview", "Problem", "Progress", "decode",
-    "export_bytes", "export_csv", "export_data", "export_json", "import_file", "neutralize",
-    "parse_day", "preview", "stored_value_problems", "unneutralize", "write_file_atomically",
+    "DEFAULT_DATE_FORMAT", "DEFAULT_STATUS_WORDS", "DELIMITERS", "EXPORT_FORMAT", "FIELD_LABELS",
+    "MAX_CSV_BYTES", "MAX_FIELD_CHARS", "MAX_JSON_BYTES", "MAX_JSON_ROWS", "MAX_JSON_ROW_CHARS",
+    "MAX_PROBLEMS", "MAX_ROWS", "MAX_TEXT_CHARS", "SQLITE_INT_MAX", "Duplicate", "ImportRefused",
+    "ImportResult", "Preview", "Problem", "Progress", "daily_backup", "decode", "describe_backup",
+    "export_bytes", "export_csv", "export_data", "export_json", "import_file", "make_backup",
+    "neutralize", "parse_day", "preview", "restore_backup", "stored_value_problems",
+    "unneutralize", "write_file_atomically",
 ]

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from nextround.store import Store, StoreError
+from nextround.transfer.backups import make_backup
 from nextround.transfer.json_stream import export_rows
 from nextround.transfer.limits import MAX_CSV_BYTES, MAX_JSON_BYTES
 from nextround.transfer.our_json import preview_json
@@ -90,8 +91,8 @@ def import_file(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FO
     if found.kind != "json" and not rows:
         result.message = "Nothing to import: every row was a duplicate you chose to skip."
         return result
-    if store.path is not None and backup and not dry_run:
-        result.backup = store.backups.make(reason="before-import")
+    if backup and not dry_run and (store.path is not None or store.on_server):
+        result.backup = make_backup(store, reason="before-import")
     try:
         if found.kind == "json":
             result.written = store.transfer.import_everything(
@@ -107,4 +108,6 @@ def import_file(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FO
     if dry_run:
         result.written = 0
         result.message = "Dry run: nothing was written."
+    else:
+        store.refresh_statistics()
     return result

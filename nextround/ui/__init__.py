@@ -29,7 +29,14 @@ except ImportError:  # pragma: no cover - a Streamlit that moved it: ui.chart st
 from nextround import clock, wellbeing
 from nextround.housekeeping import Housekeeping
 from nextround.models import ValidationError
-from nextround.store import DEFAULT_DB_PATH, Store, StoreError, default_url, sqlite_path, to_url
+from nextround.store import (
+    Store,
+    StoreError,
+    default_url,
+    local_folder,
+    sqlite_path,
+    to_url,
+)
 from nextround.text import escape_markdown  # noqa: F401 - re-exported for pages
 from nextround.ui.pickers import application_label, pick  # noqa: F401 - re-exported for pages
 
@@ -48,7 +55,7 @@ PAGES = {
 def demo_url() -> str:
     """The demo lives in its own file beside the real one, so the two never mix."""
     real = sqlite_path(to_url(default_url()))
-    folder = real.parent if real is not None else DEFAULT_DB_PATH.parent
+    folder = real.parent if real is not None else local_folder()
     return to_url(folder / "demo.db")
 
 

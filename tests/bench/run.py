@@ -93,6 +93,25 @@ def share_script_cache() -> None:
     local_script_runner.ScriptCache = lambda: shared
 
 
+def make_postgres_db(server: str, size: int) -> tuple[str, float]:
+    """A demo database of `size` applications on the PostgreSQL server at `server` (a
+    `postgresql+psycopg://` URL): `nrbench_<size>`, made anew each time."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"nrbench_{size}"
+    plain = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "nextround", "demo", "--applications", str(size),
+                    "--seed", "1", "--db", url], cwd=ROOT, check=True,
+                   env={**os.environ, "NEXTROUND_TODAY": TODAY}, capture_output=True)
+    return url, time.perf_counter() - started
+
+
 def _timed(at) -> tuple[float, float]:  # noqa: ANN001
     """(wall seconds, CPU seconds) of one run. CPU time is what the figures are judged on
     when the machine is busy: it doesn't grow while other processes hold the cores."""
@@ -106,7 +125,7 @@ def _median_ms(samples: list[tuple[float, float]]) -> tuple[float, float]:
             statistics.median(s[1] for s in samples) * 1000)
 
 
-def bench_apptest(db: Path, runs: int) -> dict[str, dict]:
+def bench_apptest(db: Path | str, runs: int) -> dict[str, dict]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -317,6 +336,16 @@ def targets(report: dict) -> list[str]:
 
     cold_ratio(10_000, 1_000, 1.3)
     cold_ratio(100_000, 10_000, 2.0)
+    on_server = {int(k): v for k, v in report.get("postgres", {}).items()}
+    if 10_000 in on_server and 1_000 in on_server:
+        for page in PAGES:
+            a, b = on_server[10_000][page], on_server[1_000][page]
+            cpu = _ratio(a["cold_cpu_ms"], b["cold_cpu_ms"])
+            wall = _ratio(a["cold_ms"], b["cold_ms"])
+            # On a server the page's own CPU leaves out the server's work; wall time holds it.
+            lines.append(f"| PostgreSQL, {page}: cold rerun at 10,000 ≤ 1.3× at 1,000 | "
+                         f"{wall:.2f}× wall ({a['cold_ms']:.0f} vs {b['cold_ms']:.0f} ms), "
+                         f"{cpu:.2f}× CPU | {_verdict(wall <= 1.3)} |")
     if 10_000 in apptest:
         for page in PAGES:
             row = apptest[10_000][page]
@@ -401,6 +430,21 @@ def render_markdown(report: dict) -> str:
                 f"{row['warm_cpu_ms']:.1f} | {row['cold_ms']:.1f} | {row['cold_cpu_ms']:.1f} | "
                 f"{b['charts'] / 1000:.1f} | {b['tables'] / 1000:.1f} | "
                 f"{b['other'] / 1000:.1f} | {row['peak_mb']:.1f} |")
+    if report.get("postgres"):
+        lines += ["", "## AppTest on PostgreSQL (same pages, the same demo on a local server)",
+                  "", "Wall time includes the server's work (its own process); CPU time is the "
+                  "page's alone.", "",
+                  "| page | applications | first ms | warm ms | cold ms | cold CPU ms | "
+                  "SQLite cold ms |", "|---|---:|---:|---:|---:|---:|---:|"]
+        for size, pages in report["postgres"].items():
+            lite = report["apptest"].get(size) or report["apptest"].get(int(size)) or {}
+            for page, row in pages.items():
+                note = f" ⚠ {row['error'][:80]}" if row["error"] else ""
+                same = lite.get(page, {}).get("cold_ms")
+                lines.append(f"| {page}{note} | {int(size):,} | {row['first_ms']:.0f} | "
+                             f"{row['warm_ms']:.1f} | {row['cold_ms']:.1f} | "
+                             f"{row['cold_cpu_ms']:.1f} | "
+                             f"{'' if same is None else f'{same:.1f}'} |")
     browser = report.get("browser")
     if browser:
         lines += ["", "## Real server in Chromium: navigation to idle (ms)", "",
@@ -433,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the 50,000-row CSV import (it needs the 100,000 database)")
     parser.add_argument("--keep", type=Path, help="folder to keep the databases in")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the Markdown")
+    parser.add_argument("--postgres", default=os.environ.get("NEXTROUND_TEST_POSTGRES", ""),
+                        help="a PostgreSQL server URL: also measure the pages there at 1,000 "
+                             "and 10,000 applications (default: $NEXTROUND_TEST_POSTGRES)")
     args = parser.parse_args(argv)
     began = time.perf_counter()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -450,6 +497,15 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         report["apptest"][size] = bench_apptest(dbs[size], args.runs)
         print(f"AppTest at {size:,} done ({time.perf_counter() - began:.0f} s)", flush=True)
+    if args.postgres:
+        report["postgres"] = {}
+        for size in (1_000, 10_000):
+            url, made = make_postgres_db(args.postgres, size)
+            print(f"PostgreSQL database with {size:,} applications ready ({made:.1f} s)",
+                  flush=True)
+            report["postgres"][size] = bench_apptest(url, args.runs)
+            print(f"AppTest on PostgreSQL at {size:,} done ({time.perf_counter() - began:.0f} s)",
+                  flush=True)
     browser_dbs = {s: dbs[s] for s in sizes if s <= 10_000}
     if not args.no_browser and browser_dbs:
         report["browser"] = bench_browser(browser_dbs)

@@ -23,6 +23,9 @@ from nextround.store import SCHEMA_VERSION, Store, restore_database
 from tests.conftest import ROOT, old_database
 
 TODAY = "2026-11-25"
+# Each of these names its own SQLite files; tests/cli/test_commands_each_engine.py runs the
+# commands on the suite's database, whichever engine it is on.
+pytestmark = pytest.mark.sqlite_only
 
 
 def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120,

@@ -145,7 +145,7 @@ def test_upload_preview_map_and_confirm(store: Store) -> None:
     assert [(r["company"], r["stage"]) for r in rows] == [
         ("Acme", "applied"), ("Beta", "screening"), ("Gamma", "ghosted")]
     assert "Imported 3 row(s)." in _texts(at)
-    assert [p.name for p in store.backups.files()][0].endswith("before-import.db")
+    assert [p.name for p in store.backups.files()][0].endswith("before-import" + _kind(store))
     # The uploader was reset for the next file.
     assert at.file_uploader(key="import_file_1").value is None
 
@@ -233,12 +233,17 @@ def test_export_downloads_exist(store: Store) -> None:
 
 # --- backup, restore, check -----------------------------------------------------------------
 
+def _kind(store: Store) -> str:
+    """A backup's suffix: a copy of the file, or a server's full export."""
+    return ".json" if store.on_server else ".db"
+
+
 def test_backup_now_and_restore_a_backup(store: Store) -> None:
     factories.application(store, "Kept", applied_on="2026-01-05")
     at = _page()
     assert housekeeping.wait_all(GATE_S)  # the once-a-day backup the frame started
     daily = [p.name for p in store.backups.files()]
-    assert len(daily) == 1 and daily[0].endswith("-daily.db")
+    assert len(daily) == 1 and daily[0].endswith("-daily" + _kind(store))
     at.button(key="backup_now").click().run()
     no_exception(at)
     assert len(store.backups.files()) == 2
@@ -259,7 +264,7 @@ def test_backup_now_and_restore_a_backup(store: Store) -> None:
     at.checkbox(key="restore_agree").check().run()
     at.button(key="restore_confirm").click().run()
     no_exception(at)
-    assert [r["company"] for r in Store(store.path).transfer.export_rows()["applications"]] == [
+    assert [r["company"] for r in Store(store.url).transfer.export_rows()["applications"]] == [
         "Kept"]
     assert any("before-restore" in p.name for p in store.backups.files())
 
@@ -281,7 +286,7 @@ def test_the_first_page_of_the_day_does_not_wait_for_the_automatic_backup(
     no_exception(at)
     assert job.calls == 1
     [daily] = store.backups.files()
-    assert daily.name == "nextround.db.20261125-daily.db"
+    assert daily.name.endswith(".20261125-daily" + _kind(store))
     assert "Today's automatic backup was made at " in _texts(at)
     assert list(_frame(at, "Backup")["Backup"]) == [daily.name]
 
@@ -296,7 +301,8 @@ def test_an_automatic_backup_that_failed_is_told_on_the_data_page(store: Store,
     at.run()
     no_exception(at)
     [told] = [w.value for w in at.warning if "automatic backup" in w.value]
-    assert told.startswith("Today's automatic backup couldn't be made. Can't write to ")
+    assert told.startswith("Today's automatic backup couldn't be made. ")
+    assert "write" in told  # what went wrong, in words
     assert "Not a directory" in told and "Traceback" not in told
     assert told.endswith("Your data is safe; you can make a backup here.")
     assert at.button(key="backup_now").label == "Back up now"
@@ -307,10 +313,12 @@ def test_restore_refuses_a_bad_upload(store: Store) -> None:
     factories.application(store, "Kept", applied_on="2026-01-05")
     at = _page()
     at.radio(key="restore_source").set_value("A file I upload").run()
-    at.file_uploader(key="restore_upload").upload("broken.db", b"not a database at all",
+    at.file_uploader(key="restore_upload").upload(f"broken{_kind(store)}",
+                                                  b"not a database at all",
                                                   "application/octet-stream").run()
     no_exception(at)
-    assert any("not a Next Round database" in e.value for e in at.error)
+    refusal = "can't be restored" if store.on_server else "not a Next Round database"
+    assert any(refusal in e.value for e in at.error), [e.value for e in at.error]
     assert not any(b.key == "restore_confirm" for b in at.button)
     assert store.count("applications") == 1
 
@@ -327,7 +335,7 @@ def test_check(store: Store) -> None:
 def test_delete_needs_the_typed_phrase_and_keeps_a_backup(store: Store) -> None:
     demo.fill(store, applications=30, seed=1, today=TODAY)
     at = _page()
-    assert str(store.path) in [c.value for c in at.code]
+    assert store.where in [c.value for c in at.code]
     at.text_input(key="delete_phrase").set_value("delete").run()
     at.button(key="delete_confirm").click().run()
     no_exception(at)
@@ -336,20 +344,22 @@ def test_delete_needs_the_typed_phrase_and_keeps_a_backup(store: Store) -> None:
     at.text_input(key="delete_phrase").set_value("Delete my data").run()
     at.button(key="delete_confirm").click().run()
     no_exception(at)
-    fresh = Store(store.path)
+    fresh = Store(store.url)
     assert fresh.is_empty() and fresh.integrity_problems(transfer.stored_value_problems) == []
-    kept = [p.name for p in fresh.backups.files() if not p.name.endswith("-daily.db")]
-    assert [name.endswith("before-delete.db") for name in kept] == [True]
+    kept = [p.name for p in fresh.backups.files()
+            if not p.name.endswith("-daily" + _kind(store))]
+    assert [name.endswith("before-delete" + _kind(store)) for name in kept] == [True]
     assert "Your data now: 0 application(s), 0 row(s) in all." in _texts(at)
 
 
 def test_delete_with_backups(store: Store) -> None:
     factories.application(store, "Gone", applied_on="2026-01-05")
-    store.backups.make()
+    transfer.make_backup(store)
     at = _page()
     at.checkbox(key="delete_backups").check()
     at.text_input(key="delete_phrase").set_value("delete my data")
     at.button(key="delete_confirm").click().run()
     no_exception(at)
     assert store.is_empty() and store.backups.files() == []
-    assert b"Gone" not in store.path.read_bytes()
+    if store.path is not None:  # the file keeps no trace of the deleted text
+        assert b"Gone" not in store.path.read_bytes()

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nextround import ui
-from nextround.store import Store
+from nextround.store import Store, sqlite_path
 from tests import factories
 from tests.conftest import TODAY, chart_frames, chart_specs, no_exception, open_page
 
@@ -54,7 +54,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def seeded(template: Path, isolated: Path) -> Store:
+def seeded(template: Path, isolated: Path | str) -> Store:
+    if isinstance(isolated, str):  # a server database: seeded in place
+        store = Store(isolated)
+        _seed(store)
+        return store
     isolated.write_bytes(template.read_bytes())
     return Store(isolated)
 
@@ -101,7 +105,7 @@ def test_demo_fills_a_separate_database_and_leaves_yours_empty(isolated: Path) -
     at.button(key="explore_demo").click().run()
     no_exception(at)
     assert at.session_state[ui.DEMO_KEY] is True
-    demo_db = isolated.parent / "demo.db"
+    demo_db = sqlite_path(ui.demo_url())
     assert demo_db.exists()
     assert Store(demo_db).count("applications") == 400
     assert Store(isolated).is_empty()  # the user's own database is untouched
@@ -187,7 +191,7 @@ def test_user_text_reaches_charts_as_data_only(seeded: Store) -> None:
 
 
 def test_a_damaged_demo_file_is_reported_not_raised(isolated: Path) -> None:
-    (isolated.parent / "demo.db").write_bytes(b"this is not a database")
+    sqlite_path(ui.demo_url()).write_bytes(b"this is not a database")
     at = _open(False)
     at.button(key="explore_demo").click().run()
     no_exception(at)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from sqlalchemy import text as sql
 
 from nextround import drafting, sending, transfer
 from nextround import feedback as fb
@@ -206,17 +206,27 @@ BAD_ROWS = {
 }
 
 
-def _write_settings(db: Path, values: dict | None) -> None:
-    """Write settings the way another tool or an old version could: raw SQL, no checks."""
-    Store(db).dispose()
-    con = sqlite3.connect(db)
-    with con:
-        if values is None:
-            con.execute("DELETE FROM settings")
-        else:
-            sets = ", ".join(f"{k} = ?" for k in values)
-            con.execute(f"UPDATE settings SET {sets} WHERE id = 1", list(values.values()))
-    con.close()
+_NUMBER_COLUMNS = ("weekly_goal", "ghost_after_days", "follow_up_days")
+
+
+def _write_settings(db: Path | str, values: dict | None) -> None:
+    """Write settings the way another tool or an old version could: raw SQL, no checks.
+    PostgreSQL's column types refuse some of these at the door (text or a fraction in a
+    number column, a NUL character in text), so on a server only what it can hold is
+    written: what another tool could really leave there."""
+    store = Store(db)
+    try:
+        with store.write() as tx:
+            if values is None:
+                tx.connection.execute(sql("DELETE FROM settings"))
+                return
+            if store.on_server:
+                values = {k: v for k, v in values.items()
+                          if (type(v) is int if k in _NUMBER_COLUMNS else "\x00" not in v)}
+            sets = ", ".join(f"{k} = :{k}" for k in values)
+            tx.connection.execute(sql(f"UPDATE settings SET {sets} WHERE id = 1"), values)
+    finally:
+        store.dispose()
 
 
 def test_a_time_zone_that_isnt_one_is_refused_in_words() -> None:
@@ -279,6 +289,7 @@ def test_every_page_opens_on_bad_stored_settings(row: str, isolated: Path,
     no_exception(at)
 
 
+@pytest.mark.sqlite_only  # text in a number column and a NUL in text: SQLite lets a tool
 def test_the_data_page_says_which_setting_was_replaced_and_by_what(isolated: Path) -> None:
     _write_settings(isolated, BAD_ROWS["folder zone, text goal"])
     at = open_page("pages/data.py", via_app=False)
@@ -347,13 +358,14 @@ def test_hostile_command_lines_exit_2_with_one_plain_line(tmp_path: Path) -> Non
 def test_a_check_in_week_the_calendar_hasnt_never_takes_a_page_down(isolated: Path) -> None:
     """`2026-W99` fits the table's pattern, so another tool or a hand-edited import can
     store it; the check-in and progress pages still open and show the real weeks."""
-    Store(isolated).dispose()
-    con = sqlite3.connect(isolated)
-    with con:
+    store = Store(isolated)
+    with store.write() as tx:
         for week in ("2026-W99", "0000-W00", "2026-W47"):
-            con.execute("INSERT INTO checkins (week, checked_on, items, who5_raw, updated_at)"
-                        " VALUES (?, '2026-11-20', '[3,3,3,3,3]', 15, '2026-11-20')", (week,))
-    con.close()
+            tx.connection.execute(sql(
+                "INSERT INTO checkins (week, checked_on, items, who5_raw, updated_at)"
+                " VALUES (:week, '2026-11-20', '[3,3,3,3,3]', 15, '2026-11-20')"),
+                {"week": week})
+    store.dispose()
     for page in ("pages/checkin.py", "pages/progress.py"):
         at = open_page(page, via_app=False)
         no_exception(at)

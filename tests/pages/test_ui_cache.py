@@ -151,6 +151,7 @@ def test_a_chart_is_rebuilt_when_its_data_changes() -> None:
     assert CALLS.count("build") == 4  # ui.chart built again for the new frame
 
 
+@pytest.mark.sqlite_only
 def test_pooled_connections_keep_every_pragma_and_are_reused(store: Store) -> None:
     seen = set()
     for _ in range(3):
@@ -163,6 +164,7 @@ def test_pooled_connections_keep_every_pragma_and_are_reused(store: Store) -> No
     assert len(seen) == 1  # one connection, opened once and reused
 
 
+@pytest.mark.sqlite_only
 def test_a_write_on_a_pooled_connection_still_begins_immediate(store: Store,
                                                               isolated: Path) -> None:
     with store.read():
@@ -180,6 +182,7 @@ def test_a_write_on_a_pooled_connection_still_begins_immediate(store: Store,
         other.close()
 
 
+@pytest.mark.sqlite_only
 def test_an_idle_pool_blocks_no_writer_and_no_checkpoint(store: Store, isolated: Path) -> None:
     factories.application(store, "Acme")
     store.count("applications")  # the pool now holds idle connections
@@ -228,6 +231,7 @@ def test_forget_store_closes_its_pooled_connections(isolated: Path) -> None:
     st.cache_resource.clear()
 
 
+@pytest.mark.sqlite_only
 def test_after_the_file_is_replaced_a_forgotten_store_reads_the_new_file(
         tmp_path: Path, isolated: Path) -> None:
     """Restore of a damaged file, and delete-all, replace or rewrite the file: the page calls

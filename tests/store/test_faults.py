@@ -283,6 +283,7 @@ def test_a_locked_database_gets_a_clear_message_and_writes_nothing(
     store.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_the_page_says_the_database_is_busy_and_keeps_what_was_typed(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import nextround.store.dialects.sqlite as store_module  # where the engine reads it

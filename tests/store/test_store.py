@@ -43,6 +43,7 @@ def test_new_database_is_marked_ours_and_current(tmp_path: Path) -> None:
     assert store.is_empty()
 
 
+@pytest.mark.sqlite_only
 def test_connections_enforce_foreign_keys_and_full_sync(store: Store) -> None:
     with store.read() as snap:
         assert snap.connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -208,6 +209,7 @@ def test_stage_change_before_applied_date_is_refused(store: Store) -> None:
         factories.move(store, app_id, Stage.SCREENING, "2026-11-01", version=1)
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
     factories.application(store)
     out = store.backups.make(tmp_path / "copy.db")
@@ -216,6 +218,7 @@ def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
     assert copy.integrity_problems(transfer.stored_value_problems) == []
 
 
+@pytest.mark.sqlite_only
 def test_daily_backup_once_a_day_and_rotation_keeps_hand_made_ones(store: Store,
                                                                   tmp_path: Path) -> None:
     assert store.backups.daily(TODAY) is None  # nothing to keep yet
@@ -301,3 +304,35 @@ def test_settings_and_check_ins_join_a_transaction(store: Store) -> None:
     assert store.settings.get() == before
     assert store.checkins.for_week("2026-W48") is None
     assert not hasattr(Transaction, "backups")  # a backup copies the committed file
+
+
+@pytest.mark.sqlite_only
+def test_opening_a_second_store_on_a_live_file_loses_no_later_write(tmp_path: Path) -> None:
+    """Restore, the demo and a reopened page all open a `Store` on a file this process already
+    writes through another one. Opening reads the file's marks through SQLite: a plain
+    open()/close() of the file would drop the process's SQLite locks, the next process to
+    close its connection would delete the write-ahead log, and what the first store wrote
+    after that would be lost to every other process."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "nextround.db"
+    first = Store(db)
+    factories.application(first, "Before")  # the first store's pool holds a connection now
+
+    def seen_elsewhere() -> int:
+        code = ("import sqlite3, sys; con = sqlite3.connect(sys.argv[1]); print(con.execute("
+                "'SELECT count(*) FROM applications').fetchone()[0]); con.close()")
+        done = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True,
+                              text=True, timeout=60, check=True)
+        return int(done.stdout)
+
+    second = Store(db)  # inspects the live file
+    assert seen_elsewhere() == 1
+    factories.application(first, "After the second store opened")
+    assert seen_elsewhere() == 2
+    factories.application(second, "From the second store")
+    assert seen_elsewhere() == 3
+    assert Path(f"{db}-wal").exists()  # the log the live connections write is still there
+    first.dispose()
+    second.dispose()

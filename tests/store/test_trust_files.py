@@ -286,6 +286,7 @@ def test_the_next_start_removes_what_a_killed_copy_left_and_nothing_else(tmp_pat
         running.wait()
 
 
+@pytest.mark.sqlite_only
 def test_delete_all_removes_every_unfinished_copy_and_upload(store: Store, tmp_path: Path) -> None:
     factories.application(store, "Secret")
     left = (_fake_leftover(tmp_path, "nextround.db", os.getpid(), "upload-part")
@@ -348,6 +349,7 @@ def _saved_upload(at) -> Path:  # noqa: ANN001 - an AppTest
     return Path(at.session_state["restore_upload_saved"][1])
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("leave", ["clear", "pick_a_backup", "delete_all"])
 def test_an_abandoned_restore_upload_is_removed(store: Store, tmp_path: Path,
                                                 leave: str) -> None:
@@ -375,6 +377,7 @@ def test_an_abandoned_restore_upload_is_removed(store: Store, tmp_path: Path,
     assert store.count("applications") == (0 if leave == "delete_all" else 1)
 
 
+@pytest.mark.sqlite_only
 def test_a_finished_upload_restore_leaves_no_copy(store: Store, tmp_path: Path) -> None:
     factories.application(store, "Mine")
     at = open_page("pages/data.py", via_app=False)

@@ -28,6 +28,7 @@ from tests import factories
 from tests.conftest import ROOT, TODAY, no_exception, open_page
 
 APPLICATIONS = 4_000
+pytestmark = pytest.mark.sqlite_only  # killed copies of SQLite files
 LEFTOVER_MARKS = (".part", "-journal")
 
 

@@ -275,6 +275,7 @@ def test_genuine_files_of_every_version_and_history_are_restored(
 
 # --- the Your data page ---------------------------------------------------------------------
 
+@pytest.mark.sqlite_only
 def test_the_page_check_reports_a_trigger_added_to_the_live_database(
         store: Store, isolated: Path) -> None:
     """Opening still works (the data page is where the user restores), and the check names
@@ -293,6 +294,7 @@ def test_the_page_check_reports_a_trigger_added_to_the_live_database(
     assert store.integrity_problems(transfer.stored_value_problems) == list(problems["Problem"])
 
 
+@pytest.mark.sqlite_only
 def test_the_page_refuses_to_restore_an_upload_with_a_missing_table(
         store: Store, tmp_path: Path) -> None:
     factories.application(store, "Mine", applied_on="2026-11-02")

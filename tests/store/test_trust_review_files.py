@@ -83,6 +83,7 @@ def test_a_genuine_file_restores_and_check_names_an_edited_row(tmp_path: Path) -
     assert Store(target).count("applications") == 30
 
 
+@pytest.mark.sqlite_only
 def test_the_page_check_names_a_row_a_tool_edited(store: Store, isolated: Path) -> None:
     demo.fill(store, applications=10, seed=2)
     store.dispose()
@@ -98,6 +99,7 @@ def test_the_page_check_names_a_row_a_tool_edited(store: Store, isolated: Path) 
     assert list(problems["Problem"])[0].startswith("checkins row 1, field items")
 
 
+@pytest.mark.sqlite_only
 def test_restore_from_the_database_by_a_hard_link_is_refused(store: Store, isolated: Path,
                                                               tmp_path: Path) -> None:
     """A hard link is the database under another name: restoring it would read the file
@@ -119,6 +121,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("command", ["backup", "export", "review"])
 def test_out_never_replaces_another_database_in_use_or_its_files(
         command: str, tmp_path: Path) -> None:
@@ -166,6 +169,7 @@ def test_out_in_a_missing_folder_is_the_same_for_every_command(command: str,
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
 
 
+@pytest.mark.sqlite_only
 def test_check_while_the_app_migrates_an_old_database_reports_no_false_problems(
         tmp_path: Path) -> None:
     """The app and `check` started together after an upgrade: the check read the version

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import text as sql
 
 from nextround import charts, sending
 from nextround import feedback as fb
@@ -467,8 +468,8 @@ def _reply(store: Store, received: str, themes: object = (), text: str = "",
     rid = factories.received_reply(store, received, text, clean, company=company)
     if isinstance(themes, str):
         with store.write() as tx:
-            tx.connection.exec_driver_sql("UPDATE feedback_requests SET themes = ? WHERE id = ?",
-                                          (themes, rid))
+            tx.connection.execute(sql("UPDATE feedback_requests SET themes = :t WHERE id = :i"),
+                                  {"t": themes, "i": rid})
     return rid
 
 
@@ -624,10 +625,10 @@ def test_sql_theme_counts_match_a_plain_count(store: Store, rows: list, freq: st
     with store.write() as tx:
         tx.connection.exec_driver_sql("DELETE FROM feedback_requests")
         for day, themes in rows:
-            tx.connection.exec_driver_sql(
+            tx.connection.execute(sql(
                 "INSERT INTO feedback_requests (asked_on, status, received_on, themes,"
-                " created_at, updated_at) VALUES ('2023-01-01', 'received', ?, ?, 'x', 'x')",
-                (day.isoformat(), json.dumps(themes)))
+                " created_at, updated_at) VALUES ('2023-01-01', 'received', :day, :themes,"
+                " 'x', 'x')"), {"day": day.isoformat(), "themes": json.dumps(themes)})
     start, end = fb.chart_window(TODAY, freq)
     inside = [(d, t) for d, t in rows if start <= d <= end]
 

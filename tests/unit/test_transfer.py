@@ -496,7 +496,7 @@ def test_export_file_is_written_atomically(store: Store, tmp_path: Path) -> None
 
 def test_delete_all_data_leaves_an_empty_working_database(store: Store) -> None:
     demo.fill(store, applications=30, seed=1, today=TODAY)
-    store.backups.make(reason="manual")
+    transfer.make_backup(store, reason="manual")
     assert store.backups.files()
     store.delete_all_data()
     assert store.is_empty() and store.integrity_problems(transfer.stored_value_problems) == []

@@ -39,8 +39,9 @@ LOCK_TIMEOUT_MS = 10_000  # SQLite's busy timeout: how long a write waits for an
 WRITE_LOCK = 0x4E58524E
 
 __all__ = ["LOCK_TIMEOUT_MS", "MIGRATIONS", "NAME", "SCHEMA_VERSION", "WRITE_LOCK",
-           "broken_links", "bulk_insert", "columns", "count_if", "create_engine",
-           "defer_foreign_keys", "has_table", "indexed_by", "inspect", "insert_or_ignore",
+           "broken_links", "bulk_insert", "columns", "contains", "count_if",
+           "create_engine", "database_problems", "defer_foreign_keys", "has_table",
+           "indexed_by", "inspect", "insert_or_ignore",
            "integrity_problems", "json_texts", "later_of", "migrate", "period_start",
            "read_version", "refresh_statistics", "schema_entries", "schema_problems",
            "trim_space"]
@@ -320,6 +321,12 @@ def insert_or_ignore(table: str, columns: str, values: str) -> str:
     return f"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING"
 
 
+def contains(column: str, pattern: str) -> str:
+    """`column` matches the LIKE `pattern` (made by `records.like_pattern`, escaped with a
+    backslash) whatever the letter case, as SQLite's LIKE does."""
+    return f"{column} ILIKE {pattern} ESCAPE '\\'"
+
+
 def indexed_by(index: str) -> str:
     """PostgreSQL has no index hints; its planner picks the covering index from statistics,
     which `ANALYZE` (after a bulk load) keeps current. So nothing is added."""
@@ -405,6 +412,25 @@ def integrity_problems(conn: Connection) -> list[str]:
     """SQLite's integrity check reads the file's pages; a server keeps its own files sound
     and has no such check to run, so there is nothing to report here."""
     return []
+
+
+def database_problems(conn: Connection, version: int) -> list[str]:
+    """Everything `check` reports and restore refuses, as SQLite's `database_problems` words
+    it: a schema that isn't exactly ours, links that point nowhere, and a missing (or doubled)
+    settings row or change counter, which every page reads."""
+    problems = schema_problems(conn, version)
+    if problems:
+        return problems  # the checks below rely on our tables being there
+    problems += [f"broken link in {table} row {row} to {parent}"
+                 for table, row, parent in broken_links(conn)]
+    for table in ("settings", "change_counter"):
+        n, others = conn.exec_driver_sql(
+            f"SELECT count(*) FILTER (WHERE id = 1), count(*) FILTER (WHERE id IS DISTINCT"
+            f" FROM 1) FROM {table}").one()
+        if n != 1 or others:
+            problems.append(f"the table {table} must hold exactly one row (id 1); it holds "
+                            f"{n + others}")
+    return problems
 
 
 _KINDS = {"bigint": "INTEGER", "integer": "INTEGER", "text": "TEXT",

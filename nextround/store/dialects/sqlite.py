@@ -343,24 +343,23 @@ def inspect_sqlite_file(path: Path) -> tuple[int, int]:
             f"The database file {shown} is empty (0 bytes). It may have been truncated. "
             "Nothing was changed. Restore a backup, or move the file away to start fresh."
         )
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as exc:
-        raise StoreError(f"Can't read the database file {shown}: {exc.strerror}.") from exc
-    if header[:16] != SQLITE_HEADER:
-        raise ForeignDatabaseError(
-            f"{shown} is not a Next Round database (it isn't an SQLite file). Nothing was changed."
-        )
+    # Read through SQLite, never with a plain open(): closing any descriptor of a file drops
+    # every POSIX lock this process holds on it, SQLite's included, and another process
+    # closing its last connection would then delete the write-ahead log under this one's
+    # live connections. The raw header is read only when SQLite couldn't read the file.
     try:
         try:
             app_id, user_version, tables, check = _read_marks(path)
         except sqlite3.OperationalError as exc:
-            if not _needs_recovery(exc, header):
+            if not _needs_recovery(exc, _raw_header(path)):
                 raise
             _recover(path)
             app_id, user_version, tables, check = _read_marks(path)
     except sqlite3.DatabaseError as exc:
+        if _raw_header(path)[:16] != SQLITE_HEADER:
+            raise ForeignDatabaseError(
+                f"{shown} is not a Next Round database (it isn't an SQLite file). Nothing was "
+                "changed.") from exc
         raise CorruptDatabaseError(
             f"The database file {shown} is damaged and can't be read ({exc}). "
             "Nothing was changed. Restore a backup from the Your data page or `restore`."
@@ -381,6 +380,16 @@ def inspect_sqlite_file(path: Path) -> tuple[int, int]:
             "changed. Restore a backup from the Your data page or `restore`."
         )
     return app_id, user_version
+
+
+def _raw_header(path: Path) -> bytes:
+    """The file's first 100 bytes, for a file SQLite couldn't read (see `inspect_sqlite_file`
+    on why not otherwise)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(100)
+    except OSError as exc:
+        raise StoreError(f"Can't read the database file {path}: {exc.strerror}.") from exc
 
 
 def _read_marks(path: Path) -> tuple[int, int, int, str]:
@@ -526,6 +535,12 @@ def checkpoint(path: Path) -> None:
 def insert_or_ignore(table: str, columns: str, values: str) -> str:
     """An INSERT that does nothing when the row is there already (its key is taken)."""
     return f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({values})"
+
+
+def contains(column: str, pattern: str) -> str:
+    """`column` matches the LIKE `pattern` (made by `records.like_pattern`, escaped with a
+    backslash); SQLite's LIKE ignores the case of ASCII letters."""
+    return f"{column} LIKE {pattern} ESCAPE '\\'"
 
 
 def indexed_by(index: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from nextround import ui
+from nextround import transfer, ui
 from nextround.store import Store, describe_backups
 
 BACKUP_FORM = "backup"
@@ -44,17 +44,23 @@ def _automatic_backup_note(store: Store) -> None:
 
 def backup_section(store: Store) -> None:
     st.header("Backup")
-    _automatic_backup_note(store)  # whatever the engine: `store.backups.daily` decides
-    if store.path is None:
-        st.info("Backups from here are for the built-in SQLite database. For a server "
-                "database, use its own backup tools.", icon=":material/info:")
+    _automatic_backup_note(store)  # whatever the engine: `transfer.daily_backup` decides
+    if store.backup_dir is None:
+        st.info("This database has no backup folder.", icon=":material/info:")
         return
-    st.caption("A backup is a complete copy of your database, checked after it is written. "
-               "Next Round also backs up on its own before imports, restores and upgrades.")
+    if store.on_server:
+        st.caption("A backup is a full export of your data (every table, ids included), "
+                   "checked after it is written. Next Round also backs up on its own before "
+                   "imports and restores.")
+    else:
+        st.caption("A backup is a complete copy of your database, checked after it is "
+                   "written. Next Round also backs up on its own before imports, restores "
+                   "and upgrades.")
     st.code(str(store.backup_dir), language=None)
     if st.button("Back up now", key="backup_now", icon=":material/backup:"):
         with st.spinner("Backing up…"):
-            ui.save(BACKUP_FORM, lambda: store.backups.make(reason="manual"), "Backup saved.",
+            ui.save(BACKUP_FORM, lambda: transfer.make_backup(store, reason="manual"),
+                    "Backup saved.",
                     then=lambda made: st.session_state.update(backup_last=str(made)))
     ui.form_error(BACKUP_FORM)
     backups = store.backups.files()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from nextround import ui
+from nextround import transfer, ui
 from nextround.store import Store
 from nextround.ui.data.restore import drop_upload
 
@@ -21,7 +21,7 @@ def delete_section(store: Store, after: Callable[[], None]) -> None:
     st.caption("Removes every application, draft, note, reflection and check-in, and resets "
                "your settings. This can't be undone.")
     st.markdown("Your database file:")
-    st.code(str(store.path or store.url), language=None)
+    st.code(store.where, language=None)
     if store.path is not None:
         st.markdown("Your backups:")
         st.code(str(store.backup_dir), language=None)
@@ -40,8 +40,8 @@ def delete_section(store: Store, after: Callable[[], None]) -> None:
         def delete() -> int:
             # Not while today's automatic backup is being made: it would keep the data.
             with ui.housekeeping().exclusive(store.url):
-                if not also_backups and store.path is not None:
-                    store.backups.make(reason="before-delete")
+                if not also_backups and store.backup_dir is not None:
+                    transfer.make_backup(store, reason="before-delete")
                 store.delete_all_data()
                 return store.backups.delete_all() if also_backups else 0
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from nextround import store as store_module
 from nextround import transfer, ui
-from nextround.store import TABLES, Store, StoreError, file_version
+from nextround.store import TABLES, RestoreResult, Store, StoreError, file_version
 
 RESTORE_FORM = "restore"
 FROM_BACKUP, FROM_UPLOAD = "One of my backups", "A file I upload"
@@ -50,12 +49,12 @@ def drop_upload(store: Store, message: str) -> None:
 
 
 @st.cache_data(show_spinner="Checking the backup…", max_entries=8)
-def _describe(path: str, version: tuple[int, int] | None) -> dict[str, int] | str:
-    """Rows per table in a backup, or why it can't be restored. The full integrity check is
-    slow on a big file, so it runs once per file version (`file_version`), not on every
-    rerun; a file gone meanwhile is refused by the store in words."""
+def _describe(url: str, path: str, version: tuple[int, int] | None) -> dict[str, int] | str:
+    """Rows per table in a backup for the database at `url`, or why it can't be restored.
+    The full check is slow on a big file, so it runs once per file version
+    (`file_version`), not on every rerun; a file gone meanwhile is refused in words."""
     try:
-        return store_module.describe_database_file(path, check_rows=transfer.stored_value_problems)
+        return transfer.describe_backup(ui.open_store(url), path)
     except StoreError as exc:
         return str(exc)
 
@@ -63,7 +62,7 @@ def _describe(path: str, version: tuple[int, int] | None) -> dict[str, int] | st
 def restore_section(store: Store, after: Callable[[], None]) -> None:
     """`after` runs once the file was replaced (the page reopens the store and reloads)."""
     st.header("Restore")
-    if store.path is None:
+    if store.path is None and not store.on_server:
         return
     st.caption("Replace your current data with a backup. The file is checked first, and your "
                "current data is backed up before anything is replaced.")
@@ -81,7 +80,9 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
                          index=None, placeholder="Pick a backup (newest first)")
         candidate = names.get(picked) if picked else None
     else:
-        upload = st.file_uploader("Backup file (.db)", type=["db", "sqlite", "sqlite3"],
+        # A file's backups are database files; a server's are full exports.
+        kinds = ["json"] if store.on_server else ["db", "sqlite", "sqlite3"]
+        upload = st.file_uploader(f"Backup file (.{kinds[0]})", type=kinds,
                                   max_upload_size=200, key="restore_upload")
         dropped = st.session_state.get("restore_upload_dropped")
         if upload is None:
@@ -97,7 +98,7 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
                 return
     if candidate is None:
         return
-    incoming = _describe(str(candidate), file_version(candidate))
+    incoming = _describe(store.url, str(candidate), file_version(candidate))
     if isinstance(incoming, str):
         st.error(incoming, icon=":material/error:")
         return
@@ -122,12 +123,10 @@ def restore_section(store: Store, after: Callable[[], None]) -> None:
                                "again.")
             after()
 
-        def restore() -> store_module.RestoreResult:
-            # Not while today's automatic backup reads the file this replaces.
+        def restore() -> RestoreResult:
+            # Not while today's automatic backup reads the data this replaces.
             with ui.housekeeping().exclusive(store.url):
-                return store_module.restore_database(store.url, candidate,
-                                                     backup_dir=store.backup_dir,
-                                                     check_rows=transfer.stored_value_problems)
+                return transfer.restore_backup(store, candidate)
 
         with st.spinner("Backing up your current data, then restoring…"):
             ui.save(RESTORE_FORM, restore, "Restored. Your previous data was backed up first.",
