@@ -13,6 +13,7 @@ from typing import Any
 
 from nextround import clock
 from nextround.models import EARLIEST_DATE
+from nextround.records import NextTarget
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _more(count: int, many: str, waiting: str = "waiting") -> str:
 
 
 def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
-          next_target: dict[str, Any] | None, week: Week) -> ThisWeek:
+          next_target: NextTarget | None, week: Week) -> ThisWeek:
     """The agenda, most important first:
     replies to rejections → feedback follow-ups → the check-in → reflections → game-plan
     actions → the next company on the dream list."""
@@ -116,7 +117,7 @@ def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
             "Small steps you chose yourself are the ones that move the search."
             + _more(n, "steps are", "due this week"), "reflect", "Game plan", n))
     if next_target:
-        company = str(next_target.get("company", "")).strip()
+        company = next_target.company.strip()
         if company:
             items.append(AgendaItem(
                 "next_target", "Take the next step towards your dream list",

@@ -37,7 +37,7 @@ def update(store: Store, target_id: int, version: int, company: str, role: str, 
     clean = reflection.clean_target(company, role, why, priority, status, next_step)
     with store.write() as tx:
         if (clean["status"] == "applied"
-                and tx.dream_list.get(target_id)["application_id"] is None):
+                and tx.dream_list.get(target_id).application_id is None):
             raise ValidationError({"status": _APPLIED_BY_BUTTON})
         tx.dream_list.update(target_id, version, clean)
 
@@ -52,10 +52,10 @@ def mark_applied(store: Store, target_id: int, version: int, *,
     day = today or store.today()
     with store.write() as tx:
         entry = tx.dream_list.get(target_id)
-        if entry["application_id"] is not None:
-            return int(entry["application_id"])
+        if entry.application_id is not None:
+            return entry.application_id
         application_id = tx.applications.add(
-            Application(company=entry["company"], role=entry["role"],
+            Application(company=entry.company, role=entry.role,
                         applied_on=applied_on or day, source=SOURCE), today=day)
         tx.dream_list.mark_applied(target_id, version, application_id)
     return application_id

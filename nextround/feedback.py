@@ -28,6 +28,7 @@ from nextround.models import (
     clean_single_line,
     parse_date,
 )
+from nextround.records import DueFollowUp
 from nextround.reflection import clean_action
 from nextround.store import MAX_COUNT, NotFoundError, Store
 
@@ -396,22 +397,22 @@ def game_plan_due(today: date) -> date:
 
 # --- follow-up drafts --------------------------------------------------------------------
 
-def follow_up_context(request: dict, stages: Sequence[str], sender_name: str,
+def follow_up_context(request: DueFollowUp, stages: Sequence[str], sender_name: str,
                       tone: str = "warm", notes: Sequence[str] | None = None) -> DraftContext:
     """What the feedback_follow_up draft is about. The greeting uses the application's contact
     name, else who was asked; a contact email that isn't a plain address is left out (the
     user can still copy the text) rather than stopping the draft."""
-    contact_email = request.get("contact_email") or None
+    contact_email = request.contact_email or None
     if contact_email:
         try:
             check_email(contact_email)
         except ValueError:
             contact_email = None
-    name = (request.get("contact_name") or request.get("asked_whom") or "").strip()
+    name = (request.contact_name or request.asked_whom or "").strip()
     return DraftContext(
         sender_name=" ".join(str(sender_name or "").split()),
-        company=" ".join(str(request.get("company") or "").split()) or "the company",
-        role=" ".join(str(request.get("role") or "").split()),
+        company=" ".join((request.company or "").split()) or "the company",
+        role=" ".join((request.role or "").split()),
         contact_name=" ".join(name.split()) or None,
         contact_email=contact_email,
         stage_reached=stage_from_history(list(stages), list(notes) if notes else None),
@@ -538,7 +539,7 @@ def add_request(store: Store, application_id: int, request: NewRequest, *,
     days = store.settings.get().follow_up_days
     with store.write() as tx:
         try:
-            applied = date.fromisoformat(tx.applications.get(application_id)["applied_on"])
+            applied = tx.applications.get(application_id).applied_on
         except NotFoundError:
             raise ValidationError({"application": "Pick the application you asked about."}) \
                 from None
@@ -560,14 +561,14 @@ def change_status(store: Store, request_id: int, status: str, version: int, *,
     days = store.settings.get().follow_up_days
     with store.write() as tx:
         row = tx.feedback.request(request_id)
-        check_transition(row["status"], target)
+        check_transition(row.status, target)
         changes: dict[str, object] = {"status": target.value}
         if target == Status.FOLLOWED_UP:
-            changes["follow_ups"] = min(row["follow_ups"] + 1, MAX_COUNT)
+            changes["follow_ups"] = min(row.follow_ups + 1, MAX_COUNT)
             changes["follow_up_due"] = follow_up_due(day, days).isoformat()
         elif target == Status.AWAITING:
             changes["follow_up_due"] = follow_up_due(day, days).isoformat()
-        elif target == Status.RECEIVED and not row["received_on"]:
+        elif target == Status.RECEIVED and row.received_on is None:
             changes["received_on"] = day.isoformat()
         tx.feedback.update(request_id, version, **changes)
 
@@ -579,10 +580,10 @@ def record_reply(store: Store, request_id: int, reply: Reply, version: int, *,
     day = today or store.today()
     with store.write() as tx:
         row = tx.feedback.request(request_id)
-        clean = reply.validated(date.fromisoformat(row["asked_on"]), day)
+        clean = reply.validated(row.asked_on, day)
         assert isinstance(clean.received_on, date)
-        if row["status"] != Status.RECEIVED.value:
-            check_transition(row["status"], Status.RECEIVED)
+        if row.status != Status.RECEIVED.value:
+            check_transition(row.status, Status.RECEIVED)
         tx.feedback.update(request_id, version, status=Status.RECEIVED.value,
                            received_on=clean.received_on.isoformat(),
                            feedback_text=clean.feedback_text,

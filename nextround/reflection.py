@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -37,6 +37,12 @@ from nextround.models import (
     clean_multi_line,
     clean_single_line,
     parse_date,
+)
+from nextround.records import (
+    ActionRecord,
+    ApplicationSummary,
+    ReflectionRecord,
+    TargetRecord,
 )
 from nextround.store import Store
 
@@ -496,13 +502,9 @@ def month_range(*frames: pd.DataFrame) -> list[str]:
 
 # --- the game plan ------------------------------------------------------------------------
 
-def week_label(due_on: object, today: date) -> str:
-    """The heading an action sits under in the weekly view."""
-    if due_on is None or (isinstance(due_on, float) and pd.isna(due_on)) or due_on == "":
-        return "No date"
-    try:
-        day = parse_date(str(due_on)[:10])
-    except ValueError:
+def week_label(day: date | None, today: date) -> str:
+    """The heading an action due on `day` sits under in the weekly view."""
+    if day is None:
         return "No date"
     this_week = iso_week_key(today)
     key = iso_week_key(day)
@@ -516,38 +518,31 @@ def week_label(due_on: object, today: date) -> str:
     return f"Week of {monday:%d %b %Y} ({key})"
 
 
-def weekly_groups(actions: pd.DataFrame, today: date) -> list[tuple[str, pd.DataFrame]]:
+def weekly_groups(actions: Iterable[ActionRecord],
+                  today: date) -> list[tuple[str, list[ActionRecord]]]:
     """Open actions grouped by the ISO week of their due date, earliest first; undated last."""
-    if actions.empty:
-        return []
-    frame = actions.copy()
-    frame["_week"] = [week_label(d, today) for d in frame["due_on"]]
-    frame["_sort"] = [str(d)[:10] if isinstance(d, str) and d else "9999-99-99"
-                      for d in frame["due_on"]]
-    frame = frame.sort_values(["_sort", "id"])
-    groups: list[tuple[str, pd.DataFrame]] = []
-    for label in dict.fromkeys(frame["_week"]):
-        part = frame[frame["_week"] == label].drop(columns=["_week", "_sort"])
-        groups.append((label, part))
-    return groups
+    groups: dict[str, list[ActionRecord]] = {}
+    for action in sorted(actions, key=lambda a: (a.due_on is None, a.due_on or date.max, a.id)):
+        groups.setdefault(week_label(action.due_on, today), []).append(action)
+    return list(groups.items())
 
 
 # --- the dream-job list -------------------------------------------------------------------
 
-def targets_table(targets: pd.DataFrame) -> pd.DataFrame:
+def targets_table(targets: Sequence[TargetRecord]) -> pd.DataFrame:
     """The list as the page shows it: our labels for priority and status."""
     return pd.DataFrame({
-        "Company": targets["company"],
-        "Role": targets["role"],
-        "Priority": [PRIORITIES.get(int(p), "") for p in targets["priority"]],
-        "Status": [TARGET_STATUSES.get(s, s) for s in targets["status"]],
-        "Next step": targets["next_step"],
-        "Why": targets["why"],
-        "Said no before": [bool(pd.notna(x)) for x in targets["said_no_id"]],
+        "Company": [t.company for t in targets],
+        "Role": [t.role for t in targets],
+        "Priority": [PRIORITIES.get(int(t.priority), "") for t in targets],
+        "Status": [TARGET_STATUSES.get(t.status, t.status) for t in targets],
+        "Next step": [t.next_step for t in targets],
+        "Why": [t.why for t in targets],
+        "Said no before": [t.said_no_id is not None for t in targets],
     })
 
 
-def stay_in_touch_draft(settings: Any, application: Mapping[str, Any], role: str = "",
+def stay_in_touch_draft(settings: Any, application: ApplicationSummary, role: str = "",
                         stages: Iterable[str] = ()) -> Any:
     """A `stay_in_touch` draft for a company that said no before, from `nextround.drafting`,
     signed with the user's signature. Raises ValueError when the stored details can't make
@@ -556,10 +551,10 @@ def stay_in_touch_draft(settings: Any, application: Mapping[str, Any], role: str
 
     ctx = drafting.DraftContext(
         sender_name=str(getattr(settings, "name", "") or ""),
-        company=str(application.get("company") or ""),
-        role=role or str(application.get("role") or ""),
-        contact_name=str(application.get("contact_name") or "") or None,
-        contact_email=str(application.get("contact_email") or "") or None,
+        company=application.company,
+        role=role or application.role,
+        contact_name=application.contact_name or None,
+        contact_email=application.contact_email or None,
         stage_reached=drafting.stage_from_history(list(stages)),
     )
     made = drafting.draft("stay_in_touch", ctx)
@@ -575,22 +570,34 @@ def stay_in_touch_draft(settings: Any, application: Mapping[str, Any], role: str
 # The store keeps the rows; what a step may hold, how stored answers are read back and which
 # "do differently" items become actions are decided here.
 
-def _with_answers(row: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    out["answers"] = load_answers(out.get("answers"))
-    return out
+@dataclass(frozen=True, slots=True)
+class Reflection:
+    """A reflection as the page works on it: the stored record (with its application's
+    company and role) and its answers read back by `load_answers`."""
+
+    record: ReflectionRecord
+    answers: dict[str, Any]
+
+    @classmethod
+    def of(cls, record: ReflectionRecord) -> Reflection:
+        return cls(record, load_answers(record.answers))
+
+    def seen_at(self, version: int) -> Reflection:
+        """The same reflection at the version this tab first showed (a later save from
+        here is refused if another tab saved meanwhile)."""
+        return replace(self, record=replace(self.record, version=version))
 
 
-def draft_in_progress(store: Store) -> dict[str, Any] | None:
+def draft_in_progress(store: Store) -> Reflection | None:
     """The reflection draft in progress (the newest), answers parsed; None when there's
     none. Reopening the page resumes it, whatever happened to the browser tab."""
     row = store.reflections.open_draft()
-    return None if row is None else _with_answers(row)
+    return None if row is None else Reflection.of(row)
 
 
-def reflection_by_id(store: Store, reflection_id: int) -> dict[str, Any]:
+def reflection_by_id(store: Store, reflection_id: int) -> Reflection:
     """One reflection with its application's company and role, answers parsed."""
-    return _with_answers(store.reflections.get(reflection_id))
+    return Reflection.of(store.reflections.get(reflection_id))
 
 
 def start_reflection(store: Store, application_id: int | None = None, *,
@@ -626,10 +633,10 @@ def save_step(store: Store, reflection_id: int, version: int, step: int,
     columns = {key: clean.pop(key) for key in ("control_pct", "fit") if key in clean}
     with store.write() as tx:
         draft = tx.reflections.draft_to_edit(reflection_id)
-        answers = load_answers(draft["answers"])
+        answers = load_answers(draft.answers)
         answers.update(clean)
         answers["step"] = max(0, min(SUMMARY_STEP, int(next_step)))
-        label = (f"Reflection on {draft['company']}" if draft["company"]
+        label = (f"Reflection on {draft.company}" if draft.company
                  else "General reflection")
         for title, due_on in planned_new:
             if title in answers["planned"]:

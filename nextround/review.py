@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from nextround import agenda
+from nextround.records import CheckinRecord
 from nextround.text import escape_markdown
 
 KIND_LABELS = {
@@ -72,7 +73,7 @@ def _lessons(raw: Any) -> list[str]:
 
 
 def render(week: agenda.Week, activity: dict[str, int], lists: dict[str, pd.DataFrame],
-           checkin: dict[str, Any] | None, chart_names: list[str] | None = None) -> str:
+           checkin: CheckinRecord | None, chart_names: list[str] | None = None) -> str:
     """The Markdown text. Pure: everything it needs is passed in."""
     apps, replies = lists["applications"], lists["replies"]
     changes, feedback = lists["stage_changes"], lists["feedback"]
@@ -126,10 +127,10 @@ def render(week: agenda.Week, activity: dict[str, int], lists: dict[str, pd.Data
          for r in planned.itertuples()], "- Nothing planned yet.") + [""]
     lines += ["## How I was doing", ""]
     if checkin:
-        lines.append(f"- Wellbeing (WHO-5): {int(checkin['who5_raw']) * 4}%")
-        if checkin.get("stress") is not None and not pd.isna(checkin.get("stress")):
-            lines.append(f"- Stress: {int(checkin['stress'])} of 10")
-        win = str(checkin.get("win") or "").strip()
+        lines.append(f"- Wellbeing (WHO-5): {int(checkin.who5_raw) * 4}%")
+        if checkin.stress is not None:
+            lines.append(f"- Stress: {int(checkin.stress)} of 10")
+        win = checkin.win.strip()
         lines.append(f"- Win of the week: {_e(win)}" if win else "- Win of the week: not noted")
     else:
         lines.append("No check-in this week.")

@@ -47,8 +47,8 @@ def mark_draft_sent(store: Store, fields: Mapping[str, Any], *, request_token: s
     days = store.settings.get().follow_up_days
     with store.write() as tx:
         existing = tx.drafts.by_token(request_token)
-        if existing is not None and existing["status"] == "sent":
-            return int(existing["id"])
+        if existing is not None and existing.status == "sent":
+            return existing.id
         draft = tx.drafts.mark_sent(values, request_token=request_token, sent_on=sent_on,
                                     draft_id=draft_id, version=version)
         application_id = values["application_id"]
@@ -82,16 +82,16 @@ def mark_follow_up_sent(store: Store, request_id: int, version: int, *, subject:
     with store.write() as tx:
         done = tx.drafts.by_token(request_token)
         if done is not None:
-            return int(done["id"])
+            return done.id
         request = tx.feedback.request(request_id)
-        fb.check_transition(request["status"], fb.Status.FOLLOWED_UP)
+        fb.check_transition(request.status, fb.Status.FOLLOWED_UP)
         draft = tx.drafts.mark_sent({
-            "application_id": request["application_id"], "kind": "feedback_follow_up",
-            "tone": tone, "company": request["company"] or "", "role": request["role"] or "",
+            "application_id": request.application_id, "kind": "feedback_follow_up",
+            "tone": tone, "company": request.company or "", "role": request.role or "",
             "to_email": to_email or "", "subject": subject_, "body": body_,
         }, request_token=request_token, sent_on=day)
         tx.feedback.update(request_id, version, status=fb.Status.FOLLOWED_UP.value,
-                           follow_ups=min(request["follow_ups"] + 1, MAX_COUNT),
+                           follow_ups=min(request.follow_ups + 1, MAX_COUNT),
                            follow_up_due=fb.follow_up_due(day, days).isoformat(),
                            draft_id=draft)
         return draft

@@ -39,8 +39,8 @@ def main(store: Store) -> None:
         return
     ghosting_section(store, today, settings.ghost_after_days)
     st.header("Your applications", anchor=False)
-    frame = table_section(store)
-    app = pick_application(store, frame)
+    rows = table_section(store)
+    app = pick_application(store, rows)
     if app is not None:
         detail_section(store, app, today)
 

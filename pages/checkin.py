@@ -13,6 +13,7 @@ from datetime import date, time, timedelta
 import streamlit as st
 
 from nextround import calendar_ics, charts, clock, ui, wellbeing
+from nextround.records import CheckinRecord
 from nextround.store import Store
 
 FORM = "checkin"
@@ -22,12 +23,12 @@ FORM_KEYS = (*(f"checkin_item_{n}" for n in range(1, 6)), "checkin_stress", "che
              "checkin_self_care", "checkin_win", "checkin_let_go")
 
 
-def checkin_form(store: Store, current: dict | None) -> None:
+def checkin_form(store: Store, current: CheckinRecord | None) -> None:
     """The one-minute form. `current` is this week's saved check-in, if any (the form is then
     filled with it, and saving asks before replacing it)."""
-    items = json.loads(current["items"]) if current else [None] * 5
-    care_now = set(json.loads(current["self_care"])) if current else set()
-    stress = None if current is None or current["stress"] is None else int(current["stress"])
+    items = json.loads(current.items) if current else [None] * 5
+    care_now = set(json.loads(current.self_care)) if current else set()
+    stress = None if current is None or current.stress is None else int(current.stress)
     with st.form("checkin_form", border=False):
         questions, week = st.columns([3, 2], gap="large")
         with questions:
@@ -49,7 +50,7 @@ def checkin_form(store: Store, current: dict | None) -> None:
                      index=None if stress is None else int(stress), key="checkin_stress")
             ui.field_error(FORM, "stress")
             st.number_input("Hours on the search", min_value=0.0, max_value=168.0, step=0.5,
-                            value=None if current is None else current["hours"],
+                            value=None if current is None else current.hours,
                             placeholder="e.g. 12", key="checkin_hours")
             ui.field_error(FORM, "hours")
             st.multiselect("How you looked after yourself", options=list(wellbeing.SELF_CARE),
@@ -58,11 +59,11 @@ def checkin_form(store: Store, current: dict | None) -> None:
                            placeholder="Tick what you did", key="checkin_self_care")
             ui.field_error(FORM, "self_care")
             st.text_input("One win, however small", max_chars=wellbeing.WIN_MAX,
-                          value="" if current is None else current["win"],
+                          value="" if current is None else current.win,
                           placeholder="e.g. I finished the portfolio page", key="checkin_win")
             ui.field_error(FORM, "win")
             st.text_area("One thing to let go of", max_chars=wellbeing.LET_GO_MAX, height=100,
-                         value="" if current is None else current["let_go"],
+                         value="" if current is None else current.let_go,
                          placeholder="e.g. replaying that last interview question",
                          key="checkin_let_go")
             ui.field_error(FORM, "let_go")
@@ -88,7 +89,7 @@ def _entered() -> wellbeing.CheckIn:
     )
 
 
-def _submit(store: Store, current: dict | None) -> None:
+def _submit(store: Store, current: CheckinRecord | None) -> None:
     """Save a first check-in for this week, or (when the week has one) validate and ask
     before replacing it. A rerun then draws the messages next to their fields."""
     entered = _entered()
@@ -97,14 +98,14 @@ def _submit(store: Store, current: dict | None) -> None:
                 "Check-in saved. Thank you for taking a minute for yourself.", then=_saved)
     else:
         clean = ui.run_action(FORM, entered.validated)
-        st.session_state[PENDING] = (clean, int(current["version"])) if clean else None
+        st.session_state[PENDING] = (clean, current.version) if clean else None
     st.rerun()
 
 
-def _confirm_replace(store: Store, current: dict) -> None:
+def _confirm_replace(store: Store, current: CheckinRecord) -> None:
     clean, version = st.session_state[PENDING]
     with st.container(border=True, key="checkin_confirm"):
-        st.markdown(f"You already checked in this week (on {current['checked_on']}). "
+        st.markdown(f"You already checked in this week (on {current.checked_on}). "
                     "**Replace those answers with the new ones?**")
         yes, no = st.columns(2)
         if yes.button("Yes, replace this week's check-in", type="primary",

@@ -11,9 +11,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from nextround import drafting, sending, ui
+from nextround.records import ApplicationSummary, UnansweredRejection
 from nextround.store import Store, StoreError
 from nextround.ui.send import send_flow
 
@@ -21,6 +23,7 @@ K = "respond"  # prefix of every key on this page; also the form key for errors
 SOURCES = {"waiting": "Waiting for a reply", "any": "Any application",
            "untracked": "Not tracked here"}
 PICK_LIMIT = 50
+Picked = UnansweredRejection | ApplicationSummary  # a rejection waiting, or any application
 
 
 def _kept(name: str, default: Any) -> str:
@@ -76,7 +79,7 @@ def _state() -> dict[str, Any]:
     return st.session_state[f"{K}__draft"]
 
 
-def pick_application(store: Store) -> dict[str, Any] | None:
+def pick_application(store: Store) -> Picked | None:
     """Step 1: the application this email is about, or None for an untracked company."""
     source = st.radio("Write about", list(SOURCES), format_func=SOURCES.get,
                       key=_kept("source", "waiting"), horizontal=True)
@@ -94,20 +97,19 @@ def pick_application(store: Store) -> dict[str, Any] | None:
     query = _keep("search") or ""
     if source == "waiting":
         rows, total = ui.cached(store, store.applications.unanswered_rejections, query, PICK_LIMIT)
-        date_field, what = "rejected_on", "rejection"
+        what = "rejection"
     else:
         rows, total = ui.cached(store, store.applications.search, query=query,
                                 limit=PICK_LIMIT, order="stage_on DESC")
-        date_field, what = "stage_on", "application"
-    records = {int(r["id"]): r for r in rows.to_dict("records")}
+        what = "application"
+    records: dict[int, Picked] = {r.id: r for r in rows}
     # The application just answered stays picked (it has left the waiting list), so a second
     # click on "Mark as sent" lands on the same draft, never on the next application's.
     sent = _state()["sent"]
     pinned = sent.get("app_id") if sent else None
     if pinned is not None and pinned not in records and not query:
         try:
-            row = ui.cached(store, store.applications.get, pinned)
-            records = {pinned: {**row, "rejected_on": row["stage_on"]}, **records}
+            records = {pinned: ui.cached(store, store.applications.get, pinned), **records}
         except StoreError:  # deleted meanwhile: nothing to keep
             pass
     if not records:
@@ -131,24 +133,27 @@ def pick_application(store: Store) -> dict[str, Any] | None:
     kept = st.session_state.get(f"{K}__kept_app")
     if st.session_state.get(key) not in records:
         st.session_state[key] = kept if kept in records else next(iter(records))
+    # Each shows its date: when it was rejected, or when its stage last changed.
     app_id = ui.pick(what.capitalize(), records, lambda row: ui.application_label(
-        row["company"], row.get("role"), row[date_field]), key=key)
+        row.company, row.role,
+        row.rejected_on if isinstance(row, UnansweredRejection) else row.stage_on), key=key)
     st.session_state[f"{K}__kept_app"] = app_id
     return records[app_id]
 
 
-def load_application(store: Store, app: dict[str, Any] | None) -> None:
+def load_application(store: Store, app: Picked | None) -> None:
     """When the picked application changes, prefill contact and stage from it."""
-    app_key = app["id"] if app else None
+    app_key = app.id if app else None
     if st.session_state.get(f"{K}__loaded_app", "unset") == app_key:
         return
     st.session_state[f"{K}__loaded_app"] = app_key
     if app is None:
         return
-    _set("contact_name", app.get("contact_name") or "")
-    _set("contact_email", app.get("contact_email") or "")
-    events = ui.cached(store, store.applications.events, int(app["id"]))
-    _set("stage", drafting.stage_from_history(list(events["stage"]), list(events["note"])))
+    _set("contact_name", app.contact_name)
+    _set("contact_email", app.contact_email)
+    events = ui.cached(store, store.applications.events, app.id)
+    _set("stage", drafting.stage_from_history([e.stage for e in events],
+                                              [e.note for e in events]))
 
 
 def options(settings_name: str) -> None:
@@ -196,12 +201,12 @@ def options(settings_name: str) -> None:
         _keep("keep_in_touch")
 
 
-def compose(app: dict[str, Any] | None, signature: str) -> drafting.Draft | None:
+def compose(app: Picked | None, signature: str) -> drafting.Draft | None:
     """Build the draft for the current options; None (with messages) if an input is bad."""
     state = _state()
     ss = st.session_state
-    company = app["company"] if app else (ss.get(f"{K}_company") or "")
-    role = app["role"] if app else (ss.get(f"{K}_role") or "")
+    company = app.company if app else (ss.get(f"{K}_company") or "")
+    role = app.role if app else (ss.get(f"{K}_role") or "")
     if not company.strip():
         st.info("Type the company (and the role, if you like) to see a draft.",
                 icon=":material/edit:")
@@ -218,7 +223,7 @@ def compose(app: dict[str, Any] | None, signature: str) -> drafting.Draft | None
         keep_in_touch=bool(ss.get(f"{K}_keep_in_touch")),
         highlight=(ss.get(f"{K}_highlight") or "").strip(), tone=ss.get(f"{K}_tone"))
     kind = ss.get(f"{K}_kind")
-    inputs = (app["id"] if app else None, kind, ctx, signature, state["variant"])
+    inputs = (app.id if app else None, kind, ctx, signature, state["variant"])
     state["current_inputs"] = inputs
     if state["inputs"] != inputs:
         if state["inputs"] is not None and state["inputs"][:4] != inputs[:4]:
@@ -274,17 +279,17 @@ def editor() -> None:
             st.rerun()
 
 
-def fields_for_store(app: dict[str, Any] | None, final: drafting.Draft) -> dict[str, Any]:
+def fields_for_store(app: Picked | None, final: drafting.Draft) -> dict[str, Any]:
     ss = st.session_state
-    return {"application_id": app["id"] if app else None, "kind": ss.get(f"{K}_kind"),
+    return {"application_id": app.id if app else None, "kind": ss.get(f"{K}_kind"),
             "tone": ss.get(f"{K}_tone"),
-            "company": app["company"] if app else (ss.get(f"{K}_company") or ""),
-            "role": app["role"] if app else (ss.get(f"{K}_role") or ""),
+            "company": app.company if app else (ss.get(f"{K}_company") or ""),
+            "role": app.role if app else (ss.get(f"{K}_role") or ""),
             "to_email": final.to or "", "subject": final.subject, "body": final.body,
             "contact_name": (ss.get(f"{K}_contact_name") or "").strip()}
 
 
-def send(store: Store, app: dict[str, Any] | None, final: drafting.Draft) -> None:
+def send(store: Store, app: Picked | None, final: drafting.Draft) -> None:
     """Step 4: send it from the user's mail app, then mark it as sent (or save for later)."""
     state = _state()
     fields = fields_for_store(app, final)
@@ -316,7 +321,7 @@ def send(store: Store, app: dict[str, Any] | None, final: drafting.Draft) -> Non
 
     def marked(draft_id: int) -> None:
         state["sent"] = {"id": draft_id, "on": store.today().isoformat(),
-                         "app_id": app["id"] if app else None}
+                         "app_id": app.id if app else None}
         state["draft_id"] = None
 
     message = "Marked as sent."
@@ -329,39 +334,40 @@ def send(store: Store, app: dict[str, Any] | None, final: drafting.Draft) -> Non
         st.error(problem, icon=":material/error:")  # our own words, from the store
 
 
-def past_drafts(store: Store, app: dict[str, Any] | None) -> None:
+def past_drafts(store: Store, app: Picked | None) -> None:
     """Past drafts of the picked application, and a way to pick up an unsent one."""
     if app is None:
         return
     st.header("Emails for this application", divider="gray")
-    frame = ui.cached(store, store.drafts.for_application, int(app["id"]))
-    if frame.empty:
+    drafts = ui.cached(store, store.drafts.for_application, app.id)
+    if not drafts:
         st.caption("Nothing saved or sent for this application yet.")
         return
-    shown = frame.assign(kind=frame["kind"].map(drafting.KIND_LABELS).fillna(frame["kind"]))
-    st.dataframe(shown[["sent_on", "kind", "status", "subject", "saved_on"]], hide_index=True,
+    shown = pd.DataFrame([(d.sent_on and d.sent_on.isoformat(), drafting.KIND_LABELS.get(
+        d.kind, d.kind), d.status, d.subject, d.saved_on) for d in drafts],
+        columns=["sent_on", "kind", "status", "subject", "saved_on"])
+    st.dataframe(shown, hide_index=True,
                  key=f"{K}_past", column_config={
                      "sent_on": st.column_config.TextColumn("Sent on"),
                      "kind": st.column_config.TextColumn("Kind"),
                      "status": st.column_config.TextColumn("Status"),
                      "subject": st.column_config.TextColumn("Subject", width="large"),
                      "saved_on": st.column_config.TextColumn("Last saved")})
-    unsent = frame[frame["status"] == "draft"]
-    if unsent.empty:
+    choices = {d.id: d for d in drafts if d.status == "draft"}
+    if not choices:
         return
-    choices = {int(r["id"]): r for r in unsent.to_dict("records")}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     with left:
         picked = ui.pick("Continue a saved draft", choices,
-                         lambda row: f"{row['saved_on']} · {row['subject']}",
+                         lambda row: f"{row.saved_on} · {row.subject}",
                          key=f"{K}_resume_pick")
     with right:
         if st.button("Open it", key=f"{K}_resume", icon=":material/edit_note:"):
             row = choices[picked]
             state = _state()
-            state.update(subject=row["subject"], body=row["body"], draft_id=int(row["id"]),
-                         version=int(row["version"]), sent=None,
-                         token=row["request_token"] or _new_token(),
+            state.update(subject=row.subject, body=row.body, draft_id=row.id,
+                         version=row.version, sent=None,
+                         token=row.request_token or _new_token(),
                          inputs=state.get("current_inputs"), reload_text=True)
             st.rerun()
 

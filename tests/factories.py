@@ -15,6 +15,7 @@ from datetime import date
 from nextround import feedback as fb
 from nextround.feedback import NewRequest, Reply
 from nextround.models import Application, Stage
+from nextround.records import DueFollowUp
 from nextround.store import Store
 from tests.conftest import TODAY
 
@@ -59,7 +60,7 @@ def move(store: Store, app_id: int, stage: Stage | str, day: Day, *, version: in
     """Change an application's stage on `day`. `version` defaults to the row's current one;
     a test about a stale tab passes the version that tab loaded."""
     if version is None:
-        version = store.applications.get(app_id)["version"]
+        version = store.applications.get(app_id).version
     store.applications.change_stage(app_id, stage, day, version, note=note, today=today)
 
 
@@ -87,3 +88,15 @@ def received_reply(store: Store, received_on: Day, text: str = "", themes: Itera
                                   "2020-01-02")
     feedback_reply(store, request_id, received_on, text, themes)
     return request_id
+
+
+def due_follow_up(**fields: object) -> DueFollowUp:
+    """A request due a follow-up, as `store.feedback.due` reads one, made as a value (nothing
+    stored): for the rules that take one (`feedback.follow_up_context`) with details no form
+    would store. Fields not given are a plain request about Acme, asked by email."""
+    values: dict[str, object] = {
+        "id": 1, "application_id": None, "company": "Acme", "role": "",
+        "asked_on": date(2026, 11, 1), "channel": "email", "asked_whom": "",
+        "status": "awaiting", "follow_ups": 0, "follow_up_due": date(2026, 11, 8),
+        "received_on": None, "version": 1, "contact_name": "", "contact_email": ""}
+    return DueFollowUp(**{**values, **fields})  # type: ignore[arg-type]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 from sqlalchemy import text
 
+from nextround.records import ActionRecord
 from nextround.store.errors import StaleVersionError
 from nextround.store.records import Records, bump_version
 
@@ -58,16 +58,16 @@ class Actions(Records):
                 " AND done_on IS NULL ORDER BY id LIMIT 1"), {"label": theme}).scalar()
         return None if found is None else int(found)
 
-    def by_status(self, status: str = "open", limit: int = 200) -> pd.DataFrame:
+    def by_status(self, status: str = "open", limit: int = 200) -> list[ActionRecord]:
         """Open actions by due date (undated last), or done ones newest first, or all."""
         if status not in _LISTS:
             raise ValueError(f"unknown action status {status!r}")
         order = ("done_on DESC, id DESC" if status == "done"
                  else "due_on IS NULL, due_on, id")
-        return self._frame(
+        return [ActionRecord.from_row(r) for r in self._rows(
             "SELECT id, title, due_on, done_on, source_kind, source_id, source_label,"
             f" created_on, version FROM actions WHERE {_LISTS[status]} ORDER BY {order}"
-            " LIMIT :limit", {"limit": int(limit)})
+            " LIMIT :limit", {"limit": int(limit)})]
 
     def counts(self) -> dict[str, int]:
         """{'open': n, 'done': n}: how much of the game plan is done (progress page)."""

@@ -15,8 +15,15 @@ import pandas as pd
 from sqlalchemy import text
 
 from nextround.models import Application, Stage, ValidationError, check_date, clean_stage_event
+from nextround.records import (
+    ApplicationRecord,
+    ApplicationSummary,
+    GhostingCandidate,
+    StageEvent,
+    UnansweredRejection,
+)
 from nextround.store.errors import NotFoundError
-from nextround.store.records import Records, bump_version, frame_in, like_pattern, now
+from nextround.store.records import Records, bump_version, like_pattern, now, rows_in
 
 STAGE_NOTE_MAX = 500
 
@@ -146,21 +153,23 @@ class Applications(Records):
 
     # --- reads ----------------------------------------------------------------------------
 
-    def get(self, application_id: int) -> dict[str, Any]:
+    def get(self, application_id: int) -> ApplicationRecord:
         with self._read() as conn:
             row = conn.execute(text("SELECT * FROM applications WHERE id = :id"),
                                {"id": application_id}).mappings().first()
         if row is None:
             raise NotFoundError("That application no longer exists.")
-        return dict(row)
+        return ApplicationRecord.from_row(row)
 
-    def events(self, application_id: int) -> pd.DataFrame:
-        """stage, on_date, note: the application's stage history, oldest first."""
-        return self._frame("SELECT stage, on_date, note FROM events WHERE application_id = :id "
-                           "ORDER BY on_date, id", {"id": application_id})
+    def events(self, application_id: int) -> list[StageEvent]:
+        """The application's stage history, oldest first."""
+        return [StageEvent.from_row(r) for r in self._rows(
+            "SELECT stage, on_date, note FROM events WHERE application_id = :id "
+            "ORDER BY on_date, id", {"id": application_id})]
 
     def search(self, *, query: str = "", stages: Sequence[str] = (), limit: int = 50,
-               offset: int = 0, order: str = "applied_on DESC") -> tuple[pd.DataFrame, int]:
+               offset: int = 0, order: str = "applied_on DESC"
+               ) -> tuple[list[ApplicationSummary], int]:
         """One page of applications matching a search, and how many match in all."""
         if order not in _ORDERS:
             order = "applied_on DESC"
@@ -174,34 +183,34 @@ class Applications(Records):
             params.update({f"s{i}": str(s) for i, s in enumerate(stages)})
         clause = " AND ".join(where)
         with self._read() as conn:  # the page and its total from one snapshot
-            page = frame_in(
+            page = rows_in(
                 conn, "SELECT id, company, role, stage, applied_on, stage_on, source, location,"
                 f" link, contact_name, contact_email, version FROM applications WHERE {clause}"
                 f" ORDER BY {order}, id DESC LIMIT :limit OFFSET :offset", params)
             total = int(conn.execute(text(f"SELECT count(*) FROM applications WHERE {clause}"),
                                      params).scalar_one())
-        return page, total
+        return [ApplicationSummary.from_row(r) for r in page], total
 
     def _any_contains(self, *columns: str) -> str:
         """Any of `columns` holds the search words (`:q`, a `like_pattern`), any case."""
         return "(" + " OR ".join(self._sql.contains(c, ":q") for c in columns) + ")"
 
     def ghosting_candidates(self, applied_by: date,
-                            limit: int = 20) -> tuple[pd.DataFrame, int]:
+                            limit: int = 20) -> tuple[list[GhostingCandidate], int]:
         """Still at `applied`, applied on or before `applied_by` (`models.ghost_cutoff`):
         likely ghosted. The oldest `limit` of them, and how many there are in all."""
         params = {"cutoff": applied_by.isoformat(), "limit": limit}
         with self._read() as conn:
-            page = frame_in(conn, "SELECT id, company, role, applied_on, version FROM"
+            page = rows_in(conn, "SELECT id, company, role, applied_on, version FROM"
                             " applications WHERE stage = 'applied' AND applied_on <= :cutoff"
                             " ORDER BY applied_on LIMIT :limit", params)
             total = int(conn.execute(text("SELECT count(*) FROM applications WHERE stage ="
                                           " 'applied' AND applied_on <= :cutoff"),
                                      params).scalar_one())
-        return page, total
+        return [GhostingCandidate.from_row(r) for r in page], total
 
     def unanswered_rejections(self, query: str = "", limit: int = 50,
-                              offset: int = 0) -> tuple[pd.DataFrame, int]:
+                              offset: int = 0) -> tuple[list[UnansweredRejection], int]:
         """Rejected applications with no sent thank-you yet, newest rejection first, and how
         many there are in all. A page of rows, so it stays fast at 10,000 applications."""
         where = [UNANSWERED]
@@ -211,14 +220,14 @@ class Applications(Records):
             params["q"] = like_pattern(query)
         clause = " AND ".join(where)
         with self._read() as conn:
-            page = frame_in(
+            page = rows_in(
                 conn, "SELECT a.id, a.company, a.role, a.stage_on AS rejected_on, a.applied_on,"
                 " a.contact_name, a.contact_email FROM applications a"
                 f" WHERE {clause} ORDER BY a.stage_on DESC, a.id DESC"
                 " LIMIT :limit OFFSET :offset", params)
             total = int(conn.execute(text(f"SELECT count(*) FROM applications a WHERE {clause}"),
                                      params).scalar_one())
-        return page, total
+        return [UnansweredRejection.from_row(r) for r in page], total
 
     def date_bounds(self) -> tuple[date, date] | None:
         """The first and last date applied, or None when there are no applications."""

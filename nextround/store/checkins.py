@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import text
 
+from nextround.records import CheckinRecord
 from nextround.store.errors import NotFoundError, StaleVersionError
 from nextround.store.records import Records, bump_version, now
 
@@ -23,15 +24,16 @@ _COLUMNS = "id, week, checked_on, items, who5_raw, stress, hours, self_care, win
 class CheckIns(Records):
     """`store.checkins` / `tx.checkins`."""
 
-    def for_week(self, week: str) -> dict[str, Any] | None:
+    def for_week(self, week: str) -> CheckinRecord | None:
         """The check-in of one ISO week ("2026-W48"), or None."""
         with self._read() as conn:
             row = conn.execute(text(f"SELECT {_COLUMNS} FROM checkins WHERE week = :week"),
                                {"week": week}).mappings().first()
-        return None if row is None else dict(row)
+        return None if row is None else CheckinRecord.from_row(row)
 
     def history(self, limit: int = 104) -> pd.DataFrame:
-        """The most recent `limit` weekly check-ins, oldest first (one row per week)."""
+        """The most recent `limit` weekly check-ins, oldest first (one row per week): the
+        trend's and streak's input, so a DataFrame, with `CheckinRecord`'s columns as stored."""
         return self._frame(
             f"SELECT {_COLUMNS} FROM (SELECT * FROM checkins ORDER BY week DESC"
             " LIMIT :limit) AS recent ORDER BY week", {"limit": int(limit)})

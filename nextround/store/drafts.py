@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import text
 
+from nextround.records import DraftRecord, SavedDraft
 from nextround.store.errors import StaleVersionError
 from nextround.store.records import Records, bump_version, now
 
@@ -81,17 +81,17 @@ class Drafts(Records):
                          {**row, "status": "sent", "sent_on": sent, "updated_at": stamp})
             return row_id
 
-    def for_application(self, application_id: int) -> pd.DataFrame:
+    def for_application(self, application_id: int) -> list[SavedDraft]:
         """Every saved draft for one application, newest first: what was sent, and when."""
-        return self._frame(
+        return [SavedDraft.from_row(r) for r in self._rows(
             "SELECT id, kind, tone, status, sent_on, subject, to_email, body, version,"
             " request_token, substr(updated_at, 1, 10) AS saved_on FROM drafts"
             " WHERE application_id = :id ORDER BY coalesce(sent_on, '') DESC, id DESC",
-            {"id": int(application_id)})
+            {"id": int(application_id)})]
 
-    def by_token(self, request_token: str) -> dict[str, Any] | None:
+    def by_token(self, request_token: str) -> DraftRecord | None:
         """The draft saved under a page's request token, if any (to resume or detect a send)."""
         with self._read() as conn:
             row = conn.execute(text("SELECT * FROM drafts WHERE request_token = :t"),
                                {"t": request_token}).mappings().first()
-        return dict(row) if row else None
+        return DraftRecord.from_row(row) if row else None

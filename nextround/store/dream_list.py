@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import text
 
+from nextround.records import NextTarget, TargetLink, TargetRecord
 from nextround.store.errors import NotFoundError, StaleVersionError
 from nextround.store.records import Records, bump_version
 
@@ -61,7 +61,7 @@ class DreamList(Records):
 
     # --- reads ----------------------------------------------------------------------------
 
-    def get(self, target_id: int) -> dict[str, Any]:
+    def get(self, target_id: int) -> TargetLink:
         """One entry: company, role, status and the application made from it (or None)."""
         with self._read() as conn:
             row = conn.execute(text(
@@ -69,12 +69,12 @@ class DreamList(Records):
                 " WHERE id = :id"), {"id": target_id}).mappings().first()
         if row is None:
             raise NotFoundError("That dream-list entry no longer exists.")
-        return dict(row)
+        return TargetLink.from_row(row)
 
-    def entries(self, limit: int = 200) -> pd.DataFrame:
+    def entries(self, limit: int = 200) -> list[TargetRecord]:
         """The dream-job list: not-yet-applied first, by priority. `said_no_id` is the newest
         rejected application at the same company (case-insensitive), if any."""
-        return self._frame(
+        return [TargetRecord.from_row(r) for r in self._rows(
             "WITH said_no AS (SELECT lower(company) AS lc, max(id) AS said_no_id"
             "   FROM applications WHERE stage = 'rejected'"
             "   AND lower(company) IN (SELECT lower(company) FROM targets)"
@@ -83,15 +83,14 @@ class DreamList(Records):
             " t.application_id, t.created_on, t.version, s.said_no_id"
             " FROM targets t LEFT JOIN said_no s ON s.lc = lower(t.company)"
             " ORDER BY t.status = 'applied', t.priority, t.created_on, t.id"
-            " LIMIT :limit", {"limit": int(limit)})
+            " LIMIT :limit", {"limit": int(limit)})]
 
-    def next_entry(self, exclude_company: str = "") -> dict[str, Any] | None:
-        """The highest-priority entry not applied to yet (not `exclude_company`): id,
-        company, role."""
+    def next_entry(self, exclude_company: str = "") -> NextTarget | None:
+        """The highest-priority entry not applied to yet (not `exclude_company`)."""
         with self._read() as conn:
             row = conn.execute(text(
                 "SELECT id, company, role FROM targets WHERE application_id IS NULL"
                 " AND status != 'applied' AND lower(company) != lower(:skip)"
                 " ORDER BY priority, created_on, id LIMIT 1"),
                 {"skip": exclude_company or ""}).mappings().first()
-        return None if row is None else dict(row)
+        return None if row is None else NextTarget.from_row(row)

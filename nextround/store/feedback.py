@@ -13,8 +13,14 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import text
 
+from nextround.records import (
+    DueFollowUp,
+    FeedbackRequestRecord,
+    FeedbackRequestSummary,
+    ThemeReply,
+)
 from nextround.store.errors import NotFoundError
-from nextround.store.records import Records, bump_version, frame_in, like_pattern, now
+from nextround.store.records import Records, bump_version, like_pattern, now, rows_in
 
 _COLUMNS = (
     "f.id, f.application_id, a.company, a.role, f.asked_on, f.channel, f.asked_whom,"
@@ -69,7 +75,7 @@ class FeedbackRequests(Records):
 
     # --- reads ----------------------------------------------------------------------------
 
-    def request(self, request_id: int) -> dict[str, Any]:
+    def request(self, request_id: int) -> FeedbackRequestRecord:
         """One request with its reply and its application's company, role and contact."""
         with self._read() as conn:
             row = conn.execute(text(
@@ -78,7 +84,7 @@ class FeedbackRequests(Records):
                 " WHERE f.id = :id"), {"id": request_id}).mappings().first()
         if row is None:
             raise NotFoundError("That feedback request no longer exists.")
-        return dict(row)
+        return FeedbackRequestRecord.from_row(row)
 
     def open_request_for(self, application_id: int) -> int | None:
         """The id of the application's open request (awaiting or followed up), if any."""
@@ -89,7 +95,8 @@ class FeedbackRequests(Records):
         return None if found is None else int(found)
 
     def requests(self, *, statuses: Sequence[str] = (), query: str = "",
-                 limit: int = 25, offset: int = 0) -> tuple[pd.DataFrame, int]:
+                 limit: int = 25, offset: int = 0
+                 ) -> tuple[list[FeedbackRequestSummary], int]:
         """One page of requests, newest asked first, and how many match in all."""
         where, params = ["1 = 1"], {"limit": int(limit), "offset": int(offset)}
         if statuses:
@@ -107,29 +114,29 @@ class FeedbackRequests(Records):
         chosen = _WITH_APPLICATION if query.strip() else "feedback_requests f"
         order = "ORDER BY f.asked_on DESC, f.id DESC"
         with self._read() as conn:
-            page = frame_in(
+            page = rows_in(
                 conn, f"SELECT {_COLUMNS} FROM {_WITH_APPLICATION} WHERE f.id IN (SELECT f.id"
                 f" FROM {chosen} WHERE {clause} {order} LIMIT :limit OFFSET :offset) {order}",
                 params)
             total = int(conn.execute(text(f"SELECT count(*) FROM {chosen} WHERE {clause}"),
                                      params).scalar_one())
-        return page, total
+        return [FeedbackRequestSummary.from_row(r) for r in page], total
 
     def due(self, today: date, *, horizon_days: int = 3,
-            limit: int = 10) -> tuple[pd.DataFrame, int]:
+            limit: int = 10) -> tuple[list[DueFollowUp], int]:
         """Open requests whose follow-up is due by today + horizon, overdue (oldest) first."""
         params = {"until": date.fromordinal(today.toordinal() + horizon_days).isoformat(),
                   "limit": int(limit)}
         where = (f"f.status IN {_OPEN} AND f.follow_up_due IS NOT NULL"
                  " AND f.follow_up_due <= :until")
         with self._read() as conn:
-            page = frame_in(
+            page = rows_in(
                 conn, f"SELECT {_COLUMNS}, a.contact_name, a.contact_email FROM"
                 f" {_WITH_APPLICATION} WHERE {where} ORDER BY f.follow_up_due, f.id"
                 " LIMIT :limit", params)
             total = int(conn.execute(text(
                 f"SELECT count(*) FROM {_WITH_APPLICATION} WHERE {where}"), params).scalar_one())
-        return page, total
+        return [DueFollowUp.from_row(r) for r in page], total
 
     def _themes(self) -> tuple[str, str, str]:
         """(the FROM item of a reply's themes, "is a theme", "a theme is this string"):
@@ -191,14 +198,13 @@ class FeedbackRequests(Records):
             " ORDER BY period, theme IS NOT NULL, theme",
             {"start": start.isoformat(), "end": end.isoformat(), "top": max(0, int(top))})
 
-    def replies_for_theme(self, theme: str, limit: int = 10) -> pd.DataFrame:
-        """id, company, role, received_on, feedback_text: the `limit` most recent received
-        replies tagged with `theme` (exact match), newest first. Reads one page, not every
-        reply."""
+    def replies_for_theme(self, theme: str, limit: int = 10) -> list[ThemeReply]:
+        """The `limit` most recent received replies tagged with `theme` (exact match), newest
+        first. Reads one page, not every reply."""
         themes, _, this_theme = self._themes()
-        return self._frame(
+        return [ThemeReply.from_row(r) for r in self._rows(
             "SELECT f.id, a.company, a.role, f.received_on, f.feedback_text"
             f" FROM {_WITH_APPLICATION}"
             f" WHERE {_RECEIVED} AND EXISTS (SELECT 1 FROM {themes} WHERE {this_theme})"
             " ORDER BY f.received_on DESC, f.id DESC LIMIT :limit",
-            {"theme": str(theme), "limit": int(limit)})
+            {"theme": str(theme), "limit": int(limit)})]

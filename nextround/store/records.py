@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from nextround.store.errors import NotFoundError, StaleVersionError
 
@@ -46,6 +46,13 @@ def frame_in(conn: Connection, sql: str,
     result = conn.execute(text(sql), dict(params or {}))
     return pd.DataFrame.from_records([tuple(row) for row in result.fetchall()],
                                      columns=list(result.keys()))
+
+
+def rows_in(conn: Connection, sql: str,
+            params: Mapping[str, Any] | None = None) -> list[RowMapping]:
+    """A read query's rows, each a mapping by column name, on a connection the caller holds:
+    what a record's `from_row` (nextround/records.py) is built from."""
+    return list(conn.execute(text(sql), dict(params or {})).mappings())
 
 
 def like_pattern(query: str) -> str:
@@ -143,6 +150,10 @@ class Records:
     def _frame(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         with self._read() as conn:
             return frame_in(conn, sql, params)
+
+    def _rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[RowMapping]:
+        with self._read() as conn:
+            return rows_in(conn, sql, params)
 
     def _today(self, today: date | None) -> date:
         return today or self._unit.today()

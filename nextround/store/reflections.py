@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import text
 
+from nextround.records import RecentReflection, ReflectionRecord, ReflectionToEdit
 from nextround.store.errors import NotFoundError, StaleVersionError, StoreError
 from nextround.store.records import Records, bump_version, now
 
@@ -48,7 +49,7 @@ class Reflections(Records):
                 {"app": application_id, "answers": answers, "day": day,
                  "now": now()}).scalar_one())
 
-    def draft_to_edit(self, reflection_id: int) -> dict[str, Any]:
+    def draft_to_edit(self, reflection_id: int) -> ReflectionToEdit:
         """answers (as stored) and company of a draft about to change: NotFoundError if it is
         gone, StoreError if another tab finished it meanwhile."""
         with self._read() as conn:
@@ -62,7 +63,7 @@ class Reflections(Records):
         if row["status"] != "draft":
             raise StoreError("This reflection was already finished in another tab, so "
                              "this step was not saved.")
-        return dict(row)
+        return ReflectionToEdit.from_row(row)
 
     def save_answers(self, reflection_id: int, version: int, answers: str,
                      columns: Mapping[str, Any] | None = None) -> None:
@@ -97,30 +98,30 @@ class Reflections(Records):
 
     # --- reads ----------------------------------------------------------------------------
 
-    def open_draft(self) -> dict[str, Any] | None:
+    def open_draft(self) -> ReflectionRecord | None:
         """The reflection draft in progress (the newest), with its application's company and
         role; None when there's none."""
         with self._read() as conn:
             row = conn.execute(text(
                 f"{_WITH_APPLICATION} WHERE r.status = 'draft'"
                 " ORDER BY r.updated_at DESC, r.id DESC LIMIT 1")).mappings().first()
-        return None if row is None else dict(row)
+        return None if row is None else ReflectionRecord.from_row(row)
 
-    def get(self, reflection_id: int) -> dict[str, Any]:
+    def get(self, reflection_id: int) -> ReflectionRecord:
         with self._read() as conn:
             row = conn.execute(text(f"{_WITH_APPLICATION} WHERE r.id = :id"),
                                {"id": reflection_id}).mappings().first()
         if row is None:
             raise NotFoundError("That reflection no longer exists.")
-        return dict(row)
+        return ReflectionRecord.from_row(row)
 
-    def recent(self, limit: int = 10) -> pd.DataFrame:
+    def recent(self, limit: int = 10) -> list[RecentReflection]:
         """Finished reflections, newest first, for the list under the start form."""
-        return self._frame(
+        return [RecentReflection.from_row(r) for r in self._rows(
             "SELECT r.id, r.completed_on, coalesce(a.company, '') AS company,"
             " coalesce(a.role, '') AS role, r.control_pct, r.fit FROM reflections r"
             " LEFT JOIN applications a ON a.id = r.application_id WHERE r.status = 'done'"
-            " ORDER BY r.completed_on DESC, r.id DESC LIMIT :limit", {"limit": int(limit)})
+            " ORDER BY r.completed_on DESC, r.id DESC LIMIT :limit", {"limit": int(limit)})]
 
     def insight_rows(self) -> pd.DataFrame:
         """Finished reflections' dates, control and answers: the input to the Insights

@@ -64,7 +64,7 @@ def test_add_move_to_screening_and_see_it_on_progress(page: Page, server: AppSer
     expect(page.locator(".st-key-app_detail").get_by_text("Screening").first).to_be_visible()
     expect(page.get_by_role("combobox", name="New stage")).to_have_value("Interviewing")
     events = Store(server.db).applications.events(1)
-    assert events["stage"].tolist() == ["applied", "screening"]
+    assert [e.stage for e in events] == ["applied", "screening"]
     screenshot(page, "applications-one-light")
 
     # The Progress page counts it as a response.

@@ -62,5 +62,5 @@ def test_follow_up_draft_in_the_browser(page: Page, server) -> None:
     expect(page.get_by_text("Overdue by 17 days")).to_have_count(0)
     screenshot(page, "feedback-after-follow-up")
     check = Store(server.db)
-    assert check.feedback.request(rid)["follow_ups"] == 1
+    assert check.feedback.request(rid).follow_ups == 1
     assert watch.dialogs == [] and watch.foreign_requests() == []

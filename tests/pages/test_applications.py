@@ -190,13 +190,13 @@ def test_edit_an_application(via_app: bool, store: Store) -> None:
     submit(at, "edit_app_submit")
 
     row = store.applications.get(app_id)
-    assert (row["role"], row["contact_email"], row["version"]) == (
+    assert (row.role, row.contact_email, row.version) == (
         "Senior analyst", "hr@acme.example", 2)
     assert at.text_input(key="edit_app_role").value == "Senior analyst"
     # A second edit starts from the new version: no false conflict.
     at.text_input(key="edit_app_location").input("Leeds")
     submit(at, "edit_app_submit")
-    assert store.applications.get(app_id)["location"] == "Leeds"
+    assert store.applications.get(app_id).location == "Leeds"
     assert not at.error
 
 
@@ -207,7 +207,7 @@ def test_edit_with_bad_input_writes_nothing(store: Store) -> None:
     at.text_input(key="edit_app_link").input("javascript:alert(1)")
     submit(at, "edit_app_submit")
     row = store.applications.get(app_id)
-    assert (row["company"], row["link"], row["version"]) == ("Acme", "", 1)
+    assert (row.company, row.link, row.version) == ("Acme", "", 1)
     assert "required" in message_after(at, "edit_app_company")
     assert "http" in message_after(at, "edit_app_link")
 
@@ -221,7 +221,7 @@ def test_a_stale_edit_shows_the_conflict_and_keeps_the_other_change(store: Store
     at.text_input(key="edit_app_role").input("Junior analyst")
     submit(at, "edit_app_submit")
 
-    assert store.applications.get(app_id)["role"] == "Lead analyst"
+    assert store.applications.get(app_id).role == "Lead analyst"
     assert any("changed in another tab" in e.value for e in at.error)
     # The way out: load the latest version, then the edit goes through.
     submit(at, "edit_app_reload")
@@ -229,7 +229,7 @@ def test_a_stale_edit_shows_the_conflict_and_keeps_the_other_change(store: Store
     assert at.text_input(key="edit_app_role").value == "Lead analyst"
     at.text_input(key="edit_app_role").input("Principal analyst")
     submit(at, "edit_app_submit")
-    assert store.applications.get(app_id)["role"] == "Principal analyst"
+    assert store.applications.get(app_id).role == "Principal analyst"
 
 
 @BOTH_WAYS
@@ -246,12 +246,11 @@ def test_stage_change_adds_an_event_and_keeps_history(via_app: bool, store: Stor
     submit(at, "stage_app_submit")
 
     events = store.applications.events(app_id)
-    assert events["stage"].tolist() == ["applied", "screening", "interviewing"]
-    assert events["on_date"].tolist()[1:] == [(TODAY - timedelta(days=5)).isoformat(),
-                                              TODAY.isoformat()]
-    assert events["note"].tolist()[1] == "Call with the recruiter"
+    assert [e.stage for e in events] == ["applied", "screening", "interviewing"]
+    assert [e.on_date for e in events][1:] == [TODAY - timedelta(days=5), TODAY]
+    assert events[1].note == "Call with the recruiter"
     row = store.applications.get(app_id)
-    assert (row["stage"], row["stage_on"]) == ("interviewing", TODAY.isoformat())
+    assert (row.stage, row.stage_on) == ("interviewing", TODAY)
     assert timeline(at) == [
         ":gray-badge[Applied] **2026-11-05** · you applied",
         ":blue-badge[Screening] **2026-11-20** · 15 days after you applied",
@@ -270,7 +269,7 @@ def test_stage_change_with_a_bad_date_writes_nothing(store: Store) -> None:
     submit(at, "stage_app_submit")
     assert "future" in message_after(at, "stage_app_on_date")
     assert store.count("events") == 1
-    assert store.applications.get(app_id)["stage"] == "applied"
+    assert store.applications.get(app_id).stage == "applied"
 
 
 @BOTH_WAYS
@@ -306,9 +305,9 @@ def test_ghosting_flag_and_one_click(store: Store) -> None:
 
     submit(at, f"ghost_{old}")
     row = store.applications.get(old)
-    assert (row["stage"], row["stage_on"]) == ("ghosted", TODAY.isoformat())
-    assert store.applications.events(old)["stage"].tolist() == ["applied", "ghosted"]
-    assert store.applications.get(recent)["stage"] == "applied"
+    assert (row.stage, row.stage_on) == ("ghosted", TODAY)
+    assert [e.stage for e in store.applications.events(old)] == ["applied", "ghosted"]
+    assert store.applications.get(recent).stage == "applied"
     assert ghost_label(at) is None
 
 
@@ -332,7 +331,7 @@ def test_ghosting_a_row_changed_elsewhere_is_refused(store: Store) -> None:
     at = open_page(PAGE, via_app=False)
     factories.move(store, old, "rejected", TODAY, version=1)  # another tab got there first
     submit(at, f"ghost_{old}")
-    assert store.applications.get(old)["stage"] == "rejected"
+    assert store.applications.get(old).stage == "rejected"
     assert any("another tab" in e.value for e in at.error)
 
 
@@ -405,7 +404,7 @@ def test_user_text_is_never_markdown(store: Store) -> None:
     assert "\n".join(PAYLOADS) in [t.value for t in at.text]
     submit(at, "delete_ask")
     assert PAYLOADS[1] not in at.warning[0].value
-    assert store.applications.get(app_id)["company"] == PAYLOADS[1]
+    assert store.applications.get(app_id).company == PAYLOADS[1]
 
 
 def test_forms_are_filled_again_after_visiting_another_page(store: Store) -> None:
@@ -428,7 +427,7 @@ def test_a_stale_stage_change_is_refused(store: Store) -> None:
     factories.move(store, app_id, "rejected", TODAY, version=1)  # another tab
     submit(at, "stage_app_submit")
     assert any("changed in another tab" in e.value for e in at.error)
-    assert store.applications.events(app_id)["stage"].tolist() == ["applied", "rejected"]
+    assert [e.stage for e in store.applications.events(app_id)] == ["applied", "rejected"]
     submit(at, "stage_app_reload")
     assert not at.error
     assert ":red-badge[Rejected]" in [m.value for m in at.markdown]
@@ -440,9 +439,9 @@ def test_mark_ghosted_is_all_or_nothing(store: Store) -> None:
     factories.move(store, second, "screening", TODAY, version=1)  # changed since it was listed
     with pytest.raises(StaleVersionError):
         store.applications.mark_ghosted([(first, 1), (second, 1)], TODAY)
-    assert store.applications.get(first)["stage"] == "applied"
+    assert store.applications.get(first).stage == "applied"
     assert store.count("events") == 3
     with pytest.raises(ValidationError):
         store.applications.mark_ghosted([(first, 1)], TODAY + timedelta(days=1))
     assert store.applications.mark_ghosted([(first, 1)], TODAY) == 1
-    assert store.applications.get(first)["stage"] == "ghosted"
+    assert store.applications.get(first).stage == "ghosted"

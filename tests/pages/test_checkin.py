@@ -82,8 +82,8 @@ def test_saving_shows_the_result_view(store: Store, via_app: bool) -> None:
     answer(at, [4, 4, 3, 3, 3], stress=3, hours=12.5, care=("sleep", "fun"), win="Got a reply")
     no_exception(at)
     saved = store.checkins.for_week("2026-W48")
-    assert json.loads(saved["items"]) == [4, 4, 3, 3, 3] and saved["stress"] == 3
-    assert json.loads(saved["self_care"]) == ["sleep", "fun"] and saved["hours"] == 12.5
+    assert json.loads(saved.items) == [4, 4, 3, 3, 3] and saved.stress == 3
+    assert json.loads(saved.self_care) == ["sleep", "fun"] and saved.hours == 12.5
     assert [m.value for m in at.metric] == ["68%", "2", "3 / 10"]
     assert "+28 points" in at.metric[0].proto.delta
     text = markdown_text(at)
@@ -143,18 +143,18 @@ def test_second_check_in_this_week_asks_before_replacing(store: Store) -> None:
     at.button(key="checkin_save").click().run()
     no_exception(at)
     assert has_key(at, "checkin_confirm")
-    assert store.checkins.for_week("2026-W48")["who5_raw"] == 20  # nothing written yet
+    assert store.checkins.for_week("2026-W48").who5_raw == 20  # nothing written yet
     at.button(key="checkin_keep").click().run()
     assert not has_key(at, "checkin_confirm")
     assert at.radio(key="checkin_item_1").value == 4  # the saved answers are back in the form
-    assert store.checkins.for_week("2026-W48")["who5_raw"] == 20
+    assert store.checkins.for_week("2026-W48").who5_raw == 20
 
     at.radio(key="checkin_item_1").set_value(1)
     at.button(key="checkin_save").click().run()
     at.button(key="checkin_replace").click().run()
     no_exception(at)
     row = store.checkins.for_week("2026-W48")
-    assert row["who5_raw"] == 17 and row["version"] == 2 and store.count("checkins") == 1
+    assert row.who5_raw == 17 and row.version == 2 and store.count("checkins") == 1
     assert at.metric[0].value == "68%"
 
 
@@ -165,11 +165,11 @@ def test_a_change_from_another_tab_is_not_overwritten(store: Store) -> None:
     at.button(key="checkin_save").click().run()
     other = store.checkins.for_week("2026-W48")  # meanwhile, another tab saves
     wellbeing.save_checkin(store, CheckIn(items=[5, 5, 5, 5, 5], win="other tab"), day=TODAY,
-                           version=other["version"])
+                           version=other.version)
     at.button(key="checkin_replace").click().run()
     no_exception(at)
     assert any("another tab" in e.value for e in at.error)
-    assert store.checkins.for_week("2026-W48")["win"] == "other tab"
+    assert store.checkins.for_week("2026-W48").win == "other tab"
 
 
 def test_user_text_is_shown_literally(store: Store) -> None:

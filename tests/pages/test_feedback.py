@@ -70,8 +70,8 @@ def test_request_follow_up_reply_and_chart(store: Store, via_app: bool) -> None:
     at.button(key=f"feedback_mark_{rid}").click().run()
     no_exception(at)
     row = store.feedback.request(rid)
-    assert (row["status"], row["follow_ups"], row["follow_up_due"]) == (
-        "followed_up", 1, "2026-12-02")
+    assert (row.status, row.follow_ups, row.follow_up_due) == (
+        "followed_up", 1, date(2026, 12, 2))
     assert not any("Overdue" in m.value for m in at.markdown)
 
     # record a reply with themes
@@ -84,8 +84,8 @@ def test_request_follow_up_reply_and_chart(store: Store, via_app: bool) -> None:
     _submit(at, "Save the reply")
     no_exception(at)
     row = store.feedback.request(rid)
-    assert (row["status"], row["received_on"]) == ("received", "2026-11-20")
-    assert json.loads(row["themes"]) == ["technical depth", "communication"]
+    assert (row.status, row.received_on) == ("received", date(2026, 11, 20))
+    assert json.loads(row.themes) == ["technical depth", "communication"]
 
     # see the chart and the numbers
     (counts,) = chart_frames(at)
@@ -118,7 +118,7 @@ def test_quick_status_change_and_invalid_options(store: Store, via_app: bool) ->
     new.set_value("declined")
     at.button(key="feedback_status_save").click().run()
     no_exception(at)
-    assert store.feedback.request(rid)["status"] == "declined"
+    assert store.feedback.request(rid).status == "declined"
     # declined can only be reopened
     assert at.selectbox(key=f"feedback_status_new_{rid}").options == ["Awaiting reply"]
 
@@ -136,12 +136,12 @@ def test_follow_up_draft_is_sent_once_and_marks_followed_up(store: Store) -> Non
     at.button(key=f"feedback_send_{rid}_mark_sent").click().run()
     no_exception(at)
     row = store.feedback.request(rid)
-    assert (row["status"], row["follow_ups"], row["follow_up_due"]) == (
-        "followed_up", 1, "2026-12-02")
+    assert (row.status, row.follow_ups, row.follow_up_due) == (
+        "followed_up", 1, date(2026, 12, 2))
     (draft,) = store.frame("SELECT * FROM drafts").to_dict("records")
     assert (draft["kind"], draft["status"], draft["sent_on"], draft["to_email"]) == (
         "feedback_follow_up", "sent", "2026-11-25", "sam@acme.example")
-    assert row["draft_id"] == draft["id"]
+    assert row.draft_id == draft["id"]
     # the draft closed; the same token again (double click) would record nothing new
     assert f"feedback_send_{rid}_mark_sent" not in [b.key for b in at.button]
 
@@ -158,7 +158,7 @@ def test_two_unanswered_follow_ups_suggest_no_reply(store: Store) -> None:
     assert any("2 follow-ups without an answer" in c.value for c in at.caption)
     at.button(key=f"feedback_close_{rid}").click().run()
     no_exception(at)
-    assert store.feedback.request(rid)["status"] == "no_reply"
+    assert store.feedback.request(rid).status == "no_reply"
     assert not any("without an answer" in i.value for i in at.info)
 
 
@@ -198,7 +198,7 @@ def test_bad_input_shows_a_message_and_writes_nothing(store: Store, case: str) -
                     "valid_reply_control": None}[case]
     no_exception(at)
     if expected is None:  # a valid reply, as a control: it is written
-        assert store.feedback.request(rid)["status"] == "received"
+        assert store.feedback.request(rid).status == "received"
         return
     assert expected in _errors(at)
     assert _snapshot(store) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -62,7 +63,7 @@ def test_all_steps_to_the_summary(store: Store, via_app: bool) -> None:
     assert at.selectbox(key="reflect_pick").value is not None
     at.button(key="reflect_start").click().run()
     no_exception(at)
-    rid = rf.draft_in_progress(store)["id"]
+    rid = rf.draft_in_progress(store).record.id
     k = f"rf{rid}_"
     assert at.header[0].value == "What did you expect?"
     at.text_area(key=k + "expected").input("A second interview")
@@ -92,15 +93,14 @@ def test_all_steps_to_the_summary(store: Store, via_app: bool) -> None:
     assert "Globex · Data engineer" in texts
     assert "My portfolio walkthrough" in texts
     draft = rf.draft_in_progress(store)
-    answers = draft["answers"]
+    answers = draft.answers
     assert (answers["expected"], answers["stage_reached"], answers["feeling_score"],
-            answers["do_differently"], answers["outside_factors"], draft["control_pct"],
-            draft["fit"]) == ("A second interview", "interviewing", 3,
+            answers["do_differently"], answers["outside_factors"], draft.record.control_pct,
+            draft.record.fit) == ("A second interview", "interviewing", 3,
                               ["Prepare two conflict stories", "Research their product"],
                               ["experience", "internal_candidate"], 30, "unsure")
-    actions = store.actions.by_status()
-    assert actions["title"].tolist() == ["Prepare two conflict stories"]
-    assert actions["due_on"].tolist() == ["2026-12-02"]
+    assert [(a.title, a.due_on) for a in store.actions.by_status()] == [
+        ("Prepare two conflict stories", date(2026, 12, 2))]
     at.button(key="reflect_finish_button").click().run()
     no_exception(at)
     assert rf.draft_in_progress(store) is None
@@ -130,7 +130,7 @@ def test_draft_survives_reruns_a_page_switch_and_a_reload(store: Store) -> None:
     at = open_page(PAGE)
     at.radio(key="reflect_about").set_value("My search in general").run()
     at.button(key="reflect_start").click().run()
-    rid = rf.draft_in_progress(store)["id"]
+    rid = rf.draft_in_progress(store).record.id
     at.text_area(key=f"rf{rid}_expected").input("To hear back within a week")
     _next(at, 0)
     at.run()
@@ -153,11 +153,11 @@ def test_save_for_later_keeps_the_step(store: Store) -> None:
     at = open_page(PAGE, via_app=False)
     at.radio(key="reflect_about").set_value("My search in general").run()
     at.button(key="reflect_start").click().run()
-    rid = rf.draft_in_progress(store)["id"]
+    rid = rf.draft_in_progress(store).record.id
     at.text_area(key=f"rf{rid}_expected").input("Half a thought")
     at.button(key="reflect_step_0_save").click().run()
     no_exception(at)
-    assert rf.draft_in_progress(store)["answers"]["expected"] == "Half a thought"
+    assert rf.draft_in_progress(store).answers["expected"] == "Half a thought"
     assert at.header[0].value == "What did you expect?"
 
 
@@ -169,7 +169,7 @@ def test_bad_input_gets_a_message_and_nothing_is_written(store: Store) -> None:
     _next(at, 0)
     assert any("control characters" in e.value for e in at.error)
     after = rf.draft_in_progress(store)
-    assert after["version"] == before["version"] and after["answers"]["step"] == 0
+    assert after.record.version == before.record.version and after.answers["step"] == 0
     assert at.header[0].value == "What did you expect?"
 
 
@@ -180,7 +180,7 @@ def test_stale_tab_gets_a_message(store: Store) -> None:
     at.text_area(key=f"rf{rid}_expected").input("from this tab")
     _next(at, 0)
     assert any("another tab" in e.value for e in at.error)
-    assert rf.draft_in_progress(store)["answers"]["expected"] == "from another tab"
+    assert rf.draft_in_progress(store).answers["expected"] == "from another tab"
 
 
 def test_discard_asks_first(store: Store) -> None:
@@ -232,7 +232,7 @@ def test_game_plan_add_done_undo(store: Store, via_app: bool) -> None:
     assert store.count("actions") == 2
     assert at.text_input(key="action_title").value == ""  # ready for the next one
     assert "This week (2026-W48)" not in _rendered_markdown(at)
-    first = int(store.actions.by_status()["id"].iloc[0])
+    first = store.actions.by_status()[0].id
     at.button(key=f"action_done_{first}").click().run()
     no_exception(at)
     assert store.actions.counts() == {"open": 1, "done": 1}
@@ -269,7 +269,7 @@ def test_game_plan_edit_and_remove(store: Store) -> None:
     assert any("Action is required" in e.value for e in at.error)
     at.text_input(key=f"action_edit_title_{action}").input("Draft the cover letter")
     _submit(at, "action_edit")
-    assert store.actions.by_status()["title"].tolist() == ["Draft the cover letter"]
+    assert [a.title for a in store.actions.by_status()] == ["Draft the cover letter"]
     for button in at.button:
         if button.key and button.key.startswith("FormSubmitter:action_edit-Remove"):
             button.click().run()
@@ -299,18 +299,18 @@ def test_dream_list_add_and_i_applied(store: Store, via_app: bool) -> None:
     assert PAYLOADS[2] not in _rendered_markdown(at)
     # They said no before: a stay-in-touch draft from drafting, with a copy block.
     assert len(at.code) == 2 and "acme" in at.code[1].value.lower()
-    tid0 = int(store.dream_list.entries()["id"].iloc[0])
+    tid0 = store.dream_list.entries()[0].id
     at.button(key=f"stay_{tid0}_mark_sent").click().run()
     no_exception(at)
     assert store.count("drafts") == 1
     assert any("Marked as sent today" in s.value for s in at.success)
-    tid = int(store.dream_list.entries()["id"].iloc[0])
+    tid = store.dream_list.entries()[0].id
     at.button(key=f"target_applied_{tid}").click().run()
     no_exception(at)
     assert store.count("applications") == 2
     assert "You applied" in at.success[0].value
-    linked = store.dream_list.entries()["application_id"].iloc[0]
-    assert store.applications.get(int(linked))["company"] == "acme"
+    linked = store.dream_list.entries()[0].application_id
+    assert linked is not None and store.applications.get(linked).company == "acme"
 
 
 def test_summary_suggests_the_dream_list(store: Store) -> None:

@@ -313,8 +313,7 @@ def test_feedback_request_opened_once_per_application(store: Store) -> None:
     requests = store.frame("SELECT follow_up_due, asked_whom FROM feedback_requests")
     assert len(requests) == 1 and requests.iloc[0]["follow_up_due"] == "2026-12-05"
     assert store.count("drafts") == 2
-    history = store.drafts.for_application(app_id)
-    assert history["status"].tolist() == ["sent", "sent"]
+    assert [d.status for d in store.drafts.for_application(app_id)] == ["sent", "sent"]
 
 
 def test_saved_draft_versions_and_sent_drafts_are_final(store: Store) -> None:
@@ -339,6 +338,6 @@ def test_saved_draft_versions_and_sent_drafts_are_final(store: Store) -> None:
                            draft_id=draft_id,
                            version=3)
     row = store.drafts.by_token("s")
-    assert (row["status"], row["body"], row["sent_on"]) == ("sent", "final", TODAY.isoformat())
+    assert (row.status, row.body, row.sent_on) == ("sent", "final", TODAY)
     page, total = store.applications.unanswered_rejections()
-    assert total == 0 and page.empty
+    assert total == 0 and page == []

@@ -117,7 +117,7 @@ def test_every_entry_point_in_the_domain_accepts_and_refuses_the_same(store: Sto
             "eml": _outcome(_eml, typed),
             "mailto": _outcome(drafting.Draft("Thanks", "Thank you.", typed).mailto),
             "feedback": ("ok" if follow_up_context(
-                {"company": "Acme", "contact_email": typed}, ["rejected"], "Me").contact_email
+                factories.due_follow_up(contact_email=typed), ["rejected"], "Me").contact_email
                 else None),
         }
         wrong = {k: v for k, v in outcomes.items() if v != expected}

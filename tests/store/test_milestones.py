@@ -84,39 +84,40 @@ def apply(store: Store, op: tuple) -> None:
     if not ids:
         return
     app = store.applications.get(int(ids[args[0] % len(ids)]))
-    applied = date.fromisoformat(app["applied_on"])
+    applied = app.applied_on
     try:
         if kind == "stage":
             day = min(applied + timedelta(days=args[2]), TODAY)
-            factories.move(store, app["id"], args[1], day, version=app["version"])
+            factories.move(store, app.id, args[1], day, version=app.version)
         elif kind == "move_applied":
             moved = min(max(applied + timedelta(days=args[1]), FIRST_DAY), TODAY)
-            details = {k: app[k] for k in ("company", "role", "location", "source", "link",
-                                           "contact_name", "contact_email", "notes")}
-            store.applications.update(app["id"], Application(**details, applied_on=moved,
-                                                             stage=app["stage"]),
-                                      app["version"], today=TODAY)
+            details = {k: getattr(app, k) for k in ("company", "role", "location", "source",
+                                                    "link", "contact_name", "contact_email",
+                                                    "notes")}
+            store.applications.update(app.id, Application(**details, applied_on=moved,
+                                                          stage=app.stage),
+                                      app.version, today=TODAY)
         elif kind == "delete":
-            store.applications.delete(app["id"])
+            store.applications.delete(app.id)
         elif kind == "thanks":
             sent = min(applied + timedelta(days=args[1]), TODAY).isoformat()
             store.transfer.insert_rows("drafts", [{
-                "application_id": app["id"], "kind": "rejection_thanks", "status": "sent",
+                "application_id": app.id, "kind": "rejection_thanks", "status": "sent",
                 "sent_on": sent, "created_at": STAMP, "updated_at": STAMP}])
         elif kind == "unsend_thanks":
             with store.write() as tx:
                 tx.connection.exec_driver_sql(
                     "UPDATE drafts SET status = 'draft', sent_on = NULL WHERE id = (SELECT"
-                    f" max(id) FROM drafts WHERE application_id = {int(app['id'])})")
+                    f" max(id) FROM drafts WHERE application_id = {app.id})")
         elif kind == "delete_all_events":
             with store.write() as tx:
                 tx.connection.exec_driver_sql(
-                    f"DELETE FROM events WHERE application_id = {int(app['id'])}")
+                    f"DELETE FROM events WHERE application_id = {app.id}")
         elif kind == "delete_event":
             with store.write() as tx:
                 tx.connection.exec_driver_sql(
                     "DELETE FROM events WHERE id = (SELECT max(id) FROM events WHERE"
-                    f" application_id = {int(app['id'])} AND stage != 'applied')")
+                    f" application_id = {app.id} AND stage != 'applied')")
     except Exception as exc:  # noqa: BLE001 - a refused write is part of the property
         from nextround.store import StoreError
 
@@ -171,12 +172,12 @@ def test_a_version_3_database_gains_its_milestones_on_opening(tmp_path: Path) ->
     store = Store(path)
     assert store.schema_version() == len(MIGRATIONS)
     row = store.applications.get(1)
-    assert (row["first_reply_on"], row["first_interview_on"], row["first_rejection_on"],
-            row["thanks_sent_on"], row["furthest_level"]) == (
-        "2026-10-04", "2026-10-04", "2026-10-09", "2026-10-10", 1)
-    assert store.applications.get(2)["furthest_level"] == 2
+    assert (row.first_reply_on, row.first_interview_on, row.first_rejection_on,
+            row.thanks_sent_on, row.furthest_level) == (
+        date(2026, 10, 4), date(2026, 10, 4), date(2026, 10, 9), date(2026, 10, 10), 1)
+    assert store.applications.get(2).furthest_level == 2
     factories.move(store, 2, "offer", "2026-10-20")
-    assert store.applications.get(2)["first_offer_on"] == "2026-10-20"
+    assert store.applications.get(2).first_offer_on == date(2026, 10, 20)
     assert_milestones_match(path)
     assert any("before-migration-v3" in p.name for p in store.backups.files())
 

@@ -65,7 +65,7 @@ def test_migrates_first_schema_to_current_with_backup(tmp_path: Path) -> None:
     assert store.schema_version() == SCHEMA_VERSION
     assert store.change_count() >= 0
     page, total = store.applications.search()
-    assert total == 1 and page.loc[0, "company"] == "Old Co"
+    assert total == 1 and page[0].company == "Old Co"
     backups = list((tmp_path / "backups").glob("old.db.*before-migration-v1.db"))
     assert len(backups) == 1
     assert sqlite3.connect(backups[0]).execute("PRAGMA user_version").fetchone()[0] == 1
@@ -148,12 +148,12 @@ def test_refuses_read_only_file_untouched(tmp_path: Path) -> None:
 
 def test_stale_version_is_detected_and_nothing_is_overwritten(store: Store) -> None:
     app_id = factories.application(store)
-    version = store.applications.get(app_id)["version"]
+    version = store.applications.get(app_id).version
     factories.move(store, app_id, Stage.SCREENING, "2026-11-05", version=version)
     with pytest.raises(StaleVersionError, match="another tab"):
         factories.move(store, app_id, Stage.REJECTED, "2026-11-06", version=version)
-    assert store.applications.get(app_id)["stage"] == "screening"
-    assert list(store.applications.events(app_id)["stage"]) == ["applied", "screening"]
+    assert store.applications.get(app_id).stage == "screening"
+    assert [e.stage for e in store.applications.events(app_id)] == ["applied", "screening"]
 
 
 def test_failed_transaction_rolls_back_everything(store: Store) -> None:
@@ -249,9 +249,9 @@ def test_stage_note_is_validated_not_silently_cut(store: Store) -> None:
         with pytest.raises(ValidationError) as info:
             factories.move(store, app_id, Stage.SCREENING, "2026-11-05", version=1, note=bad)
         assert message in info.value.errors["note"]
-    assert list(store.applications.events(app_id)["stage"]) == ["applied"]
+    assert [e.stage for e in store.applications.events(app_id)] == ["applied"]
     factories.move(store, app_id, Stage.SCREENING, "2026-11-05", version=1, note=" Call  ")
-    assert store.applications.events(app_id)["note"].iloc[-1] == "Call"
+    assert store.applications.events(app_id)[-1].note == "Call"
 
 
 # --- record types: the store's side of the split ---------------------------------------------

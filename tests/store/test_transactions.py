@@ -17,7 +17,7 @@ def _app(company: str = "Acme") -> Application:
 def test_a_method_on_the_store_commits_on_its_own(store: Store) -> None:
     before = store.change_count()
     app_id = store.applications.add(_app(), today=TODAY)
-    assert store.applications.get(app_id)["company"] == "Acme"
+    assert store.applications.get(app_id).company == "Acme"
     assert store.change_count() == before + 1
 
 
@@ -28,7 +28,7 @@ def test_steps_on_tx_commit_together_as_one_write(store: Store) -> None:
         second = tx.applications.add(_app("Second"), today=TODAY)
         # Inside the transaction its own writes are seen.
         assert tx.applications.search()[1] == 2
-    assert [store.applications.get(i)["company"] for i in (first, second)] == ["First", "Second"]
+    assert [store.applications.get(i).company for i in (first, second)] == ["First", "Second"]
     assert store.change_count() == before + 1  # one write, one bump
 
 
@@ -49,7 +49,7 @@ def test_a_stale_version_inside_a_transaction_rolls_back_the_whole_of_it(store: 
             tx.applications.add(_app("New"), today=TODAY)
             tx.applications.change_stage(app_id, "screening", "2026-11-05", 99, today=TODAY)
     assert store.count("applications") == 1
-    assert store.applications.get(app_id)["stage"] == "applied"
+    assert store.applications.get(app_id).stage == "applied"
 
 
 def test_a_write_on_the_store_inside_an_open_write_is_refused_at_once(store: Store) -> None:
@@ -59,14 +59,14 @@ def test_a_write_on_the_store_inside_an_open_write_is_refused_at_once(store: Sto
         tx.applications.add(_app("Outer"), today=TODAY)
         with pytest.raises(RuntimeError, match="tx"):
             store.applications.add(_app("Inner"), today=TODAY)
-    assert store.applications.search()[0]["company"].tolist() == ["Outer"]
+    assert [a.company for a in store.applications.search()[0]] == ["Outer"]
 
 
 def test_a_read_snapshot_serves_several_reads_and_refuses_writes(store: Store) -> None:
     store.applications.add(_app(), today=TODAY)
     with store.read() as snap:
         page, total = snap.applications.search()
-        assert total == 1 and snap.applications.get(int(page["id"][0]))["company"] == "Acme"
+        assert total == 1 and snap.applications.get(page[0].id).company == "Acme"
         assert snap.connection.exec_driver_sql("SELECT count(*) FROM events").scalar() == 1
         with pytest.raises(RuntimeError, match="store.write"):
             snap.applications.add(_app("Nope"), today=TODAY)

@@ -122,7 +122,7 @@ def _apply(store: Store, op: tuple) -> None:  # noqa: C901 - one branch per kind
     if kind == "update":
         app = store.applications.get(app_id)
         store.applications.update(app_id, Application(
-            company=op[2], role=app["role"], applied_on=op[3], stage=app["stage"]),
+            company=op[2], role=app.role, applied_on=op[3], stage=app.stage),
             version, today=TODAY)
     elif kind == "stage":
         factories.move(store, app_id, op[2], op[3], version=version)
@@ -181,10 +181,10 @@ def test_moving_date_applied_later_keeps_the_csv_importable(tmp_path: Path) -> N
     store.applications.update(app_id, Application(company="Acme", applied_on=date(2026, 11, 10)),
                               1, today=TODAY)
     row = store.applications.get(app_id)
-    assert (row["applied_on"], row["stage_on"]) == ("2026-11-10", "2026-11-10")
+    assert (row.applied_on, row.stage_on) == (date(2026, 11, 10), date(2026, 11, 10))
     target = _fresh(tmp_path, "csv")
     transfer.import_file(target, transfer.export_csv(store))
-    assert target.applications.get(1)["stage_on"] == "2026-11-10"
+    assert target.applications.get(1).stage_on == date(2026, 11, 10)
 
 
 def test_marking_ghosted_before_the_date_applied_is_refused_and_writes_nothing(

@@ -326,48 +326,48 @@ def test_store_request_lifecycle(store: Store) -> None:
     app_id = factories.rejected(store)
     rid = factories.feedback_request(store, app_id, channel="call", asked_whom="Jo")
     row = store.feedback.request(rid)
-    assert row["status"] == "awaiting" and row["follow_up_due"] == "2026-11-08"
-    assert row["company"] == "Acme" and row["channel"] == "call" and row["follow_ups"] == 0
+    assert row.status == "awaiting" and row.follow_up_due == date(2026, 11, 8)
+    assert row.company == "Acme" and row.channel == "call" and row.follow_ups == 0
 
-    fb.change_status(store, rid, "followed_up", row["version"])
+    fb.change_status(store, rid, "followed_up", row.version)
     row = store.feedback.request(rid)
-    assert (row["status"], row["follow_ups"], row["follow_up_due"]) == (
-        "followed_up", 1, "2026-12-02")
+    assert (row.status, row.follow_ups, row.follow_up_due) == (
+        "followed_up", 1, date(2026, 12, 2))
 
-    fb.change_status(store, rid, "followed_up", row["version"])
+    fb.change_status(store, rid, "followed_up", row.version)
     row = store.feedback.request(rid)
-    assert row["follow_ups"] == 2
+    assert row.follow_ups == 2
 
     factories.feedback_reply(store, rid, "2026-11-20", "More depth please.",
-                             ("technical depth",), version=row["version"])
+                             ("technical depth",), version=row.version)
     row = store.feedback.request(rid)
-    assert row["status"] == "received" and row["received_on"] == "2026-11-20"
-    assert json.loads(row["themes"]) == ["technical depth"]
+    assert row.status == "received" and row.received_on == date(2026, 11, 20)
+    assert json.loads(row.themes) == ["technical depth"]
 
     # editing a received reply is allowed; a status change out of received is not
-    factories.feedback_reply(store, rid, "2026-11-21", "Edited.", version=row["version"])
+    factories.feedback_reply(store, rid, "2026-11-21", "Edited.", version=row.version)
     row = store.feedback.request(rid)
-    assert row["feedback_text"] == "Edited." and row["themes"] == "[]"
+    assert row.feedback_text == "Edited." and row.themes == "[]"
     with pytest.raises(ValidationError):
-        fb.change_status(store, rid, "awaiting", row["version"])
+        fb.change_status(store, rid, "awaiting", row.version)
 
 
 def test_store_follow_up_days_come_from_settings(store: Store) -> None:
     store.settings.save(replace(store.settings.get(), follow_up_days=10))
     rid = factories.feedback_request(store, factories.rejected(store), "2026-11-24")
-    assert store.feedback.request(rid)["follow_up_due"] == "2026-12-04"
+    assert store.feedback.request(rid).follow_up_due == date(2026, 12, 4)
 
 
 def test_store_closing_as_no_reply_and_late_reply(store: Store) -> None:
     rid = factories.feedback_request(store, factories.rejected(store))
-    version = store.feedback.request(rid)["version"]
+    version = store.feedback.request(rid).version
     fb.change_status(store, rid, "no_reply", version)
     row = store.feedback.request(rid)
-    assert row["status"] == "no_reply"
+    assert row.status == "no_reply"
     due, _ = store.feedback.due(TODAY, horizon_days=400)
-    assert due.empty  # closed requests never ask for a follow-up
-    factories.feedback_reply(store, rid, "2026-11-24", "Late but kind.", version=row["version"])
-    assert store.feedback.request(rid)["status"] == "received"
+    assert due == []  # closed requests never ask for a follow-up
+    factories.feedback_reply(store, rid, "2026-11-24", "Late but kind.", version=row.version)
+    assert store.feedback.request(rid).status == "received"
 
 
 def _snapshot(store: Store) -> list:
@@ -384,7 +384,7 @@ def _snapshot(store: Store) -> list:
 def test_store_bad_input_writes_nothing(store: Store, action: str, field: str) -> None:
     app_id = factories.rejected(store)
     rid = factories.feedback_request(store, app_id)
-    version = store.feedback.request(rid)["version"]
+    version = store.feedback.request(rid).version
     before, count = _snapshot(store), store.change_count()
     with pytest.raises(ValidationError) as err:
         if action == "received_before_asked":
@@ -410,11 +410,11 @@ def test_store_request_needs_an_existing_application(store: Store) -> None:
 
 def test_store_stale_version_is_refused(store: Store) -> None:
     rid = factories.feedback_request(store, factories.rejected(store))
-    version = store.feedback.request(rid)["version"]
+    version = store.feedback.request(rid).version
     fb.change_status(store, rid, "followed_up", version)
     with pytest.raises(StaleVersionError):
         fb.change_status(store, rid, "followed_up", version)
-    assert store.feedback.request(rid)["follow_ups"] == 1
+    assert store.feedback.request(rid).follow_ups == 1
 
 
 def test_store_due_list_overdue_first(store: Store) -> None:
@@ -424,7 +424,7 @@ def test_store_due_list_overdue_first(store: Store) -> None:
     soon = factories.feedback_request(store, app_id, "2026-11-20")   # due 11-27
     factories.feedback_request(store, app_id, "2026-11-24")          # due 12-01
     due, total = store.feedback.due(TODAY, horizon_days=3)
-    assert due["id"].tolist() == [late, today, soon] and total == 3
+    assert [r.id for r in due] == [late, today, soon] and total == 3
 
 
 def test_store_request_list_filters_and_pages(store: Store) -> None:
@@ -434,11 +434,11 @@ def test_store_request_list_filters_and_pages(store: Store) -> None:
     other = factories.feedback_request(store, b, "2026-11-04")
     fb.change_status(store, ids[0], "declined", 1)
     page, total = store.feedback.requests(limit=2)
-    assert total == 4 and page["id"].tolist() == [other, ids[2]]
+    assert total == 4 and [r.id for r in page] == [other, ids[2]]
     page, total = store.feedback.requests(statuses=["declined"])
-    assert page["id"].tolist() == [ids[0]] and total == 1
+    assert [r.id for r in page] == [ids[0]] and total == 1
     page, total = store.feedback.requests(query="_50%")
-    assert page["id"].tolist() == [other]
+    assert [r.id for r in page] == [other]
     page, total = store.feedback.requests(query="50")
     assert total == 1
 
@@ -450,7 +450,7 @@ def test_store_replies_and_overview(store: Store) -> None:
     factories.feedback_reply(store, rid, "2026-11-05", "Good", ("communication",))
     assert store.feedback.reply_counts() == (1, 1)
     chosen = store.feedback.replies_for_theme("communication")
-    assert chosen["id"].tolist() == [rid] and chosen["company"].tolist() == ["Acme"]
+    assert [(r.id, r.company) for r in chosen] == [(rid, "Acme")]
     summary = fb.summarize(store.progress.feedback_counts(), TODAY)
     assert (summary.requested, summary.received, summary.median_days_to_reply) == (2, 1, 4.0)
 
@@ -551,21 +551,20 @@ def test_sql_top_themes_and_shares(store: Store) -> None:
 def test_sql_replies_for_a_theme_newest_first_one_page(store: Store) -> None:
     ids = _sample(store)
     chosen = store.feedback.replies_for_theme("skills gap")
-    assert chosen["feedback_text"].tolist() == ["t5", "t2", "t1"]
-    assert list(chosen.columns) == ["id", "company", "role", "received_on", "feedback_text"]
-    assert chosen["company"].tolist() == ["E", "B", "A"]
-    assert store.feedback.replies_for_theme("skills gap", limit=2)["id"].tolist() == [
+    assert [r.feedback_text for r in chosen] == ["t5", "t2", "t1"]
+    assert [r.company for r in chosen] == ["E", "B", "A"]
+    assert [r.id for r in store.feedback.replies_for_theme("skills gap", limit=2)] == [
         ids["t5"], ids["t2"]]
     same_day = _reply(store, "2026-11-02", ["skills gap"], "t6")
-    assert store.feedback.replies_for_theme("skills gap", limit=1)["id"].tolist() == [same_day]
-    assert store.feedback.replies_for_theme("Skills gap").empty  # an exact match
+    assert [r.id for r in store.feedback.replies_for_theme("skills gap", limit=1)] == [same_day]
+    assert store.feedback.replies_for_theme("Skills gap") == []  # an exact match
 
 
 def test_sql_a_theme_with_no_replies(store: Store) -> None:
     _sample(store)
     fb.save_themes(store, "skills gap\nsalary\n", store.settings.get().version)
     assert "salary" not in store.feedback.theme_totals()["theme"].tolist()
-    assert store.feedback.replies_for_theme("salary").empty
+    assert store.feedback.replies_for_theme("salary") == []
     assert not any(t == "salary" for _, t in _counts(store, "month"))
 
 
@@ -573,7 +572,7 @@ def test_sql_aggregation_of_nothing_is_empty_not_an_error(store: Store) -> None:
     assert store.feedback.reply_counts() == (0, 0)
     assert store.feedback.theme_totals().empty
     assert store.feedback.theme_counts("month", *YEAR).empty
-    assert store.feedback.replies_for_theme("skills gap").empty
+    assert store.feedback.replies_for_theme("skills gap") == []
     factories.feedback_request(store, factories.rejected(store))  # asked, no reply yet
     _reply(store, "2026-11-01", [])       # a reply without themes
     assert store.feedback.reply_counts() == (1, 0)
@@ -597,9 +596,9 @@ def test_sql_custom_themes_count_like_any_other(store: Store) -> None:
     totals = store.feedback.theme_totals()
     assert dict(zip(totals["theme"], totals["replies"], strict=True)) == {
         "renamed since": 1, "salary talk": 1, "Übung — “quotes” 50%_": 1}
-    assert store.feedback.replies_for_theme("Übung — “quotes” 50%_")["feedback_text"].tolist() \
-        == ["custom"]
-    assert store.feedback.replies_for_theme("Übung — “quotes” 50__").empty  # no LIKE wildcards
+    assert [r.feedback_text for r in store.feedback.replies_for_theme(
+        "Übung — “quotes” 50%_")] == ["custom"]
+    assert store.feedback.replies_for_theme("Übung — “quotes” 50__") == []  # no LIKE wildcards
 
 
 def test_sql_damaged_theme_values_count_as_no_themes(store: Store) -> None:
@@ -610,7 +609,7 @@ def test_sql_damaged_theme_values_count_as_no_themes(store: Store) -> None:
     assert store.feedback.reply_counts() == (4, 1)
     assert store.feedback.theme_totals().to_dict("records") == [{"theme": "kept", "replies": 1}]
     assert _counts(store, "month") == {("2026-11-01", "kept"): 1}
-    assert store.feedback.replies_for_theme("b").empty
+    assert store.feedback.replies_for_theme("b") == []
 
 
 @given(st.lists(st.tuples(st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 11, 25)),
@@ -682,8 +681,8 @@ def test_store_add_to_game_plan_is_idempotent(store: Store) -> None:
 # --- follow-up drafts --------------------------------------------------------------------
 
 def test_follow_up_context_prefers_the_contact_and_drops_a_bad_address() -> None:
-    request = {"company": "Acme\nInc", "role": "Analyst", "contact_name": "",
-               "asked_whom": "Sam  Lee", "contact_email": "not an address"}
+    request = factories.due_follow_up(company="Acme\nInc", role="Analyst", contact_name="",
+                                      asked_whom="Sam  Lee", contact_email="not an address")
     ctx = fb.follow_up_context(request, ["applied", "interviewing"], "Ana", "formal")
     assert (ctx.company, ctx.contact_name, ctx.contact_email, ctx.stage_reached, ctx.tone) == (
         "Acme Inc", "Sam Lee", None, "interview", "formal")
@@ -700,8 +699,8 @@ def test_store_send_follow_up_is_one_transaction_and_idempotent(store: Store) ->
     again = sending.mark_follow_up_sent(store, rid, 1, **kwargs)   # a double click: same token
     assert first == again and store.count("drafts") == 1
     row = store.feedback.request(rid)
-    assert (row["status"], row["follow_ups"], row["follow_up_due"], row["draft_id"]) == (
-        "followed_up", 1, "2026-12-02", first)
+    assert (row.status, row.follow_ups, row.follow_up_due, row.draft_id) == (
+        "followed_up", 1, date(2026, 12, 2), first)
     draft = store.frame("SELECT * FROM drafts").iloc[0]
     assert (draft["kind"], draft["status"], draft["sent_on"]) == (
         "feedback_follow_up", "sent", "2026-11-25")

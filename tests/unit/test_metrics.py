@@ -119,10 +119,11 @@ def test_response_interview_and_offer_rates(known: Known) -> None:
 
 def test_time_to_first_response_counts_a_same_day_reply_as_zero(known: Known) -> None:
     ids = known.ids
-    first_reply = {name: known.store.applications.get(ids[name])["first_reply_on"]
+    first_reply = {name: known.store.applications.get(ids[name]).first_reply_on
                    for name in ("acme", "beta", "gamma", "theta", "delta")}
-    assert first_reply == {"acme": "2026-10-01", "beta": "2026-10-15", "gamma": "2026-10-12",
-                           "theta": "2026-11-24", "delta": None}
+    assert first_reply == {"acme": date(2026, 10, 1), "beta": date(2026, 10, 15),
+                           "gamma": date(2026, 10, 12), "theta": date(2026, 11, 24),
+                           "delta": None}
     result = board(known.store)
     assert result.now.median_days_to_response == 4.0  # median of 0, 1, 7, 10 days
     bins = result.response_times.set_index("bin")["count"]

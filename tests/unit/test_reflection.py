@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from nextround import dream_list
 from nextround import reflection as rf
 from nextround.models import ValidationError
+from nextround.records import ActionRecord
 from nextround.store import NotFoundError, StaleVersionError, Store, StoreError
 from tests import factories
 
@@ -161,13 +162,21 @@ def test_insight_frames_are_aggregated_per_month() -> None:
 
 def test_week_labels() -> None:
     assert rf.week_label(None, TODAY) == "No date"
-    assert rf.week_label("2026-11-01", TODAY) == "Earlier weeks"
-    assert rf.week_label("2026-11-27", TODAY) == "This week (2026-W48)"
-    assert rf.week_label("2026-12-01", TODAY) == "Next week (2026-W49)"
-    assert rf.week_label("2026-12-10", TODAY).endswith("(2026-W50)")
-    frame = pd.DataFrame({"id": [1, 2, 3], "due_on": [None, "2026-12-01", "2026-11-26"]})
-    groups = rf.weekly_groups(frame, TODAY)
-    assert [g for g, _ in groups] == ["This week (2026-W48)", "Next week (2026-W49)", "No date"]
+    assert rf.week_label(date(2026, 11, 1), TODAY) == "Earlier weeks"
+    assert rf.week_label(date(2026, 11, 27), TODAY) == "This week (2026-W48)"
+    assert rf.week_label(date(2026, 12, 1), TODAY) == "Next week (2026-W49)"
+    assert rf.week_label(date(2026, 12, 10), TODAY).endswith("(2026-W50)")
+
+    def action(action_id: int, due_on: date | None) -> ActionRecord:
+        return ActionRecord(id=action_id, title=f"Step {action_id}", due_on=due_on, done_on=None,
+                            source_kind="manual", source_id=None, source_label="",
+                            created_on=TODAY, version=1)
+
+    actions = [action(1, None), action(2, date(2026, 12, 1)), action(3, date(2026, 11, 26)),
+               action(4, date(2026, 11, 26))]
+    groups = rf.weekly_groups(actions, TODAY)
+    assert [(g, [a.id for a in part]) for g, part in groups] == [
+        ("This week (2026-W48)", [3, 4]), ("Next week (2026-W49)", [2]), ("No date", [1])]
 
 
 def test_stay_in_touch_uses_drafting_stage_words() -> None:
@@ -184,21 +193,21 @@ def test_draft_is_saved_step_by_step(store: Store) -> None:
     rid = rf.start_reflection(store, app)
     assert rf.start_reflection(store, None) == rid  # one open draft at a time
     draft = rf.draft_in_progress(store)
-    rf.save_step(store, rid, draft["version"], 0, {"expected": "An offer"}, next_step=1)
+    rf.save_step(store, rid, draft.record.version, 0, {"expected": "An offer"}, next_step=1)
     draft = rf.draft_in_progress(store)
-    assert draft["answers"]["expected"] == "An offer" and draft["answers"]["step"] == 1
-    rf.save_step(store, rid, draft["version"], 5,
+    assert draft.answers["expected"] == "An offer" and draft.answers["step"] == 1
+    rf.save_step(store, rid, draft.record.version, 5,
                  {"outside_factors": ["timing"], "control_pct": 30},
                  next_step=6)
     draft = rf.draft_in_progress(store)
-    assert draft["control_pct"] == 30 and draft["answers"]["outside_factors"] == ["timing"]
-    assert draft["company"] == "Acme"
+    assert draft.record.control_pct == 30 and draft.answers["outside_factors"] == ["timing"]
+    assert draft.record.company == "Acme"
     with pytest.raises(StaleVersionError):
-        rf.save_step(store, rid, draft["version"] - 1, 6, {"fit": "no"}, next_step=7)
-    store.reflections.finish(rid, draft["version"])
-    store.reflections.finish(rid, draft["version"])  # a double click is harmless
+        rf.save_step(store, rid, draft.record.version - 1, 6, {"fit": "no"}, next_step=7)
+    store.reflections.finish(rid, draft.record.version)
+    store.reflections.finish(rid, draft.record.version)  # a double click is harmless
     assert rf.draft_in_progress(store) is None
-    assert store.reflections.recent()["id"].tolist() == [rid]
+    assert [r.id for r in store.reflections.recent()] == [rid]
 
 
 def test_bad_step_input_writes_nothing(store: Store) -> None:
@@ -206,15 +215,15 @@ def test_bad_step_input_writes_nothing(store: Store) -> None:
     draft = rf.draft_in_progress(store)
     before = store.change_count()
     with pytest.raises(ValidationError):
-        rf.save_step(store, rid, draft["version"], 2, {"feeling_score": 99},
+        rf.save_step(store, rid, draft.record.version, 2, {"feeling_score": 99},
                      next_step=3)
     with pytest.raises(ValidationError) as err:
-        rf.save_step(store, rid, draft["version"], 4, {"do_differently": ["Read"]},
+        rf.save_step(store, rid, draft.record.version, 4, {"do_differently": ["Read"]},
                      next_step=5, plan={0: ("Read", "2026-02-30")})
     assert "plan_0" in err.value.errors
     assert store.change_count() == before
     assert store.count("actions") == 0
-    assert rf.draft_in_progress(store)["version"] == draft["version"]
+    assert rf.draft_in_progress(store).record.version == draft.record.version
 
 
 def test_changes_become_actions_once(store: Store) -> None:
@@ -222,14 +231,13 @@ def test_changes_become_actions_once(store: Store) -> None:
     for _ in range(2):  # Next, Back, Next again: no duplicate actions
         draft = rf.draft_in_progress(store)
         rf.save_step(
-            store, rid, draft["version"], 4, {"do_differently": ["Practise stories", "Research"]},
+            store, rid, draft.record.version, 4,
+            {"do_differently": ["Practise stories", "Research"]},
             next_step=5, plan={0: ("Practise stories", date(2026, 12, 2))})
-    actions = store.actions.by_status()
-    assert actions["title"].tolist() == ["Practise stories"]
-    assert actions["source_kind"].tolist() == ["reflection"]
-    assert actions["source_id"].tolist() == [rid]
-    assert actions["source_label"].tolist() == ["Reflection on Acme"]
-    assert rf.draft_in_progress(store)["answers"]["planned"] == ["Practise stories"]
+    assert [(a.title, a.source_kind, a.source_id, a.source_label)
+            for a in store.actions.by_status()] == [
+        ("Practise stories", "reflection", rid, "Reflection on Acme")]
+    assert rf.draft_in_progress(store).answers["planned"] == ["Practise stories"]
 
 
 def test_discard_only_deletes_a_current_draft(store: Store) -> None:
@@ -254,19 +262,18 @@ def test_saving_a_finished_reflection_is_refused(store: Store) -> None:
 def test_actions_add_done_undo(store: Store) -> None:
     first = rf.add_action(store, "Practise coding", "2026-12-01", today=TODAY)
     second = rf.add_action(store, "Update CV", None, "feedback", 3, "skills gap", today=TODAY)
-    assert store.actions.by_status()["id"].tolist() == [first, second]  # undated last
+    assert [a.id for a in store.actions.by_status()] == [first, second]  # undated last
     store.actions.set_done(first, True, 1, today=TODAY)
-    assert store.actions.by_status("done")["done_on"].tolist() == ["2026-11-25"]
+    assert [a.done_on for a in store.actions.by_status("done")] == [date(2026, 11, 25)]
     assert store.actions.counts() == {"open": 1, "done": 1}
     with pytest.raises(StaleVersionError):
         store.actions.set_done(first, False, 1)  # stale: it's at version 2 now
     store.actions.set_done(first, False, 2)
     assert store.actions.counts() == {"open": 2, "done": 0}
-    row = store.actions.by_status().set_index("id").loc[second]
-    assert (row["source_kind"], row["source_id"], row["source_label"]) == ("feedback", 3,
-                                                                           "skills gap")
+    row = {a.id: a for a in store.actions.by_status()}[second]
+    assert (row.source_kind, row.source_id, row.source_label) == ("feedback", 3, "skills gap")
     rf.update_action(store, second, 1, "Update my CV", "2026-12-05", today=TODAY)
-    assert store.actions.by_status().set_index("id").loc[second, "due_on"] == "2026-12-05"
+    assert {a.id: a for a in store.actions.by_status()}[second].due_on == date(2026, 12, 5)
     store.actions.delete(second, 2)
     assert store.count("actions") == 1
 
@@ -296,11 +303,11 @@ def test_i_applied_creates_exactly_one_linked_application(store: Store) -> None:
     assert first == again
     assert store.count("applications") == 1
     application = store.applications.get(first)
-    assert (application["company"], application["role"], application["stage"],
-            application["target_id"]) == ("Globex", "Data engineer", "applied", tid)
-    assert store.applications.events(first)["stage"].tolist() == ["applied"]
-    target = store.dream_list.entries().set_index("id").loc[tid]
-    assert (target["status"], target["application_id"]) == ("applied", first)
+    assert (application.company, application.role, application.stage,
+            application.target_id) == ("Globex", "Data engineer", "applied", tid)
+    assert [e.stage for e in store.applications.events(first)] == ["applied"]
+    target = {t.id: t for t in store.dream_list.entries()}[tid]
+    assert (target.status, target.application_id) == ("applied", first)
     assert store.dream_list.next_entry() is None
 
 
@@ -336,7 +343,7 @@ def test_i_applied_from_a_stale_entry_records_no_application(store: Store) -> No
     with pytest.raises(StaleVersionError):
         dream_list.mark_applied(store, tid, 1)
     assert store.count("applications") == 0
-    assert store.dream_list.get(tid)["application_id"] is None
+    assert store.dream_list.get(tid).application_id is None
 
 
 def test_targets_validation_and_next_target(store: Store) -> None:
@@ -349,35 +356,36 @@ def test_targets_validation_and_next_target(store: Store) -> None:
     assert store.count("targets") == 0
     low = dream_list.add(store, "Low Co", priority=3)
     high = dream_list.add(store, "High Co", priority=1)
-    assert store.dream_list.next_entry()["id"] == high
-    assert store.dream_list.next_entry(exclude_company="high co")["id"] == low
+    assert store.dream_list.next_entry().id == high
+    assert store.dream_list.next_entry(exclude_company="high co").id == low
     dream_list.update(store, low, 1, "Low Co", "PM", "why", 1, "networking", "Coffee with Ana")
     with pytest.raises(StaleVersionError):
         dream_list.update(store, low, 1, "Low Co", "PM", "why", 1, "networking", "")
     with pytest.raises(ValidationError):
         dream_list.update(store, low, 2, "Low Co", "PM", "why", 1, "applied", "")
     store.dream_list.delete(high, 1)
-    assert store.dream_list.entries()["company"].tolist() == ["Low Co"]
+    assert [t.company for t in store.dream_list.entries()] == ["Low Co"]
 
 
 def test_said_no_before_is_found_case_insensitively(store: Store) -> None:
     app = factories.rejected(store, "ACME Corp")
     dream_list.add(store, "acme corp", "Platform engineer")
     dream_list.add(store, "Fresh Start")
-    targets = store.dream_list.entries().set_index("company")
-    assert targets.loc["acme corp", "said_no_id"] == app
-    assert pd.isna(targets.loc["Fresh Start", "said_no_id"])
+    targets = {t.company: t for t in store.dream_list.entries()}
+    assert targets["acme corp"].said_no_id == app
+    assert targets["Fresh Start"].said_no_id is None
     table = rf.targets_table(store.dream_list.entries())
     assert table["Said no before"].tolist() == [True, False]
 
 
-def test_stay_in_touch_draft_uses_drafting() -> None:
+def test_stay_in_touch_draft_uses_drafting(store: Store) -> None:
     from nextround.models import Settings
 
+    app_id = factories.rejected(store, "Acme", role="Engineer", contact_name="Ana",
+                                contact_email="ana@acme.com")
     made = rf.stay_in_touch_draft(
         Settings(name="Sam", signature="Sam Lee\nsam@example.com"),
-        {"company": "Acme", "role": "Engineer", "contact_name": "Ana",
-         "contact_email": "ana@acme.com"}, stages=["applied", "interviewing", "rejected"])
+        store.applications.get(app_id), stages=["applied", "interviewing", "rejected"])
     assert "Acme" in made.subject + made.body
     assert made.body.rstrip().endswith("sam@example.com")
     assert made.mailto().startswith("mailto:ana@acme.com?")

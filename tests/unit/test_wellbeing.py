@@ -133,11 +133,11 @@ def test_year_boundary_2026_12_31_and_2027_01_01_are_one_week(store: Store) -> N
     with pytest.raises(StaleVersionError):  # a second new check-in in that week is refused
         wellbeing.save_checkin(store, good(items=[1, 1, 1, 1, 1]), day=date(2027, 1, 1))
     assert wellbeing.save_checkin(store, good(items=[5, 5, 5, 5, 5]), day=date(2027, 1, 1),
-                                  version=row["version"]) == "2026-W53"
+                                  version=row.version) == "2026-W53"
     assert store.count("checkins") == 1
     updated = store.checkins.for_week("2026-W53")
-    assert updated["who5_raw"] == 25 and updated["version"] == row["version"] + 1
-    assert updated["checked_on"] == "2027-01-01"
+    assert updated.who5_raw == 25 and updated.version == row.version + 1
+    assert updated.checked_on == date(2027, 1, 1)
     # 2027-01-04 is the Monday of 2027-W01: a new week, a new row.
     assert wellbeing.save_checkin(store, good(), day=date(2027, 1, 4)) == "2027-W01"
     assert store.count("checkins") == 2
@@ -151,7 +151,7 @@ def test_a_year_with_week_53_and_one_without(store: Store) -> None:
     for day in (date(2020, 12, 28), date(2021, 1, 3), date(2021, 1, 4)):
         existing = store.checkins.for_week(wellbeing.week_key(day))
         wellbeing.save_checkin(store, good(), day=day,
-                               version=None if existing is None else existing["version"])
+                               version=None if existing is None else existing.version)
     assert list(store.checkins.history()["week"]) == ["2020-W53", "2021-W01"]
     assert wellbeing.streak(["2020-W52", "2020-W53", "2021-W01"], date(2021, 1, 5)) == 3
     assert wellbeing.week_monday("2020-W53") == date(2020, 12, 28)
@@ -161,11 +161,11 @@ def test_stale_tab_and_deleted_row_never_overwrite(store: Store) -> None:
     wellbeing.save_checkin(store, good(), day=date(2026, 11, 23))
     row = store.checkins.for_week("2026-W48")
     wellbeing.save_checkin(store, good(win="first tab"), day=date(2026, 11, 24),
-                           version=row["version"])
+                           version=row.version)
     with pytest.raises(StaleVersionError):
         wellbeing.save_checkin(store, good(win="second tab"), day=date(2026, 11, 25),
-                               version=row["version"])
-    assert store.checkins.for_week("2026-W48")["win"] == "first tab"
+                               version=row.version)
+    assert store.checkins.for_week("2026-W48").win == "first tab"
     with pytest.raises(NotFoundError):
         wellbeing.save_checkin(store, good(), day=date(2026, 11, 10), version=1)
     with pytest.raises(ValidationError):
@@ -176,7 +176,7 @@ def test_stale_tab_and_deleted_row_never_overwrite(store: Store) -> None:
 def test_default_day_is_the_users_today(store: Store) -> None:
     assert wellbeing.save_checkin(store, good()) == "2026-W48"  # NEXTROUND_TODAY = 2026-11-25
     saved = store.checkins.for_week("2026-W48")
-    assert json.loads(saved["items"]) == [4, 4, 3, 3, 3] and saved["checked_on"] == "2026-11-25"
+    assert json.loads(saved.items) == [4, 4, 3, 3, 3] and saved.checked_on == date(2026, 11, 25)
 
 
 # --- streaks, summary and the trend ----------------------------------------------------------

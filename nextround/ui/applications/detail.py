@@ -8,13 +8,12 @@ tab is refused (with a button to load the latest) instead of overwriting another
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from nextround import ui
 from nextround.models import EARLIEST_DATE, Stage
+from nextround.records import ApplicationRecord, ApplicationSummary, StageEvent
 from nextround.store import STAGE_NOTE_MAX, NotFoundError, Store
 from nextround.ui.applications.forms import (
     CONFIRM,
@@ -70,10 +69,11 @@ def _reload() -> None:
 
 # --- the picked application --------------------------------------------------------------------
 
-def pick_application(store: Store, frame: pd.DataFrame) -> dict[str, Any] | None:
+def pick_application(store: Store,
+                     rows: list[ApplicationSummary]) -> ApplicationRecord | None:
     """One application to work on: from this page of results, or the one just added."""
     state = st.session_state
-    labels = {int(r["id"]): label_of(r) for r in frame.to_dict("records")}
+    labels = {r.id: label_of(r) for r in rows}
     picked = state.get(PICK)
     if picked is not None and picked not in labels:
         try:  # keep the one being worked on, even when it's not on this page
@@ -93,35 +93,35 @@ def pick_application(store: Store, frame: pd.DataFrame) -> dict[str, Any] | None
         return None
 
 
-def detail_section(store: Store, app: dict[str, Any], today: date) -> None:
+def detail_section(store: Store, app: ApplicationRecord, today: date) -> None:
     state = st.session_state
-    app_id = int(app["id"])
+    app_id = app.id
     loaded = state.get(LOADED)
-    stage = Stage(app["stage"])
+    stage = Stage(app.stage)
     # Load the forms from the saved row: for a newly picked application, after a write, and
     # after a visit to another page (Streamlit forgets the state of widgets it didn't draw).
     forgotten = f"{EDIT}_company" not in state or f"{STAGE}_stage" not in state
     if loaded is None or loaded[0] != app_id or forgotten:
-        fill(EDIT, {**{name: app[name] for name, _, _ in TEXT_FIELDS},
-                     "applied_on": date.fromisoformat(app["applied_on"]), "notes": app["notes"]})
+        fill(EDIT, {**{name: getattr(app, name) for name, _, _ in TEXT_FIELDS},
+                    "applied_on": app.applied_on, "notes": app.notes})
         fill(STAGE, stage_defaults(stage, today))
         for form in (EDIT, STAGE, DELETE):
             ui.clear_errors(form)
-        loaded = state[LOADED] = (app_id, int(app["version"]))
+        loaded = state[LOADED] = (app_id, app.version)
     version = loaded[1]
 
     with st.container(border=True, key="app_detail"):
-        st.header(ui.escape_markdown(ui.application_label(app["company"], app["role"])),
+        st.header(ui.escape_markdown(ui.application_label(app.company, app.role)),
                   anchor=False)
         with st.container(horizontal=True, vertical_alignment="center"):
             st.badge(stage.label, color=STAGE_COLORS[stage])
-            st.caption(f"since {app['stage_on']}")
+            st.caption(f"since {app.stage_on}")
         info, timeline = st.columns([1, 1], gap="large")
         with info:
             _details(app)
         with timeline:
             st.markdown("**Timeline**")
-            _timeline(ui.cached(store, store.applications.events, app_id), app["applied_on"])
+            _timeline(ui.cached(store, store.applications.events, app_id), app.applied_on)
 
         move, edit, delete = st.tabs([":material/swap_horiz: Change stage",
                                       ":material/edit: Edit details",
@@ -134,38 +134,37 @@ def detail_section(store: Store, app: dict[str, Any], today: date) -> None:
             _delete_step(store, app)
 
 
-def _details(app: dict[str, Any]) -> None:
+def _details(app: ApplicationRecord) -> None:
     """Label (our words, Markdown) beside value (the user's words, plain text)."""
-    contact = " · ".join(v for v in (app["contact_name"], app["contact_email"]) if v)
-    rows = [("Location", app["location"]), ("Source", app["source"]), ("Contact", contact),
-            ("Applied", app["applied_on"])]
+    contact = " · ".join(v for v in (app.contact_name, app.contact_email) if v)
+    rows = [("Location", app.location), ("Source", app.source), ("Contact", contact),
+            ("Applied", app.applied_on.isoformat())]
     for label, value in rows:
         left, right = st.columns([1, 3], vertical_alignment="center")
         left.caption(label)
         right.text(value or "—")
-    if app["link"]:
-        st.link_button("Open the posting", app["link"], icon=":material/open_in_new:")
-    if app["notes"]:
+    if app.link:
+        st.link_button("Open the posting", app.link, icon=":material/open_in_new:")
+    if app.notes:
         st.caption("Notes")
-        st.text(app["notes"])
+        st.text(app.notes)
 
 
-def _timeline(events: pd.DataFrame, applied_on: str) -> None:
+def _timeline(events: list[StageEvent], start: date) -> None:
     """Oldest first: each stage as a coloured badge, its date and how many days in."""
-    start = date.fromisoformat(applied_on)
-    for event in events.to_dict("records"):
-        stage = Stage._value2member_map_.get(event["stage"], Stage.APPLIED)
-        day = (date.fromisoformat(event["on_date"]) - start).days
+    for event in events:
+        stage = Stage._value2member_map_.get(event.stage, Stage.APPLIED)
+        day = (event.on_date - start).days
         if stage == Stage.APPLIED:
             when = "you applied"
         elif day == 0:
             when = "the same day you applied"
         else:
             when = f"{day} day{'s' if day != 1 else ''} after you applied"
-        st.markdown(f":{STAGE_COLORS[stage]}-badge[{stage.label}] **{event['on_date']}** "
+        st.markdown(f":{STAGE_COLORS[stage]}-badge[{stage.label}] **{event.on_date}** "
                     f"· {when}")
-        if event["note"]:
-            st.caption(ui.escape_markdown(event["note"]))
+        if event.note:
+            st.caption(ui.escape_markdown(event.note))
 
 
 def _stage_form(store: Store, app_id: int, version: int) -> None:
@@ -189,13 +188,13 @@ def _stage_form(store: Store, app_id: int, version: int) -> None:
                               args=(store, app_id, version))
 
 
-def _edit_form(store: Store, app: dict[str, Any], version: int) -> None:
+def _edit_form(store: Store, app: ApplicationRecord, version: int) -> None:
     with st.form(EDIT, border=False):
         form_fields(EDIT)
         _conflict(EDIT)
         st.form_submit_button("Save changes", type="primary", key=f"{EDIT}_submit",
                               icon=":material/save:", on_click=_save_edit,
-                              args=(store, int(app["id"]), version, app["stage"]))
+                              args=(store, app.id, version, app.stage))
 
 
 def _conflict(form: str) -> None:
@@ -205,8 +204,8 @@ def _conflict(form: str) -> None:
                               icon=":material/refresh:", on_click=_reload)
 
 
-def _delete_step(store: Store, app: dict[str, Any]) -> None:
-    app_id = int(app["id"])
+def _delete_step(store: Store, app: ApplicationRecord) -> None:
+    app_id = app.id
     ui.form_error(DELETE)
     if st.session_state.get(CONFIRM) != app_id:
         st.caption("Deleting removes the application, its timeline, and any drafts and "

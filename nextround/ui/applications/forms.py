@@ -14,6 +14,7 @@ import streamlit as st
 
 from nextround import ui
 from nextround.models import EARLIEST_DATE, Application, Stage
+from nextround.records import ApplicationSummary
 
 ADD, EDIT, STAGE, DELETE, GHOST = "add_app", "edit_app", "stage_app", "delete_app", "ghost_app"
 PICK = "apps_pick"              # the id of the application being looked at
@@ -39,9 +40,9 @@ STAGE_COLORS = {
 }
 
 
-def label_of(row: Any) -> str:
+def label_of(row: ApplicationSummary) -> str:
     """How one application is named in the picker and the delete question."""
-    return ui.application_label(row["company"], row["role"], note=f"applied {row['applied_on']}")
+    return ui.application_label(row.company, row.role, note=f"applied {row.applied_on}")
 
 
 def fill(prefix: str, values: dict[str, Any]) -> None:

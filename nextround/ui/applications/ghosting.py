@@ -40,15 +40,14 @@ def ghosting_section(store: Store, today: date, threshold: int) -> None:
         st.caption("Silence is common and says nothing about you. Marking these as ghosted "
                    "closes the loop, so they stop waiting on you; if someone writes back, "
                    "just move it to the new stage.")
-        for row in ghosts.to_dict("records"):
-            waited = (today - date.fromisoformat(row["applied_on"])).days
+        for row in ghosts:
+            waited = (today - row.applied_on).days
             name, when, action = st.columns([5, 3, 2], vertical_alignment="center")
-            name.text(ui.application_label(row["company"], row["role"]))
-            when.caption(f"Applied {row['applied_on']}, {waited} days ago")
-            action.button("Mark ghosted", key=f"ghost_{row['id']}", width="stretch",
-                          on_click=_mark_ghosted,
-                          args=(store, [(int(row["id"]), int(row["version"]))], today))
-        items = [(int(r["id"]), int(r["version"])) for r in ghosts.to_dict("records")]
+            name.text(ui.application_label(row.company, row.role))
+            when.caption(f"Applied {row.applied_on}, {waited} days ago")
+            action.button("Mark ghosted", key=f"ghost_{row.id}", width="stretch",
+                          on_click=_mark_ghosted, args=(store, [(row.id, row.version)], today))
+        items = [(r.id, r.version) for r in ghosts]
         more = total - len(items)
         if more:
             st.caption(f"…and {more:,} more. They'll appear here as you close these.")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from nextround import ui
 from nextround.models import Stage
+from nextround.records import ApplicationSummary
 from nextround.store import Store
 from nextround.ui.applications.forms import PICK, ROW_IDS
 
@@ -41,8 +42,8 @@ def _reset_page() -> None:
     st.session_state["apps_page"] = 1
 
 
-def table_section(store: Store) -> pd.DataFrame:
-    """Search, filter, sort and one page of results. Returns that page (ids included)."""
+def table_section(store: Store) -> list[ApplicationSummary]:
+    """Search, filter, sort and one page of results. Returns that page."""
     state = st.session_state
     search, stages, sort = st.columns([3, 3, 2], vertical_alignment="bottom")
     query = search.text_input("Search", key="apps_search", on_change=_reset_page,
@@ -53,50 +54,48 @@ def table_section(store: Store) -> pd.DataFrame:
                                 placeholder="All stages")
     order = sort.selectbox("Sort", list(SORTS), key="apps_sort", on_change=_reset_page)
     page_no = int(state.get("apps_page") or 1)
-    frame, total = ui.cached(store, store.applications.search, query=query.strip(),
-                             stages=tuple(chosen), limit=PAGE_SIZE,
-                             offset=(page_no - 1) * PAGE_SIZE, order=SORTS[order])
+    rows, total = ui.cached(store, store.applications.search, query=query.strip(),
+                            stages=tuple(chosen), limit=PAGE_SIZE,
+                            offset=(page_no - 1) * PAGE_SIZE, order=SORTS[order])
     pages = max(1, -(-total // PAGE_SIZE))
     if page_no > pages:  # fewer results than before (a delete, another tab): last page
         page_no = state["apps_page"] = pages
-        frame, total = ui.cached(store, store.applications.search, query=query.strip(),
-                                 stages=tuple(chosen), limit=PAGE_SIZE,
-                                 offset=(page_no - 1) * PAGE_SIZE, order=SORTS[order])
+        rows, total = ui.cached(store, store.applications.search, query=query.strip(),
+                                stages=tuple(chosen), limit=PAGE_SIZE,
+                                offset=(page_no - 1) * PAGE_SIZE, order=SORTS[order])
     if total == 0:
         st.info("No applications match. Clear the search or the stage filter to see them all.",
                 icon=":material/search_off:")
-        return frame
-    state[ROW_IDS] = [int(i) for i in frame["id"]]
-    st.dataframe(_table_view(frame), hide_index=True, key="apps_table", placeholder="—",
-                 height=min(36 + 35 * len(frame), 532), on_select=_row_picked,
+        return rows
+    state[ROW_IDS] = [row.id for row in rows]
+    st.dataframe(_table_view(rows), hide_index=True, key="apps_table", placeholder="—",
+                 height=min(36 + 35 * len(rows), 532), on_select=_row_picked,
                  selection_mode="single-row",
                  column_config=_table_columns(),
                  alt="Your applications: company, role, stage, dates, source and link")
     first = (page_no - 1) * PAGE_SIZE + 1
     shown, pager = st.columns([4, 1], vertical_alignment="center")
-    shown.caption(f"Showing {first:,}–{first + len(frame) - 1:,} of {total:,} "
+    shown.caption(f"Showing {first:,}–{first + len(rows) - 1:,} of {total:,} "
                   f"application{'s' if total != 1 else ''}. Click a row to open it below; "
                   "click a column title to sort this page.")
     if pages > 1:
         pager.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1,
                            key="apps_page")
-    return frame
+    return rows
 
 
-def _table_view(frame: pd.DataFrame) -> pd.DataFrame:
-    """Only what the table shows, with real dates and the stage as a coloured badge."""
-    def blank_as_missing(column: str) -> pd.Series:  # shown as "—", like a missing link
-        return frame[column].where(frame[column] != "", None)
-
+def _table_view(rows: list[ApplicationSummary]) -> pd.DataFrame:
+    """Only what the table shows, with the stage as a coloured badge; an empty text is
+    missing (shown as "—", like a missing link)."""
     return pd.DataFrame({
-        "Company": frame["company"],
-        "Role": blank_as_missing("role"),
-        "Stage": [[stage] for stage in frame["stage"]],
-        "Applied": pd.to_datetime(frame["applied_on"]).dt.date,
-        "Last change": pd.to_datetime(frame["stage_on"]).dt.date,
-        "Source": blank_as_missing("source"),
-        "Location": blank_as_missing("location"),
-        "Link": blank_as_missing("link"),
+        "Company": [r.company for r in rows],
+        "Role": [r.role or None for r in rows],
+        "Stage": [[r.stage] for r in rows],
+        "Applied": [r.applied_on for r in rows],
+        "Last change": [r.stage_on for r in rows],
+        "Source": [r.source or None for r in rows],
+        "Location": [r.location or None for r in rows],
+        "Link": [r.link or None for r in rows],
     })
 
 

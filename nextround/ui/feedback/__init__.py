@@ -5,13 +5,12 @@ requests, recording a reply, asking for feedback, the theme list, and what the r
 
 from __future__ import annotations
 
-from typing import Any
-
 from nextround import ui
+from nextround.records import FeedbackRequestSummary
 
 
-def request_label(row: Any) -> str:
+def request_label(row: FeedbackRequestSummary) -> str:
     """How one feedback request is named in a picker. The status is shown under the picker
     instead: a browser keeps an option's old label after a change."""
-    return ui.application_label(row.get("company") or "Unknown company", row.get("role"),
-                                f"asked {row['asked_on']}")
+    return ui.application_label(row.company or "Unknown company", row.role,
+                                f"asked {row.asked_on}")

@@ -9,25 +9,25 @@ import streamlit as st
 
 from nextround import feedback as fb
 from nextround import ui
+from nextround.records import ApplicationSummary
 from nextround.store import Store
 
 NEW_FORM = "feedback_new"
 
 
-def _application_label(row: dict) -> str:
-    return ui.application_label(row["company"], row.get("role"), row["stage"],
-                                f"applied {row['applied_on']}")
+def _application_label(row: ApplicationSummary) -> str:
+    return ui.application_label(row.company, row.role, row.stage, f"applied {row.applied_on}")
 
 
 def new_request_section(store: Store, today: date) -> None:
     query = st.text_input("Find the application", key="feedback_new_query", max_chars=100,
                           placeholder="Company, role, location or source")
     found, _ = ui.cached(store, store.applications.search, query=query, limit=20)
-    if found.empty:
+    if not found:
         st.info("No matching applications. Add the application on the Applications page "
                 "first.", icon=":material/search_off:")
         return
-    records = {int(r["id"]): r for r in found.to_dict("records")}
+    records = {r.id: r for r in found}
     app_id = ui.pick("Application", records, _application_label, key="feedback_new_pick",
                      on_change=ui.clear_errors, args=(NEW_FORM,),
                      help="The 20 most recent matches. Search to narrow it down.")
@@ -47,7 +47,7 @@ def new_request_section(store: Store, today: date) -> None:
             ui.field_error(NEW_FORM, "channel")
         with right:
             whom = st.text_input("Who you asked", key=f"feedback_new_whom_{app_id}",
-                                 value=records[app_id].get("contact_name") or "",
+                                 value=records[app_id].contact_name,
                                  max_chars=200, placeholder="e.g. the recruiter, Sam Lee")
             ui.field_error(NEW_FORM, "asked_whom")
             due = st.date_input("Follow up on", value=None, key=f"feedback_new_due_{app_id}",

@@ -10,6 +10,7 @@ import streamlit as st
 
 from nextround import drafting, sending, ui
 from nextround import feedback as fb
+from nextround.records import DueFollowUp
 from nextround.store import Store
 from nextround.ui import send
 
@@ -22,41 +23,40 @@ def due_section(store: Store, today: date) -> None:
     due, total = ui.cached(store, store.feedback.due, today, limit=DUE_SHOWN)
     ui.field_error(DUE_FORM, "status")
     ui.form_error(DUE_FORM)
-    if due.empty:
+    if not due:
         days = ui.cached(store, store.settings.get).follow_up_days
         st.info(f"Nothing needs a follow-up right now. A request shows up here as its "
                 f"follow-up date nears ({days} days after asking, unless you chose a date).",
                 icon=":material/event_available:")
         return
-    rows = due.to_dict("records")
-    if any(fb.suggest_no_reply(r["status"], int(r["follow_ups"]),
-                               date.fromisoformat(r["follow_up_due"]), today) for r in rows):
+    if any(fb.suggest_no_reply(r.status, r.follow_ups, r.follow_up_due, today) for r in due):
         st.info("Some requests below have had two follow-ups without an answer. Many "
                 "employers never reply to feedback requests. That's common, and it says "
                 "nothing about you. It's fine to close them as “no reply” and put your energy "
                 "elsewhere.", icon=":material/spa:")
-    for row in rows:
+    for row in due:
         _due_card(store, row, today)
     if total > len(due):
         st.caption(f"{total - len(due)} more are due soon. Filter the table below by "
                    "“Awaiting reply” or “Followed up” to see them all.")
 
 
-def _due_card(store: Store, row: dict, today: date) -> None:
-    rid = int(row["id"])
-    due_on = date.fromisoformat(row["follow_up_due"])
+def _due_card(store: Store, row: DueFollowUp, today: date) -> None:
+    rid = row.id
+    due_on = row.follow_up_due
+    assert due_on is not None  # `feedback.due` reads only requests with a follow-up date
     overdue = due_on < today
     with st.container(border=True):
         left, right = st.columns([3, 2], vertical_alignment="center")
         with left:
-            role = f" · {ui.escape_markdown(row['role'])}" if row["role"] else ""
-            st.markdown(f"**{ui.escape_markdown(row['company'] or 'Unknown company')}**{role}")
-            who = f" · {ui.escape_markdown(row['asked_whom'])}" if row["asked_whom"] else ""
-            channel = fb.channel_phrase(row["channel"])
-            follow_ups = int(row["follow_ups"])
+            role = f" · {ui.escape_markdown(row.role)}" if row.role else ""
+            st.markdown(f"**{ui.escape_markdown(row.company or 'Unknown company')}**{role}")
+            who = f" · {ui.escape_markdown(row.asked_whom)}" if row.asked_whom else ""
+            channel = fb.channel_phrase(row.channel)
+            follow_ups = row.follow_ups
             sent = ("no follow-ups yet" if follow_ups == 0 else
                     f"{follow_ups} follow-up{'s' if follow_ups > 1 else ''} sent")
-            st.caption(f"Asked {row['asked_on']} {channel}{who} · {sent}".replace("  ", " "))
+            st.caption(f"Asked {row.asked_on} {channel}{who} · {sent}".replace("  ", " "))
             st.badge(fb.due_label(due_on, today),
                      color="orange" if overdue else "blue",
                      icon=":material/schedule:")
@@ -68,16 +68,16 @@ def _due_card(store: Store, row: dict, today: date) -> None:
                          icon=":material/done:", width="stretch",
                          help="Mark a follow-up you sent another way (a call, a message)."):
                 ui.save(DUE_FORM, lambda: fb.change_status(
-                    store, rid, fb.Status.FOLLOWED_UP, int(row["version"])),
+                    store, rid, fb.Status.FOLLOWED_UP, row.version),
                     "Marked as followed up. The next follow-up date moved on.")
-        if fb.suggest_no_reply(row["status"], int(row["follow_ups"]), due_on, today):
+        if fb.suggest_no_reply(row.status, row.follow_ups, due_on, today):
             note, button = st.columns([3, 2], vertical_alignment="center")
-            note.caption(f":material/spa: {int(row['follow_ups'])} follow-ups without an "
+            note.caption(f":material/spa: {row.follow_ups} follow-ups without an "
                          "answer. It's okay to let this one go.")
             if button.button("Close as no reply", key=f"feedback_close_{rid}",
                              icon=":material/archive:", width="stretch"):
                 ui.save(DUE_FORM, lambda: fb.change_status(
-                    store, rid, fb.Status.NO_REPLY, int(row["version"])),
+                    store, rid, fb.Status.NO_REPLY, row.version),
                     "Closed as no reply. If they write back, you can still record the reply.")
         if st.session_state.get("feedback_drafting") == rid:
             follow_up_flow(store, rid)
@@ -89,9 +89,9 @@ def follow_up_flow(store: Store, request_id: int) -> None:
     request = ui.cached(store, store.feedback.request, request_id)
     stages: list[str] = []
     notes: list[str] = []
-    if request["application_id"] is not None:
-        events = ui.cached(store, store.applications.events, int(request["application_id"]))
-        stages, notes = events["stage"].tolist(), events["note"].tolist()
+    if request.application_id is not None:
+        events = ui.cached(store, store.applications.events, request.application_id)
+        stages, notes = [e.stage for e in events], [e.note for e in events]
     settings = ui.cached(store, store.settings.get)
     token_key = f"feedback_token_{request_id}"
     st.session_state.setdefault(token_key, uuid.uuid4().hex)
@@ -123,10 +123,10 @@ def follow_up_flow(store: Store, request_id: int) -> None:
         st.session_state.pop("feedback_drafting", None)
 
     send.send_flow(
-        edited, key=form, file_stem=f"follow-up-{request.get('company') or 'feedback'}",
+        edited, key=form, file_stem=f"follow-up-{request.company or 'feedback'}",
         mark_label="I sent it",
         on_mark_sent=lambda: sending.mark_follow_up_sent(
-            store, request_id, int(request["version"]), subject=edited.subject, body=edited.body,
+            store, request_id, request.version, subject=edited.subject, body=edited.body,
             to_email=edited.to or "", tone=tone, request_token=st.session_state[token_key]),
         sent_message="Follow-up marked as sent. The next follow-up date moved on.",
         after_sent=sent)

@@ -80,9 +80,8 @@ def _replies_by_theme(store: Store, themes: list[str]) -> None:
     st.caption(f"The {len(chosen)} most recent repl{'ies' if len(chosen) != 1 else 'y'} with "
                "this theme, newest first.")
     with st.container(height=520 if len(chosen) > 3 else "content", border=False):
-        for reply in chosen.to_dict("records"):
+        for reply in chosen:
             with st.container(border=True):
-                about = ui.application_label(reply.get("company") or "Unknown company",
-                                             reply.get("role"))
-                st.caption(f"{reply['received_on']} · {ui.escape_markdown(about)}")
-                st.text(reply["feedback_text"] or "(no text saved)")
+                about = ui.application_label(reply.company or "Unknown company", reply.role)
+                st.caption(f"{reply.received_on} · {ui.escape_markdown(about)}")
+                st.text(reply.feedback_text or "(no text saved)")

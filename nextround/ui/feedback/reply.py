@@ -22,26 +22,26 @@ def reply_section(store: Store, today: date) -> None:
     found, total = ui.cached(store, store.feedback.requests,
                              statuses=tuple(s.value for s in REPLY_STATUSES), query=query,
                              limit=20, offset=0)
-    if found.empty:
+    if not found:
         st.info("No matching requests. Record the request first under “Ask for feedback”.",
                 icon=":material/search_off:")
         return
-    records = {int(r["id"]): r for r in found.to_dict("records")}
+    records = {r.id: r for r in found}
     rid = ui.pick("Request", records, request_label, key="feedback_reply_pick",
                   on_change=ui.clear_errors, args=(REPLY_FORM,),
                   help="The 20 most recent matches. Search to narrow it down.")
     if rid is None:
         return
     current = ui.cached(store, store.feedback.request, rid)
-    st.caption(f"Status: {fb.parse_status(current['status']).label}")
+    st.caption(f"Status: {fb.parse_status(current.status).label}")
     themes = ui.cached(store, fb.saved_themes)
-    existing = fb.load_themes(current["themes"])
+    existing = fb.load_themes(current.themes)
     options = themes + [t for t in existing if t not in themes]
-    editing = current["status"] == fb.Status.RECEIVED.value
+    editing = current.status == fb.Status.RECEIVED.value
     if editing:
         st.caption("This reply is already saved; saving again updates it.")
     with st.form(f"feedback_reply_form_{rid}", border=True):
-        stored = date.fromisoformat(current["received_on"]) if current["received_on"] else None
+        stored = current.received_on
         # A reply saved "today" in a time zone ahead of the one chosen now is after today
         # here: show it as stored (a widget can't hold a value past its maximum).
         received = st.date_input(
@@ -50,7 +50,7 @@ def reply_section(store: Store, today: date) -> None:
             max_value=max(today, stored or today))
         ui.field_error(REPLY_FORM, "received_on")
         text = st.text_area("What they said", key=f"feedback_reply_text_{rid}", height=160,
-                            value=current["feedback_text"] or "",
+                            value=current.feedback_text,
                             placeholder="Paste or summarise the feedback in your own words.")
         ui.field_error(REPLY_FORM, "feedback_text")
         chosen = st.multiselect("Themes", options, default=existing,
@@ -63,5 +63,5 @@ def reply_section(store: Store, today: date) -> None:
     ui.form_error(REPLY_FORM)
     if submitted:
         ui.save(REPLY_FORM, lambda: fb.record_reply(
-            store, rid, fb.Reply(received, text, tuple(chosen)), int(current["version"])),
+            store, rid, fb.Reply(received, text, tuple(chosen)), current.version),
             "Reply saved. Every reply you keep helps patterns show up.")

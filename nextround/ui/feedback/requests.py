@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from nextround import feedback as fb
 from nextround import ui
+from nextround.records import FeedbackRequestSummary
 from nextround.store import Store
 from nextround.ui.feedback import request_label
 
@@ -42,17 +45,16 @@ def requests_section(store: Store) -> None:
     st.caption(f"Showing {len(rows)} of {total:,} request{'s' if total != 1 else ''}, "
                "newest first.")
     shown = pd.DataFrame({
-        "Company": rows["company"].fillna(""),
-        "Role": rows["role"].fillna(""),
-        "Asked on": rows["asked_on"],
-        "Channel": rows["channel"].map(lambda c: fb.CHANNEL_LABELS.get(c, c)),
-        "Asked": rows["asked_whom"],
-        "Status": rows["status"].map(lambda s: fb.STATUS_LABELS.get(s, s)),
-        "Follow-ups": rows["follow_ups"],
-        "Follow up by": rows.apply(lambda r: r["follow_up_due"] if r["status"] in fb.OPEN
-                                   else "", axis=1),
-        "Received on": rows.apply(lambda r: r["received_on"] or "" if r["status"] ==
-                                  fb.Status.RECEIVED.value else "", axis=1),
+        "Company": [r.company or "" for r in rows],
+        "Role": [r.role or "" for r in rows],
+        "Asked on": [r.asked_on.isoformat() for r in rows],
+        "Channel": [fb.CHANNEL_LABELS.get(r.channel, r.channel) for r in rows],
+        "Asked": [r.asked_whom for r in rows],
+        "Status": [fb.STATUS_LABELS.get(r.status, r.status) for r in rows],
+        "Follow-ups": [r.follow_ups for r in rows],
+        "Follow up by": [_text(r.follow_up_due) if r.status in fb.OPEN else "" for r in rows],
+        "Received on": [_text(r.received_on) or "" if r.status == fb.Status.RECEIVED.value
+                        else "" for r in rows],
     })
     small = {"width": "small"}
     st.dataframe(shown, hide_index=True, width="stretch", key="feedback_table", column_config={
@@ -66,17 +68,22 @@ def requests_section(store: Store) -> None:
     _quick_status(store, rows)
 
 
-def _quick_status(store: Store, rows: pd.DataFrame) -> None:
+def _text(day: date | None) -> str | None:
+    """A date as the table shows it: YYYY-MM-DD, or missing."""
+    return None if day is None else day.isoformat()
+
+
+def _quick_status(store: Store, rows: list[FeedbackRequestSummary]) -> None:
     st.markdown("**Change a status**")
-    records = {int(r["id"]): r for r in rows.to_dict("records")}
+    records = {r.id: r for r in rows}
     left, middle, right = st.columns([3, 2, 1], vertical_alignment="bottom")
     rid = ui.pick("Request", records, request_label, key="feedback_status_pick", where=left,
                   on_change=ui.clear_errors, args=(STATUS_FORM,))
     if rid is None:
         return
     chosen = records[rid]
-    left.caption(f"Status: {fb.parse_status(chosen['status']).label}")
-    options = [s.value for s in fb.allowed_next(chosen["status"])]
+    left.caption(f"Status: {fb.parse_status(chosen.status).label}")
+    options = [s.value for s in fb.allowed_next(chosen.status)]
     if not options:
         middle.caption("A received reply is final. Edit its text and themes under "
                        "“Record a reply”.")
@@ -85,7 +92,7 @@ def _quick_status(store: Store, rows: pd.DataFrame) -> None:
                            key=f"feedback_status_new_{rid}")
     if right.button("Change", key="feedback_status_save", icon=":material/sync_alt:",
                     width="stretch"):
-        ui.save(STATUS_FORM, lambda: fb.change_status(store, rid, new, int(chosen["version"])),
+        ui.save(STATUS_FORM, lambda: fb.change_status(store, rid, new, chosen.version),
                 f"Status changed to “{fb.parse_status(new).label}”.")
     ui.field_error(STATUS_FORM, "status")
     ui.form_error(STATUS_FORM)

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from nextround import dream_list, sending, ui
 from nextround import reflection as rf
+from nextround.records import TargetRecord
 from nextround.store import Store
 from nextround.ui import send
 from nextround.ui.reflect import seen, write
@@ -23,12 +23,12 @@ def dream_list_section(store: Store, today: date) -> None:
                "place is a good moment to look here.")
     add_target_form(store)
     targets = ui.cached(store, store.dream_list.entries)
-    if targets.empty:
+    if not targets:
         st.info("Your list is empty. Add a company you'd love to work for, and why: it keeps "
                 "the next step in view after a no.", icon=":material/star:")
         return
     st.dataframe(rf.targets_table(targets), hide_index=True, width="stretch")
-    rows = {int(r.id): r for r in targets.itertuples()}
+    rows = {r.id: r for r in targets}
     chosen = ui.pick("Work on", rows, lambda r: ui.application_label(r.company, r.role),
                      key="target_pick")
     if chosen is not None:
@@ -54,7 +54,7 @@ def _clear_new_target() -> None:
         del st.session_state[key]
 
 
-def target_fields(form: str, key: str, row: Any | None) -> dict[str, Any]:
+def target_fields(form: str, key: str, row: TargetRecord | None) -> dict[str, Any]:
     left, right = st.columns(2)
     values = {
         "company": left.text_input("Company", value=row.company if row else "",
@@ -72,7 +72,7 @@ def target_fields(form: str, key: str, row: Any | None) -> dict[str, Any]:
     left, right = st.columns(2)
     priorities = list(rf.PRIORITIES)
     values["priority"] = left.selectbox(
-        "Priority", priorities, index=priorities.index(int(row.priority)) if row else 1,
+        "Priority", priorities, index=priorities.index(row.priority) if row else 1,
         format_func=rf.PRIORITIES.__getitem__, key=key + "priority")
     statuses = [s for s in rf.TARGET_STATUSES
                 if s != "applied" or (row is not None and row.status == "applied")]
@@ -88,11 +88,11 @@ def target_fields(form: str, key: str, row: Any | None) -> dict[str, Any]:
     return values
 
 
-def target_panel(store: Store, row: Any, today: date) -> None:
-    tid = int(row.id)
+def target_panel(store: Store, row: TargetRecord, today: date) -> None:
+    tid = row.id
     version = seen("target", tid, row.version)
     with st.container(border=True, key="target_panel"):
-        if pd.notna(row.application_id):
+        if row.application_id is not None:
             st.success("You applied. It's in your applications.", icon=":material/check:")
         else:
             st.caption("When you've sent the application, one click records it.")
@@ -101,8 +101,8 @@ def target_panel(store: Store, row: Any, today: date) -> None:
                 write("target_applied", lambda: dream_list.mark_applied(store, tid, version),
                        "Added to your applications. Good luck!")
             ui.form_error("target_applied")
-        if pd.notna(row.said_no_id):
-            stay_in_touch(store, row, int(row.said_no_id), today)
+        if row.said_no_id is not None:
+            stay_in_touch(store, row, row.said_no_id, today)
         form = "target_edit"
         with st.expander("Edit this entry", icon=":material/edit:"):
             with st.form(form, border=False):
@@ -132,7 +132,7 @@ def target_panel(store: Store, row: Any, today: date) -> None:
                                "target_confirm_remove", None))
 
 
-def stay_in_touch(store: Store, row: Any, application_id: int, today: date) -> None:
+def stay_in_touch(store: Store, row: TargetRecord, application_id: int, today: date) -> None:
     """They said no before: a short, warm note that keeps the door open (from drafting)."""
     st.markdown(":material/mail: **They said no before: stay in touch**")
     st.caption("A short note a few months on keeps the door open. Edit it as you like in your "
@@ -141,9 +141,9 @@ def stay_in_touch(store: Store, row: Any, application_id: int, today: date) -> N
     try:
         made = rf.stay_in_touch_draft(
             settings, ui.cached(store, store.applications.get, application_id),
-            role=str(row.role or ""),
-            stages=ui.cached(store, store.applications.events,
-                             application_id)["stage"].tolist())
+            role=row.role,
+            stages=[e.stage for e in ui.cached(store, store.applications.events,
+                                               application_id)])
     except (ValueError, LookupError) as exc:
         st.caption(f"No draft this time: {ui.escape_markdown(exc)}")
         return
@@ -155,12 +155,12 @@ def stay_in_touch(store: Store, row: Any, application_id: int, today: date) -> N
     token = f"stay_in_touch-{row.id}-{application_id}-{today.isoformat()}"
     already = ui.cached(store, store.drafts.by_token, token)
     fields = {"kind": "stay_in_touch", "tone": made.tone or "warm",
-              "application_id": application_id, "company": str(row.company),
-              "role": str(row.role or ""), "to_email": made.to or "",
+              "application_id": application_id, "company": row.company,
+              "role": row.role, "to_email": made.to or "",
               "subject": made.subject, "body": made.body}
     send.send_flow(
         made, key=f"stay_{row.id}", file_stem=f"stay-in-touch-{row.company}",
         on_mark_sent=lambda: sending.mark_draft_sent(store, fields, request_token=token,
                                                      sent_on=today),
         sent_note=("Marked as sent today. Nice: the door stays open."
-                   if already and already.get("status") == "sent" else None))
+                   if already and already.status == "sent" else None))

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from nextround import reflection as rf
 from nextround import ui
+from nextround.records import ActionRecord
 from nextround.store import Store
 from nextround.ui.reflect import seen, write
 
@@ -30,46 +29,46 @@ def game_plan_section(store: Store, today: date) -> None:
         done_list(store)
         return
     open_actions = ui.cached(store, store.actions.by_status, "open", OPEN_ACTIONS_SHOWN + 1)
-    if open_actions.empty:
+    if not open_actions:
         st.info("Nothing to do right now. Add a step above, or finish a reflection and turn "
                 "what you'd change into actions.", icon=":material/task_alt:")
         return
     if len(open_actions) > OPEN_ACTIONS_SHOWN:
         st.caption(f"Showing the first {OPEN_ACTIONS_SHOWN} by due date.")
-        open_actions = open_actions.head(OPEN_ACTIONS_SHOWN)
+        open_actions = open_actions[:OPEN_ACTIONS_SHOWN]
     ui.form_error("plan_list")
     for label, part in rf.weekly_groups(open_actions, today):
         st.markdown(f"**{label}**")
-        for row in part.itertuples():
+        for row in part:
             action_row(store, row)
     edit_action_panel(store, open_actions, today)
 
 
-def action_row(store: Store, row: Any) -> None:
+def action_row(store: Store, row: ActionRecord) -> None:
     version = seen("action", row.id, row.version)
     with st.container(border=True, horizontal=True, vertical_alignment="center",
                       key=f"action_{row.id}"):
         with st.container(gap=None):
             st.text(row.title)
             source = rf.SOURCE_KINDS.get(row.source_kind, "")
-            detail = f"Due {row.due_on}" if isinstance(row.due_on, str) else "No due date"
+            detail = f"Due {row.due_on}" if row.due_on is not None else "No due date"
             st.caption(f"{detail} · {source}" + (f": {ui.escape_markdown(row.source_label)}"
                                                  if row.source_label else ""))
         if st.button("Done", key=f"action_done_{row.id}", icon=":material/check:",
                      width="content"):
-            write("plan_list", partial(store.actions.set_done, int(row.id), True, version),
+            write("plan_list", partial(store.actions.set_done, row.id, True, version),
                    "Done. Nice work.")
 
 
 def done_list(store: Store) -> None:
     done = ui.cached(store, store.actions.by_status, "done", DONE_ACTIONS_SHOWN)
-    if done.empty:
+    if not done:
         st.info("Nothing done yet. Ticking off even a small step counts.",
                 icon=":material/task_alt:")
         return
     st.caption(f"The {len(done)} most recently done.")
     ui.form_error("plan_done")
-    for row in done.itertuples():
+    for row in done:
         version = seen("action", row.id, row.version)
         with st.container(border=True, horizontal=True, vertical_alignment="center",
                           key=f"done_{row.id}"):
@@ -78,8 +77,7 @@ def done_list(store: Store) -> None:
                 st.caption(f"Done {row.done_on}")
             if st.button("Undo", key=f"action_undo_{row.id}", icon=":material/undo:",
                          width="content"):
-                write("plan_done", partial(store.actions.set_done, int(row.id), False,
-                                            version),
+                write("plan_done", partial(store.actions.set_done, row.id, False, version),
                        "Moved back to your to-do list.", icon=":material/undo:")
 
 
@@ -105,21 +103,20 @@ def add_action_form(store: Store, today: date) -> None:
                    on_success=lambda: st.session_state.update(action_title_clear=True))
 
 
-def edit_action_panel(store: Store, open_actions: pd.DataFrame, today: date) -> None:
+def edit_action_panel(store: Store, open_actions: list[ActionRecord], today: date) -> None:
     form = "action_edit"
     with st.expander("Change or remove a step", icon=":material/edit:"):
-        rows = {int(r.id): r for r in open_actions.itertuples()}
-        chosen = ui.pick("Which step?", rows, lambda r: str(r.title), key="action_edit_pick")
+        rows = {r.id: r for r in open_actions}
+        chosen = ui.pick("Which step?", rows, lambda r: r.title, key="action_edit_pick")
         if chosen is None:
             return
         row = rows[chosen]
         version = seen("action", chosen, row.version)
-        due_value = date.fromisoformat(row.due_on) if isinstance(row.due_on, str) else None
         with st.form(form, border=False):
             title = st.text_input("What will you do?", value=row.title,
                                   key=f"action_edit_title_{chosen}", max_chars=rf.ITEM_MAX)
             ui.field_error(form, "title")
-            due = st.date_input("Due", value=due_value, key=f"action_edit_due_{chosen}",
+            due = st.date_input("Due", value=row.due_on, key=f"action_edit_due_{chosen}",
                                 format="YYYY-MM-DD")
             ui.field_error(form, "due_on")
             ui.form_error(form)

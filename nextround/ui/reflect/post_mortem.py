@@ -8,7 +8,6 @@ switch or a reload resumes where the user stopped.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -43,11 +42,11 @@ def start_panel(store: Store) -> None:
                               placeholder="Company or role", max_chars=200)
         page, total = ui.cached(store, store.applications.search, query=query,
                                 stages=("rejected",), limit=20, order="stage_on DESC")
-        if page.empty:
+        if not page:
             st.info("No rejections match. Try another search, or reflect on your search in "
                     "general.", icon=":material/search_off:")
             return
-        rows = {int(r.id): r for r in page.itertuples()}
+        rows = {r.id: r for r in page}
         application_id = ui.pick("Which one?", rows, lambda r: ui.application_label(
             r.company, r.role, note=f"no on {r.stage_on}"), key="reflect_pick")
         shown = len(rows)
@@ -62,20 +61,21 @@ def start_panel(store: Store) -> None:
 
 def recent_panel(store: Store) -> None:
     recent = ui.cached(store, store.reflections.recent, 8)
-    if recent.empty:
+    if not recent:
         return
     st.header("Your recent reflections")
     table = pd.DataFrame({
-        "Finished": recent["completed_on"],
-        "About": [c or "Search in general" for c in recent["company"]],
-        "Role": recent["role"],
-        "Within your control": recent["control_pct"],
-        "Good fit?": [rf.FITS.get(f, "") if isinstance(f, str) else "" for f in recent["fit"]],
+        "Finished": [None if r.completed_on is None else r.completed_on.isoformat()
+                     for r in recent],
+        "About": [r.company or "Search in general" for r in recent],
+        "Role": [r.role for r in recent],
+        "Within your control": [r.control_pct for r in recent],
+        "Good fit?": [rf.FITS.get(r.fit, "") if r.fit is not None else "" for r in recent],
     })
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "Within your control": st.column_config.ProgressColumn(
             format="%d%%", min_value=0, max_value=100)})
-    rows = {int(r.id): r for r in recent.itertuples()}
+    rows = {r.id: r for r in recent}
     chosen = ui.pick("Read a summary again", rows, lambda r: f"{r.completed_on}: " + (
         ui.application_label(r.company, r.role) or "Search in general"), index=None,
         key="reflect_reread", placeholder="Choose a reflection")
@@ -83,14 +83,13 @@ def recent_panel(store: Store) -> None:
         show_summary(store, ui.cached(store, rf.reflection_by_id, chosen), "reflect_reread")
 
 
-def run_draft(store: Store, draft: dict[str, Any], today: date) -> None:
-    draft = {**draft, "version": seen("reflection", draft["id"], draft["version"])}
-    answers = draft["answers"]
-    step = answers["step"]
+def run_draft(store: Store, draft: rf.Reflection, today: date) -> None:
+    draft = draft.seen_at(seen("reflection", draft.record.id, draft.record.version))
+    step = draft.answers["step"]
     with st.container(horizontal=True, vertical_alignment="center"):
-        if draft.get("company"):
+        if draft.record.company:
             st.markdown(":material/work: **Reflecting on**")
-            st.text(ui.application_label(draft["company"], draft["role"]))
+            st.text(ui.application_label(draft.record.company, draft.record.role))
         else:
             st.markdown(":material/psychology: **Reflecting on your search in general**")
     total = len(rf.STEPS)
@@ -105,7 +104,7 @@ def run_draft(store: Store, draft: dict[str, Any], today: date) -> None:
 
 
 
-def summary_panel(store: Store, draft: dict[str, Any]) -> None:
+def summary_panel(store: Store, draft: rf.Reflection) -> None:
     show_summary(store, draft, "reflect")
     form = "reflect_finish"
     with st.container(horizontal=True):
@@ -115,21 +114,20 @@ def summary_panel(store: Store, draft: dict[str, Any]) -> None:
     ui.form_error(form)
     if back:
         write(form, lambda: rf.save_step(
-            store, draft["id"], draft["version"], rf.SUMMARY_STEP, {},
+            store, draft.record.id, draft.record.version, rf.SUMMARY_STEP, {},
             next_step=rf.SUMMARY_STEP - 1))
     if finish:
-        write(form, lambda: store.reflections.finish(draft["id"], draft["version"]),
+        write(form, lambda: store.reflections.finish(draft.record.id, draft.record.version),
                "Reflection saved. Thank you for taking the time: that's how lessons stick.")
 
 
-def show_summary(store: Store, reflection: dict[str, Any], key: str) -> None:
+def show_summary(store: Store, reflection: rf.Reflection, key: str) -> None:
     """The end of a reflection: our words, the user's items as plain text, and the next
     company on the dream-job list."""
-    answers = reflection["answers"]
-    found = ui.cached(store, store.dream_list.next_entry, reflection.get("company") or "")
-    suggestion = (rf.Suggestion(int(found["id"]), found["company"], found["role"])
-                  if found else None)
-    summary = rf.summarize(answers, reflection["control_pct"], reflection["fit"], suggestion)
+    answers, record = reflection.answers, reflection.record
+    found = ui.cached(store, store.dream_list.next_entry, record.company or "")
+    suggestion = rf.Suggestion(found.id, found.company, found.role) if found else None
+    summary = rf.summarize(answers, record.control_pct, record.fit, suggestion)
     icon = {"not_about_you": ":material/spa:", "poor_fit": ":material/explore:",
             "within_reach": ":material/flag:"}.get(summary.kind, ":material/favorite:")
     with st.container(border=True, key=f"{key}_summary"):
@@ -150,7 +148,7 @@ def show_summary(store: Store, reflection: dict[str, Any], key: str) -> None:
                       on_click=go_to, args=("Dream list",))
 
 
-def discard_panel(store: Store, draft: dict[str, Any]) -> None:
+def discard_panel(store: Store, draft: rf.Reflection) -> None:
     confirm_key = "reflect_confirm_discard"
     if not st.session_state.get(confirm_key):
         st.button("Discard this reflection", key="reflect_discard", type="tertiary",
@@ -168,6 +166,6 @@ def discard_panel(store: Store, draft: dict[str, Any]) -> None:
         st.rerun()
     if yes:
         write("reflect_discard",
-               lambda: store.reflections.discard(draft["id"], draft["version"]),
+               lambda: store.reflections.discard(draft.record.id, draft.record.version),
                "Discarded.", icon=":material/delete:",
                on_success=lambda: st.session_state.__setitem__(confirm_key, False))

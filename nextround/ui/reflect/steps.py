@@ -17,8 +17,8 @@ from nextround.store import Store
 from nextround.ui.reflect import write
 
 
-def step_form(store: Store, draft: dict[str, Any], step: int, today: date) -> None:
-    rid, answers = draft["id"], draft["answers"]
+def step_form(store: Store, draft: rf.Reflection, step: int, today: date) -> None:
+    rid, answers = draft.record.id, draft.answers
     form = f"reflect_step_{step}"
     key = f"rf{rid}_"
     values: dict[str, Any] = {}
@@ -78,7 +78,8 @@ def step_form(store: Store, draft: dict[str, Any], step: int, today: date) -> No
             fit_options = list(rf.FITS)
             values["fit"] = st.radio(
                 "Was it a good fit for you?", fit_options,
-                index=fit_options.index(draft["fit"]) if draft["fit"] in rf.FITS else None,
+                index=fit_options.index(draft.record.fit) if draft.record.fit in rf.FITS
+                else None,
                 format_func=rf.FITS.__getitem__, horizontal=True, key=key + "fit")
             ui.field_error(form, "fit")
             values["fit_note"] = st.text_area(
@@ -98,7 +99,8 @@ def step_form(store: Store, draft: dict[str, Any], step: int, today: date) -> No
     if target is None:
         return
     write(form, lambda: rf.save_step(
-        store, rid, draft["version"], step, values, next_step=target, plan=plan, today=today),
+        store, rid, draft.record.version, step, values, next_step=target, plan=plan,
+        today=today),
         "Saved. Come back to it whenever you're ready." if later else None,
         icon=":material/save:")
 
@@ -131,17 +133,17 @@ def changes_rows(form: str, key: str, answers: dict[str, Any],
     return typed
 
 
-def outside_fields(form: str, key: str, draft: dict[str, Any]) -> dict[str, Any]:
+def outside_fields(form: str, key: str, draft: rf.Reflection) -> dict[str, Any]:
     st.caption("Some things decide a hiring process before you ever walk in. Tick any that "
                "may have played a part. This is optional.")
-    ticked = set(draft["answers"]["outside_factors"])
+    ticked = set(draft.answers["outside_factors"])
     chosen: list[str] = []
     columns = st.columns(2)
     for i, (factor, label) in enumerate(rf.OUTSIDE_FACTORS.items()):
         if columns[i % 2].checkbox(label, value=factor in ticked, key=f"{key}factor_{factor}"):
             chosen.append(factor)
     ui.field_error(form, "outside_factors")
-    pct = draft["control_pct"]
+    pct = draft.record.control_pct
     control = st.slider("How much of the outcome was within your control?", 0, 100,
                         value=int(pct) if pct is not None else 50, step=5, format="%d%%",
                         key=key + "control")
