@@ -78,3 +78,13 @@ def test_the_checks_see_the_store() -> None:
     names = {_name(p) for p in MODULES}
     assert "nextround/store/database.py" in names
     assert "nextround/store/applications.py" in names
+
+
+def test_the_architecture_names_every_module() -> None:
+    """docs/ARCHITECTURE.md has a line for every module of nextround/ and every page, so a
+    newcomer finds each room from one map (issue 15); a new module fails here until it does."""
+    architecture = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    modules = sorted((ROOT / "nextround").rglob("*.py")) + sorted((ROOT / "pages").glob("*.py"))
+    missing = [str(p.relative_to(ROOT)) for p in modules
+               if f"`{p.relative_to(ROOT).as_posix()}`" not in architecture]
+    assert missing == []

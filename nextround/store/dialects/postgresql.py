@@ -380,7 +380,12 @@ def later_of(first: str, second: str) -> str:
 def period_start(freq: str, day: str) -> str:
     """The first day (YYYY-MM-DD) of the month or ISO week (a Monday) of a YYYY-MM-DD text."""
     unit = {"month": "month", "week": "week"}[freq]
-    return f"to_char(date_trunc('{unit}', nextround_day({day})), 'YYYY-MM-DD')"
+    # A plain cast, not `nextround_day`: the stored text is a date already (the date backstop
+    # checks every write), and calling the function per row made the feedback page's theme
+    # counts 13× slower (23 ms against 1.7 ms for 366 tagged replies at 10,000 applications).
+    # Year 0000, which the backstop allows and PostgreSQL's dates don't, gives NULL.
+    return (f"to_char(date_trunc('{unit}', CASE WHEN {day} >= '0001' THEN ({day})::date END),"
+            " 'YYYY-MM-DD')")
 
 
 def json_texts(column: str, alias: str) -> tuple[str, str, str]:
