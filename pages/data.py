@@ -33,7 +33,7 @@ def _reopen(store: Store) -> Callable[[], None]:
 
 def main(store: Store) -> None:
     st.title("Your data")
-    st.caption("Your preferences, and your data in and out. Everything stays on this computer.")
+    st.caption(f"Your preferences, and your data in and out. {ui.data_home(store)}")
     schema_warning(store)
     tabs = st.tabs(["Settings", "Import", "Export", "Backup and restore", "Delete"])
     with tabs[0]:

@@ -20,7 +20,7 @@ PERIODS = {"4 weeks": 28, "3 months": 91, "6 months": 182, "1 year": 365, "All t
            "Custom": None}
 
 
-def welcome() -> None:
+def welcome(store: Store) -> None:
     """The empty state: what Next Round does and what to do first."""
     st.title("Welcome to Next Round")
     st.markdown(
@@ -34,7 +34,7 @@ def welcome() -> None:
     with left:
         st.header("Start fresh", anchor=False)
         st.caption("Add your first application, then record each reply as it comes. "
-                   "Your data stays on this computer.")
+                   + ui.data_home(store))
         if st.button("Start fresh", key="start_fresh", type="primary",
                      icon=":material/add:", width="stretch"):
             st.switch_page(ui.page_path("applications"))
@@ -258,7 +258,7 @@ def chart_tabs(board: metrics.Dashboard, specs: dict[str, dict]) -> None:
 
 def main(store: Store) -> None:
     if ui.cached(store, Store.is_empty):
-        welcome()
+        welcome(store)
         return
     today = store.today()
     st.title("Your progress")

@@ -175,7 +175,7 @@ def frame(title: str, icon: str | None = None) -> Store:
     try:
         store = open_store()
     except StoreError as exc:
-        _support_sidebar(region="US")
+        _support_sidebar(region="US", home="Next Round sends nothing anywhere.")
         st.title(title)
         st.error(str(exc), icon=":material/database:")
         st.caption("Your data has not been changed. The Your data page and the command line "
@@ -191,12 +191,21 @@ def frame(title: str, icon: str | None = None) -> Store:
             if st.button("Leave the demo", key="leave_demo", icon=":material/logout:"):
                 st.session_state[DEMO_KEY] = False
                 st.switch_page(PAGES["progress"])
-    _support_sidebar(region=settings.support_region)
+    _support_sidebar(region=settings.support_region, home=data_home(store))
     show_flash()
     return store
 
 
-def _support_sidebar(region: str) -> None:
+def data_home(store: Store) -> str:
+    """Where the user's data lives, said honestly: this computer for a file, their own server
+    for a PostgreSQL database. Next Round itself sends nothing anywhere either way."""
+    if store.on_server:
+        return ("Your data is kept in your PostgreSQL database. Next Round sends nothing else "
+                "anywhere.")
+    return "Your data stays on this computer."
+
+
+def _support_sidebar(region: str, home: str) -> None:
     with st.sidebar:
         with st.popover("Get support", icon=":material/favorite:", width="stretch"):
             st.markdown("**If you're struggling, you don't have to carry it alone.** "
@@ -207,7 +216,7 @@ def _support_sidebar(region: str) -> None:
                 if resource.url:
                     st.link_button(f"Open {resource.name}", resource.url, width="stretch")
             st.caption("If you are in immediate danger, call your local emergency number.")
-        st.caption("Your data stays on this computer.")
+        st.caption(home)
 
 
 # --- forms: messages next to the field ------------------------------------------------------

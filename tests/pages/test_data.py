@@ -363,3 +363,13 @@ def test_delete_with_backups(store: Store) -> None:
     assert store.is_empty() and store.backups.files() == []
     if store.path is not None:  # the file keeps no trace of the deleted text
         assert b"Gone" not in store.path.read_bytes()
+
+
+def test_the_page_says_honestly_where_the_data_lives(store: Store) -> None:
+    """A file stays on this computer; a PostgreSQL database is on the user's own server, and
+    the page mustn't promise otherwise."""
+    at = _page()
+    no_exception(at)
+    said = "kept in your PostgreSQL database" if store.on_server else "stays on this computer"
+    assert any(said in c.value for c in at.sidebar.caption), [c.value for c in at.sidebar.caption]
+    assert any(said in c.value for c in at.caption)
