@@ -15,8 +15,10 @@ CHECK_FORM = "check"
 
 def check_section(store: Store) -> None:
     st.header("Check")
-    st.caption("Checks that the whole database file is intact, that its tables, indexes and "
-               "triggers are exactly Next Round's, and that the links between tables hold.")
+    intact = "" if store.on_server else "the whole database file is intact, that "
+    st.caption(f"Checks that {intact}its tables, indexes and triggers are exactly Next "
+               "Round's, that the links between tables hold, and that every value is one "
+               "Next Round could have saved.")
     if st.button("Check my database", key="check_now", icon=":material/health_and_safety:"):
         with st.spinner("Checking…"):
             problems = ui.run_action(CHECK_FORM, lambda: store.integrity_problems(
