@@ -239,7 +239,12 @@ def reflect_and_plan(page: Page) -> None:
     click(key(page, "reflect_section").get_by_text("Game plan"))
     expect(page.get_by_text("Practise data-modelling questions")).to_be_visible()
     page.get_by_text("Add a step").click()
-    page.get_by_label("What will you do?").first.fill("Send two applications to data teams")
+    step = page.get_by_label("What will you do?").first
+    step.fill("Send two applications to data teams")
+    # Leave the field as a person does before reaching for the button: a submit clicked in the
+    # same instant as the typing can reach the server before the field's value does.
+    step.blur()
+    page.wait_for_timeout(200)
     click(page.get_by_role("button", name="Add to my game plan"))
     expect(page.get_by_text("Send two applications to data teams")).to_be_visible()
     expect(page.get_by_text("2 to do · 0 done")).to_be_visible()
