@@ -343,8 +343,9 @@ def past_drafts(store: Store, app: Picked | None) -> None:
     if not drafts:
         st.caption("Nothing saved or sent for this application yet.")
         return
-    shown = pd.DataFrame([(d.sent_on and d.sent_on.isoformat(), drafting.KIND_LABELS.get(
-        d.kind, d.kind), d.status, d.subject, d.saved_on) for d in drafts],
+    shown = pd.DataFrame([(d.sent_on.isoformat() if d.sent_on else "Not sent yet",
+                           drafting.KIND_LABELS.get(d.kind, d.kind), d.status, d.subject,
+                           d.saved_on) for d in drafts],
         columns=["sent_on", "kind", "status", "subject", "saved_on"])
     st.dataframe(shown, hide_index=True,
                  key=f"{K}_past", column_config={

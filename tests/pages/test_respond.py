@@ -238,6 +238,7 @@ def test_save_for_later_and_a_stale_tab_cannot_overwrite(store: Store) -> None:
     for tab in (tab_a, tab_b):
         tab.radio(key="respond_source").set_value("any").run()
         assert tab.dataframe[0].value["subject"].tolist() == ["Feedback?"]
+        assert tab.dataframe[0].value["sent_on"].tolist() == ["Not sent yet"]  # not "None"
         tab.button(key="respond_resume").click().run()
         no_exception(tab)
         assert tab.text_area(key="respond_body").value == "Original text"
