@@ -39,6 +39,7 @@ from nextround.store.files import (
 from nextround.store.opening import (
     BUSY_TIMEOUT_MS,
     DEFAULT_DB_PATH,
+    SQLITE_HEADER,
     checkpoint,
     default_url,
     inspect_sqlite_file,
@@ -61,7 +62,8 @@ from nextround.store.transfer import ColumnRule
 
 __all__ = [
     "APPLICATION_ID", "BUSY_TIMEOUT_MS", "BackupFile", "DEFAULT_DB_PATH", "DERIVED_COLUMNS",
-    "MAX_COUNT", "MIGRATIONS", "SCHEMA_VERSION", "STAGE_NOTE_MAX", "TABLES", "ColumnRule",
+    "MAX_COUNT", "MIGRATIONS", "SCHEMA_VERSION", "SQLITE_HEADER", "STAGE_NOTE_MAX", "TABLES",
+    "ColumnRule",
     "CorruptDatabaseError", "DatabaseProblemsError", "ForeignDatabaseError",
     "NewerDatabaseError", "NotFoundError", "ReadOnlyDatabaseError", "RestoreResult",
     "RowCheck", "StaleVersionError", "Store", "StoreError", "Transaction", "_reason",

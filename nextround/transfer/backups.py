@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from nextround.store import (
+    SQLITE_HEADER,
     RestoreResult,
     Store,
     StoreError,
@@ -32,7 +33,7 @@ from nextround.transfer.results import ImportRefused
 
 
 def make_backup(store: Store, out: str | os.PathLike[str] | None = None, *,
-         reason: str = "manual") -> Path:
+                reason: str = "manual") -> Path:
     """A checked backup of `store` into its backup folder (or to `out`); its path."""
     if not store.on_server:
         return store.backups.make(out, reason=reason)
@@ -53,24 +54,30 @@ def _checked_export(store: Store) -> bytes:
     """The full export of `store`, refused unless it would restore: every row read back
     through the full import's rules into an empty database (what `restore` will check)."""
     data = export_json(store)
-    problems = _export_problems(data)
+    _, problems = _export_check(data)
     if problems:
         raise StoreError("The backup couldn't be checked, so it wasn't kept: "
                          f"{problems[0]}. Your database was not changed.")
     return data
 
 
-def _export_problems(data: bytes) -> list[str]:
-    """What a full import into an empty database would refuse in the export `data`."""
+def _export_check(data: bytes) -> tuple[dict[str, int], list[str]]:
+    """(rows per table, problems) of the export `data` as a full import into an empty
+    database sees it: the one check a server's backup passes when made and when restored."""
     empty = Store("sqlite://")
     try:
         check_text(data)
         found = preview_json(empty, data)
     except ImportRefused as refused:
-        return [str(problem).rstrip(".") for problem in refused.problems]
+        return {}, [_said(problem) for problem in refused.problems]
     finally:
         empty.dispose()
-    return [str(problem).rstrip(".") for problem in found.errors]
+    return dict(found.table_counts), [_said(problem) for problem in found.errors]
+
+
+def _said(problem: object) -> str:
+    """An import's problem as part of a backup's refusal (which says itself what changed)."""
+    return str(problem).removesuffix(" Nothing was imported.").rstrip(".")
 
 
 def describe_backup(store: Store, source: str | os.PathLike[str]) -> dict[str, int]:
@@ -78,38 +85,28 @@ def describe_backup(store: Store, source: str | os.PathLike[str]) -> dict[str, i
     (StoreError) saying why not. Writes nothing."""
     if not store.on_server:
         return describe_database_file(source, check_rows=stored_value_problems)
-    candidate, data = _read_export(source)
-    empty = Store("sqlite://")
-    try:
-        found = preview_json(empty, data)
-    except ImportRefused as refused:
-        found = None
-        problems = [str(problem).rstrip(".") for problem in refused.problems]
-    finally:
-        empty.dispose()
-    if found is not None:
-        problems = [str(problem).rstrip(".") for problem in found.errors]
-    if problems or found is None:
-        raise StoreError(f"{candidate} can't be restored: " + "; ".join(problems[:5])
-                         + ". Nothing was changed.")
-    return dict(found.table_counts)
+    return _restorable_export(source)[1]
 
 
-def _read_export(source: str | os.PathLike[str]) -> tuple[Path, bytes]:
-    """A server's restore file, read whole; an SQLite file is refused with what to do."""
+def _restorable_export(source: str | os.PathLike[str]) -> tuple[bytes, dict[str, int]]:
+    """A server's restore file, read whole and checked (`_export_check`): its bytes and rows
+    per table, or a StoreError in words. An SQLite file is refused with what to do."""
     candidate = Path(source).expanduser()
     try:
         data = candidate.read_bytes()
     except OSError as exc:
         raise StoreError(f"Can't read {candidate}: {exc.strerror}. Nothing was "
                          "changed.") from exc
-    if data[:16] == b"SQLite format 3\x00":
+    if data[:len(SQLITE_HEADER)] == SQLITE_HEADER:
         raise StoreError(f"{candidate} is an SQLite database file. A server database is "
                          "restored from a full export (.json): export the file's data with "
                          "`python -m nextround --db FILE export --out FILE.json` first. "
                          "Nothing was changed.")
-    check_text(data)
-    return candidate, data
+    counts, problems = _export_check(data)
+    if problems:
+        raise StoreError(f"{candidate} can't be restored: " + "; ".join(problems[:5])
+                         + ". Nothing was changed.")
+    return data, counts
 
 
 def restore_backup(store: Store, source: str | os.PathLike[str]) -> RestoreResult:
@@ -121,10 +118,9 @@ def restore_backup(store: Store, source: str | os.PathLike[str]) -> RestoreResul
         target = store.path if store.path is not None else store.url
         return restore_database(target, source, check_rows=stored_value_problems,
                                 backup_dir=store.backup_dir)
-    describe_backup(store, source)  # refuses, in words, anything it wouldn't restore whole
-    candidate, data = _read_export(source)
+    data, _ = _restorable_export(source)  # refuses, in words, what it can't restore whole
     previous = make_backup(store, reason="before-restore") if not store.is_empty() else None
     store.transfer.import_everything(export_rows(data), replace=True)
     counts = store.transfer.table_counts()
     store.refresh_statistics()
-    return RestoreResult(candidate, store.where, previous, counts)
+    return RestoreResult(Path(source).expanduser(), store.where, previous, counts)

@@ -66,13 +66,15 @@ def test_restore_refuses_a_file_it_cant_bring_back_and_changes_nothing(
     before = _tables(store)
     for name, data in (("empty.json", b""), ("notes.json", b'{"notes": []}'),
                        ("half.db", b"SQLite format 3\x00" + b"\x00" * 50),
-                       ("words.txt", b"not a backup at all")):
+                       ("words.txt", b"not a backup at all"),
+                       ("utf16.json", '{"format": "x"}'.encode("utf-16"))):
         bad = tmp_path / name
         bad.write_bytes(data)
         code, out, err = cli(capsys, "--db", db, "restore", str(bad))
         assert code != 0 and out == "", (name, out)
         assert err.strip() and "\n" not in err.strip(), (name, err)  # one plain line
         assert "Nothing was changed" in err or "not" in err, (name, err)
+        assert "couldn't finish" not in err, (name, err)  # refused in words, not a crash
         assert _tables(store) == before, name
     code, _, err = cli(capsys, "--db", db, "restore", str(tmp_path / "missing.json"))
     assert code != 0 and _tables(store) == before
