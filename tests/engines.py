@@ -30,6 +30,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import make_url
 
+from nextround.store.files import _pid_alive  # the rule leftover copies are judged by
+
 POSTGRES_ENV = "NEXTROUND_TEST_POSTGRES"
 POSTGRES_URL = os.environ.get(POSTGRES_ENV, "").strip()
 # Which engine the whole suite's own database is on (`isolated`, `store`, the app under test):
@@ -91,16 +93,6 @@ def connect(url: str, *, autocommit: bool = False):  # noqa: ANN201 - a psycopg 
     plain = make_url(url).set(drivername="postgresql").render_as_string(
         hide_password=False)
     return psycopg.connect(plain, autocommit=autocommit)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class PostgresDatabases:

@@ -303,8 +303,7 @@ class Backups:
             remove_leftovers(self._path, self._folder)
         if self._path is None or self._folder is None or self._store.is_empty():
             return None
-        if any(name.reason == "daily" and name.made.date() == today
-               for _, name in self._named()):
+        if self.has_daily(today):
             return None
         if self._store.on_server:
             return None  # a full export is the domain's to make (`transfer.daily_backup`)

@@ -6,7 +6,6 @@ command may read standard input.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -18,9 +17,8 @@ from pathlib import Path
 import pytest
 
 from nextround import transfer
-from nextround.__main__ import main
 from nextround.store import SCHEMA_VERSION, Store, restore_database
-from tests.conftest import ROOT, old_database
+from tests.conftest import ROOT, cli, digest, old_database
 
 TODAY = "2026-11-25"
 # Each of these names its own SQLite files; tests/cli/test_commands_each_engine.py runs the
@@ -41,19 +39,6 @@ def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
     return result
 
 
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """The same entry point in this process: quicker, for the many refusal cases."""
-    try:
-        code = main(list(args))
-    except SystemExit as exc:  # argparse's own usage errors
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def applications(path: Path) -> list[tuple]:

@@ -11,7 +11,7 @@ import pytest
 
 from nextround import transfer
 from nextround.store import Store
-from tests.cli.test_commands import cli
+from tests.conftest import cli
 
 
 def _tables(store: Store) -> dict:

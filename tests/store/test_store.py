@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -25,13 +24,10 @@ from nextround.store import (
     Transaction,
 )
 from tests import factories
-from tests.conftest import old_database
+from tests.conftest import digest, old_database
 
 TODAY = date(2026, 11, 25)
 
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_new_database_is_marked_ours_and_current(tmp_path: Path) -> None:

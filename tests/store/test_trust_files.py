@@ -9,7 +9,6 @@ privacy must come from the modes Next Round creates files with, not from the env
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import stat
@@ -23,10 +22,9 @@ from pathlib import Path
 import pytest
 
 from nextround import demo, transfer
-from nextround.__main__ import main
 from nextround.store import Store
 from tests import factories
-from tests.conftest import ROOT, TODAY, no_exception, open_page
+from tests.conftest import ROOT, TODAY, cli, digest, no_exception, open_page
 
 
 @pytest.fixture(autouse=True)
@@ -37,18 +35,6 @@ def _usual_umask() -> None:
     os.umask(previous)
 
 
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def mode(path: Path) -> int:

@@ -8,7 +8,6 @@ changed the way a tool or a person could change them.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import sqlite3
 import threading
@@ -18,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from nextround import demo, transfer
-from nextround.__main__ import main
 from nextround.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
@@ -28,18 +26,7 @@ from nextround.store import (
     restore_database,
 )
 from tests import factories
-from tests.conftest import TODAY, no_exception, old_database, open_page
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.conftest import TODAY, cli, digest, no_exception, old_database, open_page
 
 
 def genuine_backup(folder: Path) -> Path:
