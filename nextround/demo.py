@@ -456,6 +456,7 @@ def generate(applications: int = 300, seed: int = 1, today: date | None = None, 
 
     targets = _targets(rng, apps, iso, start, tod, applications)
     checkins = _checkins(rng, mondays, counts, week_rejections, week_offers, tod, iso)
+    path_steps = _path_steps(rng, apps, feedback, reflections, tod)
     if progress is not None:
         progress(0.6, "Made the drafts, feedback, reflections and check-ins")
 
@@ -480,7 +481,26 @@ def generate(applications: int = 300, seed: int = 1, today: date | None = None, 
                      "source_label", "created_on"), actions),
         "checkins": (("id", "week", "checked_on", "items", "who5_raw", "stress", "hours",
                       "self_care", "win", "let_go", "updated_at"), checkins),
+        "path_steps": (("id", "application_id", "step", "state", "on_date"), path_steps),
     }
+
+
+def _path_steps(rng: random.Random, apps: list[list[Any]], feedback: list[tuple[Any, ...]],
+                reflections: list[tuple[Any, ...]], tod: int) -> list[tuple[Any, ...]]:
+    """What a user says on older paths after a no: feedback not asked for, and no reflection
+    on a no at the CV stage, are often "not for this one". Recent nos are left as they are,
+    so the demo has open paths to follow."""
+    asked = {row[1] for row in feedback}
+    reflected = {row[1] for row in reflections}
+    rows: list[tuple[Any, ...]] = []
+    for app in apps:
+        if app[9] != "rejected" or tod - date.fromisoformat(app[10]).toordinal() < 21:
+            continue
+        if app[0] not in asked and rng.random() < 0.5:
+            rows.append((len(rows) + 1, app[0], "feedback", "skipped", app[10]))
+        if app[0] not in reflected and rng.random() < 0.4:
+            rows.append((len(rows) + 1, app[0], "reflect", "skipped", app[10]))
+    return rows
 
 
 def _showcase(apps: list[list[Any]], add_event: Callable, iso: _Days, tod: int) -> None:

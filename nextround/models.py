@@ -193,6 +193,8 @@ def clean_stage_event(stage: object, on_date: object, note: object, today: date,
 
 def parse_stage(value: object) -> Stage:
     text = "" if value is None else str(value).strip().lower()
+    if not text:
+        raise ValueError("Pick a stage.")
     try:
         return Stage(text)
     except ValueError as exc:

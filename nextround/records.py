@@ -342,3 +342,31 @@ class CheckinRecord(_Record):
     win: str
     let_go: str
     version: int
+
+
+# --- the path after a no ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PathFacts(_Record):
+    """A rejected application and what is known about its path (`paths.facts`,
+    `paths.open_paths`): the facts the data shows (1 or 0) and the state the user gave each
+    step (None when they said nothing). `appreciated` is what they thanked them for."""
+
+    id: int
+    company: str
+    role: str
+    rejected_on: date
+    contact_name: str
+    contact_email: str
+    furthest_level: int
+    thanks_sent_on: date | None
+    asked: int
+    reflected: int
+    checked_in: int
+    moved_on: int
+    reply_state: str | None
+    feedback_state: str | None
+    reflect_state: str | None
+    care_state: str | None
+    next_state: str | None
+    appreciated: str

@@ -15,6 +15,7 @@ import streamlit as st
 from nextround import calendar_ics, charts, clock, ui, wellbeing
 from nextround.records import CheckinRecord
 from nextround.store import Store
+from nextround.ui import after_no as after_no_ui
 
 FORM = "checkin"
 PENDING = "checkin_pending"  # (CheckIn, version): a replace waiting for the user's confirmation
@@ -208,6 +209,7 @@ def main(store: Store) -> None:
     st.title("Weekly check-in")
     st.caption("One minute, once a week: notice how you've been, name a win, and let one "
                "thing go.")
+    after_no_ui.panel_if_following(store, "checkin")
     if current is None:
         st.session_state[PENDING] = None
         checkin_form(store, None)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from nextround import ui
 from nextround.store import Store
+from nextround.ui import after_no as after_no_ui
 from nextround.ui.reflect import LAST_SECTION_KEY, SECTION_KEY
 from nextround.ui.reflect.dream_list import dream_list_section
 from nextround.ui.reflect.game_plan import game_plan_section
@@ -26,6 +27,7 @@ def main(store: Store) -> None:
     st.title("Reflect")
     st.caption("A short, honest look back: what to keep, what to change, and what was never in "
                "your hands. Then a plan for what's next.")
+    after_no_ui.panel_if_following(store, "reflect")
     last = st.session_state.get(LAST_SECTION_KEY, SECTIONS[0])
     # Radios, not a segmented control: its selected label fails colour contrast in dark mode.
     if SECTION_KEY not in st.session_state:

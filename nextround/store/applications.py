@@ -30,9 +30,13 @@ STAGE_NOTE_MAX = 500
 # Rejections with no sent thank-you. `thanks_sent_on` (kept by a trigger) narrows the scan to
 # the unanswered ones through `applications_unthanked`; the NOT EXISTS also catches a sent
 # draft without a date (an imported file can hold one).
+# A rejection still waiting for a thank-you: none sent, and the user hasn't said on its path
+# that they replied some other way or that it isn't for this one (store/paths.py).
 UNANSWERED = ("a.stage = 'rejected' AND a.thanks_sent_on IS NULL AND NOT EXISTS (SELECT 1"
               " FROM drafts d WHERE d.application_id = a.id AND d.kind = 'rejection_thanks'"
-              " AND d.status = 'sent')")
+              " AND d.status = 'sent') AND NOT EXISTS (SELECT 1 FROM path_steps p"
+              " WHERE p.application_id = a.id AND p.step = 'reply'"
+              " AND p.state IN ('done', 'skipped'))")
 
 _ORDERS = ("applied_on DESC", "applied_on ASC", "company ASC", "company DESC", "stage_on DESC")
 
@@ -168,9 +172,10 @@ class Applications(Records):
             "ORDER BY on_date, id", {"id": application_id})]
 
     def search(self, *, query: str = "", stages: Sequence[str] = (), limit: int = 50,
-               offset: int = 0, order: str = "applied_on DESC"
+               offset: int = 0, order: str = "applied_on DESC", unreflected: bool = False
                ) -> tuple[list[ApplicationSummary], int]:
-        """One page of applications matching a search, and how many match in all."""
+        """One page of applications matching a search, and how many match in all.
+        `unreflected` leaves out those with a finished reflection."""
         if order not in _ORDERS:
             order = "applied_on DESC"
         where, params = ["1 = 1"], {"limit": int(limit), "offset": int(offset)}
@@ -181,6 +186,9 @@ class Applications(Records):
             names = [f":s{i}" for i in range(len(stages))]
             where.append(f"stage IN ({', '.join(names)})")
             params.update({f"s{i}": str(s) for i, s in enumerate(stages)})
+        if unreflected:
+            where.append("NOT EXISTS (SELECT 1 FROM reflections r WHERE r.application_id ="
+                         " applications.id AND r.status = 'done')")
         clause = " AND ".join(where)
         with self._read() as conn:  # the page and its total from one snapshot
             page = rows_in(

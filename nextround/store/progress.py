@@ -149,7 +149,10 @@ class Progress(Records):
                                    " WHERE a.furthest_level IN (2, 3)"
                                    " AND a.stage = 'rejected' AND NOT EXISTS (SELECT 1 FROM"
                                    " reflections r WHERE r.application_id = a.id"
-                                   " AND r.status = 'done')",
+                                   " AND r.status = 'done') AND NOT EXISTS (SELECT 1 FROM"
+                                   " path_steps p WHERE p.application_id = a.id"
+                                   " AND p.step = 'reflect'"
+                                   " AND p.state IN ('done', 'skipped'))",
             "actions_due": "SELECT count(*) FROM actions WHERE done_on IS NULL"
                            " AND due_on <= :week_end",
         })

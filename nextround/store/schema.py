@@ -17,9 +17,9 @@ from nextround.store.dialects import postgresql, sqlite
 from nextround.store.dialects.sqlite import APPLICATION_ID, MIGRATIONS
 from nextround.store.dialects.sqlite import apply_migrations as _apply_migrations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TABLES = ("applications", "events", "drafts", "feedback_requests", "reflections", "actions",
-          "checkins", "targets", "settings")
+          "checkins", "targets", "settings", "path_steps")
 MILESTONE_COLUMNS = ("first_reply_on", "first_interview_on", "first_offer_on",
                      "first_rejection_on", "thanks_sent_on", "furthest_level")
 # Derived from the events and drafts, so never exported or imported: the triggers rebuild them.

@@ -16,6 +16,7 @@ from nextround.store.checkins import CheckIns
 from nextround.store.drafts import Drafts
 from nextround.store.dream_list import DreamList
 from nextround.store.feedback import FeedbackRequests
+from nextround.store.paths import PathSteps
 from nextround.store.progress import Progress
 from nextround.store.records import Unit
 from nextround.store.reflections import Reflections
@@ -35,6 +36,7 @@ class RecordTypes:
         self.settings = UserSettings(unit)
         self.dream_list = DreamList(unit)
         self.checkins = CheckIns(unit)
+        self.paths = PathSteps(unit)
         self.progress = Progress(unit)
         self.transfer = Transfer(unit)
 

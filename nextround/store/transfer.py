@@ -26,9 +26,9 @@ from nextround.store.schema import DERIVED_COLUMNS, TABLES
 # Parents before children, so a full import inserts rows in an order that fits together
 # (and, reversed, delete-all empties children first).
 IMPORT_ORDER = ("settings", "targets", "applications", "events", "drafts",
-                "feedback_requests", "reflections", "actions", "checkins")
+                "feedback_requests", "reflections", "actions", "checkins", "path_steps")
 DEMO_TABLE_ORDER = ("targets", "applications", "events", "drafts", "feedback_requests",
-                    "reflections", "actions", "checkins")
+                    "reflections", "actions", "checkins", "path_steps")
 
 # progress(done, total) for imports; progress(fraction, message) for the demo.
 ImportProgress = Callable[[int, int], None]

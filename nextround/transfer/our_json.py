@@ -207,6 +207,9 @@ def _check_json_row(result: Preview, table: str, number: int, row: Any,
                 number, row["application_id"], date.fromisoformat(row["on_date"]).toordinal()),
                 strict=True):
             column.append(value)
+    if table == "path_steps":  # one row per application and step (a two-column key)
+        seen.add(seen.unique, (table, "step"), number,
+                 _digest((row["application_id"], row["step"])))
     for name, rule in rules.items():
         value = row.get(name)
         if value is None:

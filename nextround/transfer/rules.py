@@ -229,11 +229,17 @@ def _check_settings(row: Mapping[str, Any], today: date) -> None:
                 if k in row}, extra=extra).validated()
 
 
+def _check_path_step(row: Mapping[str, Any], today: date) -> None:
+    from nextround import after_no
+
+    after_no.check_mark(row.get("step"), row.get("state"), row.get("note", ""))
+
+
 # Each table's rows go through the validator its own form uses (models, feedback, reflection,
 # wellbeing, drafting), so a file can't hold what the app would refuse to save.
 RECORD_CHECKS: dict[str, Callable[[Mapping[str, Any], date], None]] = {
     "applications": _check_application, "events": _check_event, "drafts": _check_draft,
     "feedback_requests": _check_feedback, "reflections": _check_reflection,
     "actions": _check_action, "checkins": _check_checkin, "targets": _check_target,
-    "settings": _check_settings,
+    "settings": _check_settings, "path_steps": _check_path_step,
 }

@@ -46,7 +46,7 @@ def test_empty_page_tells_the_user_what_to_do(via_app: bool) -> None:
     no_exception(at)
     assert at.title[0].value == "Reflect"
     assert at.header[0].value == "Start a reflection"
-    assert "No rejections match" in at.info[0].value
+    assert "No rejection is waiting for a reflection" in at.info[0].value
     for name, words in (("Game plan", "Nothing to do right now"),
                         ("Dream list", "Your list is empty"),
                         ("Insights", "Finish a reflection or two")):

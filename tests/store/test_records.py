@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from nextround import dream_list, records, sending, wellbeing
+from nextround import after_no, dream_list, records, sending, wellbeing
 from nextround import reflection as rf
 from nextround.store import Store
 from tests import factories
@@ -33,6 +33,7 @@ def full(store: Store) -> Iterator[tuple[Store, dict[str, int]]]:
     """A database with one of everything each read reads, and the ids of what it holds."""
     ids: dict[str, int] = {}
     ids["app"] = factories.rejected_after_interview(store, "Acme")
+    after_no.mark(store, ids["app"], "next", "later")
     factories.application(store, "Quiet Co", applied_on="2026-09-01")
     sending.save_draft(store, {**DRAFT, "application_id": ids["app"]}, request_token="kept")
     factories.feedback_request(store, ids["app"], "2026-11-21", asked_whom="Sam")
@@ -79,6 +80,8 @@ READS: list[tuple[str, Callable[[Store, dict[str, int]], Any], type]] = [
     ("dream_list.next_entry", lambda s, i: s.dream_list.next_entry(), records.NextTarget),
     ("actions.by_status", lambda s, i: s.actions.by_status("all"), records.ActionRecord),
     ("checkins.for_week", lambda s, i: s.checkins.for_week("2026-W48"), records.CheckinRecord),
+    ("paths.facts", lambda s, i: s.paths.facts(i["app"]), records.PathFacts),
+    ("paths.open_paths", lambda s, i: s.paths.open_paths(), records.PathFacts),
 ]
 
 

@@ -339,4 +339,17 @@ _V4 = [
     "CREATE INDEX reflections_by_status ON reflections (status, completed_on)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
+# --- v5: the path after a no (SQLite's v5) -------------------------------------------------
+_V5 = [
+    f"""CREATE TABLE path_steps (
+        {_ID},
+        application_id {_I} NOT NULL REFERENCES applications(id) ON DELETE CASCADE {_LINK},
+        step {_T} NOT NULL CHECK (step IN ('reply','feedback','reflect','care','next')),
+        state {_T} NOT NULL CHECK (state IN ('done','skipped','later')),
+        {_d('on_date', False)},
+        note {_T} NOT NULL DEFAULT '' CHECK (length(note) <= 1000),
+        UNIQUE (application_id, step))""",
+    _ids_follow("path_steps"),
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]

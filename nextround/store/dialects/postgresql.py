@@ -476,4 +476,4 @@ def refresh_statistics(engine: Engine) -> None:
 
 
 _TABLES = ("settings", "targets", "applications", "events", "drafts", "feedback_requests",
-           "reflections", "actions", "checkins", "change_counter")
+           "reflections", "actions", "checkins", "path_steps", "change_counter")

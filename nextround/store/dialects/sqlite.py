@@ -293,7 +293,23 @@ _V4 = [
     "CREATE INDEX reflections_by_status ON reflections (status, completed_on)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
+# --- v5: the path after a no ------------------------------------------------------------------
+# Where each rejected application's path stands (nextround/after_no.py): a row per step the user
+# marked done, skipped ("not for this one") or left for later. A step with no row is open, and
+# most steps are also done by what the data shows (a sent thank-you, a feedback request, a
+# finished reflection, a check-in), so the rows hold only what the data can't tell.
+_V5 = [
+    f"""CREATE TABLE path_steps (
+        id INTEGER PRIMARY KEY,
+        application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+        step TEXT NOT NULL CHECK (step IN ('reply','feedback','reflect','care','next')),
+        state TEXT NOT NULL CHECK (state IN ('done','skipped','later')),
+        {_d('on_date', False)},
+        note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 1000),
+        UNIQUE (application_id, step))""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)  # the newest `user_version` this version writes
 
 

@@ -15,6 +15,7 @@ from nextround import ui
 from nextround.models import EARLIEST_DATE, Stage
 from nextround.records import ApplicationRecord, ApplicationSummary, StageEvent
 from nextround.store import STAGE_NOTE_MAX, NotFoundError, Store
+from nextround.ui import after_no as after_no_ui
 from nextround.ui.applications.forms import (
     CONFIRM,
     DELETE,
@@ -116,6 +117,8 @@ def detail_section(store: Store, app: ApplicationRecord, today: date) -> None:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.badge(stage.label, color=STAGE_COLORS[stage])
             st.caption(f"since {app.stage_on}")
+        if stage == Stage.REJECTED:  # the path after a no, offered right here
+            after_no_ui.panel(store, app_id, here="applications")
         info, timeline = st.columns([1, 1], gap="large")
         with info:
             _details(app)
@@ -173,7 +176,7 @@ def _stage_form(store: Store, app_id: int, version: int) -> None:
         left, right = st.columns(2)
         with left:
             st.selectbox("New stage", options, format_func=lambda v: Stage(v).label,
-                         key=f"{STAGE}_stage")
+                         key=f"{STAGE}_stage", placeholder="Pick the new stage")
             ui.field_error(STAGE, "stage")
         with right:
             st.date_input("On", min_value=EARLIEST_DATE, format="YYYY-MM-DD",

@@ -57,11 +57,15 @@ def blank(today: date) -> dict[str, Any]:
 
 
 def stage_defaults(stage: Stage, today: date) -> dict[str, Any]:
-    """The natural next step is proposed: applied → screening → interviewing → offer."""
+    """The natural next step is proposed: applied → screening → interviewing → offer, and a
+    late no after a ghosting. An application that has ended proposes nothing: offering the
+    stage it is already at again reads as a mistake."""
     following = {Stage.APPLIED: Stage.SCREENING, Stage.SCREENING: Stage.INTERVIEWING,
-                 Stage.INTERVIEWING: Stage.OFFER, Stage.OFFER: Stage.ACCEPTED}
-    return {"stage": following.get(stage, Stage.REJECTED if stage == Stage.GHOSTED else stage)
-            .value, "on_date": today, "note": ""}
+                 Stage.INTERVIEWING: Stage.OFFER, Stage.OFFER: Stage.ACCEPTED,
+                 Stage.GHOSTED: Stage.REJECTED}
+    proposed = following.get(stage)
+    return {"stage": None if proposed is None else proposed.value, "on_date": today,
+            "note": ""}
 
 
 def application_from(prefix: str, stage: str = Stage.APPLIED) -> Application:

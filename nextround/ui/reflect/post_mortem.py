@@ -41,10 +41,13 @@ def start_panel(store: Store) -> None:
         query = st.text_input("Find the application", key="reflect_search",
                               placeholder="Company or role", max_chars=200)
         page, total = ui.cached(store, store.applications.search, query=query,
-                                stages=("rejected",), limit=20, order="stage_on DESC")
+                                stages=("rejected",), limit=20, order="stage_on DESC",
+                                unreflected=True)
         if not page:
-            st.info("No rejections match. Try another search, or reflect on your search in "
-                    "general.", icon=":material/search_off:")
+            st.info("Nothing matches that search among the rejections you haven't reflected "
+                    "on. Try another search, or reflect on your search in general."
+                    if query.strip() else "No rejection is waiting for a reflection. You can "
+                    "reflect on your search in general.", icon=":material/search_off:")
             return
         rows = {r.id: r for r in page}
         application_id = ui.pick("Which one?", rows, lambda r: ui.application_label(
@@ -52,7 +55,8 @@ def start_panel(store: Store) -> None:
         shown = len(rows)
         st.caption(f"The {shown} most recent of {total:,} matching rejections. "
                    "Search to find an older one." if total > shown else
-                   f"{total:,} matching {'rejection' if total == 1 else 'rejections'}.")
+                   f"{total:,} matching {'rejection' if total == 1 else 'rejections'} not "
+                   "reflected on yet.")
     if st.button("Start reflecting", key="reflect_start", type="primary",
                  icon=":material/edit_note:"):
         write("reflect_start", lambda: rf.start_reflection(store, application_id))
