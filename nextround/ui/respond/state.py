@@ -1,0 +1,75 @@
+"""What the Respond page's sections share: the key prefix, the widget values kept across page
+switches, a field's check shown right under it, and the composed draft in plain session state.
+
+Streamlit drops a widget's state when its page isn't drawn, so every option is mirrored into a
+plain session key (`kept`/`keep`) and restored from it; a request token makes "Mark as sent"
+safe to click twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import streamlit as st
+
+from nextround import drafting, ui
+from nextround.records import ApplicationSummary, UnansweredRejection
+
+K = "respond"  # prefix of every key on this page; also the form key for errors
+Picked = UnansweredRejection | ApplicationSummary  # a rejection waiting, or any application
+
+
+def kept(name: str, default: Any) -> str:
+    """The widget key for `name`, with its value restored from a plain session key, so a
+    page switch (which drops widget state) doesn't lose it."""
+    key, shadow = f"{K}_{name}", f"{K}__kept_{name}"
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(shadow, default)
+    return key
+
+
+def keep(name: str) -> Any:
+    """The widget's current value, copied to its plain session key."""
+    value = st.session_state.get(f"{K}_{name}")
+    st.session_state[f"{K}__kept_{name}"] = value
+    return value
+
+
+def check(name: str, rule: Any, ui_field: str | None = None) -> bool:
+    """Keep the widget's value and show its problem right under it. True when it's fine."""
+    value = keep(name) or ""
+    try:
+        rule(value)
+    except ValueError as exc:
+        st.error(str(exc), icon=":material/error:")
+        st.session_state[f"{K}__bad"][name] = str(exc)
+        return False
+    if ui_field:
+        ui.field_error(K, ui_field)  # what the store refused on the last save, if anything
+    return True
+
+
+def text(name: str, label: str, check_label: str, ui_field: str | None = None) -> bool:
+    """A one-line text field, checked for line breaks as it is typed."""
+    st.text_input(label, key=kept(name, ""), max_chars=200)
+    return check(name, lambda v: drafting.check_one_line(v, check_label), ui_field)
+
+
+def prefill(name: str, value: Any) -> None:
+    """Prefill a widget that hasn't been drawn yet on this run."""
+    st.session_state[f"{K}_{name}"] = value
+    st.session_state[f"{K}__kept_{name}"] = value
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def draft_state() -> dict[str, Any]:
+    """The composed draft: text, token, saved row. Plain (non-widget) session state."""
+    if f"{K}__draft" not in st.session_state:
+        st.session_state[f"{K}__draft"] = {"inputs": None, "subject": "", "body": "",
+                                           "token": new_token(), "draft_id": None,
+                                           "version": None, "sent": None, "variant": 0}
+    return st.session_state[f"{K}__draft"]
