@@ -39,7 +39,7 @@ def main(store: Store) -> None:
     with tabs[0]:
         settings_section(store)
     with tabs[1]:
-        last_import_note()
+        last_import_note(store)
         import_section(store)
     with tabs[2]:
         export_section(store)

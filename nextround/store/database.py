@@ -342,5 +342,5 @@ class Store(RecordTypes):
                 result = conn.exec_driver_sql(sql)
                 return list(result.keys()), result
 
-            return _value_problems(select, check_rows)
+            return _value_problems(select, check_rows, version)
 

@@ -29,7 +29,7 @@ from nextround.store.files import (
     temp_name,
 )
 from nextround.store.opening import BUSY_TIMEOUT_MS, inspect_sqlite_file, sqlite_path, to_url
-from nextround.store.schema import APPLICATION_ID, TABLES
+from nextround.store.schema import APPLICATION_ID, TABLES, tables_at
 from nextround.store.schema_check import (
     RowCheck,
     _sqlite_select,
@@ -82,10 +82,10 @@ def describe_database_file(path: str | os.PathLike[str], *,
             version = int(con.execute("PRAGMA user_version").fetchone()[0])
             problems = database_problems(lambda sql: con.execute(sql).fetchall(), version)
             if not problems:
-                problems = _value_problems(_sqlite_select(con), check_rows)
+                problems = _value_problems(_sqlite_select(con), check_rows, version)
             counts = {} if problems else {
                 table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                for table in TABLES}
+                if table in tables_at(version) else 0 for table in TABLES}
         finally:
             con.close()
     except sqlite3.Error as exc:

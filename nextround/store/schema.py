@@ -22,13 +22,23 @@ TABLES = ("applications", "events", "drafts", "feedback_requests", "reflections"
           "checkins", "targets", "settings", "path_steps")
 MILESTONE_COLUMNS = ("first_reply_on", "first_interview_on", "first_offer_on",
                      "first_rejection_on", "thanks_sent_on", "furthest_level")
+# Tables added after the first version, with the version that added them: an older file being
+# checked before it is migrated doesn't have them yet.
+ADDED_IN = {"path_steps": 5}
+
+
+def tables_at(version: int) -> tuple[str, ...]:
+    """The tables a database at schema `version` has."""
+    return tuple(t for t in TABLES if ADDED_IN.get(t, 1) <= version)
+
+
 # Derived from the events and drafts, so never exported or imported: the triggers rebuild them.
 DERIVED_COLUMNS = {"applications": (*MILESTONE_COLUMNS, "reply_days")}
 
 assert sqlite.SCHEMA_VERSION == postgresql.SCHEMA_VERSION == SCHEMA_VERSION
 
-__all__ = ["APPLICATION_ID", "DERIVED_COLUMNS", "MIGRATIONS", "MILESTONE_COLUMNS",
-           "SCHEMA_VERSION", "TABLES", "_apply_migrations", "migrate"]
+__all__ = ["ADDED_IN", "APPLICATION_ID", "DERIVED_COLUMNS", "MIGRATIONS", "MILESTONE_COLUMNS",
+           "SCHEMA_VERSION", "TABLES", "_apply_migrations", "migrate", "tables_at"]
 
 
 def migrate(conn: Connection) -> int:

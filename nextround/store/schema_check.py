@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from nextround import clock
-from nextround.store.schema import DERIVED_COLUMNS, MIGRATIONS, SCHEMA_VERSION
+from nextround.store.schema import DERIVED_COLUMNS, MIGRATIONS, SCHEMA_VERSION, tables_at
 from nextround.store.schema_words import column_difference, other_rules, unknown_entry
 
 # --- is it exactly our schema? ------------------------------------------------------------
@@ -152,13 +152,17 @@ def _sqlite_select(con: sqlite3.Connection) -> Select:
     return select
 
 
-def _value_problems(select: Select, check_rows: RowCheck) -> list[str]:
+def _value_problems(select: Select, check_rows: RowCheck, version: int) -> list[str]:
     """The rows of a file whose schema is ours, against the rules a full import applies:
     one set of rules for every way data comes in. `select(sql)` gives the column names and
     the rows; `check_rows` is those rules (`transfer.stored_value_problems`), passed in by
     the caller because they are the domain's, and the store imports no domain module."""
 
+    present = tables_at(version)
+
     def rows(table: str) -> Iterator[dict[str, Any]]:
+        if table not in present:  # a newer table, not in this older file yet
+            return
         names, cursor = select(f"SELECT * FROM {table} ORDER BY id")
         derived = DERIVED_COLUMNS.get(table, ())
         for values in cursor:

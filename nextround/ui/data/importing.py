@@ -10,9 +10,10 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from nextround import transfer, ui
+from nextround import after_no, transfer, ui
 from nextround.models import Stage
 from nextround.store import Store, StoreError
+from nextround.ui import after_no as after_no_ui
 from nextround.ui.sized_cache import SizedCache
 
 IMPORT_FORM = "import"
@@ -204,21 +205,30 @@ def _run_import(store: Store, data: bytes, date_format: str,
             del st.session_state[key]
         st.session_state.pop("import_duplicates_choice", None)
         st.session_state["import_generation"] += 1
+        rejections = sum(row.get("stage") == "rejected" for row in result.preview.rows)
         st.session_state["import_last"] = (result.written, result.skipped_duplicates,
-                                           str(result.backup or ""))
+                                           str(result.backup or ""), rejections)
 
     ui.save(IMPORT_FORM, run, lambda result: f"Imported {result.written:,} row(s).",
             then=imported)
 
 
-def last_import_note() -> None:
-    """What the last import did, above the uploader (it starts empty after an import)."""
+def last_import_note(store: Store) -> None:
+    """What the last import did, above the uploader (it starts empty after an import); when
+    it brought rejections, the path after a no for the most recent one still open."""
     last = st.session_state.get("import_last")
     if last:
-        written, skipped, backup = last
+        written, skipped, backup, rejections = last
         st.success(f"Imported {written:,} row(s)"
                    + (f", left out {skipped:,} duplicate(s)" if skipped else "") + ".",
                    icon=":material/check_circle:")
         if backup:
             st.caption("A backup of your data from just before the import:")
             st.code(backup, language=None)
+        paths = ui.cached(store, after_no.open_paths, 1) if rejections else []
+        if paths:
+            st.caption(f"The file held {rejections:,} "
+                       f"{'rejection' if rejections == 1 else 'rejections'}. Each has a short "
+                       "path from the no to your next company; the most recent one still open "
+                       "is below, and the others wait under This week on the Progress page.")
+            after_no_ui.panel(store, paths[0].application_id, here="data")
