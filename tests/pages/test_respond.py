@@ -93,10 +93,10 @@ def test_draft_edit_mark_sent_changes_the_rate_and_opens_one_feedback_request(
     at.checkbox(key="respond_ask_feedback").check().run()
     at.text_input(key="respond_highlight").input("the pairing exercise.").run()
     body = at.text_area(key="respond_body").value
-    assert body.startswith("Hi Zoë O'Brien-Núñez,")
+    assert body.startswith("Hi Zoë,\n")  # the first name of Zoë O'Brien-Núñez
     assert "the pairing exercise." in body and ".." not in body and "feedback" in body
     assert body.endswith("Sam Lee\nsam@example.com") and body.count("Sam Lee") == 1
-    edited = body.replace("Hi Zoë O'Brien-Núñez,", "Dear Zoë,")
+    edited = body.replace("Hi Zoë,", "Dear Zoë,")
     at.text_area(key="respond_body").input(edited).run()
     at.text_input(key="respond_subject").input("Thank you & best wishes").run()
     no_exception(at)
