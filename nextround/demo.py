@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from nextround import transfer
+from nextround import drafting, transfer
 from nextround.clock import iso_week_key
 from nextround.models import DEFAULT_FOLLOW_UP_DAYS, ValidationError
 from nextround.store import Store, StoreError
@@ -247,6 +247,9 @@ def generate(applications: int = 300, seed: int = 1, today: date | None = None, 
         raise ValueError("generate() needs today's date")
     rng = random.Random(seed)
     rand, randint, choice = rng.random, rng.randint, rng.choice
+    # The drafts' wording draws from its own stream, so the story's draws stay as they were.
+    text_rng = random.Random(f"{seed}-draft-text")
+    reached_of: dict[int, str] = {}  # application id → the furthest stage, in drafting terms
     iso = _Days()
     tod = today.toordinal()
     this_monday = tod - today.weekday()
@@ -279,7 +282,8 @@ def generate(applications: int = 300, seed: int = 1, today: date | None = None, 
                   contact: str, on: int, sent: bool) -> int:
         draft_id = len(drafts) + 1
         tone = "warm" if rand() < 0.6 else ("concise" if rand() < 0.6 else "formal")
-        subject, body = _draft_text(kind, tone, company, role, contact)
+        subject, body = _draft_text(kind, tone, company, role, contact,
+                                    reached_of.get(app_id, "applied"), text_rng)
         day = iso(on)
         drafts.append((draft_id, app_id, kind, tone, company, role, to_email, subject, body,
                        "sent" if sent else "draft", day if sent else None,
@@ -413,6 +417,7 @@ def generate(applications: int = 300, seed: int = 1, today: date | None = None, 
             apps.append([app_id, company, role, location, source, link, contact, email,
                          iso(applied), stage, iso(stage_on), notes, None,
                          _stamp(iso(applied)), _stamp(iso(stage_on))])
+            reached_of[app_id] = _DRAFT_STAGES[reached]
 
             # Always respond: a thank-you after most rejections, more often as the habit grows.
             if rejected_on is not None:
@@ -542,30 +547,21 @@ def _pick(x: float, cumulative: Sequence[float]) -> int:
     return len(cumulative) - 1
 
 
-def _draft_text(kind: str, tone: str, company: str, role: str, contact: str) -> tuple[str, str]:
-    """A short, human email. Demo only: the real drafts come from `nextround.drafting`."""
-    hello = f"Hi {contact.split()[0]}," if contact else "Hello,"
-    if tone == "formal":
-        hello = f"Dear {contact}," if contact else "Dear hiring team,"
-    close = {"warm": "All the best,", "concise": "Thanks,", "formal": "Kind regards,"}[tone]
-    if kind == "rejection_thanks":
-        subject = f"Thank you – {role}"
-        middle = (f"Thank you for letting me know, and for the time you spent with me on the "
-                  f"{role} role. I enjoyed learning about {company}, and I'd be glad to be "
-                  "considered for future openings.")
-    elif kind == "feedback_request":
-        subject = f"A little feedback on my {role} application?"
-        middle = ("Thanks again for considering me. If you have a few minutes, I'd be grateful "
-                  "for one or two things I could do better next time.")
-    elif kind == "feedback_follow_up":
-        subject = f"Following up: feedback on the {role} role"
-        middle = ("I wanted to gently follow up on my note from last week. Even a line or two "
-                  "of feedback would help me a lot. No worries if it's not possible.")
-    else:
-        subject = f"Keeping in touch – {company}"
-        middle = (f"I hope things are going well at {company}. I'm still following what the "
-                  "team is building and would love to stay in touch about future roles.")
-    return subject, f"{hello}\n\n{middle}\n\n{close}\n{DEMO_NAME}"
+_DRAFT_STAGES = {"applied": "applied", "screening": "screening", "interviewing": "interview",
+                 "offer": "final"}
+
+
+def _draft_text(kind: str, tone: str, company: str, role: str, contact: str, stage: str,
+                rng: random.Random) -> tuple[str, str]:
+    """The email the user would have sent, written by `nextround.drafting` like every real
+    draft: true to the stage reached, in one of its three versions, now and then without the
+    keep-in-touch line or after a role they were told is filled."""
+    ctx = drafting.DraftContext(
+        sender_name=DEMO_NAME, company=company, role=role, contact_name=contact or None,
+        stage_reached=stage, keep_in_touch=rng.random() < 0.8, tone=tone,
+        role_filled=kind == "rejection_thanks" and rng.random() < 0.3)
+    made = drafting.draft(kind, ctx, rng.randrange(3))
+    return made.subject, made.body
 
 
 def _feedback(rng: random.Random, rows: list, add_draft: Callable, add_action: Callable,

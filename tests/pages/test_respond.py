@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from nextround import sending
 from nextround.store import Store
@@ -61,10 +62,37 @@ def test_opens_on_rejections_waiting_for_a_reply_newest_first(store: Store, via_
     assert "Product Designer role at Newer Co" in body
 
 
-def test_empty_state_says_what_to_do(store: Store) -> None:
+def test_empty_database_says_what_respond_is_for(store: Store) -> None:
+    at = open_respond(False)
+    assert at.radio(key="respond_source").options == [
+        "Rejections I haven't answered", "Any application", "Not tracked here"]
+    [info] = at.info
+    assert "Respond is for the moment after a no" in info.value
+    assert "thank-you keeps the door open" in info.value
+    assert "Applications" in info.value and "Not tracked here" in info.value
+    assert not at.success  # not "Every rejection has a reply": there was none
+    assert not at.get("text_area") and not at.get("selectbox")  # no options for nothing
+
+
+def test_no_rejection_yet_and_every_rejection_answered_say_so(store: Store) -> None:
+    app_id = factories.application(store, "Acme", stages=[("screening", "2026-11-10")])
+    at = open_respond(False)
+    assert any("None of your applications is marked rejected" in i.value for i in at.info)
+    assert not at.success and not at.get("text_area")
+    factories.move(store, app_id, "rejected", "2026-11-20")
+    sending.mark_draft_sent(store, {"application_id": app_id, "kind": "rejection_thanks",
+                                    "tone": "warm", "company": "Acme", "role": "",
+                                    "subject": "Thanks", "body": "Thank you."},
+                            request_token="t-acme", sent_on=TODAY)
     at = open_respond(False)
     assert any("Every rejection has a reply" in s.value for s in at.success)
-    assert not at.get("text_area")
+    assert not at.get("text_input")  # nothing to search among
+    at.radio(key="respond_source").set_value("any").run()
+    assert at.selectbox(key="respond_app").value == app_id and at.text_area(key="respond_body")
+    at.text_input(key="respond_search").input("Globex").run()
+    assert any("Nothing matches that search" in i.value for i in at.info)
+    at.text_input(key="respond_search").input("").run()  # the box stays, to clear it
+    assert at.selectbox(key="respond_app").value == app_id
 
 
 @BOTH
@@ -93,10 +121,10 @@ def test_draft_edit_mark_sent_changes_the_rate_and_opens_one_feedback_request(
     at.checkbox(key="respond_ask_feedback").check().run()
     at.text_input(key="respond_highlight").input("the pairing exercise.").run()
     body = at.text_area(key="respond_body").value
-    assert body.startswith("Hi Zoë O'Brien-Núñez,")
+    assert body.startswith("Hi Zoë,\n")  # the first name of Zoë O'Brien-Núñez
     assert "the pairing exercise." in body and ".." not in body and "feedback" in body
     assert body.endswith("Sam Lee\nsam@example.com") and body.count("Sam Lee") == 1
-    edited = body.replace("Hi Zoë O'Brien-Núñez,", "Dear Zoë,")
+    edited = body.replace("Hi Zoë,", "Dear Zoë,")
     at.text_area(key="respond_body").input(edited).run()
     at.text_input(key="respond_subject").input("Thank you & best wishes").run()
     no_exception(at)
@@ -178,6 +206,88 @@ def test_another_version_and_unsaved_edits_survive_rerun_and_page_switch(store: 
     assert at.text_area(key="respond_body").value == formal_edit
     assert at.radio(key="respond_tone").value == "formal"
     assert len(drafts(store)) == 0
+
+
+def test_role_filled_drops_the_wish_to_fill_it(store: Store) -> None:
+    factories.rejected_after_interview(store, "Acme", contact_name="Priya Raman")
+    at = open_respond(False)
+    body = at.text_area(key="respond_body").value
+    assert body.startswith("Hi Priya,\n") and "success in filling the role" in body
+    at.checkbox(key="respond_role_filled").check().run()
+    body = at.text_area(key="respond_body").value
+    assert "filling" not in body and "Priya" in body
+    at.radio(key="respond_tone").set_value("formal").run()
+    assert at.text_area(key="respond_body").value.startswith("Dear Priya Raman,\n")
+    # Only the thank-you wishes them well with the hiring, so only it offers the box.
+    at.selectbox(key="respond_kind").set_value("feedback_request").run()
+    assert not [c for c in at.checkbox if c.key == "respond_role_filled"]
+    at.selectbox(key="respond_kind").set_value("rejection_thanks").run()
+    assert at.checkbox(key="respond_role_filled").value is True  # kept meanwhile
+
+
+def _respond_opened_from_another_page(app_id: int, page: str) -> None:
+    """What the guided path after a no does: ask for one application, then show Respond."""
+    import runpy
+
+    import streamlit as st
+
+    from nextround.ui.respond import preselect
+
+    if "asked" not in st.session_state:
+        st.session_state["asked"] = True
+        preselect(app_id)
+    runpy.run_path(page, run_name="__main__")
+
+
+def test_preselect_opens_respond_on_that_application_once(store: Store) -> None:
+    from tests.conftest import ROOT
+
+    older = factories.rejected_after_interview(store, "Older Co", rejected_on="2026-11-02",
+                                               contact_name="Ana Ruiz")
+    newer = factories.rejected_after_interview(store, "Newer Co", rejected_on="2026-11-21")
+    at = AppTest.from_function(_respond_opened_from_another_page, default_timeout=30,
+                               args=(older, str(ROOT / PAGE)))
+    # Earlier choices on Respond that would hide it: another kind, a search for another.
+    at.session_state["respond__kept_kind"] = "stay_in_touch"
+    at.session_state["respond__kept_search"] = "Newer"
+    at.run()
+    no_exception(at)
+    assert at.radio(key="respond_source").value == "waiting"
+    assert at.text_input(key="respond_search").value == ""
+    assert at.selectbox(key="respond_app").value == older
+    assert at.selectbox(key="respond_kind").value == "rejection_thanks"
+    assert at.text_area(key="respond_body").value.startswith("Hi Ana,\n")
+    assert "respond__preselect" not in at.session_state
+    at.run()  # a rerun keeps it
+    assert at.selectbox(key="respond_app").value == older
+    at.selectbox(key="respond_app").set_value(newer).run()
+    at.run()  # honoured once: the user's own pick stays
+    assert at.selectbox(key="respond_app").value == newer
+    assert at.text_area(key="respond_body").value.startswith("Hello Newer Co hiring team,")
+
+
+def test_preselect_through_the_app_opens_an_answered_rejection(store: Store) -> None:
+    """Set in the session by another page, then a page switch: Respond opens on it even when
+    its thank-you was sent already (it is no longer in the list), until another is picked."""
+    from nextround.ui.respond.state import PRESELECT
+
+    answered = factories.rejected_after_interview(store, "Answered Co", rejected_on="2026-11-22")
+    sending.mark_draft_sent(store, {"application_id": answered, "kind": "rejection_thanks",
+                                    "tone": "warm", "company": "Answered Co", "role": "",
+                                    "subject": "Thanks", "body": "Thank you."},
+                            request_token="t-answered", sent_on=TODAY)
+    waiting = factories.rejected_after_interview(store, "Waiting Co", rejected_on="2026-11-10")
+    at = open_page("pages/progress.py")
+    at.session_state[PRESELECT] = answered
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    picker = at.selectbox(key="respond_app")
+    assert picker.value == answered and len(picker.options) == 2
+    assert "Answered Co" in at.text_area(key="respond_body").value
+    assert at.dataframe[0].value["status"].tolist() == ["sent"]  # what was sent already
+    at.selectbox(key="respond_app").set_value(waiting).run()
+    at.run()
+    assert at.selectbox(key="respond_app").options == ["Waiting Co · 2026-11-10"]
 
 
 @pytest.mark.parametrize("payload", ["Acme\r\nBcc: evil@example.com", "Hi\nthere"])

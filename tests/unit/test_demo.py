@@ -235,6 +235,30 @@ def test_drafts_follow_their_applications(tables: dict[str, pd.DataFrame]) -> No
         assert "\r" not in row.subject and "\n" not in row.subject
 
 
+def test_drafts_vary_and_fit_what_happened(tables: dict[str, pd.DataFrame]) -> None:
+    """Issue 16: the demo's emails are the real drafts, in all three versions (never one text
+    with the names swapped), and a no at the CV stage is never thanked for a meeting."""
+    apps = tables["applications"].set_index("id")
+    events = tables["events"]
+    drafts = tables["drafts"]
+    for (kind, tone), group in drafts.groupby(["kind", "tone"]):
+        shapes = {row.body.replace(row.company, "C").replace(row.role, "R").split("\n", 1)[1]
+                  .rsplit("\n", 2)[0] for row in group.itertuples()}
+        if len(group) >= 10:
+            assert len(shapes) >= 3, (kind, tone, shapes)
+    met = set(events[events["stage"].isin(["screening", "interviewing", "offer"])]
+              ["application_id"])
+    thanks = drafts[(drafts["kind"] == "rejection_thanks")
+                    & ~drafts["application_id"].isin(met)]
+    assert len(thanks) >= 20  # rejections at the CV stage are answered too
+    for row in thanks.itertuples():
+        text = row.body.split("\n", 1)[1].lower()
+        for phrase in ("interview", "meeting", "conversation", "call", "glad i had the chance",
+                       "time you invested", "time you spent", "final round"):
+            assert phrase not in text, (phrase, row.body)
+        assert apps.at[row.application_id, "stage"] == "rejected"
+
+
 def test_feedback_requests_are_consistent(tables: dict[str, pd.DataFrame]) -> None:
     apps = tables["applications"].set_index("id")
     drafts = tables["drafts"].set_index("id")

@@ -20,17 +20,18 @@ def compose(app: Picked | None, signature: str) -> drafting.Draft | None:
                 icon=":material/edit:")
         return None
     if st.session_state[f"{K}__bad"]:
-        st.warning("Fix the field marked above to see the draft. Nothing was saved.",
-                   icon=":material/error:")
+        st.warning("Fix the field marked in the options to see the draft. Nothing was "
+                   "saved.", icon=":material/error:")
         return None
+    kind = ss.get(f"{K}_kind")
     ctx = drafting.DraftContext(
         sender_name=(ss.get(f"{K}_sender") or "").strip(), company=company.strip(),
         role=role.strip(), contact_name=(ss.get(f"{K}_contact_name") or "").strip(),
         contact_email=(ss.get(f"{K}_contact_email") or "").strip(),
         stage_reached=ss.get(f"{K}_stage"), ask_feedback=bool(ss.get(f"{K}_ask_feedback")),
         keep_in_touch=bool(ss.get(f"{K}_keep_in_touch")),
-        highlight=(ss.get(f"{K}_highlight") or "").strip(), tone=ss.get(f"{K}_tone"))
-    kind = ss.get(f"{K}_kind")
+        highlight=(ss.get(f"{K}_highlight") or "").strip(), tone=ss.get(f"{K}_tone"),
+        role_filled=kind == "rejection_thanks" and bool(ss.get(f"{K}_role_filled")))
     inputs = (app.id if app else None, kind, ctx, signature, state["variant"])
     state["current_inputs"] = inputs
     if state["inputs"] != inputs:

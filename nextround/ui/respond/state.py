@@ -18,6 +18,17 @@ from nextround.records import ApplicationSummary, UnansweredRejection
 
 K = "respond"  # prefix of every key on this page; also the form key for errors
 Picked = UnansweredRejection | ApplicationSummary  # a rejection waiting, or any application
+PRESELECT = f"{K}__preselect"  # an application id another page asked Respond to open on
+PINNED = f"{K}__pinned"        # that application, kept on offer while it stays picked
+
+
+def preselect(app_id: int) -> None:
+    """Open Respond on this application, with a thank-you after a rejection.
+
+    For a page that sends the user here (the guided path after a no): call it, then
+    `st.switch_page("pages/respond.py")`. The picker honours it once, on the next run of
+    Respond; after that the user's own choices count again."""
+    st.session_state[PRESELECT] = int(app_id)
 
 
 def kept(name: str, default: Any) -> str:
