@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from nextround import after_no
 from nextround import feedback as fb
 from nextround.drafting import clean_draft
 from nextround.models import ValidationError, clean_multi_line, clean_single_line
@@ -32,7 +33,7 @@ def save_draft(store: Store, fields: Mapping[str, Any], *, request_token: str,
 
 def mark_draft_sent(store: Store, fields: Mapping[str, Any], *, request_token: str,
                     sent_on: date, ask_feedback: bool = False, draft_id: int | None = None,
-                    version: int | None = None) -> int:
+                    version: int | None = None, appreciated: str = "") -> int:
     """Store the final text as sent on `sent_on`, in one transaction, and return its id.
 
     - Idempotent: a second submit with the same request token (a double click, a rerun)
@@ -41,8 +42,11 @@ def mark_draft_sent(store: Store, fields: Mapping[str, Any], *, request_token: s
     - With `ask_feedback` (or for a feedback request email) it also opens one feedback
       request, due for a follow-up the user's follow-up days later, unless one is already
       open for that application.
+    - A thank-you for a rejection keeps what the user `appreciated` with its path after a no,
+      so the reflection can start from it (never asked twice).
     """
     values = clean_draft(fields)
+    note = after_no.check_mark("reply", "done", appreciated) if appreciated.strip() else None
     opens_request = ask_feedback or values["kind"] == "feedback_request"
     days = store.settings.get().follow_up_days
     with store.write() as tx:
@@ -60,6 +64,9 @@ def mark_draft_sent(store: Store, fields: Mapping[str, Any], *, request_token: s
                                     asked_whom=whom[:ASKED_WHOM_MAX],
                                     follow_up_due=fb.follow_up_due(sent_on, days),
                                     draft_id=draft)
+        if (note and application_id is not None and values["kind"] == "rejection_thanks"
+                and tx.paths.facts(application_id) is not None):
+            tx.paths.mark(application_id, "reply", "done", on_date=sent_on, note=note)
         return draft
 
 

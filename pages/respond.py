@@ -15,6 +15,7 @@ import streamlit as st
 
 from nextround import drafting, ui
 from nextround.store import Store
+from nextround.ui import after_no as after_no_ui
 from nextround.ui.respond.editor import compose, editor
 from nextround.ui.respond.options import options
 from nextround.ui.respond.past import past_drafts
@@ -29,6 +30,7 @@ def main(store: Store) -> None:
     st.title("Respond", anchor=False)
     st.caption("A short, kind reply to a \"no\" keeps the door open. Draft it here, send it "
                "from your own email, then mark it as sent.")
+    after_no_ui.panel_if_following(store, "respond")
     app = pick_application(store)
     if app is None and not untracked():
         return  # nothing to write about yet; the picker said why and what to do

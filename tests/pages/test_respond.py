@@ -278,7 +278,7 @@ def test_preselect_through_the_app_opens_an_answered_rejection(store: Store) -> 
                             request_token="t-answered", sent_on=TODAY)
     waiting = factories.rejected_after_interview(store, "Waiting Co", rejected_on="2026-11-10")
     at = open_page("pages/progress.py")
-    at.session_state[PRESELECT] = answered
+    at.session_state[PRESELECT] = (answered, "rejection_thanks")
     at.switch_page(PAGE).run()
     no_exception(at)
     picker = at.selectbox(key="respond_app")

@@ -33,10 +33,11 @@ def untracked() -> bool:
 def _honour_preselect() -> None:
     """Another page asked to open on one application (`preselect`): pick it, among the
     rejections not answered yet, for a thank-you. Once: it is taken out of the state here."""
-    wanted = st.session_state.pop(PRESELECT, None)
-    if wanted is None:
+    asked = st.session_state.pop(PRESELECT, None)
+    if asked is None:
         return
-    for name, value in (("source", "waiting"), ("search", ""), ("kind", "rejection_thanks")):
+    wanted, kind = asked
+    for name, value in (("source", "waiting"), ("search", ""), ("kind", kind)):
         prefill(name, value)
     st.session_state[f"{K}_app"] = st.session_state[f"{K}__kept_app"] = wanted
     st.session_state[PINNED] = wanted

@@ -40,7 +40,8 @@ def send(store: Store, app: Picked | None, final: drafting.Draft) -> None:
     def mark() -> int:
         return sending.mark_draft_sent(store, fields, request_token=state["token"],
                                        sent_on=store.today(), ask_feedback=ask,
-                                       draft_id=state["draft_id"], version=state["version"])
+                                       draft_id=state["draft_id"], version=state["version"],
+                                       appreciated=st.session_state.get(f"{K}_highlight") or "")
 
     sent = state["sent"]
     note = (f"Marked as sent on {sent['on']}. Well done: replying is the practice. Change "

@@ -22,13 +22,14 @@ PRESELECT = f"{K}__preselect"  # an application id another page asked Respond to
 PINNED = f"{K}__pinned"        # that application, kept on offer while it stays picked
 
 
-def preselect(app_id: int) -> None:
-    """Open Respond on this application, with a thank-you after a rejection.
+def preselect(app_id: int, kind: str = "rejection_thanks") -> None:
+    """Open Respond on this application, with the kind of email asked for (a thank-you after
+    a rejection unless told).
 
     For a page that sends the user here (the guided path after a no): call it, then
     `st.switch_page("pages/respond.py")`. The picker honours it once, on the next run of
     Respond; after that the user's own choices count again."""
-    st.session_state[PRESELECT] = int(app_id)
+    st.session_state[PRESELECT] = (int(app_id), kind)
 
 
 def kept(name: str, default: Any) -> str:
