@@ -602,9 +602,21 @@ def reflection_by_id(store: Store, reflection_id: int) -> Reflection:
 
 def start_reflection(store: Store, application_id: int | None = None, *,
                      today: date | None = None) -> int:
-    """Open a draft, about one application or general (or resume the open one)."""
-    return store.reflections.start(application_id, answers=json.dumps(empty_answers()),
-                                   today=today)
+    """Open a draft, about one application or general (or resume the open one).
+
+    About a rejection, what is already known starts the answers, so it is never asked twice:
+    how far it got (from the application's stages) and what the user appreciated (typed for
+    the thank-you, kept with the path after a no)."""
+    answers = empty_answers()
+    known = store.paths.facts(application_id) if application_id is not None else None
+    if known is not None:
+        answers["stage_reached"] = _LEVEL_REACHED.get(known.furthest_level, "applied")
+        answers["went_well"] = known.appreciated
+    return store.reflections.start(application_id, answers=json.dumps(answers), today=today)
+
+
+# The milestone level an application reached (`furthest_level`) as the answer's stage.
+_LEVEL_REACHED = {0: "applied", 1: "screening", 2: "interviewing", 3: "final"}
 
 
 def save_step(store: Store, reflection_id: int, version: int, step: int,
