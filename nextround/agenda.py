@@ -170,6 +170,20 @@ def done_summary(agenda: ThisWeek) -> list[tuple[str, str]]:
     ]
 
 
+def done_so_far(agenda: ThisWeek) -> str:
+    """What was done this week, in words, leaving out what wasn't: in a week that leads with
+    care, a row of zeros would read as a list of what is missing. Empty when nothing was."""
+    done = agenda.done
+    parts = [f"{n} {one if n == 1 else many}" for n, one, many in (
+        (done.get("applications", 0), "application sent", "applications sent"),
+        (done.get("replies_sent", 0), "reply sent", "replies sent"),
+        (done.get("feedback_received", 0), "piece of feedback received",
+         "pieces of feedback received")) if n]
+    if agenda.checked_in:
+        parts.append("your check-in done")
+    return f"So far this week: {', '.join(parts)}." if parts else ""
+
+
 def deadlines_ics(deadlines: Any) -> bytes | None:
     """An .ics of open follow-up dates and game-plan due dates, or None when there are none.
 

@@ -27,7 +27,7 @@ from nextround.wellbeing import SELF_CARE, CheckIn, week_key, who5
 
 STRESS_HIGH = 8  # of 10
 
-TITLE = "This week, looking after yourself comes first"
+TITLE = "Looking after yourself comes first"
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ def headline(board: metrics.Dashboard, today: date, *, goal_paused: bool = False
     week_label = ("Sent this week" if this_week_shown
                   else f"Sent in the week of {monday:%d %b %Y}")
     if goal and goal_paused and this_week_shown:
-        row1[1].metric(week_label, f"{now.this_week}", "Weekly goal paused this week",
+        row1[1].metric(week_label, f"{now.this_week}", "Goal paused this week",
                        delta_color="off", delta_arrow="off", border=True,
                        help="Your check-in suggests a hard week, so your weekly goal is "
                             "paused: there's nothing to catch up on. You can turn this off "

@@ -43,9 +43,12 @@ def show(store: Store) -> agenda.ThisWeek:
         st.header("This week", anchor=False)
         if plan.care is not None:
             _care(store, plan.care)
-        columns = st.columns(4)
-        for column, (label, value) in zip(columns, agenda.done_summary(plan), strict=True):
-            column.metric(label, value)
+            if done := agenda.done_so_far(plan):  # what was done, never a row of zeros
+                st.caption(done)
+        else:
+            columns = st.columns(4)
+            for column, (label, value) in zip(columns, agenda.done_summary(plan), strict=True):
+                column.metric(label, value)
         if plan.all_done:
             st.success("You're all caught up for this week. That's real progress; "
                        "take a moment to notice it.", icon=":material/celebration:")

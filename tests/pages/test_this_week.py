@@ -120,7 +120,7 @@ def test_a_hard_week_leads_with_care_and_no_pressure_counts(store: Store, via_ap
     care_box = at.container(key="this_week_care")
     words = "\n".join(n.value for n in _walk(care_box)
                       if type(n).__name__ in ("Markdown", "Caption", "Subheader"))
-    assert "looking after yourself comes first" in words
+    assert "Looking after yourself comes first" in words
     assert "heavy going, and very stressful" in words
     for step in ("**Rest**", "**Support**", "**One small kind step**",
                  "Take a ten-minute walk"):  # sleep was ticked: the next kind step
@@ -141,9 +141,12 @@ def test_a_hard_week_leads_with_care_and_no_pressure_counts(store: Store, via_ap
     shown = texts(at)
     assert "Send a short thank-you for a recent no" in shown
     assert "waiting" not in shown and "What would help most next" not in shown
+    # What was done, in words; no row of zeros (the "Replies sent 0" cards are left out).
+    assert "So far this week: 1 application sent, your check-in done." in shown
+    assert not {"Applications sent", "Replies sent"} & {m.label for m in at.metric}
     # The headline shows this week's goal as paused, not "4 to reach your goal".
     sent = _sent_this_week(at)
-    assert sent.value == "1" and sent.proto.delta == "Weekly goal paused this week"
+    assert sent.value == "1" and sent.proto.delta == "Goal paused this week"
     assert "to reach your goal" not in "\n".join(m.proto.delta for m in at.metric)
 
 

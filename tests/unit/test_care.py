@@ -118,6 +118,15 @@ def test_a_low_check_in_leads_with_care_and_the_items_carry_no_counts(store: Sto
         assert not any(ch.isdigit() for ch in item.why), item.why
 
 
+def test_what_was_done_is_said_in_words_without_the_zeros(store: Store) -> None:
+    factories.checkin(store, (1, 1, 1, 1, 1), day=TODAY - timedelta(days=7))
+    assert agenda.done_so_far(agenda.this_week(store, TODAY)) == ""
+    for day in ("2026-11-23", "2026-11-24"):
+        factories.application(store, "Acme", applied_on=day)
+    assert agenda.done_so_far(agenda.this_week(store, TODAY)) == \
+        "So far this week: 2 applications sent."
+
+
 def test_this_weeks_good_check_in_replaces_last_weeks_hard_one(store: Store) -> None:
     factories.checkin(store, (1, 1, 1, 1, 1), day=TODAY - timedelta(days=7), stress=9)
     assert agenda.this_week(store, TODAY).care is not None

@@ -82,11 +82,6 @@ def settings_section(store: Store) -> None:
                             min_value=0, max_value=100, step=1,
                             help="Shown as a line on the weekly chart. 0 means no goal.")
             ui.field_error(SETTINGS_FORM, "weekly_goal")
-            st.checkbox("Pause my weekly goal in a hard week", key="settings_pause_goal",
-                        help="When your check-in suggests a hard week, the home page puts "
-                             "looking after yourself first and shows your goal as paused "
-                             "for that week.")
-            ui.field_error(SETTINGS_FORM, "extra")
         with middle:
             st.number_input("Call it ghosted after (days)", key="settings_ghost_after_days",
                             min_value=1, max_value=365, step=1,
@@ -97,6 +92,11 @@ def settings_section(store: Store) -> None:
                             min_value=1, max_value=60, step=1,
                             help="When a feedback request without a reply is due a follow-up.")
             ui.field_error(SETTINGS_FORM, "follow_up_days")
+        st.checkbox("Pause my weekly goal in a hard week", key="settings_pause_goal",
+                    help="When your check-in suggests a hard week, the home page puts "
+                         "looking after yourself first and shows your goal as paused for "
+                         "that week.")
+        ui.field_error(SETTINGS_FORM, "extra")
         left, right = st.columns(2)
         with left:
             st.selectbox("Time zone", zones, key="settings_timezone",
