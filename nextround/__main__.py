@@ -325,7 +325,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 # --- review ------------------------------------------------------------------------------------
 
 def cmd_review(args: argparse.Namespace) -> int:
-    """The weekly review as Markdown, with the chart PNGs written beside it."""
+    """The weekly review as Markdown, with the chart PNGs written beside it; the wellbeing
+    check-in only with --with-wellbeing (a review is often shared)."""
     from nextround import agenda, review, transfer
 
     try:
@@ -336,7 +337,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     out = check_output_file(args.out, database=database, make_folder=True)
     store = _existing(args)
     try:
-        result = review.weekly_review(store, week.key, with_charts=not args.no_charts)
+        result = review.weekly_review(store, week.key, with_charts=not args.no_charts,
+                                      with_wellbeing=args.with_wellbeing)
     finally:
         store.dispose()
     markdown = result.markdown
@@ -437,6 +439,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.md",
                    help="the Markdown file; chart PNGs are written beside it")
     p.add_argument("--no-charts", action="store_true", help="skip the chart PNGs")
+    p.add_argument("--with-wellbeing", action="store_true",
+                   help="include the week's wellbeing check-in and its chart (left out by "
+                        "default, as a review is often shared)")
     return parser
 
 

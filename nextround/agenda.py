@@ -3,6 +3,9 @@
 Pure rules over small counts from the store, so each one can be tested on a hand-built
 database. The wording is a coach's: it names the next step and says why it helps, never what
 the user failed to do.
+
+After a hard check-in (`care.care_for`), This week leads with care (`ThisWeek.care`) and its
+items carry no counts of what is waiting: they stay, for when the user is ready.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from nextround import care as care_rule
 from nextround import clock
-from nextround.models import EARLIEST_DATE
+from nextround.care import CareAdvice
+from nextround.models import EARLIEST_DATE, PAUSE_GOAL_IN_HARD_WEEK
 from nextround.records import NextTarget
 
 
@@ -39,10 +44,17 @@ class ThisWeek:
     done: dict[str, int]
     checked_in: bool
     items: list[AgendaItem]
+    care: CareAdvice | None = None  # set when the week leads with care
 
     @property
     def all_done(self) -> bool:
         return not self.items
+
+    @property
+    def goal_paused(self) -> bool:
+        """Whether the weekly goal is shown as paused this week (care leads, and the user
+        left "Pause my weekly goal in a hard week" on)."""
+        return self.care is not None and self.care.pause_goal
 
 
 def week_of(day: date) -> Week:
@@ -74,7 +86,12 @@ def parse_week(key: str) -> Week:
     return Week(f"{year:04d}-W{number:02d}", start, start + timedelta(days=6))
 
 
-def _more(count: int, many: str, waiting: str = "waiting") -> str:
+def _no_count(count: int, many: str, waiting: str = "waiting") -> str:
+    """In a week that leads with care, no pile of what is waiting."""
+    return ""
+
+
+def _count_more(count: int, many: str, waiting: str = "waiting") -> str:
     """A gentle count after the reason: one thing at a time, never a pile of failures."""
     if count <= 1:
         return ""
@@ -82,11 +99,14 @@ def _more(count: int, many: str, waiting: str = "waiting") -> str:
 
 
 def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
-          next_target: NextTarget | None, week: Week) -> ThisWeek:
+          next_target: NextTarget | None, week: Week,
+          care: CareAdvice | None = None) -> ThisWeek:
     """The agenda, most important first:
     replies to rejections → feedback follow-ups → the check-in → reflections → game-plan
-    actions → the next company on the dream list."""
+    actions → the next company on the dream list. With `care`, it leads with care and no
+    item says how many more are waiting."""
     items: list[AgendaItem] = []
+    _more = _no_count if care is not None else _count_more
     n = attention.get("unanswered_rejections", 0)
     if n:
         items.append(AgendaItem(
@@ -122,7 +142,8 @@ def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
             items.append(AgendaItem(
                 "next_target", "Take the next step towards your dream list",
                 f"Next up: {company}.", "reflect", "Dream list"))
-    return ThisWeek(week=week, done=dict(activity), checked_in=checked_in, items=items)
+    return ThisWeek(week=week, done=dict(activity), checked_in=checked_in, items=items,
+                    care=care)
 
 
 def this_week(store: Any, today: date) -> ThisWeek:
@@ -130,9 +151,12 @@ def this_week(store: Any, today: date) -> ThisWeek:
     week = week_of(today)
     activity = store.progress.week_activity(week.start, week.end)
     attention = store.progress.attention_counts(today, week.end)
-    checked_in = store.checkins.for_week(week.key) is not None
+    this_weeks = store.checkins.for_week(week.key)
+    latest = this_weeks or store.checkins.for_week(week_of(today - timedelta(days=7)).key)
+    pause_goal = store.settings.get().flag(PAUSE_GOAL_IN_HARD_WEEK)
+    care = care_rule.care_from_record(latest, today, pause_goal=pause_goal)
     target = store.dream_list.next_entry()
-    return build(activity, attention, checked_in, target, week)
+    return build(activity, attention, this_weeks is not None, target, week, care)
 
 
 def done_summary(agenda: ThisWeek) -> list[tuple[str, str]]:
@@ -144,6 +168,20 @@ def done_summary(agenda: ThisWeek) -> list[tuple[str, str]]:
         ("Feedback received", str(done.get("feedback_received", 0))),
         ("Check-in", "Done" if agenda.checked_in else "Not yet"),
     ]
+
+
+def done_so_far(agenda: ThisWeek) -> str:
+    """What was done this week, in words, leaving out what wasn't: in a week that leads with
+    care, a row of zeros would read as a list of what is missing. Empty when nothing was."""
+    done = agenda.done
+    parts = [f"{n} {one if n == 1 else many}" for n, one, many in (
+        (done.get("applications", 0), "application sent", "applications sent"),
+        (done.get("replies_sent", 0), "reply sent", "replies sent"),
+        (done.get("feedback_received", 0), "piece of feedback received",
+         "pieces of feedback received")) if n]
+    if agenda.checked_in:
+        parts.append("your check-in done")
+    return f"So far this week: {', '.join(parts)}." if parts else ""
 
 
 def deadlines_ics(deadlines: Any) -> bytes | None:

@@ -22,6 +22,7 @@ import pandas as pd
 from nextround.drafting import DraftContext, check_email, stage_from_history
 from nextround.models import (
     DEFAULT_FOLLOW_UP_DAYS,
+    SETTING_FLAGS,
     ValidationError,
     check_date,
     clean_multi_line,
@@ -330,10 +331,13 @@ def themes_from_settings(extra: dict[str, str]) -> list[str]:
 
 
 def check_settings_extra(extra: Mapping[str, object]) -> None:
-    """What `settings.extra` may hold: only the theme list, as the theme editor writes it
-    (JSON text of a list that `parse_theme_list` keeps as it is). ValidationError names
-    "extra" otherwise, so an import can't carry a list the editor would refuse."""
+    """What `settings.extra` may hold: the theme list, as the theme editor writes it (JSON
+    text of a list that `parse_theme_list` keeps as it is), and the yes/no settings of
+    `models.SETTING_FLAGS` (their values are `Settings.validated`'s to check). ValidationError
+    names "extra" otherwise, so an import can't carry a list the editor would refuse."""
     for key, raw in extra.items():
+        if key in SETTING_FLAGS:
+            continue
         if key != THEMES_SETTING:
             raise ValidationError({"extra": f"{key!r} isn't a setting Next Round keeps."})
         try:

@@ -256,6 +256,23 @@ def ghost_cutoff(day: date, ghost_after_days: int) -> date:
     return date.fromordinal(day.toordinal() - ghost_after_days)
 
 
+# Yes/no settings kept in `settings.extra` (no schema change): name → the value when unset.
+# Stored as the text "true" or "false"; `Settings.validated` refuses anything else, and a bad
+# stored value is dropped on reading (its default in use), with a notice.
+PAUSE_GOAL_IN_HARD_WEEK = "pause_goal_in_hard_week"
+SUPPORT_REGION_CONFIRMED = "support_region_confirmed"
+SETTING_FLAGS: dict[str, bool] = {
+    # The weekly goal is shown as paused in a week This week leads with care.
+    PAUSE_GOAL_IN_HARD_WEEK: True,
+    # The user chose their support region (at the first check-in or in settings); until then
+    # it is guessed from the time zone, because the schema's default ('US') is no choice.
+    SUPPORT_REGION_CONFIRMED: False,
+}
+_FLAG_TEXT = {True: "true", False: "false"}
+_FLAG_LABELS = {PAUSE_GOAL_IN_HARD_WEEK: "Pause my weekly goal in a hard week",
+                SUPPORT_REGION_CONFIRMED: "Support region chosen"}
+
+
 @dataclass(frozen=True)
 class Settings:
     """The user's preferences, one row in `settings`."""
@@ -294,6 +311,13 @@ class Settings:
             notices.append("Your feedback theme list couldn't be read, so the default themes "
                            "are in use.")
             extra = {}
+        for name, default in SETTING_FLAGS.items():
+            if name in extra and extra[name] not in _FLAG_TEXT.values():
+                shown = repr(extra.pop(name))
+                shown = shown if len(shown) <= 40 else shown[:37] + "..."
+                notices.append(f"{_FLAG_LABELS[name]}: the stored value {shown} isn't valid, so "
+                               f"{'yes' if default else 'no'} is in use. Save the settings "
+                               "form to keep a value you choose.")
         version = row.get("version")
         values = {name: row[name] for name in _SETTING_LABELS if row.get(name) is not None}
         candidate = cls(**values, extra=extra,  # type: ignore[arg-type]
@@ -342,9 +366,26 @@ class Settings:
             values["support_region"] = clean_single_line(self.support_region, "Region", max_len=40)
         except ValueError as exc:
             errors["support_region"] = str(exc)
+        bad = [name for name in SETTING_FLAGS
+               if name in self.extra and self.extra[name] not in _FLAG_TEXT.values()]
+        if bad:
+            errors["extra"] = f"{_FLAG_LABELS[bad[0]]} must be \"true\" or \"false\"."
         if errors:
             raise ValidationError(errors)
         return Settings(**values)  # type: ignore[arg-type]
+
+    def flag(self, name: str) -> bool:
+        """A yes/no setting kept in `extra` (`SETTING_FLAGS`), its default when unset."""
+        default = SETTING_FLAGS[name]
+        return {"true": True, "false": False}.get(self.extra.get(name, ""), default)
+
+    def with_flags(self, **flags: bool) -> Settings:
+        """A copy with these yes/no settings set (names from `SETTING_FLAGS`)."""
+        unknown = set(flags) - set(SETTING_FLAGS)
+        if unknown:
+            raise ValueError(f"Not a yes/no setting: {sorted(unknown)}")
+        return replace(self, extra={**self.extra,
+                                    **{k: _FLAG_TEXT[bool(v)] for k, v in flags.items()}})
 
 
 _SETTING_LABELS = {"name": "Your name", "signature": "Signature", "weekly_goal": "Weekly goal",

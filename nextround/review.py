@@ -2,6 +2,10 @@
 
 User text is escaped, so a company called `[x](http://…)` stays text in any Markdown viewer.
 The charts come as PNGs rendered offline by vl-convert, next to the Markdown.
+
+Wellbeing (the check-in and its chart) is left out unless the user asks for it: a review is
+often shared, and how someone has been feeling is theirs to share. When it is in, the line
+under the title says so.
 """
 
 from __future__ import annotations
@@ -72,9 +76,17 @@ def _lessons(raw: Any) -> list[str]:
     return out + [f"Next time: {_e(item)}" for item in lessons]
 
 
+WELLBEING_INCLUDED = ("> This review includes my wellbeing check-in: how I've been feeling, "
+                      "my stress and my win of the week.")
+
+
 def render(week: agenda.Week, activity: dict[str, int], lists: dict[str, pd.DataFrame],
-           checkin: CheckinRecord | None, chart_names: list[str] | None = None) -> str:
-    """The Markdown text. Pure: everything it needs is passed in."""
+           checkin: CheckinRecord | None, chart_names: list[str] | None = None, *,
+           with_wellbeing: bool = False) -> str:
+    """The Markdown text. Pure: everything it needs is passed in. Without `with_wellbeing`
+    the check-in is not mentioned at all (not even whether there was one)."""
+    if not with_wellbeing:
+        checkin = None
     apps, replies = lists["applications"], lists["replies"]
     changes, feedback = lists["stage_changes"], lists["feedback"]
     reflections = lists["reflections"]
@@ -84,6 +96,8 @@ def render(week: agenda.Week, activity: dict[str, int], lists: dict[str, pd.Data
              "",
              f"{week.start:%A %d %B %Y} to {week.end:%A %d %B %Y}",
              ""]
+    if with_wellbeing:
+        lines += [WELLBEING_INCLUDED, ""]
     if quiet:
         lines += ["A quiet week, and that's allowed. Rest is part of a long search. "
                   "Next week is a fresh page.", ""]
@@ -125,16 +139,18 @@ def render(week: agenda.Week, activity: dict[str, int], lists: dict[str, pd.Data
     lines += ["", "Planned:"] + _list(
         [f"{_e(r.title)}" + (f" (due {r.due_on})" if r.due_on else "")
          for r in planned.itertuples()], "- Nothing planned yet.") + [""]
-    lines += ["## How I was doing", ""]
-    if checkin:
-        lines.append(f"- Wellbeing (WHO-5): {int(checkin.who5_raw) * 4}%")
-        if checkin.stress is not None:
-            lines.append(f"- Stress: {int(checkin.stress)} of 10")
-        win = checkin.win.strip()
-        lines.append(f"- Win of the week: {_e(win)}" if win else "- Win of the week: not noted")
-    else:
-        lines.append("No check-in this week.")
-    lines.append("")
+    if with_wellbeing:
+        lines += ["## How I was doing", ""]
+        if checkin:
+            lines.append(f"- Wellbeing (WHO-5): {int(checkin.who5_raw) * 4}%")
+            if checkin.stress is not None:
+                lines.append(f"- Stress: {int(checkin.stress)} of 10")
+            win = checkin.win.strip()
+            lines.append(f"- Win of the week: {_e(win)}" if win
+                         else "- Win of the week: not noted")
+        else:
+            lines.append("No check-in this week.")
+        lines.append("")
     if chart_names:
         lines += ["## Charts", ""]
         lines += [f"![{name}](next-round-{week.key}-{name}.png)" for name in chart_names]
@@ -150,8 +166,10 @@ def _json_list(raw: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def chart_pngs(store: Any, week: agenda.Week) -> dict[str, bytes]:
-    """PNGs of the key charts for the twelve weeks up to this one, rendered offline."""
+def chart_pngs(store: Any, week: agenda.Week, *,
+               with_wellbeing: bool = False) -> dict[str, bytes]:
+    """PNGs of the key charts for the twelve weeks up to this one, rendered offline (the
+    wellbeing trend only `with_wellbeing`)."""
     import vl_convert
 
     from nextround import charts, metrics, wellbeing
@@ -163,7 +181,7 @@ def chart_pngs(store: Any, week: agenda.Week) -> dict[str, bytes]:
     weekly_chart = charts.weekly_activity(board.weekly, board.weekly_goal).properties(
         width=720, height=300)
     pngs["applications-per-week"] = vl_convert.vegalite_to_png(weekly_chart.to_json(), scale=2)
-    checkins = store.checkins.history()
+    checkins = store.checkins.history() if with_wellbeing else pd.DataFrame()
     if not checkins.empty:
         trend_start = date.fromordinal(week.start.toordinal() - 7 * 25)  # its 26 weeks
         trend = wellbeing.weekly_trend(
@@ -174,12 +192,15 @@ def chart_pngs(store: Any, week: agenda.Week) -> dict[str, bytes]:
     return pngs
 
 
-def weekly_review(store: Any, week_key: str, *, with_charts: bool = True) -> Review:
-    """The review of one ISO week, read from the store."""
+def weekly_review(store: Any, week_key: str, *, with_charts: bool = True,
+                  with_wellbeing: bool = False) -> Review:
+    """The review of one ISO week, read from the store; its wellbeing only `with_wellbeing`."""
     week = agenda.parse_week(week_key)
     activity = store.progress.week_activity(week.start, week.end)
     lists = store.progress.week_lists(week.start, week.end)
-    checkin = store.checkins.for_week(week.key)
-    charts_png = chart_pngs(store, week) if with_charts else {}
-    markdown = render(week, activity, lists, checkin, list(charts_png))
+    checkin = store.checkins.for_week(week.key) if with_wellbeing else None
+    charts_png = (chart_pngs(store, week, with_wellbeing=with_wellbeing) if with_charts
+                  else {})
+    markdown = render(week, activity, lists, checkin, list(charts_png),
+                      with_wellbeing=with_wellbeing)
     return Review(week=week, markdown=markdown, charts=charts_png)

@@ -13,7 +13,7 @@ import csv
 import json
 import numbers
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from nextround import clock
-from nextround.models import ValidationError, clean_multi_line, clean_single_line
+from nextround.models import (
+    SUPPORT_REGION_CONFIRMED,
+    Settings,
+    ValidationError,
+    clean_multi_line,
+    clean_single_line,
+)
 
 if TYPE_CHECKING:
     from nextround.store import Store
@@ -248,18 +254,39 @@ def _hours(value: object, errors: dict[str, str]) -> float | None:
 
 
 def save_checkin(store: Store, checkin: CheckIn, *, day: date | None = None,
-                 version: int | None = None) -> str:
+                 version: int | None = None, region: str | None = None) -> str:
     """Validate a check-in and save it as the one of the ISO week of `day` (the user's today
     by default). Returns the week key. `version=None` adds this week's check-in (refused if
     the week has one already, e.g. saved in another tab); an int replaces that week's check-in
-    only if it is still at that version."""
-    clean = checkin.validated()
+    only if it is still at that version.
+
+    `region` is the support region the user chose with it (asked until they have chosen one):
+    kept in settings as confirmed, in the same transaction, so neither is saved without the
+    other. Every field is checked before anything is written."""
+    errors: dict[str, str] = {}
+    try:
+        clean = checkin.validated()
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    region_code = None
+    if region is not None:
+        try:
+            region_code = clean_region(region)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
     day = day or store.today()
     week = week_key(day)
-    store.checkins.save(week, {
-        "checked_on": day, "items": clean.items, "who5_raw": clean.score.raw,
-        "stress": clean.stress, "hours": clean.hours, "self_care": clean.self_care,
-        "win": clean.win, "let_go": clean.let_go}, version=version)
+    with store.write() as tx:
+        tx.checkins.save(week, {
+            "checked_on": day, "items": clean.items, "who5_raw": clean.score.raw,
+            "stress": clean.stress, "hours": clean.hours, "self_care": clean.self_care,
+            "win": clean.win, "let_go": clean.let_go}, version=version)
+        if region_code is not None:
+            current = tx.settings.get()
+            tx.settings.save(replace(current, support_region=region_code).with_flags(
+                **{SUPPORT_REGION_CONFIRMED: True}))
     return week
 
 
@@ -410,3 +437,118 @@ def support_resources(region: str) -> list[SupportResource]:
     wanted = (region or "").strip().upper()
     local = [r for r in _all_resources() if r.region == wanted]
     return local + [r for r in _all_resources() if r.region == EVERYWHERE]
+
+
+# --- the support region -----------------------------------------------------------------------
+# Asked at the first check-in and kept in settings; until then guessed from the time zone.
+# The schema's default ('US') is no choice, so "confirmed" is kept apart (settings.extra).
+
+ELSEWHERE = "OTHER"  # no region of our own: only the services that work in every country
+REGION_NAMES = {"US": "United States", "UK": "United Kingdom", "IE": "Ireland",
+                "CA": "Canada", "AU": "Australia", "NZ": "New Zealand",
+                ELSEWHERE: "Other / everywhere"}
+_IN_SENTENCE = {"US": "the United States", "UK": "the United Kingdom"}
+
+# Time zones whose country has its own entries in the support list (from the tz database's
+# zone.tab, with the old names that still link to them). A zone not named here (Europe/Berlin,
+# America/Mexico_City, UTC) guesses no region: the list that works everywhere, never the US.
+_ZONES = {
+    "US": ("America/Adak", "America/Anchorage", "America/Boise", "America/Chicago",
+           "America/Denver", "America/Detroit", "America/Indiana/Indianapolis",
+           "America/Indiana/Knox", "America/Indiana/Marengo", "America/Indiana/Petersburg",
+           "America/Indiana/Tell_City", "America/Indiana/Vevay", "America/Indiana/Vincennes",
+           "America/Indiana/Winamac", "America/Juneau", "America/Kentucky/Louisville",
+           "America/Kentucky/Monticello", "America/Los_Angeles", "America/Menominee",
+           "America/Metlakatla", "America/New_York", "America/Nome",
+           "America/North_Dakota/Beulah", "America/North_Dakota/Center",
+           "America/North_Dakota/New_Salem", "America/Phoenix", "America/Sitka",
+           "America/Yakutat", "Pacific/Honolulu", "America/Atka", "America/Fort_Wayne",
+           "America/Indianapolis", "America/Knox_IN", "America/Louisville", "America/Shiprock",
+           "Navajo", "US/Alaska", "US/Aleutian", "US/Arizona", "US/Central", "US/East-Indiana",
+           "US/Eastern", "US/Hawaii", "US/Indiana-Starke", "US/Michigan", "US/Mountain",
+           "US/Pacific"),
+    "CA": ("America/Atikokan", "America/Blanc-Sablon", "America/Cambridge_Bay",
+           "America/Creston", "America/Dawson", "America/Dawson_Creek", "America/Edmonton",
+           "America/Fort_Nelson", "America/Glace_Bay", "America/Goose_Bay", "America/Halifax",
+           "America/Inuvik", "America/Iqaluit", "America/Moncton", "America/Rankin_Inlet",
+           "America/Regina", "America/Resolute", "America/St_Johns", "America/Swift_Current",
+           "America/Toronto", "America/Vancouver", "America/Whitehorse", "America/Winnipeg",
+           "America/Montreal", "America/Nipigon", "America/Pangnirtung",
+           "America/Rainy_River", "America/Thunder_Bay", "America/Yellowknife"),
+    "UK": ("Europe/London", "Europe/Belfast", "GB", "GB-Eire"),
+    "IE": ("Europe/Dublin", "Eire"),
+    "NZ": ("Pacific/Auckland", "Pacific/Chatham", "NZ", "NZ-CHAT"),
+}
+_ZONE_PREFIXES = {"Canada/": "CA", "Australia/": "AU"}
+_REGION_OF_ZONE = {zone: region for region, zones in _ZONES.items() for zone in zones}
+
+
+def region_choices() -> list[str]:
+    """What a region picker offers: the regions of the support list, then "elsewhere"."""
+    return [*support_regions(), ELSEWHERE]
+
+
+def region_name(code: str) -> str:
+    return REGION_NAMES.get(code, code)
+
+
+def clean_region(value: object) -> str:
+    """A region the user picked: one of `region_choices()`, or ValidationError ("region")."""
+    code = str(value or "").strip().upper()
+    if code not in region_choices():
+        raise ValidationError({"region": "Pick your region from the list, or \"Other / "
+                                         "everywhere\"."})
+    return code
+
+
+def guess_region(timezone: str) -> str:
+    """The support region a time zone points to, if the support list has that country's own
+    services (Europe/London → UK, America/Toronto → CA, Australia/Perth → AU); otherwise
+    `ELSEWHERE`, so a guess is never silently the US."""
+    zone = str(timezone or "").strip()
+    region = _REGION_OF_ZONE.get(zone) or next(
+        (code for prefix, code in _ZONE_PREFIXES.items() if zone.startswith(prefix)), None)
+    return region if region in support_regions() else ELSEWHERE
+
+
+@dataclass(frozen=True)
+class SupportRegion:
+    """Whose support services "Get support" lists, and how that was decided."""
+
+    code: str  # a region of the support list, or ELSEWHERE
+    confirmed: bool  # chosen by the user; otherwise guessed from `timezone`
+    timezone: str = ""
+
+    @property
+    def name(self) -> str:
+        return region_name(self.code)
+
+    @property
+    def note(self) -> str:
+        """Which services are shown and how to change that: plain text (it names a time
+        zone, whose underscores Markdown would read), for a caption of escaped text."""
+        change = "Change the region under Settings on the Your data page."
+        if self.code == ELSEWHERE:
+            why = ("" if self.confirmed else
+                   f" Your time zone ({self.timezone or 'not set'}) doesn't say which country "
+                   "you're in.")
+            return (f"Showing services that work in any country.{why} To see local ones, "
+                    "pick your region under Settings on the Your data page.")
+        where = _IN_SENTENCE.get(self.code, self.name)
+        if self.confirmed:
+            return f"Showing services for {where}, the region you chose. {change}"
+        return (f"Showing services for {where}, guessed from your time zone "
+                f"({self.timezone}). Not right? {change}")
+
+
+def support_region(settings: Settings) -> SupportRegion:
+    """The region whose services to show. A region is the user's once they chose it (at a
+    check-in or in settings), or when the stored one isn't the schema's default, which only a
+    choice (or an import of one) can write; until then it's guessed from the time zone."""
+    stored = str(settings.support_region or "").strip().upper()
+    confirmed = (settings.flag(SUPPORT_REGION_CONFIRMED)
+                 or stored != Settings().support_region)
+    if confirmed:
+        return SupportRegion(stored if stored in support_regions() else ELSEWHERE, True,
+                             settings.timezone)
+    return SupportRegion(guess_region(settings.timezone), False, settings.timezone)

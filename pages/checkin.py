@@ -2,7 +2,8 @@
 
 The five WHO-5 statements keep their official wording. The result is read in plain language,
 never as a diagnosis, and support is one click away (here when a check-in is low, and in the
-sidebar on every page).
+sidebar on every page). Until the user has chosen their support region, the form asks for it
+(the time zone's guess picked), and saving keeps it in settings with the check-in.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ FORM_KEYS = (*(f"checkin_item_{n}" for n in range(1, 6)), "checkin_stress", "che
              "checkin_self_care", "checkin_win", "checkin_let_go")
 
 
-def checkin_form(store: Store, current: CheckinRecord | None) -> None:
+def checkin_form(store: Store, current: CheckinRecord | None,
+                 ask_region: wellbeing.SupportRegion | None = None) -> None:
     """The one-minute form. `current` is this week's saved check-in, if any (the form is then
-    filled with it, and saving asks before replacing it)."""
+    filled with it, and saving asks before replacing it). `ask_region`: the guessed region,
+    when the user hasn't chosen one yet (asked with a new check-in only)."""
     items = json.loads(current.items) if current else [None] * 5
     care_now = set(json.loads(current.self_care)) if current else set()
     stress = None if current is None or current.stress is None else int(current.stress)
@@ -68,12 +71,14 @@ def checkin_form(store: Store, current: CheckinRecord | None) -> None:
                          placeholder="e.g. replaying that last interview question",
                          key="checkin_let_go")
             ui.field_error(FORM, "let_go")
+        if ask_region is not None:
+            _region_question(ask_region)
         submitted = st.form_submit_button(
             "Update this week's check-in" if current else "Save my check-in",
             type="primary", icon=":material/check:", key="checkin_save")
     ui.form_error(FORM)
     if submitted:
-        _submit(store, current)
+        _submit(store, current, ask_region is not None)
     if st.session_state.get(PENDING) is not None and current is not None:
         _confirm_replace(store, current)
 
@@ -90,12 +95,29 @@ def _entered() -> wellbeing.CheckIn:
     )
 
 
-def _submit(store: Store, current: CheckinRecord | None) -> None:
-    """Save a first check-in for this week, or (when the week has one) validate and ask
-    before replacing it. A rerun then draws the messages next to their fields."""
+def _region_question(guess: wellbeing.SupportRegion) -> None:
+    """Where the user is, so "Get support" lists services there. Asked once."""
+    choices = wellbeing.region_choices()
+    left, _ = st.columns([2, 3])
+    left.selectbox("Where you live, for support services", choices,
+                   index=choices.index(guess.code), format_func=wellbeing.region_name,
+                   key="checkin_region",
+                   help="Get support lists the helplines of your region first. Picked from "
+                        "your time zone; \"Other / everywhere\" lists services that work in "
+                        "any country.")
+    ui.field_error(FORM, "region")
+    st.caption("Asked once, so that Get support lists services where you are. You can change "
+               "it later under Settings on the Your data page.")
+
+
+def _submit(store: Store, current: CheckinRecord | None, asked_region: bool) -> None:
+    """Save a first check-in for this week (with the region, when it was asked), or (when the
+    week has one) validate and ask before replacing it. A rerun then draws the messages next
+    to their fields."""
     entered = _entered()
     if current is None:
-        ui.save(FORM, lambda: wellbeing.save_checkin(store, entered),
+        region = st.session_state.get("checkin_region") if asked_region else None
+        ui.save(FORM, lambda: wellbeing.save_checkin(store, entered, region=region),
                 "Check-in saved. Thank you for taking a minute for yourself.", then=_saved)
     else:
         clean = ui.run_action(FORM, entered.validated)
@@ -126,20 +148,22 @@ def _saved(_: str) -> None:
     st.session_state[PENDING] = None
 
 
-def low_prompt(region: str) -> None:
+def low_prompt(region: wellbeing.SupportRegion) -> None:
     """The gentle prompt shown above the trend when a check-in is low. Our own words only."""
     with st.container(border=True, key="checkin_low_prompt"):
         st.markdown(f":material/favorite: **{wellbeing.LOW_PROMPT_TITLE}**")
         st.markdown(wellbeing.LOW_PROMPT)
-        for resource in wellbeing.support_resources(region):
+        for resource in wellbeing.support_resources(region.code):
             name, how = ui.escape_markdown(resource.name), ui.escape_markdown(resource.how)
             line, button = st.columns([3, 2], vertical_alignment="center")
             line.markdown(f"**{name}**: {how}")
             if resource.url:
                 button.link_button(f"Open {resource.name}", resource.url, width="stretch")
+        st.caption(ui.escape_markdown(region.note))
 
 
-def results(store: Store, history, today: date, region: str) -> None:  # noqa: ANN001
+def results(store: Store, history, today: date,  # noqa: ANN001
+            region: wellbeing.SupportRegion) -> None:
     summary = wellbeing.summarize(history, today)
     if summary.last is None:
         return
@@ -210,15 +234,16 @@ def main(store: Store) -> None:
     st.caption("One minute, once a week: notice how you've been, name a win, and let one "
                "thing go.")
     after_no_ui.panel_if_following(store, "checkin")
+    region = wellbeing.support_region(settings)
     if current is None:
         st.session_state[PENDING] = None
-        checkin_form(store, None)
+        checkin_form(store, None, ask_region=None if region.confirmed else region)
         if not history.empty:
             st.divider()
     else:
         st.success(f"You've checked in this week ({week}). See you next week.",
                    icon=":material/check_circle:")
-    results(store, history, today, settings.support_region)
+    results(store, history, today, region)
     if current is not None:
         editing = (st.session_state.get(PENDING) is not None
                    or bool(st.session_state.get(ui.errors_key(FORM))))

@@ -121,8 +121,9 @@ def _change(delta: float | int | None, text: str = NOTE, *,
             "delta_color": "inverse" if lower_is_better else "normal"}
 
 
-def headline(board: metrics.Dashboard, today: date) -> None:
-    """The numbers at the top, each with its change against 4 weeks earlier."""
+def headline(board: metrics.Dashboard, today: date, *, goal_paused: bool = False) -> None:
+    """The numbers at the top, each with its change against 4 weeks earlier. `goal_paused`:
+    This week leads with care, so this week's goal is shown as paused, with no "to go"."""
     now, before = board.now, board.before
     pts = "pts " + NOTE
     row1 = st.columns(4)
@@ -132,16 +133,24 @@ def headline(board: metrics.Dashboard, today: date) -> None:
     goal = board.weekly_goal
     to_go = max(goal - now.this_week, 0)
     monday = board.end - timedelta(days=board.end.weekday())
-    week_label = ("Sent this week" if today - timedelta(days=today.weekday()) == monday
+    this_week_shown = today - timedelta(days=today.weekday()) == monday
+    week_label = ("Sent this week" if this_week_shown
                   else f"Sent in the week of {monday:%d %b %Y}")
-    row1[1].metric(
-        week_label, f"{now.this_week} of {goal}" if goal else f"{now.this_week}",
-        (f"{to_go} to reach your goal" if to_go else "Weekly goal reached") if goal
-        else "no weekly goal set",
-        delta_color="normal" if goal and not to_go else "off",
-        delta_arrow="auto" if goal and not to_go else "off",
-        border=True, help="Applications sent this ISO week (Monday to Sunday), against "
-                          "your weekly goal. Change the goal on the Your data page.")
+    if goal and goal_paused and this_week_shown:
+        row1[1].metric(week_label, f"{now.this_week}", "Goal paused this week",
+                       delta_color="off", delta_arrow="off", border=True,
+                       help="Your check-in suggests a hard week, so your weekly goal is "
+                            "paused: there's nothing to catch up on. You can turn this off "
+                            "on the Your data page.")
+    else:
+        row1[1].metric(
+            week_label, f"{now.this_week} of {goal}" if goal else f"{now.this_week}",
+            (f"{to_go} to reach your goal" if to_go else "Weekly goal reached") if goal
+            else "no weekly goal set",
+            delta_color="normal" if goal and not to_go else "off",
+            delta_arrow="auto" if goal and not to_go else "off",
+            border=True, help="Applications sent this ISO week (Monday to Sunday), against "
+                              "your weekly goal. Change the goal on the Your data page.")
     row1[2].metric("Response rate", _pct(now.response_rate),
                    **_change(_pp(now.response_rate, before.response_rate), pts), border=True,
                    help="Applications with any reply from the employer (a screen, an "
@@ -263,13 +272,13 @@ def main(store: Store) -> None:
     today = store.today()
     st.title("Your progress")
     st.caption("Every application is a step. Here's how far your search has come.")
-    this_week.show(store)
+    plan = this_week.show(store)
     start, end = pick_period(store, today)
     if start > end:
         start, end = end, start
     board, specs = ui.cached(store, board_and_charts, start.isoformat(), end.isoformat(),
                              dark_theme())
-    headline(board, today)
+    headline(board, today, goal_paused=plan.goal_paused)
     summary_lines(board)
     small_wellbeing_trend(store, today)
     chart_tabs(board, specs)

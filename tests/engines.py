@@ -73,8 +73,8 @@ SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
 ) AS schema(x)
 """
 # Child tables before their parents, so deleting never trips a link.
-_EMPTY_ORDER = ("checkins", "actions", "reflections", "feedback_requests", "drafts", "events",
-                "targets", "applications", "settings", "change_counter")
+_EMPTY_ORDER = ("path_steps", "checkins", "actions", "reflections", "feedback_requests",
+                "drafts", "events", "targets", "applications", "settings", "change_counter")
 
 
 def database_url(database: str, tag: str = "") -> str:

@@ -1,9 +1,9 @@
 """Records for tests, made through the store's public API: the one place tests make them.
 
-Every test that needs an application, a stage change, a feedback request or a reply makes it
-here, so a store method that changes name or shape is one edit for the whole suite. Each
-factory goes through the same validation a form does; a test names only the values it is
-about. "Today" is the suite's pinned day (decision 6) unless a test passes its own, so a
+Every test that needs an application, a stage change, a feedback request, a reply or a weekly
+check-in makes it here, so a store method that changes name or shape is one edit for the whole
+suite. Each factory goes through the same validation a form does; a test names only the values
+it is about. "Today" is the suite's pinned day (decision 6) unless a test passes its own, so a
 record made in a module-scoped fixture (outside the per-test environment) is dated alike.
 """
 
@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from nextround import feedback as fb
+from nextround import wellbeing
 from nextround.feedback import NewRequest, Reply
 from nextround.models import Application, Stage
 from nextround.records import DueFollowUp
@@ -88,6 +89,17 @@ def received_reply(store: Store, received_on: Day, text: str = "", themes: Itera
                                   "2020-01-02")
     feedback_reply(store, request_id, received_on, text, themes)
     return request_id
+
+
+def checkin(store: Store, items: Iterable[int] = (3, 3, 3, 3, 3), *, day: Day = TODAY,
+            stress: int | None = None, self_care: Iterable[str] = (), win: str = "",
+            region: str | None = None) -> str:
+    """The weekly check-in of the ISO week of `day`, as the check-in form saves it (with the
+    support region the user picked, when `region` is given). Returns the week key."""
+    on = date.fromisoformat(day) if isinstance(day, str) else day
+    return wellbeing.save_checkin(
+        store, wellbeing.CheckIn(items=list(items), stress=stress, self_care=tuple(self_care),
+                                 win=win), day=on, region=region)
 
 
 def due_follow_up(**fields: object) -> DueFollowUp:

@@ -175,7 +175,9 @@ def frame(title: str, icon: str | None = None) -> Store:
     try:
         store = open_store()
     except StoreError as exc:
-        _support_sidebar(region="US", home="Next Round sends nothing anywhere.")
+        # No settings to read: the services that work in every country, never a guess.
+        _support_sidebar(wellbeing.SupportRegion(wellbeing.ELSEWHERE, confirmed=True),
+                         home="Next Round sends nothing anywhere.")
         st.title(title)
         st.error(str(exc), icon=":material/database:")
         st.caption("Your data has not been changed. The Your data page and the command line "
@@ -191,7 +193,7 @@ def frame(title: str, icon: str | None = None) -> Store:
             if st.button("Leave the demo", key="leave_demo", icon=":material/logout:"):
                 st.session_state[DEMO_KEY] = False
                 st.switch_page(PAGES["progress"])
-    _support_sidebar(region=settings.support_region, home=data_home(store))
+    _support_sidebar(wellbeing.support_region(settings), home=data_home(store))
     show_flash()
     return store
 
@@ -205,18 +207,27 @@ def data_home(store: Store) -> str:
     return "Your data stays on this computer."
 
 
-def _support_sidebar(region: str, home: str) -> None:
+def _support_sidebar(region: wellbeing.SupportRegion, home: str) -> None:
     with st.sidebar:
-        with st.popover("Get support", icon=":material/favorite:", width="stretch"):
-            st.markdown("**If you're struggling, you don't have to carry it alone.** "
-                        "Talking to someone you trust can help, and so can these services:")
-            for resource in wellbeing.support_resources(region):
-                st.markdown(f"**{escape_markdown(resource.name)}**: "
-                            f"{escape_markdown(resource.how)}")
-                if resource.url:
-                    st.link_button(f"Open {resource.name}", resource.url, width="stretch")
-            st.caption("If you are in immediate danger, call your local emergency number.")
+        support_popover(region, width="stretch")
         st.caption(home)
+
+
+def support_popover(region: wellbeing.SupportRegion, *, width: Any = "content",
+                    key: str | None = None) -> None:
+    """"Get support": the crisis and support services of the user's region (and the ones that
+    work everywhere), which region that is, and how to change it. In the sidebar of every
+    page, and in reach wherever a page speaks of a hard week."""
+    with st.popover("Get support", icon=":material/favorite:", width=width, key=key):
+        st.markdown("**If you're struggling, you don't have to carry it alone.** "
+                    "Talking to someone you trust can help, and so can these services:")
+        for resource in wellbeing.support_resources(region.code):
+            st.markdown(f"**{escape_markdown(resource.name)}**: "
+                        f"{escape_markdown(resource.how)}")
+            if resource.url:
+                st.link_button(f"Open {resource.name}", resource.url, width="stretch")
+        st.caption("If you are in immediate danger, call your local emergency number.")
+        st.caption(escape_markdown(region.note))
 
 
 # --- forms: messages next to the field ------------------------------------------------------

@@ -1,7 +1,11 @@
 """"This week" at the top of the progress page: what you did, what needs you, one click each.
 
-Also the two things to take away: the weekly review (Markdown with chart PNGs) and a calendar
-file of upcoming follow-ups and game-plan dates.
+After a hard check-in it leads with care (`care.care_for`): rest, support within reach, and
+one small kind step, before anything the search asks for.
+
+Also the two things to take away: the weekly review (Markdown with chart PNGs, wellbeing left
+out unless the user includes it) and a calendar file of upcoming follow-ups and game-plan
+dates.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from datetime import date
 
 import streamlit as st
 
-from nextround import agenda, review, ui
+from nextround import agenda, review, ui, wellbeing
+from nextround.care import CareAdvice
 from nextround.store import Store
 
 
@@ -19,8 +24,8 @@ def _agenda(store: Store, today: str) -> agenda.ThisWeek:
     return agenda.this_week(store, date.fromisoformat(today))
 
 
-def _review_zip(store: Store, week_key: str) -> tuple[str, bytes]:
-    result = review.weekly_review(store, week_key)
+def _review_zip(store: Store, week_key: str, with_wellbeing: bool) -> tuple[str, bytes]:
+    result = review.weekly_review(store, week_key, with_wellbeing=with_wellbeing)
     return result.file_stem(), result.zip_bytes()
 
 
@@ -30,19 +35,26 @@ def _deadlines_file(store: Store) -> Callable[[], bytes]:
     return lambda: agenda.deadlines_ics(store.progress.open_deadlines()) or b""
 
 
-def show(store: Store) -> None:
+def show(store: Store) -> agenda.ThisWeek:
+    """Draw This week; returns it, so the page can show the weekly goal as paused too."""
     today = store.today()
     plan = ui.cached(store, _agenda, today.isoformat())
     with st.container(border=True, key="this_week"):
         st.header("This week", anchor=False)
-        columns = st.columns(4)
-        for column, (label, value) in zip(columns, agenda.done_summary(plan), strict=True):
-            column.metric(label, value)
+        if plan.care is not None:
+            _care(store, plan.care)
+            if done := agenda.done_so_far(plan):  # what was done, never a row of zeros
+                st.caption(done)
+        else:
+            columns = st.columns(4)
+            for column, (label, value) in zip(columns, agenda.done_summary(plan), strict=True):
+                column.metric(label, value)
         if plan.all_done:
             st.success("You're all caught up for this week. That's real progress; "
                        "take a moment to notice it.", icon=":material/celebration:")
         else:
-            st.markdown("**What would help most next**")
+            st.markdown("**When you're ready**" if plan.care is not None
+                        else "**What would help most next**")
             for item in plan.items:
                 left, right = st.columns([4, 1], vertical_alignment="center")
                 with left:
@@ -52,6 +64,23 @@ def show(store: Store) -> None:
                 with right:
                     ui.link_to(item.page, item.action, icon=":material/arrow_forward:")
         _takeaways(store, plan.week.key)
+    return plan
+
+
+def _care(store: Store, advice: CareAdvice) -> None:
+    """The care lead: why (our words, never a diagnosis), rest, support, one small kind step,
+    "Get support" in reach, and the paused goal."""
+    region = wellbeing.support_region(ui.cached(store, store.settings.get))
+    with st.container(border=True, key="this_week_care"):
+        st.subheader(f":material/favorite: {advice.title}", anchor=False)
+        st.markdown(advice.message)
+        for column, step in zip(st.columns(3), advice.steps, strict=True):
+            with column:
+                st.markdown(f"**{step.title}**")
+                st.caption(step.text)
+        ui.support_popover(region, key="care_get_support")
+        if advice.goal_note:
+            st.caption(advice.goal_note)
 
 
 def _takeaways(store: Store, week_key: str) -> None:
@@ -59,11 +88,17 @@ def _takeaways(store: Store, week_key: str) -> None:
     with left:
         if st.toggle("Prepare my weekly review", key="prepare_review",
                      help="A Markdown summary of this week with PNG charts, to keep or share."):
+            with_wellbeing = st.checkbox(
+                "Include my wellbeing", value=False, key="review_with_wellbeing",
+                help="Your check-in (wellbeing, stress and your win of the week) and its "
+                     "chart. Off unless you tick it, as a review is often shared.")
             with st.spinner("Drawing your charts…"):
-                stem, data = ui.cached(store, _review_zip, week_key)
+                stem, data = ui.cached(store, _review_zip, week_key, with_wellbeing)
             st.download_button("Download my week", data, file_name=f"{stem}.zip",
                                mime="application/zip", icon=":material/download:",
                                key="download_week", on_click="ignore")
+            st.caption("It includes your wellbeing check-in." if with_wellbeing
+                       else "Your wellbeing check-in is left out.")
     with right:
         if not ui.cached(store, store.progress.has_open_deadlines):
             st.caption("No follow-ups or game-plan dates coming up to put in a calendar.")

@@ -370,6 +370,32 @@ def test_review_writes_the_week_with_its_charts(tmp_path: Path, seeded: Path) ->
     assert (tmp_path / "week-applications-per-week.png").read_bytes().startswith(b"\x89PNG")
 
 
+def test_review_leaves_wellbeing_out_unless_asked(tmp_path: Path, seeded: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A review is often shared: the check-in (the demo has one in 2026-W47) and its chart
+    are in it only with --with-wellbeing, and then its first lines say so."""
+    from nextround import review
+
+    shared = tmp_path / "shared.md"
+    code, out, err = cli(capsys, "review", "--week", "2026-W47", "--out", str(shared),
+                         "--db", str(seeded))
+    assert code == 0, err
+    text = shared.read_text(encoding="utf-8")
+    assert "How I was doing" not in text and "WHO-5" not in text
+    assert review.WELLBEING_INCLUDED not in text
+    assert not (tmp_path / "shared-wellbeing.png").exists() and "1 chart(s)" in out
+
+    mine = tmp_path / "mine.md"
+    code, out, err = cli(capsys, "review", "--week", "2026-W47", "--out", str(mine),
+                         "--with-wellbeing", "--db", str(seeded))
+    assert code == 0, err
+    text = mine.read_text(encoding="utf-8")
+    assert text.splitlines()[4] == review.WELLBEING_INCLUDED
+    assert "## How I was doing" in text and "- Wellbeing (WHO-5): " in text
+    assert (tmp_path / "mine-wellbeing.png").read_bytes().startswith(b"\x89PNG")
+    assert "(mine-wellbeing.png)" in text and "2 chart(s)" in out
+
+
 def test_review_refuses_a_bad_week_and_writes_nothing(tmp_path: Path, seeded: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(capsys, "review", "--week", "2026-W99", "--out",

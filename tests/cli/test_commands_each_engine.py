@@ -40,7 +40,11 @@ def test_demo_export_check_review_backup_and_restore(
     review = tmp_path / "week.md"
     code, _, err = cli(capsys, "--db", db, "review", "--week", "2026-W47", "--out", str(review))
     assert code == 0, err
-    assert review.read_text().startswith("#")
+    assert review.read_text().startswith("#") and "How I was doing" not in review.read_text()
+    code, _, err = cli(capsys, "--db", db, "review", "--week", "2026-W47", "--out", str(review),
+                       "--with-wellbeing", "--no-charts")
+    assert code == 0, err
+    assert "## How I was doing" in review.read_text()
 
     code, out, err = cli(capsys, "--db", db, "backup")
     assert code == 0, err

@@ -212,3 +212,63 @@ def test_reminder_day_and_time_can_be_chosen() -> None:
     no_exception(at)
     assert at.selectbox(key="checkin_reminder_day").value == 0
     assert at.get("download_button")[0].label == "Add the weekly check-in to my calendar"
+
+
+# --- the support region: asked at the first check-in ---------------------------------------------
+
+def _in_zone(store: Store, zone: str) -> None:
+    store.settings.save(dataclasses.replace(store.settings.get(), timezone=zone))
+
+
+def _support_note(at: AppTest) -> str:
+    inside = walk(_support_popover(at)[0])
+    return "\n".join(n.value for n in inside if type(n).__name__ == "Caption")
+
+
+@pytest.mark.parametrize("via_app", [True, False])
+def test_the_first_check_in_asks_for_the_region_guessed_from_the_time_zone(
+        store: Store, via_app: bool) -> None:
+    _in_zone(store, "Europe/London")
+    at = open_page(PAGE, via_app=via_app)
+    no_exception(at)
+    question = at.selectbox(key="checkin_region")
+    assert question.value == "UK" and question.format_func("UK") == "United Kingdom"
+    assert question.options == ["Australia", "Canada", "Ireland", "New Zealand",
+                                "United Kingdom", "United States", "Other / everywhere"]
+    assert "guessed from your time zone" in _support_note(at)  # said in Get support too
+    question.set_value("IE")
+    answer(at, [1, 1, 2, 1, 1])  # low: the prompt lists the chosen region's services
+    no_exception(at)
+    saved = store.settings.get()
+    assert saved.support_region == "IE" and wellbeing.support_region(saved).confirmed
+    assert store.count("checkins") == 1
+    words = "\n".join(m.value for m in at.container(key="checkin_low_prompt").markdown)
+    assert "Samaritans Ireland" in words and "Find A Helpline" in words
+    assert "the region you chose" in _support_note(at)
+
+
+@pytest.mark.parametrize(("zone", "guess", "note"), [
+    ("Europe/Berlin", "OTHER", "any country"),  # not in the list: never silently the US
+    ("UTC", "OTHER", "any country"),
+    ("America/Toronto", "CA", "guessed from your time zone"),
+])
+def test_the_guess_is_the_list_that_works_everywhere_when_the_zone_has_no_region(
+        store: Store, zone: str, guess: str, note: str) -> None:
+    _in_zone(store, zone)
+    at = open_page(PAGE, via_app=False)
+    assert at.selectbox(key="checkin_region").value == guess
+    assert note in _support_note(at) and "Your data page" in _support_note(at)
+
+
+@pytest.mark.parametrize("chosen", ["flag", "stored region"])
+def test_a_chosen_region_is_not_asked_again(store: Store, chosen: str) -> None:
+    current = store.settings.get()
+    store.settings.save(current.with_flags(support_region_confirmed=True) if chosen == "flag"
+                        else dataclasses.replace(current, support_region="NZ"))
+    at = open_page(PAGE, via_app=False)
+    no_exception(at)
+    assert not any(s.key == "checkin_region" for s in at.selectbox)
+    answer(at, [3, 3, 3, 3, 3])
+    no_exception(at)
+    assert store.count("checkins") == 1
+    assert store.settings.get().support_region == ("US" if chosen == "flag" else "NZ")

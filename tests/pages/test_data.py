@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -78,6 +79,20 @@ def test_settings_save(store: Store) -> None:
     assert [t.value for t in at.toast] == ["Settings saved."]
     assert at.selectbox(key="settings_support_region").format_func("OTHER") == \
         "Other / everywhere"
+
+
+def test_the_support_region_starts_at_the_time_zones_guess_and_saving_keeps_it(
+        store: Store) -> None:
+    store.settings.save(dataclasses.replace(store.settings.get(), timezone="Europe/London"))
+    at = _page()
+    assert at.selectbox(key="settings_support_region").value == "UK"  # not the schema's 'US'
+    assert any("Guessed from your time zone" in c.value for c in at.caption)
+    at.form_submit_button[0].click().run()
+    no_exception(at)
+    saved = store.settings.get()
+    assert saved.support_region == "UK" and saved.extra["support_region_confirmed"] == "true"
+    assert saved.extra["pause_goal_in_hard_week"] == "true"
+    assert not any("Guessed from your time zone" in c.value for c in at.caption)
 
 
 def test_settings_bad_input_gets_a_message_next_to_the_field(store: Store) -> None:

@@ -79,3 +79,112 @@ def test_weekly_review_download_is_offered(store: Store, tmp_path: Path) -> None
     labels = [d.proto.label for d in at.get("download_button")]
     assert "Download my week" in labels
     assert "Add follow-ups and plans to my calendar" in labels
+
+
+# --- care comes first when the week is hard ---------------------------------------------------
+
+def _walk(node) -> list:  # noqa: ANN001
+    found = [node]
+    for child in getattr(node, "children", {}).values():
+        found.extend(_walk(child))
+    return found
+
+
+def _has_container(at, key: str) -> bool:  # noqa: ANN001
+    try:
+        at.container(key=key)
+    except (KeyError, ValueError, IndexError):
+        return False
+    return True
+
+
+def _hard_week_with_work_waiting(store: Store, items: tuple[int, ...], stress: int) -> None:
+    """One application sent this week, three rejections waiting for a reply, and this week's
+    check-in."""
+    factories.application(store, "Sent", applied_on="2026-11-24")
+    for number in range(3):
+        factories.rejected_after_interview(store, f"Company {number}", rejected_on="2026-11-20")
+    factories.checkin(store, items, day=TODAY, stress=stress, self_care=("sleep",))
+
+
+def _sent_this_week(at):  # noqa: ANN001, ANN202
+    return next(m for m in at.metric if m.label == "Sent this week")
+
+
+@pytest.mark.parametrize("via_app", [True, False])
+def test_a_hard_week_leads_with_care_and_no_pressure_counts(store: Store, via_app: bool) -> None:
+    _hard_week_with_work_waiting(store, (1, 1, 2, 1, 1), stress=9)  # 24%, stress 9
+    at = open_page(PAGE, via_app=via_app)
+    no_exception(at)
+    assert _has_container(at, "this_week_care")
+    care_box = at.container(key="this_week_care")
+    words = "\n".join(n.value for n in _walk(care_box)
+                      if type(n).__name__ in ("Markdown", "Caption", "Subheader"))
+    assert "Looking after yourself comes first" in words
+    assert "heavy going, and very stressful" in words
+    for step in ("**Rest**", "**Support**", "**One small kind step**",
+                 "Take a ten-minute walk"):  # sleep was ticked: the next kind step
+        assert step in words
+    assert "weekly application goal is paused" in words
+    # "Get support" in reach, inside the care block, with the region it shows.
+    popovers = [n for n in _walk(care_box) if getattr(n, "type", "") == "popover"]
+    assert [p.proto.popover.label for p in popovers] == ["Get support"]
+    inside = _walk(popovers[0])
+    assert any("findahelpline" in n.proto.url for n in inside
+               if type(n).__name__ == "LinkButton")
+    assert any("any country" in n.value for n in inside if type(n).__name__ == "Caption")
+    # Care comes first: before what the search asks for, which waits, without counts.
+    order = _walk(at.main)
+    ready = next(i for i, n in enumerate(order)
+                 if type(n).__name__ == "Markdown" and n.value == "**When you're ready**")
+    assert order.index(care_box) < ready
+    shown = texts(at)
+    assert "Send a short thank-you for a recent no" in shown
+    assert "waiting" not in shown and "What would help most next" not in shown
+    # What was done, in words; no row of zeros (the "Replies sent 0" cards are left out).
+    assert "So far this week: 1 application sent, your check-in done." in shown
+    assert not {"Applications sent", "Replies sent"} & {m.label for m in at.metric}
+    # The headline shows this week's goal as paused, not "4 to reach your goal".
+    sent = _sent_this_week(at)
+    assert sent.value == "1" and sent.proto.delta == "Goal paused this week"
+    assert "to reach your goal" not in "\n".join(m.proto.delta for m in at.metric)
+
+
+def test_a_good_week_leads_with_the_next_step(store: Store) -> None:
+    _hard_week_with_work_waiting(store, (4, 4, 3, 3, 3), stress=4)  # 68%
+    at = open_page(PAGE)
+    no_exception(at)
+    assert not _has_container(at, "this_week_care")
+    shown = texts(at)
+    assert "What would help most next" in shown and "3 rejections are waiting" in shown
+    sent = _sent_this_week(at)
+    assert sent.value == "1 of 5" and sent.proto.delta == "4 to reach your goal"
+
+
+def test_the_goal_stays_when_the_pause_is_turned_off(store: Store) -> None:
+    _hard_week_with_work_waiting(store, (2, 2, 2, 2, 2), stress=3)  # 40%
+    at = open_page("pages/data.py")
+    assert at.checkbox(key="settings_pause_goal").value is True  # on unless turned off
+    at.checkbox(key="settings_pause_goal").uncheck()
+    next(b for b in at.form_submit_button if b.label == "Save settings").click().run()
+    no_exception(at)
+    assert store.settings.get().extra["pause_goal_in_hard_week"] == "false"
+    at = open_page(PAGE)
+    no_exception(at)
+    assert _has_container(at, "this_week_care")  # care still leads
+    words = "\n".join(c.value for c in at.caption)
+    assert "goal is paused" not in words
+    assert _sent_this_week(at).value == "1 of 5"
+
+
+def test_the_weekly_review_leaves_wellbeing_out_unless_included(store: Store) -> None:
+    _hard_week_with_work_waiting(store, (2, 2, 2, 2, 2), stress=3)
+    at = open_page(PAGE)
+    at.toggle(key="prepare_review").set_value(True).run()
+    no_exception(at)
+    assert at.checkbox(key="review_with_wellbeing").value is False
+    assert "Your wellbeing check-in is left out." in [c.value for c in at.caption]
+    at.checkbox(key="review_with_wellbeing").check().run()
+    no_exception(at)
+    assert "It includes your wellbeing check-in." in [c.value for c in at.caption]
+    assert "Download my week" in [d.proto.label for d in at.get("download_button")]

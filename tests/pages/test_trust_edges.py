@@ -203,6 +203,8 @@ BAD_ROWS = {
     "nested theme list": {
         "timezone": "zone.tab",
         "extra": json.dumps({"feedback_themes": "[" * 100_000 + "]" * 100_000})},
+    "a yes/no setting that isn't": {
+        "extra": json.dumps({"pause_goal_in_hard_week": "maybe"})},
 }
 
 

@@ -150,7 +150,8 @@ def test_review_of_a_known_week_has_known_numbers(store: Store) -> None:
                                             "created_on": "2026-11-20"}])
     checkin(store, raw=17, win="Finished the portfolio")
 
-    text = review.weekly_review(store, "2026-W48", with_charts=False).markdown
+    text = review.weekly_review(store, "2026-W48", with_charts=False,
+                                with_wellbeing=True).markdown
 
     assert "# My week: 2026-W48" in text
     assert "- Applications sent: 2" in text
@@ -165,10 +166,33 @@ def test_review_of_a_known_week_has_known_numbers(store: Store) -> None:
     assert "- Wellbeing (WHO-5): 68%" in text
     assert "- Win of the week: Finished the portfolio" in text
     assert "Prepare metrics (due 2026-12-01)" in text
+    # Said clearly, at the top: the line right under the title and the dates.
+    assert text.splitlines()[4] == review.WELLBEING_INCLUDED
+
+
+def test_wellbeing_is_left_out_unless_asked_for(store: Store) -> None:
+    factories.application(store, "Acme", applied_on="2026-11-23")
+    checkin(store, raw=9, win="Slept well for once")
+    for result in (review.weekly_review(store, "2026-W48"),
+                   review.weekly_review(store, "2026-W48", with_wellbeing=False)):
+        text = result.markdown
+        assert "- Applications sent: 1" in text
+        for private in ("How I was doing", "Wellbeing", "WHO-5", "Stress", "Slept well",
+                        "check-in", review.WELLBEING_INCLUDED):
+            assert private not in text
+        assert set(result.charts) == {"applications-per-week"}
+    # A week with only a check-in in it is, without wellbeing, a quiet week like any other:
+    # the review doesn't even tell that there was one.
+    checkin(store, week="2026-W40", raw=5)
+    assert "A quiet week" in review.weekly_review(store, "2026-W40",
+                                                  with_charts=False).markdown
+    assert "A quiet week" not in review.weekly_review(store, "2026-W40", with_charts=False,
+                                                      with_wellbeing=True).markdown
 
 
 def test_a_week_with_nothing_in_it_reads_kindly(store: Store) -> None:
-    text = review.weekly_review(store, "2026-W40", with_charts=False).markdown
+    text = review.weekly_review(store, "2026-W40", with_charts=False,
+                                with_wellbeing=True).markdown
     assert "A quiet week, and that's allowed" in text
     assert "No new applications this week." in text
     assert "No check-in this week." in text
@@ -205,7 +229,7 @@ def test_review_comes_with_chart_pngs(store: Store) -> None:
     factories.application(store, "Acme", applied_on="2026-11-23",
                           stages=[("screening", "2026-11-24")])
     checkin(store)
-    result = review.weekly_review(store, "2026-W48")
+    result = review.weekly_review(store, "2026-W48", with_wellbeing=True)
     assert set(result.charts) == {"applications-per-week", "wellbeing"}
     assert all(png.startswith(b"\x89PNG") for png in result.charts.values())
     assert "![applications-per-week](next-round-2026-W48-applications-per-week.png)" in \

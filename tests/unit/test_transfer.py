@@ -157,7 +157,9 @@ def test_json_round_trip_of_every_table(tmp_path: Path) -> None:
     settings = source.settings.get()
     source.settings.save(type(settings)(**{**settings.__dict__, "name": "Zoë =1+1",
                                            "signature": "Best,\nZoë",
-                                           "extra": {"feedback_themes": "[\"a\"]"}}))
+                                           "extra": {"feedback_themes": "[\"a\"]",
+                                                     "pause_goal_in_hard_week": "false",
+                                                     "support_region_confirmed": "true"}}))
     exported = transfer.export_json(source)
     document = json.loads(exported)
     assert document["app"] == "Next Round"

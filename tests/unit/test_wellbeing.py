@@ -15,7 +15,12 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from nextround import calendar_ics, wellbeing
-from nextround.models import ValidationError
+from nextround.models import (
+    PAUSE_GOAL_IN_HARD_WEEK,
+    SUPPORT_REGION_CONFIRMED,
+    Settings,
+    ValidationError,
+)
 from nextround.store import NotFoundError, StaleVersionError, Store
 from nextround.wellbeing import CheckIn, who5
 from tests import factories
@@ -277,3 +282,93 @@ def test_support_resources_file_and_regions() -> None:
     assert us[-1].url == "https://findahelpline.com"  # everywhere entries always follow
     assert "ALL" not in wellbeing.support_regions() and "US" in wellbeing.support_regions()
     assert "depress" not in (wellbeing.LOW_PROMPT + wellbeing.LOW_PROMPT_TITLE).lower()
+
+
+# --- the support region: guessed from the time zone until the user chooses -------------------
+
+@pytest.mark.parametrize(("zone", "region"), [
+    ("Europe/London", "UK"), ("Europe/Belfast", "UK"), ("GB", "UK"),
+    ("Europe/Dublin", "IE"),
+    ("America/New_York", "US"), ("America/Los_Angeles", "US"), ("America/Phoenix", "US"),
+    ("America/Indiana/Indianapolis", "US"), ("Pacific/Honolulu", "US"), ("US/Eastern", "US"),
+    ("America/Toronto", "CA"), ("America/Vancouver", "CA"), ("America/St_Johns", "CA"),
+    ("America/Montreal", "CA"), ("Canada/Pacific", "CA"),
+    ("Australia/Sydney", "AU"), ("Australia/Perth", "AU"), ("Australia/Lord_Howe", "AU"),
+    ("Pacific/Auckland", "NZ"), ("Pacific/Chatham", "NZ"),
+    # Not a region of the support list: the services that work everywhere, never the US.
+    ("Europe/Berlin", "OTHER"), ("Europe/Paris", "OTHER"), ("Europe/Jersey", "OTHER"),
+    ("America/Mexico_City", "OTHER"), ("America/Sao_Paulo", "OTHER"),
+    ("America/Argentina/Buenos_Aires", "OTHER"), ("America/Puerto_Rico", "OTHER"),
+    ("US/Samoa", "OTHER"), ("Asia/Tokyo", "OTHER"), ("Africa/Lagos", "OTHER"),
+    ("UTC", "OTHER"), ("Etc/GMT+5", "OTHER"), ("", "OTHER"), ("europe/london", "OTHER"),
+])
+def test_region_guess_from_the_time_zone(zone: str, region: str) -> None:
+    assert wellbeing.guess_region(zone) == region
+
+
+def test_every_region_a_guess_can_give_has_its_own_services() -> None:
+    from zoneinfo import available_timezones
+
+    guesses = {wellbeing.guess_region(zone) for zone in available_timezones()}
+    assert guesses <= {*wellbeing.support_regions(), wellbeing.ELSEWHERE}
+    assert guesses >= {"US", "UK", "IE", "CA", "AU", "NZ", wellbeing.ELSEWHERE}
+    for code in guesses - {wellbeing.ELSEWHERE}:
+        assert wellbeing.support_resources(code)[0].region == code
+
+
+@pytest.mark.parametrize(("settings", "code", "confirmed", "says"), [
+    # The schema's default 'US' is no choice: guessed from the time zone.
+    (Settings(), "OTHER", False, "any country"),
+    (Settings(timezone="Europe/London"), "UK", False, "guessed from your time zone"),
+    (Settings(timezone="Europe/Berlin"), "OTHER", False, "doesn't say which country"),
+    (Settings(timezone="America/Chicago"), "US", False, "guessed from your time zone"),
+    # Chosen: at a check-in or in settings (the flag), or a region only a choice writes.
+    (Settings(timezone="Europe/London").with_flags(support_region_confirmed=True), "US", True,
+     "the region you chose"),
+    (Settings(support_region="IE", timezone="America/Chicago"), "IE", True,
+     "the region you chose"),
+    (Settings(support_region="OTHER", timezone="Europe/London"), "OTHER", True, "any country"),
+    (Settings(support_region="Atlantis"), "OTHER", True, "any country"),
+])
+def test_which_region_get_support_shows_and_why(settings: Settings, code: str, confirmed: bool,
+                                                 says: str) -> None:
+    region = wellbeing.support_region(settings)
+    assert (region.code, region.confirmed) == (code, confirmed)
+    assert says in region.note and "Your data page" in region.note
+
+
+def test_a_check_in_keeps_the_chosen_region_in_the_same_transaction(store: Store) -> None:
+    with pytest.raises(ValidationError) as refused:
+        factories.checkin(store, (3, 3, 3, 3, 3), region="Atlantis")
+    assert set(refused.value.errors) == {"region"}
+    assert store.count("checkins") == 0 and not wellbeing.support_region(
+        store.settings.get()).confirmed
+    with pytest.raises(ValidationError) as refused:  # every field is checked first
+        wellbeing.save_checkin(store, CheckIn(items=[3, 3, None, 3, 3]), region="Atlantis")
+    assert {"item_3", "region"} <= set(refused.value.errors)
+
+    before = store.settings.get().version
+    factories.checkin(store, (3, 3, 3, 3, 3), region="nz")
+    saved = store.settings.get()
+    assert saved.support_region == "NZ" and saved.version == before + 1
+    assert store.count("checkins") == 1
+    assert wellbeing.support_region(saved) == wellbeing.SupportRegion("NZ", True, "UTC")
+
+
+def test_yes_no_settings_are_validated_and_a_bad_stored_one_falls_back() -> None:
+    assert Settings().flag(PAUSE_GOAL_IN_HARD_WEEK) is True
+    assert Settings().flag(SUPPORT_REGION_CONFIRMED) is False
+    off = Settings().with_flags(**{PAUSE_GOAL_IN_HARD_WEEK: False})
+    assert off.extra == {PAUSE_GOAL_IN_HARD_WEEK: "false"} and off.validated() == off
+    with pytest.raises(ValidationError) as refused:
+        Settings(extra={PAUSE_GOAL_IN_HARD_WEEK: "maybe"}).validated()
+    assert "true" in refused.value.errors["extra"]
+    with pytest.raises(ValueError):
+        Settings().with_flags(not_a_setting=True)
+    row = {"name": "", "signature": "", "weekly_goal": 5, "ghost_after_days": 30,
+           "timezone": "UTC", "support_region": "US", "follow_up_days": 7, "version": 3,
+           "extra": json.dumps({PAUSE_GOAL_IN_HARD_WEEK: "maybe", "feedback_themes": "[\"x\"]"})}
+    loaded = Settings.from_stored(row)
+    assert loaded.flag(PAUSE_GOAL_IN_HARD_WEEK) is True
+    assert loaded.extra == {"feedback_themes": "[\"x\"]"}  # the theme list is kept
+    assert len(loaded.notices) == 1 and "Pause my weekly goal" in loaded.notices[0]

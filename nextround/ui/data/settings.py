@@ -1,4 +1,8 @@
-"""Settings: the user's name and signature, goals and thresholds, time zone and support region.
+"""Settings: the user's name and signature, goals and thresholds (and whether the weekly goal
+pauses in a hard week), time zone and support region.
+
+The region picker starts at the region "Get support" shows (the time zone's guess until the
+user chooses); saving the form keeps the region shown as the user's choice.
 
 The form is loaded from the database once and remembers the version it started from, so a save
 from a stale tab is refused instead of overwriting another tab's change.
@@ -11,20 +15,22 @@ from zoneinfo import available_timezones
 import streamlit as st
 
 from nextround import ui, wellbeing
-from nextround.models import Settings
+from nextround.models import PAUSE_GOAL_IN_HARD_WEEK, SUPPORT_REGION_CONFIRMED, Settings
 from nextround.store import Store
 
-OTHER_REGION = "OTHER"
-REGION_NAMES = {"US": "United States", "UK": "United Kingdom", "IE": "Ireland",
-                "CA": "Canada", "AU": "Australia", "NZ": "New Zealand",
-                OTHER_REGION: "Other / everywhere"}
 SETTINGS_FORM = "settings"
 _SETTINGS_FIELDS = ("name", "signature", "weekly_goal", "ghost_after_days", "follow_up_days",
-                    "timezone", "support_region")
+                    "timezone", "support_region", "pause_goal")
 
 
-def _region_label(code: str) -> str:
-    return REGION_NAMES.get(code, code)
+def _widget_values(current: Settings) -> dict[str, object]:
+    """What the form starts from: the stored values, the region "Get support" shows (its
+    guess until the user chooses), and the yes/no settings."""
+    values: dict[str, object] = {name: getattr(current, name) for name in _SETTINGS_FIELDS
+                                 if name not in ("support_region", "pause_goal")}
+    values["support_region"] = wellbeing.support_region(current).code
+    values["pause_goal"] = current.flag(PAUSE_GOAL_IN_HARD_WEEK)
+    return values
 
 
 def _load_settings_into_widgets(current: Settings) -> None:
@@ -38,7 +44,7 @@ def _load_settings_into_widgets(current: Settings) -> None:
     missing = any(f"settings_{name}" not in state for name in _SETTINGS_FIELDS)
     if (state.pop("settings_reload", False) or "settings_loaded_version" not in state
             or missing or (untouched and state["settings_loaded_version"] != current.version)):
-        values = {name: getattr(current, name) for name in _SETTINGS_FIELDS}
+        values = _widget_values(current)
         for name, value in values.items():
             state[f"settings_{name}"] = value
         state["settings_loaded_values"] = values
@@ -56,9 +62,9 @@ def settings_section(store: Store) -> None:
     for notice in current.notices:  # a bad value already in the file, replaced on reading
         st.warning(ui.escape_markdown(notice), icon=":material/warning:")
     _load_settings_into_widgets(current)
-    regions = [*wellbeing.support_regions(), OTHER_REGION]
+    regions = wellbeing.region_choices()
     if st.session_state["settings_support_region"] not in regions:
-        st.session_state["settings_support_region"] = OTHER_REGION
+        st.session_state["settings_support_region"] = wellbeing.ELSEWHERE
     zones = list(_zones())
     if st.session_state["settings_timezone"] not in zones:
         zones.insert(0, st.session_state["settings_timezone"])
@@ -86,6 +92,11 @@ def settings_section(store: Store) -> None:
                             min_value=1, max_value=60, step=1,
                             help="When a feedback request without a reply is due a follow-up.")
             ui.field_error(SETTINGS_FORM, "follow_up_days")
+        st.checkbox("Pause my weekly goal in a hard week", key="settings_pause_goal",
+                    help="When your check-in suggests a hard week, the home page puts "
+                         "looking after yourself first and shows your goal as paused for "
+                         "that week.")
+        ui.field_error(SETTINGS_FORM, "extra")
         left, right = st.columns(2)
         with left:
             st.selectbox("Time zone", zones, key="settings_timezone",
@@ -93,9 +104,15 @@ def settings_section(store: Store) -> None:
             ui.field_error(SETTINGS_FORM, "timezone")
         with right:
             st.selectbox("Support region", regions, key="settings_support_region",
-                         format_func=_region_label,
-                         help="Which support services the Get support button lists first.")
+                         format_func=wellbeing.region_name,
+                         help="Which support services the Get support button lists first. "
+                              "Saving keeps the region shown here as your choice.")
             ui.field_error(SETTINGS_FORM, "support_region")
+            region = wellbeing.support_region(current)
+            if not region.confirmed:
+                st.caption(ui.escape_markdown(
+                    f"Guessed from your time zone ({region.timezone}) until you save; saving "
+                    "keeps the region shown as your choice."))
         saved = st.form_submit_button("Save settings", type="primary",
                                       icon=":material/save:")
     ui.form_error(SETTINGS_FORM)
@@ -108,7 +125,8 @@ def settings_section(store: Store) -> None:
             follow_up_days=int(state["settings_follow_up_days"]),
             timezone=state["settings_timezone"], support_region=state["settings_support_region"],
             version=state["settings_loaded_version"], extra=current.extra,
-        )
+        ).with_flags(**{PAUSE_GOAL_IN_HARD_WEEK: bool(state["settings_pause_goal"]),
+                        SUPPORT_REGION_CONFIRMED: True})
         ui.save(SETTINGS_FORM, lambda: store.settings.save(wanted), "Settings saved.",
                 then=lambda _: state.update(settings_reload=True))
     if "_form" in st.session_state.get(ui.errors_key(SETTINGS_FORM), {}):
