@@ -10,15 +10,19 @@ items carry no counts of what is waiting: they stay, for when the user is ready.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from nextround import after_no, clock
 from nextround import care as care_rule
-from nextround import clock
+from nextround.after_no import Path
 from nextround.care import CareAdvice
 from nextround.models import EARLIEST_DATE, PAUSE_GOAL_IN_HARD_WEEK
 from nextround.records import NextTarget
+
+MAX_ITEMS = 3  # This week leads with a few things, never a backlog
 
 
 @dataclass(frozen=True)
@@ -45,10 +49,11 @@ class ThisWeek:
     checked_in: bool
     items: list[AgendaItem]
     care: CareAdvice | None = None  # set when the week leads with care
+    paths: list[Path] = field(default_factory=list)  # open paths after a no, listed first
 
     @property
     def all_done(self) -> bool:
-        return not self.items
+        return not self.items and not self.paths
 
     @property
     def goal_paused(self) -> bool:
@@ -100,19 +105,16 @@ def _count_more(count: int, many: str, waiting: str = "waiting") -> str:
 
 def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
           next_target: NextTarget | None, week: Week,
-          care: CareAdvice | None = None) -> ThisWeek:
-    """The agenda, most important first:
-    replies to rejections → feedback follow-ups → the check-in → reflections → game-plan
-    actions → the next company on the dream list. With `care`, it leads with care and no
-    item says how many more are waiting."""
+          care: CareAdvice | None = None, paths: Sequence[Path] = ()) -> ThisWeek:
+    """The agenda, most important first: the open paths after a no (most recent no first),
+    then feedback follow-ups → the check-in → game-plan actions → the next company on the
+    dream list; at most `MAX_ITEMS` in all. With `care`, it leads with care and no item says
+    how many more are waiting.
+
+    A rejection waiting for a thank-you or a reflection is not an item of its own: those are
+    steps of its path, which leads the list."""
     items: list[AgendaItem] = []
     _more = _no_count if care is not None else _count_more
-    n = attention.get("unanswered_rejections", 0)
-    if n:
-        items.append(AgendaItem(
-            "respond", "Send a short thank-you for a recent no",
-            "A two-minute reply keeps the door open for the next role there."
-            + _more(n, "rejections are"), "respond", "Write a reply", n))
     n = attention.get("follow_ups_due", 0)
     if n:
         items.append(AgendaItem(
@@ -124,12 +126,6 @@ def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
             "checkin", "Take one minute for your weekly check-in",
             "Noticing how you're doing is part of the search, not a break from it.",
             "checkin", "Check in"))
-    n = attention.get("reflections_missing", 0)
-    if n:
-        items.append(AgendaItem(
-            "reflect", "Reflect on an interview that ended in a no",
-            "Ten quiet minutes turn a disappointment into one or two things to try next time."
-            + _more(n, "interviews are"), "reflect", "Reflect", n))
     n = attention.get("actions_due", 0)
     if n:
         items.append(AgendaItem(
@@ -142,8 +138,9 @@ def build(activity: dict[str, int], attention: dict[str, int], checked_in: bool,
             items.append(AgendaItem(
                 "next_target", "Take the next step towards your dream list",
                 f"Next up: {company}.", "reflect", "Dream list"))
-    return ThisWeek(week=week, done=dict(activity), checked_in=checked_in, items=items,
-                    care=care)
+    paths = list(paths)[:MAX_ITEMS]
+    return ThisWeek(week=week, done=dict(activity), checked_in=checked_in,
+                    items=items[:MAX_ITEMS - len(paths)], care=care, paths=paths)
 
 
 def this_week(store: Any, today: date) -> ThisWeek:
@@ -156,7 +153,8 @@ def this_week(store: Any, today: date) -> ThisWeek:
     pause_goal = store.settings.get().flag(PAUSE_GOAL_IN_HARD_WEEK)
     care = care_rule.care_from_record(latest, today, pause_goal=pause_goal)
     target = store.dream_list.next_entry()
-    return build(activity, attention, this_weeks is not None, target, week, care)
+    paths = after_no.open_paths(store, MAX_ITEMS)
+    return build(activity, attention, this_weeks is not None, target, week, care, paths)
 
 
 def done_summary(agenda: ThisWeek) -> list[tuple[str, str]]:

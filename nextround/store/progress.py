@@ -17,7 +17,6 @@ import pandas as pd
 from sqlalchemy import text
 
 from nextround.models import ghost_cutoff
-from nextround.store.applications import UNANSWERED
 from nextround.store.records import Records, frame_in
 
 
@@ -140,19 +139,8 @@ class Progress(Records):
         """How many things wait on each practice. Each count is one SQL aggregate."""
         params = {"today": today.isoformat(), "week_end": week_end.isoformat()}
         return self._counts(params, {
-            "unanswered_rejections": f"SELECT count(*) FROM applications a WHERE {UNANSWERED}",
             "follow_ups_due": "SELECT count(*) FROM feedback_requests WHERE status IN"
                               " ('awaiting', 'followed_up') AND follow_up_due <= :today",
-            # A no after interviewing (or an offer): worth ten minutes of reflection.
-            "reflections_missing": "SELECT count(*) FROM applications a"
-                                   f"{self._sql.indexed_by('applications_by_level')}"
-                                   " WHERE a.furthest_level IN (2, 3)"
-                                   " AND a.stage = 'rejected' AND NOT EXISTS (SELECT 1 FROM"
-                                   " reflections r WHERE r.application_id = a.id"
-                                   " AND r.status = 'done') AND NOT EXISTS (SELECT 1 FROM"
-                                   " path_steps p WHERE p.application_id = a.id"
-                                   " AND p.step = 'reflect'"
-                                   " AND p.state IN ('done', 'skipped'))",
             "actions_due": "SELECT count(*) FROM actions WHERE done_on IS NULL"
                            " AND due_on <= :week_end",
         })

@@ -15,6 +15,8 @@ from nextround import after_no, drafting, ui
 from nextround import reflection as rf
 from nextround.after_no import STEP_LABELS, STEPS, Path
 from nextround.store import Store
+from nextround.ui import respond
+from nextround.ui.reflect import go_to
 
 FOLLOWING = "after_no_following"  # the application whose path this tab is following
 NEXT_FORM = "after_no_next"
@@ -32,10 +34,11 @@ _WHY = {
 _GO = {"reply": "Write the thank-you", "feedback": "Draft the feedback request",
        "reflect": "Reflect on it", "care": "Take the check-in"}
 _HERE = {"reply": "Write it below, send it from your own email, then mark it as sent.",
-         "feedback": "Choose **Ask for feedback** below, send it from your own email, then "
-                     "mark it as sent.",
+         "feedback": "The request is drafted below: send it from your own email, then mark "
+                     "it as sent. Next Round reminds you when it's time to follow up.",
          "reflect": "Walk the steps below; each one is saved as you go.",
          "care": "Fill in the check-in below. It takes a minute."}
+_KINDS = {"reply": "rejection_thanks", "feedback": "feedback_request"}  # Respond's kinds
 _ICONS = {"done": ":material/check_circle:", "skipped": ":material/do_not_disturb_on:",
           "later": ":material/schedule:", "open": ":material/radio_button_unchecked:"}
 _STATE_WORDS = {"done": "done", "skipped": "not for this one", "later": "later", "open": ""}
@@ -83,12 +86,20 @@ def panel(store: Store, application_id: int, *, here: str) -> None:
         st.caption(_WHY[step])
         if step == "next":
             _next_company(store, path, here)
-        elif here == after_no.STEP_PAGES[step]:
+        elif here == after_no.STEP_PAGES[step] and _page_is_set(path, step):
             st.markdown(_HERE[step])
             _other_choices(store, path, step, here)
         else:
             _choices(store, path, step, here, go=_GO[step])
         ui.form_error(f"after_no_{here}")
+
+
+def _page_is_set(path: Path, step: str) -> bool:
+    """Whether the page under the panel already shows this step, so its own primary button
+    (Mark as sent, Next, Save my check-in) is the step's next move."""
+    if step in _KINDS:
+        return respond.showing(path.application_id, _KINDS[step])
+    return True
 
 
 def _stepper(path: Path) -> str:
@@ -130,7 +141,7 @@ def _choices(store: Store, path: Path, step: str, here: str, *, go: str) -> None
     with st.container(horizontal=True, key=f"after_no_{here}_buttons"):
         if st.button(go, type="primary", key=f"after_no_{here}_go",
                      icon=":material/arrow_forward:"):
-            _go(store, path, step)
+            _go(store, path, step, f"after_no_{here}")
         _skip_later(store, path, step, here)
 
 
@@ -153,26 +164,22 @@ def _skip_later(store: Store, path: Path, step: str, here: str) -> None:
                 "Left for later. It comes back after the other steps.")
 
 
-def _go(store: Store, path: Path, step: str) -> None:
+def _go(store: Store, path: Path, step: str, form: str) -> None:
     """Open the page where `step` is done, with everything known filled in."""
-    from nextround.ui import respond
-
     app_id = path.application_id
     follow(app_id)
-    if step in ("reply", "feedback"):
-        respond.preselect(app_id, "rejection_thanks" if step == "reply" else "feedback_request")
+    if step in _KINDS:
+        respond.preselect(app_id, _KINDS[step])
     elif step == "reflect":
         draft = rf.draft_in_progress(store)
         if draft is None or draft.application_id == app_id:
-            if not ui.run_action(f"after_no_{after_no.STEP_PAGES[step]}",
-                                 lambda: (rf.start_reflection(store, app_id),)):
+            if not ui.run_action(form, lambda: (rf.start_reflection(store, app_id),)):
                 return
         else:
             ui.flash("You have another reflection in progress: finish or discard it first, "
                      "then start this one.", icon=":material/info:")
-        from nextround.ui.reflect import go_to
-
-        go_to("Reflect")
+    if step in ("reflect", "next"):
+        go_to("Reflect" if step == "reflect" else "Dream list")
     st.switch_page(ui.page_path(after_no.STEP_PAGES[step]))
 
 
@@ -223,3 +230,18 @@ def _finished(store: Store, path: Path, here: str) -> None:
         stop_following()
         st.rerun()
 
+
+
+def agenda_row(store: Store, path: Path) -> None:
+    """One open path as a line of This week: the company, the step it is at, and one button
+    that opens the page for that step, with the path's panel on top."""
+    step = path.current
+    assert step is not None
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    with left:
+        st.markdown(f"**After the no from {ui.escape_markdown(path.facts.company)}**")
+        st.caption(f"Step {path.position} of {len(STEPS)}: {STEP_LABELS[step]}. {_WHY[step]}")
+    with right:
+        if st.button("Continue", key=f"this_week_path_{path.application_id}",
+                     icon=":material/arrow_forward:", width="stretch"):
+            _go(store, path, step, "this_week_paths")

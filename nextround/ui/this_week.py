@@ -18,6 +18,7 @@ import streamlit as st
 from nextround import agenda, review, ui, wellbeing
 from nextround.care import CareAdvice
 from nextround.store import Store
+from nextround.ui import after_no as after_no_ui
 
 
 def _agenda(store: Store, today: str) -> agenda.ThisWeek:
@@ -55,6 +56,9 @@ def show(store: Store) -> agenda.ThisWeek:
         else:
             st.markdown("**When you're ready**" if plan.care is not None
                         else "**What would help most next**")
+            for path in plan.paths:
+                after_no_ui.agenda_row(store, path)
+            ui.form_error("this_week_paths")
             for item in plan.items:
                 left, right = st.columns([4, 1], vertical_alignment="center")
                 with left:

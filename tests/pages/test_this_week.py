@@ -47,7 +47,8 @@ def test_an_item_goes_once_it_is_done(store: Store) -> None:
     factories.move(store, app_id, Stage.REJECTED, "2026-11-20", version=1)
     at = open_page(PAGE)
     no_exception(at)
-    assert "Send a short thank-you for a recent no" in texts(at)
+    assert "After the no from Acme" in texts(at)
+    assert "Step 1 of 5: Reply." in texts(at)
     store.transfer.insert_rows("drafts", [{"application_id": app_id, "kind": "rejection_thanks",
                                            "subject": "Thank you", "body": "Thanks",
                                            "status": "sent",
@@ -55,7 +56,8 @@ def test_an_item_goes_once_it_is_done(store: Store) -> None:
                                            "updated_at": "x"}])
     at.run()
     no_exception(at)
-    assert "Send a short thank-you for a recent no" not in texts(at)
+    assert "Step 1 of 5: Reply." not in texts(at)
+    assert "Step 2 of 5: Ask for feedback." in texts(at)
 
 
 def test_all_caught_up_says_so_kindly(store: Store) -> None:
@@ -99,11 +101,13 @@ def _has_container(at, key: str) -> bool:  # noqa: ANN001
 
 
 def _hard_week_with_work_waiting(store: Store, items: tuple[int, ...], stress: int) -> None:
-    """One application sent this week, three rejections waiting for a reply, and this week's
-    check-in."""
+    """One application sent this week, three feedback requests due for a follow-up, and this
+    week's check-in."""
     factories.application(store, "Sent", applied_on="2026-11-24")
     for number in range(3):
-        factories.rejected_after_interview(store, f"Company {number}", rejected_on="2026-11-20")
+        app = factories.application(store, f"Company {number}", applied_on="2026-10-01",
+                                    stages=[("screening", "2026-10-05")])
+        factories.feedback_request(store, app, "2026-11-10", follow_up_due="2026-11-20")
     factories.checkin(store, items, day=TODAY, stress=stress, self_care=("sleep",))
 
 
@@ -139,7 +143,7 @@ def test_a_hard_week_leads_with_care_and_no_pressure_counts(store: Store, via_ap
                  if type(n).__name__ == "Markdown" and n.value == "**When you're ready**")
     assert order.index(care_box) < ready
     shown = texts(at)
-    assert "Send a short thank-you for a recent no" in shown
+    assert "Give a feedback request a gentle nudge" in shown
     assert "waiting" not in shown and "What would help most next" not in shown
     # What was done, in words; no row of zeros (the "Replies sent 0" cards are left out).
     assert "So far this week: 1 application sent, your check-in done." in shown
@@ -156,7 +160,7 @@ def test_a_good_week_leads_with_the_next_step(store: Store) -> None:
     no_exception(at)
     assert not _has_container(at, "this_week_care")
     shown = texts(at)
-    assert "What would help most next" in shown and "3 rejections are waiting" in shown
+    assert "What would help most next" in shown and "3 requests are waiting" in shown
     sent = _sent_this_week(at)
     assert sent.value == "1 of 5" and sent.proto.delta == "4 to reach your goal"
 

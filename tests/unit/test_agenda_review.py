@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from icalendar import Calendar
 
-from nextround import agenda, review
+from nextround import after_no, agenda, review
 from nextround.store import Store
 from tests import factories
 
@@ -53,13 +53,18 @@ def test_empty_database_asks_only_for_the_check_in(store: Store) -> None:
     assert result.all_done and result.checked_in
 
 
-def test_unanswered_rejection_appears_until_a_thank_you_is_sent(store: Store) -> None:
+def test_a_rejection_leads_with_its_path_until_every_step_is_settled(store: Store) -> None:
     checkin(store)
     app_id = factories.application(store, "Acme", applied_on="2026-10-01",
                                    stages=[("rejected", "2026-11-20")])
-    assert keys(store) == ["respond"]
+    plan = agenda.this_week(store, TODAY)
+    assert [(p.facts.company, p.current) for p in plan.paths] == [("Acme", "reply")]
+    assert keys(store) == [] and not plan.all_done  # the path, not an item of its own
     sent_thanks(store, app_id)
-    assert keys(store) == []
+    assert [p.current for p in agenda.this_week(store, TODAY).paths] == ["feedback"]
+    for step in ("feedback", "reflect", "next"):
+        after_no.mark(store, app_id, step, "skipped")
+    assert agenda.this_week(store, TODAY).all_done  # the check-in settled "care"
 
 
 def test_follow_up_due_appears_when_due_and_goes_once_received(store: Store) -> None:
@@ -79,20 +84,14 @@ def test_follow_up_due_appears_when_due_and_goes_once_received(store: Store) -> 
     assert keys(store) == []
 
 
-def test_reflection_is_asked_only_after_an_interview_and_goes_once_written(store: Store) -> None:
-    checkin(store)
-    early = factories.application(store, "Gamma", applied_on="2026-10-01",
-                                  stages=[("rejected", "2026-10-03")])
-    late = factories.application(store, "Delta", applied_on="2026-10-01",
-                                 stages=[("interviewing", "2026-10-10"),
-                                         ("rejected", "2026-10-20")])
-    for app_id in (early, late):
-        sent_thanks(store, app_id)
-    assert keys(store) == ["reflect"]
-    store.transfer.insert_rows("reflections", [{"application_id": late, "status": "done",
-                                                "answers": "{}", "created_on": "2026-11-24",
-                                                "completed_on": "2026-11-24", "updated_at": NOW}])
-    assert keys(store) == []
+def test_open_paths_come_first_most_recent_no_first_and_three_items_in_all(
+        store: Store) -> None:
+    for number, day in enumerate(("2026-11-02", "2026-11-20", "2026-11-10", "2026-11-15")):
+        factories.application(store, f"Co {number}", applied_on="2026-10-01",
+                              stages=[("rejected", day)])
+    plan = agenda.this_week(store, TODAY)
+    assert [p.facts.company for p in plan.paths] == ["Co 1", "Co 3", "Co 2"]
+    assert plan.items == []  # the check-in waits: three is enough for one look
 
 
 def test_actions_due_this_week_and_the_next_dream_company(store: Store) -> None:
@@ -117,7 +116,8 @@ def test_items_come_most_important_first(store: Store) -> None:
                           stages=[("interviewing", "2026-10-10"), ("rejected", "2026-11-20")])
     store.transfer.insert_rows("actions", [{"title": "x", "due_on": "2026-11-20",
                                             "created_on": "2026-11-01"}])
-    assert keys(store) == ["respond", "checkin", "reflect", "actions"]
+    assert [p.facts.company for p in agenda.this_week(store, TODAY).paths] == ["Acme"]
+    assert keys(store) == ["checkin", "actions"]
 
 
 def test_what_you_did_this_week_counts(store: Store) -> None:

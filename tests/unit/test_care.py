@@ -98,16 +98,18 @@ def test_the_goal_note_follows_the_setting() -> None:
 
 # --- read from the store: This week ------------------------------------------------------------
 
-def _rejections_waiting(store: Store, count: int) -> None:
+def _follow_ups_due(store: Store, count: int) -> None:
     for number in range(count):
-        factories.rejected_after_interview(store, f"Company {number}", rejected_on="2026-11-20")
+        app = factories.application(store, f"Company {number}", applied_on="2026-10-01",
+                                    stages=[("screening", "2026-10-05")])
+        factories.feedback_request(store, app, "2026-11-10", follow_up_due="2026-11-20")
 
 
 def test_a_low_check_in_leads_with_care_and_the_items_carry_no_counts(store: Store) -> None:
-    _rejections_waiting(store, 3)
+    _follow_ups_due(store, 3)
     before = agenda.this_week(store, TODAY)
     assert before.care is None and not before.goal_paused
-    assert "3 rejections are waiting" in before.items[0].why
+    assert "3 requests are waiting" in before.items[0].why
 
     factories.checkin(store, (2, 1, 2, 2, 2), day=TODAY - timedelta(days=7), stress=6)
     plan = agenda.this_week(store, TODAY)

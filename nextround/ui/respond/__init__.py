@@ -6,6 +6,6 @@ the application. `pages/respond.py` lays them out; `state` holds what they share
 a thank-you after a rejection.
 """
 
-from nextround.ui.respond.state import preselect
+from nextround.ui.respond.state import preselect, showing
 
-__all__ = ["preselect"]
+__all__ = ["preselect", "showing"]

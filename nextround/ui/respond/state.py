@@ -32,6 +32,17 @@ def preselect(app_id: int, kind: str = "rejection_thanks") -> None:
     st.session_state[PRESELECT] = (int(app_id), kind)
 
 
+def showing(app_id: int, kind: str) -> bool:
+    """Whether Respond is set on this application and kind of email (what a panel above it
+    needs to know: the page itself is then the step's next move)."""
+    ss = st.session_state
+    asked = ss.get(PRESELECT)
+    if asked is not None:
+        return tuple(asked) == (app_id, kind)
+    return ss.get(f"{K}_app") == app_id and ss.get(f"{K}_kind") == kind \
+        and ss.get(f"{K}_source") != "untracked"
+
+
 def kept(name: str, default: Any) -> str:
     """The widget key for `name`, with its value restored from a plain session key, so a
     page switch (which drops widget state) doesn't lose it."""
