@@ -129,7 +129,7 @@ def _known(path: Path) -> None:
             if v))
     if facts.appreciated:
         known.append(f"you appreciated: {facts.appreciated}")
-    st.caption(ui.escape_markdown(" · ".join(known)))
+    st.text(" · ".join(known))  # the user's own words: plain text (no autolinked address)
 
 
 def _stage_words(path: Path) -> str:
@@ -219,12 +219,14 @@ def _next_company(store: Store, path: Path, here: str) -> None:
 
 def _finished(store: Store, path: Path, here: str) -> None:
     target = ui.cached(store, store.dream_list.next_entry, path.facts.company)
-    st.success("You've walked the whole path for this one: replied, asked, reflected, looked "
-               "after yourself and looked ahead. That's the practice.",
+    skipped = [STEP_LABELS[s].lower() for s in STEPS if path.states[s] == "skipped"]
+    st.success("You've walked the whole path for this one"
+               + (f", and set aside what wasn't for it ({', '.join(skipped)})" if skipped
+                  else "") + ". Let it go now: the next one is waiting.",
                icon=":material/task_alt:")
     if target is not None:
-        st.caption("Next up on your dream list: "
-                   + ui.escape_markdown(ui.application_label(target.company, target.role)))
+        st.text("Next up on your dream list: "
+                + ui.application_label(target.company, target.role))
     if following() == path.application_id and st.button(
             "Close", key=f"after_no_{here}_close", icon=":material/close:"):
         stop_following()

@@ -18,6 +18,7 @@ from tests.conftest import no_exception, open_page
 def _panel_text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [s.value for s in at.subheader] + [s.value for s in at.success]
+    parts += [t.value for t in at.text]
     return "\n".join(parts)
 
 
