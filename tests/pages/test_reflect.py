@@ -300,7 +300,7 @@ def test_dream_list_add_and_i_applied(store: Store, via_app: bool) -> None:
     # They said no before: a stay-in-touch draft from drafting, with a copy block.
     assert len(at.code) == 2 and "acme" in at.code[1].value.lower()
     tid0 = store.dream_list.entries()[0].id
-    at.button(key=f"stay_{tid0}_mark_sent").click().run()
+    at.button(key=f"target_{tid0}_stay_mark_sent").click().run()
     no_exception(at)
     assert store.count("drafts") == 1
     assert any("Marked as sent today" in s.value for s in at.success)

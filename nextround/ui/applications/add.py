@@ -8,11 +8,13 @@ import streamlit as st
 
 from nextround import ui
 from nextround.store import Store
+from nextround.ui import company_history
 from nextround.ui.applications.forms import (
     ADD,
     PICK,
     application_from,
     blank,
+    company_field,
     fill,
     form_fields,
     reload_forms,
@@ -32,11 +34,33 @@ def _add(store: Store, today: date) -> None:
 
 
 def add_section(store: Store, today: date, *, first: bool) -> None:
+    """The add form. Once the tracker holds applications, a company typed here that the
+    user dealt with before shows that history beside the form (`company_history`): the
+    company field sits outside the `st.form`, so it is looked up as soon as it is entered,
+    and the rest of the form is sent together, as before."""
     if f"{ADD}_company" not in st.session_state:
         fill(ADD, blank(today))
     with st.expander("Add an application", icon=":material/add:", expanded=first):
-        with st.form(ADD, border=False):
-            form_fields(ADD)
-            ui.form_error(ADD)
-            st.form_submit_button("Add application", type="primary", icon=":material/add:",
-                                  key=f"{ADD}_submit", on_click=_add, args=(store, today))
+        if first:  # nothing to look up yet
+            _form(store, today)
+            return
+        form_side, history_side = st.columns([3, 2], gap="large")
+        with history_side:
+            shown = company_history.history_panel(
+                store, st.session_state.get(f"{ADD}_company", ""), today, key=ADD)
+            if shown is None:
+                st.caption(company_history.TIP)
+        with form_side:
+            _form(store, today, known=shown is not None)
+
+
+def _form(store: Store, today: date, *, known: bool = False) -> None:
+    company_field(ADD)
+    if known:  # on a phone the history is below the form: say it's there
+        st.caption(":material/history: You've been in touch with them before: your history "
+                   "with them is beside this form (below it on a small screen).")
+    with st.form(ADD, border=False):
+        form_fields(ADD, company=False)
+        ui.form_error(ADD)
+        st.form_submit_button("Add application", type="primary", icon=":material/add:",
+                              key=f"{ADD}_submit", on_click=_add, args=(store, today))

@@ -1,0 +1,179 @@
+"""The door you kept open: what the user has been through with a company before, drawn beside
+the forms that add one (an application, a dream-list company) and on a dream-list entry, with
+a stay-in-touch note to the earlier contact one click away.
+
+Which names are one company, and what the history holds, is `nextround.companies`'s (the one
+rule); this module only draws it. The company, role, contact and feedback are the user's own
+text: escaped wherever they meet Markdown, plain text otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from nextround import companies, sending, ui
+from nextround import reflection as rf
+from nextround.companies import CompanyHistory
+from nextround.models import Stage
+from nextround.records import PastApplication
+from nextround.store import Store
+from nextround.ui import send
+
+SHOWN = 4  # applications listed; the rest are counted
+FEEDBACK_SHOWN = 2
+FEEDBACK_CHARS = 280
+NOTE_OPEN = "company_history_note_"  # + panel key: the application whose note is open
+TIP = ("Applied to this company before? Type its name: what happened last time, the "
+       "thank-you you sent and any feedback show here.")
+
+
+def lookup(store: Store, name: str) -> CompanyHistory | None:
+    """The history with the company `name`, from cached reads: the grouped names (until the
+    next write), then the history of the matching spellings."""
+    key = companies.company_key(name or "")
+    if not key:
+        return None
+    spellings = ui.cached(store, companies.known_companies).get(key)
+    return ui.cached(store, companies.history_of, spellings) if spellings else None
+
+
+def history_panel(store: Store, name: str, today: date, *, key: str,
+                  note_open: bool = False) -> CompanyHistory | None:
+    """Draw the history with the company `name` (nothing when there is none) and return it.
+    `key` names the panel's widgets. The stay-in-touch note is behind one button, or shown
+    at once with `note_open` (a dream-list entry, where writing to them is the next step)."""
+    history = lookup(store, name)
+    if history is None:
+        return None
+    door = history.door
+    with st.container(border=True, key=f"{key}_history"):
+        st.markdown(f":material/history: **You've been in touch with "
+                    f"{ui.escape_markdown(history.company)} before**")
+        if door is not None:
+            _door_line(history, door, today)
+        _applications(history)
+        _feedback(history)
+        _ghosting(history)
+        if door is not None:
+            _stay_in_touch(store, door, today, key=key, note_open=note_open)
+    return history
+
+
+def _who(application: PastApplication, to_email: str = "") -> str:
+    """Whom the user dealt with, as plain text: the contact's name, else the address."""
+    return application.contact_name or to_email or application.contact_email
+
+
+def _after(application: PastApplication, today: date) -> str:
+    """ "after the no in March" (our words and a date: safe as Markdown)."""
+    event = "the no" if application.stage == Stage.REJECTED else "you withdrew"
+    return f"after {event} {companies.when(application.stage_on, today)}"
+
+
+def _door_line(history: CompanyHistory, door: PastApplication, today: date) -> None:
+    """Where "always respond" pays off: the thank-you they sent, said first."""
+    thanks = history.thanks_for(door.id)
+    if thanks is None:
+        st.caption("You didn't send a thank-you that time, and that's fine: a short "
+                   "stay-in-touch note now still opens the door.")
+        return
+    who = _who(door, thanks.to_email)
+    them = ui.escape_markdown(who) if who else "them"
+    st.success(f"You thanked {them} {_after(door, today)}: the door is open.",
+               icon=":material/door_open:")
+    note = history.last_note(door.id)
+    if note is not None and note.sent_on is not None:
+        st.caption(f"You wrote again to stay in touch {companies.when(note.sent_on, today)}.")
+
+
+def _applications(history: CompanyHistory) -> None:
+    for application in history.applications[:SHOWN]:
+        role = ui.escape_markdown(application.role) if application.role else "An application"
+        st.markdown(f"**{role}** · applied {application.applied_on.isoformat()}")
+        reached = companies.reached(application)
+        outcome = companies.outcome(application)
+        said = f"Got as far as {reached}; {outcome}." if reached else f"{outcome.capitalize()}."
+        thanks = history.thanks_for(application.id)
+        if thanks is not None:
+            who = _who(application, thanks.to_email)
+            to = f" to {ui.escape_markdown(who)}" if who else ""
+            sent = f" on {thanks.sent_on.isoformat()}" if thanks.sent_on else ""
+            said += f" Thank-you sent{sent}{to}."
+        st.caption(said)
+    more = len(history.applications) - SHOWN
+    if more > 0:
+        st.caption(f"And {more} earlier application{'s' if more != 1 else ''}.")
+
+
+def _feedback(history: CompanyHistory) -> None:
+    for reply in history.feedback[:FEEDBACK_SHOWN]:
+        whom = f" from {ui.escape_markdown(reply.asked_whom)}" if reply.asked_whom else ""
+        st.caption(f":material/forum: Feedback{whom}, {reply.received_on.isoformat()}:")
+        text = " ".join(reply.feedback_text.split())
+        if text:
+            st.text(text if len(text) <= FEEDBACK_CHARS else text[:FEEDBACK_CHARS - 1] + "…")
+
+
+def _ghosting(history: CompanyHistory) -> None:
+    """A silence from before, said gently: it is about their process, not the user."""
+    ghosted = history.ghosted
+    if not ghosted:
+        return
+    when = "last time" if history.applications[0].id == ghosted[0].id else "once before"
+    st.info(f"They didn't reply {when} ({ghosted[0].applied_on.year}). That says more about "
+            "their process than about you.", icon=":material/cloud:")
+
+
+def _stay_in_touch(store: Store, door: PastApplication, today: date, *, key: str,
+                   note_open: bool) -> None:
+    """The stay-in-touch note to the earlier contact, one click away (or open already)."""
+    state_key = NOTE_OPEN + key
+    if note_open or st.session_state.get(state_key) == door.id:
+        stay_in_touch_note(store, door.id, today, key=f"{key}_stay")
+        return
+    who = _who(door)
+    st.caption(f"A short note{' to ' + ui.escape_markdown(who) if who else ''} a few months "
+               "on keeps the door open.")
+    if st.button("Write a stay-in-touch note", key=f"{key}_stay_open",
+                 icon=":material/mail:"):
+        st.session_state[state_key] = door.id
+        st.rerun()
+
+
+def stay_in_touch_note(store: Store, application_id: int, today: date, *, key: str) -> None:
+    """A short, warm note that keeps the door open after an earlier application (from
+    drafting, about the role they applied for then), and the send flow: copy, open in the
+    mail app, download, mark as sent (one draft a day per application, however many places
+    offer it)."""
+    st.markdown(":material/mail: **Stay in touch**")
+    st.caption("A short note a few months on keeps the door open. Edit it as you like in your "
+               "mail app.")
+    settings = ui.cached(store, store.settings.get)
+    application = ui.cached(store, store.applications.get, application_id)
+    try:
+        made = rf.stay_in_touch_draft(
+            settings, application,
+            stages=[e.stage for e in ui.cached(store, store.applications.events,
+                                               application_id)])
+    except (ValueError, LookupError) as exc:
+        st.caption(f"No draft this time: {ui.escape_markdown(exc)}")
+        return
+    if not settings.name:
+        st.caption("Add your name on the Your data page, and drafts will be signed with it.")
+    with st.container(border=True, key=f"{key}_preview"):
+        st.text(f"Subject: {made.subject}")
+        st.text(made.body)
+    token = f"stay_in_touch-{application_id}-{today.isoformat()}"
+    already = ui.cached(store, store.drafts.by_token, token)
+    fields = {"kind": "stay_in_touch", "tone": made.tone or "warm",
+              "application_id": application_id, "company": application.company,
+              "role": application.role, "to_email": made.to or "",
+              "subject": made.subject, "body": made.body}
+    send.send_flow(
+        made, key=key, file_stem=f"stay-in-touch-{application.company}",
+        on_mark_sent=lambda: sending.mark_draft_sent(store, fields, request_token=token,
+                                                     sent_on=today),
+        sent_note=("Marked as sent today. Nice: the door stays open."
+                   if already and already.status == "sent" else None))
