@@ -7,9 +7,9 @@ agree on who "Acme" is.
 
 The key is made in Python, not SQL: Unicode case folding, accents and legal suffixes can't be
 written the same way in SQLite and PostgreSQL. The store returns the distinct names as they
-are stored (one grouped read), `index` keys them here, and the history read then asks the
-store for exactly those spellings. Keys are cached per name, so after the first call an
-index of a few thousand names costs about a millisecond (tests/bench/README.md has figures).
+are stored (one grouped read), `spellings` keeps those with the typed name's key, and the
+history read then asks the store for exactly those names. Keys are cached per name, so
+keying 10,000 distinct names again costs about 3 ms (figures in tests/bench/README.md).
 
 The rule, in order:
 - Unicode compatibility forms are unified (full-width "ＡＣＭＥ" is "ACME") and case is
@@ -29,7 +29,6 @@ A name with no letters or digits has an empty key and matches nothing, not even 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -85,21 +84,13 @@ def same_company(first: str, second: str) -> bool:
     return bool(key) and key == company_key(second)
 
 
-def index(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """The stored names (as `store.applications.companies` returns them) grouped by key:
-    what a typed name is looked up in. Names with an empty key are left out."""
-    grouped: dict[str, list[str]] = {}
-    for name in names:
-        key = company_key(name)
-        if key:
-            grouped.setdefault(key, []).append(name)
-    return {key: tuple(spellings) for key, spellings in grouped.items()}
-
-
-def known_companies(store: Store) -> dict[str, tuple[str, ...]]:
-    """Every stored company name, grouped by key (`index` of one grouped read): a page
-    caches it until the next write, and each keystroke's lookup is then a dict lookup."""
-    return index(store.applications.companies())
+def spellings(store: Store, name: str) -> tuple[str, ...]:
+    """The company names stored in the tracker that are `name` by the module's rule, each
+    once, as stored: what the history read asks the store for by exact value."""
+    key = company_key(name)
+    if not key:
+        return ()
+    return tuple(n for n in store.applications.companies() if company_key(n) == key)
 
 
 # --- the history -----------------------------------------------------------------------------
@@ -150,21 +141,20 @@ class CompanyHistory:
                                          a.stage_on, a.id))
 
 
-def history(store: Store, name: str, *,
-            known: Mapping[str, tuple[str, ...]] | None = None) -> CompanyHistory | None:
+def history(store: Store, name: str) -> CompanyHistory | None:
     """The user's history with the company `name` (by the module's rule), or None when they
-    have none. `known` is `known_companies(store)`, if the caller has it cached."""
-    spellings = (known if known is not None else known_companies(store)).get(company_key(name))
-    return history_of(store, spellings) if spellings else None
+    have none. A page caches it until the next write (`ui.cached`)."""
+    names = spellings(store, name)
+    return history_of(store, names) if names else None
 
 
-def history_of(store: Store, spellings: tuple[str, ...],
+def history_of(store: Store, names: tuple[str, ...],
                limit: int = HISTORY_MAX) -> CompanyHistory | None:
-    """The history of the applications stored under exactly `spellings` (one key's names in
-    `known_companies`): the newest `limit` applications, their sent notes and the feedback
-    received, read in one snapshot. None when there are none (deleted meanwhile)."""
+    """The history of the applications stored under exactly `names` (`spellings`): the newest
+    `limit` applications, their sent notes and the feedback received, read in one snapshot.
+    None when there are none (deleted meanwhile)."""
     with store.read() as tx:
-        applications = tx.applications.at_companies(spellings, limit=limit)
+        applications = tx.applications.at_companies(names, limit=limit)
         if not applications:
             return None
         ids = [a.id for a in applications]

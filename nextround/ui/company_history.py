@@ -30,13 +30,10 @@ TIP = ("Applied to this company before? Type its name: what happened last time, 
 
 
 def lookup(store: Store, name: str) -> CompanyHistory | None:
-    """The history with the company `name`, from cached reads: the grouped names (until the
-    next write), then the history of the matching spellings."""
-    key = companies.company_key(name or "")
-    if not key:
+    """The history with the company `name`, cached until the next write."""
+    if not companies.company_key(name or ""):
         return None
-    spellings = ui.cached(store, companies.known_companies).get(key)
-    return ui.cached(store, companies.history_of, spellings) if spellings else None
+    return ui.cached(store, companies.history, name.strip())
 
 
 def history_panel(store: Store, name: str, today: date, *, key: str,
