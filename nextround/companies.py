@@ -87,10 +87,9 @@ def same_company(first: str, second: str) -> bool:
 def spellings(store: Store, name: str) -> tuple[str, ...]:
     """The company names stored in the tracker that are `name` by the module's rule, each
     once, as stored: what the history read asks the store for by exact value."""
-    key = company_key(name)
-    if not key:
+    if not company_key(name):
         return ()
-    return tuple(n for n in store.applications.companies() if company_key(n) == key)
+    return tuple(n for n in store.applications.companies() if same_company(n, name))
 
 
 # --- the history -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ text: escaped wherever they meet Markdown, plain text otherwise.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import streamlit as st
@@ -25,6 +26,8 @@ SHOWN = 4  # applications listed; the rest are counted
 FEEDBACK_SHOWN = 2
 FEEDBACK_CHARS = 280
 NOTE_OPEN = "company_history_note_"  # + panel key: the application whose note is open
+ECHO_S = 5.0  # how long after an add a stale echo of its company is still cleared
+_ADDED = "company_history_added_"  # + the company field's key: (the name just added, when)
 TIP = ("Applied to this company before? Type its name: what happened last time, the "
        "thank-you you sent and any feedback show here.")
 
@@ -39,8 +42,10 @@ def lookup(store: Store, name: str) -> CompanyHistory | None:
 def history_panel(store: Store, name: str, today: date, *, key: str,
                   note_open: bool = False) -> CompanyHistory | None:
     """Draw the history with the company `name` (nothing when there is none) and return it.
-    `key` names the panel's widgets. The stay-in-touch note is behind one button, or shown
-    at once with `note_open` (a dream-list entry, where writing to them is the next step)."""
+    `key` names the panel's widgets. The stay-in-touch note is one button away, and then
+    drawn by `door_note` where the caller has room for it (under the form); with
+    `note_open` it is shown in the panel at once (a dream-list entry, where writing to them
+    is the next step)."""
     history = lookup(store, name)
     if history is None:
         return None
@@ -53,9 +58,19 @@ def history_panel(store: Store, name: str, today: date, *, key: str,
         _applications(history)
         _feedback(history)
         _ghosting(history)
-        if door is not None:
-            _stay_in_touch(store, door, today, key=key, note_open=note_open)
+        if door is not None and note_open:
+            stay_in_touch_note(store, door.id, today, key=f"{key}_stay")
+        elif door is not None:
+            _door_button(door, key=key)
     return history
+
+
+def door_note(store: Store, history: CompanyHistory | None, today: date, *, key: str) -> None:
+    """The stay-in-touch note the panel's button opened (if it did), with room to send it."""
+    door = history.door if history is not None else None
+    if door is not None and st.session_state.get(NOTE_OPEN + key) == door.id:
+        with st.container(border=True, key=f"{key}_note"):
+            stay_in_touch_note(store, door.id, today, key=f"{key}_stay")
 
 
 def _who(application: PastApplication, to_email: str = "") -> str:
@@ -107,10 +122,11 @@ def _applications(history: CompanyHistory) -> None:
 def _feedback(history: CompanyHistory) -> None:
     for reply in history.feedback[:FEEDBACK_SHOWN]:
         whom = f" from {ui.escape_markdown(reply.asked_whom)}" if reply.asked_whom else ""
-        st.caption(f":material/forum: Feedback{whom}, {reply.received_on.isoformat()}:")
         text = " ".join(reply.feedback_text.split())
-        if text:
-            st.text(text if len(text) <= FEEDBACK_CHARS else text[:FEEDBACK_CHARS - 1] + "…")
+        if len(text) > FEEDBACK_CHARS:
+            text = text[:FEEDBACK_CHARS - 1] + "…"
+        said = f": “{ui.escape_markdown(text)}”" if text else "."
+        st.caption(f":material/forum: Feedback{whom}, {reply.received_on.isoformat()}{said}")
 
 
 def _ghosting(history: CompanyHistory) -> None:
@@ -123,19 +139,17 @@ def _ghosting(history: CompanyHistory) -> None:
             "their process than about you.", icon=":material/cloud:")
 
 
-def _stay_in_touch(store: Store, door: PastApplication, today: date, *, key: str,
-                   note_open: bool) -> None:
-    """The stay-in-touch note to the earlier contact, one click away (or open already)."""
-    state_key = NOTE_OPEN + key
-    if note_open or st.session_state.get(state_key) == door.id:
-        stay_in_touch_note(store, door.id, today, key=f"{key}_stay")
-        return
+def _door_button(door: PastApplication, *, key: str) -> None:
+    """One click to the stay-in-touch note (`door_note` draws it)."""
     who = _who(door)
-    st.caption(f"A short note{' to ' + ui.escape_markdown(who) if who else ''} a few months "
-               "on keeps the door open.")
+    to = f" to {ui.escape_markdown(who)}" if who else ""
+    if st.session_state.get(NOTE_OPEN + key) == door.id:
+        st.caption(f":material/mail: Your note{to} is just below.")
+        return
+    st.caption(f"A short note{to} a few months on keeps the door open.")
     if st.button("Write a stay-in-touch note", key=f"{key}_stay_open",
                  icon=":material/mail:"):
-        st.session_state[state_key] = door.id
+        st.session_state[NOTE_OPEN + key] = door.id
         st.rerun()
 
 
@@ -174,3 +188,35 @@ def stay_in_touch_note(store: Store, application_id: int, today: date, *, key: s
                                                      sent_on=today),
         sent_note=("Marked as sent today. Nice: the door stays open."
                    if already and already.status == "sent" else None))
+
+
+# --- the company field, outside its form ---------------------------------------------------
+# The add forms keep their company field outside the `st.form`, so a company is looked up as
+# soon as it is entered. A browser sends that field's value when it loses focus, and a click
+# on the form's submit button makes it lose focus: the submit reaches the server first, and
+# the field's own rerun a moment later, still holding the name just added. Two things keep
+# that harmless. The form and its company field are drawn in an `st.fragment`, so the
+# field's rerun waits for the submit's run to finish instead of stopping it halfway (after
+# the write, before the form was cleared). And the add remembers the name it cleared
+# (`remember_added`), so that late echo of it is cleared again (`forget_echo`) instead of
+# filling the field on the server while the browser shows it empty.
+
+def remember_added(field_key: str) -> None:
+    """On a successful add, before its fields are cleared: remember the company it had."""
+    st.session_state[_ADDED + field_key] = (str(st.session_state.get(field_key) or ""),
+                                            time.monotonic())
+
+
+def forget_echo(field_key: str) -> None:
+    """Before the company field is drawn: a value that is only the late echo of the name
+    just added (the same name, within `ECHO_S`) is cleared again."""
+    just = st.session_state.get(_ADDED + field_key)
+    if just is None:
+        return
+    name, when = just
+    fresh = time.monotonic() - when < ECHO_S
+    if fresh and name and st.session_state.get(field_key) == name:
+        st.session_state[field_key] = ""
+        fresh = False
+    if not fresh:
+        del st.session_state[_ADDED + field_key]

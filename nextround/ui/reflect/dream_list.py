@@ -17,6 +17,8 @@ from nextround.ui import company_history
 from nextround.ui.reflect import seen, write
 
 NEW = "target_new_"  # the add form's widget keys
+CLEAR = "target_add_clear"  # an entry was added: the add form starts again
+_TEXT_KEYS = frozenset(NEW + name for name in ("company", "role", "why", "next"))
 
 
 def dream_list_section(store: Store, today: date) -> None:
@@ -39,22 +41,32 @@ def dream_list_section(store: Store, today: date) -> None:
 
 def add_target_form(store: Store, today: date) -> None:
     """Add a company. Once there are applications, a company the user dealt with before
-    shows that history beside the form (`company_history`): the company field sits outside
-    the `st.form`, so it is looked up as soon as it is entered."""
+    shows that history beside the form (`company_history`)."""
     form = "target_add"
     with st.expander("Add a company", icon=":material/add:",
                      expanded=bool(st.session_state.get(ui.errors_key(form)))):
-        if ui.cached(store, Store.count, "applications") == 0:  # nothing to look up yet
-            _add_target(store, form)
-            return
-        form_side, history_side = st.columns([3, 2], gap="large")
-        with history_side:
-            shown = company_history.history_panel(
-                store, st.session_state.get(NEW + "company", ""), today, key=form)
-            if shown is None:
-                st.caption(company_history.TIP)
-        with form_side:
-            _add_target(store, form)
+        _add_area(store, today, form)
+
+
+@st.fragment
+def _add_area(store: Store, today: date, form: str) -> None:
+    """The company field sits outside the `st.form`, so it is looked up as soon as it is
+    entered; a fragment, so that this never stops a submit in progress (see
+    `company_history.remember_added`)."""
+    _start_again()
+    company_history.forget_echo(NEW + "company")
+    if ui.cached(store, Store.count, "applications") == 0:  # nothing to look up yet
+        _add_target(store, form)
+        return
+    form_side, history_side = st.columns([3, 2], gap="large")
+    with history_side:
+        shown = company_history.history_panel(
+            store, st.session_state.get(NEW + "company", ""), today, key=form)
+        if shown is None:
+            st.caption(company_history.TIP)
+    with form_side:
+        _add_target(store, form)
+    company_history.door_note(store, shown, today, key=form)
 
 
 def _add_target(store: Store, form: str) -> None:
@@ -64,14 +76,28 @@ def _add_target(store: Store, form: str) -> None:
         ui.form_error(form)
         submitted = st.form_submit_button("Add to my list", type="primary",
                                           icon=":material/add:")
-    if submitted:
+    if submitted:  # `write` reruns the whole page: the list shows the new entry
         write(form, lambda: dream_list.add(store, company, **values),
               "Added to your dream-job list.", on_success=_clear_new_target)
 
 
 def _clear_new_target() -> None:
+    """After an entry is added: the form starts again on the next run (`_start_again`)."""
+    company_history.remember_added(NEW + "company")
+    st.session_state[CLEAR] = True
+
+
+def _start_again() -> None:
+    """Before the add form is drawn, after an add: its text fields are set to "" rather
+    than forgotten (a browser shows a value the server sets, not one it merely forgets);
+    the rest go back to their defaults."""
+    if not st.session_state.pop(CLEAR, False):
+        return
     for key in [k for k in st.session_state if str(k).startswith(NEW)]:
-        del st.session_state[key]
+        if key in _TEXT_KEYS:
+            st.session_state[key] = ""
+        else:
+            del st.session_state[key]
 
 
 def company_field(form: str, key: str, row: TargetRecord | None) -> str:
