@@ -163,15 +163,13 @@ def history_of(store: Store, names: tuple[str, ...],
                           notes=tuple(notes), feedback=tuple(feedback))
 
 
-def reached(application: PastApplication) -> str:
+def _reached(application: PastApplication) -> str:
     """How far an application got, in words ("interviews"); "" when it never got a reply
     beyond the application itself."""
-    if application.stage == Stage.ACCEPTED:
-        return "an offer you accepted"
     return _REACHED.get(application.furthest_level, "")
 
 
-def outcome(application: PastApplication) -> str:
+def _outcome(application: PastApplication) -> str:
     """How it ended, or where it stands, in a few kind words with its date."""
     day = application.stage_on.isoformat()
     stage = application.stage
@@ -183,7 +181,18 @@ def outcome(application: PastApplication) -> str:
         return "no reply came"
     if stage == Stage.ACCEPTED:
         return f"you accepted on {day}"
-    return f"still open ({stage} since {day})"
+    if stage == Stage.APPLIED:
+        return "no reply yet"
+    return f"still in progress ({stage} since {day})"
+
+
+def summary(application: PastApplication) -> str:
+    """One application's story in a sentence or two: when, how far, how it ended. Our own
+    words and dates only, so it is safe to draw as Markdown."""
+    told = _outcome(application)
+    got = _reached(application) if application.stage in (*_ENDED, Stage.ACCEPTED) else ""
+    told = f"Got as far as {got}; {told}" if got else told[0].upper() + told[1:]
+    return f"Applied {application.applied_on.isoformat()}. {told}."
 
 
 def when(day: date, today: date) -> str:

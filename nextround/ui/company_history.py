@@ -103,10 +103,8 @@ def _door_line(history: CompanyHistory, door: PastApplication, today: date) -> N
 def _applications(history: CompanyHistory) -> None:
     for application in history.applications[:SHOWN]:
         role = ui.escape_markdown(application.role) if application.role else "An application"
-        st.markdown(f"**{role}** · applied {application.applied_on.isoformat()}")
-        reached = companies.reached(application)
-        outcome = companies.outcome(application)
-        said = f"Got as far as {reached}; {outcome}." if reached else f"{outcome.capitalize()}."
+        st.markdown(f"**{role}**")
+        said = companies.summary(application)
         thanks = history.thanks_for(application.id)
         if thanks is not None:
             who = _who(application, thanks.to_email)

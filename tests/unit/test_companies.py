@@ -111,19 +111,19 @@ def test_the_door_prefers_the_no_the_user_answered() -> None:
     assert CompanyHistory("Acme", (ghosted, _application(4, "screening")), (), ()).door is None
 
 
-@pytest.mark.parametrize(("stage", "level", "reached", "outcome"), [
-    ("rejected", 2, "interviews", "they said no on 2026-03-10"),
-    ("rejected", 0, "", "they said no on 2026-03-10"),
-    ("withdrawn", 3, "an offer", "you withdrew on 2026-03-10"),
-    ("accepted", 3, "an offer you accepted", "you accepted on 2026-03-10"),
-    ("ghosted", 0, "", "no reply came"),
-    ("screening", 1, "a screening call", "still open (screening since 2026-03-10)"),
+@pytest.mark.parametrize(("stage", "level", "told"), [
+    ("rejected", 2, "Got as far as interviews; they said no on 2026-03-10."),
+    ("rejected", 1, "Got as far as a screening call; they said no on 2026-03-10."),
+    ("rejected", 0, "They said no on 2026-03-10."),
+    ("withdrawn", 3, "Got as far as an offer; you withdrew on 2026-03-10."),
+    ("accepted", 3, "Got as far as an offer; you accepted on 2026-03-10."),
+    ("ghosted", 0, "No reply came."),
+    ("applied", 0, "No reply yet."),
+    ("screening", 1, "Still in progress (screening since 2026-03-10)."),
+    ("offer", 3, "Still in progress (offer since 2026-03-10)."),
 ])
-def test_how_far_it_got_and_how_it_ended(stage: str, level: int, reached: str,
-                                         outcome: str) -> None:
-    application = _application(1, stage, level=level)
-    assert companies.reached(application) == reached
-    assert companies.outcome(application) == outcome
+def test_how_far_it_got_and_how_it_ended(stage: str, level: int, told: str) -> None:
+    assert companies.summary(_application(1, stage, level=level)) == f"Applied 2026-02-01. {told}"
 
 
 def test_when_is_said_as_a_person_says_it() -> None:
