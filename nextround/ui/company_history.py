@@ -199,8 +199,10 @@ def stay_in_touch_note(store: Store, application_id: int, today: date, *, key: s
 # (`remember_added`), so that late echo of it is cleared again (`forget_echo`) instead of
 # filling the field on the server while the browser shows it empty.
 
-def remember_added(field_key: str) -> None:
-    """On a successful add, before its fields are cleared: remember the company it had."""
+def remember_added(field_key: str, panel_key: str) -> None:
+    """On a successful add, before its fields are cleared: remember the company it had; the
+    panel's stay-in-touch note closes with it."""
+    st.session_state.pop(NOTE_OPEN + panel_key, None)
     st.session_state[_ADDED + field_key] = (str(st.session_state.get(field_key) or ""),
                                             time.monotonic())
 

@@ -27,7 +27,7 @@ def _add(store: Store, today: date) -> None:
     """The submit callback. On success the form empties and the new application is picked;
     on a problem, the messages are next to the fields and what was typed stays."""
     def added(new_id: int) -> None:
-        company_history.remember_added(f"{ADD}_company")
+        company_history.remember_added(f"{ADD}_company", ADD)
         fill(ADD, blank(today))
         st.session_state[PICK] = new_id
         st.session_state[RERUN_APP] = True

@@ -16,6 +16,7 @@ from nextround.store import Store
 from nextround.ui import company_history
 from nextround.ui.reflect import seen, write
 
+FORM = "target_add"  # the add form, and its panel's widget keys
 NEW = "target_new_"  # the add form's widget keys
 CLEAR = "target_add_clear"  # an entry was added: the add form starts again
 _TEXT_KEYS = frozenset(NEW + name for name in ("company", "role", "why", "next"))
@@ -42,48 +43,47 @@ def dream_list_section(store: Store, today: date) -> None:
 def add_target_form(store: Store, today: date) -> None:
     """Add a company. Once there are applications, a company the user dealt with before
     shows that history beside the form (`company_history`)."""
-    form = "target_add"
     with st.expander("Add a company", icon=":material/add:",
-                     expanded=bool(st.session_state.get(ui.errors_key(form)))):
-        _add_area(store, today, form)
+                     expanded=bool(st.session_state.get(ui.errors_key(FORM)))):
+        _add_area(store, today)
 
 
 @st.fragment
-def _add_area(store: Store, today: date, form: str) -> None:
+def _add_area(store: Store, today: date) -> None:
     """The company field sits outside the `st.form`, so it is looked up as soon as it is
     entered; a fragment, so that this never stops a submit in progress (see
     `company_history.remember_added`)."""
     _start_again()
     company_history.forget_echo(NEW + "company")
     if ui.cached(store, Store.count, "applications") == 0:  # nothing to look up yet
-        _add_target(store, form)
+        _add_target(store)
         return
     form_side, history_side = st.columns([3, 2], gap="large")
     with history_side:
         shown = company_history.history_panel(
-            store, st.session_state.get(NEW + "company", ""), today, key=form)
+            store, st.session_state.get(NEW + "company", ""), today, key=FORM)
         if shown is None:
             st.caption(company_history.TIP)
     with form_side:
-        _add_target(store, form)
-    company_history.door_note(store, shown, today, key=form)
+        _add_target(store)
+    company_history.door_note(store, shown, today, key=FORM)
 
 
-def _add_target(store: Store, form: str) -> None:
-    company = company_field(form, NEW, None)
-    with st.form(form, border=False):
-        values = target_fields(form, NEW, None, company=False)
-        ui.form_error(form)
+def _add_target(store: Store) -> None:
+    company = company_field(FORM, NEW, None)
+    with st.form(FORM, border=False):
+        values = target_fields(FORM, NEW, None, company=False)
+        ui.form_error(FORM)
         submitted = st.form_submit_button("Add to my list", type="primary",
                                           icon=":material/add:")
     if submitted:  # `write` reruns the whole page: the list shows the new entry
-        write(form, lambda: dream_list.add(store, company, **values),
+        write(FORM, lambda: dream_list.add(store, company, **values),
               "Added to your dream-job list.", on_success=_clear_new_target)
 
 
 def _clear_new_target() -> None:
     """After an entry is added: the form starts again on the next run (`_start_again`)."""
-    company_history.remember_added(NEW + "company")
+    company_history.remember_added(NEW + "company", FORM)
     st.session_state[CLEAR] = True
 
 
