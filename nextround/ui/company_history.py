@@ -88,8 +88,9 @@ def _door_line(history: CompanyHistory, door: PastApplication, today: date) -> N
     """Where "always respond" pays off: the thank-you they sent, said first."""
     thanks = history.thanks_for(door.id)
     if thanks is None:
-        st.caption("You didn't send a thank-you that time, and that's fine: a short "
-                   "stay-in-touch note now still opens the door.")
+        if door.stage == Stage.REJECTED:
+            st.caption("You didn't send a thank-you that time, and that's fine: a short "
+                       "stay-in-touch note now still opens the door.")
         return
     who = _who(door, thanks.to_email)
     them = ui.escape_markdown(who) if who else "them"

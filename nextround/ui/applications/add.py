@@ -1,4 +1,5 @@
-"""Add an application: the form, open by default while the tracker is empty."""
+"""Add an application: the form, open by default while the tracker is empty, and beside it
+the history with a company the user dealt with before (`company_history`)."""
 
 from __future__ import annotations
 
