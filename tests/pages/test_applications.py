@@ -551,3 +551,19 @@ def test_history_text_from_the_user_is_never_markdown(store: Store) -> None:
         assert payload not in rendered, payload
     assert "Feedback from \\<img src\\=x" in rendered  # there, escaped
     assert "“\\:red\\[x\\]”" in rendered
+
+
+def test_a_no_without_a_thank_you_still_offers_the_note(store: Store) -> None:
+    factories.rejected(store, "Globex GmbH", applied_on="2026-05-01", contact_name="",
+                       contact_email="jobs@globex.example")
+    at = open_page(PAGE, via_app=False)
+    at.text_input(key="add_app_company").input("globex").run()
+    no_exception(at)
+    said = history_text(at)
+    assert "You didn't send a thank-you that time, and that's fine" in said
+    assert "You thanked" not in said
+    assert "A short note to jobs@globex\\.example a few months on keeps the door open." in said
+    at.button(key="add_app_stay_open").click().run()
+    no_exception(at)
+    assert "Your note to jobs@globex\\.example is just below." in history_text(at)
+    assert any(t.value.startswith("Hello Globex GmbH") for t in at.text)  # the note's body
