@@ -96,6 +96,23 @@ class UnansweredRejection(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class PastApplication(_Record):
+    """An application at a company the user is looking at again (`applications.at_companies`,
+    for `companies.history`): how far it got (`furthest_level`, kept by the triggers: 0
+    applied, 1 screening, 2 interviews, 3 an offer), how it ended, and whom they dealt with."""
+
+    id: int
+    company: str
+    role: str
+    stage: str
+    applied_on: date
+    stage_on: date
+    furthest_level: int
+    contact_name: str
+    contact_email: str
+
+
+@dataclass(frozen=True, slots=True)
 class ApplicationSummary(_Record):
     """An application as a list shows it (`applications.search`): all but the notes and the
     derived milestones."""
@@ -173,6 +190,17 @@ class DraftRecord(_Record):
     version: int
 
 
+@dataclass(frozen=True, slots=True)
+class SentNote(_Record):
+    """A thank-you or stay-in-touch note sent about an earlier application
+    (`drafts.sent_for`): to whom and when."""
+
+    application_id: int
+    kind: str
+    to_email: str
+    sent_on: date | None
+
+
 # --- feedback requests ----------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +248,16 @@ class ThemeReply(_Record):
     id: int
     company: str | None
     role: str | None
+    received_on: date
+    feedback_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedFeedback(_Record):
+    """Feedback received about an earlier application (`feedback.received_for`)."""
+
+    application_id: int
+    asked_whom: str
     received_on: date
     feedback_text: str
 

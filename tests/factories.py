@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from nextround import feedback as fb
-from nextround import wellbeing
+from nextround import sending, wellbeing
 from nextround.feedback import NewRequest, Reply
 from nextround.models import Application, Stage
 from nextround.records import DueFollowUp
@@ -100,6 +100,19 @@ def checkin(store: Store, items: Iterable[int] = (3, 3, 3, 3, 3), *, day: Day = 
     return wellbeing.save_checkin(
         store, wellbeing.CheckIn(items=list(items), stress=stress, self_care=tuple(self_care),
                                  win=win), day=on, region=region)
+
+
+def sent_note(store: Store, app_id: int, sent_on: Day, *, kind: str = "rejection_thanks",
+              to_email: str = "", token: str | None = None) -> int:
+    """A thank-you (or another `kind` of note) about an application, marked sent on
+    `sent_on` as the send flow records it. Returns the draft's id."""
+    app = store.applications.get(app_id)
+    return sending.mark_draft_sent(store, {
+        "application_id": app_id, "kind": kind, "tone": "warm", "company": app.company,
+        "role": app.role, "to_email": to_email, "subject": "Thank you",
+        "body": "Thank you for letting me know."},
+        request_token=token or f"{kind}-{app_id}-{sent_on}",
+        sent_on=date.fromisoformat(str(sent_on)))
 
 
 def due_follow_up(**fields: object) -> DueFollowUp:

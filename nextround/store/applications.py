@@ -19,11 +19,19 @@ from nextround.records import (
     ApplicationRecord,
     ApplicationSummary,
     GhostingCandidate,
+    PastApplication,
     StageEvent,
     UnansweredRejection,
 )
 from nextround.store.errors import NotFoundError
-from nextround.store.records import Records, bump_version, like_pattern, now, rows_in
+from nextround.store.records import (
+    Records,
+    bump_version,
+    in_list,
+    like_pattern,
+    now,
+    rows_in,
+)
 
 STAGE_NOTE_MAX = 500
 
@@ -236,6 +244,23 @@ class Applications(Records):
             total = int(conn.execute(text(f"SELECT count(*) FROM applications a WHERE {clause}"),
                                      params).scalar_one())
         return [UnansweredRejection.from_row(r) for r in page], total
+
+    def companies(self) -> list[str]:
+        """Every company name as stored, once each: what `companies.index` keys by the
+        lenient rule (a grouped read; the page caches it until the next write)."""
+        with self._read() as conn:
+            return [r[0] for r in conn.execute(
+                text("SELECT company FROM applications GROUP BY company"))]
+
+    def at_companies(self, names: Sequence[str], limit: int = 20) -> list[PastApplication]:
+        """The applications whose company is stored exactly as one of `names` (spellings
+        `companies` returned), newest first, at most `limit`."""
+        names_in, params = in_list("c", list(names))
+        return [PastApplication.from_row(r) for r in self._rows(
+            "SELECT id, company, role, stage, applied_on, stage_on, furthest_level,"
+            f" contact_name, contact_email FROM applications WHERE company IN {names_in}"
+            " ORDER BY applied_on DESC, id DESC LIMIT :limit",
+            {**params, "limit": int(limit)})]
 
     def date_bounds(self) -> tuple[date, date] | None:
         """The first and last date applied, or None when there are no applications."""

@@ -8,15 +8,15 @@ row it made is found again instead of a second one. What a draft must hold is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import text
 
-from nextround.records import DraftRecord, SavedDraft
+from nextround.records import DraftRecord, SavedDraft, SentNote
 from nextround.store.errors import StaleVersionError
-from nextround.store.records import Records, bump_version, now
+from nextround.store.records import Records, bump_version, in_list, now
 
 # The columns a draft's values fill (`drafting.clean_draft` gives exactly these).
 _COLUMNS = ("application_id", "kind", "tone", "company", "role", "to_email", "subject", "body")
@@ -88,6 +88,17 @@ class Drafts(Records):
             " request_token, substr(updated_at, 1, 10) AS saved_on FROM drafts"
             " WHERE application_id = :id ORDER BY coalesce(sent_on, '') DESC, id DESC",
             {"id": int(application_id)})]
+
+    def sent_for(self, application_ids: Sequence[int],
+                 kinds: Sequence[str]) -> list[SentNote]:
+        """The drafts of `kinds` marked sent about any of `application_ids`, newest first:
+        to whom and when (a company's history: the thank-yous that kept the door open)."""
+        ids_in, ids = in_list("a", [int(i) for i in application_ids])
+        kinds_in, kind_params = in_list("k", list(kinds))
+        return [SentNote.from_row(r) for r in self._rows(
+            "SELECT application_id, kind, to_email, sent_on FROM drafts"
+            f" WHERE application_id IN {ids_in} AND kind IN {kinds_in} AND status = 'sent'"
+            " ORDER BY coalesce(sent_on, '') DESC, id DESC", {**ids, **kind_params})]
 
     def by_token(self, request_token: str) -> DraftRecord | None:
         """The draft saved under a page's request token, if any (to resume or detect a send)."""

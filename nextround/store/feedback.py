@@ -17,10 +17,18 @@ from nextround.records import (
     DueFollowUp,
     FeedbackRequestRecord,
     FeedbackRequestSummary,
+    ReceivedFeedback,
     ThemeReply,
 )
 from nextround.store.errors import NotFoundError
-from nextround.store.records import Records, bump_version, like_pattern, now, rows_in
+from nextround.store.records import (
+    Records,
+    bump_version,
+    in_list,
+    like_pattern,
+    now,
+    rows_in,
+)
 
 _COLUMNS = (
     "f.id, f.application_id, a.company, a.role, f.asked_on, f.channel, f.asked_whom,"
@@ -93,6 +101,15 @@ class FeedbackRequests(Records):
                 "SELECT id FROM feedback_requests WHERE application_id = :a"
                 f" AND status IN {_OPEN} ORDER BY id LIMIT 1"), {"a": application_id}).scalar()
         return None if found is None else int(found)
+
+    def received_for(self, application_ids: Sequence[int]) -> list[ReceivedFeedback]:
+        """The feedback received about any of `application_ids`, newest first (a company's
+        history: what they said last time)."""
+        ids_in, params = in_list("a", [int(i) for i in application_ids])
+        return [ReceivedFeedback.from_row(r) for r in self._rows(
+            "SELECT f.application_id, f.asked_whom, f.received_on, f.feedback_text"
+            f" FROM feedback_requests f WHERE f.application_id IN {ids_in} AND {_RECEIVED}"
+            " ORDER BY f.received_on DESC, f.id DESC", params)]
 
     def requests(self, *, statuses: Sequence[str] = (), query: str = "",
                  limit: int = 25, offset: int = 0

@@ -14,7 +14,7 @@ objects and no method written twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from types import ModuleType
@@ -60,6 +60,13 @@ def like_pattern(query: str) -> str:
     themselves, so searching "50%" finds "50%", not everything."""
     escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def in_list(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """`(:name0, :name1, ...)` and its parameters: an IN list of bound values (never pasted
+    into the SQL). An empty list gives `(NULL)`, which matches nothing."""
+    params = {f"{name}{i}": value for i, value in enumerate(values)}
+    return "(" + (", ".join(f":{key}" for key in params) or "NULL") + ")", params
 
 
 def bump_version(conn: Connection, table: str, row_id: int, version: int,

@@ -154,3 +154,50 @@ def test_empty_dark(page: Page, server: AppServer) -> None:
     nav(page, "Applications")
     no_app_errors(page)
     screenshot(page, "applications-empty-dark")
+
+
+def test_a_company_from_before_shows_its_history_and_adding_stays_one_click(
+        page: Page, server: AppServer) -> None:
+    """The door you kept open (issue 16), in a browser: a company the user dealt with before
+    shows its history as soon as it is typed, the stay-in-touch note is one click away, and
+    the add is as before. The company field is outside the form: typing it and clicking
+    "Add application" at once sends the submit, then the field's own rerun; the application
+    is added once and the form empties all the same."""
+    store = Store(server.db)
+    earlier = factories.rejected_after_interview(
+        store, "Acme Inc.", applied_on="2026-02-01", rejected_on="2026-03-10",
+        role="Data engineer", contact_name="Priya Shah", contact_email="priya@acme.example")
+    factories.sent_note(store, earlier, "2026-03-11", to_email="priya@acme.example")
+    store.dispose()
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    goto(page, server.url)
+    nav(page, "Applications")
+    page.get_by_text("Add an application").first.click()
+    wait_idle(page)
+    keyed(page, "add_app_company").fill("acme")
+    keyed(page, "add_app_role").fill("Staff engineer")  # the company's rerun, while typing
+    wait_idle(page)
+    history = page.locator(".st-key-add_app_history")
+    expect(history).to_contain_text(
+        "You thanked Priya Shah after the no in March: the door is open.")
+    expect(keyed(page, "add_app_role")).to_have_value("Staff engineer")
+    screenshot(page, "applications-door-light")
+    keyed(page, "add_app_stay_open", "button").click()
+    wait_idle(page)
+    expect(page.locator(".st-key-add_app_note")).to_contain_text("Hi Priya")
+    expect(keyed(page, "add_app_role")).to_have_value("Staff engineer")
+    keyed(page, "add_app_submit", "button").click()
+    wait_idle(page)
+    no_app_errors(page)
+    expect(keyed(page, "add_app_company")).to_have_value("")
+    expect(history).to_have_count(0)
+
+    # A company typed and added in one go, with no other field touched.
+    keyed(page, "add_app_company").fill("Initech")
+    keyed(page, "add_app_submit", "button").click()
+    wait_idle(page)
+    no_app_errors(page)
+    expect(keyed(page, "add_app_company")).to_have_value("")
+    rows = Store(server.db).frame("SELECT company, role FROM applications ORDER BY id")
+    assert rows.values.tolist() == [["Acme Inc.", "Data engineer"], ["acme", "Staff engineer"],
+                                    ["Initech", ""]]

@@ -445,3 +445,125 @@ def test_mark_ghosted_is_all_or_nothing(store: Store) -> None:
         store.applications.mark_ghosted([(first, 1)], TODAY + timedelta(days=1))
     assert store.applications.mark_ghosted([(first, 1)], TODAY) == 1
     assert store.applications.get(first).stage == "ghosted"
+
+
+# --- the door you kept open ------------------------------------------------------------------
+
+def history_text(at: AppTest) -> str:
+    """What the history panel says, Markdown and messages alike."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [s.value for s in at.success] + [i.value for i in at.info]
+    return "\n".join(parts)
+
+
+def thanked_after_a_no(store: Store, company: str = "Acme Inc.", contact: str = "Priya Shah",
+                       feedback: str = "Go deeper on system design.") -> int:
+    """An earlier application at `company`: interviews, a no in March, a thank-you sent to
+    the contact the next day, and feedback received."""
+    app_id = factories.rejected_after_interview(
+        store, company, applied_on="2026-02-01", rejected_on="2026-03-10", role="Engineer",
+        contact_name=contact, contact_email="priya@acme.example")
+    factories.sent_note(store, app_id, "2026-03-11", to_email="priya@acme.example")
+    request = factories.feedback_request(store, app_id, "2026-03-11", asked_whom=contact)
+    factories.feedback_reply(store, request, "2026-03-20", feedback)
+    return app_id
+
+
+@BOTH_WAYS
+def test_a_company_from_before_shows_its_history_and_the_door_is_one_click(
+        via_app: bool, store: Store) -> None:
+    earlier = thanked_after_a_no(store)
+    factories.application(store, "Globex", applied_on=days_ago(3))
+    at = open_page(PAGE, via_app=via_app)
+    assert "Applied to this company before?" in history_text(at)  # the tip, until a match
+    at.text_input(key="add_app_company").input("ACME").run()  # no submit: as it is typed
+    no_exception(at)
+    said = history_text(at)
+    assert "You've been in touch with Acme Inc\\. before" in said
+    assert "You thanked Priya Shah after the no in March: the door is open." in said
+    assert "**Engineer**" in said
+    assert ("Applied 2026-02-01. Got as far as interviews; they said no on 2026-03-10. "
+            "Thank-you sent on 2026-03-11 to Priya Shah.") in said
+    assert "Feedback from Priya Shah, 2026-03-20: “Go deeper on system design\\.”" in said
+    assert "Applied to this company before?" not in said
+
+    # One click: the stay-in-touch note to Priya, from drafting, sent from the mail app.
+    at.button(key="add_app_stay_open").click().run()
+    no_exception(at)
+    body = [t.value for t in at.text if "Priya" in t.value]
+    assert body and "Acme Inc." in body[0]
+    at.button(key="add_app_stay_mark_sent").click().run()
+    no_exception(at)
+    sent = store.drafts.for_application(earlier)
+    assert [d.kind for d in sent if d.status == "sent"] == ["stay_in_touch", "rejection_thanks"]
+    assert any("Marked as sent today" in s.value for s in at.success)
+    assert "You wrote again to stay in touch in November." in history_text(at)
+
+    # The add flow is as before: the rest of the form, then one submit.
+    fill_add_form(at, role="Staff engineer", contact_name="Priya Shah")
+    submit(at, "add_app_submit")
+    assert store.count("applications") == 3
+    added = store.applications.get(at.selectbox(key="apps_pick").value)
+    assert (added.company, added.role, added.stage) == ("ACME", "Staff engineer", "applied")
+    assert at.text_input(key="add_app_company").value == ""
+    assert "Applied to this company before?" in history_text(at)
+    # A browser sends the company field once more, a moment after the submit (it lost focus
+    # to the button): that echo of the name just added is cleared, not shown as typed.
+    at.text_input(key="add_app_company").input("ACME").run()
+    no_exception(at)
+    assert at.text_input(key="add_app_company").value == ""
+    assert "You've been in touch" not in history_text(at)
+    assert store.count("applications") == 3
+
+
+def test_another_company_shows_no_history(store: Store) -> None:
+    thanked_after_a_no(store)
+    at = open_page(PAGE, via_app=False)
+    for name in ("Acme Labs", "Co", "!!!"):
+        at.text_input(key="add_app_company").input(name).run()
+        no_exception(at)
+        assert "You've been in touch" not in history_text(at)
+        assert not [b for b in at.button if b.key == "add_app_stay_open"]
+
+
+def test_a_silence_from_before_is_said_gently_and_offers_no_door(store: Store) -> None:
+    factories.application(store, "Initech", applied_on="2025-04-01",
+                          stages=[("ghosted", "2025-05-10")])
+    at = open_page(PAGE, via_app=False)
+    at.text_input(key="add_app_company").input("initech ltd").run()
+    no_exception(at)
+    assert [i.value for i in at.info] == [
+        "They didn't reply last time (2025). That says more about their process than "
+        "about you."]
+    assert "Applied 2025-04-01. No reply came." in history_text(at)
+    assert not [b for b in at.button if b.key == "add_app_stay_open"]
+
+
+def test_history_text_from_the_user_is_never_markdown(store: Store) -> None:
+    thanked_after_a_no(store, company=PAYLOADS[1], contact=PAYLOADS[0], feedback=PAYLOADS[4])
+    factories.application(store, "Globex", applied_on=days_ago(3), role=PAYLOADS[2])
+    at = open_page(PAGE, via_app=False)
+    at.text_input(key="add_app_company").input(PAYLOADS[1]).run()
+    no_exception(at)
+    rendered = history_text(at) + "\n" + all_markdown(at)
+    assert "You've been in touch with" in rendered
+    for payload in PAYLOADS:
+        assert payload not in rendered, payload
+    assert "Feedback from \\<img src\\=x" in rendered  # there, escaped
+    assert "“\\:red\\[x\\]”" in rendered
+
+
+def test_a_no_without_a_thank_you_still_offers_the_note(store: Store) -> None:
+    factories.rejected(store, "Globex GmbH", applied_on="2026-05-01", contact_name="",
+                       contact_email="jobs@globex.example")
+    at = open_page(PAGE, via_app=False)
+    at.text_input(key="add_app_company").input("globex").run()
+    no_exception(at)
+    said = history_text(at)
+    assert "You didn't send a thank-you that time, and that's fine" in said
+    assert "You thanked" not in said
+    assert "A short note to jobs@globex\\.example a few months on keeps the door open." in said
+    at.button(key="add_app_stay_open").click().run()
+    no_exception(at)
+    assert "Your note to jobs@globex\\.example is just below." in history_text(at)
+    assert any(t.value.startswith("Hello Globex GmbH") for t in at.text)  # the note's body

@@ -300,7 +300,7 @@ def test_dream_list_add_and_i_applied(store: Store, via_app: bool) -> None:
     # They said no before: a stay-in-touch draft from drafting, with a copy block.
     assert len(at.code) == 2 and "acme" in at.code[1].value.lower()
     tid0 = store.dream_list.entries()[0].id
-    at.button(key=f"stay_{tid0}_mark_sent").click().run()
+    at.button(key=f"target_{tid0}_stay_mark_sent").click().run()
     no_exception(at)
     assert store.count("drafts") == 1
     assert any("Marked as sent today" in s.value for s in at.success)
@@ -341,3 +341,37 @@ def test_insights_charts_are_aggregated(store: Store) -> None:
     assert len(at.get("vega_lite_chart")) == 3
     frames = chart_frames(at)
     assert all(len(frame) <= 10 * len(rf.THEMES) for frame in frames)
+
+
+def test_dream_list_add_shows_the_history_and_the_door_is_one_click(store: Store) -> None:
+    earlier = factories.rejected_after_interview(
+        store, "Acme GmbH", applied_on="2026-02-01", rejected_on="2026-03-10", role="Engineer",
+        contact_name="Priya Shah", contact_email="priya@acme.example")
+    factories.sent_note(store, earlier, "2026-03-11", to_email="priya@acme.example")
+    at = _section(open_page(PAGE, via_app=False), "Dream list")
+    assert any("Applied to this company before?" in c.value for c in at.caption)
+    at.text_input(key="target_new_company").input("acme").run()  # as it is typed
+    no_exception(at)
+    said = "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption]
+                     + [s.value for s in at.success])
+    assert "You've been in touch with Acme GmbH before" in said
+    assert "You thanked Priya Shah after the no in March: the door is open." in said
+    assert "Got as far as interviews; they said no on 2026-03-10." in said
+    at.button(key="target_add_stay_open").click().run()
+    no_exception(at)
+    at.button(key="target_add_stay_mark_sent").click().run()
+    no_exception(at)
+    assert [d.kind for d in store.drafts.for_application(earlier)] == [
+        "stay_in_touch", "rejection_thanks"]
+    # The entry is added as before, under the name as typed.
+    at.text_input(key="target_new_role").input("Platform engineer")
+    _submit(at, "target_add")
+    assert [(t.company, t.role) for t in store.dream_list.entries()] == [
+        ("acme", "Platform engineer")]
+    # The entry offers the same note, already sent today: one note, wherever it is offered.
+    tid = store.dream_list.entries()[0].id
+    assert any("Marked as sent today" in s.value for s in at.success)
+    at.button(key=f"target_{tid}_stay_mark_sent").click().run()
+    no_exception(at)
+    assert [d.kind for d in store.drafts.for_application(earlier)] == [
+        "stay_in_touch", "rejection_thanks"]

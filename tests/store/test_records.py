@@ -36,8 +36,11 @@ def full(store: Store) -> Iterator[tuple[Store, dict[str, int]]]:
     after_no.mark(store, ids["app"], "next", "later")
     factories.application(store, "Quiet Co", applied_on="2026-09-01")
     sending.save_draft(store, {**DRAFT, "application_id": ids["app"]}, request_token="kept")
+    sending.mark_draft_sent(store, {**DRAFT, "application_id": ids["app"]},
+                            request_token="sent", sent_on=TODAY)
     factories.feedback_request(store, ids["app"], "2026-11-21", asked_whom="Sam")
-    factories.received_reply(store, "2026-11-10", "Go deeper.", ["skills gap"], company="Beta")
+    ids["replied"] = store.feedback.request(factories.received_reply(
+        store, "2026-11-10", "Go deeper.", ["skills gap"], company="Beta")).application_id
     ids["done"] = rf.start_reflection(store, ids["app"])
     store.reflections.finish(ids["done"], 1)
     ids["draft"] = rf.start_reflection(store, None)
@@ -59,11 +62,18 @@ READS: list[tuple[str, Callable[[Store, dict[str, int]], Any], type]] = [
     ("applications.ghosting_candidates",
      lambda s, i: s.applications.ghosting_candidates(date(2026, 10, 1))[0],
      records.GhostingCandidate),
+    ("applications.at_companies", lambda s, i: s.applications.at_companies(["Acme", "Beta"]),
+     records.PastApplication),
     ("applications.unanswered_rejections", lambda s, i: s.applications.unanswered_rejections()[0],
      records.UnansweredRejection),
     ("drafts.by_token", lambda s, i: s.drafts.by_token("kept"), records.DraftRecord),
     ("drafts.for_application", lambda s, i: s.drafts.for_application(i["app"]),
      records.SavedDraft),
+    ("drafts.sent_for",
+     lambda s, i: s.drafts.sent_for([i["app"]], ["rejection_thanks", "stay_in_touch"]),
+     records.SentNote),
+    ("feedback.received_for", lambda s, i: s.feedback.received_for([i["replied"]]),
+     records.ReceivedFeedback),
     ("feedback.request", lambda s, i: s.feedback.request(1), records.FeedbackRequestRecord),
     ("feedback.requests", lambda s, i: s.feedback.requests()[0],
      records.FeedbackRequestSummary),

@@ -82,11 +82,21 @@ def reload_forms() -> None:
     st.session_state.pop(LOADED, None)
 
 
-def form_fields(form: str) -> None:
+def company_field(form: str) -> None:
+    """The company field with its message. The add form draws it outside its `st.form`, so
+    that a company the user dealt with before shows its history as soon as it is typed."""
+    name, label, placeholder = TEXT_FIELDS[0]
+    st.text_input(label, placeholder=placeholder, key=f"{form}_{name}")
+    ui.field_error(form, name)
+
+
+def form_fields(form: str, *, company: bool = True) -> None:
     """The fields shared by the add and edit forms, each with its message right under it.
-    Their values come from the session state (`fill`)."""
+    Their values come from the session state (`fill`). Without `company`, the caller draws
+    `company_field` itself."""
     left, right = st.columns(2)
-    for index, (name, label, placeholder) in enumerate(TEXT_FIELDS):
+    fields = TEXT_FIELDS if company else TEXT_FIELDS[1:]
+    for index, (name, label, placeholder) in enumerate(fields):
         with left if index % 2 == 0 else right:
             st.text_input(label, placeholder=placeholder, key=f"{form}_{name}")
             ui.field_error(form, name)

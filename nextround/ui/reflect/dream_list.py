@@ -9,19 +9,24 @@ from typing import Any
 
 import streamlit as st
 
-from nextround import dream_list, sending, ui
+from nextround import dream_list, ui
 from nextround import reflection as rf
 from nextround.records import TargetRecord
 from nextround.store import Store
-from nextround.ui import send
+from nextround.ui import company_history
 from nextround.ui.reflect import seen, write
+
+FORM = "target_add"  # the add form, and its panel's widget keys
+NEW = "target_new_"  # the add form's widget keys
+CLEAR = "target_add_clear"  # an entry was added: the add form starts again
+_TEXT_KEYS = frozenset(NEW + name for name in ("company", "role", "why", "next"))
 
 
 def dream_list_section(store: Store, today: date) -> None:
     st.header("Your dream-job list")
     st.caption("Companies and roles you'd love next, and the next step for each. A no from one "
                "place is a good moment to look here.")
-    add_target_form(store)
+    add_target_form(store, today)
     targets = ui.cached(store, store.dream_list.entries)
     if not targets:
         st.info("Your list is empty. Add a company you'd love to work for, and why: it keeps "
@@ -35,36 +40,87 @@ def dream_list_section(store: Store, today: date) -> None:
         target_panel(store, rows[chosen], today)
 
 
-def add_target_form(store: Store) -> None:
-    form = "target_add"
+def add_target_form(store: Store, today: date) -> None:
+    """Add a company. Once there are applications, a company the user dealt with before
+    shows that history beside the form (`company_history`)."""
     with st.expander("Add a company", icon=":material/add:",
-                     expanded=bool(st.session_state.get(ui.errors_key(form)))):
-        with st.form(form, border=False):
-            values = target_fields(form, "target_new_", None)
-            ui.form_error(form)
-            submitted = st.form_submit_button("Add to my list", type="primary",
-                                              icon=":material/add:")
-        if submitted:
-            write(form, lambda: dream_list.add(store, **values), "Added to your dream-job list.",
-                   on_success=_clear_new_target)
+                     expanded=bool(st.session_state.get(ui.errors_key(FORM)))):
+        _add_area(store, today)
+
+
+@st.fragment
+def _add_area(store: Store, today: date) -> None:
+    """The company field sits outside the `st.form`, so it is looked up as soon as it is
+    entered; a fragment, so that this never stops a submit in progress (see
+    `company_history.remember_added`)."""
+    _start_again()
+    company_history.forget_echo(NEW + "company")
+    if ui.cached(store, Store.count, "applications") == 0:  # nothing to look up yet
+        _add_target(store)
+        return
+    form_side, history_side = st.columns([3, 2], gap="large")
+    with history_side:
+        shown = company_history.history_panel(
+            store, st.session_state.get(NEW + "company", ""), today, key=FORM)
+        if shown is None:
+            st.caption(company_history.TIP)
+    with form_side:
+        _add_target(store)
+    company_history.door_note(store, shown, today, key=FORM)
+
+
+def _add_target(store: Store) -> None:
+    company = company_field(FORM, NEW, None)
+    with st.form(FORM, border=False):
+        values = target_fields(FORM, NEW, None, company=False)
+        ui.form_error(FORM)
+        submitted = st.form_submit_button("Add to my list", type="primary",
+                                          icon=":material/add:")
+    if submitted:  # `write` reruns the whole page: the list shows the new entry
+        write(FORM, lambda: dream_list.add(store, company, **values),
+              "Added to your dream-job list.", on_success=_clear_new_target)
 
 
 def _clear_new_target() -> None:
-    for key in [k for k in st.session_state if str(k).startswith("target_new_")]:
-        del st.session_state[key]
+    """After an entry is added: the form starts again on the next run (`_start_again`)."""
+    company_history.remember_added(NEW + "company", FORM)
+    st.session_state[CLEAR] = True
 
 
-def target_fields(form: str, key: str, row: TargetRecord | None) -> dict[str, Any]:
-    left, right = st.columns(2)
-    values = {
-        "company": left.text_input("Company", value=row.company if row else "",
-                                   key=key + "company", max_chars=200),
-    }
-    with left:
-        ui.field_error(form, "company")
-    values["role"] = right.text_input("Role", value=row.role if row else "", key=key + "role",
-                                      max_chars=200)
-    with right:
+def _start_again() -> None:
+    """Before the add form is drawn, after an add: its text fields are set to "" rather
+    than forgotten (a browser shows a value the server sets, not one it merely forgets);
+    the rest go back to their defaults."""
+    if not st.session_state.pop(CLEAR, False):
+        return
+    for key in [k for k in st.session_state if str(k).startswith(NEW)]:
+        if key in _TEXT_KEYS:
+            st.session_state[key] = ""
+        else:
+            del st.session_state[key]
+
+
+def company_field(form: str, key: str, row: TargetRecord | None) -> str:
+    """The company field with its message (the add form draws it outside its `st.form`)."""
+    company = st.text_input("Company", value=row.company if row else "", key=key + "company",
+                            max_chars=200)
+    ui.field_error(form, "company")
+    return company
+
+
+def target_fields(form: str, key: str, row: TargetRecord | None, *,
+                  company: bool = True) -> dict[str, Any]:
+    """The entry's fields; without `company`, the caller draws `company_field` itself."""
+    values: dict[str, Any] = {}
+    if company:
+        left, beside = st.columns(2)
+        with left:
+            values["company"] = company_field(form, key, row)
+    else:
+        beside = st.container()
+    with beside:
+        values["role"] = st.text_input("Role", value=row.role if row else "", key=key + "role",
+                                       max_chars=200)
         ui.field_error(form, "role")
     values["why"] = st.text_area("Why this one?", value=row.why if row else "", key=key + "why",
                                  max_chars=rf.ANSWER_MAX, height=80)
@@ -101,8 +157,8 @@ def target_panel(store: Store, row: TargetRecord, today: date) -> None:
                 write("target_applied", lambda: dream_list.mark_applied(store, tid, version),
                        "Added to your applications. Good luck!")
             ui.form_error("target_applied")
-        if row.said_no_id is not None:
-            stay_in_touch(store, row, row.said_no_id, today)
+            company_history.history_panel(store, row.company, today, key=f"target_{tid}",
+                                          note_open=True)
         form = "target_edit"
         with st.expander("Edit this entry", icon=":material/edit:"):
             with st.form(form, border=False):
@@ -130,37 +186,3 @@ def target_panel(store: Store, row: TargetRecord, today: date) -> None:
                     write(form, lambda: store.dream_list.delete(tid, version), "Removed.",
                            icon=":material/delete:", on_success=lambda: st.session_state.pop(
                                "target_confirm_remove", None))
-
-
-def stay_in_touch(store: Store, row: TargetRecord, application_id: int, today: date) -> None:
-    """They said no before: a short, warm note that keeps the door open (from drafting)."""
-    st.markdown(":material/mail: **They said no before: stay in touch**")
-    st.caption("A short note a few months on keeps the door open. Edit it as you like in your "
-               "mail app.")
-    settings = ui.cached(store, store.settings.get)
-    try:
-        made = rf.stay_in_touch_draft(
-            settings, ui.cached(store, store.applications.get, application_id),
-            role=row.role,
-            stages=[e.stage for e in ui.cached(store, store.applications.events,
-                                               application_id)])
-    except (ValueError, LookupError) as exc:
-        st.caption(f"No draft this time: {ui.escape_markdown(exc)}")
-        return
-    if not settings.name:
-        st.caption("Add your name on the Your data page, and drafts will be signed with it.")
-    with st.container(border=True, key=f"stay_preview_{row.id}"):
-        st.text(f"Subject: {made.subject}")
-        st.text(made.body)
-    token = f"stay_in_touch-{row.id}-{application_id}-{today.isoformat()}"
-    already = ui.cached(store, store.drafts.by_token, token)
-    fields = {"kind": "stay_in_touch", "tone": made.tone or "warm",
-              "application_id": application_id, "company": row.company,
-              "role": row.role, "to_email": made.to or "",
-              "subject": made.subject, "body": made.body}
-    send.send_flow(
-        made, key=f"stay_{row.id}", file_stem=f"stay-in-touch-{row.company}",
-        on_mark_sent=lambda: sending.mark_draft_sent(store, fields, request_token=token,
-                                                     sent_on=today),
-        sent_note=("Marked as sent today. Nice: the door stays open."
-                   if already and already.status == "sent" else None))
