@@ -375,3 +375,22 @@ def test_dream_list_add_shows_the_history_and_the_door_is_one_click(store: Store
     no_exception(at)
     assert [d.kind for d in store.drafts.for_application(earlier)] == [
         "stay_in_touch", "rejection_thanks"]
+
+
+def test_a_summary_with_an_empty_dream_list_lets_the_user_add_a_company_there(
+        store: Store) -> None:
+    factories.rejected(store, "Acme")
+    at = open_page(PAGE)
+    at.radio(key="reflect_about").set_value("One application").run()
+    at.button(key="reflect_start").click().run()
+    rid = rf.draft_in_progress(store).record.id
+    for step in range(7):
+        if step == 6:
+            at.radio(key=f"rf{rid}_fit").set_value("no")
+        _next(at, step)
+    assert any("add a company you'd love to work for" in m.value for m in at.markdown)
+    at.text_input(key="reflect_dream_add_company").input("Globex")
+    at.button(key="FormSubmitter:reflect_dream_add-Add to my dream list").click().run()
+    no_exception(at)
+    assert store.dream_list.next_entry().company == "Globex"
+    assert "Globex" in [t.value for t in at.text]  # the summary now names it

@@ -12,8 +12,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from nextround import dream_list, ui
 from nextround import reflection as rf
-from nextround import ui
 from nextround.store import Store
 from nextround.ui.reflect import go_to, seen, write
 from nextround.ui.reflect.steps import step_form
@@ -150,6 +150,25 @@ def show_summary(store: Store, reflection: rf.Reflection, key: str) -> None:
             st.text(ui.application_label(suggestion.company, suggestion.role))
             st.button("Open my dream list", key=f"{key}_to_dream", icon=":material/star:",
                       on_click=go_to, args=("Dream list",))
+        else:
+            _add_to_dream_list(store, key)
+
+
+def _add_to_dream_list(store: Store, key: str) -> None:
+    """The summary says to add a company when the dream list is empty: the way to do it is
+    right here, through the dream list's own rule."""
+    form = f"{key}_dream_add"
+    with st.form(form, border=False, clear_on_submit=True):
+        left, right = st.columns(2)
+        company = left.text_input("A company you'd love to work for", max_chars=200,
+                                  key=f"{form}_company")
+        role = right.text_input("Role (optional)", max_chars=200, key=f"{form}_role")
+        added = st.form_submit_button("Add to my dream list", icon=":material/star:")
+    ui.field_error(form, "company")
+    ui.field_error(form, "role")
+    if added:
+        write(form, lambda: dream_list.add(store, company, role),
+              "Added to your dream-job list.")
 
 
 def discard_panel(store: Store, draft: rf.Reflection) -> None:
