@@ -12,7 +12,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from nextround import reflection
+from nextround.companies import same_company
 from nextround.models import Application, ValidationError
+from nextround.records import NextTarget
 
 if TYPE_CHECKING:
     from nextround.store import Store
@@ -59,3 +61,15 @@ def mark_applied(store: Store, target_id: int, version: int, *,
                         applied_on=applied_on or day, source=SOURCE), today=day)
         tx.dream_list.mark_applied(target_id, version, application_id)
     return application_id
+
+
+def next_after(store: Store, company: str) -> NextTarget | None:
+    """The next entry to go for after a no from `company`: the highest-priority one not
+    applied to yet, leaving out that company however it is spelt ("Acme Inc." after a no
+    from "ACME"), by the one company-name rule."""
+    for entry in store.dream_list.entries():
+        if entry.status == "applied" or entry.application_id is not None:
+            continue
+        if not same_company(entry.company, company):
+            return NextTarget(entry.id, entry.company, entry.role)
+    return None

@@ -85,12 +85,12 @@ class DreamList(Records):
             " ORDER BY t.status = 'applied', t.priority, t.created_on, t.id"
             " LIMIT :limit", {"limit": int(limit)})]
 
-    def next_entry(self, exclude_company: str = "") -> NextTarget | None:
-        """The highest-priority entry not applied to yet (not `exclude_company`)."""
+    def next_entry(self) -> NextTarget | None:
+        """The highest-priority entry not applied to yet (after a no from one company,
+        `nextround.dream_list.next_after` leaves that company out)."""
         with self._read() as conn:
             row = conn.execute(text(
                 "SELECT id, company, role FROM targets WHERE application_id IS NULL"
-                " AND status != 'applied' AND lower(company) != lower(:skip)"
-                " ORDER BY priority, created_on, id LIMIT 1"),
-                {"skip": exclude_company or ""}).mappings().first()
+                " AND status != 'applied' ORDER BY priority, created_on, id LIMIT 1"
+                )).mappings().first()
         return None if row is None else NextTarget.from_row(row)

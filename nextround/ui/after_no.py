@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nextround import after_no, drafting, ui
+from nextround import after_no, drafting, dream_list, ui
 from nextround import reflection as rf
 from nextround.after_no import STEP_LABELS, STEPS, Path
 from nextround.store import Store
@@ -186,7 +186,7 @@ def _go(store: Store, path: Path, step: str, form: str) -> None:
 def _next_company(store: Store, path: Path, here: str) -> None:
     """The last step, in place: the next company on the dream list, or adding one."""
     app_id = path.application_id
-    target = ui.cached(store, store.dream_list.next_entry, path.facts.company)
+    target = ui.cached(store, dream_list.next_after, path.facts.company)
     if target is None:
         st.markdown("Your dream list is empty. Which company would you love to work for next?")
         with st.form(f"{NEXT_FORM}_{here}", border=False, clear_on_submit=True):
@@ -218,7 +218,7 @@ def _next_company(store: Store, path: Path, here: str) -> None:
 
 
 def _finished(store: Store, path: Path, here: str) -> None:
-    target = ui.cached(store, store.dream_list.next_entry, path.facts.company)
+    target = ui.cached(store, dream_list.next_after, path.facts.company)
     skipped = [STEP_LABELS[s].lower() for s in STEPS if path.states[s] == "skipped"]
     st.success("You've walked the whole path for this one"
                + (f", and set aside what wasn't for it ({', '.join(skipped)})" if skipped

@@ -129,7 +129,7 @@ def show_summary(store: Store, reflection: rf.Reflection, key: str) -> None:
     """The end of a reflection: our words, the user's items as plain text, and the next
     company on the dream-job list."""
     answers, record = reflection.answers, reflection.record
-    found = ui.cached(store, store.dream_list.next_entry, record.company or "")
+    found = ui.cached(store, dream_list.next_after, record.company or "")
     suggestion = rf.Suggestion(found.id, found.company, found.role) if found else None
     summary = rf.summarize(answers, record.control_pct, record.fit, suggestion)
     icon = {"not_about_you": ":material/spa:", "poor_fit": ":material/explore:",
