@@ -577,10 +577,17 @@ def change_status(store: Store, request_id: int, status: str, version: int, *,
         tx.feedback.update(request_id, version, **changes)
 
 
+# Stages a reply can still turn into a no (an ended application stays as it ended).
+STAGES_A_REPLY_CAN_END = ("applied", "screening", "interviewing", "offer", "ghosted")
+REPLY_WAS_A_NO_NOTE = "The no came with their reply to my feedback request."
+
+
 def record_reply(store: Store, request_id: int, reply: Reply, version: int, *,
-                 today: date | None = None) -> None:
+                 today: date | None = None, it_was_a_no: bool = False) -> None:
     """Store a reply: its date, text and themes. The request becomes "received"; recording
-    again on a received request edits the reply."""
+    again on a received request edits the reply. `it_was_a_no`: the reply also said no, so
+    its application moves to rejected on the reply's date, in the same transaction (its path
+    after a no begins there)."""
     day = today or store.today()
     with store.write() as tx:
         row = tx.feedback.request(request_id)
@@ -592,6 +599,12 @@ def record_reply(store: Store, request_id: int, reply: Reply, version: int, *,
                            received_on=clean.received_on.isoformat(),
                            feedback_text=clean.feedback_text,
                            themes=themes_to_json(clean.themes))
+        if it_was_a_no and row.application_id is not None:
+            application = tx.applications.get(row.application_id)
+            if application.stage in STAGES_A_REPLY_CAN_END:
+                tx.applications.change_stage(application.id, "rejected", clean.received_on,
+                                             application.version, note=REPLY_WAS_A_NO_NOTE,
+                                             today=day)
 
 
 def saved_themes(store: Store) -> list[str]:

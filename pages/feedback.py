@@ -13,6 +13,7 @@ import streamlit as st
 
 from nextround import ui
 from nextround.store import Store
+from nextround.ui import after_no as after_no_ui
 from nextround.ui.feedback.ask import new_request_section
 from nextround.ui.feedback.due import due_section
 from nextround.ui.feedback.insights import insights_section
@@ -27,6 +28,7 @@ def main(store: Store) -> None:
     st.caption("Asking what could have been better takes courage. Most requests get no answer, "
                "and that's normal; the replies that do come are worth keeping.")
     today = store.today()
+    after_no_ui.panel_if_following(store, "feedback")
     metrics_row(store)
     due_section(store, today)
     st.header("Your requests")

@@ -330,3 +330,39 @@ def test_chart_names_the_top_themes_and_groups_the_rest(store: Store) -> None:
     assert "“Other themes” counts the replies that mention any of the rest" in " ".join(
         c.value for c in at.caption)
     assert len(_themes_table(at)) == len(themes)
+
+
+def test_a_reply_that_is_also_a_no_starts_the_path_after_a_no(store: Store) -> None:
+    app = factories.application(store, "Acme", applied_on="2026-10-01",
+                                stages=[("interviewing", "2026-10-10")])
+    rid = factories.feedback_request(store, app, "2026-11-01")
+    at = open_page("pages/feedback.py")
+    at.selectbox(key="feedback_reply_pick").set_value(rid).run()
+    at.text_area(key=f"feedback_reply_text_{rid}").input("We went with someone else.")
+    at.checkbox(key=f"feedback_reply_no_{rid}").check()
+    _submit(at, "Save the reply")
+    no_exception(at)
+    assert store.feedback.request(rid).status == "received"
+    record = store.applications.get(app)
+    assert (record.stage, record.stage_on) == ("rejected", date(2026, 11, 25))
+    # The path is offered right there, at the reply step (the request is asked already).
+    panel = [m.value for m in at.subheader]
+    assert "After the no from Acme" in panel
+    assert any("Step 1 of 5: Reply" in m.value for m in at.markdown)
+    # An ended application is left as it ended, and the choice isn't offered.
+    at.run()
+    assert not [c for c in at.checkbox if c.key == f"feedback_reply_no_{rid}"]
+
+
+def test_a_reply_is_a_no_only_when_the_user_says_so(store: Store) -> None:
+    app = factories.application(store, "Acme", applied_on="2026-10-01",
+                                stages=[("screening", "2026-10-05")])
+    rid = factories.feedback_request(store, app, "2026-11-01")
+    factories.feedback_reply(store, rid, "2026-11-20", "Keep going")
+    assert store.applications.get(app).stage == "screening"
+    accepted = factories.application(store, "Beta", applied_on="2026-10-01",
+                                     stages=[("offer", "2026-10-20"), ("accepted", "2026-11-01")])
+    other = factories.feedback_request(store, accepted, "2026-11-02")
+    fb.record_reply(store, other, fb.Reply(date(2026, 11, 20), "Thanks", ()), 1,
+                    it_was_a_no=True)
+    assert store.applications.get(accepted).stage == "accepted"  # an ended one stays

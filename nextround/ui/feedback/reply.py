@@ -9,6 +9,7 @@ import streamlit as st
 from nextround import feedback as fb
 from nextround import ui
 from nextround.store import Store
+from nextround.ui import after_no as after_no_ui
 from nextround.ui.feedback import request_label
 
 REPLY_STATUSES = (fb.Status.AWAITING, fb.Status.FOLLOWED_UP, fb.Status.NO_REPLY,
@@ -57,11 +58,21 @@ def reply_section(store: Store, today: date) -> None:
                                 key=f"feedback_reply_themes_{rid}",
                                 help="Edit the list of themes under “Your themes”.")
         ui.field_error(REPLY_FORM, "themes")
+        app = (ui.cached(store, store.applications.get, current.application_id)
+               if current.application_id is not None else None)
+        can_end = app is not None and app.stage in fb.STAGES_A_REPLY_CAN_END
+        was_a_no = can_end and st.checkbox(
+            "Their reply was also a no", key=f"feedback_reply_no_{rid}",
+            help="Marks the application rejected on the date received, and offers the short "
+                 "path after a no.")
+        ui.field_error(REPLY_FORM, "on_date")
         submitted = st.form_submit_button("Save the reply", icon=":material/save:",
                                           type="primary")
     ui.field_error(REPLY_FORM, "status")
     ui.form_error(REPLY_FORM)
     if submitted:
         ui.save(REPLY_FORM, lambda: fb.record_reply(
-            store, rid, fb.Reply(received, text, tuple(chosen)), current.version),
-            "Reply saved. Every reply you keep helps patterns show up.")
+            store, rid, fb.Reply(received, text, tuple(chosen)), current.version,
+            it_was_a_no=bool(was_a_no)),
+            "Reply saved. Every reply you keep helps patterns show up.",
+            then=lambda _: after_no_ui.follow(app.id) if was_a_no and app else None)
