@@ -16,6 +16,7 @@ from nextround import reflection as rf
 from nextround.after_no import STEP_LABELS, STEPS, Path
 from nextround.store import Store
 from nextround.ui import respond
+from nextround.ui.reflect import SECTION_KEY as REFLECT_SECTION
 from nextround.ui.reflect import go_to
 
 FOLLOWING = "after_no_following"  # the application whose path this tab is following
@@ -86,7 +87,7 @@ def panel(store: Store, application_id: int, *, here: str) -> None:
         st.caption(_WHY[step])
         if step == "next":
             _next_company(store, path, here)
-        elif here == after_no.STEP_PAGES[step] and _page_is_set(path, step):
+        elif here == after_no.STEP_PAGES[step] and _page_is_set(store, path, step):
             st.markdown(_HERE[step])
             _other_choices(store, path, step, here)
         else:
@@ -94,11 +95,15 @@ def panel(store: Store, application_id: int, *, here: str) -> None:
         ui.form_error(f"after_no_{here}")
 
 
-def _page_is_set(path: Path, step: str) -> bool:
+def _page_is_set(store: Store, path: Path, step: str) -> bool:
     """Whether the page under the panel already shows this step, so its own primary button
     (Mark as sent, Next, Save my check-in) is the step's next move."""
     if step in _KINDS:
         return respond.showing(path.application_id, _KINDS[step])
+    if step == "reflect":
+        draft = ui.cached(store, rf.draft_in_progress)
+        return (draft is not None and draft.record.application_id == path.application_id
+                and st.session_state.get(REFLECT_SECTION) == "Reflect")
     return True
 
 
@@ -172,7 +177,7 @@ def _go(store: Store, path: Path, step: str, form: str) -> None:
         respond.preselect(app_id, _KINDS[step])
     elif step == "reflect":
         draft = rf.draft_in_progress(store)
-        if draft is None or draft.application_id == app_id:
+        if draft is None or draft.record.application_id == app_id:
             if not ui.run_action(form, lambda: (rf.start_reflection(store, app_id),)):
                 return
         else:

@@ -123,3 +123,18 @@ def test_the_whole_path_for_one_application(store: Store) -> None:
     no_exception(at)
     assert "After the no from Acme" not in _panel_text(at)
     assert "Send a short thank-you" not in _panel_text(at)
+
+
+def test_another_reflection_in_progress_is_not_lost(store: Store) -> None:
+    app = factories.rejected(store, "Acme")
+    for step in ("reply", "feedback"):
+        after_no.mark(store, app, step, "skipped")
+    general = rf.start_reflection(store, None)  # begun earlier, about the search in general
+    at = open_page("pages/applications.py")
+    assert "Step 3 of 5: Reflect" in _panel_text(at)
+    _go(at, "after_no_applications_go", "pages/reflect.py", "Reflect")
+    # The draft in progress is kept, and the panel still offers this step's own button.
+    assert rf.draft_in_progress(store).record.id == general
+    assert store.count("reflections") == 1
+    assert at.button(key="after_no_reflect_go").label == "Reflect on it"
+    assert any("another reflection in progress" in t.value for t in at.toast)
