@@ -131,7 +131,8 @@ def test_game_plan_and_dream_list(page: Page, server) -> None:  # noqa: ANN001
     page.locator(".st-key-target_pick").click()
     page.get_by_role("option", name="Acme Analytics").first.click()
     wait_idle(page)
-    expect(page.get_by_text("They said no before")).to_be_visible()
+    # The door kept open: the history with this company, and the note one click away.
+    expect(page.get_by_text("You've been in touch with Acme Analytics before")).to_be_visible()
     expect(page.get_by_role("link", name="Open in my mail app")).to_be_visible()
     wait_idle(page)
     no_app_errors(page)
