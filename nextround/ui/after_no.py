@@ -67,32 +67,46 @@ def panel_if_following(store: Store, here: str) -> None:
 
 
 def panel(store: Store, application_id: int, *, here: str) -> None:
-    """The path of one rejection: where the user is and one step to take."""
+    """The path of one rejection: where the user is and one step to take. On the page that
+    does the current step, a compact form of it, so the page's own work stays in view."""
     path = ui.cached(store, after_no.path_for, application_id)
     if path is None:  # no longer a rejection (or deleted): nothing to follow
         if following() == application_id:
             stop_following()
         return
-    facts = path.facts
+    step = path.current
     with st.container(border=True, key=f"after_no_{here}"):
-        st.subheader(f"After the no from {ui.escape_markdown(facts.company)}", anchor=False)
-        st.markdown(_stepper(path))
-        _known(path)
-        if path.finished:
-            _finished(store, path, here)
-            return
-        step = path.current
-        assert step is not None
-        st.markdown(f"**Step {path.position} of {len(STEPS)}: {STEP_LABELS[step]}**")
-        st.caption(_WHY[step])
-        if step == "next":
-            _next_company(store, path, here)
-        elif here == after_no.STEP_PAGES[step] and _page_is_set(store, path, step):
-            st.markdown(_HERE[step])
-            _other_choices(store, path, step, here)
+        if step not in (None, "next") and here == after_no.STEP_PAGES[step] \
+                and _page_is_set(store, path, step):
+            _compact(store, path, step, here)
         else:
-            _choices(store, path, step, here, go=_GO[step])
+            _full(store, path, here)
         ui.form_error(f"after_no_{here}")
+
+
+def _full(store: Store, path: Path, here: str) -> None:
+    st.subheader(f"After the no from {ui.escape_markdown(path.facts.company)}", anchor=False)
+    st.markdown(_stepper(path))
+    _known(path)
+    step = path.current
+    if step is None:
+        _finished(store, path, here)
+        return
+    st.markdown(f"**Step {path.position} of {len(STEPS)}: {STEP_LABELS[step]}**")
+    st.caption(_WHY[step])
+    if step == "next":
+        _next_company(store, path, here)
+    else:
+        _choices(store, path, step, here, go=_GO[step])
+
+
+def _compact(store: Store, path: Path, step: str, here: str) -> None:
+    """Where the user is, in three lines: the page below is the step."""
+    st.markdown(f"**After the no from {ui.escape_markdown(path.facts.company)} · Step "
+                f"{path.position} of {len(STEPS)}: {STEP_LABELS[step]}.** {_HERE[step]}")
+    st.caption(_stepper(path))
+    with st.container(horizontal=True, key=f"after_no_{here}_buttons"):
+        _skip_later(store, path, step, here)
 
 
 def _page_is_set(store: Store, path: Path, step: str) -> bool:
@@ -147,11 +161,6 @@ def _choices(store: Store, path: Path, step: str, here: str, *, go: str) -> None
         if st.button(go, type="primary", key=f"after_no_{here}_go",
                      icon=":material/arrow_forward:"):
             _go(store, path, step, f"after_no_{here}")
-        _skip_later(store, path, step, here)
-
-
-def _other_choices(store: Store, path: Path, step: str, here: str) -> None:
-    with st.container(horizontal=True, key=f"after_no_{here}_buttons"):
         _skip_later(store, path, step, here)
 
 
