@@ -16,10 +16,10 @@ from nextround import reflection as rf
 from nextround.after_no import STEP_LABELS, STEPS, Path
 from nextround.store import Store
 from nextround.ui import respond
+from nextround.ui.path_state import follow, following, stop_following
 from nextround.ui.reflect import SECTION_KEY as REFLECT_SECTION
 from nextround.ui.reflect import go_to
 
-FOLLOWING = "after_no_following"  # the application whose path this tab is following
 NEXT_FORM = "after_no_next"
 
 _WHY = {
@@ -43,20 +43,6 @@ _KINDS = {"reply": "rejection_thanks", "feedback": "feedback_request"}  # Respon
 _ICONS = {"done": ":material/check_circle:", "skipped": ":material/do_not_disturb_on:",
           "later": ":material/schedule:", "open": ":material/radio_button_unchecked:"}
 _STATE_WORDS = {"done": "done", "skipped": "not for this one", "later": "later", "open": ""}
-
-
-def follow(application_id: int) -> None:
-    """This tab follows the path of `application_id`: each practice page shows its panel."""
-    st.session_state[FOLLOWING] = application_id
-
-
-def following() -> int | None:
-    found = st.session_state.get(FOLLOWING)
-    return found if isinstance(found, int) else None
-
-
-def stop_following() -> None:
-    st.session_state.pop(FOLLOWING, None)
 
 
 def panel_if_following(store: Store, here: str) -> None:

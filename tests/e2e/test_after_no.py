@@ -1,7 +1,6 @@
 """The path after a no in Chromium: a new user adds an application, marks it rejected, and
 reaches the next company on their dream list by following only the primary buttons (and
-typing where a step asks for words), on a desktop in the light theme and on a phone in the
-dark one. Each step is screenshot to tests/e2e/screenshots/ for a person to look at."""
+typing where a step asks for words), on a desktop and a phone, light and dark. Each step is screenshot to tests/e2e/screenshots/ for a person to look at."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from nextround.store import Store
 from tests.e2e.conftest import AppServer, Watch, goto, no_app_errors, screenshot, wait_idle
 
-LOOKS = [("light", 1280, 900), ("dark", 390, 844)]
+LOOKS = [("light", 1280, 900), ("dark", 1280, 900), ("light", 390, 844), ("dark", 390, 844)]
 
 
 @pytest.fixture(autouse=True)

@@ -138,3 +138,24 @@ def test_another_reflection_in_progress_is_not_lost(store: Store) -> None:
     assert store.count("reflections") == 1
     assert at.button(key="after_no_reflect_go").label == "Reflect on it"
     assert any("another reflection in progress" in t.value for t in at.toast)
+
+
+def test_pages_used_on_their_own_point_on_to_the_next_step(store: Store) -> None:
+    """Without following the path: a thank-you marked sent on Respond, or a reflection
+    finished on Reflect, says what's next after that no."""
+    app = factories.rejected_after_interview(store, "Acme", contact_email="hr@acme.example")
+    at = open_page("pages/respond.py")
+    assert not _panel_text(at).count("After the no from Acme")
+    _click(at, "respond_mark_sent")
+    assert "Step 2 of 5: Ask for feedback" in _panel_text(at)
+    after_no.mark(store, app, "feedback", "skipped")
+    at = open_page("pages/reflect.py")  # a new session, on its own
+    at.radio(key="reflect_about").set_value("One application").run()
+    _click(at, "reflect_start")
+    rid = rf.draft_in_progress(store).record.id
+    for step in range(7):
+        if step == 6:
+            at.radio(key=f"rf{rid}_fit").set_value("unsure")
+        _click(at, f"reflect_step_{step}_next")
+    _click(at, "reflect_finish_button")
+    assert "Step 4 of 5: Look after yourself" in _panel_text(at)

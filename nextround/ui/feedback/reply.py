@@ -9,7 +9,7 @@ import streamlit as st
 from nextround import feedback as fb
 from nextround import ui
 from nextround.store import Store
-from nextround.ui import after_no as after_no_ui
+from nextround.ui import path_state
 from nextround.ui.feedback import request_label
 
 REPLY_STATUSES = (fb.Status.AWAITING, fb.Status.FOLLOWED_UP, fb.Status.NO_REPLY,
@@ -75,4 +75,4 @@ def reply_section(store: Store, today: date) -> None:
             store, rid, fb.Reply(received, text, tuple(chosen)), current.version,
             it_was_a_no=bool(was_a_no)),
             "Reply saved. Every reply you keep helps patterns show up.",
-            then=lambda _: after_no_ui.follow(app.id) if was_a_no and app else None)
+            then=lambda _: path_state.follow(app.id) if was_a_no and app else None)

@@ -15,6 +15,7 @@ import streamlit as st
 from nextround import dream_list, ui
 from nextround import reflection as rf
 from nextround.store import Store
+from nextround.ui import path_state
 from nextround.ui.reflect import go_to, seen, write
 from nextround.ui.reflect.steps import step_form
 
@@ -121,8 +122,10 @@ def summary_panel(store: Store, draft: rf.Reflection) -> None:
             store, draft.record.id, draft.record.version, rf.SUMMARY_STEP, {},
             next_step=rf.SUMMARY_STEP - 1))
     if finish:
+        about = draft.record.application_id
         write(form, lambda: store.reflections.finish(draft.record.id, draft.record.version),
-               "Reflection saved. Thank you for taking the time: that's how lessons stick.")
+               "Reflection saved. Thank you for taking the time: that's how lessons stick.",
+               on_success=None if about is None else lambda: path_state.follow(about))
 
 
 def show_summary(store: Store, reflection: rf.Reflection, key: str) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from nextround import drafting, sending, ui
 from nextround.store import Store
+from nextround.ui import path_state
 from nextround.ui.respond.state import K, Picked, draft_state
 from nextround.ui.send import send_flow
 
@@ -59,6 +60,8 @@ def send(store: Store, app: Picked | None, final: drafting.Draft) -> None:
         state["sent"] = {"id": draft_id, "on": store.today().isoformat(),
                          "app_id": app.id if app else None}
         state["draft_id"] = None
+        if app is not None:  # what's next after a no shows above (for a rejection only)
+            path_state.follow(app.id)
 
     message = "Marked as sent."
     if ask:
