@@ -48,6 +48,16 @@ def _require_chromium() -> None:
         pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def _patient_expectations() -> Iterator[None]:
+    """Every browser test waits up to 15 s for what it expects (Playwright's default is 5 s):
+    the suite runs two workers on two cores, and a rerun that waits for a core took longer
+    than 5 s once (the check-in's replace prompt). Modules may ask for more."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -1,6 +1,7 @@
 """The path after a no in Chromium: a new user adds an application, marks it rejected, and
 reaches the next company on their dream list by following only the primary buttons (and
-typing where a step asks for words), on a desktop and a phone, light and dark. Each step is screenshot to tests/e2e/screenshots/ for a person to look at."""
+typing where a step asks for words), on a desktop and a phone, light and dark. Each step is
+screenshot to tests/e2e/screenshots/ for a person to look at."""
 
 from __future__ import annotations
 

@@ -13,10 +13,8 @@ Screenshots go to tests/e2e/screenshots/ (git-ignored) for a person to look at.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from nextround.store import Store
@@ -38,13 +36,6 @@ PAGES = [("Applications", "Applications"), ("Respond", "Respond"), ("Feedback", 
 SLOW = 60_000  # a busy 2-core machine runs the whole team's tests at once
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect() -> Iterator[None]:
-    """The team's tests share two cores: give every expectation more time than the 5 s
-    default, and put the default back for other modules."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 # --- helpers ---------------------------------------------------------------------------------
 

@@ -9,10 +9,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from nextround import demo
@@ -40,13 +38,6 @@ ACTIVE = """sel => { const el = document.activeElement;
     return !!(el && el !== document.body && el.closest(sel)); }"""
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect() -> Iterator[None]:
-    """The team's tests share two cores: give every expectation more time than the 5 s
-    default, and put the default back for other modules."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 # --- keyboard helpers ------------------------------------------------------------------------
 
