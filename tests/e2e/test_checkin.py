@@ -109,7 +109,11 @@ def test_second_checkin_asks_before_replacing_and_reminder_downloads(
     expect(page.locator(".st-key-checkin_low_prompt")).to_have_count(0)
 
     page.get_by_text("Change this week's answers").click()
+    # The form inside the expander is drawn when it opens: answer once it is there.
+    expect(page.locator(".st-key-checkin_save button")).to_be_enabled()
     answer(page, "checkin_item_1", "Some of the time")
+    expect(page.locator(".st-key-checkin_item_1").get_by_role(
+        "radio", name="Some of the time")).to_be_checked()
     page.locator(".st-key-checkin_save button").click()
     wait_idle(page)
     expect(page.locator(".st-key-checkin_confirm")).to_be_visible()
