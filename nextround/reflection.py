@@ -399,12 +399,15 @@ def summarize(answers: Mapping[str, Any], control_pct: int | None, fit: str | No
     if weight_outside(control_pct, factors):
         named = [OUTSIDE_FACTORS[f].lower() for f in factors[:3]]
         because = (f" You noted {_join(named)}." if named else "")
+        # The user's own answer about the fit is never dropped from their summary.
+        fit_line = (" You also said the role wasn't a good fit for you, and that's worth "
+                    "knowing too." if fit == "no" else "")
         return Summary(
             kind="not_about_you",
             headline="This one may not have been about you",
             body=("Most of what decided this was outside your hands." + because +
-                  " Those things say more about the role and the timing than about you. "
-                  "It's fair to let this one go. " + next_line),
+                  " Those things say more about the role and the timing than about you."
+                  + fit_line + " It's fair to let this one go. " + next_line),
             changes=changes[:2], suggestion=suggestion)
     if fit == "no":
         return Summary(

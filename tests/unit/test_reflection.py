@@ -76,6 +76,15 @@ def test_summary_without_a_dream_list_suggests_adding_one() -> None:
     assert "add a company" in summary.body
 
 
+@pytest.mark.parametrize("control", [10, 50, 90, None])
+def test_a_fit_answered_no_shows_in_every_summary(control: int | None) -> None:
+    summary = rf.summarize({"outside_factors": [], "do_differently": []}, control, "no")
+    assert "wasn't a good fit for you" in summary.body
+    for fit in ("yes", "unsure", None):
+        other = rf.summarize({"outside_factors": [], "do_differently": []}, control, fit)
+        assert "good fit" not in other.body
+
+
 def test_summary_names_ticked_factors_in_our_words() -> None:
     summary = rf.summarize({"outside_factors": ["internal_candidate", "freeze"]}, 30, None)
     assert "internal or already-chosen candidate" in summary.body
