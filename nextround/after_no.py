@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from nextround import reflection
+from nextround import drafting, reflection
 from nextround.models import ValidationError, clean_single_line
 from nextround.records import PathFacts
 
 if TYPE_CHECKING:
-    from nextround.store import Store
+    from nextround.store import Store, Transaction
 
 STEPS = ("reply", "feedback", "reflect", "care", "next")
 STEP_LABELS = {"reply": "Reply", "feedback": "Ask for feedback", "reflect": "Reflect",
@@ -41,7 +41,6 @@ STEP_PAGES = {"reply": "respond", "feedback": "respond", "reflect": "reflect",
               "care": "checkin", "next": "reflect"}
 MARKS = ("done", "skipped", "later")  # what the user can say about a step
 NOTE_MAX = 200  # "what you appreciated": the Respond page's one-line highlight
-LEVEL_STAGES = {0: "applied", 1: "screening", 2: "interview", 3: "final"}  # drafting.STAGES
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ class Path:
     @property
     def stage_reached(self) -> str:
         """The furthest stage, in the drafts' words (`drafting.STAGES`)."""
-        return LEVEL_STAGES.get(self.facts.furthest_level, "applied")
+        return drafting.stage_from_level(self.facts.furthest_level)
 
 
 def step_states(facts: PathFacts) -> dict[str, str]:
@@ -110,29 +109,38 @@ def open_paths(store: Store, limit: int = 3) -> list[Path]:
 
 
 def check_mark(step: object, state: object, note: object = None) -> str | None:
-    """The step and mark are ours; the note (what was appreciated) is one clean line.
-    Returns the clean note (None when none was given). ValidationError otherwise."""
+    """The step and mark are ours; the note is `clean_note`'s. Returns the clean note (None
+    when none was given). ValidationError otherwise."""
     if step not in STEPS:
         raise ValidationError({"step": "That isn't a step of the path."})
     if state not in MARKS:
         raise ValidationError({"state": "A step is done, skipped or left for later."})
-    if note is None:
-        return None
+    return None if note is None else clean_note(note)
+
+
+def clean_note(note: object) -> str:
+    """What a step keeps in words (what the user appreciated, the next company): one clean
+    line. ValidationError otherwise."""
     try:
         return clean_single_line(note, "What you appreciated", max_len=NOTE_MAX)
     except ValueError as exc:
         raise ValidationError({"note": str(exc)}) from None
 
 
+def _require_path(tx: Transaction, application_id: int) -> None:
+    """Only a rejection has a path. Checked in the writer's transaction, so a stage changed
+    in another tab can't slip in between."""
+    if tx.paths.facts(application_id) is None:
+        raise ValidationError({"_form": "This application is no longer a rejection, so it "
+                                         "has no path. Reload to see it as it is now."})
+
+
 def mark(store: Store, application_id: int, step: str, state: str, *,
          note: str | None = None, today: date | None = None) -> None:
-    """Say a step is done, skipped or left for later. Only a rejection has a path; the check
-    and the write are one transaction, so a stage changed in another tab can't slip between."""
+    """Say a step is done, skipped or left for later."""
     clean = check_mark(step, state, note)
     with store.write() as tx:
-        if tx.paths.facts(application_id) is None:
-            raise ValidationError({"_form": "This application is no longer a rejection, so it "
-                                             "has no path. Reload to see it as it is now."})
+        _require_path(tx, application_id)
         tx.paths.mark(application_id, step, state, on_date=today or store.today(), note=clean)
 
 
@@ -149,10 +157,7 @@ def add_next_company(store: Store, application_id: int, company: str, role: str 
     clean = reflection.clean_target(company, role, "", 2, "researching", "")
     day = today or store.today()
     with store.write() as tx:
-        if tx.paths.facts(application_id) is None:
-            raise ValidationError({"_form": "This application is no longer a rejection, so it "
-                                             "has no path. Reload to see it as it is now."})
+        _require_path(tx, application_id)
         target_id = tx.dream_list.add(clean, today=day)
-        tx.paths.mark(application_id, "next", "done", on_date=day,
-                      note=check_mark("next", "done", company))
+        tx.paths.mark(application_id, "next", "done", on_date=day, note=clean_note(company))
     return target_id

@@ -46,7 +46,7 @@ def mark_draft_sent(store: Store, fields: Mapping[str, Any], *, request_token: s
       so the reflection can start from it (never asked twice).
     """
     values = clean_draft(fields)
-    note = after_no.check_mark("reply", "done", appreciated) if appreciated.strip() else None
+    note = after_no.clean_note(appreciated) if appreciated.strip() else None
     opens_request = ask_feedback or values["kind"] == "feedback_request"
     days = store.settings.get().follow_up_days
     with store.write() as tx:

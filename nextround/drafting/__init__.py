@@ -459,6 +459,16 @@ def draft(kind: str, ctx: DraftContext, variant: int = 0) -> Draft:
                  to=v["contact_email"] or None, kind=kind, tone=tone, variant=variant)
 
 
+# An application's milestone level (`furthest_level`: 0 applied, 1 screening, 2 interviewing,
+# 3 an offer) in drafting terms: the same reading as `stage_from_history`, without the notes.
+_LEVEL_STAGES = {0: "applied", 1: "screening", 2: "interview", 3: "final"}
+
+
+def stage_from_level(level: int) -> str:
+    """The furthest stage reached, in drafting terms, from the application's milestone level."""
+    return _LEVEL_STAGES.get(level, "applied")
+
+
 def stage_from_history(stages: list[str], notes: list[str] | None = None) -> str:
     """The furthest stage reached, in drafting terms, from an application's event stages.
 
