@@ -57,7 +57,21 @@ LEVELS = {"applied": 0, "screening": 1, "interviewing": 2, "offer": 3, "accepted
 LEVEL_NAMES = ["Applied", "Screening", "Interviewing", "Offer"]
 # Where an application ended up (as of the day measured), in the order charts stack them.
 OUTCOMES = ["Still open", "Rejected", "Ghosted", "Withdrew", "Accepted"]
-FUNNEL_STEPS = ["Applied", "Got a response", "Interviewed", "Offer"]
+FUNNEL_STEPS = ["Applied", "Responded", "Interviewed", "Offer"]
+# One meaning per word, everywhere the app says it (funnel, cumulative lines, flow, headline
+# numbers, the weekly review), each with its one-line help.
+TERMS = {
+    "Applied": "Applications you sent.",
+    "Responded": "Any reply from the employer: a screen, an interview, an offer or a no.",
+    "Interviewed": "Reached a screening call or a later interview.",
+    "Offer": "Reached an offer, whether or not you accepted it.",
+    "Response rate": "Applications that got any reply from the employer ÷ applications.",
+    "Interview rate": "Applications that reached a screening call or later ÷ applications.",
+    "Offer rate": "Offers ÷ applications that were interviewed (screening or later).",
+    "Always-respond rate": "Rejections you answered with a sent thank-you ÷ rejections.",
+    "Feedback rate": "Feedback requests that got feedback back ÷ feedback requests sent.",
+    "Days to first reply": "Median days from applying to the employer's first reply.",
+}
 # Time to first response, in days: (label, lowest day, highest day).
 RESPONSE_BINS = [("Same day", 0, 0), ("1–3 days", 1, 3), ("4–7 days", 4, 7),
                  ("1–2 weeks", 8, 14), ("2–4 weeks", 15, 30), ("1–2 months", 31, 60),

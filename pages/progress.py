@@ -153,12 +153,11 @@ def headline(board: metrics.Dashboard, today: date, *, goal_paused: bool = False
                               "your weekly goal. Change the goal on the Your data page.")
     row1[2].metric("Response rate", _pct(now.response_rate),
                    **_change(_pp(now.response_rate, before.response_rate), pts), border=True,
-                   help="Applications with any reply from the employer (a screen, an "
-                        "interview, an offer or a rejection) ÷ applications.")
+                   help=metrics.TERMS["Response rate"])
     row1[3].metric("Interview rate", _pct(now.interview_rate),
                    **_change(_pp(now.interview_rate, before.interview_rate), pts),
                    border=True,
-                   help="Applications that reached screening or later ÷ applications.")
+                   help=metrics.TERMS["Interview rate"])
     row2 = st.columns(4)
     row2[0].metric("Offers", f"{now.offers:,}", **_change(now.offers - before.offers),
                    border=True,
