@@ -616,7 +616,7 @@ def _feedback(rng: random.Random, rows: list, add_draft: Callable, add_action: C
 
 def _reflection(rng: random.Random, rows: list, add_action: Callable, iso: _Days, app_id: int,
                 company: str, reached: str, created: int, tod: int) -> None:
-    """A guided post-mortem; finished ones turn one lesson into a game-plan action."""
+    """A finished guided post-mortem, with one lesson turned into a game-plan action."""
     ref_id = len(rows) + 1
     fit = rng.choices(("yes", "unsure", "no"), weights=(55, 30, 15))[0]
     changes = rng.sample(DO_DIFFERENTLY, rng.choice((1, 2, 2, 3)))
@@ -635,20 +635,16 @@ def _reflection(rng: random.Random, rows: list, add_action: Callable, iso: _Days
         "fit_note": rng.choice(_FIT_NOTES) if fit != "yes" else "",
     }
     control = 5 * rng.randint(4, 16)
-    done = rng.random() >= (0.5 if created > tod - 21 else 0.06)  # some are left half-done
-    completed = min(tod, created + rng.randint(0, 2)) if done else None
+    # Every demo reflection is finished, so the demo opens on a clean Reflect page rather than
+    # halfway through someone else's draft. The draw that once left some half-done is kept,
+    # so the rest of the made-up story stays the same.
+    rng.random()
+    completed = min(tod, created + rng.randint(0, 2))
     # `step` is where the guided form resumes; `planned` lists lessons already in the plan.
     answers["step"], answers["planned"] = REFLECTION_STEPS, [changes[0]]
-    if not done:  # half-finished: the later answers aren't there yet
-        for key in ("went_well", "do_differently", "outside_factors", "fit_note"):
-            answers.pop(key)
-        answers["step"], answers["planned"] = 3, []
-    rows.append((ref_id, app_id, "done" if done else "draft",
-                 json.dumps(answers, ensure_ascii=False), control if done else None,
-                 fit if done else None, iso(created), iso(completed),
-                 _stamp(iso(completed if completed is not None else created))))
-    if done:
-        add_action(changes[0], completed, "reflection", ref_id, f"Reflection on {company}")
+    rows.append((ref_id, app_id, "done", json.dumps(answers, ensure_ascii=False), control, fit,
+                 iso(created), iso(completed), _stamp(iso(completed))))
+    add_action(changes[0], completed, "reflection", ref_id, f"Reflection on {company}")
 
 
 def _targets(rng: random.Random, apps: list[list[Any]], iso: _Days, start: int, tod: int,

@@ -394,3 +394,13 @@ def test_a_summary_with_an_empty_dream_list_lets_the_user_add_a_company_there(
     no_exception(at)
     assert store.dream_list.next_entry().company == "Globex"
     assert "Globex" in [t.value for t in at.text]  # the summary now names it
+
+
+def test_the_demo_opens_reflect_on_a_clean_start_not_someone_elses_draft(store: Store) -> None:
+    from nextround import demo
+
+    demo.fill(store, applications=400, seed=42)  # as "Explore with demo data" fills it
+    at = open_page(PAGE)
+    no_exception(at)
+    assert at.header[0].value == "Start a reflection"
+    assert rf.draft_in_progress(store) is None

@@ -157,7 +157,7 @@ def test_every_stage_kind_and_status_is_present(tables: dict[str, pd.DataFrame])
     assert set(tables["drafts"]["tone"]) == {"warm", "concise", "formal"}
     assert set(tables["feedback_requests"]["status"]) == FEEDBACK_STATUSES
     assert set(tables["feedback_requests"]["channel"]) <= {"email", "call", "linkedin", "other"}
-    assert set(tables["reflections"]["status"]) == {"draft", "done"}
+    assert set(tables["reflections"]["status"]) == {"done"}  # the demo opens on a clean Reflect
     assert set(tables["actions"]["source_kind"]) == {"manual", "reflection", "feedback"}
     assert set(tables["targets"]["status"]) == {"researching", "networking", "ready", "applied"}
     assert set(tables["targets"]["priority"]) <= {1, 2, 3}
