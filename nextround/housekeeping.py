@@ -68,6 +68,9 @@ class _Database:
     def __init__(self) -> None:
         self.busy = threading.Lock()
         self.day: date | None = None  # the day of the last run started
+        # The last run found the database empty, so it backed nothing up: the first write
+        # after it lets the same day run again, so new data never waits a day for its backup.
+        self.found_empty = False
         self.thread: threading.Thread | None = None
         self.outcome: Outcome | None = None
 
@@ -91,12 +94,18 @@ class Housekeeping:
     def start(self, store: Store, today: date) -> bool:
         """Start `today`'s run for `store`'s database on a daemon thread and return at once.
         Nothing starts when today's run has started already, or an earlier one still runs
-        (the next page starts today's). Returns whether a run started."""
+        (the next page starts today's), unless today's run found the database empty and it
+        holds data now: a new database's first write gets its first backup that day.
+        Returns whether a run started."""
+        state = self._state(store.url)
+        # Read outside the guard: a query must never hold up other databases' triggers.
+        filled_since = state.found_empty and state.day == today and not _is_empty(store)
         with self._guard:
-            state = self._databases.setdefault(store.url, _Database())
-            if state.day == today or (state.thread is not None and state.thread.is_alive()):
+            if state.thread is not None and state.thread.is_alive():
                 return False
-            state.day = today
+            if state.day == today and not filled_since:
+                return False
+            state.day, state.found_empty = today, False
             state.thread = threading.Thread(target=self._run, args=(store, today, state),
                                             name="nextround-housekeeping", daemon=True)
             state.thread.start()
@@ -115,6 +124,7 @@ class Housekeeping:
                                           "the app's log.")
             else:
                 outcome = Outcome(today, datetime.now(), made=made)
+                state.found_empty = made is None and _is_empty(store)
             state.outcome = outcome
 
     def last(self, url: str) -> Outcome | None:
@@ -149,6 +159,15 @@ class Housekeeping:
             yield
         finally:
             state.busy.release()
+
+
+def _is_empty(store: Store) -> bool:
+    """Whether the database holds no data; a database that can't be read counts as not
+    empty, so a failing read never makes every page start a run."""
+    try:
+        return store.is_empty()
+    except StoreError:
+        return False
 
 
 def _in_words(exc: StoreError | OSError) -> str:

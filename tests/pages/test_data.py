@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -388,3 +389,17 @@ def test_the_page_says_honestly_where_the_data_lives(store: Store) -> None:
     said = "kept in your PostgreSQL database" if store.on_server else "stays on this computer"
     assert any(said in c.value for c in at.sidebar.caption), [c.value for c in at.sidebar.caption]
     assert any(said in c.value for c in at.caption)
+
+
+def test_a_new_databases_first_application_is_backed_up_the_same_day(store: Store) -> None:
+    from tests.pages.test_applications import fill_add_form, submit
+
+    at = open_page("pages/applications.py")
+    assert housekeeping.wait_all(GATE_S)  # the day's run found nothing to keep
+    assert store.backups.files() == []
+    fill_add_form(at, company="Acme Health", role="Data analyst", applied_on=date(2026, 11, 20))
+    submit(at, "add_app_submit")
+    assert store.count("applications") == 1
+    assert housekeeping.wait_all(GATE_S)
+    daily = [p.name for p in store.backups.files()]
+    assert len(daily) == 1 and daily[0].endswith("-daily" + _kind(store)), daily

@@ -190,3 +190,21 @@ def test_a_run_keeps_the_servers_writes_visible_to_other_processes(kept: Store) 
     factories.application(kept, "After the backup")
     assert _seen_by_another_process(kept.path) == 3
     assert Path(f"{kept.path}-wal").exists()  # still the log the server's connections write
+
+
+def test_a_new_databases_first_write_gets_its_first_backup_that_day(tmp_path: Path) -> None:
+    """The day's run on a new, empty database backs nothing up; the first application saved
+    that day must not wait until tomorrow for a backup."""
+    store = Store(tmp_path / "nextround.db")
+    runner = Housekeeping()
+    assert runner.start(store, TODAY) is True
+    assert runner.wait(GATE_S)
+    assert dailies(store) == []
+    assert runner.start(store, TODAY) is False  # still empty: no second run
+    factories.application(store, "Acme")
+    assert runner.start(store, TODAY) is True
+    assert runner.wait(GATE_S)
+    assert dailies(store) == ["nextround.db.20261125-daily.db"]
+    assert runner.start(store, TODAY) is False  # once made, once a day again
+    factories.application(store, "Globex")
+    assert runner.start(store, TODAY) is False
