@@ -32,7 +32,8 @@ def main(store: Store) -> None:
     metrics_row(store)
     due_section(store, today)
     st.header("Your requests")
-    tabs = st.tabs(["All requests", "Record a reply", "Ask for feedback", "Your themes"])
+    # Short names: all four fit a phone's width, none cut off.
+    tabs = st.tabs(["Requests", "Record a reply", "Ask", "Themes"])
     with tabs[0]:
         requests_section(store)
     with tabs[1]:

@@ -35,10 +35,12 @@ def main(store: Store) -> None:
     if app is None and not untracked():
         return  # nothing to write about yet; the picker said why and what to do
     load_application(store, app)
-    left, right = st.columns([2, 3], gap="medium")
-    with left:
+    # The draft's column comes first, so a phone (where columns stack) shows the draft before
+    # its options; the options still run first, as the draft is made from them.
+    draft_column, options_column = st.columns([3, 2], gap="medium")
+    with options_column:
         options(settings.name)
-    with right:
+    with draft_column:
         final = compose(app, settings.signature)
         if final is not None:
             editor()

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 try:  # the function st.altair_chart uses to turn a chart into a spec with Arrow datasets
     from streamlit.elements.vega_charts import (
@@ -231,6 +232,12 @@ def support_popover(region: wellbeing.SupportRegion, *, width: Any = "content",
 
 
 # --- forms: messages next to the field ------------------------------------------------------
+
+def metric_grid(key: str) -> DeltaGenerator:
+    """The one way to lay out a row of `st.metric` cards: a wrapping row, so a phone shows
+    two or three cards per line where `st.columns` would stack them one per line."""
+    return st.container(horizontal=True, gap="small", key=key)
+
 
 def errors_key(form: str) -> str:
     return f"{form}__errors"

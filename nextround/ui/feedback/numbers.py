@@ -12,11 +12,11 @@ from nextround.store import Store
 
 def metrics_row(store: Store) -> None:
     summary = fb.summarize(ui.cached(store, store.progress.feedback_counts), store.today())
-    cells = st.columns(4)
-    cells[0].metric("Feedback requested", f"{summary.requested:,}", border=True)
-    cells[1].metric("Replies received", f"{summary.received:,}", border=True)
-    cells[2].metric("Feedback rate", "—" if summary.rate is None else f"{summary.rate:.0%}",
-                    border=True, help="Replies received ÷ feedback requested.")
-    median = summary.median_days_to_reply
-    cells[3].metric("Median days to a reply", "—" if median is None else f"{median:g}",
-                    border=True, help="From asking to the reply, over the replies received.")
+    with ui.metric_grid("feedback_numbers"):
+        st.metric("Feedback requested", f"{summary.requested:,}", border=True)
+        st.metric("Replies received", f"{summary.received:,}", border=True)
+        st.metric("Feedback rate", "—" if summary.rate is None else f"{summary.rate:.0%}",
+                  border=True, help="Replies received ÷ feedback requested.")
+        median = summary.median_days_to_reply
+        st.metric("Median days to a reply", "—" if median is None else f"{median:g}",
+                  border=True, help="From asking to the reply, over the replies received.")

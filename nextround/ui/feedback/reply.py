@@ -24,7 +24,7 @@ def reply_section(store: Store, today: date) -> None:
                              statuses=tuple(s.value for s in REPLY_STATUSES), query=query,
                              limit=20, offset=0)
     if not found:
-        st.info("No matching requests. Record the request first under “Ask for feedback”.",
+        st.info("No matching requests. Record the request first under “Ask”.",
                 icon=":material/search_off:")
         return
     records = {r.id: r for r in found}
@@ -56,7 +56,7 @@ def reply_section(store: Store, today: date) -> None:
         ui.field_error(REPLY_FORM, "feedback_text")
         chosen = st.multiselect("Themes", options, default=existing,
                                 key=f"feedback_reply_themes_{rid}",
-                                help="Edit the list of themes under “Your themes”.")
+                                help="Edit the list of themes under “Themes”.")
         ui.field_error(REPLY_FORM, "themes")
         app = (ui.cached(store, store.applications.get, current.application_id)
                if current.application_id is not None else None)

@@ -19,8 +19,8 @@ STATUS_FORM = "feedback_status"
 
 def requests_section(store: Store) -> None:
     filters = st.columns([3, 2])
-    statuses = filters[0].pills(
-        "Status", [s.value for s in fb.Status], selection_mode="multi",
+    statuses = filters[0].multiselect(  # not pills: decision 11, and pills run off a phone
+        "Status", [s.value for s in fb.Status], placeholder="Any status",
         format_func=lambda s: fb.parse_status(s).label, key="feedback_filter_status")
     query = filters[1].text_input("Search company, role or person", key="feedback_filter_query",
                                   max_chars=100, placeholder="e.g. Acme")
@@ -31,7 +31,7 @@ def requests_section(store: Store) -> None:
             st.info("No requests match these filters.", icon=":material/filter_alt_off:")
         else:
             st.info("No feedback requests yet. When you ask someone for feedback, record it "
-                    "under “Ask for feedback” so Next Round can remind you to follow up.",
+                    "under “Ask” so Next Round can remind you to follow up.",
                     icon=":material/forum:")
         return
     pages = max(1, -(-total // PAGE_SIZE))
