@@ -56,10 +56,12 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServ
     app.stop()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
 def test_page_is_clean_private_and_accessible(page: Page, hostile_server: AppServer,
-                                              path: str) -> None:
+                                              path: str, scheme: str) -> None:
     server = hostile_server
+    page.emulate_media(color_scheme=scheme)  # axe checks contrast in both themes
     watch = Watch(page, server.url)
     goto(page, server.url, path)
     no_app_errors(page)
@@ -67,6 +69,9 @@ def test_page_is_clean_private_and_accessible(page: Page, hostile_server: AppSer
     assert watch.dialogs == [], "user text was executed as script"
     assert watch.foreign_requests() == [], "the page asked another host for something"
     assert watch.errors() == []
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor")
+    assert background == {"light": "rgb(251, 250, 247)", "dark": "rgb(20, 25, 26)"}[scheme]
     assert serious_violations(page) == []
 
 
