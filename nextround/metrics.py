@@ -71,6 +71,13 @@ TERMS = {
     "Always-respond rate": "Rejections you answered with a sent thank-you ÷ rejections.",
     "Feedback rate": "Feedback requests that got feedback back ÷ feedback requests sent.",
     "Days to first reply": "Median days from applying to the employer's first reply.",
+    "Sent this week": "Applications you sent this week (Monday to Sunday), against your "
+                      "weekly goal. Change the goal on the Your data page.",
+    "Ghosted": "Applications marked ghosted, or with no reply after the number of days set "
+               "on the Your data page.",
+    "Actions done": "Game-plan actions you marked done.",
+    "Wellbeing": "Your WHO-5 wellbeing score from your weekly check-in (0–100%), for you "
+                 "alone.",
 }
 # Time to first response, in days: (label, lowest day, highest day).
 RESPONSE_BINS = [("Same day", 0, 0), ("1–3 days", 1, 3), ("4–7 days", 4, 7),

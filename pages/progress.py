@@ -12,7 +12,8 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from nextround import charts, metrics, ui, wellbeing
+from nextround import charts, figures, metrics, ui, wellbeing
+from nextround.figures import Rate
 from nextround.store import Store, StoreError
 from nextround.ui import this_week
 
@@ -97,108 +98,109 @@ def pick_period(store: Store, today: date) -> tuple[date, date]:
     return start, end
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
-def _pp(now: float | None, before: float | None) -> float | None:
-    """Change in percentage points, rounded, or None when either side is undefined."""
-    if now is None or before is None:
-        return None
-    return round((now - before) * 100, 1)
-
-
 NOTE = "in 4 weeks"
 
 
-def _change(delta: float | int | None, text: str = NOTE, *,
-            lower_is_better: bool = False) -> dict[str, object]:
-    """st.metric's delta arguments: the change over 4 weeks, or a quiet grey note when there
-    was no figure to compare with (so every card keeps the same shape)."""
-    if delta is None:
+def _delta(shown: figures.Change | None) -> dict[str, object]:
+    """st.metric's delta arguments for a change over 4 weeks: an arrow only when something
+    moved ("no change" has none), and a quiet grey note when there was no earlier figure to
+    compare with (so every card keeps the same shape)."""
+    if shown is None:
         return {"delta": "no earlier figure", "delta_color": "off", "delta_arrow": "off"}
-    return {"delta": delta, "delta_description": text,
-            "delta_color": "inverse" if lower_is_better else "normal"}
+    if shown.direction == "none":
+        return {"delta": shown.text, "delta_description": NOTE, "delta_color": "off",
+                "delta_arrow": "off"}
+    return {"delta": shown.text, "delta_description": NOTE}
 
 
 def headline(board: metrics.Dashboard, today: date, *, goal_paused: bool = False) -> None:
-    """The numbers at the top, each with its change against 4 weeks earlier. `goal_paused`:
-    This week leads with care, so this week's goal is shown as paused, with no "to go"."""
+    """The three numbers that matter most, in this order on every width: this week against
+    the weekly goal, then the response and interview rates with their change over 4 weeks.
+    `goal_paused`: This week leads with care, so the goal is shown as paused, with no "to go".
+    Side by side where there is room; on a phone they wrap, two to a row."""
     now, before = board.now, board.before
-    pts = "pts " + NOTE
-    row1 = st.columns(4)
-    row1[0].metric("Applications", f"{now.applications:,}",
-                   **_change(now.applications - before.applications), border=True,
-                   help="Applications sent in the selected period.")
-    goal = board.weekly_goal
+    with st.container(horizontal=True, key="headline_numbers"):
+        _this_week(board, today, goal_paused=goal_paused)
+        for term, rate, earlier in (
+                ("Response rate", Rate(now.responded, now.applications, now.response_rate),
+                 Rate(before.responded, before.applications, before.response_rate)),
+                ("Interview rate", Rate(now.interviewed, now.applications, now.interview_rate),
+                 Rate(before.interviewed, before.applications, before.interview_rate))):
+            st.metric(term, figures.share(rate), **_delta(figures.rate_change(rate, earlier)),
+                      border=True, help=f"{metrics.TERMS[term]} Here: {rate.part:,} of "
+                                        f"{rate.whole:,}.")
+
+
+def _this_week(board: metrics.Dashboard, today: date, *, goal_paused: bool) -> None:
+    """Applications sent this week against the weekly goal, said kindly: what is left to
+    reach it, never what is missing; paused in a hard week."""
+    now, goal = board.now, board.weekly_goal
     to_go = max(goal - now.this_week, 0)
     monday = board.end - timedelta(days=board.end.weekday())
     this_week_shown = today - timedelta(days=today.weekday()) == monday
-    week_label = ("Sent this week" if this_week_shown
-                  else f"Sent in the week of {monday:%d %b %Y}")
+    label = ("Sent this week" if this_week_shown
+             else f"Sent in the week of {monday.day} {monday:%b %Y}")
     if goal and goal_paused and this_week_shown:
-        row1[1].metric(week_label, f"{now.this_week}", "Goal paused this week",
-                       delta_color="off", delta_arrow="off", border=True,
-                       help="Your check-in suggests a hard week, so your weekly goal is "
-                            "paused: there's nothing to catch up on. You can turn this off "
-                            "on the Your data page.")
-    else:
-        row1[1].metric(
-            week_label, f"{now.this_week} of {goal}" if goal else f"{now.this_week}",
-            (f"{to_go} to reach your goal" if to_go else "Weekly goal reached") if goal
-            else "no weekly goal set",
-            delta_color="normal" if goal and not to_go else "off",
-            delta_arrow="auto" if goal and not to_go else "off",
-            border=True, help="Applications sent this ISO week (Monday to Sunday), against "
-                              "your weekly goal. Change the goal on the Your data page.")
-    row1[2].metric("Response rate", _pct(now.response_rate),
-                   **_change(_pp(now.response_rate, before.response_rate), pts), border=True,
-                   help=metrics.TERMS["Response rate"])
-    row1[3].metric("Interview rate", _pct(now.interview_rate),
-                   **_change(_pp(now.interview_rate, before.interview_rate), pts),
-                   border=True,
-                   help=metrics.TERMS["Interview rate"])
-    row2 = st.columns(4)
-    row2[0].metric("Offers", f"{now.offers:,}", **_change(now.offers - before.offers),
-                   border=True,
-                   help=f"Offer rate: {_pct(now.offer_rate)} (offers ÷ applications that "
-                        "reached screening or later).")
-    days_now, days_before = now.median_days_to_response, before.median_days_to_response
-    change = (None if days_now is None or days_before is None
-              else round(days_now - days_before, 1))
-    row2[1].metric("Days to first reply", "–" if days_now is None else f"{days_now:g}",
-                   **_change(change, lower_is_better=True), border=True,
-                   help="The median number of days from applying to the first reply "
-                        "(first reply date − date applied; a same-day reply is 0), for "
-                        "applications that got one.")
-    row2[2].metric("Always-respond rate", _pct(now.always_respond_rate),
-                   **_change(_pp(now.always_respond_rate, before.always_respond_rate), pts),
-                   border=True,
-                   help=f"Rejections you answered with a sent thank-you ÷ rejections "
-                        f"({now.answered_rejections:,} of {now.rejections:,}).")
-    feedback_days = ("" if now.median_days_to_feedback is None
-                     else f" Replies took {now.median_days_to_feedback:g} days (median).")
-    row2[3].metric("Feedback rate", _pct(now.feedback_rate),
-                   **_change(_pp(now.feedback_rate, before.feedback_rate), pts), border=True,
-                   help=f"Feedback received ÷ feedback requested ({now.feedback_received:,} "
-                        f"of {now.feedback_requested:,}).{feedback_days}")
+        st.metric(label, f"{now.this_week}", "Goal paused this week", delta_color="off",
+                  delta_arrow="off", border=True,
+                  help=f"{metrics.TERMS['Sent this week']} Your check-in suggests a hard week, "
+                       "so your weekly goal is paused: there's nothing to catch up on. You can "
+                       "turn this off on the Your data page.")
+        return
+    reached = bool(goal) and not to_go
+    st.metric(label, f"{now.this_week} of {goal}" if goal else f"{now.this_week}",
+              (f"{to_go} to reach your goal" if to_go else "Weekly goal reached") if goal
+              else "no weekly goal set",
+              delta_color="normal" if reached else "off",
+              delta_arrow="auto" if reached else "off", border=True,
+              help=metrics.TERMS["Sent this week"])
 
 
-def summary_lines(board: metrics.Dashboard) -> None:
-    """Two quiet lines under the numbers: the rest of the search, then wellbeing."""
-    now = board.now
-    st.caption(f"Offer rate {_pct(now.offer_rate)} of those interviewed · "
-               f"{now.ghosted:,} ghosted (no reply after {board.ghost_after_days} days) · "
-               f"{now.actions_done:,} game-plan actions done")
+def compact_numbers(board: metrics.Dashboard, today: date) -> None:
+    """The rest of the search in one compact row, no borders and no deltas (they wrap two or
+    three to a row on a phone), then one quiet line about wellbeing."""
+    now, terms = board.now, metrics.TERMS
+    feedback_days = ("" if now.median_days_to_feedback is None else
+                     f" Replies took {figures.number(now.median_days_to_feedback)} days "
+                     "(median).")
+    days = now.median_days_to_response
+    offer_rate = Rate(now.offers, now.interviewed, now.offer_rate)
+    numbers = [
+        ("Applied", f"{now.applications:,}", f"{terms['Applied']} In the period picked above."),
+        ("Offers", f"{now.offers:,}",
+         f"{terms['Offer']} Offer rate: {figures.share(offer_rate)}. "
+         f"{terms['Offer rate']}"),
+        ("Days to first reply", "–" if days is None else figures.number(days),
+         f"{terms['Days to first reply']} A reply on the day you applied is 0."),
+        ("Always-respond rate", figures.share(Rate(now.answered_rejections, now.rejections,
+                                                   now.always_respond_rate)),
+         f"{terms['Always-respond rate']} Here: {now.answered_rejections:,} of "
+         f"{now.rejections:,}."),
+        ("Feedback rate", figures.share(Rate(now.feedback_received, now.feedback_requested,
+                                             now.feedback_rate)),
+         f"{terms['Feedback rate']} Here: {now.feedback_received:,} of "
+         f"{now.feedback_requested:,}.{feedback_days}"),
+        ("Ghosted", f"{now.ghosted:,}",
+         f"{terms['Ghosted']} Set to {board.ghost_after_days} days."),
+        ("Actions done", f"{now.actions_done:,}",
+         f"{terms['Actions done']} In the period picked above."),
+    ]
+    with st.container(horizontal=True, key="compact_numbers"):
+        for label, value, why in numbers:
+            st.metric(label, value, help=why)
+    st.caption(wellbeing_line(now, today), help=terms["Wellbeing"])
+
+
+def wellbeing_line(now: metrics.Headline, today: date) -> str:
+    """The last check-in in a line: its week as people say it, its score and the streak."""
     if now.last_checkin_pct is None:
-        wellbeing = ("No wellbeing check-in yet. It takes a minute on the Check-in page, "
-                     "and it's for you alone.")
-    else:
-        streak = (f"{now.checkin_streak}-week check-in streak" if now.checkin_streak
-                  else "this week's check-in starts a new streak")
-        wellbeing = (f"Last check-in ({now.last_checkin_week}): {now.last_checkin_pct}% "
-                     f"wellbeing · {streak}")
-    st.caption(wellbeing)
+        return ("No wellbeing check-in yet. It takes a minute on the Check-in page, and it's "
+                "for you alone.")
+    streak = (f"{now.checkin_streak}-week check-in streak" if now.checkin_streak
+              else "this week's check-in starts a new streak")
+    week = figures.week_of(now.last_checkin_week, today)
+    when = f" ({week})" if week else ""
+    return f"Last check-in{when}: {now.last_checkin_pct}% wellbeing · {streak}"
 
 
 def wellbeing_trend(store: Store, today: str) -> pd.DataFrame:
@@ -239,9 +241,9 @@ DESCRIPTIONS = {
     "response_times": "Bar chart of how many days first responses took, in bins.",
     "sources": "Bar chart of the response rate for the five most-used sources.",
 }
+# Short enough that all four tabs fit across a phone (390 px) without clipping.
 TABS = {"Over time": ["weekly", "cumulative"], "Flow": ["flow"],
-        "Funnel and outcomes": ["funnel", "outcomes"],
-        "Response times and sources": ["response_times", "sources"]}
+        "Outcomes": ["funnel", "outcomes"], "Replies": ["response_times", "sources"]}
 
 
 def dark_theme() -> bool:
@@ -278,7 +280,7 @@ def main(store: Store) -> None:
     board, specs = ui.cached(store, board_and_charts, start.isoformat(), end.isoformat(),
                              dark_theme())
     headline(board, today, goal_paused=plan.goal_paused)
-    summary_lines(board)
+    compact_numbers(board, today)
     small_wellbeing_trend(store, today)
     chart_tabs(board, specs)
 

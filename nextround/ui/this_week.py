@@ -46,10 +46,10 @@ def show(store: Store) -> agenda.ThisWeek:
             _care(store, plan.care)
             if done := agenda.done_so_far(plan):  # what was done, never a row of zeros
                 st.caption(done)
-        else:
-            columns = st.columns(4)
-            for column, (label, value) in zip(columns, agenda.done_summary(plan), strict=True):
-                column.metric(label, value)
+        else:  # one row that wraps on a phone, instead of four cards stacked
+            with st.container(horizontal=True, key="this_week_done"):
+                for label, value in agenda.done_summary(plan):
+                    st.metric(label, value)
         if plan.all_done:
             st.success("You're all caught up for this week. That's real progress; "
                        "take a moment to notice it.", icon=":material/celebration:")
@@ -87,27 +87,40 @@ def _care(store: Store, advice: CareAdvice) -> None:
             st.caption(advice.goal_note)
 
 
+PREPARED_KEY = "weekly_review_prepared"
+
+
 def _takeaways(store: Store, week_key: str) -> None:
-    left, right = st.columns(2)
-    with left:
-        if st.toggle("Prepare my weekly review", key="prepare_review",
-                     help="A Markdown summary of this week with PNG charts, to keep or share."):
-            with_wellbeing = st.checkbox(
-                "Include my wellbeing", value=False, key="review_with_wellbeing",
-                help="Your check-in (wellbeing, stress and your win of the week) and its "
-                     "chart. Off unless you tick it, as a review is often shared.")
+    """The weekly review, prepared on a click for the wellbeing choice made beside the button
+    and offered in the same row; then the calendar file. Rows that wrap on a phone."""
+    with st.container(horizontal=True, vertical_alignment="center", key="this_week_review"):
+        prepare = st.button(
+            "Prepare my weekly review", key="prepare_review", icon=":material/summarize:",
+            help="A Markdown summary of this week with PNG charts, to keep or share.")
+        with_wellbeing = st.checkbox(
+            "Include my wellbeing", value=False, key="review_with_wellbeing",
+            help="Your check-in (wellbeing, stress and your win of the week) and its chart. "
+                 "Off unless you tick it, as a review is often shared.")
+        choice = (week_key, with_wellbeing)
+        if prepare:
+            st.session_state[PREPARED_KEY] = choice
+        # Offered once prepared, for as long as the choice stands: ticking the box afterwards
+        # asks for a new review rather than handing over one that doesn't match it.
+        prepared = st.session_state.get(PREPARED_KEY) == choice
+        if prepared:
             with st.spinner("Drawing your charts…"):
                 stem, data = ui.cached(store, _review_zip, week_key, with_wellbeing)
             st.download_button("Download my week", data, file_name=f"{stem}.zip",
                                mime="application/zip", icon=":material/download:",
-                               key="download_week", on_click="ignore")
-            st.caption("It includes your wellbeing check-in." if with_wellbeing
-                       else "Your wellbeing check-in is left out.")
-    with right:
-        if not ui.cached(store, store.progress.has_open_deadlines):
-            st.caption("No follow-ups or game-plan dates coming up to put in a calendar.")
-        else:
-            st.download_button("Add follow-ups and plans to my calendar", _deadlines_file(store),
-                               file_name="next-round-deadlines.ics", mime="text/calendar",
-                               icon=":material/event:", key="download_deadlines",
-                               on_click="ignore")
+                               key="download_week", on_click="ignore", type="primary")
+    if prepared:
+        st.caption("It includes your wellbeing check-in." if with_wellbeing
+                   else "Your wellbeing check-in is left out.")
+    elif st.session_state.get(PREPARED_KEY, ("",))[0] == week_key:
+        st.caption("You changed what to include: prepare the review again to download it.")
+    if not ui.cached(store, store.progress.has_open_deadlines):
+        st.caption("No follow-ups or game-plan dates coming up to put in a calendar.")
+    else:
+        st.download_button("Add follow-ups and plans to my calendar", _deadlines_file(store),
+                           file_name="next-round-deadlines.ics", mime="text/calendar",
+                           icon=":material/event:", key="download_deadlines", on_click="ignore")

@@ -1,14 +1,18 @@
-"""The progress page in Chromium: the welcome, the charts on data, light and dark."""
+"""The progress page in Chromium: the welcome, the charts on data, light and dark, and the
+layout on a phone and a laptop (no sideways scrolling, a page much shorter than it was)."""
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from nextround import demo
 from nextround.store import Store
-from tests.e2e.conftest import goto, no_app_errors, screenshot, wait_idle
+from tests import factories
+from tests.e2e.conftest import AppServer, goto, no_app_errors, screenshot, wait_idle
 
 TODAY = date(2026, 11, 25)
 
@@ -50,7 +54,7 @@ def test_charts_on_data_light_and_dark(page: Page, server) -> None:  # noqa: ANN
     expect(page.get_by_text("Your progress")).to_be_visible()
     _charts_drawn(page, 2)
     _tall(page, "progress-data-light")
-    for name in ("Flow", "Funnel and outcomes", "Response times and sources"):
+    for name in ("Flow", "Outcomes", "Replies"):
         page.get_by_role("tab", name=name).click()
         page.wait_for_timeout(400)
         _tall(page, f"progress-tab-{name.split()[0].lower()}-light")
@@ -103,3 +107,91 @@ def test_deadlines_calendar_is_built_when_clicked(page: Page, server) -> None:  
     calendar = Calendar.from_ical(open(download.path(), "rb").read())
     assert len(list(calendar.walk("VEVENT"))) == expected
     no_app_errors(page)
+
+
+def test_weekly_review_is_prepared_on_a_click_and_downloads(page: Page, server) -> None:  # noqa: ANN001
+    """One click prepares the review (wellbeing left out unless ticked first) and offers it."""
+    demo.fill(Store(server.db), applications=120, seed=3, today=TODAY)
+    goto(page, server.url)
+    no_app_errors(page)
+    download_week = page.get_by_role("button", name="Download my week")
+    expect(download_week).to_have_count(0)
+    expect(page.get_by_text("Include my wellbeing")).to_be_visible()
+    page.get_by_role("button", name="Prepare my weekly review").click()
+    wait_idle(page)
+    no_app_errors(page)
+    expect(page.get_by_text("Your wellbeing check-in is left out.")).to_be_visible()
+    with page.expect_download() as download_info:
+        download_week.click()
+    download = download_info.value
+    assert download.suggested_filename == "next-round-2026-W48.zip"
+    with zipfile.ZipFile(download.path()) as archive:
+        assert "next-round-2026-W48.md" in archive.namelist()
+    no_app_errors(page)
+
+
+# --- the layout on a phone and a laptop ---------------------------------------------------------
+
+# The page's height at 390 × 844 before issue 17 (main at 2775a4f: eight metric cards stacked
+# one per row, four more in This week), measured with `_layout` on the same data.
+HEIGHT_BEFORE = {3: 3772, 1000: 4246}
+SHORTER = 0.85  # the page must be at most this share of its old height on a phone
+LAYOUT = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const tabs = document.querySelector('[data-testid="stTabs"] [role="tablist"]');
+  return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+          mainScrollWidth: main.scrollWidth, mainWidth: main.clientWidth,
+          height: main.scrollHeight,
+          tabsScrollWidth: tabs.scrollWidth, tabsWidth: tabs.clientWidth};
+}"""
+
+
+def _three(store: Store) -> None:
+    factories.application(store, "Acme", role="Analyst", applied_on="2026-11-20",
+                          stages=[("screening", "2026-11-23")], today=TODAY)
+    factories.application(store, "Globex", role="Dev", applied_on="2026-11-10",
+                          stages=[("rejected", "2026-11-18")], today=TODAY)
+    factories.application(store, "Initech", role="PM", applied_on="2026-11-24", today=TODAY)
+
+
+def _layout(browser: Browser, server: AppServer, name: str, width: int, height: int,
+            scheme: str = "light") -> dict:
+    """Open the page at one size; its widths and height once the charts are drawn."""
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  color_scheme=scheme)
+    page = context.new_page()
+    try:
+        goto(page, server.url)
+        no_app_errors(page)
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        expect(charts.first.locator("canvas, svg").first).to_be_visible(timeout=20_000)
+        page.wait_for_timeout(500)
+        found = page.evaluate(LAYOUT)
+        page.set_viewport_size({"width": width, "height": found["height"] + 60})
+        page.wait_for_timeout(500)
+        screenshot(page, f"progress-layout-{name}-{width}-{scheme}")
+        return found
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("applications", [3, 1000])
+def test_no_sideways_scrolling_and_a_short_page_on_a_phone(browser: Browser, server: AppServer,
+                                                           applications: int) -> None:
+    store = Store(server.db)
+    if applications == 3:
+        _three(store)
+    else:
+        demo.fill(store, applications=applications, seed=42, today=TODAY)
+    store.dispose()
+    sizes = {}
+    for width, height in ((390, 844), (1280, 900)):
+        found = _layout(browser, server, f"{applications}", width, height)
+        sizes[width] = found
+        assert found["scrollWidth"] <= found["innerWidth"], (width, found)
+        assert found["mainScrollWidth"] <= found["mainWidth"], (width, found)
+        assert found["tabsScrollWidth"] <= found["tabsWidth"], (width, found)  # no tab clipped
+    phone = sizes[390]["height"]
+    print(f"\n{applications} applications: {phone} px tall at 390 px (was "
+          f"{HEIGHT_BEFORE[applications]}), {sizes[1280]['height']} px at 1280 px")
+    assert phone <= SHORTER * HEIGHT_BEFORE[applications], phone

@@ -8,13 +8,15 @@ never touches their own database; with data, every chart is drawn from aggregate
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
-from nextround import ui
+from nextround import demo, metrics, ui
 from nextround.store import Store, sqlite_path
 from tests import factories
 from tests.conftest import TODAY, chart_frames, chart_specs, no_exception, open_page
@@ -145,16 +147,139 @@ def test_charts_exist_and_send_only_aggregated_rows(seeded: Store, via_app: bool
 @BOTH_WAYS
 def test_headline_numbers_with_change_over_four_weeks(seeded: Store, via_app: bool) -> None:
     at = _open(via_app)
-    metrics = {m.label: m for m in at.metric}
-    assert metrics["Applications"].value == "60"
-    assert metrics["Response rate"].value == "67%"
-    assert metrics["Interview rate"].value == "50%"
-    assert metrics["Offers"].value == "10"
-    assert set(metrics) >= {"Sent this week", "Days to first reply", "Always-respond rate",
-                            "Feedback rate"}
-    assert metrics["Applications"].proto.delta  # a change against 4 weeks earlier
-    assert "game-plan actions done" in _texts(at)
+    headline = _numbers(at, "headline_numbers")
+    assert list(headline) == HEADLINE
+    assert headline["Response rate"].value == "67%"
+    assert headline["Interview rate"].value == "50%"
+    assert headline["Response rate"].proto.delta_description == "in 4 weeks"
+    compact = _numbers(at, "compact_numbers")
+    assert list(compact) == COMPACT
+    assert compact["Applied"].value == "60"
+    assert compact["Offers"].value == "10"
     assert "No wellbeing check-in yet" in _texts(at)
+
+
+# --- the three weighted numbers, then the compact row ------------------------------------------
+
+HEADLINE = ["Sent this week", "Response rate", "Interview rate"]
+COMPACT = ["Applied", "Offers", "Days to first reply", "Always-respond rate", "Feedback rate",
+           "Ghosted", "Actions done"]
+
+
+def _numbers(at: AppTest, key: str) -> dict:
+    """The metrics inside the container `key`, by label, in the order drawn."""
+    return {m.label: m for m in at.container(key=key).metric}
+
+
+def _one(store: Store) -> None:
+    factories.application(store, "Acme", role="Analyst", applied_on="2026-11-20",
+                          stages=[("screening", "2026-11-23")])
+
+
+def _three(store: Store) -> None:
+    _one(store)
+    factories.application(store, "Globex", role="Dev", applied_on="2026-11-10",
+                          stages=[("rejected", "2026-11-18")])
+    factories.application(store, "Initech", role="PM", applied_on="2026-11-24")
+
+
+def _demo(store: Store) -> None:
+    demo.fill(store, applications=400, seed=42, today=TODAY)
+
+
+SIZES = {
+    # data, then what the headline and compact row must show (None: any percent)
+    "one": (_one, {"Sent this week": "0 of 5", "Response rate": "1 of 1",
+                   "Interview rate": "1 of 1", "Applied": "1", "Offers": "0",
+                   "Days to first reply": "3", "Always-respond rate": "–",
+                   "Feedback rate": "–", "Ghosted": "0", "Actions done": "0"}),
+    "three": (_three, {"Sent this week": "1 of 5", "Response rate": "2 of 3",
+                       "Interview rate": "1 of 3", "Applied": "3", "Offers": "0",
+                       "Days to first reply": "5.5", "Always-respond rate": "0 of 1",
+                       "Feedback rate": "–", "Ghosted": "0", "Actions done": "0"}),
+    "demo": (_demo, {"Response rate": None, "Interview rate": None,
+                     "Always-respond rate": None, "Feedback rate": None}),
+}
+TERM_LINES = tuple(metrics.TERMS.values())
+BAD_DELTA = re.compile(r"^[+-]?0(\.0*)?(\s|$)|-0\.0|\+0\b")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_three_weighted_numbers_then_a_compact_row(store: Store, size: str) -> None:
+    """This week first; then the three numbers that matter most (bordered, with their change);
+    then the rest in one compact row (no borders, no deltas); then the charts. Below five
+    applications (or rejections, or requests) a rate is counts, never "100%"."""
+    fill, expected = SIZES[size]
+    fill(store)
+    at = open_page(PAGE, via_app=False, timeout=120)
+    no_exception(at)
+    headline, compact = _numbers(at, "headline_numbers"), _numbers(at, "compact_numbers")
+    assert list(headline) == HEADLINE and list(compact) == COMPACT
+    assert all(m.proto.show_border for m in headline.values())
+    assert all(m.proto.delta for m in headline.values())  # each says how it changed
+    assert not any(m.proto.show_border or m.proto.delta for m in compact.values())
+    shown = {label: m.value for label, m in {**headline, **compact}.items()}
+    for label, value in expected.items():
+        if value is None:
+            assert re.fullmatch(r"\d+%", shown[label]), (label, shown[label])
+        else:
+            assert shown[label] == value, label
+    # Every number's help starts with its one line from the glossary.
+    for label, metric in {**headline, **compact}.items():
+        assert metric.proto.help.startswith(TERM_LINES), label
+    # No "-0.0 pts", no "0.0 in 4 weeks", no "↑ +0": nothing that rounds to zero has an arrow.
+    for metric in at.metric:
+        assert not BAD_DELTA.search(metric.proto.delta), (metric.label, metric.proto.delta)
+        if metric.proto.delta == "no change":
+            assert metric.proto.direction == MetricProto.MetricDirection.NONE
+    # The order on the page: This week, the headline, the compact row, then the charts.
+    order = [n for n in _walk(at.main) if getattr(n, "key", None) in
+             ("this_week", "headline_numbers", "compact_numbers")
+             or type(n).__name__ == "Tab"]
+    assert [getattr(n, "key", None) or "tab" for n in order][:4] == [
+        "this_week", "headline_numbers", "compact_numbers", "tab"]
+
+
+def test_rates_below_five_are_counts_and_a_still_rate_says_no_change(store: Store) -> None:
+    """Four applications: counts and the count that changed. Six, all answered weeks ago:
+    percentages, and "no change" (no arrow) over 4 weeks, never "0.0 pts" or "↑ 0"."""
+    for number in range(4):
+        factories.application(store, f"Early {number}", applied_on="2026-09-01",
+                              stages=[("screening", "2026-09-08")] if number < 2 else [])
+    at = _open(False)
+    headline = _numbers(at, "headline_numbers")
+    assert headline["Response rate"].value == "2 of 4"
+    assert headline["Response rate"].proto.delta == "no change"
+    assert "%" not in headline["Response rate"].value + headline["Interview rate"].value
+    for number in range(2):
+        factories.application(store, f"Later {number}", applied_on="2026-09-02",
+                              stages=[("rejected", "2026-09-20")])
+    at.run()
+    no_exception(at)
+    headline = _numbers(at, "headline_numbers")
+    assert headline["Response rate"].value == "67%"  # 4 of 6
+    assert headline["Interview rate"].value == "33%"
+    for label in ("Response rate", "Interview rate"):
+        assert headline[label].proto.delta == "no change"
+        assert headline[label].proto.direction == MetricProto.MetricDirection.NONE
+    assert _numbers(at, "compact_numbers")["Always-respond rate"].value == "0 of 2"
+
+
+def test_the_last_check_in_is_named_by_its_week_not_an_iso_code(seeded: Store) -> None:
+    seeded.transfer.insert_rows("checkins", [
+        {"week": "2026-W47", "checked_on": "2026-11-19", "items": "[3,3,3,3,3]",
+         "who5_raw": 15, "self_care": "[]", "updated_at": "x"}])
+    at = _open(False)
+    assert "Last check-in (week of 16 Nov): 60% wellbeing" in _texts(at)
+    assert not re.search(r"\d{4}-W\d{2}", _texts(at) + "\n".join(
+        f"{m.label} {m.value} {m.proto.delta}" for m in at.metric))
+
+
+def _walk(node) -> list:  # noqa: ANN001
+    found = [node]
+    for child in getattr(node, "children", {}).values():
+        found.extend(_walk(child))
+    return found
 
 
 def test_period_control_is_shared_by_every_chart(seeded: Store) -> None:

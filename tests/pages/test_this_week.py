@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from nextround import demo
@@ -71,16 +69,26 @@ def test_all_caught_up_says_so_kindly(store: Store) -> None:
     assert any("all caught up" in s.value for s in at.success)
 
 
-def test_weekly_review_download_is_offered(store: Store, tmp_path: Path) -> None:
+def _downloads(at) -> list[str]:  # noqa: ANN001
+    return [d.proto.label for d in at.get("download_button")]
+
+
+def test_weekly_review_is_prepared_on_a_click(store: Store) -> None:
+    """A button, not a toggle: nothing is drawn until it is clicked (it renders charts); the
+    click prepares the review and offers the download, which stays through other reruns."""
     demo.fill(store, applications=120, seed=2, today=TODAY)
     at = open_page(PAGE)
-    labels = [d.proto.label for d in at.get("download_button")]
-    assert "Download my week" not in labels  # drawn only when asked: it renders charts
-    at.toggle(key="prepare_review").set_value(True).run()
+    assert "Download my week" not in _downloads(at)
+    assert "Add follow-ups and plans to my calendar" in _downloads(at)
+    assert not at.toggle  # no switch left to flip
+    assert at.button(key="prepare_review").label == "Prepare my weekly review"
+    at.button(key="prepare_review").click().run()
     no_exception(at)
-    labels = [d.proto.label for d in at.get("download_button")]
-    assert "Download my week" in labels
-    assert "Add follow-ups and plans to my calendar" in labels
+    assert "Download my week" in _downloads(at)
+    assert "Your wellbeing check-in is left out." in [c.value for c in at.caption]
+    at.radio(key="progress_period").set_value("4 weeks").run()  # another rerun: still there
+    no_exception(at)
+    assert "Download my week" in _downloads(at)
 
 
 # --- care comes first when the week is hard ---------------------------------------------------
@@ -182,13 +190,30 @@ def test_the_goal_stays_when_the_pause_is_turned_off(store: Store) -> None:
 
 
 def test_the_weekly_review_leaves_wellbeing_out_unless_included(store: Store) -> None:
+    """The choice is there before preparing (off by default); ticking it after preparing asks
+    for a new review rather than handing over one that doesn't match."""
     _hard_week_with_work_waiting(store, (2, 2, 2, 2, 2), stress=3)
     at = open_page(PAGE)
-    at.toggle(key="prepare_review").set_value(True).run()
-    no_exception(at)
     assert at.checkbox(key="review_with_wellbeing").value is False
+    at.button(key="prepare_review").click().run()
+    no_exception(at)
     assert "Your wellbeing check-in is left out." in [c.value for c in at.caption]
     at.checkbox(key="review_with_wellbeing").check().run()
     no_exception(at)
+    assert "Download my week" not in _downloads(at)
+    assert any("prepare the review again" in c.value for c in at.caption)
+    at.button(key="prepare_review").click().run()
+    no_exception(at)
     assert "It includes your wellbeing check-in." in [c.value for c in at.caption]
-    assert "Download my week" in [d.proto.label for d in at.get("download_button")]
+    assert "Download my week" in _downloads(at)
+
+
+def test_wellbeing_can_be_included_before_the_first_click(store: Store) -> None:
+    _hard_week_with_work_waiting(store, (2, 2, 2, 2, 2), stress=3)
+    at = open_page(PAGE)
+    at.checkbox(key="review_with_wellbeing").check().run()
+    assert "Download my week" not in _downloads(at)
+    at.button(key="prepare_review").click().run()
+    no_exception(at)
+    assert "It includes your wellbeing check-in." in [c.value for c in at.caption]
+    assert "Download my week" in _downloads(at)
