@@ -638,6 +638,9 @@ def test_a_move_to_rejected_on_the_board_offers_the_path_after_a_no(store: Store
     no_exception(at)
     assert [e.stage for e in store.applications.events(app_id)] == [
         "applied", "interviewing", "rejected"]
+    assert [t.value for t in at.toast] == [
+        "Stage updated. The change is in the timeline. When you're ready, the path after this "
+        "no is at the top of the board."]
     # The detail form's own panel: where the path starts and one button to take the step.
     assert [h.value for h in at.subheader][:1] == ["After the no from Acme"]
     assert "**Step 1 of 5: Reply**" in [m.value for m in at.markdown]
@@ -738,3 +741,8 @@ def test_board_text_from_the_user_is_never_markdown(store: Store) -> None:
         assert payload not in rendered, payload
     assert "**\\<img src\\=x onerror\\=alert\\(1\\)\\>**" in rendered  # there, escaped
     assert board(at)["applied"] == ids
+    # A list's label is its name read aloud: no Markdown and no backslashes in it.
+    plain = factories.application(store, "Stark & Wayne (UK) Ltd.", applied_on=days_ago(1))
+    at.run()
+    assert move_list(at, plain).label == "Move Stark & Wayne (UK) Ltd. to"
+    assert move_list(at, ids[0]).label == "Move img src x onerror alert(1) to"

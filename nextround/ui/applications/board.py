@@ -13,6 +13,7 @@ the table. The search, stage filter and sort above apply to it as they do to the
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import streamlit as st
@@ -27,6 +28,7 @@ from nextround.ui.applications.forms import (
     NEXT_STAGE,
     PICK,
     STAGE_COLORS,
+    STAGE_SAVED,
     change_stage,
 )
 from nextround.ui.applications.table import PAGE, STAGES, Filters, no_match
@@ -39,6 +41,8 @@ ENDED_STAGES = (Stage.ACCEPTED, Stage.REJECTED, Stage.WITHDRAWN, Stage.GHOSTED)
 OPEN_CAP = 10   # cards per open column; the rest are counted, and one click from the table
 ENDED_CAP = 5   # cards per ended stage (folded away: moving them on is rare)
 MOVE_WIDTH = 150  # px: "Move to…" and "Interviewing" fit
+
+_NOT_SPOKEN = re.compile(r"[^\w\s.,&'’/()-]|_")
 
 Column = tuple[list[ApplicationSummary], int]  # the cards shown, and how many in all
 
@@ -110,7 +114,8 @@ def _cards(store: Store, stage: Stage, column: Column, today: date) -> None:
     more = total - len(cards)
     if more:
         st.button(f"and {more:,} more: see them in the table", key=f"board_more_{stage.value}",
-                  type="tertiary", on_click=_see_in_table, args=(stage,))
+                  type="tertiary", icon=":material/table_rows:", on_click=_see_in_table,
+                  args=(stage,))
 
 
 def _card(store: Store, card: ApplicationSummary, stage: Stage, today: date) -> None:
@@ -124,11 +129,19 @@ def _card(store: Store, card: ApplicationSummary, stage: Stage, today: date) -> 
             st.markdown(f"**{ui.escape_markdown(card.company)}**")
             details = [ui.escape_markdown(card.role)] if card.role else []
             st.caption("  \n".join([*details, _since(card, stage, today)]))
-        st.selectbox(f"Move {ui.escape_markdown(card.company)} to", _targets(stage),
+        st.selectbox(f"Move {_spoken(card.company)} to", _targets(stage),
                      index=None, key=key, placeholder="Move to…", width=MOVE_WIDTH,
                      format_func=lambda value: Stage(value).label,
                      label_visibility="collapsed", on_change=_move,
                      args=(store, card.id, card.version, key, today))
+
+
+def _spoken(text: str) -> str:
+    """User text for a list's hidden label, which is its accessible name: Streamlit reads
+    the label aloud as given but draws it as Markdown. Escaping would have the backslashes
+    read aloud, so only letters, digits and the punctuation that means nothing to Markdown
+    in mid-line are kept ("Stark & Wayne (UK) Ltd." as typed); anything else is a space."""
+    return " ".join(_NOT_SPOKEN.sub(" ", text).split())
 
 
 def _targets(stage: Stage) -> list[str]:
@@ -166,7 +179,10 @@ def _move(store: Store, application_id: int, version: int, key: str, today: date
         elif state.get(PATH) == application_id:
             state.pop(PATH)
 
-    if not change_stage(BOARD, store, application_id, version, stage, today, then=moved):
+    message = (f"{STAGE_SAVED} When you're ready, the path after this no is at the top of "
+               "the board." if stage == Stage.REJECTED else STAGE_SAVED)
+    if not change_stage(BOARD, store, application_id, version, stage, today, message=message,
+                        then=moved):
         state[key] = None  # refused: the list shows "Move to…" again, beside the message
 
 

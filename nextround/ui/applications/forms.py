@@ -75,8 +75,11 @@ def stage_defaults(stage: Stage, today: date) -> dict[str, Any]:
             "note": ""}
 
 
+STAGE_SAVED = "Stage updated. The change is in the timeline."
+
+
 def change_stage(form: str, store: Store, application_id: int, version: int, stage: object,
-                 on_date: object, note: object = "", *,
+                 on_date: object, note: object = "", *, message: str = STAGE_SAVED,
                  then: Callable[[None], None] | None = None) -> bool:
     """Move one application to a stage on a date: the one way the detail form and a board
     card do it. `store.applications.change_stage` checks the stage, the date and the version
@@ -89,7 +92,7 @@ def change_stage(form: str, store: Store, application_id: int, version: int, sta
 
     return ui.save(form, lambda: store.applications.change_stage(
         application_id, stage or "", on_date, version, note=note or ""),
-        "Stage updated. The change is in the timeline.", then=changed, rerun=False)
+        message, then=changed, rerun=False)
 
 
 def application_from(prefix: str, stage: str = Stage.APPLIED) -> Application:
