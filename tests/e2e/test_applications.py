@@ -25,6 +25,8 @@ from tests.e2e.conftest import (
     screenshot,
     wait_idle,
 )
+from tests.e2e.test_every_page import serious_violations
+from tests.e2e.test_keyboard import UNLABELLED
 
 
 def keyed(page: Page, key: str, inner: str = "input"):
@@ -269,6 +271,8 @@ def test_a_board_move_by_clicking_then_the_path_after_a_no(page: Page, server: A
     goto(page, server.url)
     nav(page, "Applications")
     show(page, "Board")
+    assert serious_violations(page) == []
+    assert page.evaluate(UNLABELLED) == []  # each card's list is named after its company
     card = page.locator(f".st-key-board_card_{app_id}")
     expect(page.locator(".st-key-board_col_applied").locator(card)).to_contain_text(
         "Applied 15 days ago")
@@ -304,6 +308,10 @@ def test_a_board_move_by_clicking_then_the_path_after_a_no(page: Page, server: A
     expect(page.get_by_role("heading", name="Respond", exact=True)).to_be_visible()
     expect(page.locator(".st-key-respond_body textarea")).to_have_value(
         re.compile("Acme Health"))
+
+    nav(page, "Applications")  # the board is still the chosen view
+    expect(page.locator(".st-key-apps_view").get_by_role("radio", name="Board")).to_be_checked()
+    expect(page.locator(".st-key-board_col_rejected")).to_contain_text("Rejected · 1")
 
 
 @pytest.mark.parametrize("data", ["one", "demo"])
