@@ -1,8 +1,9 @@
 """Applications: record every application, move it through its stages with a date, and close
 the loop on the ones that never answered.
 
-The table shows one page of results at a time, and one application is picked from that page to
-look at its history, change its stage, edit or delete it. Each section is a module in
+Shown as a table (one page of results at a time, and one application picked from that page to
+look at its history, change its stage, edit or delete it) or as a board (a column per stage,
+each card moved on in two clicks). Each section is a module in
 `nextround/ui/applications/`; this page lays them out.
 """
 
@@ -13,9 +14,10 @@ import streamlit as st
 from nextround import ui
 from nextround.store import Store
 from nextround.ui.applications.add import add_section
+from nextround.ui.applications.board import board_section, choose_view
 from nextround.ui.applications.detail import detail_section, pick_application
 from nextround.ui.applications.ghosting import ghosting_section
-from nextround.ui.applications.table import table_section
+from nextround.ui.applications.table import filters_row, table_section
 
 
 def empty_state() -> None:
@@ -39,7 +41,12 @@ def main(store: Store) -> None:
         return
     ghosting_section(store, today, settings.ghost_after_days)
     st.header("Your applications", anchor=False)
-    rows = table_section(store)
+    view = choose_view()
+    filters = filters_row()
+    if view == "Board":
+        board_section(store, filters, today)
+        return
+    rows = table_section(store, filters)
     app = pick_application(store, rows)
     if app is not None:
         detail_section(store, app, today)

@@ -1,14 +1,18 @@
 """Browser journey for the applications tracker (issue 2): add an application through the
-form, move it to screening, and see it counted as a response on the Progress page.
+form, move it to screening, and see it counted as a response on the Progress page. The board
+(issue 17): a move by clicking, and the table and the board fitting a phone and a desktop.
 Screenshots of the page, light and dark, empty and with data, go to tests/e2e/screenshots/.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 
+from nextround import demo
 from nextround.store import Store
 from tests import factories
 from tests.e2e.conftest import (
@@ -21,6 +25,8 @@ from tests.e2e.conftest import (
     screenshot,
     wait_idle,
 )
+from tests.e2e.test_every_page import serious_violations
+from tests.e2e.test_keyboard import UNLABELLED
 
 
 def keyed(page: Page, key: str, inner: str = "input"):
@@ -201,3 +207,129 @@ def test_a_company_from_before_shows_its_history_and_adding_stays_one_click(
     rows = Store(server.db).frame("SELECT company, role FROM applications ORDER BY id")
     assert rows.values.tolist() == [["Acme Inc.", "Data engineer"], ["acme", "Staff engineer"],
                                     ["Initech", ""]]
+
+
+# --- the board, and the table on a phone (issue 17) -------------------------------------------
+
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+
+
+def show(page: Page, view: str) -> None:
+    """Pick the table or the board (a radio, remembered for the session)."""
+    page.locator(".st-key-apps_view").get_by_text(view, exact=True).click()
+    wait_idle(page)
+    no_app_errors(page)
+    shown = ".st-key-apps_table" if view == "Table" else ".st-key-board_col_applied"
+    expect(page.locator(shown)).to_be_visible()
+
+
+def fill_demo(db, applications: int) -> None:  # noqa: ANN001
+    store = Store(db)
+    demo.fill(store, applications=applications, seed=42, today=date.fromisoformat(TODAY))
+    store.dispose()
+
+
+def tall_screenshot(page: Page, name: str) -> None:
+    """The whole page: Streamlit scrolls inside its main area, so the window grows to it."""
+    size = page.viewport_size
+    assert size is not None
+    tall = page.evaluate('document.querySelector(\'[data-testid="stMain"]\').scrollHeight')
+    page.set_viewport_size({"width": size["width"], "height": min(int(tall) + 40, 8000)})
+    page.wait_for_timeout(300)
+    screenshot(page, name)
+    page.set_viewport_size(size)
+
+
+@pytest.mark.parametrize("count", [3, 1000])
+def test_the_table_and_the_board_fit_a_phone_and_a_desktop(page: Page, server: AppServer,
+                                                           count: int) -> None:
+    if count == 3:
+        _seed(server.db, 3)  # applied, screening and rejected
+    else:
+        fill_demo(server.db, count)
+    goto(page, server.url)
+    nav(page, "Applications")
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        for view in ("Table", "Board"):
+            show(page, view)
+            assert page.evaluate(OVERFLOW) <= 0, f"{view} scrolls sideways on the {size}"
+        # Every card's list is in reach, inside the window.
+        lists = page.locator('[class*="st-key-board_move_"] [role="combobox"]')
+        assert 1 <= lists.count() <= 40
+        for index in range(lists.count()):
+            box = lists.nth(index).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def test_a_board_move_by_clicking_then_the_path_after_a_no(page: Page, server: AppServer) -> None:
+    store = Store(server.db)
+    app_id = factories.application(store, "Acme Health", role="Data analyst",
+                                   applied_on="2026-11-10")
+    store.dispose()
+    goto(page, server.url)
+    nav(page, "Applications")
+    show(page, "Board")
+    assert serious_violations(page) == []
+    assert page.evaluate(UNLABELLED) == []  # each card's list is named after its company
+    card = page.locator(f".st-key-board_card_{app_id}")
+    expect(page.locator(".st-key-board_col_applied").locator(card)).to_contain_text(
+        "Applied 15 days ago")
+
+    move = card.get_by_role("combobox", name="Move Acme Health to")
+    move.scroll_into_view_if_needed()  # a scroll closes an open list: scroll first, as a person
+    page.wait_for_timeout(300)
+    move.click()  # 1: open its list
+    page.get_by_role("option", name="Screening", exact=True).click()  # 2: the next stage
+    wait_idle(page)
+    no_app_errors(page)
+    expect(page.locator(f".st-key-board_col_screening .st-key-board_card_{app_id}")
+           ).to_contain_text("Moved here today")
+    expect(page.locator(".st-key-board_col_applied")).to_contain_text("None right now.")
+    store = Store(server.db)
+    assert [(e.stage, e.on_date) for e in store.applications.events(app_id)] == [
+        ("applied", date(2026, 11, 10)), ("screening", date.fromisoformat(TODAY))]
+    store.dispose()
+
+    # A no: the path after it, right above the board, and its first step one click away.
+    move.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    move.click()
+    page.get_by_role("option", name="Rejected", exact=True).click()
+    wait_idle(page)
+    no_app_errors(page)
+    panel = page.locator(".st-key-after_no_applications")
+    expect(panel).to_contain_text("After the no from Acme Health")
+    expect(page.locator(".st-key-board_col_rejected")).to_contain_text("Rejected · 1")
+    panel.get_by_role("button", name="Write the thank-you").click()
+    wait_idle(page)
+    no_app_errors(page)
+    expect(page.get_by_role("heading", name="Respond", exact=True)).to_be_visible()
+    expect(page.locator(".st-key-respond_body textarea")).to_have_value(
+        re.compile("Acme Health"))
+
+    nav(page, "Applications")  # the board is still the chosen view
+    expect(page.locator(".st-key-apps_view").get_by_role("radio", name="Board")).to_be_checked()
+    expect(page.locator(".st-key-board_col_rejected")).to_contain_text("Rejected · 1")
+
+
+@pytest.mark.parametrize("data", ["one", "demo"])
+def test_board_and_table_screenshots(page: Page, server: AppServer, data: str) -> None:
+    """Light and dark, desktop and phone, for a person to look at (tests/e2e/screenshots/)."""
+    if data == "one":
+        store = Store(server.db)
+        factories.application(store, "Acme Health", role="Senior data analyst",
+                              applied_on="2026-11-10")
+        store.dispose()
+    else:
+        fill_demo(server.db, 400)
+    goto(page, server.url)
+    nav(page, "Applications")
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for size, (width, height) in SIZES.items():
+            page.set_viewport_size({"width": width, "height": height})
+            for view in ("Table", "Board"):
+                show(page, view)
+                tall_screenshot(page, f"applications-{view.lower()}-{data}-{size}-{scheme}")

@@ -374,7 +374,7 @@ def test_table_is_paginated_searchable_and_filtered(via_app: bool, store: Store)
     at.multiselect(key="apps_stages").set_value(["rejected"]).run()
     rejected = table(at)
     assert len(rejected) == 50
-    assert {s for cell in rejected["Stage"] for s in cell} == {"rejected"}
+    assert set(rejected["Stage"]) == {"Rejected"}  # a word, never a badge clipped to a dot
     assert any("of 60" in c.value for c in at.caption)
 
     at.selectbox(key="apps_sort").set_value("Company A–Z").run()
@@ -567,3 +567,182 @@ def test_a_no_without_a_thank_you_still_offers_the_note(store: Store) -> None:
     no_exception(at)
     assert "Your note to jobs@globex\\.example is just below." in history_text(at)
     assert any(t.value.startswith("Hello Globex GmbH") for t in at.text)  # the note's body
+
+
+# --- the board -------------------------------------------------------------------------------
+
+def board(at: AppTest) -> dict[str, list[int]]:
+    """Each drawn board column (by stage) and the ids of the cards in it, top to bottom."""
+    def key(block: Block) -> str:  # a keyed container's id ends with "-<its key>"
+        return getattr(getattr(block, "proto", None), "id", "")
+
+    columns: dict[str, list[int]] = {}
+    for block in _blocks(at._tree):
+        if "-board_col_" in key(block):
+            columns[key(block).rsplit("-board_col_", 1)[1]] = [
+                int(key(inner).rsplit("-board_card_", 1)[1])
+                for inner in _blocks(block) if "-board_card_" in key(inner)]
+    return columns
+
+
+def move_list(at: AppTest, app_id: int):
+    """The "Move to…" list on the card of `app_id` (its key carries the row's version)."""
+    found = [s for s in at.selectbox if (s.key or "").startswith(f"board_move_{app_id}_")]
+    assert len(found) == 1, [s.key for s in at.selectbox]
+    return found[0]
+
+
+def board_page(via_app: bool = False) -> AppTest:
+    """A fresh page run, then one interaction: Board picked."""
+    at = open_page(PAGE, via_app=via_app)
+    at.radio(key="apps_view").set_value("Board").run()
+    no_exception(at)
+    return at
+
+
+@BOTH_WAYS
+def test_a_board_move_is_two_interactions_and_writes_one_dated_event(via_app: bool,
+                                                                     store: Store) -> None:
+    moving = factories.application(store, "Acme", role="Analyst", applied_on=days_ago(12))
+    staying = factories.application(store, "Globex", applied_on=days_ago(3))
+    at = board_page(via_app)  # interaction 1
+    assert board(at)["applied"] == [staying, moving]  # newest applied first, as sorted
+    assert board(at)["screening"] == []
+    assert "Analyst  \nApplied 12 days ago" in [c.value for c in at.caption]
+    card = move_list(at, moving)
+    assert card.value is None and card.options[0] == "Screening"  # the next stage first
+    assert "Applied" not in card.options  # the stage change refuses a move back there
+
+    card.set_value("screening").run()  # interaction 2
+    no_exception(at)
+    events = store.applications.events(moving)
+    assert [(e.stage, e.on_date, e.note) for e in events] == [
+        ("applied", days_ago(12), ""), ("screening", TODAY, "")]
+    row = store.applications.get(moving)
+    assert (row.stage, row.stage_on, row.version) == ("screening", TODAY, 2)
+    assert [t.value for t in at.toast] == ["Stage updated. The change is in the timeline."]
+    columns = board(at)
+    assert (columns["applied"], columns["screening"]) == ([staying], [moving])
+    assert move_list(at, moving).value is None  # a fresh list on the moved card
+    assert move_list(at, moving).options[0] == "Interviewing"
+    assert "Analyst  \nMoved here today" in [c.value for c in at.caption]
+    assert store.applications.get(staying).stage == "applied"
+    assert at.radio(key="apps_view").value == "Board"
+
+
+def test_a_move_to_rejected_on_the_board_offers_the_path_after_a_no(store: Store) -> None:
+    app_id = factories.application(store, "Acme", role="Analyst", applied_on=days_ago(20),
+                                   stages=[("interviewing", days_ago(5))])
+    at = board_page()
+    move_list(at, app_id).set_value("rejected").run()
+    no_exception(at)
+    assert [e.stage for e in store.applications.events(app_id)] == [
+        "applied", "interviewing", "rejected"]
+    assert [t.value for t in at.toast] == [
+        "Stage updated. The change is in the timeline. When you're ready, the path after this "
+        "no is at the top of the board."]
+    # The detail form's own panel: where the path starts and one button to take the step.
+    assert [h.value for h in at.subheader][:1] == ["After the no from Acme"]
+    assert "**Step 1 of 5: Reply**" in [m.value for m in at.markdown]
+    assert at.button(key="after_no_applications_go").label == "Write the thank-you"
+    assert board(at)["interviewing"] == []
+    assert any(e.label == "Rejected · 1" for e in at.expander)
+
+    # The same path the table's detail form shows for it.
+    at.radio(key="apps_view").set_value("Table").run()
+    no_exception(at)
+    assert at.selectbox(key="apps_pick").value == app_id  # the moved one is picked
+    assert at.button(key="after_no_applications_go").label == "Write the thank-you"
+    at.radio(key="apps_view").set_value("Board").run()
+    submit(at, "board_path_close")
+    assert "After the no from Acme" not in [h.value for h in at.subheader]
+    assert store.applications.get(app_id).stage == "rejected"
+
+
+def test_an_empty_board_says_what_to_do(store: Store) -> None:
+    factories.application(store, "Acme", applied_on=days_ago(40),
+                          stages=[("rejected", days_ago(30))])
+    factories.application(store, "Globex", applied_on=days_ago(60),
+                          stages=[("ghosted", days_ago(10))])
+    at = board_page()
+    assert any("Nothing is waiting on an answer right now" in i.value for i in at.info)
+    assert board(at)["applied"] == []
+    assert [e.label for e in at.expander if "·" in e.label] == [
+        "Accepted · 0", "Rejected · 1", "Withdrawn · 0", "Ghosted · 1"]
+
+    at.text_input(key="apps_search").input("zzz").run()
+    no_exception(at)
+    assert [i.value for i in at.info if "No applications match" in i.value] == [
+        "No applications match. Clear the search or the stage filter to see them all."]
+    assert not [s for s in at.selectbox if (s.key or "").startswith("board_move_")]
+
+
+def test_the_board_stays_small_and_follows_the_search_and_filter(store: Store) -> None:
+    _bulk(store, 300)  # 240 applied, 60 rejected
+    at = board_page()
+    columns = board(at)
+    assert len(columns["applied"]) == 10
+    assert len([s for s in at.selectbox if (s.key or "").startswith("board_move_")]) == 10
+    assert at.button(key="board_more_applied").label == "and 230 more: see them in the table"
+    assert any(e.label == "Rejected · 60" for e in at.expander)
+    assert columns["rejected"] == []  # folded: its cards are drawn only when it is opened
+    at.session_state["board_col_rejected"] = True  # as a click on "Rejected · 60" does
+    at.run()
+    assert len(board(at)["rejected"]) == 5
+    assert at.button(key="board_more_rejected").label == "and 55 more: see them in the table"
+    assert len([s for s in at.selectbox if (s.key or "").startswith("board_move_")]) == 15
+
+    at.text_input(key="apps_search").input("company 01").run()  # Company 010–019
+    found = board(at)
+    assert len(found["applied"]) == 8 and not [b for b in at.button
+                                               if b.key == "board_more_applied"]
+    assert any(e.label == "Rejected · 2" for e in at.expander)
+
+    at.text_input(key="apps_search").input("").run()
+    at.multiselect(key="apps_stages").set_value(["applied"]).run()
+    assert list(board(at)) == ["applied"]  # only the stage picked: no other column
+    assert not [e for e in at.expander if " · " in e.label]
+
+    submit(at, "board_more_applied")  # "and 230 more": the table, filtered to that stage
+    assert at.radio(key="apps_view").value == "Table"
+    assert at.multiselect(key="apps_stages").value == ["applied"]
+    assert any("of 240" in c.value for c in at.caption)
+
+
+def test_the_view_is_remembered_across_pages(store: Store) -> None:
+    factories.application(store, "Acme", applied_on=days_ago(10))
+    at = board_page(via_app=True)
+    at.switch_page("pages/data.py").run()
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    assert at.radio(key="apps_view").value == "Board"
+    assert "applied" in board(at)
+
+
+def test_a_stale_board_move_is_refused_and_writes_nothing(store: Store) -> None:
+    app_id = factories.application(store, "Acme", applied_on=days_ago(20))
+    at = board_page()
+    factories.move(store, app_id, "withdrawn", TODAY, version=1)  # another tab got there first
+    move_list(at, app_id).set_value("screening").run()
+    no_exception(at)
+    assert any("changed in another tab" in e.value for e in at.error)
+    assert [e.stage for e in store.applications.events(app_id)] == ["applied", "withdrawn"]
+    assert board(at)["applied"] == []  # redrawn from the database
+    at.run()
+    assert not at.error  # said once
+
+
+def test_board_text_from_the_user_is_never_markdown(store: Store) -> None:
+    ids = [factories.application(store, payload, role=payload, applied_on=days_ago(5 + i))
+           for i, payload in enumerate(PAYLOADS)]
+    at = board_page()
+    rendered = all_markdown(at) + "\n".join(s.label for s in at.selectbox)
+    for payload in PAYLOADS:
+        assert payload not in rendered, payload
+    assert "**\\<img src\\=x onerror\\=alert\\(1\\)\\>**" in rendered  # there, escaped
+    assert board(at)["applied"] == ids
+    # A list's label is its name read aloud: no Markdown and no backslashes in it.
+    plain = factories.application(store, "Stark & Wayne (UK) Ltd.", applied_on=days_ago(1))
+    at.run()
+    assert move_list(at, plain).label == "Move Stark & Wayne (UK) Ltd. to"
+    assert move_list(at, ids[0]).label == "Move img src x onerror alert(1) to"

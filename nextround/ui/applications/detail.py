@@ -26,6 +26,7 @@ from nextround.ui.applications.forms import (
     STAGE_COLORS,
     TEXT_FIELDS,
     application_from,
+    change_stage,
     fill,
     form_fields,
     label_of,
@@ -43,11 +44,8 @@ def _save_edit(store: Store, application_id: int, version: int, stage: str) -> N
 
 def _change_stage(store: Store, application_id: int, version: int) -> None:
     state = st.session_state
-    ui.save(STAGE, lambda: store.applications.change_stage(
-        application_id, state.get(f"{STAGE}_stage") or "", state.get(f"{STAGE}_on_date"),
-        version, note=state.get(f"{STAGE}_note", "")),
-        "Stage updated. The change is in the timeline.", then=lambda _: reload_forms(),
-        rerun=False)
+    change_stage(STAGE, store, application_id, version, state.get(f"{STAGE}_stage"),
+                 state.get(f"{STAGE}_on_date"), state.get(f"{STAGE}_note", ""))
 
 
 def _delete(store: Store, application_id: int) -> None:

@@ -7,6 +7,7 @@ Writes here run in widget callbacks (before the page redraws), so they never rer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,12 +16,14 @@ import streamlit as st
 from nextround import ui
 from nextround.models import EARLIEST_DATE, Application, Stage
 from nextround.records import ApplicationSummary
+from nextround.store import Store
 
 ADD, EDIT, STAGE, DELETE, GHOST = "add_app", "edit_app", "stage_app", "delete_app", "ghost_app"
 PICK = "apps_pick"              # the id of the application being looked at
 LOADED = "apps_loaded"          # (id, version) the edit and stage forms started from
 CONFIRM = "apps_confirm_delete"  # the id waiting for a delete confirmation
 ROW_IDS = "apps_row_ids"        # the ids of the table rows on screen, in order
+BOARD = "board_move"            # the board's moves: their messages
 
 # (field, label, placeholder) for the one-line fields of the add and edit forms.
 TEXT_FIELDS = (
@@ -56,16 +59,40 @@ def blank(today: date) -> dict[str, Any]:
     return {**{name: "" for name, _, _ in TEXT_FIELDS}, "applied_on": today, "notes": ""}
 
 
+# The natural next step, proposed by the stage form and listed first on a board card:
+# applied → screening → interviewing → offer → accepted, and a late no after a ghosting. An
+# application that has ended proposes nothing: offering the stage it is already at again
+# reads as a mistake.
+NEXT_STAGE = {Stage.APPLIED: Stage.SCREENING, Stage.SCREENING: Stage.INTERVIEWING,
+              Stage.INTERVIEWING: Stage.OFFER, Stage.OFFER: Stage.ACCEPTED,
+              Stage.GHOSTED: Stage.REJECTED}
+
+
 def stage_defaults(stage: Stage, today: date) -> dict[str, Any]:
-    """The natural next step is proposed: applied → screening → interviewing → offer, and a
-    late no after a ghosting. An application that has ended proposes nothing: offering the
-    stage it is already at again reads as a mistake."""
-    following = {Stage.APPLIED: Stage.SCREENING, Stage.SCREENING: Stage.INTERVIEWING,
-                 Stage.INTERVIEWING: Stage.OFFER, Stage.OFFER: Stage.ACCEPTED,
-                 Stage.GHOSTED: Stage.REJECTED}
-    proposed = following.get(stage)
+    """The stage form starts at the natural next step (`NEXT_STAGE`), dated today."""
+    proposed = NEXT_STAGE.get(stage)
     return {"stage": None if proposed is None else proposed.value, "on_date": today,
             "note": ""}
+
+
+STAGE_SAVED = "Stage updated. The change is in the timeline."
+
+
+def change_stage(form: str, store: Store, application_id: int, version: int, stage: object,
+                 on_date: object, note: object = "", *, message: str = STAGE_SAVED,
+                 then: Callable[[None], None] | None = None) -> bool:
+    """Move one application to a stage on a date: the one way the detail form and a board
+    card do it. `store.applications.change_stage` checks the stage, the date and the version
+    and writes the dated stage event; messages go to `form`. For widget callbacks (no rerun).
+    """
+    def changed(_: None) -> None:
+        reload_forms()
+        if then is not None:
+            then(None)
+
+    return ui.save(form, lambda: store.applications.change_stage(
+        application_id, stage or "", on_date, version, note=note or ""),
+        message, then=changed, rerun=False)
 
 
 def application_from(prefix: str, stage: str = Stage.APPLIED) -> Application:

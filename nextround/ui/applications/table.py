@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,7 @@ from nextround.store import Store
 from nextround.ui.applications.forms import PICK, ROW_IDS
 
 PAGE_SIZE = 50
+SEARCH, STAGES, PAGE = "apps_search", "apps_stages", "apps_page"  # the filters' widget keys
 SORTS = {
     "Newest applied first": "applied_on DESC",
     "Oldest applied first": "applied_on ASC",
@@ -22,11 +24,10 @@ SORTS = {
     "Company A–Z": "company ASC",
     "Company Z–A": "company DESC",
 }
-STAGE_HEX = {  # the same families as forms.STAGE_COLORS, as colours the table's badges accept
-    Stage.APPLIED: "#8A9A96", Stage.SCREENING: "#3F7FBF", Stage.INTERVIEWING: "#7B61C4",
-    Stage.OFFER: "#D98A2B", Stage.ACCEPTED: "#2E9E6B", Stage.REJECTED: "#C65353",
-    Stage.WITHDRAWN: "#8A9A96", Stage.GHOSTED: "#6F7B78",
-}
+# Pixel widths: the pinned company and the stage leave room for the start of the role on a
+# 390 px phone; the other columns fit their contents.
+COMPANY_WIDTH, STAGE_WIDTH = 150, 100
+DATE_FORMAT = "D MMM YYYY"  # 18 Nov 2026 (momentJS, as the table's date columns take it)
 
 
 def _row_picked() -> None:
@@ -39,33 +40,52 @@ def _row_picked() -> None:
 
 
 def _reset_page() -> None:
-    st.session_state["apps_page"] = 1
+    st.session_state[PAGE] = 1
 
 
-def table_section(store: Store) -> list[ApplicationSummary]:
-    """Search, filter, sort and one page of results. Returns that page."""
-    state = st.session_state
+@dataclass(frozen=True)
+class Filters:
+    """The search, stage filter and sort above the applications: the table and the board
+    both show what they pick."""
+
+    query: str
+    stages: tuple[str, ...]
+    order: str  # one of SORTS' values
+
+
+def filters_row() -> Filters:
+    """Search, filter by stage and sort, in one row (stacked on a phone)."""
     search, stages, sort = st.columns([3, 3, 2], vertical_alignment="bottom")
-    query = search.text_input("Search", key="apps_search", on_change=_reset_page,
+    query = search.text_input("Search", key=SEARCH, on_change=_reset_page,
                               placeholder="Company, role, location or source",
                               icon=":material/search:")
-    chosen = stages.multiselect("Stage", [s.value for s in Stage], key="apps_stages",
+    chosen = stages.multiselect("Stage", [s.value for s in Stage], key=STAGES,
                                 format_func=lambda v: Stage(v).label, on_change=_reset_page,
                                 placeholder="All stages")
     order = sort.selectbox("Sort", list(SORTS), key="apps_sort", on_change=_reset_page)
-    page_no = int(state.get("apps_page") or 1)
-    rows, total = ui.cached(store, store.applications.search, query=query.strip(),
-                            stages=tuple(chosen), limit=PAGE_SIZE,
-                            offset=(page_no - 1) * PAGE_SIZE, order=SORTS[order])
+    return Filters(query.strip(), tuple(chosen), SORTS[order])
+
+
+def no_match() -> None:
+    st.info("No applications match. Clear the search or the stage filter to see them all.",
+            icon=":material/search_off:")
+
+
+def table_section(store: Store, filters: Filters) -> list[ApplicationSummary]:
+    """One page of the applications the filters pick. Returns that page."""
+    state = st.session_state
+    page_no = int(state.get(PAGE) or 1)
+    rows, total = ui.cached(store, store.applications.search, query=filters.query,
+                            stages=filters.stages, limit=PAGE_SIZE,
+                            offset=(page_no - 1) * PAGE_SIZE, order=filters.order)
     pages = max(1, -(-total // PAGE_SIZE))
     if page_no > pages:  # fewer results than before (a delete, another tab): last page
-        page_no = state["apps_page"] = pages
-        rows, total = ui.cached(store, store.applications.search, query=query.strip(),
-                                stages=tuple(chosen), limit=PAGE_SIZE,
-                                offset=(page_no - 1) * PAGE_SIZE, order=SORTS[order])
+        page_no = state[PAGE] = pages
+        rows, total = ui.cached(store, store.applications.search, query=filters.query,
+                                stages=filters.stages, limit=PAGE_SIZE,
+                                offset=(page_no - 1) * PAGE_SIZE, order=filters.order)
     if total == 0:
-        st.info("No applications match. Clear the search or the stage filter to see them all.",
-                icon=":material/search_off:")
+        no_match()
         return rows
     state[ROW_IDS] = [row.id for row in rows]
     st.dataframe(_table_view(rows), hide_index=True, key="apps_table", placeholder="—",
@@ -80,17 +100,17 @@ def table_section(store: Store) -> list[ApplicationSummary]:
                   "click a column title to sort this page.")
     if pages > 1:
         pager.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1,
-                           key="apps_page")
+                           key=PAGE)
     return rows
 
 
 def _table_view(rows: list[ApplicationSummary]) -> pd.DataFrame:
-    """Only what the table shows, with the stage as a coloured badge; an empty text is
-    missing (shown as "—", like a missing link)."""
+    """Only what the table shows: company, stage and role first (what a phone shows without
+    scrolling), the stage as its plain label; an empty text is missing (shown as "—")."""
     return pd.DataFrame({
         "Company": [r.company for r in rows],
+        "Stage": [Stage(r.stage).label for r in rows],
         "Role": [r.role or None for r in rows],
-        "Stage": [[r.stage] for r in rows],
         "Applied": [r.applied_on for r in rows],
         "Last change": [r.stage_on for r in rows],
         "Source": [r.source or None for r in rows],
@@ -100,12 +120,13 @@ def _table_view(rows: list[ApplicationSummary]) -> pd.DataFrame:
 
 
 def _table_columns() -> dict[str, Any]:
+    """Company stays in view when the table scrolls sideways (on a phone it does); the
+    stage is a word, never a badge that a narrow column clips to a dot."""
     return {
-        "Stage": st.column_config.MultiselectColumn(
-            options=[s.value for s in Stage], color=[STAGE_HEX[s] for s in Stage],
-            format_func=lambda v: Stage(v).label, width="small"),
-        "Applied": st.column_config.DateColumn(format="YYYY-MM-DD", width="small"),
-        "Last change": st.column_config.DateColumn(format="YYYY-MM-DD", width="small",
+        "Company": st.column_config.TextColumn(pinned=True, width=COMPANY_WIDTH),
+        "Stage": st.column_config.TextColumn(width=STAGE_WIDTH),
+        "Applied": st.column_config.DateColumn(format=DATE_FORMAT),
+        "Last change": st.column_config.DateColumn(format=DATE_FORMAT,
                                                    help="When the stage last changed"),
-        "Link": st.column_config.LinkColumn(display_text="Open posting", width="small"),
+        "Link": st.column_config.LinkColumn(display_text="Open"),
     }
