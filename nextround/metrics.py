@@ -117,7 +117,7 @@ class Headline:
     median_days_to_feedback: float | None = None
     actions_done: int = 0
     last_checkin_pct: int | None = None
-    last_checkin_week: str | None = None
+    last_checkin_week: str | None = None  # in words: "this week", "last week", "week of 9 Nov"
     checkin_streak: int = 0
 
 
@@ -169,7 +169,7 @@ def _week_start(key: str) -> date | None:
 
 
 def checkin_numbers(checkins: pd.DataFrame, as_of: date) -> tuple[int | None, str | None, int]:
-    """(last WHO-5 % = raw × 4, its ISO week, streak of consecutive weeks) as of a day.
+    """(last WHO-5 % = raw × 4, its week in words, streak of consecutive weeks) as of a day.
 
     The streak counts back from this week, or from last week if this week isn't done yet, so a
     check-in that is merely not due yet doesn't break it. One row per week: no per-row cost.
@@ -190,7 +190,18 @@ def checkin_numbers(checkins: pd.DataFrame, as_of: date) -> tuple[int | None, st
     while cursor in ordinals:
         streak += 1
         cursor -= 7
-    return int(last["who5_raw"]) * 4, str(last["week"]), streak
+    return int(last["who5_raw"]) * 4, week_in_words(last["start"], as_of), streak
+
+
+def week_in_words(monday: date, as_of: date) -> str:
+    """A week as users read it, never its ISO code: "this week", "last week", or "week of 9
+    Nov" (with the year when it isn't `as_of`'s)."""
+    this_week = as_of - timedelta(days=as_of.weekday())
+    if monday == this_week:
+        return "this week"
+    if monday == this_week - timedelta(days=7):
+        return "last week"
+    return f"week of {day_label(monday, with_year=monday.year != as_of.year)}"
 
 
 class Counts:
@@ -304,18 +315,32 @@ def weekly(counts: Counts, start: date, end: date) -> pd.DataFrame:
         "applications": _count_by_week(counts.applied, weeks),
         "responses": _count_by_week(counts.milestones["reply"], weeks),
     })
-    frame["label"] = [f"{d.isocalendar().year}-W{d.isocalendar().week:02d}" for d in weeks]
+    frame["label"] = week_labels(weeks)
     return frame
 
 
+def week_labels(weeks: pd.DatetimeIndex) -> list[str]:
+    """How each week is named on a chart's axis: its Monday, "30 Nov", with the year too
+    ("30 Nov 2026") when the weeks span two calendar years. Mondays of one calendar year never
+    share a day and month, so the labels are unique, and a chart never labels two weeks alike."""
+    with_year = len(weeks) and weeks[0].year != weeks[-1].year
+    return [day_label(d.date(), with_year=bool(with_year)) for d in weeks]
+
+
+def day_label(day: date, *, with_year: bool = False) -> str:
+    """A day as users read it: "30 Nov", or "30 Nov 2026"."""
+    return f"{day.day} {day:%b}" + (f" {day.year}" if with_year else "")
+
+
 def cumulative(counts: Counts, start: date, end: date) -> pd.DataFrame:
-    """One row per week: running totals of applied, responded, interviewed and offers."""
+    """One row per week (with its axis `label`): running totals of the glossary's Applied,
+    Responded, Interviewed and Offer (`TERMS`)."""
     weeks = _weeks(start, end)
-    frame = pd.DataFrame({"week": weeks})
+    frame = pd.DataFrame({"week": weeks, "label": week_labels(weeks)})
     for column, rows in (("Applied", counts.applied),
                          ("Responded", counts.milestones["reply"]),
                          ("Interviewed", counts.milestones["interview"]),
-                         ("Offers", counts.milestones["offer"])):
+                         ("Offer", counts.milestones["offer"])):
         frame[column] = _count_by_week(rows, weeks).cumsum()
     return frame
 
