@@ -100,7 +100,11 @@ def _weekly(facts: Facts) -> str:
 
 def _cumulative(facts: Facts) -> str:
     when = _waiting_for("cumulative", facts, {"weeks": "week", "applications": "application"})
-    return f"Your running totals start after {when}. " + _so_far(facts)
+    if not facts.applications:
+        return f"Your running totals start after {when}. " + _so_far(facts)
+    # The weekly chart beside it has just said how many so far: say what to do instead.
+    return (f"Your running totals start after {when}. Until then, add each one on the "
+            "Applications page as you send it.")
 
 
 def _funnel(facts: Facts) -> str:

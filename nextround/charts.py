@@ -82,6 +82,9 @@ NARROW = 480  # below this plot width (a phone), the flow switches to its narrow
 _COUNT_AXIS = {"tickMinStep": 1, "format": ",d"}
 _LEGEND = {"orient": "top", "direction": "horizontal", "title": None, "labelFontSize": 12,
            "labelPadding": 4, "symbolSize": 50, "columnPadding": 10}  # a phone's width, too
+# A legend of names (themes, factors) under its chart, one a line: long names stay whole on a
+# phone, and the plot keeps its height whatever the legend's.
+_BELOW = {"orient": "bottom", "columns": 1, "labelLimit": 320}
 MANY_WEEKS = 26  # past this many weeks a line's dots would merge into beads: lines only
 
 
@@ -509,11 +512,11 @@ def feedback_themes(counts: pd.DataFrame, freq: str, *,
         y=alt.Y("sum(replies):Q", title="Replies mentioning it", stack="zero",
                 axis=alt.Axis(**_COUNT_AXIS)),
         color=alt.Color("theme:N", title="Theme", sort=order, scale=_categories(order, other),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+                        legend=_BELOW),
         order=alt.Order("rank:Q", sort="descending"),  # stacked like the legend reads
         tooltip=[alt.Tooltip("when:N", title="When"), alt.Tooltip("theme:N", title="Theme"),
                  alt.Tooltip("replies:Q", title="Replies")],
-    ).properties(height=240)
+    ).properties(height=220, autosize=FIT_X)
 
 
 # --- reflect: patterns across reflections -------------------------------------------------------
@@ -543,11 +546,10 @@ def _monthly_counts(frame: pd.DataFrame, months: Sequence[str] | None, *, title:
         x=_month_axis(labels),
         y=alt.Y("count:Q", title=counted, axis=alt.Axis(**_COUNT_AXIS)),
         color=alt.Color(f"{field}:N", scale=_categories(names),
-                        legend=alt.Legend(title=legend, orient="bottom", columns=1,
-                                          labelLimit=320)),
+                        legend=alt.Legend(title=legend, **_BELOW)),
         tooltip=[alt.Tooltip("label:N", title="Month"), alt.Tooltip(f"{field}:N", title=legend),
                  alt.Tooltip("count:Q", title=counted)],
-    )
+    ).properties(height=200, autosize=FIT_X)
 
 
 def reflection_factors(frame: pd.DataFrame, months: Sequence[str] | None = None) -> alt.Chart:
@@ -573,7 +575,7 @@ def reflection_control(frame: pd.DataFrame, months: Sequence[str] | None = None)
         tooltip=[alt.Tooltip("label:N", title="Month"),
                  alt.Tooltip("control_pct:Q", title="Average %"),
                  alt.Tooltip("reflections:Q", title="Reflections")],
-    )
+    ).properties(height=180, autosize=FIT_X)
 
 
 # --- check-in: the wellbeing trend ----------------------------------------------------------------

@@ -29,9 +29,8 @@ SENTENCES = {
                        "application. Add your first one on the Applications page when "
                        "you're ready.",
     ("cumulative", 1): "Your running totals start after your third week and fifth "
-                       "application. One application so far, well done.",
-    ("cumulative", 3): "Your running totals start after your third week and fifth "
-                       "application. Three applications so far, well done.",
+                       "application. Until then, add each one on the Applications page as "
+                       "you send it.",
     ("funnel", 1): "Your funnel appears after your third application and a first reply. One "
                    "application so far, well done.",
     ("flow", 3): "The flow appears after your fifth application and a first reply, and "
@@ -92,7 +91,7 @@ def test_a_chart_waits_only_for_what_is_missing() -> None:
     many_apps = Facts(applications=40, weeks=1)
     assert ct.placeholder("cumulative", many_apps).startswith(
         "Your running totals start after your third week.")
-    assert "40 applications so far" in ct.placeholder("cumulative", many_apps)
+    assert ct.placeholder("weekly", many_apps).endswith("40 applications so far, well done.")
 
 
 def test_counts_read_as_words_then_digits() -> None:

@@ -29,10 +29,10 @@ def insights_section(store: Store) -> None:
     st.caption("Counted per month from your finished reflections. Themes are grouped by "
                "keywords, so they're a rough guide.")
     if not frames["factors"].empty:
-        ui.chart(charts.reflection_factors, frames["factors"], months, height=260)
+        ui.chart(charts.reflection_factors, frames["factors"], months)
     else:
         st.caption("No outside-of-your-control factors ticked yet.")
     if not frames["themes"].empty:
-        ui.chart(charts.reflection_themes, frames["themes"], months, height=260)
+        ui.chart(charts.reflection_themes, frames["themes"], months)
     if not frames["control"].empty:
-        ui.chart(charts.reflection_control, frames["control"], months, height=220)
+        ui.chart(charts.reflection_control, frames["control"], months)
