@@ -117,7 +117,7 @@ class Headline:
     median_days_to_feedback: float | None = None
     actions_done: int = 0
     last_checkin_pct: int | None = None
-    last_checkin_week: str | None = None  # in words: "this week", "last week", "week of 9 Nov"
+    last_checkin_week: str | None = None
     checkin_streak: int = 0
 
 
@@ -169,7 +169,7 @@ def _week_start(key: str) -> date | None:
 
 
 def checkin_numbers(checkins: pd.DataFrame, as_of: date) -> tuple[int | None, str | None, int]:
-    """(last WHO-5 % = raw × 4, its week in words, streak of consecutive weeks) as of a day.
+    """(last WHO-5 % = raw × 4, its ISO week, streak of consecutive weeks) as of a day.
 
     The streak counts back from this week, or from last week if this week isn't done yet, so a
     check-in that is merely not due yet doesn't break it. One row per week: no per-row cost.
@@ -190,18 +190,7 @@ def checkin_numbers(checkins: pd.DataFrame, as_of: date) -> tuple[int | None, st
     while cursor in ordinals:
         streak += 1
         cursor -= 7
-    return int(last["who5_raw"]) * 4, week_in_words(last["start"], as_of), streak
-
-
-def week_in_words(monday: date, as_of: date) -> str:
-    """A week as users read it, never its ISO code: "this week", "last week", or "week of 9
-    Nov" (with the year when it isn't `as_of`'s)."""
-    this_week = as_of - timedelta(days=as_of.weekday())
-    if monday == this_week:
-        return "this week"
-    if monday == this_week - timedelta(days=7):
-        return "last week"
-    return f"week of {day_label(monday, with_year=monday.year != as_of.year)}"
+    return int(last["who5_raw"]) * 4, str(last["week"]), streak
 
 
 class Counts:

@@ -354,4 +354,4 @@ def test_the_first_application_gets_sentences_not_misleading_charts(store: Store
     assert any(c.value.startswith("Your wellbeing trend starts after your second weekly "
                                   "check-in.") for c in at.caption)
     assert not re.search(r"\d{4}-W\d\d", _texts(at))
-    assert "Last check-in (this week)" in _texts(at)
+    assert "Last check-in (week of 23 Nov)" in _texts(at)

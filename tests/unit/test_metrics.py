@@ -155,8 +155,7 @@ def test_feedback_rate_and_median_days_to_a_reply(known: Known) -> None:
 def test_actions_checkin_and_streak(known: Known) -> None:
     now = board(known.store).now
     assert now.actions_done == 2
-    # 18 × 4, in the week before this one (2026-W47), said in words
-    assert (now.last_checkin_pct, now.last_checkin_week) == (72, "last week")
+    assert (now.last_checkin_pct, now.last_checkin_week) == (72, "2026-W47")  # 18 × 4
     # This week (W48) isn't done yet, so the streak counts back from last week: W47, W46.
     assert now.checkin_streak == 2
 
@@ -164,15 +163,12 @@ def test_actions_checkin_and_streak(known: Known) -> None:
 def test_streak_counts_this_week_and_breaks_on_a_gap() -> None:
     weeks = pd.DataFrame({"week": ["2026-W44", "2026-W46", "2026-W47", "2026-W48"],
                           "who5_raw": [10, 11, 12, 25]})
-    assert metrics.checkin_numbers(weeks, TODAY) == (100, "this week", 3)
-    assert metrics.checkin_numbers(weeks.iloc[:2], TODAY) == (44, "week of 9 Nov", 0)
+    assert metrics.checkin_numbers(weeks, TODAY) == (100, "2026-W48", 3)
+    assert metrics.checkin_numbers(weeks.iloc[:2], TODAY) == (44, "2026-W46", 0)
     assert metrics.checkin_numbers(weeks.iloc[:0], TODAY) == (None, None, 0)
 
 
-def test_weeks_are_named_in_words_never_by_iso_code() -> None:
-    assert metrics.week_in_words(date(2026, 11, 23), TODAY) == "this week"
-    assert metrics.week_in_words(date(2026, 11, 16), TODAY) == "last week"
-    assert metrics.week_in_words(date(2025, 12, 29), TODAY) == "week of 29 Dec 2025"
+def test_chart_weeks_are_named_in_words_never_by_iso_code() -> None:
     one_year = pd.date_range("2026-09-28", "2026-11-23", freq="7D")
     assert metrics.week_labels(one_year)[:2] == ["28 Sep", "5 Oct"]
     two_years = pd.date_range("2025-12-22", "2026-01-05", freq="7D")
