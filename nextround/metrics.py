@@ -304,18 +304,32 @@ def weekly(counts: Counts, start: date, end: date) -> pd.DataFrame:
         "applications": _count_by_week(counts.applied, weeks),
         "responses": _count_by_week(counts.milestones["reply"], weeks),
     })
-    frame["label"] = [f"{d.isocalendar().year}-W{d.isocalendar().week:02d}" for d in weeks]
+    frame["label"] = week_labels(weeks)
     return frame
 
 
+def week_labels(weeks: pd.DatetimeIndex) -> list[str]:
+    """How each week is named on a chart's axis: its Monday, "30 Nov", with the year too
+    ("30 Nov 2026") when the weeks span two calendar years. Mondays of one calendar year never
+    share a day and month, so the labels are unique, and a chart never labels two weeks alike."""
+    with_year = len(weeks) and weeks[0].year != weeks[-1].year
+    return [day_label(d.date(), with_year=bool(with_year)) for d in weeks]
+
+
+def day_label(day: date, *, with_year: bool = False) -> str:
+    """A day as users read it: "30 Nov", or "30 Nov 2026"."""
+    return f"{day.day} {day:%b}" + (f" {day.year}" if with_year else "")
+
+
 def cumulative(counts: Counts, start: date, end: date) -> pd.DataFrame:
-    """One row per week: running totals of applied, responded, interviewed and offers."""
+    """One row per week (with its axis `label`): running totals of the glossary's Applied,
+    Responded, Interviewed and Offer (`TERMS`)."""
     weeks = _weeks(start, end)
-    frame = pd.DataFrame({"week": weeks})
+    frame = pd.DataFrame({"week": weeks, "label": week_labels(weeks)})
     for column, rows in (("Applied", counts.applied),
                          ("Responded", counts.milestones["reply"]),
                          ("Interviewed", counts.milestones["interview"]),
-                         ("Offers", counts.milestones["offer"])):
+                         ("Offer", counts.milestones["offer"])):
         frame[column] = _count_by_week(rows, weeks).cumsum()
     return frame
 

@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 
 import streamlit as st
 
-from nextround import calendar_ics, charts, clock, ui, wellbeing
+from nextround import calendar_ics, chart_thresholds, charts, clock, ui, wellbeing
 from nextround.records import CheckinRecord
 from nextround.store import Store
 from nextround.ui import after_no as after_no_ui
@@ -191,10 +191,14 @@ def results(store: Store, history, today: date,  # noqa: ANN001
     per_day = ui.cached(store, store.applications.per_day, start, today)
     trend = wellbeing.weekly_trend(history, per_day, today, weeks=TREND_WEEKS)
     with st.container(key="checkin_trend"):
-        ui.chart(charts.wellbeing_scores, trend)
-        st.caption("The dashed line at 50 marks where it's worth taking extra care of "
-                   "yourself. Weeks without a check-in leave a gap.")
-        ui.chart(charts.wellbeing_activity, trend)
+        sentence = chart_thresholds.placeholder("wellbeing", chart_thresholds.trend_facts(trend))
+        if sentence:  # one check-in is a dot, not a trend
+            st.info(sentence, icon=":material/timeline:")
+        else:
+            ui.chart(charts.wellbeing_scores, trend)
+            st.caption("The dashed line at 50 marks where it's worth taking extra care of "
+                       "yourself. Weeks without a check-in leave a gap.")
+            ui.chart(charts.wellbeing_activity, trend)
     win, let_go = summary.win, summary.let_go
     if win or let_go:
         left, right = st.columns(2)
@@ -251,7 +255,8 @@ def main(store: Store) -> None:
                          expanded=editing):
             checkin_form(store, current)
     if history.empty:
-        st.info("Your trend appears here after your first check-in.", icon=":material/timeline:")
+        st.info(chart_thresholds.placeholder("wellbeing", chart_thresholds.Facts()) or "",
+                icon=":material/timeline:")
     st.divider()
     reminder(today)
     st.caption(wellbeing.NOT_A_DIAGNOSIS)

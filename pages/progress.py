@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from nextround import charts, figures, metrics, ui, wellbeing
+from nextround import chart_thresholds, charts, figures, metrics, ui, wellbeing
 from nextround.figures import Rate
 from nextround.store import Store, StoreError
 from nextround.ui import this_week
@@ -212,8 +212,15 @@ def wellbeing_trend(store: Store, today: str) -> pd.DataFrame:
 
 
 def small_wellbeing_trend(store: Store, today: date) -> None:
+    """The wellbeing line, from the second check-in on; after the first, a line saying when it
+    starts. Before any check-in, nothing here: the summary above already invites one."""
     trend = ui.cached(store, wellbeing_trend, today.isoformat())
-    if trend.empty or not trend["who5_pct"].notna().any():
+    facts = chart_thresholds.trend_facts(trend)
+    if not facts.checkins:
+        return
+    sentence = chart_thresholds.placeholder("wellbeing", facts)
+    if sentence:
+        st.caption(sentence)
         return
     ui.chart(charts.wellbeing_scores, trend, height=240,
              alt="Line of weekly wellbeing (WHO-5 %) over the last twelve weeks, with a dashed "
@@ -231,14 +238,14 @@ def board_and_charts(store: Store, start: str, end: str,
 DESCRIPTIONS = {
     "weekly": "Bar chart of applications per week with a line of responses per week and a "
               "dashed rule at the weekly goal.",
-    "cumulative": "Lines of the running totals of applications, responses, interviews and "
-                  "offers.",
+    "cumulative": "Lines of the running totals of Applied, Responded, Interviewed and Offer, "
+                  "each named with its total at its end.",
     "flow": "Flow diagram from applied through screening, interviewing and offer, with a "
             "band to each outcome as wide as its number of applications.",
-    "funnel": "Funnel of applied, got a response, interviewed and offer, with the share of "
-              "the step before.",
+    "funnel": "Funnel of Applied, Responded, Interviewed and Offer, with the share of the "
+              "step before.",
     "outcomes": "Stacked bars of outcomes for each furthest stage reached.",
-    "response_times": "Bar chart of how many days first responses took, in bins.",
+    "response_times": "Bar chart of how many days first replies took, in bins.",
     "sources": "Bar chart of the response rate for the five most-used sources.",
 }
 # Short enough that all four tabs fit across a phone (390 px) without clipping.
@@ -256,14 +263,32 @@ def dark_theme() -> bool:
 
 
 def chart_tabs(board: metrics.Dashboard, specs: dict[str, dict]) -> None:
+    """The charts, in tabs. A chart without enough data to tell the truth yet (one bar, a
+    funnel of zeros) gives way to a sentence saying when it will appear (`chart_thresholds`)."""
     if not board.applications_in_range:
         st.info("No applications were sent in this period. Pick a longer period above, or "
                 "add applications on the Applications page.", icon=":material/date_range:")
         return
+    facts = chart_thresholds.progress_facts(board)
     for tab, names in zip(st.tabs(list(TABS)), TABS.values(), strict=True):
         with tab:
             for name in names:
+                sentence = chart_thresholds.placeholder(name, facts)
+                if sentence:
+                    st.info(sentence, icon=":material/potted_plant:")
+                    continue
                 st.vega_lite_chart(spec=specs[name], width="stretch", alt=DESCRIPTIONS[name])
+                if name == "flow":
+                    flow_table(board)
+
+
+def flow_table(board: metrics.Dashboard) -> None:
+    """The flow's numbers as a table, under the chart: what a screen reader reads, and what a
+    phone shows most plainly."""
+    table = board.outcomes.drop(columns=["order"]).rename(
+        columns={"stage": "Furthest stage reached", "total": "Total"})
+    with st.expander("The flow as a table", icon=":material/table:"):
+        st.dataframe(table, hide_index=True, width="stretch", key="progress_flow_table")
 
 
 def main(store: Store) -> None:

@@ -159,15 +159,22 @@ def weekly(apps: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
         "applications": _count_by_week(apps["applied_on"], weeks).to_numpy(),
         "responses": _count_by_week(apps["reply_on"], weeks).to_numpy(),
     })
-    frame["label"] = [f"{d.isocalendar().year}-W{d.isocalendar().week:02d}" for d in weeks]
+    frame["label"] = _labels(weeks)
     return frame
+
+
+def _labels(weeks: pd.DatetimeIndex) -> list[str]:
+    """Each week's Monday as a chart names it: "30 Nov", with the year across two years."""
+    years = {d.year for d in weeks}
+    return [d.strftime("%-d %b") + (d.strftime(" %Y") if len(years) > 1 else "")
+            for d in weeks]
 
 
 def cumulative(apps: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     weeks = _weeks(start, end)
-    frame = pd.DataFrame({"week": weeks})
+    frame = pd.DataFrame({"week": weeks, "label": _labels(weeks)})
     for column, source in (("Applied", "applied_on"), ("Responded", "reply_on"),
-                           ("Interviewed", "interview_on"), ("Offers", "offer_on")):
+                           ("Interviewed", "interview_on"), ("Offer", "offer_on")):
         frame[column] = _count_by_week(apps[source], weeks).cumsum().to_numpy()
     return frame
 

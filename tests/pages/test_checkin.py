@@ -67,7 +67,8 @@ def test_form_has_the_official_who5_rows(via_app: bool) -> None:
     text = markdown_text(at)
     assert "Over the last two weeks" in text
     assert "Psychiatric Research Unit" in text and "not a diagnosis" in text
-    assert "Your trend appears here after your first check-in." in [i.value for i in at.info]
+    assert ("Your wellbeing trend starts after your second weekly check-in. It takes a minute, "
+            "and it's for you alone.") in [i.value for i in at.info]
     assert [b.label for b in at.get("download_button")] == [
         "Add the weekly check-in to my calendar"]
 
@@ -109,6 +110,7 @@ def test_unanswered_statements_get_a_message_and_nothing_is_saved(store: Store) 
 def test_low_score_shows_a_gentle_prompt_above_the_chart(store: Store) -> None:
     settings = store.settings.get()
     store.settings.save(dataclasses.replace(settings, support_region="UK"))
+    wellbeing.save_checkin(store, CheckIn(items=[3, 3, 3, 3, 3]), day=TODAY - timedelta(weeks=1))
     at = open_page(PAGE)
     answer(at, [3, 3, 3, 3, 1])  # 52%, but one item at 1 → low
     no_exception(at)
@@ -123,6 +125,21 @@ def test_low_score_shows_a_gentle_prompt_above_the_chart(store: Store) -> None:
     prompt_at = order.index(prompt)
     chart_at = next(i for i, n in enumerate(order) if getattr(n, "type", "") == "vega_lite_chart")
     assert prompt_at < chart_at, "the prompt must come before the trend chart"
+
+
+def test_one_check_in_is_a_dot_not_a_trend(store: Store) -> None:
+    """The first check-in shows its result and says when the trend starts; the second draws
+    it."""
+    at = open_page(PAGE, via_app=False)
+    answer(at, [4, 4, 3, 3, 3])
+    no_exception(at)
+    assert not at.get("vega_lite_chart")
+    assert ("Your wellbeing trend starts after your second weekly check-in. You've done your "
+            "first; next week's starts the line.") in [i.value for i in at.info]
+    wellbeing.save_checkin(store, CheckIn(items=[3, 3, 3, 3, 3]), day=TODAY - timedelta(weeks=1))
+    at.run()
+    no_exception(at)
+    assert len(at.get("vega_lite_chart")) == 2
 
 
 def test_not_low_shows_no_prompt(store: Store) -> None:

@@ -133,7 +133,7 @@ def test_charts_exist_and_send_only_aggregated_rows(seeded: Store, via_app: bool
     by_columns = {tuple(f.columns): f for f in frames}
     weekly = by_columns[("week", "week_end", "applications", "responses", "label")]
     assert len(weekly) == weeks and weekly["applications"].sum() == SEEDED
-    cumulative = by_columns[("week", "Applied", "Responded", "Interviewed", "Offers")]
+    cumulative = by_columns[("week", "label", "Applied", "Responded", "Interviewed", "Offer")]
     assert len(cumulative) == weeks and cumulative["Applied"].iloc[-1] == SEEDED
     funnel = next(f for f in frames if "pct_of_previous" in f.columns)
     assert list(funnel["count"]) == [60, 40, 30, 10]  # 4 of every 6 replied, 3 screened, 1 offer
@@ -338,3 +338,20 @@ def test_a_small_wellbeing_trend_once_there_are_check_ins(seeded: Store) -> None
     assert len(charts_now) == before + 1
     frames = chart_frames(at)
     assert any("who5_pct" in f.columns and len(f) <= 13 for f in frames)
+
+
+def test_the_first_application_gets_sentences_not_misleading_charts(store: Store) -> None:
+    """One application, one check-in: every chart would mislead (one bar, a funnel of zeros),
+    so each says when it will appear instead, and no week is named by its ISO code."""
+    factories.application(store, "Acme", applied_on=TODAY - timedelta(days=2))
+    factories.checkin(store, day=TODAY)
+    at = _open(False)
+    assert not at.get("vega_lite_chart")
+    infos = [i.value for i in at.info]
+    assert ("Your weekly chart starts after your second week. One application so far, well "
+            "done.") in infos
+    assert len([i for i in infos if "appear" in i or "start" in i]) == 7  # one a chart
+    assert any(c.value.startswith("Your wellbeing trend starts after your second weekly "
+                                  "check-in.") for c in at.caption)
+    assert not re.search(r"\d{4}-W\d\d", _texts(at))
+    assert "Last check-in (week of 23 Nov)" in _texts(at)

@@ -49,7 +49,8 @@ def test_empty_page_tells_the_user_what_to_do(via_app: bool) -> None:
     assert "No rejection is waiting for a reflection" in at.info[0].value
     for name, words in (("Game plan", "Nothing to do right now"),
                         ("Dream list", "Your list is empty"),
-                        ("Insights", "Finish a reflection or two")):
+                        ("Insights", "Patterns show up here after your third finished "
+                                     "reflection")):
         _section(at, name)
         assert words in at.info[0].value
 
@@ -324,6 +325,26 @@ def test_summary_suggests_the_dream_list(store: Store) -> None:
     assert at.radio(key="reflect_section").value == "Dream list"
     assert at.header[0].value == "Your dream-job list"
     assert not at.warning
+
+
+def test_one_reflection_is_a_story_not_a_pattern(store: Store) -> None:
+    """Three full-size charts for one reflection would mislead: a sentence says when the
+    patterns start, and nothing is drawn until the third."""
+    rows = [{"status": "done", "created_on": f"2026-11-{10 + i}",
+             "completed_on": f"2026-11-{10 + i}", "updated_at": "x", "control_pct": 40,
+             "fit": "yes",
+             "answers": json.dumps({"outside_factors": ["timing"],
+                                    "do_differently": ["Practise coding"]})} for i in range(3)]
+    store.transfer.insert_rows("reflections", rows[:1])
+    at = _section(open_page(PAGE, via_app=False), "Insights")
+    no_exception(at)
+    assert not at.get("vega_lite_chart")
+    assert "after your third finished reflection" in at.info[0].value
+    assert "You've finished one reflection so far." in at.info[0].value
+    store.transfer.insert_rows("reflections", rows[1:])
+    at.run()
+    no_exception(at)
+    assert len(at.get("vega_lite_chart")) == 3
 
 
 def test_insights_charts_are_aggregated(store: Store) -> None:

@@ -168,6 +168,15 @@ def test_streak_counts_this_week_and_breaks_on_a_gap() -> None:
     assert metrics.checkin_numbers(weeks.iloc[:0], TODAY) == (None, None, 0)
 
 
+def test_chart_weeks_are_named_in_words_never_by_iso_code() -> None:
+    one_year = pd.date_range("2026-09-28", "2026-11-23", freq="7D")
+    assert metrics.week_labels(one_year)[:2] == ["28 Sep", "5 Oct"]
+    two_years = pd.date_range("2025-12-22", "2026-01-05", freq="7D")
+    assert metrics.week_labels(two_years) == ["22 Dec 2025", "29 Dec 2025", "5 Jan 2026"]
+    long = pd.date_range("2020-01-06", "2026-11-23", freq="7D")  # seven years of Mondays
+    assert len(set(metrics.week_labels(long))) == len(long)
+
+
 def test_this_week_and_deltas_against_four_weeks_earlier(known: Known) -> None:
     result = board(known.store)
     assert result.now.this_week == 1  # theta, applied Monday of this ISO week
@@ -225,7 +234,7 @@ def test_weekly_and_cumulative(known: Known) -> None:
     assert weekly.loc[pd.Timestamp("2026-09-28"), "responses"] == 1  # same-day screen
     assert weekly.loc[pd.Timestamp("2026-11-23"), "applications"] == 1  # theta
     last = result.cumulative.iloc[-1]
-    assert (last["Applied"], last["Responded"], last["Interviewed"], last["Offers"]) == (
+    assert (last["Applied"], last["Responded"], last["Interviewed"], last["Offer"]) == (
         8, 4, 3, 1)
     assert result.cumulative["Applied"].is_monotonic_increasing
 

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from nextround import charts, ui
+from nextround import chart_thresholds, charts, ui
 from nextround import feedback as fb
 from nextround.store import Store
 
@@ -38,17 +38,12 @@ def insights_section(store: Store, today: date) -> None:
                 icon=":material/sell:")
         return
     top = fb.top_themes(ui.cached(store, store.feedback.theme_totals), tagged)
-    freq = st.radio("Group by", list(fb.FREQS), horizontal=True,
-                    format_func=lambda f: "Month" if f == "month" else "Week",
-                    key="feedback_freq") or "month"
-    counts, other, start, end = ui.cached(store, _theme_chart, freq, today)
-    if counts.empty:
-        st.info(f"No replies with a theme in the last {fb.window_words(freq)}. The table "
-                "below counts every reply you've saved.", icon=":material/event_busy:")
+    sentence = chart_thresholds.placeholder("feedback_themes",
+                                            chart_thresholds.Facts(tagged_replies=tagged))
+    if sentence:  # one or two replies are not a pattern over time
+        st.info(sentence, icon=":material/insights:")
     else:
-        ui.chart(charts.feedback_themes, counts, freq, window=(start, end), other=other,
-                 alt="Themes mentioned in feedback replies over time")
-        st.caption(fb.chart_caption(freq, start, end, other=other))
+        _themes_over_time(store, today)
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.markdown("**Most frequent themes**")
@@ -60,6 +55,24 @@ def insights_section(store: Store, today: date) -> None:
                 help="Share of the replies tagged with any theme.")})
     with right:
         _replies_by_theme(store, top["theme"].tolist())
+
+
+def _themes_over_time(store: Store, today: date) -> None:
+    """The themes chart of the last months or weeks, from the first reply in them on."""
+    freq = st.radio("Group by", list(fb.FREQS), horizontal=True,
+                    format_func=lambda f: "Month" if f == "month" else "Week",
+                    key="feedback_freq") or "month"
+    counts, other, start, end = ui.cached(store, _theme_chart, freq, today)
+    if counts.empty:
+        st.info(f"No replies with a theme in the last {fb.window_words(freq)}. The table "
+                "below counts every reply you've saved.", icon=":material/event_busy:")
+        return
+    ui.chart(charts.feedback_themes, counts, freq, window=(start, end), other=other,
+             alt="Themes mentioned in feedback replies over time")
+    caption = fb.chart_caption(freq, start, end, other=other)
+    if charts.feedback_periods(counts, freq, (start, end))[0].date() > start:
+        caption += f" The chart starts at the first {freq} with a reply."
+    st.caption(caption)
 
 
 def _replies_by_theme(store: Store, themes: list[str]) -> None:
