@@ -114,6 +114,9 @@ def preview_table(store: Store, table: Table, choices: Choices) -> Preview:
     tool_dates = not ours and not source.by_name and choices.date_format == DEFAULT_DATE_FORMAT
     reader = DayReader(AUTO if tool_dates else choices.date_format, today,
                        clock.zone(settings.timezone), naive_utc=source.naive_utc)
+    if tool_dates:
+        result.notes.append("Dates are read the way this tool writes them (the date choice "
+                            "above is for your own spreadsheets).")
     if reader.date_format == AUTO:
         _decide_dates(table, columns, source, choices, reader, result)
         if result.errors:

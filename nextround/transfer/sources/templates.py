@@ -15,6 +15,6 @@ from nextround.transfer.sources import notion, simplify
 from nextround.transfer.sources.base import Source
 
 SOURCE = Source(
-    key="templates", label="A spreadsheet (columns matched by their names)",
+    key="templates", label="A spreadsheet from another tracker",
     signature=frozenset(), columns=COLUMN_NAMES,
     statuses={**simplify.STATUS_WORDS, **notion.STATUS_WORDS}, by_name=True)

@@ -140,7 +140,8 @@ def dream_list_offer(found: transfer.Preview) -> None:
             "Company": [r["company"] for r in found.dream_rows[:200]],
             "Role": [r["role"] for r in found.dream_rows[:200]]}),
             hide_index=True, width="stretch", key="import_dream_rows")
-        st.checkbox(f"Add {count:,} to my dream-job list", value=True, key="import_dream_list")
+        st.checkbox(f"Add {count:,} compan{'y' if count == 1 else 'ies'} to my dream-job list",
+                    value=True, key="import_dream_list")
     if found.dream_skipped:
         st.caption(f"Left out: {len(found.dream_skipped):,} (" + "; ".join(
             f"line {line}, {ui.escape_markdown(company)}: {why}"

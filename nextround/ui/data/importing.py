@@ -149,9 +149,10 @@ def import_section(store: Store) -> None:
         return
 
     what = found.source_label or KIND_LABELS[found.kind]
-    st.markdown(f"**What this file is:** {what}"
-                + (f" ({found.file_type})" if found.file_type else "")
-                + f", {found.row_count:,} row(s).")
+    kind = f" ({found.file_type})" if found.file_type not in ("", "CSV") else ""
+    st.markdown(f"**What this file is:** {what}{kind}" + (
+        ". Name its columns below to see its rows." if found.needs_mapping
+        else f", {found.row_count:,} row(s)."))
     for note in found.notes:
         st.caption(note)
     import_choices.sheet_picker(found)
