@@ -97,6 +97,9 @@ def preview_table(store: Store, table: Table, choices: Choices) -> Preview:
                      header_key=header_key(table.header), encoding=choices.encoding,
                      file_type={"csv": "CSV", "xlsx": "Excel workbook", "json": "JSON"}[
                          table.kind], sheets=table.sheets, sheet=table.sheet)
+    if table.delimiter == ";":
+        result.notes.append("Columns are separated by semicolons, as Excel saves CSV in much "
+                            "of Europe.")
     columns = _columns(table, source, choices, result)
     required = ("company",) if source.all_saved else ("company", "applied_on")
     for field_ in required:
