@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from nextround.transfer.columns import COLUMN_LOOKUP, fold
-from nextround.transfer.limits import MAX_CSV_BYTES
+from nextround.transfer.limits import MAX_CSV_BYTES, MAX_ROWS
 from nextround.transfer.reading import pick_delimiter, read_records
 from nextround.transfer.results import ImportRefused, Problem
 
@@ -116,7 +116,10 @@ def xlsx_table(data: bytes, sheet: str) -> Table:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(book.sheet_names)
         chosen = sheet if sheet in names else names[0]
-        raw = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        # Rows past the limit (and a title block) are never read: a small file can unpack
+        # into a huge sheet.
+        raw = book.get_sheet_by_name(chosen).to_python(
+            skip_empty_area=False, nrows=MAX_ROWS + HEADER_SEARCH_ROWS + 1)
     except (CalamineError, ValueError, IndexError, OSError) as exc:
         raise ImportRefused([Problem(
             f"The workbook couldn't be read ({str(exc)[:120]}). Open it in Excel and save it "

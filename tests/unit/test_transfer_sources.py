@@ -238,3 +238,28 @@ def test_saved_rows_go_to_the_dream_list_only_when_chosen(store: Store, saved: b
     transfer.import_file(store, TEAL.encode(), choices=Choices(dream_list=saved))
     assert len(_dream(store)) == (2 if saved else 0)
     assert store.count("applications") == 4
+
+
+def test_fifty_thousand_rows_of_a_workbook_import_in_time_with_progress(store: Store) -> None:
+    import io
+    import time
+    from datetime import date, timedelta
+
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Applications")
+    sheet.append(["Company", "Position", "Date Applied", "Status", "Notes"])
+    for i in range(transfer.MAX_ROWS):
+        sheet.append([f"Company {i}", f"Role {i % 97}", date(2024, 1, 1) + timedelta(i % 600),
+                      ["Applied", "Rejected", "Interview", "Wishlist"][i % 4], f"note {i}"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    seen: list[int] = []
+    started = time.process_time()  # the import's own CPU time (see the CSV test's note)
+    result = transfer.import_file(store, buffer.getvalue(), duplicates="import",
+                                  progress=lambda done, total: seen.append(done))
+    elapsed = time.process_time() - started
+    assert result.written == 37_500 and result.dream_written == 12_500
+    assert seen[-1] == 37_500 and len(seen) > 10
+    assert elapsed < 30, f"50,000 rows of a workbook took {elapsed:.1f} s"

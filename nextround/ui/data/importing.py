@@ -49,7 +49,12 @@ def _preview(store: Store, data: bytes, choices: transfer.Choices) -> transfer.P
     key = (store.url, store.change_count(), hashlib.blake2b(data, digest_size=16).digest(),
            shown)
     return _preview_cache().get(key, lambda: transfer.preview(store, data, choices=shown),
-                                len(data) * PREVIEW_BYTES_PER_FILE_BYTE + 65_536)
+                                len(data) * _bytes_per_file_byte(data) + 65_536)
+
+
+def _bytes_per_file_byte(data: bytes) -> int:
+    """A workbook is compressed: its preview is about five times larger again per byte."""
+    return PREVIEW_BYTES_PER_FILE_BYTE * (5 if data.startswith(b"PK\x03\x04") else 1)
 
 
 def _status_overrides(words: list[str]) -> tuple[tuple[str, str], ...]:
