@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from types import ModuleType
 from typing import Any
 
@@ -102,14 +103,22 @@ class Transfer(Records):
                                   "WHERE id = 1 AND name = ''"), {"name": name, "top": MAX_COUNT})
 
     def import_applications(self, rows: Sequence[Mapping[str, Any]], *,
+                            targets: Sequence[Mapping[str, Any]] = (),
+                            today: date | None = None,
                             progress: ImportProgress | None = None, chunk: int = 2_000,
                             commit: bool = True) -> int:
         """Insert applications the domain validated (`transfer.preview`) and their events,
-        all in one transaction: a crash or an error leaves none of them. `commit=False` (a
-        dry run) does every write, then rolls back."""
+        and dream-job entries (`targets`: company and role, checked by the list's rule), all
+        in one transaction: a crash or an error leaves none of them. `commit=False` (a dry
+        run) does every write, then rolls back. Returns the applications written."""
         stamp = now()
         total = len(rows)
         with self._bulk_write(commit, "The rows don't fit the database") as conn:
+            created = self._today(today).isoformat()
+            _insert(conn, "targets", [
+                {"company": t["company"], "role": t["role"], "why": "", "priority": 2,
+                 "status": "researching", "next_step": "", "created_on": created}
+                for t in targets])
             next_id = int(conn.execute(
                 text("SELECT coalesce(max(id), 0) FROM applications")).scalar_one()) + 1
             for start in range(0, total, chunk):

@@ -4,8 +4,12 @@ Callers use this package's names (`from nextround import transfer; transfer.prev
 the modules behind them each do one job:
 - `export`: the lossless JSON export, the spreadsheet-safe CSV, atomic file writes;
 - `formulas`: the reversible guard against spreadsheet formulas in CSV cells;
-- `reading`: strict UTF-8, CSV records as a stream, delimiters, dates;
-- `spreadsheet`: a CSV of applications, ours or another tracker's, row by row;
+- `reading`: strict UTF-8, CSV records as a stream, delimiters, strict dates;
+- `tables`: a CSV, an Excel workbook or another tool's JSON list as one header and its rows;
+- `sources`: which tool a file came from (one module per tool), recognised by its header;
+- `dates`: the dates other tools write, ambiguous ones decided by the file or asked;
+- `spreadsheet` and `rows`: a table of applications, ours or another tool's, row by row,
+  saved-not-applied rows offered for the dream-job list;
 - `json_stream` and `our_json`: our full export, read as a stream and checked table by table;
 - `rules`: the checks every stored value and record passes (import, restore and `check`);
 - `importing`: `preview` and the all-or-nothing `import_file`;
@@ -13,8 +17,11 @@ the modules behind them each do one job:
 - `results`, `columns`, `limits`: the shared vocabulary.
 
 Why it is built this way:
-- Imports never guess silently. Text must be UTF-8; dates are strict ISO unless the user picks
-  a format; every status word maps onto one of our stages or is reported. Problems are listed
+- Imports never guess silently. Text must be UTF-8 (Windows-1252 is named, and converted when
+  the user agrees); dates are strict ISO unless the user picks a format or the file is a
+  known tool's, and an ambiguous date is decided by the file's other rows or asked; every
+  status word maps onto one of our stages (or "saved": the dream-job list) or is reported;
+  a required column we can't find is asked for by name. Problems are listed
   by line (as a spreadsheet shows it: the header is line 1) and by field, and nothing is written
   unless the whole file is good. Rows are validated by the same checks the forms use.
 - `preview()` does all of that without writing. A dry run is the real import, every write
@@ -60,6 +67,7 @@ from nextround.transfer.reading import (
     parse_day,
 )
 from nextround.transfer.results import (
+    Choices,
     Duplicate,
     ImportRefused,
     ImportResult,
@@ -68,15 +76,16 @@ from nextround.transfer.results import (
     Progress,
 )
 from nextround.transfer.rules import COUNTERS, SQLITE_INT_MAX
+from nextround.transfer.sources import AUTO, SAVED
 from nextround.transfer.spreadsheet import DEFAULT_STATUS_WORDS
 
 __all__ = [
-    "APP_NAME", "COLUMN_NAMES", "COUNTERS", "CSV_FIELDS", "CSV_HEADER", "DATE_FORMATS",
-    "DEFAULT_DATE_FORMAT", "DEFAULT_STATUS_WORDS", "DELIMITERS", "EXPORT_FORMAT", "FIELD_LABELS",
-    "MAX_CSV_BYTES", "MAX_FIELD_CHARS", "MAX_JSON_BYTES", "MAX_JSON_ROWS", "MAX_JSON_ROW_CHARS",
-    "MAX_PROBLEMS", "MAX_ROWS", "MAX_TEXT_CHARS", "SQLITE_INT_MAX", "Duplicate", "ImportRefused",
-    "ImportResult", "Preview", "Problem", "Progress", "daily_backup", "decode", "describe_backup",
-    "export_bytes", "export_csv", "export_data", "export_json", "import_file", "make_backup",
-    "neutralize", "parse_day", "preview", "restore_backup", "stored_value_problems",
-    "unneutralize", "write_file_atomically",
+    "APP_NAME", "AUTO", "COLUMN_NAMES", "COUNTERS", "CSV_FIELDS", "CSV_HEADER", "Choices",
+    "DATE_FORMATS", "DEFAULT_DATE_FORMAT", "DEFAULT_STATUS_WORDS", "DELIMITERS", "Duplicate",
+    "EXPORT_FORMAT", "FIELD_LABELS", "ImportRefused", "ImportResult", "MAX_CSV_BYTES",
+    "MAX_FIELD_CHARS", "MAX_JSON_BYTES", "MAX_JSON_ROWS", "MAX_JSON_ROW_CHARS", "MAX_PROBLEMS",
+    "MAX_ROWS", "MAX_TEXT_CHARS", "Preview", "Problem", "Progress", "SAVED", "SQLITE_INT_MAX",
+    "daily_backup", "decode", "describe_backup", "export_bytes", "export_csv", "export_data",
+    "export_json", "import_file", "make_backup", "neutralize", "parse_day", "preview",
+    "restore_backup", "stored_value_problems", "unneutralize", "write_file_atomically",
 ]

@@ -15,18 +15,26 @@ FIELD_LABELS = dict(zip(CSV_FIELDS, CSV_HEADER, strict=True))
 
 # Column names other trackers use, after lower-casing and folding _ - . into spaces.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
-    "company": ("company", "company name", "organization", "organisation", "employer"),
-    "role": ("role", "title", "position", "job title", "job", "job role"),
+    "company": ("company", "company name", "organization", "organisation", "employer",
+                "business", "firm"),
+    "role": ("role", "title", "position", "job title", "job", "job role", "position title",
+             "job position", "position applied for", "role title", "job name"),
     "applied_on": ("date applied", "applied on", "applied", "application date",
-                   "date of application", "applied date"),
-    "stage": ("status", "stage", "application status"),
-    "stage_on": ("stage date", "status date"),
-    "link": ("link", "url", "job link", "job url", "posting", "posting url"),
-    "location": ("location", "city"),
-    "source": ("source", "found via", "where found"),
-    "notes": ("notes", "note", "comments", "comment"),
-    "contact_name": ("contact", "contact name", "recruiter", "hiring manager"),
-    "contact_email": ("contact email", "email", "recruiter email"),
+                   "date of application", "applied date", "date submitted", "submitted on",
+                   "submission date", "applied at", "date of submission", "applied on date"),
+    "stage": ("status", "stage", "application status", "current status", "current stage"),
+    "stage_on": ("stage date", "status date", "last updated", "status updated"),
+    "link": ("link", "url", "job link", "job url", "posting", "posting url", "job posting",
+             "job posting url", "job posting link", "posting link", "application link",
+             "job listing", "listing url"),
+    "location": ("location", "city", "job location"),
+    "source": ("source", "found via", "where found", "job board", "platform", "channel",
+               "how found", "where did you find it", "found on", "job source"),
+    "notes": ("notes", "note", "comments", "comment", "additional notes"),
+    "contact_name": ("contact", "contact name", "recruiter", "hiring manager",
+                     "contact person", "point of contact", "recruiter name"),
+    "contact_email": ("contact email", "email", "recruiter email", "contact e mail",
+                      "e mail"),
 }
 COLUMN_LOOKUP = {name: target for target, names in COLUMN_NAMES.items() for name in names}
 

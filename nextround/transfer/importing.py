@@ -6,7 +6,6 @@ included, rolled back instead of committed, so it can't promise what the import 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from nextround.store import Store, StoreError
@@ -15,51 +14,106 @@ from nextround.transfer.json_stream import export_rows
 from nextround.transfer.limits import MAX_CSV_BYTES, MAX_JSON_BYTES
 from nextround.transfer.our_json import preview_json
 from nextround.transfer.reading import DATE_FORMATS, DEFAULT_DATE_FORMAT, check_text, sniff_encoding
-from nextround.transfer.results import ImportRefused, ImportResult, Preview, Problem, Progress
-from nextround.transfer.spreadsheet import preview_csv
+from nextround.transfer.results import (
+    Choices,
+    ImportRefused,
+    ImportResult,
+    Preview,
+    Problem,
+    Progress,
+)
+from nextround.transfer.sources import AUTO
+from nextround.transfer.spreadsheet import preview_table
+from nextround.transfer.tables import XLSX_MAGIC, csv_table, json_table, xlsx_table
 
-_JSON_LIST = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*\[[ \t\r\n]*[\[{\"\]]")
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def _choices(date_format: str, status_overrides: Mapping[str, str] | None,
+             choices: Choices | None) -> Choices:
+    if choices is not None:
+        return choices
+    return Choices(date_format=date_format,
+                   status_overrides=tuple((status_overrides or {}).items()))
 
 
 def preview(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FORMAT,
-            status_overrides: Mapping[str, str] | None = None) -> Preview:
-    """Parse and validate a file without writing anything."""
+            status_overrides: Mapping[str, str] | None = None,
+            choices: Choices | None = None) -> Preview:
+    """Parse and validate a file without writing anything. `choices` (what the user decided
+    in the preview: columns, date order, encoding, sheet...) replaces the two older keywords."""
+    picked = _choices(date_format, status_overrides, choices)
     try:
-        return _preview(store, data, date_format, dict(status_overrides or {}))
+        return _preview(store, data, picked)
     except ImportRefused as refused:
-        return Preview(kind="unknown", errors=refused.problems)
+        found = refused.preview or Preview(kind="unknown")
+        found.errors = refused.problems
+        return found
 
 
-def _preview(store: Store, data: bytes, date_format: str,
-             overrides: dict[str, str]) -> Preview:
-    if date_format not in DATE_FORMATS:
+def _preview(store: Store, data: bytes, choices: Choices) -> Preview:
+    if choices.date_format not in DATE_FORMATS and choices.date_format != AUTO:
         raise ImportRefused([Problem(
-            f"Unknown date format {date_format!r}; pick one of {', '.join(DATE_FORMATS)}.")])
+            f"Unknown date format {choices.date_format!r}; pick one of "
+            f"{', '.join(DATE_FORMATS)}.")])
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise ImportRefused([Problem("The file is empty. Nothing was imported.")])
-    if _JSON_LIST.match(data):  # a list of records from another tool, not our export
-        raise ImportRefused([Problem(
-            "This JSON file isn't a Next Round export: it is a list, and a full export is one "
-            "object with \"format\" and \"tables\". To bring in applications from another "
-            "tool, save them as a CSV. Nothing was imported.")])
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+    if data.startswith(XLSX_MAGIC):
+        if len(data) > MAX_CSV_BYTES:
+            raise ImportRefused([Problem(
+                f"The workbook is too large ({len(data) / 1e6:,.1f} MB; the limit is "
+                f"{MAX_CSV_BYTES // (1024 * 1024)} MB). Split it into smaller files.")])
+        return preview_table(store, xlsx_table(data, choices.sheet), choices)
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start in (b"[", b"{"):
+        sniff_encoding(data)
+        table = json_table(data) if start == b"[" or len(data) <= MAX_CSV_BYTES else None
+        if table is not None:
+            return preview_table(store, table, choices)
+        if start == b"[":
+            raise ImportRefused([Problem(
+                "This JSON file isn't a Next Round export, and it isn't a list of records "
+                "another tool could have written (each one an object of names and values). "
+                "Nothing was imported.")])
         if len(data) > MAX_JSON_BYTES:
             raise ImportRefused([Problem(
                 f"The file is too large ({len(data) / 1e6:,.1f} MB; the limit for a full "
                 f"export is {MAX_JSON_BYTES // (1024 * 1024)} MB). For bigger databases use "
                 "a backup and Restore instead.")])
-        sniff_encoding(data)
         return preview_json(store, data)
     if len(data) > MAX_CSV_BYTES:
         raise ImportRefused([Problem(
             f"The file is too large ({len(data) / 1e6:,.1f} MB; the limit is "
             f"{MAX_CSV_BYTES // (1024 * 1024)} MB). Split it into smaller files.")])
-    check_text(data)
-    return preview_csv(store, data, date_format, overrides)
+    if choices.encoding == "utf-8":
+        _check_utf8(data)
+    else:
+        sniff_encoding(data)
+    found = preview_table(store, csv_table(data, choices.encoding), choices)
+    if choices.encoding != "utf-8":
+        found.notes.insert(0, "The text was converted from Windows-1252 to UTF-8.")
+    return found
+
+
+def _check_utf8(data: bytes) -> None:
+    """Strict UTF-8; a file that reads as Windows-1252 (what a European Excel saves as "CSV")
+    is named as such, and converted only when the user agrees (`Choices.encoding`)."""
+    try:
+        check_text(data)
+    except ImportRefused as refused:
+        message = refused.problems[0].message
+        if "not UTF-8" not in message or _CP1252_UNDEFINED & set(data):
+            raise
+        raise ImportRefused([Problem(
+            message.replace(" Nothing was imported.", "") + " It reads as Windows-1252 text "
+            "(what Excel in Western Europe saves as \"CSV\"): you can have it converted. "
+            "Nothing was imported.")], Preview(kind="unknown", encoding_question="cp1252")
+        ) from None
 
 
 def import_file(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FORMAT,
                 status_overrides: Mapping[str, str] | None = None,
+                choices: Choices | None = None,
                 duplicates: str = "refuse", dry_run: bool = False,
                 progress: Progress | None = None, backup: bool = True) -> ImportResult:
     """Import a whole file or nothing.
@@ -73,8 +127,8 @@ def import_file(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FO
     """
     if duplicates not in ("refuse", "skip", "import"):
         raise ValueError("duplicates must be refuse, skip or import")
-    result = ImportResult(preview=preview(store, data, date_format=date_format,
-                                          status_overrides=status_overrides))
+    result = ImportResult(preview=preview(
+        store, data, choices=_choices(date_format, status_overrides, choices)))
     found = result.preview
     if found.errors:
         raise ImportRefused(found.errors, found)
@@ -88,7 +142,7 @@ def import_file(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FO
         skip = {d.line for d in found.duplicates}
         rows = [r for r in rows if r["_line"] not in skip]
         result.skipped_duplicates = len(skip)
-    if found.kind != "json" and not rows:
+    if found.kind != "json" and not rows and not found.dream_rows:
         result.message = "Nothing to import: every row was a duplicate you chose to skip."
         return result
     if backup and not dry_run and (store.path is not None or store.on_server):
@@ -99,14 +153,16 @@ def import_file(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FO
                 export_rows(data), total=found.row_count, progress=progress,
                 commit=not dry_run)
         else:
-            for row in rows:  # this call's own preview: its rows can shed their line numbers
+            for row in (*rows, *found.dream_rows):  # this call's own preview: shed lines
                 row.pop("_line", None)
-            result.written = store.transfer.import_applications(rows, progress=progress,
-                                                                commit=not dry_run)
+            result.written = store.transfer.import_applications(
+                rows, targets=found.dream_rows, today=store.today(), progress=progress,
+                commit=not dry_run)
+            result.dream_written = len(found.dream_rows)
     except StoreError as exc:
         raise ImportRefused([Problem(str(exc))], found) from None
     if dry_run:
-        result.written = 0
+        result.written = result.dream_written = 0
         result.message = "Dry run: nothing was written."
     else:
         store.refresh_statistics()

@@ -92,14 +92,21 @@ def check_text(data: bytes) -> None:
             raise
 
 
-def read_records(data: bytes, delimiter: str) -> Iterator[list[str]]:
+def read_records(data: bytes, delimiter: str, encoding: str = "utf-8"
+                 ) -> Iterator[list[str]]:
     """The file's records one at a time, decoded as they are read: neither a decoded copy of
-    the file nor a list of its lines (a file of blank lines) is ever held."""
-    text_ = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    the file nor a list of its lines (a file of blank lines) is ever held. `encoding` is
+    UTF-8 (a BOM is fine) or, when the user agreed, Windows-1252."""
+    text_ = io.TextIOWrapper(io.BytesIO(data), newline="",
+                             encoding="utf-8-sig" if encoding == "utf-8" else encoding)
     try:
         yield from csv.reader(text_, delimiter=delimiter, strict=True)
     except csv.Error as exc:
         raise ImportRefused([Problem(f"The file isn't a readable CSV ({exc}).")]) from None
+    except UnicodeDecodeError as exc:
+        raise ImportRefused([Problem(
+            f"The file isn't {encoding} text either ({exc.reason} at byte {exc.start + 1:,}). "
+            "Nothing was imported.")]) from None
 
 
 def pick_delimiter(text_: str) -> str:

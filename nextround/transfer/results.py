@@ -66,6 +66,24 @@ class Preview:
     delimiter: str = ","
     file_rows: int = 0  # data rows in the file (blank lines aside), good or not
     table_counts: dict[str, int] = field(default_factory=dict)  # JSON only: rows per table
+    # Which tool the file came from (provenance, never the `source` field) and its shape.
+    source: str = ""  # a `transfer.sources` key: "huntr", "linkedin", "templates", ...
+    source_label: str = ""
+    file_type: str = ""  # "CSV", "Excel workbook", "JSON"
+    header: list[str] = field(default_factory=list)
+    header_key: str = ""  # the settings key a mapping of this header is remembered under
+    needs_mapping: bool = False  # a required column wasn't found: ask which one it is
+    guesses: dict[str, str] = field(default_factory=dict)  # our field → their column
+    # Jobs saved and never applied to: offered for the dream-job list ({company, role}).
+    dream_rows: list[dict[str, Any]] = field(default_factory=list)
+    dream_skipped: list[tuple[int, str, str]] = field(default_factory=list)  # line, company, why
+    date_question: bool = False  # ambiguous dates: ask day first or month first
+    date_order: str = ""  # the order numeric dates were read in
+    encoding: str = "utf-8"
+    encoding_question: str = ""  # "cp1252" when the file reads as Windows-1252
+    sheets: list[str] = field(default_factory=list)
+    sheet: str = ""
+    notes: list[str] = field(default_factory=list)  # what was recognised or converted
 
     @property
     def ok(self) -> bool:
@@ -81,13 +99,28 @@ class Preview:
         """Rows per table that the import would add."""
         if self.kind == "json":
             return {t: self.table_counts.get(t, 0) for t in TABLES}
-        return {"applications": len(self.rows)}
+        return {"applications": len(self.rows), "targets": len(self.dream_rows)}
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the user decided in the preview about how to read a file (hashable: the page
+    caches a preview by it)."""
+
+    date_format: str = "YYYY-MM-DD"  # a `DATE_FORMATS` key, or "auto" (worked out)
+    status_overrides: tuple[tuple[str, str], ...] = ()  # their word → stage or "saved"
+    columns: tuple[tuple[str, str], ...] = ()  # our field → their column ("" for none)
+    date_order: str = ""  # "day first" / "month first" when the user answered
+    encoding: str = "utf-8"  # or "cp1252" when the user agreed to convert
+    sheet: str = ""  # a workbook's sheet; the first when empty
+    dream_list: bool = True  # saved-not-applied rows go to the dream-job list
 
 
 @dataclass
 class ImportResult:
     preview: Preview
     written: int = 0
+    dream_written: int = 0
     skipped_duplicates: int = 0
     backup: Path | None = None
     message: str = ""

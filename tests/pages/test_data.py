@@ -405,3 +405,100 @@ def test_a_new_databases_first_application_is_backed_up_the_same_day(store: Stor
     assert housekeeping.wait_all(GATE_S)
     daily = [p.name for p in store.backups.files()]
     assert len(daily) == 1 and daily[0].endswith("-daily" + _kind(store)), daily
+
+
+# --- issue 18: files from other tools ---------------------------------------------------------
+
+UNSEEN = b"Firm Name,Job,When,Where\nAcme,Engineer,2026-01-05,Berlin\nBeta,Designer,2026-02-01,\n"
+
+
+def test_an_unseen_layout_is_mapped_once_and_remembered_by_its_header(store: Store) -> None:
+    at = _page()
+    at.file_uploader(key="import_file_0").upload("mine.csv", UNSEEN, "text/csv").run()
+    no_exception(at)
+    company = at.selectbox(key="import_column_company")
+    assert company.label == "Which column is the company?"
+    assert company.value == "Firm Name" and at.selectbox(key="import_column_role").value == "Job"
+    applied = at.selectbox(key="import_column_applied_on")
+    assert applied.value == "(none)"  # "When" is no name we know: asked, not guessed
+    assert not any(b.key == "import_confirm" for b in at.button)
+    applied.set_value("When").run()
+    at.selectbox(key="import_column_location").set_value("Where").run()
+    no_exception(at)
+    assert list(_frame(at, "Company")["Location"]) == ["Berlin", ""]
+    at.button(key="import_confirm").click().run()
+    no_exception(at)
+    rows = store.transfer.export_rows()["applications"]
+    assert [(r["company"], r["role"], r["applied_on"], r["location"]) for r in rows] == [
+        ("Acme", "Engineer", "2026-01-05", "Berlin"), ("Beta", "Designer", "2026-02-01", "")]
+    # The next file with the same header comes in with the answers already chosen.
+    again = UNSEEN.replace(b"Acme", b"Gamma").replace(b"Beta", b"Delta")
+    at.file_uploader(key="import_file_1").upload("mine-2.csv", again, "text/csv").run()
+    no_exception(at)
+    assert at.selectbox(key="import_column_applied_on").value == "When"
+    assert at.button(key="import_confirm").label == "Import 2 application(s)"
+
+
+def test_a_workbook_sheet_with_saved_jobs_offers_them_for_the_dream_list(store: Store) -> None:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active.append(["nothing here"])
+    sheet = book.create_sheet("Jobs")
+    sheet.append(["Company", "Position", "Date Applied", "Status"])
+    sheet.append(["Acme", "Engineer", date(2026, 3, 2), "Applied"])
+    sheet.append(["Globex", "Analyst", None, "Wishlist"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = _page()
+    at.file_uploader(key="import_file_0").upload(
+        "jobs.xlsx", buffer.getvalue(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    no_exception(at)
+    at.selectbox(key="import_sheet").set_value("Jobs").run()
+    no_exception(at)
+    assert "(Excel workbook)" in _texts(at)
+    saved = [f.value for f in at.dataframe if list(f.value.columns) == ["Line", "Company",
+                                                                         "Role"]]
+    assert list(saved[0]["Company"]) == ["Globex"]  # the saved job: not an application
+    assert at.button(key="import_confirm").label == \
+        "Import 1 application(s) and 1 dream-job company"
+    at.button(key="import_confirm").click().run()
+    no_exception(at)
+    assert [r["company"] for r in store.transfer.export_rows()["applications"]] == ["Acme"]
+    assert [t.company for t in store.dream_list.entries()] == ["Globex"]
+    assert "added 1 company to your dream-job list" in _texts(at)
+
+
+def test_ambiguous_dates_are_asked_not_guessed(store: Store) -> None:
+    at = _page()
+    at.file_uploader(key="import_file_0").upload(
+        "x.csv", b"Company,Date applied\nAcme,03/04/2026\n", "text/csv").run()
+    at.selectbox(key="import_date_format").set_value(transfer.AUTO).run()
+    no_exception(at)
+    assert "no date in the file tells" in _frame(at, "Problem")["Problem"][0]
+    at.radio(key="import_date_order").set_value("day first").run()
+    no_exception(at)
+    at.button(key="import_confirm").click().run()
+    assert store.transfer.export_rows()["applications"][0]["applied_on"] == "2026-04-03"
+
+
+def test_a_european_excel_csv_is_converted_only_when_asked(store: Store) -> None:
+    data = "Company;Date applied\nSociété Générale;25.03.2026\n".encode("cp1252")
+    at = _page()
+    at.file_uploader(key="import_file_0").upload("eu.csv", data, "text/csv").run()
+    no_exception(at)
+    assert "Windows-1252" in _frame(at, "Problem")["Problem"][0]
+    assert store.is_empty()
+    at.button(key="import_convert").click().run()
+    at.selectbox(key="import_date_format").set_value(transfer.AUTO).run()
+    no_exception(at)
+    assert "converted from Windows-1252" in _texts(at)
+    at.button(key="import_confirm").click().run()
+    no_exception(at)
+    rows = store.transfer.export_rows()["applications"]
+    assert [(r["company"], r["applied_on"]) for r in rows] == [("Société Générale",
+                                                                "2026-03-25")]

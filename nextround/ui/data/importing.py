@@ -1,10 +1,13 @@
-"""Import: a CSV from the user's own spreadsheet or another tracker, our CSV export, or our full
-JSON export. A preview first (columns, statuses, first rows, look-alikes, every problem by
-line and field); nothing is saved until the user confirms, and then all of it or nothing.
+"""Import: a CSV, an Excel workbook or a JSON file from the user's own spreadsheet or another
+tool (Huntr, Teal, LinkedIn's archive, Notion...), our CSV export, or our full JSON export. A
+preview first (which tool, columns, statuses, first rows, saved jobs for the dream-job list,
+look-alikes, every problem by line and field, and the questions in `import_choices`); nothing
+is saved until the user confirms, and then all of it or nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import pandas as pd
@@ -14,6 +17,7 @@ from nextround import after_no, transfer, ui
 from nextround.models import Stage
 from nextround.store import Store, StoreError
 from nextround.ui import after_no as after_no_ui
+from nextround.ui.data import import_choices
 from nextround.ui.sized_cache import SizedCache
 
 IMPORT_FORM = "import"
@@ -23,6 +27,8 @@ KIND_LABELS = {
     "csv": "A spreadsheet from another tracker",
     "json": "A full Next Round export (JSON)",
 }
+DATE_FORMAT_LABELS = {transfer.AUTO: "Work it out from the file (asks when it can't tell)"}
+SAVED_LABEL = "Not applied: dream-job list"
 MAX_STATUS_WIDGETS = 30
 SHOWN_PROBLEMS = 200
 
@@ -36,14 +42,19 @@ def _preview_cache() -> SizedCache:
     return SizedCache(PREVIEW_CACHE_BYTES)
 
 
-def _preview(store: Store, data: bytes, date_format: str,
-             overrides: tuple[tuple[str, str], ...]) -> transfer.Preview:
-    """The file's preview, cached until the next write to the database."""
+def _preview(store: Store, data: bytes, choices: transfer.Choices) -> transfer.Preview:
+    """The file's preview, cached until the next write to the database. Saved jobs are
+    always shown; whether they are imported is decided at the import."""
+    shown = dataclasses.replace(choices, dream_list=True)
     key = (store.url, store.change_count(), hashlib.blake2b(data, digest_size=16).digest(),
-           date_format, overrides)
-    return _preview_cache().get(key, lambda: transfer.preview(
-        store, data, date_format=date_format, status_overrides=dict(overrides)),
-        len(data) * PREVIEW_BYTES_PER_FILE_BYTE + 65_536)
+           shown)
+    return _preview_cache().get(key, lambda: transfer.preview(store, data, choices=shown),
+                                len(data) * _bytes_per_file_byte(data) + 65_536)
+
+
+def _bytes_per_file_byte(data: bytes) -> int:
+    """A workbook is compressed: its preview is about five times larger again per byte."""
+    return PREVIEW_BYTES_PER_FILE_BYTE * (5 if data.startswith(b"PK\x03\x04") else 1)
 
 
 def _status_overrides(words: list[str]) -> tuple[tuple[str, str], ...]:
@@ -90,7 +101,7 @@ def _status_mapping(found: transfer.Preview) -> None:
                    f"{MAX_STATUS_WIDGETS} can be mapped here. Tidy the Status column and "
                    "upload again.", icon=":material/warning:")
         words = words[:MAX_STATUS_WIDGETS]
-    options = [PICK_STAGE, *(s.value for s in Stage)]
+    options = [PICK_STAGE, *(s.value for s in Stage), transfer.SAVED]
     columns = st.columns(3)
     for index, word in enumerate(words):
         stage, count = found.statuses[word]
@@ -99,42 +110,65 @@ def _status_mapping(found: transfer.Preview) -> None:
             st.session_state[key] = stage or PICK_STAGE
         with columns[index % 3]:
             label = f"{ui.escape_markdown(word) or '(empty)'} · {count:,} row(s)"
-            st.selectbox(label, options, key=key,
-                         format_func=lambda v: v if v == PICK_STAGE else Stage(v).label)
+            st.selectbox(label, options, key=key, format_func=_stage_label)
+
+
+def _stage_label(value: str) -> str:
+    if value == PICK_STAGE:
+        return value
+    return SAVED_LABEL if value == transfer.SAVED else Stage(value).label
 
 
 def import_section(store: Store) -> None:
     st.header("Import")
-    st.caption("Bring in a CSV from your own spreadsheet or another tracker (columns such as "
-               "Company, Role or Title, Date applied, Status, Link, Location, Source, Notes, "
-               "Contact), a Next Round CSV export, or a full Next Round export (JSON) into an "
-               "empty database. You'll see a preview first; nothing is saved until you confirm.")
+    st.caption("Bring in your history from another tool (a Huntr board, a Teal tracker, "
+               "LinkedIn's data archive, a Notion or Simplify export, a Google Sheets or "
+               "Excel job-search sheet), any CSV or .xlsx with a column for the company and "
+               "one for the date applied, a Next Round CSV export, or a full Next Round export "
+               "(JSON) into an empty database. You'll see a preview first; nothing is saved "
+               "until you confirm.")
     generation = st.session_state.setdefault("import_generation", 0)
-    upload = st.file_uploader("Choose a file (CSV or JSON, up to 10 MB)",
-                              type=["csv", "tsv", "txt", "json"], max_upload_size=10,
+    upload = st.file_uploader("Choose a file (CSV, Excel or JSON, up to 10 MB)",
+                              type=["csv", "tsv", "txt", "json", "xlsx"], max_upload_size=10,
                               key=f"import_file_{generation}")
     ui.form_error(IMPORT_FORM)
     if upload is None:
         return
     data = upload.getvalue()
-    formats = list(transfer.DATE_FORMATS)
     date_format = st.selectbox(
-        "Dates in the file are written as", formats, key="import_date_format",
-        help="Pick how the file writes dates. Dates are never guessed.")
+        "Dates in the file are written as", [*transfer.DATE_FORMATS, transfer.AUTO],
+        key="import_date_format", format_func=lambda f: DATE_FORMAT_LABELS.get(f, f),
+        help="Pick how the file writes dates, or have them worked out from the file: a date "
+             "that could be read two ways (03/04/2026) is never guessed. A file from a tool "
+             "we recognise is read the way that tool writes dates.")
     words = list(st.session_state.get("import_status_words", []))
-    found = _preview(store, data, date_format, _status_overrides(words))
+    choices = import_choices.choices(data, date_format, _status_overrides(words))
+    found = _preview(store, data, choices)
+    if found.needs_mapping and import_choices.start_mapping(store, data, found):
+        choices = import_choices.choices(data, date_format, _status_overrides(words))
+        found = _preview(store, data, choices)
     st.session_state["import_status_words"] = list(found.statuses)
+    import_choices.encoding_question(data, found)
     if found.kind == "unknown":
         _show_problems(found.errors)
         return
 
-    st.markdown(f"**What this file is:** {KIND_LABELS[found.kind]}, "
-                f"{found.row_count:,} row(s).")
+    what = found.source_label or KIND_LABELS[found.kind]
+    kind = f" ({found.file_type})" if found.file_type not in ("", "CSV") else ""
+    st.markdown(f"**What this file is:** {what}{kind}" + (
+        ". Name its columns below to see its rows." if found.needs_mapping
+        else f", {found.row_count:,} row(s)."))
+    for note in found.notes:
+        st.caption(note)
+    import_choices.sheet_picker(found)
     if found.kind == "json":
         counts = found.counts()
         st.dataframe(pd.DataFrame({"Table": list(counts), "Rows": list(counts.values())}),
                      hide_index=True, key="import_table_counts", width="content")
     else:
+        if choices.columns or st.session_state.get("import_mapping_for") == \
+                import_choices.file_digest(data):
+            import_choices.mapping_step(found)
         mapping = pd.DataFrame({
             "Their column": list(found.mapping) + found.ignored_columns,
             "Becomes": [transfer.FIELD_LABELS[f] for f in found.mapping.values()]
@@ -143,43 +177,55 @@ def import_section(store: Store) -> None:
         st.markdown("**Their columns → our fields**")
         st.dataframe(mapping, hide_index=True, key="import_mapping", width="content")
         _status_mapping(found)
+        import_choices.date_question(found)
     if found.errors:
         _show_problems(found.errors)
         return
     if found.kind != "json":
-        st.markdown("**First rows, as they will be saved**")
-        sample = pd.DataFrame(found.rows[:20]).rename(
-            columns={"_line": "Line", **transfer.FIELD_LABELS})
-        st.dataframe(sample, hide_index=True, width="stretch", key="import_sample")
-    policy = "import"
-    if found.duplicates:
-        st.warning(f"{len(found.duplicates):,} row(s) look like applications you already have "
-                   "(same company, role and date applied).", icon=":material/content_copy:")
-        st.dataframe(pd.DataFrame([{
-            "Line": d.line, "Company": d.company, "Role": d.role, "Date applied": d.applied_on,
-            "Same as": d.same_as} for d in found.duplicates[:SHOWN_PROBLEMS]]),
-            hide_index=True, width="stretch", key="import_duplicates")
-        choice = st.radio("What should happen to them?",
-                          ["Leave them out", "Import them anyway"], index=None,
-                          key="import_duplicates_choice")
-        ui.field_error(IMPORT_FORM, "duplicates")
-        policy = {"Leave them out": "skip", "Import them anyway": "import"}.get(choice or "",
-                                                                              "refuse")
+        if found.rows:
+            st.markdown("**First rows, as they will be saved**")
+            sample = pd.DataFrame(found.rows[:20]).rename(
+                columns={"_line": "Line", **transfer.FIELD_LABELS})
+            st.dataframe(sample, hide_index=True, width="stretch", key="import_sample")
+        import_choices.dream_list_offer(found)
+    policy = _duplicates_policy(found)
     count = len(found.rows) if found.kind != "json" else found.row_count
     if policy == "skip":
         count -= len(found.duplicates)
+    dream = len(found.dream_rows) if st.session_state.get("import_dream_list", True) else 0
     label = (f"Import {count:,} application(s)" if found.kind != "json"
              else f"Import {count:,} row(s) from the export")
+    if dream:
+        label += f" and {dream:,} dream-job compan{'y' if dream == 1 else 'ies'}"
     if st.button(label, key="import_confirm", type="primary", icon=":material/upload:"):
         if policy == "refuse":
             ui.set_errors(IMPORT_FORM, {"duplicates": "Choose what happens to the possible "
                                                       "duplicates first."})
             st.rerun()
-        _run_import(store, data, date_format, _status_overrides(words), policy)
+        _run_import(store, data, dataclasses.replace(
+            choices, dream_list=bool(st.session_state.get("import_dream_list", True))),
+            found.header_key, policy)
 
 
-def _run_import(store: Store, data: bytes, date_format: str,
-                overrides: tuple[tuple[str, str], ...], policy: str) -> None:
+def _duplicates_policy(found: transfer.Preview) -> str:
+    """"import" when there are no look-alikes; else what the user chose ("refuse" until then)."""
+    if not found.duplicates:
+        return "import"
+    st.warning(f"{len(found.duplicates):,} row(s) look like applications you already have "
+               "(same company, role and date applied).", icon=":material/content_copy:")
+    st.dataframe(pd.DataFrame([{
+        "Line": d.line, "Company": d.company, "Role": d.role, "Date applied": d.applied_on,
+        "Same as": d.same_as} for d in found.duplicates[:SHOWN_PROBLEMS]]),
+        hide_index=True, width="stretch", key="import_duplicates")
+    choice = st.radio("What should happen to them?",
+                      ["Leave them out", "Import them anyway"], index=None,
+                      key="import_duplicates_choice")
+    ui.field_error(IMPORT_FORM, "duplicates")
+    return {"Leave them out": "skip", "Import them anyway": "import"}.get(choice or "", "refuse")
+
+
+def _run_import(store: Store, data: bytes, choices: transfer.Choices, header_key: str,
+                policy: str) -> None:
     """Back up, then import all of it or nothing, with progress. A refused file is told at
     the form like any store refusal; after an import the uploader starts empty again."""
     bar = st.progress(0.0, text="Backing up, then importing…")
@@ -189,9 +235,10 @@ def _run_import(store: Store, data: bytes, date_format: str,
 
     def run() -> transfer.ImportResult:
         try:
-            return transfer.import_file(store, data, date_format=date_format,
-                                        status_overrides=dict(overrides), duplicates=policy,
-                                        progress=progress)
+            result = transfer.import_file(store, data, choices=choices, duplicates=policy,
+                                          progress=progress)
+            import_choices.remember(store, header_key, choices.columns)
+            return result
         except transfer.ImportRefused as refused:
             bar.empty()
             raise StoreError("Nothing was imported: "
@@ -201,13 +248,12 @@ def _run_import(store: Store, data: bytes, date_format: str,
             raise
 
     def imported(result: transfer.ImportResult) -> None:
-        for key in [k for k in st.session_state if str(k).startswith("import_status_")]:
-            del st.session_state[key]
-        st.session_state.pop("import_duplicates_choice", None)
+        import_choices.forget()
         st.session_state["import_generation"] += 1
         rejections = sum(row.get("stage") == "rejected" for row in result.preview.rows)
         st.session_state["import_last"] = (result.written, result.skipped_duplicates,
-                                           str(result.backup or ""), rejections)
+                                           str(result.backup or ""), rejections,
+                                           result.dream_written)
 
     ui.save(IMPORT_FORM, run, lambda result: f"Imported {result.written:,} row(s).",
             then=imported)
@@ -218,9 +264,11 @@ def last_import_note(store: Store) -> None:
     it brought rejections, the path after a no for the most recent one still open."""
     last = st.session_state.get("import_last")
     if last:
-        written, skipped, backup, rejections = last
+        written, skipped, backup, rejections, dream = last
         st.success(f"Imported {written:,} row(s)"
-                   + (f", left out {skipped:,} duplicate(s)" if skipped else "") + ".",
+                   + (f", left out {skipped:,} duplicate(s)" if skipped else "")
+                   + (f", and added {dream:,} compan{'y' if dream == 1 else 'ies'} to your "
+                      "dream-job list" if dream else "") + ".",
                    icon=":material/check_circle:")
         if backup:
             st.caption("A backup of your data from just before the import:")
