@@ -6,6 +6,7 @@ included, rolled back instead of committed, so it can't promise what the import 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from nextround.store import Store, StoreError
@@ -65,6 +66,8 @@ def _preview(store: Store, data: bytes, choices: Choices) -> Preview:
                 f"{MAX_CSV_BYTES // (1024 * 1024)} MB). Split it into smaller files.")])
         return preview_table(store, xlsx_table(data, choices.sheet), choices)
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start == b"[" and not _parses_as_json(data):
+        start = b""  # a CSV whose first column name is in brackets ("[Company]") stays a CSV
     if start in (b"[", b"{"):
         sniff_encoding(data)
         table = json_table(data) if start == b"[" or len(data) <= MAX_CSV_BYTES else None
@@ -93,6 +96,14 @@ def _preview(store: Store, data: bytes, choices: Choices) -> Preview:
     if choices.encoding != "utf-8":
         found.notes.insert(0, "The text was converted from Windows-1252 to UTF-8.")
     return found
+
+
+def _parses_as_json(data: bytes) -> bool:
+    try:
+        json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _check_utf8(data: bytes) -> None:

@@ -155,5 +155,7 @@ def json_table(data: bytes) -> Table | None:
             if len(header) < MAX_COLUMNS:
                 header.setdefault(str(key), None)
     names = list(header)
+    if not names:  # records without a single name ("[{}]") carry nothing to map
+        return None
     rows = [names] + [[_cell(r.get(k)) for k in names] for r in value]
     return _rows_table("json", rows, header_at=0)

@@ -182,12 +182,14 @@ def test_an_empty_db_argument_is_refused_and_never_means_the_default(
     assert not other.exists() and not (tmp_path / "out.json").exists()
 
 
-@pytest.mark.parametrize("data", [
-    b'[{"company": "Acme", "applied_on": "2026-11-02"}]', b"\xef\xbb\xbf  [\n  {}\n]", b"[]",
-    b'["Acme"]', b"[[1, 2]]"])
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf  [\n  {}\n]", b"[]", b'["Acme"]', b"[[1, 2]]"])
 def test_a_json_list_is_named_as_json_not_read_as_a_csv_without_columns(
         tmp_path: Path, data: bytes) -> None:
+    """A JSON list that isn't records with names (issue 18 reads those, as another tool's
+    file) is refused as JSON, never read as a CSV without columns."""
     store = Store(tmp_path / "x.db")
+    records = transfer.preview(store, b'[{"company": "Acme", "applied_on": "2026-11-02"}]')
+    assert records.ok and [r["company"] for r in records.rows] == ["Acme"], records.errors
     found = transfer.preview(store, data)
     assert not found.ok
     assert "isn't a Next Round export" in str(found.errors[0]), [str(p) for p in found.errors]
