@@ -515,10 +515,11 @@ def week_label(day: date | None, today: date) -> str:
     if key < this_week:
         return "Earlier weeks"
     if key == this_week:
-        return f"This week ({key})"
+        return f"This week (from {monday.day} {monday:%b})"
     if key == iso_week_key(today + timedelta(days=7)):
-        return f"Next week ({key})"
-    return f"Week of {monday:%d %b %Y} ({key})"
+        return f"Next week (from {monday.day} {monday:%b})"
+    year = "" if monday.year == today.year else f" {monday.year}"
+    return f"Week of {monday.day} {monday:%b}{year}"
 
 
 def weekly_groups(actions: Iterable[ActionRecord],

@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 
 import streamlit as st
 
-from nextround import calendar_ics, chart_thresholds, charts, clock, ui, wellbeing
+from nextround import calendar_ics, chart_thresholds, charts, clock, figures, ui, wellbeing
 from nextround.records import CheckinRecord
 from nextround.store import Store
 from nextround.ui import after_no as after_no_ui
@@ -169,7 +169,7 @@ def results(store: Store, history, today: date,  # noqa: ANN001
         return
     score = summary.last
     heading = ("This week" if summary.done_this_week
-               else f"Your last check-in ({summary.last_week})")
+               else f"Your last check-in ({figures.week_of(summary.last_week, today)})")
     st.header(heading)
     cols = st.columns(3)
     delta = None if summary.change is None else f"{summary.change.points:+d} points"

@@ -289,3 +289,10 @@ def test_a_chosen_region_is_not_asked_again(store: Store, chosen: str) -> None:
     no_exception(at)
     assert store.count("checkins") == 1
     assert store.settings.get().support_region == ("US" if chosen == "flag" else "NZ")
+
+
+def test_last_weeks_check_in_is_named_by_its_week_in_words(store: Store) -> None:
+    factories.checkin(store, day=TODAY - timedelta(weeks=1))
+    at = open_page(PAGE, via_app=False)
+    no_exception(at)
+    assert "Your last check-in (week of 16 Nov)" in [h.value for h in at.header]
