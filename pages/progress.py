@@ -262,12 +262,15 @@ def dark_theme() -> bool:
         return False
 
 
-def chart_tabs(board: metrics.Dashboard, specs: dict[str, dict]) -> None:
-    """The charts, in tabs. A chart without enough data to tell the truth yet (one bar, a
+def chart_tabs(store: Store, board: metrics.Dashboard, specs: dict[str, dict],
+               today: date) -> None:
+    """The charts, in tabs, so a phone shows one tab of them at a time; the wellbeing line
+    closes "Over time". A chart without enough data to tell the truth yet (one bar, a
     funnel of zeros) gives way to a sentence saying when it will appear (`chart_thresholds`)."""
     if not board.applications_in_range:
         st.info("No applications were sent in this period. Pick a longer period above, or "
                 "add applications on the Applications page.", icon=":material/date_range:")
+        small_wellbeing_trend(store, today)
         return
     facts = chart_thresholds.progress_facts(board)
     for tab, names in zip(st.tabs(list(TABS)), TABS.values(), strict=True):
@@ -280,6 +283,8 @@ def chart_tabs(board: metrics.Dashboard, specs: dict[str, dict]) -> None:
                 st.vega_lite_chart(spec=specs[name], width="stretch", alt=DESCRIPTIONS[name])
                 if name == "flow":
                     flow_table(board)
+            if names is TABS["Over time"]:
+                small_wellbeing_trend(store, today)
 
 
 def flow_table(board: metrics.Dashboard) -> None:
@@ -306,8 +311,7 @@ def main(store: Store) -> None:
                              dark_theme())
     headline(board, today, goal_paused=plan.goal_paused)
     compact_numbers(board, today)
-    small_wellbeing_trend(store, today)
-    chart_tabs(board, specs)
+    chart_tabs(store, board, specs, today)
 
 
 main(ui.frame("Progress", ":material/trending_up:"))
