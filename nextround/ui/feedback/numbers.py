@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from nextround import feedback as fb
-from nextround import ui
+from nextround import figures, metrics, ui
 from nextround.store import Store
 
 
@@ -15,8 +15,9 @@ def metrics_row(store: Store) -> None:
     with ui.metric_grid("feedback_numbers"):
         st.metric("Feedback requested", f"{summary.requested:,}", border=True)
         st.metric("Replies received", f"{summary.received:,}", border=True)
-        st.metric("Feedback rate", "—" if summary.rate is None else f"{summary.rate:.0%}",
-                  border=True, help="Replies received ÷ feedback requested.")
+        rate = figures.Rate(summary.received, summary.requested, summary.rate)
+        st.metric("Feedback rate", figures.share(rate), border=True,
+                  help=metrics.TERMS["Feedback rate"])
         median = summary.median_days_to_reply
-        st.metric("Median days to a reply", "—" if median is None else f"{median:g}",
+        st.metric("Median days to a reply", "–" if median is None else f"{median:g}",
                   border=True, help="From asking to the reply, over the replies received.")
