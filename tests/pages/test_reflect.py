@@ -425,3 +425,20 @@ def test_the_demo_opens_reflect_on_a_clean_start_not_someone_elses_draft(store: 
     no_exception(at)
     assert at.header[0].value == "Start a reflection"
     assert rf.draft_in_progress(store) is None
+
+
+def test_how_far_it_got_is_filled_in_and_a_poor_fit_is_in_the_summary(store: Store) -> None:
+    factories.rejected_after_interview(store, "Acme", interviewed_on="2026-10-10")
+    at = open_page(PAGE)
+    at.radio(key="reflect_about").set_value("One application").run()
+    at.button(key="reflect_start").click().run()
+    no_exception(at)
+    rid = rf.draft_in_progress(store).record.id
+    _next(at, 0)
+    assert at.selectbox(key=f"rf{rid}_stage").value == "interviewing"  # never asked again
+    for step in range(1, 7):
+        if step == 6:
+            at.radio(key=f"rf{rid}_fit").set_value("no")
+        _next(at, step)
+    summary = _rendered_markdown(at) + "\n".join(h.value for h in at.header)
+    assert "wasn't a good fit for you" in summary
