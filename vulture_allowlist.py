@@ -55,3 +55,7 @@ _.first_rejection_on
 _.thanks_sent_on
 _.furthest_level
 _.reply_days
+
+# fpdf2 calls `footer` on every page; openpyxl reads `number_format` when it saves a cell.
+_.footer
+_.number_format

@@ -306,7 +306,8 @@ def _import_into_new(path: Path, run: Callable[..., Any], *, keep: bool) -> Any:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """JSON (everything, lossless) unless the file name ends in .csv (applications only)."""
+    """JSON (everything, lossless) unless the name ends in .csv (applications) or .xlsx
+    (applications and their stage history)."""
     from nextround import transfer
 
     out = check_output_file(args.out, database=sqlite_path(_url(args)), make_folder=True)
@@ -316,9 +317,48 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         store.dispose()
     transfer.write_file_atomically(out, data)
-    kind = ("applications as CSV" if out.name.lower().endswith(".csv")
-            else "everything as JSON")
+    suffix = out.suffix.lower()
+    kind = {".csv": "applications as CSV",
+            ".xlsx": "applications and stage history as a workbook"}.get(
+        suffix, "everything as JSON")
     print(f"Exported {kind} to {args.out}.")
+    return EXIT_OK
+
+
+# --- record ------------------------------------------------------------------------------------
+
+def cmd_record(args: argparse.Namespace) -> int:
+    """The work-search record for a benefits office; the format follows --out's suffix."""
+    from datetime import date
+
+    from nextround.reports import record_files, work_search
+    from nextround.transfer import write_file_atomically
+
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except ValueError as exc:
+        raise Refusal(f"Dates are YYYY-MM-DD, e.g. 2026-11-01 ({exc}). Nothing was written.") \
+            from None
+    if end < start:
+        raise Refusal("--to is before --from. Nothing was written.")
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in record_files.SUFFIXES:
+        raise Refusal(f"--out must end in {', '.join(record_files.SUFFIXES)} (the format "
+                      "follows the name). Nothing was written.")
+    out = check_output_file(args.out, database=sqlite_path(_url(args)), make_folder=True)
+    store = _existing(args)
+    try:
+        options = work_search.Options(stage_changes=not args.no_stage_changes,
+                                      follow_ups=not args.no_follow_ups,
+                                      feedback_requests=not args.no_feedback_requests)
+        found = work_search.activities(store, start, end, options)
+        data = record_files.record_bytes(found, suffix, name=store.settings.get().name,
+                                         start=start, end=end)
+    finally:
+        store.dispose()
+    write_file_atomically(out, data)
+    print(f"Wrote {len(found):,} activit{'y' if len(found) == 1 else 'ies'} from "
+          f"{record_files.period_label(start, end)} to {args.out}.")
     return EXIT_OK
 
 
@@ -361,6 +401,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "review": cmd_review,
     "import": cmd_import,
     "export": cmd_export,
+    "record": cmd_record,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "check": cmd_check,
@@ -426,9 +467,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="map one of the file's status words onto a stage (repeatable)")
 
     p = sub.add_parser("export", parents=[common],
-                       help="write everything as JSON, or the applications as CSV")
+                       help="write everything as JSON, or the applications as CSV or .xlsx")
     p.add_argument("--out", metavar="PATH", required=True,
-                   help="the file to write; a name ending in .csv gets the applications CSV")
+                   help="the file to write; a name ending in .csv gets the applications CSV, "
+                        ".xlsx a workbook of applications and stage history")
+
+    p = sub.add_parser("record", parents=[common],
+                       help="write the work-search record of a period (.csv, .xlsx or .pdf)")
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD",
+                   help="the first day (inclusive)")
+    p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD",
+                   help="the last day (inclusive)")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="the file to write; its suffix picks the format: .csv, .xlsx or .pdf")
+    p.add_argument("--no-stage-changes", action="store_true",
+                   help="leave out stage changes (interviews, offers...)")
+    p.add_argument("--no-follow-ups", action="store_true",
+                   help="leave out emails marked sent (thank-yous, follow-ups)")
+    p.add_argument("--no-feedback-requests", action="store_true",
+                   help="leave out feedback requests")
 
     sub.add_parser("check", parents=[common],
                    help="integrity and link check; exits 1 if there is a problem")

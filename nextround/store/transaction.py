@@ -22,6 +22,7 @@ from nextround.store.records import Unit
 from nextround.store.reflections import Reflections
 from nextround.store.settings import UserSettings
 from nextround.store.transfer import Transfer
+from nextround.store.work_search import WorkSearch
 
 
 class RecordTypes:
@@ -39,6 +40,7 @@ class RecordTypes:
         self.paths = PathSteps(unit)
         self.progress = Progress(unit)
         self.transfer = Transfer(unit)
+        self.work_search = WorkSearch(unit)
 
 
 class Transaction(RecordTypes):

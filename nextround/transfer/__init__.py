@@ -44,6 +44,7 @@ from nextround.transfer.export import (
     export_csv,
     export_data,
     export_json,
+    export_xlsx,
     write_file_atomically,
 )
 from nextround.transfer.formulas import neutralize, unneutralize
@@ -86,6 +87,6 @@ __all__ = [
     "MAX_FIELD_CHARS", "MAX_JSON_BYTES", "MAX_JSON_ROWS", "MAX_JSON_ROW_CHARS", "MAX_PROBLEMS",
     "MAX_ROWS", "MAX_TEXT_CHARS", "Preview", "Problem", "Progress", "SAVED", "SQLITE_INT_MAX",
     "daily_backup", "decode", "describe_backup", "export_bytes", "export_csv", "export_data",
-    "export_json", "import_file", "make_backup", "neutralize", "parse_day", "preview",
-    "restore_backup", "stored_value_problems", "unneutralize", "write_file_atomically",
+    "export_json", "export_xlsx", "import_file", "make_backup", "neutralize", "parse_day",
+    "preview", "restore_backup", "stored_value_problems", "unneutralize", "write_file_atomically",
 ]

@@ -11,13 +11,14 @@ import io
 import json
 import os
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from nextround.store import Store, check_output_file, make_private_folder
 from nextround.transfer.columns import CSV_FIELDS, CSV_HEADER
 from nextround.transfer.formulas import neutralize
+from nextround.transfer.workbook import xlsx_bytes
 
 APP_NAME = "Next Round"
 EXPORT_FORMAT = "nextround-export"
@@ -48,9 +49,48 @@ def export_csv(store: Store) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+EVENT_HEADER = ("Company", "Role", "Stage", "Date", "Note", "Application")
+_DATE_FIELDS = ("applied_on", "stage_on")
+
+
+def _day(value: object) -> object:
+    """Stored ISO text (SQLite) or a date (PostgreSQL) → a date cell; anything else as is."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def export_xlsx(store: Store) -> bytes:
+    """The applications (the CSV's columns, so our import reads the sheet back) and their
+    stage history, one sheet each, with dates as date cells. The events sheet names each
+    application by its row number on the first sheet (2 is the first application)."""
+    rows = store.transfer.export_rows()
+    applications = rows["applications"]
+    line_of = {row["id"]: line for line, row in enumerate(applications, start=2)}
+    names = {row["id"]: (row["company"], row["role"]) for row in applications}
+    app_rows = ([_day(row[f]) if f in _DATE_FIELDS else
+                 ("" if row[f] is None else str(row[f])) for f in CSV_FIELDS]
+                for row in applications)
+    event_rows = ([*names.get(e["application_id"], ("", "")), e["stage"], _day(e["on_date"]),
+                   e["note"] or "", line_of.get(e["application_id"], "")]
+                  for e in sorted(rows["events"],
+                                  key=lambda e: (line_of.get(e["application_id"], 0),
+                                                 str(e["on_date"]), e["id"])))
+    return xlsx_bytes([("Applications", CSV_HEADER, app_rows),
+                       ("Stage history", EVENT_HEADER, event_rows)])
+
+
 def export_bytes(store: Store, name: str) -> bytes:
-    """CSV when the file name ends in .csv, otherwise the full JSON export."""
-    return export_csv(store) if name.lower().endswith(".csv") else export_json(store)
+    """CSV for a .csv name, a workbook for .xlsx, otherwise the full JSON export."""
+    lowered = name.lower()
+    if lowered.endswith(".csv"):
+        return export_csv(store)
+    if lowered.endswith(".xlsx"):
+        return export_xlsx(store)
+    return export_json(store)
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:
