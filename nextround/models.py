@@ -268,6 +268,12 @@ SETTING_FLAGS: dict[str, bool] = {
     # it is guessed from the time zone, because the schema's default ('US') is no choice.
     SUPPORT_REGION_CONFIRMED: False,
 }
+# The number of job-search activities a benefits programme asks for each week (the work-search
+# record, nextround/reports/): whole-number text from 1 to 50 in `settings.extra`, or absent
+# for none. The home page shows this week's count against it only when it is set.
+WORK_SEARCH_WEEKLY = "work_search_weekly"
+WORK_SEARCH_WEEKLY_MAX = 50
+_WORK_SEARCH_LABEL = "Activities your programme asks for each week"
 _FLAG_TEXT = {True: "true", False: "false"}
 _FLAG_LABELS = {PAUSE_GOAL_IN_HARD_WEEK: "Pause my weekly goal in a hard week",
                 SUPPORT_REGION_CONFIRMED: "Support region chosen"}
@@ -318,6 +324,11 @@ class Settings:
                 notices.append(f"{_FLAG_LABELS[name]}: the stored value {shown} isn't valid, so "
                                f"{'yes' if default else 'no'} is in use. Save the settings "
                                "form to keep a value you choose.")
+        if WORK_SEARCH_WEEKLY in extra and not _weekly_ok(extra[WORK_SEARCH_WEEKLY]):
+            shown = repr(extra.pop(WORK_SEARCH_WEEKLY))
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            notices.append(f"{_WORK_SEARCH_LABEL}: the stored value {shown} isn't valid, so "
+                           "none is in use. Save the settings form to keep a value you choose.")
         version = row.get("version")
         values = {name: row[name] for name in _SETTING_LABELS if row.get(name) is not None}
         candidate = cls(**values, extra=extra,  # type: ignore[arg-type]
@@ -370,6 +381,9 @@ class Settings:
                if name in self.extra and self.extra[name] not in _FLAG_TEXT.values()]
         if bad:
             errors["extra"] = f"{_FLAG_LABELS[bad[0]]} must be \"true\" or \"false\"."
+        elif WORK_SEARCH_WEEKLY in self.extra and not _weekly_ok(self.extra[WORK_SEARCH_WEEKLY]):
+            errors["extra"] = (f"{_WORK_SEARCH_LABEL} must be a whole number from 1 to "
+                               f"{WORK_SEARCH_WEEKLY_MAX}, or 0 for none.")
         if errors:
             raise ValidationError(errors)
         return Settings(**values)  # type: ignore[arg-type]
@@ -379,6 +393,20 @@ class Settings:
         default = SETTING_FLAGS[name]
         return {"true": True, "false": False}.get(self.extra.get(name, ""), default)
 
+    @property
+    def work_search_weekly(self) -> int | None:
+        """How many job-search activities a week the user's programme asks for; None when
+        they set none (`WORK_SEARCH_WEEKLY`)."""
+        value = self.extra.get(WORK_SEARCH_WEEKLY, "")
+        return int(value) if _weekly_ok(value) else None
+
+    def with_work_search_weekly(self, count: int) -> Settings:
+        """A copy asking for `count` activities a week; 0 means none (the key is removed)."""
+        extra = {k: v for k, v in self.extra.items() if k != WORK_SEARCH_WEEKLY}
+        if count:
+            extra[WORK_SEARCH_WEEKLY] = str(count)
+        return replace(self, extra=extra)
+
     def with_flags(self, **flags: bool) -> Settings:
         """A copy with these yes/no settings set (names from `SETTING_FLAGS`)."""
         unknown = set(flags) - set(SETTING_FLAGS)
@@ -386,6 +414,12 @@ class Settings:
             raise ValueError(f"Not a yes/no setting: {sorted(unknown)}")
         return replace(self, extra={**self.extra,
                                     **{k: _FLAG_TEXT[bool(v)] for k, v in flags.items()}})
+
+
+def _weekly_ok(value: object) -> bool:
+    """Whole-number text from 1 to `WORK_SEARCH_WEEKLY_MAX` (no sign, no spaces)."""
+    return (isinstance(value, str) and value.isascii() and value.isdigit()
+            and 1 <= int(value) <= WORK_SEARCH_WEEKLY_MAX)
 
 
 _SETTING_LABELS = {"name": "Your name", "signature": "Signature", "weekly_goal": "Weekly goal",

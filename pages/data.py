@@ -1,4 +1,5 @@
-"""Your data: settings, and getting data in and out (import, export, backup, restore, delete).
+"""Your data: settings, and getting data in and out (import, export, the work-search record,
+backup, restore, delete).
 
 Each tab is a section module in `nextround/ui/data/`; this page lays them out and, after a
 restore or delete-all replaced the file, reopens the store.
@@ -17,6 +18,7 @@ from nextround.ui.data.check import check_section, schema_warning
 from nextround.ui.data.delete import delete_section
 from nextround.ui.data.export import export_section
 from nextround.ui.data.importing import import_section, last_import_note
+from nextround.ui.data.record import record_section
 from nextround.ui.data.restore import restore_section
 from nextround.ui.data.settings import settings_section
 
@@ -35,7 +37,7 @@ def main(store: Store) -> None:
     st.title("Your data")
     st.caption(f"Your preferences, and your data in and out. {ui.data_home(store)}")
     schema_warning(store)
-    tabs = st.tabs(["Settings", "Import", "Export", "Backup and restore", "Delete"])
+    tabs = st.tabs(["Settings", "Import", "Export", "Record", "Backup and restore", "Delete"])
     with tabs[0]:
         settings_section(store)
     with tabs[1]:
@@ -44,12 +46,14 @@ def main(store: Store) -> None:
     with tabs[2]:
         export_section(store)
     with tabs[3]:
+        record_section(store)
+    with tabs[4]:
         backup_section(store)
         st.divider()
         restore_section(store, _reopen(store))
         st.divider()
         check_section(store)
-    with tabs[4]:
+    with tabs[5]:
         delete_section(store, _reopen(store))
 
 

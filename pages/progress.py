@@ -14,6 +14,7 @@ import streamlit as st
 
 from nextround import chart_thresholds, charts, figures, metrics, ui, wellbeing
 from nextround.figures import Rate
+from nextround.reports import work_search
 from nextround.store import Store, StoreError
 from nextround.ui import this_week
 
@@ -191,6 +192,17 @@ def compact_numbers(board: metrics.Dashboard, today: date) -> None:
     st.caption(wellbeing_line(now, today), help=terms["Wellbeing"])
 
 
+def work_search_count(store: Store, today: date) -> None:
+    """This week's job-search activities against the number the user's benefits programme asks
+    for, as one quiet line; nothing when they set no number (Settings)."""
+    required = ui.cached(store, store.settings.get).work_search_weekly
+    if required is None:
+        return
+    count = ui.cached(store, work_search.week_count, today)
+    st.caption(work_search.week_line(count, required), help="Counted from Monday to today. "
+               "Set the number under Your data, Settings.")
+
+
 def wellbeing_line(now: metrics.Headline, today: date) -> str:
     """The last check-in in a line: its week as people say it, its score and the streak."""
     if now.last_checkin_pct is None:
@@ -311,6 +323,7 @@ def main(store: Store) -> None:
                              dark_theme())
     headline(board, today, goal_paused=plan.goal_paused)
     compact_numbers(board, today)
+    work_search_count(store, today)
     chart_tabs(store, board, specs, today)
 
 

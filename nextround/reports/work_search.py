@@ -143,3 +143,14 @@ def week_count(store: Store, today: date, options: Options = Options()) -> int:
     """Activities from this week's Monday to today, as the home page counts them."""
     monday = today - timedelta(days=today.weekday())
     return len(activities(store, monday, today, options))
+
+
+def week_line(count: int, required: int) -> str:
+    """The home page's line about this week's count against what the programme asks for:
+    plain numbers, no judgement, and the record's place."""
+    done = f"{count} job-search activit{'y' if count == 1 else 'ies'} this week"
+    if count >= required:
+        return (f"Work-search record: {done}, the {required} your programme asks for. "
+                "Your data, Record makes the file to hand in.")
+    return (f"Work-search record: {done} so far; your programme asks for {required}. "
+            "Applications, stage changes, follow-ups and feedback requests all count.")

@@ -15,21 +15,28 @@ from zoneinfo import available_timezones
 import streamlit as st
 
 from nextround import ui, wellbeing
-from nextround.models import PAUSE_GOAL_IN_HARD_WEEK, SUPPORT_REGION_CONFIRMED, Settings
+from nextround.models import (
+    PAUSE_GOAL_IN_HARD_WEEK,
+    SUPPORT_REGION_CONFIRMED,
+    WORK_SEARCH_WEEKLY_MAX,
+    Settings,
+)
 from nextround.store import Store
 
 SETTINGS_FORM = "settings"
 _SETTINGS_FIELDS = ("name", "signature", "weekly_goal", "ghost_after_days", "follow_up_days",
-                    "timezone", "support_region", "pause_goal")
+                    "timezone", "support_region", "pause_goal", "work_search_weekly")
 
 
 def _widget_values(current: Settings) -> dict[str, object]:
     """What the form starts from: the stored values, the region "Get support" shows (its
     guess until the user chooses), and the yes/no settings."""
     values: dict[str, object] = {name: getattr(current, name) for name in _SETTINGS_FIELDS
-                                 if name not in ("support_region", "pause_goal")}
+                                 if name not in ("support_region", "pause_goal",
+                                                 "work_search_weekly")}
     values["support_region"] = wellbeing.support_region(current).code
     values["pause_goal"] = current.flag(PAUSE_GOAL_IN_HARD_WEEK)
+    values["work_search_weekly"] = current.work_search_weekly or 0
     return values
 
 
@@ -96,6 +103,13 @@ def settings_section(store: Store) -> None:
                     help="When your check-in suggests a hard week, the home page puts "
                          "looking after yourself first and shows your goal as paused for "
                          "that week.")
+        st.number_input("Job-search activities my benefits programme asks for each week",
+                        key="settings_work_search_weekly", min_value=0,
+                        max_value=WORK_SEARCH_WEEKLY_MAX, step=1,
+                        help="Some unemployment benefits ask for a record of job-search "
+                             "activities. With a number here, the home page shows this "
+                             "week's count beside it; the record itself is under Your data, "
+                             "Record. 0 means none.")
         ui.field_error(SETTINGS_FORM, "extra")
         left, right = st.columns(2)
         with left:
@@ -126,7 +140,8 @@ def settings_section(store: Store) -> None:
             timezone=state["settings_timezone"], support_region=state["settings_support_region"],
             version=state["settings_loaded_version"], extra=current.extra,
         ).with_flags(**{PAUSE_GOAL_IN_HARD_WEEK: bool(state["settings_pause_goal"]),
-                        SUPPORT_REGION_CONFIRMED: True})
+                        SUPPORT_REGION_CONFIRMED: True}).with_work_search_weekly(
+            int(state["settings_work_search_weekly"]))
         ui.save(SETTINGS_FORM, lambda: store.settings.save(wanted), "Settings saved.",
                 then=lambda _: state.update(settings_reload=True))
     if "_form" in st.session_state.get(ui.errors_key(SETTINGS_FORM), {}):
