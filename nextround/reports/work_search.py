@@ -6,7 +6,8 @@ date, the employer, the position, how it was made, the contact, and its result o
 stage. What counts as an activity:
 
 - every application, on the day it was applied (always);
-- a stage change (a screening, an interview, an offer...), on its day (option);
+- a stage change (a screening, an interview, an offer...), on its day (option); marking an
+  application ghosted is not one (it records the employer's silence, not a step the user took);
 - an email marked as sent from Respond: thank-you, feedback request, follow-up, stay in touch
   (option "follow-ups");
 - a feedback request, on the day it was asked (option).
@@ -85,8 +86,10 @@ def how_applied(source: str, link: str, contact_email: str) -> str:
 
 
 def _stage_label(stage: object) -> str:
+    """A stage as a caseworker reads it: "ghosted" is our word, "no reply" is theirs."""
     try:
-        return Stage(str(stage)).label
+        known = Stage(str(stage))
+        return "No reply from the employer" if known == Stage.GHOSTED else known.label
     except ValueError:
         return str(stage or "")
 
@@ -108,10 +111,12 @@ def activities(store: Store, start: date, end: date, options: Options = Options(
             date.fromisoformat(row["day"]), row["company"], row["role"],
             how_applied(row["source"], row["link"], row["contact_email"]),
             _contact(row["contact_name"], row["contact_email"]),
-            f"Applied; now {_stage_label(row['stage'])}"
+            f"Applied; now: {_stage_label(row['stage'])}"
             if row["stage"] != Stage.APPLIED else "Applied; awaiting reply"))
     if options.stage_changes:
         for row in rows["stage_changes"]:
+            if row["new_stage"] == Stage.GHOSTED:
+                continue
             note = " ".join(str(row["note"] or "").split())
             found.append(Activity(
                 date.fromisoformat(row["day"]), row["company"], row["role"],
@@ -151,6 +156,6 @@ def week_line(count: int, required: int) -> str:
     done = f"{count} job-search activit{'y' if count == 1 else 'ies'} this week"
     if count >= required:
         return (f"Work-search record: {done}, the {required} your programme asks for. "
-                "Your data, Record makes the file to hand in.")
+                "The file to hand in is under Your data, Export.")
     return (f"Work-search record: {done} so far; your programme asks for {required}. "
             "Applications, stage changes, follow-ups and feedback requests all count.")

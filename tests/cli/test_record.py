@@ -33,7 +33,7 @@ def test_record_writes_the_period_as_csv(two_applications: Store, tmp_path: Path
     assert said == f"Wrote 2 activities from 1 Nov 2026 to 30 Nov 2026 to {out}.\n"
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [r[:4] + r[5:] for r in rows[1:]] == [
-        ["2026-11-03", "Acme", "Engineer", "Online", "Applied; now Screening"],
+        ["2026-11-03", "Acme", "Engineer", "Online", "Applied; now: Screening"],
         ["2026-11-12", "Acme", "Engineer", "Online", "Moved to Screening"]]
 
 

@@ -46,8 +46,8 @@ def _texts(at: AppTest) -> str:
 def test_opens_both_ways_on_an_empty_database(store: Store, via_app: bool) -> None:
     at = _page(via_app)
     assert at.title[0].value == "Your data"
-    assert [t.label for t in at.tabs] == ["Settings", "Import", "Export", "Record",
-                                          "Backup and restore", "Delete"]
+    assert [t.label for t in at.tabs] == ["Settings", "Import", "Export", "Backup and restore",
+                                          "Delete"]
     assert "No backups yet" in _texts(at)
 
 
@@ -243,7 +243,7 @@ def test_export_downloads_exist(store: Store) -> None:
     buttons = {b.key: b for b in at.get("download_button")}
     assert set(buttons) >= {"export_json", "export_csv", "export_xlsx"}
     assert buttons["export_csv"].proto.label == "Download applications (CSV)"
-    assert buttons["export_xlsx"].proto.label == "Download applications and history (Excel)"
+    assert buttons["export_xlsx"].proto.label == "Download applications (Excel)"
     assert buttons["export_json"].proto.label == "Download everything (JSON)"
     # The bytes behind the buttons are the transfer functions' (tested in unit/test_transfer.py).
     assert json.loads(transfer.export_json(store))["tables"]["applications"][0]["company"] \

@@ -1,5 +1,5 @@
-"""AppTest for the data page's Record tab and the home page's work-search count: what a person
-sees for a period with activities, an empty one, the options, and the weekly setting."""
+"""AppTest for the work-search record (data page, Export tab) and the home page's count: what
+a person sees for a period with activities, an empty one, the options, the weekly setting."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.conftest import no_exception, open_page
 
 
 def _record_tab(at: AppTest) -> str:
-    tab = next(t for t in at.tabs if t.label == "Record")
+    tab = next(t for t in at.tabs if t.label == "Export")
     return "\n".join(str(e.value) for kind in ("info", "caption") for e in getattr(tab, kind))
 
 

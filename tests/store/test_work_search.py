@@ -21,7 +21,7 @@ def test_an_application_is_an_activity_with_its_employer_position_contact_and_st
     found = activities(store, date(2026, 11, 1), date(2026, 11, 30))
     assert [a.cells() for a in found] == [
         (date(2026, 11, 3), "Acme", "Engineer", "Online", "Ada Byron <ada@acme.example>",
-         "Applied; now Interviewing"),
+         "Applied; now: Interviewing"),
         (date(2026, 11, 10), "Acme", "Engineer", "Online", "Ada Byron <ada@acme.example>",
          "Moved to Interviewing"),
     ]
@@ -66,3 +66,11 @@ def test_the_weeks_count_runs_from_monday_to_today(store: Store) -> None:
     factories.application(store, "Monday", applied_on="2026-11-23")
     factories.application(store, "Today", applied_on="2026-11-25")
     assert work_search.week_count(store, date(2026, 11, 25)) == 2
+
+
+def test_marking_an_application_ghosted_is_no_activity_and_reads_as_no_reply(
+        store: Store) -> None:
+    factories.application(store, "Quiet Co", applied_on="2026-11-02",
+                          stages=[("ghosted", "2026-11-20")])
+    found = activities(store, date(2026, 11, 1), date(2026, 11, 30))
+    assert [a.result for a in found] == ["Applied; now: No reply from the employer"]

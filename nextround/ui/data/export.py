@@ -31,7 +31,7 @@ def export_section(store: Store) -> None:
                            key="export_csv", icon=":material/table_view:", on_click="ignore",
                            width="stretch")
     with right:
-        st.download_button("Download applications and history (Excel)",
+        st.download_button("Download applications (Excel)",
                            data=lambda: transfer.export_xlsx(store),
                            file_name=f"nextround-applications-{day}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml"

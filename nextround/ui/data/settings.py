@@ -109,7 +109,7 @@ def settings_section(store: Store) -> None:
                         help="Some unemployment benefits ask for a record of job-search "
                              "activities. With a number here, the home page shows this "
                              "week's count beside it; the record itself is under Your data, "
-                             "Record. 0 means none.")
+                             "Export. 0 means none.")
         ui.field_error(SETTINGS_FORM, "extra")
         left, right = st.columns(2)
         with left:
