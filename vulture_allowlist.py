@@ -56,6 +56,6 @@ _.thanks_sent_on
 _.furthest_level
 _.reply_days
 
-# fpdf2 calls `footer` on every page; openpyxl reads `number_format` when it saves a cell.
-_.footer
+# openpyxl reads `number_format` and `font` when it saves a cell.
 _.number_format
+_.font

@@ -18,6 +18,8 @@ ACTIVITIES = [
     Activity(date(2026, 11, 3), "=HYPERLINK(\"http://evil\")", "Engineer", "Online",
              "Ada Byron <ada@acme.example>", "Applied; awaiting reply"),
     Activity(date(2026, 11, 9), "Zoë & Søn", "Analyst", "Email", "", "Moved to Interviewing"),
+    Activity(date(2026, 11, 10), "<b>Bold</b> Ltd", "<font size=40>Big</font>", "Phone", "",
+             "Applied"),
 ]
 
 
@@ -43,6 +45,7 @@ def test_the_workbook_has_date_cells_and_no_formula() -> None:
     assert rows[1][1] == "'=HYPERLINK(\"http://evil\")"
     assert sheet.cell(2, 2).data_type == "s"  # text, not a formula
     assert rows[2][1:] == ("Zoë & Søn", "Analyst", "Email", None, "Moved to Interviewing")
+    assert len(rows) == 4
 
 
 def test_the_pdf_names_the_person_and_period_and_lists_every_activity() -> None:
@@ -53,6 +56,7 @@ def test_the_pdf_names_the_person_and_period_and_lists_every_activity() -> None:
     assert "Period: 1 Nov 2026 to 30 Nov 2026" in text
     assert "Date Employer Position How Contact Result" in text
     assert "3 Nov 2026" in text and "Zoë & Søn" in text and "Moved to Interviewing" in text
+    assert "<b>Bold</b> Ltd" in text and "<font size=40>Big</font>" in text  # never markup
     assert "Page 1 of 1" in text
 
 
