@@ -275,7 +275,7 @@ def dark_theme() -> bool:
 
 
 def chart_tabs(store: Store, board: metrics.Dashboard, specs: dict[str, dict],
-               today: date) -> None:
+               today: date, *, goal_paused: bool = False) -> None:
     """The charts, in tabs, so a phone shows one tab of them at a time; the wellbeing line
     closes "Over time". A chart without enough data to tell the truth yet (one bar, a
     funnel of zeros) gives way to a sentence saying when it will appear (`chart_thresholds`)."""
@@ -292,7 +292,10 @@ def chart_tabs(store: Store, board: metrics.Dashboard, specs: dict[str, dict],
                 if sentence:
                     st.info(sentence, icon=":material/potted_plant:")
                     continue
-                st.vega_lite_chart(spec=specs[name], width="stretch", alt=DESCRIPTIONS[name])
+                spec = specs[name]
+                if name == "weekly" and goal_paused:  # a hard week: no line to fall short of
+                    spec = {**spec, "datasets": {**spec["datasets"], "goal": []}}
+                st.vega_lite_chart(spec=spec, width="stretch", alt=DESCRIPTIONS[name])
                 if name == "flow":
                     flow_table(board)
             if names is TABS["Over time"]:
@@ -324,7 +327,7 @@ def main(store: Store) -> None:
     headline(board, today, goal_paused=plan.goal_paused)
     compact_numbers(board, today)
     work_search_count(store, today)
-    chart_tabs(store, board, specs, today)
+    chart_tabs(store, board, specs, today, goal_paused=plan.goal_paused)
 
 
 main(ui.frame("Progress", ":material/trending_up:"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pyarrow as pa
 import pytest
 
 from nextround import demo
@@ -217,3 +220,17 @@ def test_wellbeing_can_be_included_before_the_first_click(store: Store) -> None:
     no_exception(at)
     assert "It includes your wellbeing check-in." in [c.value for c in at.caption]
     assert "Download my week" in _downloads(at)
+
+
+@pytest.mark.parametrize(("items", "stress", "line_drawn"),
+                         [((2, 2, 2, 2, 2), 3, False), ((4, 4, 3, 3, 3), 4, True)])
+def test_the_weekly_chart_draws_the_goal_line_only_when_the_goal_is_not_paused(
+        store: Store, items: tuple[int, ...], stress: int, line_drawn: bool) -> None:
+    _hard_week_with_work_waiting(store, items, stress=stress)
+    at = open_page(PAGE)
+    no_exception(at)
+    weekly = next(c for c in at.get("vega_lite_chart")
+                  if "Applied and responded" in json.dumps(json.loads(c.proto.spec)["title"]))
+    goal = {d.name: d for d in weekly.proto.datasets}["goal"]
+    rows = pa.ipc.open_stream(goal.data.data).read_all().num_rows
+    assert rows == (1 if line_drawn else 0)
