@@ -148,11 +148,12 @@ class Change:
     @property
     def message(self) -> str:
         """Our own words (no user text), safe for st.markdown."""
+        monday = week_monday(self.since_week)
+        since = f"week of {monday.day} {monday:%b}"  # a week in words, never its ISO code
         if self.points == 0:
-            return f"The same as your last check-in ({self.since_week})."
+            return f"The same as your last check-in ({since})."
         direction = "Up" if self.points > 0 else "Down"
-        text = (f"{direction} {abs(self.points)} points since your last check-in "
-                f"({self.since_week}).")
+        text = f"{direction} {abs(self.points)} points since your last check-in ({since})."
         if not self.meaningful:
             return text + " A small change, within the usual ups and downs."
         if self.points > 0:

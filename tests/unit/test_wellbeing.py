@@ -82,7 +82,7 @@ def test_meaningful_change_is_ten_points_either_way() -> None:
     assert wellbeing.meaningful_change(who5([3] * 5), 48)
     assert not wellbeing.meaningful_change(52, 60)
     change = wellbeing.change_between(64, 40, "2026-W47")
-    assert change.points == -24 and change.meaningful and "2026-W47" in change.message
+    assert change.points == -24 and change.meaningful and "(week of 16 Nov)" in change.message
     assert not wellbeing.change_between(64, 68, "2026-W47").meaningful
 
 
