@@ -30,7 +30,7 @@ def empty_state() -> None:
 
 def main(store: Store) -> None:
     settings = ui.cached(store, store.settings.get)
-    today = store.today()
+    today = ui.today(store)
     st.title("Applications", anchor=False)
     st.caption("Every application you've sent, where it stands, and how it got there.")
     first = ui.cached(store, Store.count, "applications") == 0

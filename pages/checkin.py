@@ -229,7 +229,7 @@ def reminder(today: date) -> None:
 
 def main(store: Store) -> None:
     settings = ui.cached(store, store.settings.get)
-    today = store.today()
+    today = ui.today(store)
     week = wellbeing.week_key(today)
     history = ui.cached(store, store.checkins.history)
     current = ui.cached(store, store.checkins.for_week, week)

@@ -27,7 +27,7 @@ def main(store: Store) -> None:
     st.title("Feedback")
     st.caption("Asking what could have been better takes courage. Most requests get no answer, "
                "and that's normal; the replies that do come are worth keeping.")
-    today = store.today()
+    today = ui.today(store)
     after_no_ui.panel_if_following(store, "feedback")
     metrics_row(store)
     due_section(store, today)

@@ -315,7 +315,7 @@ def main(store: Store) -> None:
     if ui.cached(store, Store.is_empty):
         welcome(store)
         return
-    today = store.today()
+    today = ui.today(store)
     st.title("Your progress")
     st.caption("Every application is a step. Here's how far your search has come.")
     plan = this_week.show(store)

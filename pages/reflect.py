@@ -35,7 +35,7 @@ def main(store: Store) -> None:
     section = st.radio("Section", SECTIONS, key=SECTION_KEY, label_visibility="collapsed",
                        horizontal=True) or last
     st.session_state[LAST_SECTION_KEY] = section
-    today = store.today()
+    today = ui.today(store)
     if section == "Reflect":
         reflect_section(store, today)
     elif section == "Game plan":

@@ -14,6 +14,7 @@ import hashlib
 import inspect
 import pickle
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -197,6 +198,12 @@ def frame(title: str, icon: str | None = None) -> Store:
     _support_sidebar(wellbeing.support_region(settings), home=data_home(store))
     show_flash()
     return store
+
+
+def today(store: Store) -> date:
+    """The user's today, from the cached settings: `Store.today()` reads the settings table
+    itself, which a page would otherwise pay for on every rerun."""
+    return clock.today(cached(store, store.settings.get).timezone)
 
 
 def data_home(store: Store) -> str:

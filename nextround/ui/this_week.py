@@ -38,7 +38,7 @@ def _deadlines_file(store: Store) -> Callable[[], bytes]:
 
 def show(store: Store) -> agenda.ThisWeek:
     """Draw This week; returns it, so the page can show the weekly goal as paused too."""
-    today = store.today()
+    today = ui.today(store)
     plan = ui.cached(store, _agenda, today.isoformat())
     with st.container(border=True, key="this_week"):
         st.header("This week", anchor=False)

@@ -32,7 +32,7 @@ def _automatic_backup_note(store: Store) -> None:
     outcome = runner.last(store.url)
     if outcome is None:
         return
-    which = ("Today's automatic backup" if outcome.day == store.today()
+    which = ("Today's automatic backup" if outcome.day == ui.today(store)
              else f"The automatic backup of {outcome.day:%d %B %Y}")
     if outcome.problem:
         st.warning(f"{which} couldn't be made. "

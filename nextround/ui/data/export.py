@@ -17,7 +17,7 @@ def export_section(store: Store) -> None:
                "Excel file holds them and their stage history, with real dates. Cells that a "
                "spreadsheet could run as formulas start with ' to keep them inert.")
     counts = ui.cached(store, store.transfer.table_counts)
-    day = store.today().isoformat()
+    day = ui.today(store).isoformat()
     left, middle, right = st.columns(3)
     with left:
         st.download_button("Download everything (JSON)", data=lambda: transfer.export_json(store),

@@ -36,7 +36,7 @@ def record_section(store: Store) -> None:
     st.caption("Many unemployment benefits ask for a record of your job search. This lists "
                "each activity with its date, employer, position, how you made it, the contact "
                "and the result so far, ready to hand to your caseworker.")
-    today = store.today()
+    today = ui.today(store)
     start, end = _period(today)
     st.caption("Count as activities, besides applications:")
     options = work_search.Options(

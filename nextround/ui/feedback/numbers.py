@@ -11,7 +11,7 @@ from nextround.store import Store
 
 
 def metrics_row(store: Store) -> None:
-    summary = fb.summarize(ui.cached(store, store.progress.feedback_counts), store.today())
+    summary = fb.summarize(ui.cached(store, store.progress.feedback_counts), ui.today(store))
     with ui.metric_grid("feedback_numbers"):
         st.metric("Feedback requested", f"{summary.requested:,}", border=True)
         st.metric("Replies received", f"{summary.received:,}", border=True)

@@ -40,7 +40,7 @@ def send(store: Store, app: Picked | None, final: drafting.Draft) -> None:
 
     def mark() -> int:
         return sending.mark_draft_sent(store, fields, request_token=state["token"],
-                                       sent_on=store.today(), ask_feedback=ask,
+                                       sent_on=ui.today(store), ask_feedback=ask,
                                        draft_id=state["draft_id"], version=state["version"],
                                        appreciated=st.session_state.get(f"{K}_highlight") or "")
 
@@ -57,7 +57,7 @@ def send(store: Store, app: Picked | None, final: drafting.Draft) -> None:
             then=lambda saved: state.update(draft_id=saved[0], version=saved[1]))
 
     def marked(draft_id: int) -> None:
-        state["sent"] = {"id": draft_id, "on": store.today().isoformat(),
+        state["sent"] = {"id": draft_id, "on": ui.today(store).isoformat(),
                          "app_id": app.id if app else None}
         state["draft_id"] = None
         if app is not None:  # what's next after a no shows above (for a rejection only)
