@@ -61,6 +61,11 @@ from nextround.store.schema_check import (
 from nextround.store.transaction import RecordTypes, Transaction
 from nextround.store.transfer import IMPORT_ORDER
 
+# Writes this process has committed, per database URL, through any Store object: tells a
+# reader that kept the change counter that it must read it again, without a query.
+_WRITES_HERE: dict[str, int] = {}
+_WRITES_LOCK = threading.Lock()
+
 
 class Store(RecordTypes):
     """A Next Round database. Safe to share between threads: each unit of work takes its own
@@ -235,6 +240,9 @@ class Store(RecordTypes):
             raise StoreError(f"Couldn't save: {_reason(exc)}. Nothing was changed.") from exc
         finally:
             self._writing.active = False
+            # Counted even when the write failed: a reader then reads the counter once more.
+            with _WRITES_LOCK:
+                _WRITES_HERE[self.url] = _WRITES_HERE.get(self.url, 0) + 1
 
     @contextmanager
     def _read_connection(self) -> Iterator[Connection]:
@@ -246,6 +254,11 @@ class Store(RecordTypes):
         """Bumped by every write; the key for every cached read."""
         with self._read_connection() as conn:
             return int(conn.execute(text("SELECT n FROM change_counter WHERE id = 1")).scalar_one())
+
+    def writes_here(self) -> int:
+        """How many writes this process has made to this database, through any Store object.
+        When it hasn't moved, neither has the change counter, unless another process wrote."""
+        return _WRITES_HERE.get(self.url, 0)
 
     def schema_version(self) -> int:
         with self._read_connection() as conn:

@@ -113,6 +113,76 @@ def test_a_write_from_another_store_on_the_same_file_is_seen(store: Store,
     assert CALLS == ["read", "read"]
 
 
+def _many_reads_page() -> None:
+    import streamlit as st
+
+    from nextround import ui
+    from nextround.store import Store
+    from tests import factories
+    from tests.pages.test_ui_cache import counted_companies
+
+    store = ui.frame("Cache test")
+    before = ui.cached(store, counted_companies)
+    for table in ("applications", "events", "feedback_requests", "checkins"):
+        ui.cached(store, Store.count, table)
+    if st.session_state.get("write_mid_run"):
+        st.session_state["write_mid_run"] = False
+        other = Store(store.url)  # another session's Store object, in this process
+        try:
+            factories.application(other, "Mid Run Ltd", applied_on="2026-11-02")
+        finally:
+            other.dispose()
+    after = ui.cached(store, counted_companies)
+    st.text(f"before: {', '.join(before) or 'none'}; after: {', '.join(after) or 'none'}")
+
+
+def test_a_page_run_reads_the_change_counter_once(store: Store,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six cached reads in a run cost one counter query, not six."""
+    factories.application(store, "Acme")
+    queries: list[str] = []
+    original = Store.change_count
+
+    def counting(self: Store) -> int:
+        queries.append(self.url)
+        return original(self)
+
+    monkeypatch.setattr(Store, "change_count", counting)
+    at = AppTest.from_function(_many_reads_page, default_timeout=30).run()
+    no_exception(at)
+    queries.clear()
+    at.run()
+    assert at.text[0].value == "before: Acme; after: Acme"
+    assert len(queries) == 1
+
+
+def test_a_write_in_the_middle_of_a_run_is_seen_by_the_reads_after_it(store: Store) -> None:
+    factories.application(store, "Acme")
+    at = AppTest.from_function(_many_reads_page, default_timeout=30).run()
+    at.session_state["write_mid_run"] = True
+    at.run()
+    no_exception(at)
+    assert at.text[0].value == "before: Acme; after: Acme, Mid Run Ltd"
+
+
+@pytest.mark.sqlite_only
+def test_another_processs_write_is_seen_by_the_next_run(store: Store, isolated: Path) -> None:
+    """A write that bypasses this process entirely (the command line, a second server): the
+    counter is read afresh when each page run begins."""
+    factories.application(store, "Acme")
+    at = AppTest.from_function(_reading_page, default_timeout=30).run()
+    assert at.text[0].value == "1 companies: Acme"
+    other = sqlite3.connect(isolated, isolation_level=None)
+    try:
+        other.execute("UPDATE applications SET company = 'Renamed Elsewhere'")
+        other.execute("UPDATE change_counter SET n = n + 1 WHERE id = 1")
+    finally:
+        other.close()
+    at.run()
+    no_exception(at)
+    assert at.text[0].value == "1 companies: Renamed Elsewhere"
+
+
 def test_the_cache_never_mixes_two_databases(tmp_path: Path) -> None:
     first, second = Store(tmp_path / "a.db"), Store(tmp_path / "b.db")
     try:
