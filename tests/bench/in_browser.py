@@ -145,16 +145,26 @@ def timed_click(page, click, quiet_ms: int = 1000) -> dict:  # noqa: ANN001
 def click_to_idle(page, name: str, runs: int) -> dict:  # noqa: ANN001
     """Median of `runs` clicks on the page's control, alternating its two options, after one
     unmeasured click (so both options' caches are warm, as for a user going back and forth).
-    The page must be loaded and idle."""
-    if name in CLICK_TAB:
-        page.get_by_role("tab", name=CLICK_TAB[name], exact=True).click()
+    The page must be loaded and idle. A control that isn't there (the page changed) is
+    reported under "missing" instead of stopping the benchmark."""
+    from playwright.sync_api import Error as PlaywrightError
+
     role, label, _ = CLICKS[name]
-    # A scroll closes an open list: bring the control into view once, before any click.
-    page.get_by_role(role, name=label, exact=True).scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    timed_click(page, lambda: _click(page, name, 0))
-    clicks = [timed_click(page, lambda turn=turn: _click(page, name, turn))
-              for turn in range(1, runs + 1)]
+    try:
+        if name in CLICK_TAB:
+            page.get_by_role("tab", name=CLICK_TAB[name], exact=True).click(timeout=15_000)
+        control = page.get_by_role(role, name=label, exact=True)
+        control.wait_for(state="visible", timeout=15_000)
+        # A scroll closes an open list: bring the control into view once, before any click.
+        control.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        timed_click(page, lambda: _click(page, name, 0))
+        clicks = [timed_click(page, lambda turn=turn: _click(page, name, turn))
+                  for turn in range(1, runs + 1)]
+    except PlaywrightError as error:
+        first = (str(error).splitlines() or [type(error).__name__])[0]
+        return {"ms": None, "missing": f"{role} “{label}”: {first[:100]}", "no_rerun": 0,
+                "runs_per_click": 0, "unseen": 0, "states": []}
     return _summary(clicks)
 
 
@@ -231,9 +241,12 @@ def describe_click(name: str) -> str:
     return f"{kind} “{label}”{where}: {first} ↔ {second}"
 
 
-def _click_cell(click: dict | None) -> str:
+def click_cell(click: dict | None) -> str:
+    """A click's figure, or why there is none."""
     if click is None:
         return ""
+    if click.get("missing"):
+        return f"not clicked: {click['missing']}"
     if click["ms"] is None:
         return f"no rerun ({click['no_rerun']} of {len(click['states'])} clicks)"
     notes = []
@@ -255,9 +268,9 @@ def click_table(browser: dict) -> list[str]:
              "|---|---|" + "---:|" * len(sizes)]
     if bare:
         lines.append("| bare page | button “Again” | "
-                     + " | ".join(_click_cell(bare["click"]) for _ in sizes) + " |")
+                     + " | ".join(click_cell(bare["click"]) for _ in sizes) + " |")
     for name in CLICKS:
-        cells = [_click_cell(clicks[size].get(name)) for size in sizes]
+        cells = [click_cell(clicks[size].get(name)) for size in sizes]
         lines.append(f"| {name} | {describe_click(name)} | " + " | ".join(cells) + " |")
     return lines
 
