@@ -1,7 +1,7 @@
 """Benchmark: how fast every page is at 0, 1,000, 10,000 and 100,000 applications.
 
 Reports figures; it never passes or fails on a time. Run it with `make bench` (all sizes and
-the browser, about 5 minutes on the 2-core machine), or
+the browser, about 8 minutes on the 2-core machine), or
 `python -m tests.bench.run [--sizes 0,1000] [--runs 5] [--no-browser] [--keep DIR] [--json]`.
 It writes tests/bench/RESULTS.md (and prints JSON with --json).
 
@@ -11,10 +11,15 @@ What it measures, all in one process for AppTest:
   to compare when other programs share the machine);
 - the bytes each page sends (the serialized size of its elements), charts and tables apart;
 - peak Python memory of one run (tracemalloc);
-- the floor: a bare one-line Streamlit page, printed beside every figure;
-and, with a real server in Chromium, the time from navigation to an idle page at 0, 1,000 and
-10,000 applications, plus the cold start from `streamlit run` to an idle home page; and the
-command-line import of a 50,000-row CSV. The issue's targets are checked in a table at the top.
+- the floor: a bare one-line Streamlit page, printed beside every figure, and the yardstick
+  of the warm reruns (issue 19: each page at most 12× its CPU time);
+and, with a real server in Chromium, at 0, 1,000 and 10,000 applications: the time from
+navigation to an idle page, from one representative click per page to an idle page (at 1,000
+and up; the clicks are listed in `tests.bench.in_browser.CLICKS`), and what one full load
+downloads (JavaScript, CSS, fonts, other, WebSocket frames; and any request leaving
+127.0.0.1); the same for a bare page with one button, the yardstick of the browser targets;
+plus the cold start from `streamlit run` to an idle home page; and the command-line import of
+a 50,000-row CSV. The issues' targets are checked in a table at the top.
 To see where a page spends its time: `python -m tests.bench.profile_page PAGE --db FILE`.
 """
 
@@ -31,6 +36,8 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+
+from tests.bench import in_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["progress", "applications", "respond", "feedback", "reflect", "checkin", "data"]
@@ -203,10 +210,10 @@ def bench_import(db: Path, folder: Path, rows: int = 50_000) -> dict[str, float]
     return {"rows": min(kept, rows), "seconds": took}
 
 
-def _start_server(db: Path, port: int) -> subprocess.Popen:
+def _start_server(db: Path, port: int, script: Path | None = None) -> subprocess.Popen:
     env = {**os.environ, "NEXTROUND_DB": str(db), "NEXTROUND_TODAY": TODAY}
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"),
          "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
          "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -229,14 +236,6 @@ def _wait_health(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise RuntimeError("streamlit did not start")
 
 
-def _idle(page) -> None:  # noqa: ANN001
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
-        state="attached", timeout=120_000)
-    page.wait_for_function(
-        "document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
-        timeout=120_000)
-
-
 def _cold_start(browser, db: Path) -> tuple[float, float]:  # noqa: ANN001
     """(seconds to a healthy server, seconds to an idle home page), from `streamlit run`."""
     from tests.e2e.conftest import _free_port
@@ -250,7 +249,7 @@ def _cold_start(browser, db: Path) -> tuple[float, float]:  # noqa: ANN001
         healthy = time.perf_counter() - started
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(url)
-        _idle(page)
+        in_browser.idle(page)
         idle = time.perf_counter() - started
         page.close()
     finally:
@@ -259,14 +258,53 @@ def _cold_start(browser, db: Path) -> tuple[float, float]:  # noqa: ANN001
     return healthy, idle
 
 
+def _median_load(page, url: str, runs: int) -> float:  # noqa: ANN001
+    """Median ms of `runs` full loads of `url` to an idle page (each load is a new session)."""
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        page.goto(url)
+        in_browser.idle(page)
+        samples.append((time.perf_counter() - began) * 1000)
+    return statistics.median(samples)
+
+
+def _bare_browser(browser, db: Path, runs: int) -> dict:  # noqa: ANN001
+    """The bare page (one line and a button) under a real server: load to idle, click to idle
+    on its button, and what a load downloads; the yardstick for the pages' browser figures."""
+    from tests.e2e.conftest import _free_port
+
+    with tempfile.TemporaryDirectory(prefix="nextround-bare-") as folder:
+        script = Path(folder) / "bare.py"
+        script.write_text(in_browser.BARE_SCRIPT, encoding="utf-8")
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        proc = _start_server(db, port, script)
+        try:
+            _wait_health(url, proc)
+            page = in_browser.new_page(browser)
+            page.goto(url)
+            in_browser.idle(page)  # the first load, as for the pages: not timed
+            load_ms = _median_load(page, url, runs)
+            click = in_browser.bare_click_to_idle(page, runs)
+            page.close()
+            got = in_browser.page_bytes(browser, url)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    return {"load_ms": load_ms, "click": click, "bytes": got}
+
+
 def bench_browser(dbs: dict[int, Path], runs: int = 3) -> dict:
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
 
-    results: dict = {"pages": {}, "cold_start_s": None, "runs": runs}
+    results: dict = {"pages": {}, "clicks": {}, "bytes": {}, "cold_start_s": None,
+                     "runs": runs}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        results["bare"] = _bare_browser(browser, dbs[min(dbs)], runs)
         # Cold start on the smallest database, a median of `runs` fresh servers.
         starts = [_cold_start(browser, dbs[min(dbs)]) for _ in range(runs)]
         results["server_ready_s"] = statistics.median(s[0] for s in starts)
@@ -277,20 +315,20 @@ def bench_browser(dbs: dict[int, Path], runs: int = 3) -> dict:
             proc = _start_server(db, port)
             try:
                 _wait_health(url, proc)
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page = in_browser.new_page(browser)  # records messages
                 page.goto(url)
-                _idle(page)  # the first load imports the app's modules; not timed here
-                timings = {}
+                in_browser.idle(page)  # the first load imports the app's modules; not timed here
+                timings, clicks, downloads = {}, {}, {}
                 for name in PAGES:
-                    path = "" if name == "progress" else name
-                    samples = []
-                    for _ in range(runs):  # a full page load each time: a new session
-                        began = time.perf_counter()
-                        page.goto(f"{url}/{path}")
-                        _idle(page)
-                        samples.append((time.perf_counter() - began) * 1000)
-                    timings[name] = statistics.median(samples)
+                    path = f"{url}/{'' if name == 'progress' else name}"
+                    timings[name] = _median_load(page, path, runs)
+                    if size >= 1_000:  # the empty database shows no such controls
+                        clicks[name] = in_browser.click_to_idle(page, name, runs)
+                    downloads[name] = in_browser.page_bytes(browser, path)
                 results["pages"][size] = timings
+                results["bytes"][size] = downloads
+                if clicks:
+                    results["clicks"][size] = clicks
                 page.close()
             finally:
                 proc.terminate()
@@ -315,6 +353,36 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("holds" if ok else "**misses**")
+
+
+def _bare_targets(browser: dict) -> list[str]:
+    """Issue 19's browser targets: each page against the bare page of the same run."""
+    bare = browser.get("bare")
+    if not bare:
+        return []
+    lines = []
+    pages = {int(k): v for k, v in browser["pages"].items()}
+    clicks = {int(k): v for k, v in browser.get("clicks", {}).items()}
+    rerun = bare["click"]["ms"]
+    for size in (1_000, 10_000):
+        for page in PAGES if size in clicks else ():
+            click = clicks[size][page]
+            if click["ms"] is None or rerun is None:
+                why = in_browser.click_cell(click if click["ms"] is None else bare["click"])
+                lines.append(f"| {page}: click to idle at {size:,} ≤ 2× bare rerun (browser) | "
+                             f"{why}{'' if click['ms'] is None else ' (bare page)'} | n/a |")
+                continue
+            ratio = click["ms"] / rerun
+            lines.append(f"| {page}: click to idle at {size:,} ≤ 2× bare rerun (browser) | "
+                         f"{ratio:.2f}× ({click['ms']:.0f} vs {rerun:.0f} ms) | "
+                         f"{_verdict(ratio <= 2)} |")
+    for size in (1_000, 10_000):
+        for page in PAGES if size in pages else ():
+            ratio = pages[size][page] / bare["load_ms"]
+            lines.append(f"| {page}: load to idle at {size:,} ≤ 1.5× bare load (browser) | "
+                         f"{ratio:.2f}× ({pages[size][page]:.0f} vs {bare['load_ms']:.0f} ms) | "
+                         f"{_verdict(ratio <= 1.5)} |")
+    return lines
 
 
 def targets(report: dict) -> list[str]:
@@ -352,6 +420,16 @@ def targets(report: dict) -> list[str]:
             lines.append(f"| {page}: warm rerun at 10,000 ≤ 60 ms | {row['warm_cpu_ms']:.0f} ms "
                          f"CPU, {row['warm_ms']:.0f} ms wall | "
                          f"{_verdict(row['warm_cpu_ms'] <= 60)} |")
+    floor = report["floor"]
+    for size in (1_000, 10_000):
+        for page in PAGES if size in apptest else ():
+            row = apptest[size][page]
+            cpu = _ratio(row["warm_cpu_ms"], floor["rerun_cpu_ms"])
+            wall = _ratio(row["warm_ms"], floor["rerun_ms"])
+            lines.append(f"| {page}: warm rerun at {size:,} ≤ 12× bare | {cpu:.1f}× CPU "
+                         f"({row['warm_cpu_ms']:.1f} vs {floor['rerun_cpu_ms']:.1f} ms), "
+                         f"{wall:.1f}× wall ({row['warm_ms']:.1f} vs {floor['rerun_ms']:.1f} ms)"
+                         f" | {_verdict(cpu <= 12)} |")
     sizes = sorted(apptest)
     for page in PAGES:
         sent = {size: sum(apptest[size][page]["bytes"].values()) for size in sizes}
@@ -373,6 +451,7 @@ def targets(report: dict) -> list[str]:
                 lines.append(f"| {page}: browser idle at 10,000 ≤ 1.5× at 1,000 | {ratio:.2f}× "
                              f"({pages[10_000][page]:.0f} vs {pages[1_000][page]:.0f} ms) | "
                              f"{_verdict(ratio <= 1.5)} |")
+        lines += _bare_targets(browser)
         if browser.get("cold_start_s") is not None:
             start = browser["cold_start_s"]
             lines.append(f"| cold start to an idle home page ≤ 3 s | {start:.2f} s | "
@@ -409,7 +488,7 @@ def render_markdown(report: dict) -> str:
         "",
         "Demo generation: " + (", ".join(made) if made else "databases reused, not timed"),
         "",
-        "## Targets (issue 10)",
+        "## Targets (issues 10 and 19)",
         "",
         "Why a target misses, with the profile that shows it: [README.md](README.md).",
         "",
@@ -460,11 +539,42 @@ def render_markdown(report: dict) -> str:
                       f"{browser.get('server_ready_s', 0):.2f} s until the server answers; the "
                       "rest is the browser loading Streamlit's front end and the first run "
                       "importing pandas, Altair and SQLAlchemy."]
+        lines += _browser_sections(browser)
     imported = report.get("import")
     if imported:
         lines += ["", f"Import of a {imported['rows']:,}-row CSV (the app's own export) through "
                       f"`python -m nextround import`: {imported['seconds']:.1f} s."]
     return "\n".join(lines) + "\n"
+
+
+def _browser_sections(browser: dict) -> list[str]:
+    bare = browser.get("bare")
+    lines = []
+    if bare:
+        rerun = bare["click"]["ms"]
+        lines += ["", "The bare page in the browser (a one-line page and one button, under the "
+                      f"same server flags): load to idle {bare['load_ms']:.0f} ms (median of "
+                      f"{browser.get('runs', 1)} full loads), click to idle "
+                      + (f"{rerun:.0f} ms" if rerun is not None else "no rerun")
+                      + f" (median of {browser.get('runs', 1)} clicks on its button)."]
+    table = in_browser.click_table(browser)
+    if table:
+        lines += ["", "## Real server in Chromium: click to idle (ms)", "",
+                  "From the pointer going down to the later of the page's script state last "
+                  "turning to not running and the first frame painted after the server's last "
+                  "message, once the page has stayed idle for a second with no skeleton (all "
+                  "recorded in the page). One representative click per "
+                  f"page, median of {browser.get('runs', 1)}, alternating its two options, "
+                  "after one unmeasured click so both options' caches are warm. Not measured "
+                  "on the empty database, which shows none of these controls.", "", *table]
+    table = in_browser.bytes_table(browser)
+    if table:
+        lines += ["", "## Real server in Chromium: what one page load downloads", "",
+                  "One full load per page in a new browser context (cold cache), until idle: "
+                  "HTTP response bodies as sent, by kind, and the WebSocket frames the server "
+                  "sent (the page's elements and data). The last column lists any request "
+                  "to a host other than 127.0.0.1.", "", *table]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
