@@ -146,6 +146,18 @@ def table(results: dict[str, dict], floor_cpu: float) -> str:
     return "\n".join(lines)
 
 
+def breakdown(db: Path | str, runs: int, pages: list[str] | None = None,
+              trees: Path | None = None) -> dict[str, dict]:
+    """The bare page's warm rerun, then every page's, with its groups, on the database `db`."""
+    os.environ["NEXTROUND_DB"] = str(db)
+    os.environ["NEXTROUND_TODAY"] = TODAY
+    os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"
+    results = {"bare page": measure("bare page", runs)}
+    for page in pages or PAGES:
+        results[page] = measure(page, runs, trees)
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
@@ -155,13 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trees", type=Path,
                         help="also write each page's profile tree (all its reruns) here")
     args = parser.parse_args(argv)
-    os.environ["NEXTROUND_DB"] = str(args.db)
-    os.environ["NEXTROUND_TODAY"] = TODAY
-    os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"
     share_script_cache()
-    results = {"bare page": measure("bare page", args.runs)}
-    for page in args.pages.split(","):
-        results[page] = measure(page, args.runs, args.trees)
+    results = breakdown(args.db, args.runs, args.pages.split(","), args.trees)
     text = (f"Warm reruns of every page on {args.db.name}, median of {args.runs} "
             f"(ms; groups are shares of the profiled samples)\n\n"
             + table(results, results["bare page"]["warm_cpu_ms"]) + "\n")

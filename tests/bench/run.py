@@ -467,6 +467,21 @@ def targets(report: dict) -> list[str]:
     return lines
 
 
+def _breakdown_section(report: dict) -> list[str]:
+    """Where a warm rerun of each page goes at 1,000 applications (tests/bench/breakdown.py)."""
+    if not report.get("breakdown"):
+        return []
+    from tests.bench.breakdown import table
+
+    results = report["breakdown"]
+    return ["## Where a warm rerun goes (1,000 applications)", "",
+            "Each page's warm reruns profiled together; every sample is put in the group of the "
+            "outermost frame below the page that names one (`tests/bench/breakdown.py`). Groups "
+            "are ms of the median warm rerun, shared as the samples were. What was taken out, "
+            "page by page: [README.md](README.md).", "",
+            table(results, results["bare page"]["warm_cpu_ms"]), ""]
+
+
 def render_markdown(report: dict) -> str:
     floor = report["floor"]
     made = [f"{int(size):,} applications {secs:.1f} s"
@@ -494,6 +509,7 @@ def render_markdown(report: dict) -> str:
         "",
         *targets(report),
         "",
+        *_breakdown_section(report),
         "## AppTest (in process)",
         "",
         "| page | applications | first ms | warm ms | warm CPU ms | cold ms | cold CPU ms | "
@@ -607,6 +623,11 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         report["apptest"][size] = bench_apptest(dbs[size], args.runs)
         print(f"AppTest at {size:,} done ({time.perf_counter() - began:.0f} s)", flush=True)
+    if 1_000 in dbs:
+        from tests.bench.breakdown import breakdown
+
+        report["breakdown"] = breakdown(dbs[1_000], args.runs)
+        print(f"breakdown done ({time.perf_counter() - began:.0f} s)", flush=True)
     if args.postgres:
         report["postgres"] = {}
         for size in (1_000, 10_000):
