@@ -255,6 +255,7 @@ def support_popover(region: wellbeing.SupportRegion, *, width: Any = "content",
     """"Get support": the crisis and support services of the user's region (and the ones that
     work everywhere), which region that is, and how to change it. In the sidebar of every
     page, and in reach wherever a page speaks of a hard week."""
+    # Eager, not lazy (decision 48): the services show without a round trip to the server.
     with st.popover("Get support", icon=":material/favorite:", width=width, key=key):
         st.markdown("**If you're struggling, you don't have to carry it alone.** "
                     "Talking to someone you trust can help, and so can these services:")
@@ -263,8 +264,8 @@ def support_popover(region: wellbeing.SupportRegion, *, width: Any = "content",
                         f"{escape_markdown(resource.how)}")
             if resource.url:
                 st.link_button(f"Open {resource.name}", resource.url, width="stretch")
-        st.caption("If you are in immediate danger, call your local emergency number.")
-        st.caption(escape_markdown(region.note))
+        st.caption("If you are in immediate danger, call your local emergency number.  \n"
+                   + escape_markdown(region.note))
 
 
 # --- forms: messages next to the field ------------------------------------------------------
