@@ -287,12 +287,17 @@ def _weeks(start: date, end: date) -> pd.DatetimeIndex:
 
 
 def _count_by_week(rows: pd.DataFrame, weeks: pd.DatetimeIndex) -> np.ndarray:
-    """Sum `n` per ISO week of `day`, for every week of the range (0 where none)."""
-    if not len(rows):
+    """Sum `n` per ISO week of `day`, for every week of the range (0 where none; rows outside
+    it, or without a day, count nowhere)."""
+    if not len(rows) or not len(weeks):
         return np.zeros(len(weeks), dtype="int64")
-    week = rows["day"] - pd.to_timedelta(rows["day"].dt.day_of_week, unit="D")
-    summed = rows["n"].groupby(week.to_numpy()).sum()
-    return summed.reindex(weeks, fill_value=0).to_numpy(dtype="int64")
+    days = rows["day"].to_numpy(dtype="datetime64[D]")
+    first = np.datetime64(weeks[0].date(), "D")
+    known = ~np.isnat(days)
+    index = (days[known] - first).astype("int64") // 7
+    inside = (index >= 0) & (index < len(weeks))
+    weights = rows["n"].to_numpy(dtype="int64")[known][inside]
+    return np.bincount(index[inside], weights=weights, minlength=len(weeks)).astype("int64")
 
 
 def weekly(counts: Counts, start: date, end: date) -> pd.DataFrame:
@@ -321,16 +326,25 @@ def day_label(day: date, *, with_year: bool = False) -> str:
     return f"{day.day} {day:%b}" + (f" {day.year}" if with_year else "")
 
 
-def cumulative(counts: Counts, start: date, end: date) -> pd.DataFrame:
+def cumulative(counts: Counts, start: date, end: date,
+               weekly_frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per week (with its axis `label`): running totals of the glossary's Applied,
-    Responded, Interviewed and Offer (`TERMS`)."""
-    weeks = _weeks(start, end)
-    frame = pd.DataFrame({"week": weeks, "label": week_labels(weeks)})
-    for column, rows in (("Applied", counts.applied),
-                         ("Responded", counts.milestones["reply"]),
-                         ("Interviewed", counts.milestones["interview"]),
-                         ("Offer", counts.milestones["offer"])):
-        frame[column] = _count_by_week(rows, weeks).cumsum()
+    Responded, Interviewed and Offer (`TERMS`). `weekly_frame`: `weekly` for the same range,
+    whose per-week applications and replies are then summed rather than counted again."""
+    if weekly_frame is not None:
+        frame = weekly_frame[["week", "label"]].copy()
+        per_week = {"Applied": weekly_frame["applications"].to_numpy(),
+                    "Responded": weekly_frame["responses"].to_numpy()}
+    else:
+        weeks = _weeks(start, end)
+        frame = pd.DataFrame({"week": weeks, "label": week_labels(weeks)})
+        per_week = {"Applied": _count_by_week(counts.applied, weeks),
+                    "Responded": _count_by_week(counts.milestones["reply"], weeks)}
+    weeks = pd.DatetimeIndex(frame["week"])
+    per_week["Interviewed"] = _count_by_week(counts.milestones["interview"], weeks)
+    per_week["Offer"] = _count_by_week(counts.milestones["offer"], weeks)
+    for column, values in per_week.items():
+        frame[column] = np.asarray(values, dtype="int64").cumsum()
     return frame
 
 
@@ -348,19 +362,34 @@ def funnel(now: Headline) -> pd.DataFrame:
     return frame
 
 
+_ENDED = {"accepted": "Accepted", "rejected": "Rejected", "ghosted": "Ghosted",
+          "withdrawn": "Withdrew"}
+
+
 def outcome_table(counts: Counts) -> pd.DataFrame:
     """Applications per furthest stage reached (rows 0-3) × where they ended up (`OUTCOMES`),
     as of the end of the range: from the current stage, with applications still at
     "applied" but past the ghosting threshold counted as ghosted."""
-    table = pd.DataFrame(0, index=range(4), columns=OUTCOMES, dtype="int64")
-    ended = {"accepted": "Accepted", "rejected": "Rejected", "ghosted": "Ghosted",
-             "withdrawn": "Withdrew"}
-    for level, stage, n, _ in counts.levels.itertuples(index=False):
-        table.loc[int(level), ended.get(stage, "Still open")] += int(n)
-    for level, now, _ in counts.waiting.itertuples(index=False):
-        table.loc[int(level), "Still open"] -= int(now)
-        table.loc[int(level), "Ghosted"] += int(now)
-    return table
+    table = np.zeros((4, len(OUTCOMES)), dtype="int64")
+    column = {name: i for i, name in enumerate(OUTCOMES)}
+    levels = counts.levels
+    for level, stage, n in zip(levels["level"].tolist(), levels["stage"].tolist(),
+                               levels["n"].tolist(), strict=True):
+        table[int(level), column[_ENDED.get(stage, "Still open")]] += int(n)
+    waiting = counts.waiting
+    for level, now in zip(waiting["level"].tolist(), waiting["now"].tolist(), strict=True):
+        table[int(level), column["Still open"]] -= int(now)
+        table[int(level), column["Ghosted"]] += int(now)
+    return pd.DataFrame(table, index=range(4), columns=OUTCOMES)
+
+
+def still_open_at_applied(counts: Counts) -> int:
+    """Applications still open that never got past applied (the outcome table's top-left
+    cell), without building the table."""
+    levels, waiting = counts.levels, counts.waiting
+    open_rows = (levels["level"] == 0) & ~levels["stage"].isin(list(_ENDED))
+    return int(levels.loc[open_rows, "n"].sum()) - int(
+        waiting.loc[waiting["level"] == 0, "now"].sum())
 
 
 def outcomes_by_stage(table: pd.DataFrame) -> pd.DataFrame:
@@ -461,6 +490,52 @@ def flow(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 # --- the whole page ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Inputs:
+    """What the page's numbers and charts are computed from, for one range: the grouped
+    counts (`store.progress.counts`), the settings they use and the small grouped frames of
+    feedback, actions and check-ins. Read once (`read`); `board` and `details` compute from it."""
+
+    start: date
+    end: date
+    counts: Counts = field(repr=False)
+    weekly_goal: int = 5
+    ghost_after_days: int = 30
+    feedback: pd.DataFrame | None = field(default=None, repr=False)
+    actions: pd.DataFrame | None = field(default=None, repr=False)
+    checkins: pd.DataFrame | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Board:
+    """The page's first screen: the numbers, and the frames of the charts shown first (the
+    weekly and cumulative charts). `answered`: applications with an answer (a reply, or an
+    ending, ghosted too), which `chart_thresholds` needs before the outcomes are drawn."""
+
+    start: date
+    end: date
+    applications_in_range: int
+    now: Headline
+    before: Headline
+    weekly_goal: int
+    ghost_after_days: int
+    answered: int
+    weekly: pd.DataFrame = field(repr=False)
+    cumulative: pd.DataFrame = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Details:
+    """The frames of the charts in the later tabs, computed only when one of them is shown."""
+
+    funnel: pd.DataFrame = field(repr=False)
+    outcomes: pd.DataFrame = field(repr=False)
+    response_times: pd.DataFrame = field(repr=False)
+    sources: pd.DataFrame = field(repr=False)
+    flow_nodes: pd.DataFrame = field(repr=False)
+    flow_bands: pd.DataFrame = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Dashboard:
     """Everything the progress page draws, all of it aggregated."""
 
@@ -480,6 +555,39 @@ class Dashboard:
     flow_nodes: pd.DataFrame = field(repr=False)
     flow_bands: pd.DataFrame = field(repr=False)
 
+    @property
+    def answered(self) -> int:
+        """Applications with an answer: all but those still open at applied."""
+        outcomes = self.outcomes
+        return self.applications_in_range - int(
+            outcomes.loc[outcomes["order"] == 0, "Still open"].sum())
+
+
+def board(inputs: Inputs) -> Board:
+    """The first screen's numbers and frames, measured as of `end`, with the deltas against
+    `end` − 4 weeks."""
+    counts, start, end = inputs.counts, inputs.start, inputs.end
+    extra = {"start": start, "feedback": inputs.feedback, "actions": inputs.actions,
+             "checkins": inputs.checkins}
+    now = headline(counts, end, early=False, **extra)
+    weekly_frame = weekly(counts, start, end)
+    return Board(
+        start=start, end=end, applications_in_range=now.applications, now=now,
+        before=headline(counts, end - timedelta(days=DELTA_DAYS), early=True, **extra),
+        weekly_goal=inputs.weekly_goal, ghost_after_days=inputs.ghost_after_days,
+        answered=now.applications - still_open_at_applied(counts), weekly=weekly_frame,
+        cumulative=cumulative(counts, start, end, weekly_frame))
+
+
+def details(inputs: Inputs, first: Board) -> Details:
+    """The later tabs' frames (funnel, outcomes, flow, reply times, sources)."""
+    counts = inputs.counts
+    table = outcome_table(counts)
+    nodes, bands = flow(table)
+    return Details(funnel=funnel(first.now), outcomes=outcomes_by_stage(table),
+                   response_times=response_time_bins(counts.days_to_reply(early=False)),
+                   sources=by_source(counts.sources), flow_nodes=nodes, flow_bands=bands)
+
 
 def build(counts: Counts, start: date, end: date, *, weekly_goal: int = 5,
           ghost_after_days: int = 30, feedback: pd.DataFrame | None = None,
@@ -488,33 +596,39 @@ def build(counts: Counts, start: date, end: date, *, weekly_goal: int = 5,
     """All of the page's numbers and chart frames for applications applied in [start, end],
     measured as of `end`, with the deltas against `end` − 4 weeks. `counts` must have been
     read for the same range and days (`store.progress.counts`)."""
-    before_day = end - timedelta(days=DELTA_DAYS)
-    extra = {"start": start, "feedback": feedback, "actions": actions, "checkins": checkins}
-    now = headline(counts, end, early=False, **extra)
-    table = outcome_table(counts)
-    nodes, bands = flow(table)
+    inputs = Inputs(start=start, end=end, counts=counts, weekly_goal=weekly_goal,
+                    ghost_after_days=ghost_after_days, feedback=feedback, actions=actions,
+                    checkins=checkins)
+    first = board(inputs)
+    rest = details(inputs, first)
     return Dashboard(
-        start=start, end=end, applications_in_range=now.applications,
-        now=now, before=headline(counts, before_day, early=True, **extra),
-        weekly_goal=weekly_goal, ghost_after_days=ghost_after_days,
-        weekly=weekly(counts, start, end), cumulative=cumulative(counts, start, end),
-        funnel=funnel(now), outcomes=outcomes_by_stage(table),
-        response_times=response_time_bins(counts.days_to_reply(early=False)),
-        sources=by_source(counts.sources), flow_nodes=nodes, flow_bands=bands,
-    )
+        start=start, end=end, applications_in_range=first.applications_in_range,
+        now=first.now, before=first.before, weekly_goal=weekly_goal,
+        ghost_after_days=ghost_after_days, weekly=first.weekly, cumulative=first.cumulative,
+        funnel=rest.funnel, outcomes=rest.outcomes, response_times=rest.response_times,
+        sources=rest.sources, flow_nodes=rest.flow_nodes, flow_bands=rest.flow_bands)
 
 
-def dashboard(store: Store, start: date | str, end: date | str) -> Dashboard:
-    """`build` from the store: the one call the page caches (dates or ISO strings, so the
-    cache key stays hashable). Only aggregated frames come back, so the cache stays small."""
+def read(store: Store, start: date | str, end: date | str) -> Inputs:
+    """Everything the page computes from, read from the store for [start, end] (dates or
+    ISO strings, so a cache key stays hashable): grouped rows only, so it caches small."""
     start_day = date.fromisoformat(str(start))
     end_day = date.fromisoformat(str(end))
     settings = store.settings.get()
     counts = Counts(store.progress.counts(start_day, end_day,
                                           end_day - timedelta(days=DELTA_DAYS),
                                           settings.ghost_after_days))
-    return build(counts, start_day, end_day, weekly_goal=settings.weekly_goal,
-                 ghost_after_days=settings.ghost_after_days,
-                 feedback=store.progress.feedback_counts(),
-                 actions=store.progress.actions_done_by_day(),
-                 checkins=store.progress.checkin_scores())
+    return Inputs(start=start_day, end=end_day, counts=counts,
+                  weekly_goal=settings.weekly_goal, ghost_after_days=settings.ghost_after_days,
+                  feedback=store.progress.feedback_counts(),
+                  actions=store.progress.actions_done_by_day(),
+                  checkins=store.progress.checkin_scores())
+
+
+def dashboard(store: Store, start: date | str, end: date | str) -> Dashboard:
+    """`build` from the store, in one call (the weekly review; the page reads and computes
+    in parts: `read`, `board`, `details`)."""
+    inputs = read(store, start, end)
+    return build(inputs.counts, inputs.start, inputs.end, weekly_goal=inputs.weekly_goal,
+                 ghost_after_days=inputs.ghost_after_days, feedback=inputs.feedback,
+                 actions=inputs.actions, checkins=inputs.checkins)
