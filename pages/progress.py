@@ -12,6 +12,11 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+try:  # what st.vega_lite_chart turns a spec's datasets into (Arrow bytes), done once per write
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes as to_arrow
+except ImportError:  # pragma: no cover - a Streamlit that moved it: it converts on each send
+    to_arrow = None
+
 from nextround import chart_thresholds, charts, figures, metrics, ui, wellbeing
 from nextround.figures import Rate
 from nextround.reports import work_search
@@ -114,7 +119,7 @@ def _delta(shown: figures.Change | None) -> dict[str, object]:
     return {"delta": shown.text, "delta_description": NOTE}
 
 
-def headline(board: metrics.Dashboard, today: date, *, goal_paused: bool = False) -> None:
+def headline(board: metrics.Board, today: date, *, goal_paused: bool = False) -> None:
     """The three numbers that matter most, in this order on every width: this week against
     the weekly goal, then the response and interview rates with their change over 4 weeks.
     `goal_paused`: This week leads with care, so the goal is shown as paused, with no "to go".
@@ -132,7 +137,7 @@ def headline(board: metrics.Dashboard, today: date, *, goal_paused: bool = False
                                         f"{rate.whole:,}.")
 
 
-def _this_week(board: metrics.Dashboard, today: date, *, goal_paused: bool) -> None:
+def _this_week(board: metrics.Board, today: date, *, goal_paused: bool) -> None:
     """Applications sent this week against the weekly goal, said kindly: what is left to
     reach it, never what is missing; paused in a hard week."""
     now, goal = board.now, board.weekly_goal
@@ -157,7 +162,7 @@ def _this_week(board: metrics.Dashboard, today: date, *, goal_paused: bool) -> N
               help=metrics.TERMS["Sent this week"])
 
 
-def compact_numbers(board: metrics.Dashboard, today: date) -> None:
+def compact_numbers(board: metrics.Board, today: date) -> None:
     """The rest of the search in one compact row, no borders and no deltas (they wrap two or
     three to a row on a phone), then one quiet line about wellbeing."""
     now, terms = board.now, metrics.TERMS
@@ -234,17 +239,52 @@ def small_wellbeing_trend(store: Store, today: date) -> None:
     if sentence:
         st.caption(sentence)
         return
-    ui.chart(charts.wellbeing_scores, trend, height=240,
-             alt="Line of weekly wellbeing (WHO-5 %) over the last twelve weeks, with a dashed "
-                 "line at 50.")
+    st.vega_lite_chart(spec=ui.cached(store, wellbeing_chart, today.isoformat()),
+                       width="stretch", height=240,
+                       alt="Line of weekly wellbeing (WHO-5 %) over the last twelve weeks, "
+                           "with a dashed line at 50.")
 
 
-def board_and_charts(store: Store, start: str, end: str,
-                     dark: bool) -> tuple[metrics.Dashboard, dict[str, dict]]:
-    """The numbers and the chart specs, cached together until the next write: building
-    Altair charts costs more than computing the numbers, so neither repeats on a rerun."""
-    board = metrics.dashboard(store, start, end)
-    return board, charts.specs(board, dark)
+def wellbeing_chart(store: Store, today: str) -> dict:
+    """The wellbeing line's spec, as `ui.chart(charts.wellbeing_scores, trend)` would send
+    it, from the chart's cached template (building the chart would cost more than the rest
+    of the page after a write)."""
+    return _arrow(charts.wellbeing_scores_spec(ui.cached(store, wellbeing_trend, today)))
+
+
+def _arrow(spec: dict) -> dict:
+    """`spec` with its datasets as the Arrow bytes st.vega_lite_chart would turn them into
+    on every rerun: converted once per write instead."""
+    if to_arrow is not None:
+        spec["datasets"] = {key: to_arrow(rows) for key, rows in spec["datasets"].items()}
+    return spec
+
+
+def read_inputs(store: Store, start: str, end: str) -> metrics.Inputs:
+    """What the numbers and charts are computed from: read once per range and write."""
+    return metrics.read(store, start, end)
+
+
+def first_screen(store: Store, start: str, end: str) -> metrics.Board:
+    """The first screen's numbers and frames, cached apart from the charts."""
+    return metrics.board(ui.cached(store, read_inputs, start, end))
+
+
+def later_tabs(store: Store, start: str, end: str) -> metrics.Details:
+    """The later tabs' frames, computed the first time one of those tabs is opened."""
+    return metrics.details(ui.cached(store, read_inputs, start, end),
+                           ui.cached(store, first_screen, start, end))
+
+
+FIRST_TAB_CHARTS = ("weekly", "cumulative")
+
+
+def chart_spec(store: Store, name: str, start: str, end: str, dark: bool) -> dict:
+    """One chart's spec with its data, cached per chart: building it costs more than the
+    numbers, so only a chart that is shown is ever built, and once per write."""
+    part = first_screen if name in FIRST_TAB_CHARTS else later_tabs
+    source = ui.cached(store, part, start, end)
+    return _arrow(charts.spec(name, source, dark))
 
 
 DESCRIPTIONS = {
@@ -274,41 +314,48 @@ def dark_theme() -> bool:
         return False
 
 
-def chart_tabs(store: Store, board: metrics.Dashboard, specs: dict[str, dict],
-               today: date, *, goal_paused: bool = False) -> None:
+def chart_tabs(store: Store, first: metrics.Board, period: tuple[str, str], today: date, *,
+               goal_paused: bool = False) -> None:
     """The charts, in tabs, so a phone shows one tab of them at a time; the wellbeing line
-    closes "Over time". A chart without enough data to tell the truth yet (one bar, a
-    funnel of zeros) gives way to a sentence saying when it will appear (`chart_thresholds`)."""
-    if not board.applications_in_range:
+    closes "Over time". Only the open tab is drawn (and its charts built): switching tabs
+    reruns the page. A chart without enough data to tell the truth yet (one bar, a funnel
+    of zeros) gives way to a sentence saying when it will appear (`chart_thresholds`)."""
+    if not first.applications_in_range:
         st.info("No applications were sent in this period. Pick a longer period above, or "
                 "add applications on the Applications page.", icon=":material/date_range:")
         small_wellbeing_trend(store, today)
         return
-    facts = chart_thresholds.progress_facts(board)
-    for tab, names in zip(st.tabs(list(TABS)), TABS.values(), strict=True):
+    facts = chart_thresholds.progress_facts(first)
+    tabs = st.tabs(list(TABS), key="progress_tab", on_change="rerun")
+    for tab, names in zip(tabs, TABS.values(), strict=True):
+        if not tab.open:
+            continue
         with tab:
             for name in names:
                 sentence = chart_thresholds.placeholder(name, facts)
                 if sentence:
                     st.info(sentence, icon=":material/potted_plant:")
                     continue
-                spec = specs[name]
+                spec = ui.cached(store, chart_spec, name, *period, dark_theme())
                 if name == "weekly" and goal_paused:  # a hard week: no line to fall short of
                     spec = {**spec, "datasets": {**spec["datasets"], "goal": []}}
                 st.vega_lite_chart(spec=spec, width="stretch", alt=DESCRIPTIONS[name])
                 if name == "flow":
-                    flow_table(board)
+                    flow_table(ui.cached(store, later_tabs, *period))
             if names is TABS["Over time"]:
                 small_wellbeing_trend(store, today)
 
 
-def flow_table(board: metrics.Dashboard) -> None:
+def flow_table(rest: metrics.Details) -> None:
     """The flow's numbers as a table, under the chart: what a screen reader reads, and what a
-    phone shows most plainly."""
-    table = board.outcomes.drop(columns=["order"]).rename(
-        columns={"stage": "Furthest stage reached", "total": "Total"})
-    with st.expander("The flow as a table", icon=":material/table:"):
-        st.dataframe(table, hide_index=True, width="stretch", key="progress_flow_table")
+    phone shows most plainly. Drawn only while it is open."""
+    expander = st.expander("The flow as a table", icon=":material/table:",
+                           key="progress_flow_open", on_change="rerun")
+    if expander.open:
+        table = rest.outcomes.drop(columns=["order"]).rename(
+            columns={"stage": "Furthest stage reached", "total": "Total"})
+        with expander:
+            st.dataframe(table, hide_index=True, width="stretch", key="progress_flow_table")
 
 
 def main(store: Store) -> None:
@@ -322,12 +369,12 @@ def main(store: Store) -> None:
     start, end = pick_period(store, today)
     if start > end:
         start, end = end, start
-    board, specs = ui.cached(store, board_and_charts, start.isoformat(), end.isoformat(),
-                             dark_theme())
-    headline(board, today, goal_paused=plan.goal_paused)
-    compact_numbers(board, today)
+    period = (start.isoformat(), end.isoformat())
+    first = ui.cached(store, first_screen, *period)
+    headline(first, today, goal_paused=plan.goal_paused)
+    compact_numbers(first, today)
     work_search_count(store, today)
-    chart_tabs(store, board, specs, today, goal_paused=plan.goal_paused)
+    chart_tabs(store, first, period, today, goal_paused=plan.goal_paused)
 
 
 main(ui.frame("Progress", ":material/trending_up:"))
