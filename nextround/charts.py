@@ -21,7 +21,7 @@ page passes `st.context.theme.type == "dark"`) and colours them `INK` or `SOFT_I
 
 No progress spec depends on the data: sizes, scale domains and sort orders come from the
 datasets inside the spec (joinaggregate, window, rank fields). So each progress chart's spec is
-built and validated once per theme (`_template`, cached) and `specs` only pours the current
+built and validated once per theme (`_template`, cached) and `spec` only pours the current
 frames into it: building Altair charts costs far more than the numbers do. The other pages'
 charts are built per frame and cached by `ui.chart`.
 """
@@ -43,7 +43,6 @@ from nextround.metrics import (
     NODE_WIDTH,
     OUTCOMES,
     RESPONSE_BINS,
-    Dashboard,
     day_label,
     week_labels,
 )
@@ -470,11 +469,6 @@ def spec(name: str, source: Any, dark: bool = False) -> dict:
     out = json.loads(_template(name, dark))
     out["datasets"] = {key: _records(frame) for key, frame in DATASETS[name](source).items()}
     return out
-
-
-def specs(b: Dashboard, dark: bool = False) -> dict[str, dict]:
-    """Every progress chart as a Vega-Lite dict with its data, keyed by name."""
-    return {name: spec(name, b, dark) for name in DATASETS}
 
 
 # --- feedback: themes over time ---------------------------------------------------------------
