@@ -129,22 +129,23 @@ def feedback_numbers(feedback: pd.DataFrame, start: date | None,
     """
     if feedback.empty:
         return 0, 0, None
-    asked = _dates(feedback["asked_on"])
-    received_on = _dates(feedback["received_on"])
+    asked = _dates(feedback["asked_on"]).to_numpy(dtype="datetime64[D]")
+    received_on = _dates(feedback["received_on"]).to_numpy(dtype="datetime64[D]")
     # Feedback received means status "received": a polite "we don't give feedback" (declined)
     # may carry a reply date, but it is not feedback.
-    got = feedback["status"] == "received"
-    received_on = received_on.where(received_on.notna(), asked.where(got))
-    cutoff = pd.Timestamp(as_of)
+    got = (feedback["status"] == "received").to_numpy()
+    received_on = np.where(np.isnat(received_on),
+                           np.where(got, asked, np.datetime64("NaT", "D")), received_on)
+    cutoff = np.datetime64(as_of, "D")
     mask = asked <= cutoff
     if start is not None:
-        mask &= asked >= pd.Timestamp(start)
-    n = feedback["n"].astype("int64")
+        mask &= asked >= np.datetime64(start, "D")
+    n = pd.to_numeric(feedback["n"]).to_numpy(dtype="int64")
     requested = int(n[mask].sum())
     done = mask & got & (received_on <= cutoff)
     received = int(n[done].sum())
-    days = (received_on[done] - asked[done]).dt.days
-    weighted = np.repeat(days.to_numpy(dtype="int64"), n[done].to_numpy())
+    days = (received_on[done] - asked[done]).astype("int64")
+    weighted = np.repeat(days, n[done])
     median = float(np.median(weighted)) if received else None
     return requested, received, median
 
@@ -153,11 +154,11 @@ def actions_done(actions: pd.DataFrame, start: date | None, as_of: date) -> int:
     """Game-plan actions completed in [start, as_of]. `actions` is done_on, n (grouped)."""
     if actions.empty:
         return 0
-    done = _dates(actions["done_on"])
-    mask = done <= pd.Timestamp(as_of)
+    done = _dates(actions["done_on"]).to_numpy(dtype="datetime64[D]")
+    mask = done <= np.datetime64(as_of, "D")
     if start is not None:
-        mask &= done >= pd.Timestamp(start)
-    return int(actions.loc[mask, "n"].astype("int64").sum())
+        mask &= done >= np.datetime64(start, "D")
+    return int(pd.to_numeric(actions["n"]).to_numpy(dtype="int64")[mask].sum())
 
 
 def _week_start(key: str) -> date | None:
@@ -193,15 +194,51 @@ def checkin_numbers(checkins: pd.DataFrame, as_of: date) -> tuple[int | None, st
     return int(last["who5_raw"]) * 4, str(last["week"]), streak
 
 
+@dataclass(frozen=True)
+class Dated:
+    """Grouped rows by day, as arrays: `days` (datetime64[D], NaT where none), `n`, and
+    `early` (those counted as of the earlier measuring day; zeros where not read)."""
+
+    days: np.ndarray
+    n: np.ndarray
+    early: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Dated:
+        def whole(column: str) -> np.ndarray:
+            if column not in frame.columns:
+                return np.zeros(len(frame), dtype="int64")
+            return pd.to_numeric(frame[column]).fillna(0).to_numpy(dtype="int64")
+
+        days = (_dates(frame["day"]).to_numpy(dtype="datetime64[D]") if len(frame)
+                else np.array([], dtype="datetime64[D]"))
+        return cls(days=days, n=whole("n"), early=whole("early"))
+
+    def where(self, keep: np.ndarray) -> Dated:
+        return Dated(days=self.days[keep], n=self.n[keep], early=self.early[keep])
+
+    def total(self, as_of: date, since: date | None = None, *, early: bool = False) -> int:
+        """`n` (or `early`) summed over the days up to `as_of` (and from `since`)."""
+        keep = self.days <= np.datetime64(as_of, "D")
+        if since is not None:
+            keep &= self.days >= np.datetime64(since, "D")
+        return int((self.early if early else self.n)[keep].sum())
+
+
+MILESTONES = ("reply", "interview", "offer", "rejection", "answered")
+
+
 class Counts:
     """`store.progress.counts`, with the day columns parsed once: grouped rows, never one
-    row per application."""
+    row per application. The rows by day are kept as arrays (`Dated`), as the headline
+    numbers sum them a dozen times each."""
 
     def __init__(self, frames: Mapping[str, pd.DataFrame]) -> None:
-        self.applied = _with_days(frames["applied"])
-        milestones = _with_days(frames["milestones"])
-        self.milestones = {kind: milestones[milestones["kind"] == kind]
-                           for kind in ("reply", "interview", "offer", "rejection", "answered")}
+        self.applied = Dated.of(frames["applied"])
+        milestones = frames["milestones"]
+        every = Dated.of(milestones)
+        kinds = milestones["kind"].to_numpy() if len(milestones) else np.array([])
+        self.milestones = {kind: every.where(kinds == kind) for kind in MILESTONES}
         self.response_days = frames["response_days"]
         self.levels = frames["levels"].fillna(0)
         self.waiting = frames["waiting"].fillna(0)
@@ -209,17 +246,12 @@ class Counts:
 
     def applications(self, as_of: date, since: date | None = None) -> int:
         """Applications applied by `as_of` (and on or after `since`)."""
-        days = self.applied["day"]
-        mask = days <= pd.Timestamp(as_of)
-        if since is not None:
-            mask &= days >= pd.Timestamp(since)
-        return int(self.applied.loc[mask, "n"].sum())
+        return self.applied.total(as_of, since)
 
     def reached(self, kind: str, as_of: date, *, early: bool) -> int:
         """Applications whose milestone `kind` happened by `as_of`; `early` keeps only those
         applied by the earlier measuring day (the cohort as it stood then)."""
-        rows = self.milestones[kind]
-        return int(rows.loc[rows["day"] <= pd.Timestamp(as_of), "early" if early else "n"].sum())
+        return self.milestones[kind].total(as_of, early=early)
 
     def days_to_reply(self, *, early: bool) -> pd.DataFrame:
         """days, n: how long first replies took, as of the end (or the earlier day)."""
@@ -231,11 +263,6 @@ class Counts:
         levels = self.levels
         marked = levels.loc[levels["stage"] == "ghosted", "early" if early else "n"].sum()
         return int(marked + self.waiting["before" if early else "now"].sum())
-
-
-def _with_days(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(day=_dates(frame["day"])) if len(frame) else frame.assign(
-        day=pd.Series(dtype="datetime64[s]"))
 
 
 def weighted_median(days: pd.DataFrame) -> float | None:
@@ -286,18 +313,17 @@ def _weeks(start: date, end: date) -> pd.DatetimeIndex:
     return pd.date_range(first, last, freq="7D")
 
 
-def _count_by_week(rows: pd.DataFrame, weeks: pd.DatetimeIndex) -> np.ndarray:
+def _count_by_week(rows: Dated, weeks: pd.DatetimeIndex) -> np.ndarray:
     """Sum `n` per ISO week of `day`, for every week of the range (0 where none; rows outside
     it, or without a day, count nowhere)."""
-    if not len(rows) or not len(weeks):
+    if not len(rows.days) or not len(weeks):
         return np.zeros(len(weeks), dtype="int64")
-    days = rows["day"].to_numpy(dtype="datetime64[D]")
     first = np.datetime64(weeks[0].date(), "D")
-    known = ~np.isnat(days)
-    index = (days[known] - first).astype("int64") // 7
+    known = ~np.isnat(rows.days)
+    index = (rows.days[known] - first).astype("int64") // 7
     inside = (index >= 0) & (index < len(weeks))
-    weights = rows["n"].to_numpy(dtype="int64")[known][inside]
-    return np.bincount(index[inside], weights=weights, minlength=len(weeks)).astype("int64")
+    return np.bincount(index[inside], weights=rows.n[known][inside],
+                       minlength=len(weeks)).astype("int64")
 
 
 def weekly(counts: Counts, start: date, end: date) -> pd.DataFrame:
