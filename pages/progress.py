@@ -231,25 +231,26 @@ def wellbeing_trend(store: Store, today: str) -> pd.DataFrame:
 def small_wellbeing_trend(store: Store, today: date) -> None:
     """The wellbeing line, from the second check-in on; after the first, a line saying when it
     starts. Before any check-in, nothing here: the summary above already invites one."""
-    trend = ui.cached(store, wellbeing_trend, today.isoformat())
+    shown = ui.cached(store, wellbeing_chart, today.isoformat())
+    if isinstance(shown, str):
+        st.caption(shown)
+    elif shown is not None:
+        st.vega_lite_chart(spec=shown, width="stretch", height=240,
+                           alt="Line of weekly wellbeing (WHO-5 %) over the last twelve weeks, "
+                               "with a dashed line at 50.")
+
+
+def wellbeing_chart(store: Store, today: str) -> dict | str | None:
+    """What closes "Over time": nothing before any check-in, the sentence saying when the
+    line starts, or the line's spec, as `ui.chart(charts.wellbeing_scores, trend)` would send
+    it but from the chart's cached template (building the chart would cost more than the rest
+    of the page after a write)."""
+    trend = wellbeing_trend(store, today)
     facts = chart_thresholds.trend_facts(trend)
     if not facts.checkins:
-        return
-    sentence = chart_thresholds.placeholder("wellbeing", facts)
-    if sentence:
-        st.caption(sentence)
-        return
-    st.vega_lite_chart(spec=ui.cached(store, wellbeing_chart, today.isoformat()),
-                       width="stretch", height=240,
-                       alt="Line of weekly wellbeing (WHO-5 %) over the last twelve weeks, "
-                           "with a dashed line at 50.")
-
-
-def wellbeing_chart(store: Store, today: str) -> dict:
-    """The wellbeing line's spec, as `ui.chart(charts.wellbeing_scores, trend)` would send
-    it, from the chart's cached template (building the chart would cost more than the rest
-    of the page after a write)."""
-    return _arrow(charts.wellbeing_scores_spec(ui.cached(store, wellbeing_trend, today)))
+        return None
+    return (chart_thresholds.placeholder("wellbeing", facts)
+            or _arrow(charts.wellbeing_scores_spec(trend)))
 
 
 def _arrow(spec: dict) -> dict:
@@ -265,26 +266,39 @@ def read_inputs(store: Store, start: str, end: str) -> metrics.Inputs:
     return metrics.read(store, start, end)
 
 
-def first_screen(store: Store, start: str, end: str) -> metrics.Board:
-    """The first screen's numbers and frames, cached apart from the charts."""
-    return metrics.board(ui.cached(store, read_inputs, start, end))
+def first_screen(store: Store, start: str, end: str) -> tuple[metrics.Board,
+                                                             chart_thresholds.Facts]:
+    """The first screen's numbers and frames, and what the charts' thresholds look at:
+    cached apart from the charts."""
+    first = metrics.board(ui.cached(store, read_inputs, start, end))
+    return first, chart_thresholds.progress_facts(first)
 
 
 def later_tabs(store: Store, start: str, end: str) -> metrics.Details:
     """The later tabs' frames, computed the first time one of those tabs is opened."""
     return metrics.details(ui.cached(store, read_inputs, start, end),
-                           ui.cached(store, first_screen, start, end))
+                           ui.cached(store, first_screen, start, end)[0])
 
 
 FIRST_TAB_CHARTS = ("weekly", "cumulative")
 
 
-def chart_spec(store: Store, name: str, start: str, end: str, dark: bool) -> dict:
-    """One chart's spec with its data, cached per chart: building it costs more than the
-    numbers, so only a chart that is shown is ever built, and once per write."""
-    part = first_screen if name in FIRST_TAB_CHARTS else later_tabs
-    source = ui.cached(store, part, start, end)
-    return _arrow(charts.spec(name, source, dark))
+def tab_charts(store: Store, tab: str, start: str, end: str,
+               dark: bool) -> list[tuple[str, str | dict]]:
+    """The charts of one tab, built when it is open and cached until the next write: for each
+    chart its name and either the sentence shown until it has enough data, or its spec with
+    its data already in Arrow. Each chart is built from its own part only (`charts.spec`):
+    the first tab from the first screen's numbers, the others from the later tabs' frames."""
+    first, facts = ui.cached(store, first_screen, start, end)
+    shown: list[tuple[str, str | dict]] = []
+    for name in TABS[tab]:
+        sentence = chart_thresholds.placeholder(name, facts)
+        if sentence:
+            shown.append((name, sentence))
+            continue
+        source = first if name in FIRST_TAB_CHARTS else ui.cached(store, later_tabs, start, end)
+        shown.append((name, _arrow(charts.spec(name, source, dark))))
+    return shown
 
 
 DESCRIPTIONS = {
@@ -325,34 +339,33 @@ def chart_tabs(store: Store, first: metrics.Board, period: tuple[str, str], toda
                 "add applications on the Applications page.", icon=":material/date_range:")
         small_wellbeing_trend(store, today)
         return
-    facts = chart_thresholds.progress_facts(first)
     tabs = st.tabs(list(TABS), key="progress_tab", on_change="rerun")
-    for tab, names in zip(tabs, TABS.values(), strict=True):
+    for tab, label in zip(tabs, TABS, strict=True):
         if not tab.open:
             continue
         with tab:
-            for name in names:
-                sentence = chart_thresholds.placeholder(name, facts)
-                if sentence:
-                    st.info(sentence, icon=":material/potted_plant:")
+            for name, shown in ui.cached(store, tab_charts, label, *period, dark_theme()):
+                if isinstance(shown, str):
+                    st.info(shown, icon=":material/potted_plant:")
                     continue
-                spec = ui.cached(store, chart_spec, name, *period, dark_theme())
+                spec = shown
                 if name == "weekly" and goal_paused:  # a hard week: no line to fall short of
                     spec = {**spec, "datasets": {**spec["datasets"], "goal": []}}
                 st.vega_lite_chart(spec=spec, width="stretch", alt=DESCRIPTIONS[name])
                 if name == "flow":
-                    flow_table(ui.cached(store, later_tabs, *period))
-            if names is TABS["Over time"]:
+                    flow_table(store, period)
+            if label == "Over time":
                 small_wellbeing_trend(store, today)
 
 
-def flow_table(rest: metrics.Details) -> None:
+def flow_table(store: Store, period: tuple[str, str]) -> None:
     """The flow's numbers as a table, under the chart: what a screen reader reads, and what a
     phone shows most plainly. Drawn only while it is open."""
     expander = st.expander("The flow as a table", icon=":material/table:",
                            key="progress_flow_open", on_change="rerun")
     if expander.open:
-        table = rest.outcomes.drop(columns=["order"]).rename(
+        outcomes = ui.cached(store, later_tabs, *period).outcomes
+        table = outcomes.drop(columns=["order"]).rename(
             columns={"stage": "Furthest stage reached", "total": "Total"})
         with expander:
             st.dataframe(table, hide_index=True, width="stretch", key="progress_flow_table")
@@ -365,12 +378,12 @@ def main(store: Store) -> None:
     today = ui.today(store)
     st.title("Your progress")
     st.caption("Every application is a step. Here's how far your search has come.")
-    plan = this_week.show(store)
+    plan = this_week.show(store, today)
     start, end = pick_period(store, today)
     if start > end:
         start, end = end, start
     period = (start.isoformat(), end.isoformat())
-    first = ui.cached(store, first_screen, *period)
+    first, _ = ui.cached(store, first_screen, *period)
     headline(first, today, goal_paused=plan.goal_paused)
     compact_numbers(first, today)
     work_search_count(store, today)
