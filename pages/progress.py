@@ -81,9 +81,15 @@ def open_demo() -> None:
     st.rerun()
 
 
-def pick_period(store: Store, today: date) -> tuple[date, date]:
+def overview(store: Store) -> tuple[bool, tuple[date, date] | None, int | None]:
+    """What the page needs before its numbers, in one cached read: whether there is any data
+    at all, the first and last dates applied, and the weekly work-search number (Settings)."""
+    return (store.is_empty(), store.applications.date_bounds(),
+            store.settings.get().work_search_weekly)
+
+
+def pick_period(bounds: tuple[date, date] | None, today: date) -> tuple[date, date]:
     """The shared date range: a preset, or a custom pair of dates."""
-    bounds = ui.cached(store, store.applications.date_bounds)
     first = min(bounds[0], today) if bounds else today
     left, right = st.columns([5, 2], vertical_alignment="bottom")
     with left:
@@ -197,10 +203,9 @@ def compact_numbers(board: metrics.Board, today: date) -> None:
     st.caption(wellbeing_line(now, today), help=terms["Wellbeing"])
 
 
-def work_search_count(store: Store, today: date) -> None:
+def work_search_count(store: Store, required: int | None, today: date) -> None:
     """This week's job-search activities against the number the user's benefits programme asks
-    for, as one quiet line; nothing when they set no number (Settings)."""
-    required = ui.cached(store, store.settings.get).work_search_weekly
+    for (`required`), as one quiet line; nothing when they set no number (Settings)."""
     if required is None:
         return
     count = ui.cached(store, work_search.week_count, today)
@@ -228,10 +233,10 @@ def wellbeing_trend(store: Store, today: str) -> pd.DataFrame:
                                   day, weeks=12)
 
 
-def small_wellbeing_trend(store: Store, today: date) -> None:
+def small_wellbeing_trend(shown: dict | str | None) -> None:
     """The wellbeing line, from the second check-in on; after the first, a line saying when it
-    starts. Before any check-in, nothing here: the summary above already invites one."""
-    shown = ui.cached(store, wellbeing_chart, today.isoformat())
+    starts. Before any check-in, nothing here: the summary above already invites one.
+    `shown`: what `wellbeing_chart` gave."""
     if isinstance(shown, str):
         st.caption(shown)
     elif shown is not None:
@@ -283,14 +288,15 @@ def later_tabs(store: Store, start: str, end: str) -> metrics.Details:
 FIRST_TAB_CHARTS = ("weekly", "cumulative")
 
 
-def tab_charts(store: Store, tab: str, start: str, end: str,
-               dark: bool) -> list[tuple[str, str | dict]]:
+def tab_charts(store: Store, tab: str, start: str, end: str, dark: bool,
+               today: str) -> list[tuple[str, str | dict | None]]:
     """The charts of one tab, built when it is open and cached until the next write: for each
     chart its name and either the sentence shown until it has enough data, or its spec with
     its data already in Arrow. Each chart is built from its own part only (`charts.spec`):
-    the first tab from the first screen's numbers, the others from the later tabs' frames."""
+    the first tab from the first screen's numbers, the others from the later tabs' frames.
+    "Over time" ends with the wellbeing line (`wellbeing_chart`, for `today`)."""
     first, facts = ui.cached(store, first_screen, start, end)
-    shown: list[tuple[str, str | dict]] = []
+    shown: list[tuple[str, str | dict | None]] = []
     for name in TABS[tab]:
         sentence = chart_thresholds.placeholder(name, facts)
         if sentence:
@@ -298,6 +304,8 @@ def tab_charts(store: Store, tab: str, start: str, end: str,
             continue
         source = first if name in FIRST_TAB_CHARTS else ui.cached(store, later_tabs, start, end)
         shown.append((name, _arrow(charts.spec(name, source, dark))))
+    if tab == "Over time":
+        shown.append(("wellbeing", wellbeing_chart(store, today)))
     return shown
 
 
@@ -337,14 +345,18 @@ def chart_tabs(store: Store, first: metrics.Board, period: tuple[str, str], toda
     if not first.applications_in_range:
         st.info("No applications were sent in this period. Pick a longer period above, or "
                 "add applications on the Applications page.", icon=":material/date_range:")
-        small_wellbeing_trend(store, today)
+        small_wellbeing_trend(ui.cached(store, wellbeing_chart, today.isoformat()))
         return
     tabs = st.tabs(list(TABS), key="progress_tab", on_change="rerun")
     for tab, label in zip(tabs, TABS, strict=True):
         if not tab.open:
             continue
         with tab:
-            for name, shown in ui.cached(store, tab_charts, label, *period, dark_theme()):
+            for name, shown in ui.cached(store, tab_charts, label, *period, dark_theme(),
+                                         today.isoformat()):
+                if name == "wellbeing":
+                    small_wellbeing_trend(shown)
+                    continue
                 if isinstance(shown, str):
                     st.info(shown, icon=":material/potted_plant:")
                     continue
@@ -354,8 +366,6 @@ def chart_tabs(store: Store, first: metrics.Board, period: tuple[str, str], toda
                 st.vega_lite_chart(spec=spec, width="stretch", alt=DESCRIPTIONS[name])
                 if name == "flow":
                     flow_table(store, period)
-            if label == "Over time":
-                small_wellbeing_trend(store, today)
 
 
 def flow_table(store: Store, period: tuple[str, str]) -> None:
@@ -372,21 +382,22 @@ def flow_table(store: Store, period: tuple[str, str]) -> None:
 
 
 def main(store: Store) -> None:
-    if ui.cached(store, Store.is_empty):
+    empty, bounds, work_search_weekly = ui.cached(store, overview)
+    if empty:
         welcome(store)
         return
     today = ui.today(store)
     st.title("Your progress")
     st.caption("Every application is a step. Here's how far your search has come.")
     plan = this_week.show(store, today)
-    start, end = pick_period(store, today)
+    start, end = pick_period(bounds, today)
     if start > end:
         start, end = end, start
     period = (start.isoformat(), end.isoformat())
     first, _ = ui.cached(store, first_screen, *period)
     headline(first, today, goal_paused=plan.goal_paused)
     compact_numbers(first, today)
-    work_search_count(store, today)
+    work_search_count(store, work_search_weekly, today)
     chart_tabs(store, first, period, today, goal_paused=plan.goal_paused)
 
 
