@@ -177,21 +177,22 @@ def checkin_numbers(checkins: pd.DataFrame, as_of: date) -> tuple[int | None, st
     """
     if checkins.empty:
         return None, None, 0
-    starts = checkins["week"].map(_week_start)
     this_week = as_of - timedelta(days=as_of.weekday())
-    dated = checkins.assign(start=starts)
-    valid = dated[dated["start"].notna() & (dated["start"] <= this_week)]
-    if valid.empty:
+    valid = [(start, week, raw)
+             for week, raw in zip(checkins["week"].tolist(), checkins["who5_raw"].tolist(),
+                                  strict=True)
+             if (start := _week_start(week)) is not None and start <= this_week]
+    if not valid:
         return None, None, 0
-    last = valid.sort_values("start").iloc[-1]
-    ordinals = {d.toordinal() for d in valid["start"]}
+    _, last_week, last_raw = max(valid, key=lambda row: row[0])
+    ordinals = {start.toordinal() for start, _, _ in valid}
     cursor = this_week.toordinal() if this_week.toordinal() in ordinals else (
         this_week.toordinal() - 7)
     streak = 0
     while cursor in ordinals:
         streak += 1
         cursor -= 7
-    return int(last["who5_raw"]) * 4, str(last["week"]), streak
+    return int(last_raw) * 4, str(last_week), streak
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,16 @@ class Counts:
         applied by the earlier measuring day (the cohort as it stood then)."""
         return self.milestones[kind].total(as_of, early=early)
 
+    def median_days_to_reply(self, *, early: bool) -> float | None:
+        """The median days to a first reply, as of the end (or the earlier day)."""
+        rows = self.response_days
+        if not len(rows):
+            return None
+        days = pd.to_numeric(rows["days"]).to_numpy(dtype="int64")
+        n = pd.to_numeric(rows["early" if early else "n"]).fillna(0).to_numpy(dtype="int64")
+        values = np.repeat(days, n)
+        return float(np.median(values)) if len(values) else None
+
     def days_to_reply(self, *, early: bool) -> pd.DataFrame:
         """days, n: how long first replies took, as of the end (or the earlier day)."""
         rows = self.response_days
@@ -263,12 +274,6 @@ class Counts:
         levels = self.levels
         marked = levels.loc[levels["stage"] == "ghosted", "early" if early else "n"].sum()
         return int(marked + self.waiting["before" if early else "now"].sum())
-
-
-def weighted_median(days: pd.DataFrame) -> float | None:
-    """The median of `days` repeated `n` times (the same value pandas' median gives)."""
-    values = np.repeat(days["days"].to_numpy(dtype="int64"), days["n"].to_numpy(dtype="int64"))
-    return float(np.median(values)) if len(values) else None
 
 
 def headline(counts: Counts, as_of: date, *, early: bool, start: date | None = None,
@@ -290,7 +295,7 @@ def headline(counts: Counts, as_of: date, *, early: bool, start: date | None = N
         responded=responded, response_rate=_rate(responded, n),
         interviewed=interviewed, interview_rate=_rate(interviewed, n),
         offers=offers, offer_rate=_rate(offers, interviewed),
-        median_days_to_response=weighted_median(counts.days_to_reply(early=early)),
+        median_days_to_response=counts.median_days_to_reply(early=early),
         ghosted=counts.ghosted(early=early),
         rejections=rejections, answered_rejections=answered,
         always_respond_rate=_rate(answered, rejections),
