@@ -272,8 +272,9 @@ class Counts:
     def ghosted(self, *, early: bool) -> int:
         """Marked ghosted, or still at applied with no reply past the threshold."""
         levels = self.levels
-        marked = levels.loc[levels["stage"] == "ghosted", "early" if early else "n"].sum()
-        return int(marked + self.waiting["before" if early else "now"].sum())
+        marked = (levels["stage"] == "ghosted").to_numpy()
+        counted = pd.to_numeric(levels["early" if early else "n"]).to_numpy()
+        return int(counted[marked].sum() + self.waiting["before" if early else "now"].sum())
 
 
 def headline(counts: Counts, as_of: date, *, early: bool, start: date | None = None,
@@ -418,9 +419,10 @@ def still_open_at_applied(counts: Counts) -> int:
     """Applications still open that never got past applied (the outcome table's top-left
     cell), without building the table."""
     levels, waiting = counts.levels, counts.waiting
-    open_rows = (levels["level"] == 0) & ~levels["stage"].isin(list(_ENDED))
-    return int(levels.loc[open_rows, "n"].sum()) - int(
-        waiting.loc[waiting["level"] == 0, "now"].sum())
+    open_rows = ((levels["level"] == 0) & ~levels["stage"].isin(list(_ENDED))).to_numpy()
+    waiting_rows = (waiting["level"] == 0).to_numpy()
+    return int(pd.to_numeric(levels["n"]).to_numpy()[open_rows].sum()) - int(
+        pd.to_numeric(waiting["now"]).to_numpy()[waiting_rows].sum())
 
 
 def outcomes_by_stage(table: pd.DataFrame) -> pd.DataFrame:
