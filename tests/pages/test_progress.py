@@ -16,7 +16,7 @@ import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
-from nextround import demo, metrics, ui
+from nextround import charts, demo, metrics, ui
 from nextround.store import Store, sqlite_path
 from tests import factories
 from tests.conftest import TODAY, chart_frames, chart_specs, no_exception, open_page
@@ -174,6 +174,29 @@ def test_charts_exist_and_send_only_aggregated_rows(seeded: Store, via_app: bool
     assert len(next(f for f in frames if "rate" in f.columns)) == 5  # top 5 sources
     titles = [spec.get("title", {}).get("text") for spec in specs]
     assert "How your applications flowed" in titles
+
+
+def test_only_the_open_tabs_charts_are_built(seeded: Store,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chart is built the first time its tab opens, and once per write: not on a rerun,
+    and never for a tab nobody opened."""
+    built: list[str] = []
+    spec = charts.spec
+
+    def counting(name: str, *args, **kwargs) -> dict:  # noqa: ANN002, ANN003
+        built.append(name)
+        return spec(name, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "spec", counting)
+    at = _open(False)
+    assert built == ["weekly", "cumulative"]
+    at.run()
+    no_exception(at)
+    assert built == ["weekly", "cumulative"]  # a rerun builds nothing
+    _open_tab(at, "Flow")
+    assert built[2:] == ["flow"]
+    _open_tab(at, "Over time")
+    assert built[3:] == []  # built once, still cached
 
 
 @BOTH_WAYS
