@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-    from nextround.metrics import Dashboard
+    from nextround.metrics import Board, Dashboard
 
 
 @dataclass(frozen=True)
@@ -167,17 +167,15 @@ _SENTENCES = {"weekly": _weekly, "cumulative": _cumulative, "funnel": _funnel, "
               "feedback_themes": _feedback_themes}
 
 
-def progress_facts(board: Dashboard) -> Facts:
-    """The facts of the progress page's charts, from its dashboard: weeks are counted from
-    the week of the first application in the period, so empty weeks before it don't count."""
+def progress_facts(board: Board | Dashboard) -> Facts:
+    """The facts of the progress page's charts, from its first screen (or the whole
+    dashboard): weeks are counted from the week of the first application in the period, so
+    empty weeks before it don't count."""
     weekly = board.weekly
     sent = weekly.index[weekly["applications"] > 0] if len(weekly) else []
     weeks = len(weekly) - int(sent[0]) if len(sent) else 0
-    outcomes = board.outcomes
-    still_open_at_applied = int(outcomes.loc[outcomes["order"] == 0, "Still open"].sum())
     return Facts(applications=board.applications_in_range, weeks=weeks,
-                 replies=board.now.responded,
-                 answered=board.applications_in_range - still_open_at_applied)
+                 replies=board.now.responded, answered=board.answered)
 
 
 def trend_facts(trend: pd.DataFrame) -> Facts:

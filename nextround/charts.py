@@ -21,7 +21,7 @@ page passes `st.context.theme.type == "dark"`) and colours them `INK` or `SOFT_I
 
 No progress spec depends on the data: sizes, scale domains and sort orders come from the
 datasets inside the spec (joinaggregate, window, rank fields). So each progress chart's spec is
-built and validated once per theme (`_template`, cached) and `specs` only pours the current
+built and validated once per theme (`_template`, cached) and `spec` only pours the current
 frames into it: building Altair charts costs far more than the numbers do. The other pages'
 charts are built per frame and cached by `ui.chart`.
 """
@@ -32,6 +32,7 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -42,7 +43,6 @@ from nextround.metrics import (
     NODE_WIDTH,
     OUTCOMES,
     RESPONSE_BINS,
-    Dashboard,
     day_label,
     week_labels,
 )
@@ -104,12 +104,21 @@ def _halo(text: alt.Chart, dark: bool) -> alt.Chart:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """Plain JSON-ready rows. Dates become local ISO timestamps, as Altair itself sends them."""
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[column]):
-            out[column] = out[column].dt.strftime("%Y-%m-%dT00:00:00")
-    return out.astype(object).where(out.notna(), None).to_dict("records")
+    """Plain JSON-ready rows. Dates become local ISO timestamps, as Altair itself sends them;
+    missing values become None. Column by column: a few small frames per rerun."""
+    columns = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            column = column.dt.strftime("%Y-%m-%dT00:00:00")
+        missing = column.isna().to_numpy()
+        values = column.tolist()
+        if missing.any():
+            values = [None if gone else value for value, gone in zip(values, missing,
+                                                                     strict=True)]
+        columns[name] = values
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def _data(name: str) -> alt.NamedData:
@@ -441,26 +450,24 @@ def _template(name: str, dark: bool) -> str:
     return json.dumps(LAYOUTS[name](dark).to_dict())
 
 
-def _frames(b: Dashboard) -> dict[str, dict[str, pd.DataFrame]]:
-    return {
-        "weekly": {"weekly": b.weekly, "goal": _goal(b.weekly_goal)},
-        "cumulative": {"cumulative": b.cumulative},
-        "flow": {"bands": b.flow_bands, "nodes": b.flow_nodes},
-        "funnel": {"funnel": b.funnel},
-        "outcomes": {"outcomes": b.outcomes},
-        "response_times": {"response_times": b.response_times},
-        "sources": {"sources": b.sources},
-    }
+# Each progress chart's datasets, from a `metrics.Dashboard`, or from the part of it the
+# chart needs: a `metrics.Board` (the first tab's charts) or `metrics.Details` (the others).
+DATASETS: dict[str, Callable[[Any], dict[str, pd.DataFrame]]] = {
+    "weekly": lambda b: {"weekly": b.weekly, "goal": _goal(b.weekly_goal)},
+    "cumulative": lambda b: {"cumulative": b.cumulative},
+    "flow": lambda b: {"bands": b.flow_bands, "nodes": b.flow_nodes},
+    "funnel": lambda b: {"funnel": b.funnel},
+    "outcomes": lambda b: {"outcomes": b.outcomes},
+    "response_times": lambda b: {"response_times": b.response_times},
+    "sources": lambda b: {"sources": b.sources},
+}
 
 
-def specs(b: Dashboard, dark: bool = False) -> dict[str, dict]:
-    """Every progress chart as a Vega-Lite dict with its data, keyed by name: the cached
-    template of each, filled with this dashboard's small frames."""
-    out = {}
-    for name, frames in _frames(b).items():
-        spec = json.loads(_template(name, dark))
-        spec["datasets"] = {key: _records(frame) for key, frame in frames.items()}
-        out[name] = spec
+def spec(name: str, source: Any, dark: bool = False) -> dict:
+    """One progress chart as a Vega-Lite dict with its data: its cached template, filled with
+    the small frames of `source` (a Dashboard, Board or Details, see `DATASETS`)."""
+    out = json.loads(_template(name, dark))
+    out["datasets"] = {key: _records(frame) for key, frame in DATASETS[name](source).items()}
     return out
 
 
@@ -588,8 +595,10 @@ GUIDE_COLOUR = GREY
 AXIS_EXTENT = 48  # the same axis widths on both charts, so their weeks line up
 
 
-def _week_axis(trend: pd.DataFrame) -> alt.X:
-    return alt.X("label:N", title=None, sort=list(trend["label"]), axis=_time_axis())
+def _week_axis(trend: pd.DataFrame | Sequence[str]) -> alt.X:
+    """The weeks as bands, in the order given (a trend with `label`, or the labels)."""
+    labels = list(trend["label"]) if isinstance(trend, pd.DataFrame) else list(trend)
+    return alt.X("label:N", title=None, sort=labels, axis=_time_axis())
 
 
 def _with_week_labels(trend: pd.DataFrame) -> pd.DataFrame:
@@ -608,22 +617,51 @@ def _wellbeing_tooltip() -> list[alt.Tooltip]:
 def wellbeing_scores(trend: pd.DataFrame) -> alt.LayerChart:
     """WHO-5 % per week, with the dashed line at 50 (`wellbeing.LOW_PERCENT`)."""
     data = _with_week_labels(trend)
+    return _scores_layers(data, _low_line(), list(data["label"]))
+
+
+def _low_line() -> pd.DataFrame:
+    return pd.DataFrame({"y": [LOW_PERCENT], "label": ["50"]})
+
+
+def _scores_layers(data: pd.DataFrame | alt.NamedData, guide: pd.DataFrame | alt.NamedData,
+                   weeks: Sequence[str]) -> alt.LayerChart:
     line = alt.Chart(data).mark_line(
         point=alt.OverlayMarkDef(size=70, color=WELLBEING_COLOUR), color=WELLBEING_COLOUR,
         strokeWidth=2.5,
     ).encode(
-        x=_week_axis(data),
+        x=_week_axis(weeks),
         y=alt.Y("who5_pct:Q", title="Wellbeing (WHO-5 %)", scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(minExtent=AXIS_EXTENT, values=[0, 25, 50, 75, 100])),
         tooltip=_wellbeing_tooltip(),
     )
-    marker = pd.DataFrame({"y": [LOW_PERCENT], "label": ["50"]})
-    rule = alt.Chart(marker).mark_rule(strokeDash=[4, 4], color=GUIDE_COLOUR).encode(
+    rule = alt.Chart(guide).mark_rule(strokeDash=[4, 4], color=GUIDE_COLOUR).encode(
         y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(orient="right", title=None, labels=False, ticks=False,
                               domain=False, grid=False, minExtent=AXIS_EXTENT)))
     return (alt.layer(rule, line).resolve_scale(y="independent")
             .properties(height=220, title=alt.Title("Wellbeing per week", anchor="start")))
+
+
+@lru_cache(maxsize=1)
+def _scores_template() -> str:
+    """`wellbeing_scores`' validated spec without its data or weeks, as JSON."""
+    spec = _scores_layers(_data("wellbeing"), _data("low_line"), ["weeks"]).to_dict()
+    spec.pop("config", None)  # the default theme's view size, which Streamlit leaves out
+    return json.dumps(spec)
+
+
+def wellbeing_scores_spec(trend: pd.DataFrame) -> dict:
+    """`wellbeing_scores(trend)` as the Vega-Lite dict Streamlit would send (its datasets as
+    frames, by name), from a template built and validated once: the progress page shows it
+    after every write, where building the chart would cost more than the rest of the page."""
+    data = _with_week_labels(trend)
+    spec = json.loads(_scores_template())
+    for layer in spec["layer"]:
+        if "x" in layer.get("encoding", {}):
+            layer["encoding"]["x"]["sort"] = list(data["label"])
+    spec["datasets"] = {"low_line": _low_line(), "wellbeing": data}
+    return spec
 
 
 def wellbeing_activity(trend: pd.DataFrame) -> alt.LayerChart:

@@ -129,22 +129,23 @@ def feedback_numbers(feedback: pd.DataFrame, start: date | None,
     """
     if feedback.empty:
         return 0, 0, None
-    asked = _dates(feedback["asked_on"])
-    received_on = _dates(feedback["received_on"])
+    asked = _dates(feedback["asked_on"]).to_numpy(dtype="datetime64[D]")
+    received_on = _dates(feedback["received_on"]).to_numpy(dtype="datetime64[D]")
     # Feedback received means status "received": a polite "we don't give feedback" (declined)
     # may carry a reply date, but it is not feedback.
-    got = feedback["status"] == "received"
-    received_on = received_on.where(received_on.notna(), asked.where(got))
-    cutoff = pd.Timestamp(as_of)
+    got = (feedback["status"] == "received").to_numpy()
+    received_on = np.where(np.isnat(received_on),
+                           np.where(got, asked, np.datetime64("NaT", "D")), received_on)
+    cutoff = np.datetime64(as_of, "D")
     mask = asked <= cutoff
     if start is not None:
-        mask &= asked >= pd.Timestamp(start)
-    n = feedback["n"].astype("int64")
+        mask &= asked >= np.datetime64(start, "D")
+    n = pd.to_numeric(feedback["n"]).to_numpy(dtype="int64")
     requested = int(n[mask].sum())
     done = mask & got & (received_on <= cutoff)
     received = int(n[done].sum())
-    days = (received_on[done] - asked[done]).dt.days
-    weighted = np.repeat(days.to_numpy(dtype="int64"), n[done].to_numpy())
+    days = (received_on[done] - asked[done]).astype("int64")
+    weighted = np.repeat(days, n[done])
     median = float(np.median(weighted)) if received else None
     return requested, received, median
 
@@ -153,11 +154,11 @@ def actions_done(actions: pd.DataFrame, start: date | None, as_of: date) -> int:
     """Game-plan actions completed in [start, as_of]. `actions` is done_on, n (grouped)."""
     if actions.empty:
         return 0
-    done = _dates(actions["done_on"])
-    mask = done <= pd.Timestamp(as_of)
+    done = _dates(actions["done_on"]).to_numpy(dtype="datetime64[D]")
+    mask = done <= np.datetime64(as_of, "D")
     if start is not None:
-        mask &= done >= pd.Timestamp(start)
-    return int(actions.loc[mask, "n"].astype("int64").sum())
+        mask &= done >= np.datetime64(start, "D")
+    return int(pd.to_numeric(actions["n"]).to_numpy(dtype="int64")[mask].sum())
 
 
 def _week_start(key: str) -> date | None:
@@ -176,32 +177,69 @@ def checkin_numbers(checkins: pd.DataFrame, as_of: date) -> tuple[int | None, st
     """
     if checkins.empty:
         return None, None, 0
-    starts = checkins["week"].map(_week_start)
     this_week = as_of - timedelta(days=as_of.weekday())
-    dated = checkins.assign(start=starts)
-    valid = dated[dated["start"].notna() & (dated["start"] <= this_week)]
-    if valid.empty:
+    valid = [(start, week, raw)
+             for week, raw in zip(checkins["week"].tolist(), checkins["who5_raw"].tolist(),
+                                  strict=True)
+             if (start := _week_start(week)) is not None and start <= this_week]
+    if not valid:
         return None, None, 0
-    last = valid.sort_values("start").iloc[-1]
-    ordinals = {d.toordinal() for d in valid["start"]}
+    _, last_week, last_raw = max(valid, key=lambda row: row[0])
+    ordinals = {start.toordinal() for start, _, _ in valid}
     cursor = this_week.toordinal() if this_week.toordinal() in ordinals else (
         this_week.toordinal() - 7)
     streak = 0
     while cursor in ordinals:
         streak += 1
         cursor -= 7
-    return int(last["who5_raw"]) * 4, str(last["week"]), streak
+    return int(last_raw) * 4, str(last_week), streak
+
+
+@dataclass(frozen=True)
+class Dated:
+    """Grouped rows by day, as arrays: `days` (datetime64[D], NaT where none), `n`, and
+    `early` (those counted as of the earlier measuring day; zeros where not read)."""
+
+    days: np.ndarray
+    n: np.ndarray
+    early: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Dated:
+        def whole(column: str) -> np.ndarray:
+            if column not in frame.columns:
+                return np.zeros(len(frame), dtype="int64")
+            return pd.to_numeric(frame[column]).fillna(0).to_numpy(dtype="int64")
+
+        days = (_dates(frame["day"]).to_numpy(dtype="datetime64[D]") if len(frame)
+                else np.array([], dtype="datetime64[D]"))
+        return cls(days=days, n=whole("n"), early=whole("early"))
+
+    def where(self, keep: np.ndarray) -> Dated:
+        return Dated(days=self.days[keep], n=self.n[keep], early=self.early[keep])
+
+    def total(self, as_of: date, since: date | None = None, *, early: bool = False) -> int:
+        """`n` (or `early`) summed over the days up to `as_of` (and from `since`)."""
+        keep = self.days <= np.datetime64(as_of, "D")
+        if since is not None:
+            keep &= self.days >= np.datetime64(since, "D")
+        return int((self.early if early else self.n)[keep].sum())
+
+
+MILESTONES = ("reply", "interview", "offer", "rejection", "answered")
 
 
 class Counts:
     """`store.progress.counts`, with the day columns parsed once: grouped rows, never one
-    row per application."""
+    row per application. The rows by day are kept as arrays (`Dated`), as the headline
+    numbers sum them a dozen times each."""
 
     def __init__(self, frames: Mapping[str, pd.DataFrame]) -> None:
-        self.applied = _with_days(frames["applied"])
-        milestones = _with_days(frames["milestones"])
-        self.milestones = {kind: milestones[milestones["kind"] == kind]
-                           for kind in ("reply", "interview", "offer", "rejection", "answered")}
+        self.applied = Dated.of(frames["applied"])
+        milestones = frames["milestones"]
+        every = Dated.of(milestones)
+        kinds = milestones["kind"].to_numpy() if len(milestones) else np.array([])
+        self.milestones = {kind: every.where(kinds == kind) for kind in MILESTONES}
         self.response_days = frames["response_days"]
         self.levels = frames["levels"].fillna(0)
         self.waiting = frames["waiting"].fillna(0)
@@ -209,17 +247,22 @@ class Counts:
 
     def applications(self, as_of: date, since: date | None = None) -> int:
         """Applications applied by `as_of` (and on or after `since`)."""
-        days = self.applied["day"]
-        mask = days <= pd.Timestamp(as_of)
-        if since is not None:
-            mask &= days >= pd.Timestamp(since)
-        return int(self.applied.loc[mask, "n"].sum())
+        return self.applied.total(as_of, since)
 
     def reached(self, kind: str, as_of: date, *, early: bool) -> int:
         """Applications whose milestone `kind` happened by `as_of`; `early` keeps only those
         applied by the earlier measuring day (the cohort as it stood then)."""
-        rows = self.milestones[kind]
-        return int(rows.loc[rows["day"] <= pd.Timestamp(as_of), "early" if early else "n"].sum())
+        return self.milestones[kind].total(as_of, early=early)
+
+    def median_days_to_reply(self, *, early: bool) -> float | None:
+        """The median days to a first reply, as of the end (or the earlier day)."""
+        rows = self.response_days
+        if not len(rows):
+            return None
+        days = pd.to_numeric(rows["days"]).to_numpy(dtype="int64")
+        n = pd.to_numeric(rows["early" if early else "n"]).fillna(0).to_numpy(dtype="int64")
+        values = np.repeat(days, n)
+        return float(np.median(values)) if len(values) else None
 
     def days_to_reply(self, *, early: bool) -> pd.DataFrame:
         """days, n: how long first replies took, as of the end (or the earlier day)."""
@@ -229,19 +272,9 @@ class Counts:
     def ghosted(self, *, early: bool) -> int:
         """Marked ghosted, or still at applied with no reply past the threshold."""
         levels = self.levels
-        marked = levels.loc[levels["stage"] == "ghosted", "early" if early else "n"].sum()
-        return int(marked + self.waiting["before" if early else "now"].sum())
-
-
-def _with_days(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(day=_dates(frame["day"])) if len(frame) else frame.assign(
-        day=pd.Series(dtype="datetime64[s]"))
-
-
-def weighted_median(days: pd.DataFrame) -> float | None:
-    """The median of `days` repeated `n` times (the same value pandas' median gives)."""
-    values = np.repeat(days["days"].to_numpy(dtype="int64"), days["n"].to_numpy(dtype="int64"))
-    return float(np.median(values)) if len(values) else None
+        marked = (levels["stage"] == "ghosted").to_numpy()
+        counted = pd.to_numeric(levels["early" if early else "n"]).to_numpy()
+        return int(counted[marked].sum() + self.waiting["before" if early else "now"].sum())
 
 
 def headline(counts: Counts, as_of: date, *, early: bool, start: date | None = None,
@@ -263,7 +296,7 @@ def headline(counts: Counts, as_of: date, *, early: bool, start: date | None = N
         responded=responded, response_rate=_rate(responded, n),
         interviewed=interviewed, interview_rate=_rate(interviewed, n),
         offers=offers, offer_rate=_rate(offers, interviewed),
-        median_days_to_response=weighted_median(counts.days_to_reply(early=early)),
+        median_days_to_response=counts.median_days_to_reply(early=early),
         ghosted=counts.ghosted(early=early),
         rejections=rejections, answered_rejections=answered,
         always_respond_rate=_rate(answered, rejections),
@@ -286,13 +319,17 @@ def _weeks(start: date, end: date) -> pd.DatetimeIndex:
     return pd.date_range(first, last, freq="7D")
 
 
-def _count_by_week(rows: pd.DataFrame, weeks: pd.DatetimeIndex) -> np.ndarray:
-    """Sum `n` per ISO week of `day`, for every week of the range (0 where none)."""
-    if not len(rows):
+def _count_by_week(rows: Dated, weeks: pd.DatetimeIndex) -> np.ndarray:
+    """Sum `n` per ISO week of `day`, for every week of the range (0 where none; rows outside
+    it, or without a day, count nowhere)."""
+    if not len(rows.days) or not len(weeks):
         return np.zeros(len(weeks), dtype="int64")
-    week = rows["day"] - pd.to_timedelta(rows["day"].dt.day_of_week, unit="D")
-    summed = rows["n"].groupby(week.to_numpy()).sum()
-    return summed.reindex(weeks, fill_value=0).to_numpy(dtype="int64")
+    first = np.datetime64(weeks[0].date(), "D")
+    known = ~np.isnat(rows.days)
+    index = (rows.days[known] - first).astype("int64") // 7
+    inside = (index >= 0) & (index < len(weeks))
+    return np.bincount(index[inside], weights=rows.n[known][inside],
+                       minlength=len(weeks)).astype("int64")
 
 
 def weekly(counts: Counts, start: date, end: date) -> pd.DataFrame:
@@ -321,16 +358,25 @@ def day_label(day: date, *, with_year: bool = False) -> str:
     return f"{day.day} {day:%b}" + (f" {day.year}" if with_year else "")
 
 
-def cumulative(counts: Counts, start: date, end: date) -> pd.DataFrame:
+def cumulative(counts: Counts, start: date, end: date,
+               weekly_frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per week (with its axis `label`): running totals of the glossary's Applied,
-    Responded, Interviewed and Offer (`TERMS`)."""
-    weeks = _weeks(start, end)
-    frame = pd.DataFrame({"week": weeks, "label": week_labels(weeks)})
-    for column, rows in (("Applied", counts.applied),
-                         ("Responded", counts.milestones["reply"]),
-                         ("Interviewed", counts.milestones["interview"]),
-                         ("Offer", counts.milestones["offer"])):
-        frame[column] = _count_by_week(rows, weeks).cumsum()
+    Responded, Interviewed and Offer (`TERMS`). `weekly_frame`: `weekly` for the same range,
+    whose per-week applications and replies are then summed rather than counted again."""
+    if weekly_frame is not None:
+        frame = weekly_frame[["week", "label"]].copy()
+        per_week = {"Applied": weekly_frame["applications"].to_numpy(),
+                    "Responded": weekly_frame["responses"].to_numpy()}
+    else:
+        weeks = _weeks(start, end)
+        frame = pd.DataFrame({"week": weeks, "label": week_labels(weeks)})
+        per_week = {"Applied": _count_by_week(counts.applied, weeks),
+                    "Responded": _count_by_week(counts.milestones["reply"], weeks)}
+    weeks = pd.DatetimeIndex(frame["week"])
+    per_week["Interviewed"] = _count_by_week(counts.milestones["interview"], weeks)
+    per_week["Offer"] = _count_by_week(counts.milestones["offer"], weeks)
+    for column, values in per_week.items():
+        frame[column] = np.asarray(values, dtype="int64").cumsum()
     return frame
 
 
@@ -348,19 +394,35 @@ def funnel(now: Headline) -> pd.DataFrame:
     return frame
 
 
+_ENDED = {"accepted": "Accepted", "rejected": "Rejected", "ghosted": "Ghosted",
+          "withdrawn": "Withdrew"}
+
+
 def outcome_table(counts: Counts) -> pd.DataFrame:
     """Applications per furthest stage reached (rows 0-3) × where they ended up (`OUTCOMES`),
     as of the end of the range: from the current stage, with applications still at
     "applied" but past the ghosting threshold counted as ghosted."""
-    table = pd.DataFrame(0, index=range(4), columns=OUTCOMES, dtype="int64")
-    ended = {"accepted": "Accepted", "rejected": "Rejected", "ghosted": "Ghosted",
-             "withdrawn": "Withdrew"}
-    for level, stage, n, _ in counts.levels.itertuples(index=False):
-        table.loc[int(level), ended.get(stage, "Still open")] += int(n)
-    for level, now, _ in counts.waiting.itertuples(index=False):
-        table.loc[int(level), "Still open"] -= int(now)
-        table.loc[int(level), "Ghosted"] += int(now)
-    return table
+    table = np.zeros((4, len(OUTCOMES)), dtype="int64")
+    column = {name: i for i, name in enumerate(OUTCOMES)}
+    levels = counts.levels
+    for level, stage, n in zip(levels["level"].tolist(), levels["stage"].tolist(),
+                               levels["n"].tolist(), strict=True):
+        table[int(level), column[_ENDED.get(stage, "Still open")]] += int(n)
+    waiting = counts.waiting
+    for level, now in zip(waiting["level"].tolist(), waiting["now"].tolist(), strict=True):
+        table[int(level), column["Still open"]] -= int(now)
+        table[int(level), column["Ghosted"]] += int(now)
+    return pd.DataFrame(table, index=range(4), columns=OUTCOMES)
+
+
+def still_open_at_applied(counts: Counts) -> int:
+    """Applications still open that never got past applied (the outcome table's top-left
+    cell), without building the table."""
+    levels, waiting = counts.levels, counts.waiting
+    open_rows = ((levels["level"] == 0) & ~levels["stage"].isin(list(_ENDED))).to_numpy()
+    waiting_rows = (waiting["level"] == 0).to_numpy()
+    return int(pd.to_numeric(levels["n"]).to_numpy()[open_rows].sum()) - int(
+        pd.to_numeric(waiting["now"]).to_numpy()[waiting_rows].sum())
 
 
 def outcomes_by_stage(table: pd.DataFrame) -> pd.DataFrame:
@@ -461,6 +523,52 @@ def flow(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 # --- the whole page ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Inputs:
+    """What the page's numbers and charts are computed from, for one range: the grouped
+    counts (`store.progress.counts`), the settings they use and the small grouped frames of
+    feedback, actions and check-ins. Read once (`read`); `board` and `details` compute from it."""
+
+    start: date
+    end: date
+    counts: Counts = field(repr=False)
+    weekly_goal: int = 5
+    ghost_after_days: int = 30
+    feedback: pd.DataFrame | None = field(default=None, repr=False)
+    actions: pd.DataFrame | None = field(default=None, repr=False)
+    checkins: pd.DataFrame | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Board:
+    """The page's first screen: the numbers, and the frames of the charts shown first (the
+    weekly and cumulative charts). `answered`: applications with an answer (a reply, or an
+    ending, ghosted too), which `chart_thresholds` needs before the outcomes are drawn."""
+
+    start: date
+    end: date
+    applications_in_range: int
+    now: Headline
+    before: Headline
+    weekly_goal: int
+    ghost_after_days: int
+    answered: int
+    weekly: pd.DataFrame = field(repr=False)
+    cumulative: pd.DataFrame = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Details:
+    """The frames of the charts in the later tabs, computed only when one of them is shown."""
+
+    funnel: pd.DataFrame = field(repr=False)
+    outcomes: pd.DataFrame = field(repr=False)
+    response_times: pd.DataFrame = field(repr=False)
+    sources: pd.DataFrame = field(repr=False)
+    flow_nodes: pd.DataFrame = field(repr=False)
+    flow_bands: pd.DataFrame = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Dashboard:
     """Everything the progress page draws, all of it aggregated."""
 
@@ -480,6 +588,39 @@ class Dashboard:
     flow_nodes: pd.DataFrame = field(repr=False)
     flow_bands: pd.DataFrame = field(repr=False)
 
+    @property
+    def answered(self) -> int:
+        """Applications with an answer: all but those still open at applied."""
+        outcomes = self.outcomes
+        return self.applications_in_range - int(
+            outcomes.loc[outcomes["order"] == 0, "Still open"].sum())
+
+
+def board(inputs: Inputs) -> Board:
+    """The first screen's numbers and frames, measured as of `end`, with the deltas against
+    `end` − 4 weeks."""
+    counts, start, end = inputs.counts, inputs.start, inputs.end
+    extra = {"start": start, "feedback": inputs.feedback, "actions": inputs.actions,
+             "checkins": inputs.checkins}
+    now = headline(counts, end, early=False, **extra)
+    weekly_frame = weekly(counts, start, end)
+    return Board(
+        start=start, end=end, applications_in_range=now.applications, now=now,
+        before=headline(counts, end - timedelta(days=DELTA_DAYS), early=True, **extra),
+        weekly_goal=inputs.weekly_goal, ghost_after_days=inputs.ghost_after_days,
+        answered=now.applications - still_open_at_applied(counts), weekly=weekly_frame,
+        cumulative=cumulative(counts, start, end, weekly_frame))
+
+
+def details(inputs: Inputs, first: Board) -> Details:
+    """The later tabs' frames (funnel, outcomes, flow, reply times, sources)."""
+    counts = inputs.counts
+    table = outcome_table(counts)
+    nodes, bands = flow(table)
+    return Details(funnel=funnel(first.now), outcomes=outcomes_by_stage(table),
+                   response_times=response_time_bins(counts.days_to_reply(early=False)),
+                   sources=by_source(counts.sources), flow_nodes=nodes, flow_bands=bands)
+
 
 def build(counts: Counts, start: date, end: date, *, weekly_goal: int = 5,
           ghost_after_days: int = 30, feedback: pd.DataFrame | None = None,
@@ -488,33 +629,39 @@ def build(counts: Counts, start: date, end: date, *, weekly_goal: int = 5,
     """All of the page's numbers and chart frames for applications applied in [start, end],
     measured as of `end`, with the deltas against `end` − 4 weeks. `counts` must have been
     read for the same range and days (`store.progress.counts`)."""
-    before_day = end - timedelta(days=DELTA_DAYS)
-    extra = {"start": start, "feedback": feedback, "actions": actions, "checkins": checkins}
-    now = headline(counts, end, early=False, **extra)
-    table = outcome_table(counts)
-    nodes, bands = flow(table)
+    inputs = Inputs(start=start, end=end, counts=counts, weekly_goal=weekly_goal,
+                    ghost_after_days=ghost_after_days, feedback=feedback, actions=actions,
+                    checkins=checkins)
+    first = board(inputs)
+    rest = details(inputs, first)
     return Dashboard(
-        start=start, end=end, applications_in_range=now.applications,
-        now=now, before=headline(counts, before_day, early=True, **extra),
-        weekly_goal=weekly_goal, ghost_after_days=ghost_after_days,
-        weekly=weekly(counts, start, end), cumulative=cumulative(counts, start, end),
-        funnel=funnel(now), outcomes=outcomes_by_stage(table),
-        response_times=response_time_bins(counts.days_to_reply(early=False)),
-        sources=by_source(counts.sources), flow_nodes=nodes, flow_bands=bands,
-    )
+        start=start, end=end, applications_in_range=first.applications_in_range,
+        now=first.now, before=first.before, weekly_goal=weekly_goal,
+        ghost_after_days=ghost_after_days, weekly=first.weekly, cumulative=first.cumulative,
+        funnel=rest.funnel, outcomes=rest.outcomes, response_times=rest.response_times,
+        sources=rest.sources, flow_nodes=rest.flow_nodes, flow_bands=rest.flow_bands)
 
 
-def dashboard(store: Store, start: date | str, end: date | str) -> Dashboard:
-    """`build` from the store: the one call the page caches (dates or ISO strings, so the
-    cache key stays hashable). Only aggregated frames come back, so the cache stays small."""
+def read(store: Store, start: date | str, end: date | str) -> Inputs:
+    """Everything the page computes from, read from the store for [start, end] (dates or
+    ISO strings, so a cache key stays hashable): grouped rows only, so it caches small."""
     start_day = date.fromisoformat(str(start))
     end_day = date.fromisoformat(str(end))
     settings = store.settings.get()
     counts = Counts(store.progress.counts(start_day, end_day,
                                           end_day - timedelta(days=DELTA_DAYS),
                                           settings.ghost_after_days))
-    return build(counts, start_day, end_day, weekly_goal=settings.weekly_goal,
-                 ghost_after_days=settings.ghost_after_days,
-                 feedback=store.progress.feedback_counts(),
-                 actions=store.progress.actions_done_by_day(),
-                 checkins=store.progress.checkin_scores())
+    return Inputs(start=start_day, end=end_day, counts=counts,
+                  weekly_goal=settings.weekly_goal, ghost_after_days=settings.ghost_after_days,
+                  feedback=store.progress.feedback_counts(),
+                  actions=store.progress.actions_done_by_day(),
+                  checkins=store.progress.checkin_scores())
+
+
+def dashboard(store: Store, start: date | str, end: date | str) -> Dashboard:
+    """`build` from the store, in one call (the weekly review; the page reads and computes
+    in parts: `read`, `board`, `details`)."""
+    inputs = read(store, start, end)
+    return build(inputs.counts, inputs.start, inputs.end, weekly_goal=inputs.weekly_goal,
+                 ghost_after_days=inputs.ghost_after_days, feedback=inputs.feedback,
+                 actions=inputs.actions, checkins=inputs.checkins)

@@ -12,6 +12,11 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+try:  # what st.vega_lite_chart turns a spec's datasets into (Arrow bytes), done once per write
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes as to_arrow
+except ImportError:  # pragma: no cover - a Streamlit that moved it: it converts on each send
+    to_arrow = None
+
 from nextround import chart_thresholds, charts, figures, metrics, ui, wellbeing
 from nextround.figures import Rate
 from nextround.reports import work_search
@@ -76,9 +81,15 @@ def open_demo() -> None:
     st.rerun()
 
 
-def pick_period(store: Store, today: date) -> tuple[date, date]:
+def overview(store: Store) -> tuple[bool, tuple[date, date] | None, int | None]:
+    """What the page needs before its numbers, in one cached read: whether there is any data
+    at all, the first and last dates applied, and the weekly work-search number (Settings)."""
+    return (store.is_empty(), store.applications.date_bounds(),
+            store.settings.get().work_search_weekly)
+
+
+def pick_period(bounds: tuple[date, date] | None, today: date) -> tuple[date, date]:
     """The shared date range: a preset, or a custom pair of dates."""
-    bounds = ui.cached(store, store.applications.date_bounds)
     first = min(bounds[0], today) if bounds else today
     left, right = st.columns([5, 2], vertical_alignment="bottom")
     with left:
@@ -114,7 +125,7 @@ def _delta(shown: figures.Change | None) -> dict[str, object]:
     return {"delta": shown.text, "delta_description": NOTE}
 
 
-def headline(board: metrics.Dashboard, today: date, *, goal_paused: bool = False) -> None:
+def headline(board: metrics.Board, today: date, *, goal_paused: bool = False) -> None:
     """The three numbers that matter most, in this order on every width: this week against
     the weekly goal, then the response and interview rates with their change over 4 weeks.
     `goal_paused`: This week leads with care, so the goal is shown as paused, with no "to go".
@@ -132,7 +143,7 @@ def headline(board: metrics.Dashboard, today: date, *, goal_paused: bool = False
                                         f"{rate.whole:,}.")
 
 
-def _this_week(board: metrics.Dashboard, today: date, *, goal_paused: bool) -> None:
+def _this_week(board: metrics.Board, today: date, *, goal_paused: bool) -> None:
     """Applications sent this week against the weekly goal, said kindly: what is left to
     reach it, never what is missing; paused in a hard week."""
     now, goal = board.now, board.weekly_goal
@@ -157,7 +168,7 @@ def _this_week(board: metrics.Dashboard, today: date, *, goal_paused: bool) -> N
               help=metrics.TERMS["Sent this week"])
 
 
-def compact_numbers(board: metrics.Dashboard, today: date) -> None:
+def compact_numbers(board: metrics.Board, today: date) -> None:
     """The rest of the search in one compact row, no borders and no deltas (they wrap two or
     three to a row on a phone), then one quiet line about wellbeing."""
     now, terms = board.now, metrics.TERMS
@@ -192,10 +203,9 @@ def compact_numbers(board: metrics.Dashboard, today: date) -> None:
     st.caption(wellbeing_line(now, today), help=terms["Wellbeing"])
 
 
-def work_search_count(store: Store, today: date) -> None:
+def work_search_count(store: Store, required: int | None, today: date) -> None:
     """This week's job-search activities against the number the user's benefits programme asks
-    for, as one quiet line; nothing when they set no number (Settings)."""
-    required = ui.cached(store, store.settings.get).work_search_weekly
+    for (`required`), as one quiet line; nothing when they set no number (Settings)."""
     if required is None:
         return
     count = ui.cached(store, work_search.week_count, today)
@@ -223,28 +233,80 @@ def wellbeing_trend(store: Store, today: str) -> pd.DataFrame:
                                   day, weeks=12)
 
 
-def small_wellbeing_trend(store: Store, today: date) -> None:
+def small_wellbeing_trend(shown: dict | str | None) -> None:
     """The wellbeing line, from the second check-in on; after the first, a line saying when it
-    starts. Before any check-in, nothing here: the summary above already invites one."""
-    trend = ui.cached(store, wellbeing_trend, today.isoformat())
+    starts. Before any check-in, nothing here: the summary above already invites one.
+    `shown`: what `wellbeing_chart` gave."""
+    if isinstance(shown, str):
+        st.caption(shown)
+    elif shown is not None:
+        st.vega_lite_chart(spec=shown, width="stretch", height=240,
+                           alt="Line of weekly wellbeing (WHO-5 %) over the last twelve weeks, "
+                               "with a dashed line at 50.")
+
+
+def wellbeing_chart(store: Store, today: str) -> dict | str | None:
+    """What closes "Over time": nothing before any check-in, the sentence saying when the
+    line starts, or the line's spec, as `ui.chart(charts.wellbeing_scores, trend)` would send
+    it but from the chart's cached template (building the chart would cost more than the rest
+    of the page after a write)."""
+    trend = wellbeing_trend(store, today)
     facts = chart_thresholds.trend_facts(trend)
     if not facts.checkins:
-        return
-    sentence = chart_thresholds.placeholder("wellbeing", facts)
-    if sentence:
-        st.caption(sentence)
-        return
-    ui.chart(charts.wellbeing_scores, trend, height=240,
-             alt="Line of weekly wellbeing (WHO-5 %) over the last twelve weeks, with a dashed "
-                 "line at 50.")
+        return None
+    return (chart_thresholds.placeholder("wellbeing", facts)
+            or _arrow(charts.wellbeing_scores_spec(trend)))
 
 
-def board_and_charts(store: Store, start: str, end: str,
-                     dark: bool) -> tuple[metrics.Dashboard, dict[str, dict]]:
-    """The numbers and the chart specs, cached together until the next write: building
-    Altair charts costs more than computing the numbers, so neither repeats on a rerun."""
-    board = metrics.dashboard(store, start, end)
-    return board, charts.specs(board, dark)
+def _arrow(spec: dict) -> dict:
+    """`spec` with its datasets as the Arrow bytes st.vega_lite_chart would turn them into
+    on every rerun: converted once per write instead."""
+    if to_arrow is not None:
+        spec["datasets"] = {key: to_arrow(rows) for key, rows in spec["datasets"].items()}
+    return spec
+
+
+def read_inputs(store: Store, start: str, end: str) -> metrics.Inputs:
+    """What the numbers and charts are computed from: read once per range and write."""
+    return metrics.read(store, start, end)
+
+
+def first_screen(store: Store, start: str, end: str) -> tuple[metrics.Board,
+                                                             chart_thresholds.Facts]:
+    """The first screen's numbers and frames, and what the charts' thresholds look at:
+    cached apart from the charts."""
+    first = metrics.board(ui.cached(store, read_inputs, start, end))
+    return first, chart_thresholds.progress_facts(first)
+
+
+def later_tabs(store: Store, start: str, end: str) -> metrics.Details:
+    """The later tabs' frames, computed the first time one of those tabs is opened."""
+    return metrics.details(ui.cached(store, read_inputs, start, end),
+                           ui.cached(store, first_screen, start, end)[0])
+
+
+FIRST_TAB_CHARTS = ("weekly", "cumulative")
+
+
+def tab_charts(store: Store, tab: str, start: str, end: str, dark: bool,
+               today: str) -> list[tuple[str, str | dict | None]]:
+    """The charts of one tab, built when it is open and cached until the next write: for each
+    chart its name and either the sentence shown until it has enough data, or its spec with
+    its data already in Arrow. Each chart is built from its own part only (`charts.spec`):
+    the first tab from the first screen's numbers, the others from the later tabs' frames.
+    "Over time" ends with the wellbeing line (`wellbeing_chart`, for `today`)."""
+    first, facts = ui.cached(store, first_screen, start, end)
+    shown: list[tuple[str, str | dict | None]] = []
+    for name in TABS[tab]:
+        sentence = chart_thresholds.placeholder(name, facts)
+        if sentence:
+            shown.append((name, sentence))
+            continue
+        source = first if name in FIRST_TAB_CHARTS else ui.cached(store, later_tabs, start, end)
+        shown.append((name, _arrow(charts.spec(name, source, dark))))
+    if tab == "Over time":
+        shown.append(("wellbeing", wellbeing_chart(store, today)))
+    return shown
 
 
 DESCRIPTIONS = {
@@ -274,60 +336,69 @@ def dark_theme() -> bool:
         return False
 
 
-def chart_tabs(store: Store, board: metrics.Dashboard, specs: dict[str, dict],
-               today: date, *, goal_paused: bool = False) -> None:
+def chart_tabs(store: Store, first: metrics.Board, period: tuple[str, str], today: date, *,
+               goal_paused: bool = False) -> None:
     """The charts, in tabs, so a phone shows one tab of them at a time; the wellbeing line
-    closes "Over time". A chart without enough data to tell the truth yet (one bar, a
-    funnel of zeros) gives way to a sentence saying when it will appear (`chart_thresholds`)."""
-    if not board.applications_in_range:
+    closes "Over time". Only the open tab is drawn (and its charts built): switching tabs
+    reruns the page. A chart without enough data to tell the truth yet (one bar, a funnel
+    of zeros) gives way to a sentence saying when it will appear (`chart_thresholds`)."""
+    if not first.applications_in_range:
         st.info("No applications were sent in this period. Pick a longer period above, or "
                 "add applications on the Applications page.", icon=":material/date_range:")
-        small_wellbeing_trend(store, today)
+        small_wellbeing_trend(ui.cached(store, wellbeing_chart, today.isoformat()))
         return
-    facts = chart_thresholds.progress_facts(board)
-    for tab, names in zip(st.tabs(list(TABS)), TABS.values(), strict=True):
+    tabs = st.tabs(list(TABS), key="progress_tab", on_change="rerun")
+    for tab, label in zip(tabs, TABS, strict=True):
+        if not tab.open:
+            continue
         with tab:
-            for name in names:
-                sentence = chart_thresholds.placeholder(name, facts)
-                if sentence:
-                    st.info(sentence, icon=":material/potted_plant:")
+            for name, shown in ui.cached(store, tab_charts, label, *period, dark_theme(),
+                                         today.isoformat()):
+                if name == "wellbeing":
+                    small_wellbeing_trend(shown)
                     continue
-                spec = specs[name]
+                if isinstance(shown, str):
+                    st.info(shown, icon=":material/potted_plant:")
+                    continue
+                spec = shown
                 if name == "weekly" and goal_paused:  # a hard week: no line to fall short of
                     spec = {**spec, "datasets": {**spec["datasets"], "goal": []}}
                 st.vega_lite_chart(spec=spec, width="stretch", alt=DESCRIPTIONS[name])
                 if name == "flow":
-                    flow_table(board)
-            if names is TABS["Over time"]:
-                small_wellbeing_trend(store, today)
+                    flow_table(store, period)
 
 
-def flow_table(board: metrics.Dashboard) -> None:
+def flow_table(store: Store, period: tuple[str, str]) -> None:
     """The flow's numbers as a table, under the chart: what a screen reader reads, and what a
-    phone shows most plainly."""
-    table = board.outcomes.drop(columns=["order"]).rename(
-        columns={"stage": "Furthest stage reached", "total": "Total"})
-    with st.expander("The flow as a table", icon=":material/table:"):
-        st.dataframe(table, hide_index=True, width="stretch", key="progress_flow_table")
+    phone shows most plainly. Drawn only while it is open."""
+    expander = st.expander("The flow as a table", icon=":material/table:",
+                           key="progress_flow_open", on_change="rerun")
+    if expander.open:
+        outcomes = ui.cached(store, later_tabs, *period).outcomes
+        table = outcomes.drop(columns=["order"]).rename(
+            columns={"stage": "Furthest stage reached", "total": "Total"})
+        with expander:
+            st.dataframe(table, hide_index=True, width="stretch", key="progress_flow_table")
 
 
 def main(store: Store) -> None:
-    if ui.cached(store, Store.is_empty):
+    empty, bounds, work_search_weekly = ui.cached(store, overview)
+    if empty:
         welcome(store)
         return
     today = ui.today(store)
     st.title("Your progress")
     st.caption("Every application is a step. Here's how far your search has come.")
-    plan = this_week.show(store)
-    start, end = pick_period(store, today)
+    plan = this_week.show(store, today)
+    start, end = pick_period(bounds, today)
     if start > end:
         start, end = end, start
-    board, specs = ui.cached(store, board_and_charts, start.isoformat(), end.isoformat(),
-                             dark_theme())
-    headline(board, today, goal_paused=plan.goal_paused)
-    compact_numbers(board, today)
-    work_search_count(store, today)
-    chart_tabs(store, board, specs, today, goal_paused=plan.goal_paused)
+    period = (start.isoformat(), end.isoformat())
+    first, _ = ui.cached(store, first_screen, *period)
+    headline(first, today, goal_paused=plan.goal_paused)
+    compact_numbers(first, today)
+    work_search_count(store, work_search_weekly, today)
+    chart_tabs(store, first, period, today, goal_paused=plan.goal_paused)
 
 
 main(ui.frame("Progress", ":material/trending_up:"))

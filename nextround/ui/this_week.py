@@ -21,8 +21,11 @@ from nextround.store import Store
 from nextround.ui import after_no as after_no_ui
 
 
-def _agenda(store: Store, today: str) -> agenda.ThisWeek:
-    return agenda.this_week(store, date.fromisoformat(today))
+def _agenda(store: Store, today: str) -> tuple[agenda.ThisWeek, bool]:
+    """The week's agenda, and whether there are follow-ups or plans for a calendar: one
+    cached read for the whole box."""
+    return (agenda.this_week(store, date.fromisoformat(today)),
+            store.progress.has_open_deadlines())
 
 
 def _review_zip(store: Store, week_key: str, with_wellbeing: bool) -> tuple[str, bytes]:
@@ -36,10 +39,10 @@ def _deadlines_file(store: Store) -> Callable[[], bytes]:
     return lambda: agenda.deadlines_ics(store.progress.open_deadlines()) or b""
 
 
-def show(store: Store) -> agenda.ThisWeek:
-    """Draw This week; returns it, so the page can show the weekly goal as paused too."""
-    today = ui.today(store)
-    plan = ui.cached(store, _agenda, today.isoformat())
+def show(store: Store, today: date) -> agenda.ThisWeek:
+    """Draw This week for the user's `today` (`ui.today`); returns it, so the page can show
+    the weekly goal as paused too."""
+    plan, has_deadlines = ui.cached(store, _agenda, today.isoformat())
     with st.container(border=True, key="this_week"):
         st.header("This week", anchor=False)
         if plan.care is not None:
@@ -67,7 +70,7 @@ def show(store: Store) -> agenda.ThisWeek:
                     st.caption(ui.escape_markdown(item.why))
                 with right:
                     ui.link_to(item.page, item.action, icon=":material/arrow_forward:")
-        _takeaways(store, plan.week.key)
+        _takeaways(store, plan.week.key, has_deadlines)
     return plan
 
 
@@ -90,9 +93,12 @@ def _care(store: Store, advice: CareAdvice) -> None:
 PREPARED_KEY = "weekly_review_prepared"
 
 
-def _takeaways(store: Store, week_key: str) -> None:
+@st.fragment
+def _takeaways(store: Store, week_key: str, has_deadlines: bool) -> None:
     """The weekly review, prepared on a click for the wellbeing choice made beside the button
-    and offered in the same row; then the calendar file. Rows that wrap on a phone."""
+    and offered in the same row; then the calendar file. Rows that wrap on a phone. A
+    fragment: preparing the review or ticking the box reruns this part alone (nothing here
+    writes, so the rest of the page stays current)."""
     with st.container(horizontal=True, vertical_alignment="center", key="this_week_review"):
         prepare = st.button(
             "Prepare my weekly review", key="prepare_review", icon=":material/summarize:",
@@ -118,7 +124,7 @@ def _takeaways(store: Store, week_key: str) -> None:
                    else "Your wellbeing check-in is left out.")
     elif st.session_state.get(PREPARED_KEY, ("",))[0] == week_key:
         st.caption("You changed what to include: prepare the review again to download it.")
-    if not ui.cached(store, store.progress.has_open_deadlines):
+    if not has_deadlines:
         st.caption("No follow-ups or game-plan dates coming up to put in a calendar.")
     else:
         st.download_button("Add follow-ups and plans to my calendar", _deadlines_file(store),

@@ -25,13 +25,23 @@ def _tall(page: Page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _charts_drawn(page: Page, visible: int) -> None:
-    """All seven progress charts and the wellbeing trend (the demo has check-ins) are on the
-    page (tabs hold the rest); the first ones are drawn."""
+# What each tab draws on the demo: only the open tab is drawn (and its charts sent).
+TAB_CHARTS = {"Over time": 3, "Flow": 1, "Outcomes": 2, "Replies": 2}  # + the wellbeing line
+
+
+def _charts_drawn(page: Page, count: int = TAB_CHARTS["Over time"]) -> None:
+    """The open tab's charts, each drawn: "Over time" (the default) holds two progress charts
+    and the wellbeing trend (the demo has check-ins); the other tabs are drawn when opened."""
     charts = page.locator('[data-testid="stVegaLiteChart"]')
-    expect(charts).to_have_count(8, timeout=20_000)
-    for i in range(visible):
+    expect(charts).to_have_count(count, timeout=20_000)
+    for i in range(count):
         expect(charts.nth(i).locator("canvas, svg").first).to_be_visible()
+
+
+def _open_tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    wait_idle(page)
+    _charts_drawn(page, TAB_CHARTS[name])
 
 
 def test_empty_database_shows_the_welcome(page: Page, server) -> None:  # noqa: ANN001
@@ -52,24 +62,28 @@ def test_charts_on_data_light_and_dark(page: Page, server) -> None:  # noqa: ANN
     goto(page, server.url)
     no_app_errors(page)
     expect(page.get_by_text("Your progress")).to_be_visible()
-    _charts_drawn(page, 2)
+    _charts_drawn(page)
     _tall(page, "progress-data-light")
     for name in ("Flow", "Outcomes", "Replies"):
-        page.get_by_role("tab", name=name).click()
-        page.wait_for_timeout(400)
+        _open_tab(page, name)
         _tall(page, f"progress-tab-{name.split()[0].lower()}-light")
-    page.get_by_role("tab", name="Over time").click()
+    _open_tab(page, "Flow")
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)  # drawn once opened
+    page.get_by_text("The flow as a table").click()
+    wait_idle(page)
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1, timeout=20_000)
+    _charts_drawn(page, TAB_CHARTS["Flow"])
+    _open_tab(page, "Over time")
     page.locator(".st-key-progress_period").get_by_text("4 weeks", exact=True).click()
     wait_idle(page)
-    _charts_drawn(page, 2)
+    _charts_drawn(page)
     _tall(page, "progress-4-weeks-light")
     page.emulate_media(color_scheme="dark")
     page.reload()
     wait_idle(page)
-    _charts_drawn(page, 2)
+    _charts_drawn(page)
     _tall(page, "progress-data-dark")
-    page.get_by_role("tab", name="Flow").click()
-    page.wait_for_timeout(400)
+    _open_tab(page, "Flow")
     _tall(page, "progress-tab-flow-dark")
     no_app_errors(page)
 
@@ -81,7 +95,7 @@ def test_explore_demo_then_leave_it(page: Page, server) -> None:  # noqa: ANN001
     wait_idle(page)
     no_app_errors(page)
     expect(page.get_by_text("You're exploring demo data")).to_be_visible()
-    _charts_drawn(page, 2)
+    _charts_drawn(page)
     assert Store(server.db).is_empty()  # the user's own database was never touched
     page.get_by_role("button", name="Leave the demo").click()
     expect(page.get_by_text("Welcome to Next Round")).to_be_visible(timeout=20_000)

@@ -16,7 +16,7 @@ import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
-from nextround import demo, metrics, ui
+from nextround import charts, demo, metrics, ui
 from nextround.store import Store, sqlite_path
 from tests import factories
 from tests.conftest import TODAY, chart_frames, chart_specs, no_exception, open_page
@@ -82,6 +82,35 @@ def _weeks(start: date, end: date) -> int:
     return (end - first).days // 7 + 1
 
 
+TAB_KEY = "progress_tab"
+TABS = ["Over time", "Flow", "Outcomes", "Replies"]
+
+
+def _open_tab(at: AppTest, label: str) -> AppTest:
+    """Open a chart tab the way a click does: the tabs rerun the page with it open."""
+    at.session_state[TAB_KEY] = label
+    at.run()
+    no_exception(at)
+    return at
+
+
+def _every_tab(at: AppTest) -> tuple[list, list[dict], int]:
+    """Open each chart tab in turn: the frames and specs of every chart sent, and how many
+    charts were sent in all."""
+    frames, specs, sent = [], [], 0
+    for label in TABS:
+        _open_tab(at, label)
+        frames += chart_frames(at)
+        specs += chart_specs(at)
+        sent += len(at.get("vega_lite_chart"))
+    _open_tab(at, TABS[0])
+    return frames, specs, sent
+
+
+def _titles(at: AppTest) -> list[str]:
+    return [spec.get("title", {}).get("text") for spec in chart_specs(at)]
+
+
 # --- empty database ----------------------------------------------------------------------------
 
 @BOTH_WAYS
@@ -112,9 +141,12 @@ def test_demo_fills_a_separate_database_and_leaves_yours_empty(isolated: Path) -
     assert Store(demo_db).count("applications") == 400
     assert Store(isolated).is_empty()  # the user's own database is untouched
     assert at.title[0].value == "Your progress"
-    assert len(at.get("vega_lite_chart")) == 8  # seven progress charts and the wellbeing trend
+    # "Over time" is open: its two charts and the wellbeing trend; the other tabs hold four.
+    assert len(at.get("vega_lite_chart")) == 3
     assert "You're exploring demo data" in [w.value for w in at.sidebar.warning][0]
-    for frame in chart_frames(at):
+    frames, _, sent = _every_tab(at)
+    assert sent == 8  # seven progress charts and the wellbeing trend
+    for frame in frames:
         assert len(frame) < 400
 
 
@@ -124,8 +156,8 @@ def test_demo_fills_a_separate_database_and_leaves_yours_empty(isolated: Path) -
 def test_charts_exist_and_send_only_aggregated_rows(seeded: Store, via_app: bool) -> None:
     at = _open(via_app)
     assert at.title[0].value == "Your progress"
-    assert len(at.get("vega_lite_chart")) == 7
-    frames = chart_frames(at)
+    frames, specs, sent = _every_tab(at)
+    assert sent == 7
     weeks = _weeks(FIRST_APPLIED, TODAY)
     for frame in frames:
         assert len(frame) < SEEDED, list(frame.columns)
@@ -140,8 +172,56 @@ def test_charts_exist_and_send_only_aggregated_rows(seeded: Store, via_app: bool
     assert len(next(f for f in frames if "bin" in f.columns)) == 7
     assert len(next(f for f in frames if "Still open" in f.columns)) == 4
     assert len(next(f for f in frames if "rate" in f.columns)) == 5  # top 5 sources
-    titles = [spec.get("title", {}).get("text") for spec in chart_specs(at)]
+    titles = [spec.get("title", {}).get("text") for spec in specs]
     assert "How your applications flowed" in titles
+
+
+def test_only_the_open_tabs_charts_are_built(seeded: Store,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chart is built the first time its tab opens, and once per write: not on a rerun,
+    and never for a tab nobody opened."""
+    built: list[str] = []
+    spec = charts.spec
+
+    def counting(name: str, *args, **kwargs) -> dict:  # noqa: ANN002, ANN003
+        built.append(name)
+        return spec(name, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "spec", counting)
+    at = _open(False)
+    assert built == ["weekly", "cumulative"]
+    at.run()
+    no_exception(at)
+    assert built == ["weekly", "cumulative"]  # a rerun builds nothing
+    _open_tab(at, "Flow")
+    assert built[2:] == ["flow"]
+    _open_tab(at, "Over time")
+    assert built[3:] == []  # built once, still cached
+
+
+@BOTH_WAYS
+def test_only_the_open_tab_is_drawn(seeded: Store, via_app: bool) -> None:
+    """The charts of a closed tab are neither built nor sent: "Over time" opens first with
+    its two charts; opening "Flow" sends the flow alone, and its table only once opened."""
+    at = _open(via_app)
+    assert at.tabs[0].label == "Over time" and at.session_state[TAB_KEY] == "Over time"
+    assert _titles(at) == ["Applied and responded, per week", "Running totals"]
+    _open_tab(at, "Flow")
+    assert _titles(at) == ["How your applications flowed"]
+    assert not at.dataframe  # the table's expander is closed: nothing drawn in it
+    at.session_state["progress_flow_open"] = True
+    at.run()
+    no_exception(at)
+    assert len(at.dataframe) == 1, at.expander
+    table = at.dataframe[0].value
+    assert list(table["Furthest stage reached"]) == ["Applied", "Screening", "Interviewing",
+                                                     "Offer"]
+    assert table["Total"].sum() == SEEDED
+    _open_tab(at, "Outcomes")
+    assert len(at.get("vega_lite_chart")) == 2 and not at.dataframe
+    assert "How your applications flowed" not in _titles(at)
+    _open_tab(at, "Replies")
+    assert len(at.get("vega_lite_chart")) == 2
 
 
 @BOTH_WAYS
@@ -286,7 +366,7 @@ def test_period_control_is_shared_by_every_chart(seeded: Store) -> None:
     at = _open(False)
     at.radio(key="progress_period").set_value("4 weeks").run()
     no_exception(at)
-    frames = chart_frames(at)
+    frames, _, _ = _every_tab(at)
     weekly = next(f for f in frames if "week_end" in f.columns)
     assert len(weekly) == _weeks(TODAY - timedelta(days=27), TODAY)
     funnel = next(f for f in frames if "pct_of_previous" in f.columns)
@@ -311,7 +391,7 @@ def test_a_period_without_applications_says_what_to_do(store: Store) -> None:
 def test_user_text_reaches_charts_as_data_only(seeded: Store) -> None:
     at = _open(False)
     assert PAYLOAD not in _texts(at)
-    sources = next(f for f in chart_frames(at) if "rate" in f.columns)
+    sources = next(f for f in chart_frames(_open_tab(at, "Replies")) if "rate" in f.columns)
     assert PAYLOAD in set(sources["source"]) or len(sources) == 5
 
 
@@ -347,10 +427,15 @@ def test_the_first_application_gets_sentences_not_misleading_charts(store: Store
     factories.checkin(store, day=TODAY)
     at = _open(False)
     assert not at.get("vega_lite_chart")
-    infos = [i.value for i in at.info]
+    infos = []
+    for label in TABS:
+        _open_tab(at, label)
+        assert not at.get("vega_lite_chart")
+        infos += [i.value for i in at.info]
     assert ("Your weekly chart starts after your second week. One application so far, well "
             "done.") in infos
     assert len([i for i in infos if "appear" in i or "start" in i]) == 7  # one a chart
+    _open_tab(at, "Over time")
     assert any(c.value.startswith("Your wellbeing trend starts after your second weekly "
                                   "check-in.") for c in at.caption)
     assert not re.search(r"\d{4}-W\d\d", _texts(at))

@@ -104,7 +104,8 @@ def drawn(store: Store, dark: bool) -> dict[str, dict | str]:
     bounds = store.applications.date_bounds()
     board = metrics.dashboard(store, bounds[0] if bounds else TODAY, TODAY)
     facts = ct.progress_facts(board)
-    for name, spec in charts.specs(board, dark).items():
+    for name in charts.DATASETS:
+        spec = charts.spec(name, board, dark)
         out[name] = ct.placeholder(name, facts) or spec
     start = TODAY - pd.Timedelta(weeks=TREND_WEEKS)
     trend = wellbeing.weekly_trend(store.checkins.history(),

@@ -18,8 +18,13 @@ from tests import factories
 TODAY = date(2026, 11, 25)
 
 
+def specs(board: metrics.Dashboard, dark: bool = False) -> dict[str, dict]:
+    """Every progress chart's spec, as the page builds each one (`charts.spec`)."""
+    return {name: charts.spec(name, board, dark) for name in charts.DATASETS}
+
+
 @pytest.fixture(scope="module")
-def board(tmp_path_factory: pytest.TempPathFactory) -> metrics.Dashboard:
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Store:
     store = Store(tmp_path_factory.mktemp("charts") / "c.db")
     plan = [("2026-09-01", []), ("2026-09-15", [("screening", "2026-09-16")]),
             ("2026-10-01", [("screening", "2026-10-03"), ("interviewing", "2026-10-10"),
@@ -29,7 +34,12 @@ def board(tmp_path_factory: pytest.TempPathFactory) -> metrics.Dashboard:
     for i, (applied, changes) in enumerate(plan):
         factories.application(store, f"Co {i}", applied_on=applied,
                               source=["LinkedIn", "Referral"][i % 2], stages=changes)
-    return metrics.dashboard(store, date(2026, 8, 1), TODAY)
+    return store
+
+
+@pytest.fixture(scope="module")
+def board(filled: Store) -> metrics.Dashboard:
+    return metrics.dashboard(filled, date(2026, 8, 1), TODAY)
 
 
 def builders(board: metrics.Dashboard, dark: bool) -> dict[str, tuple[alt.TopLevelMixin, list]]:
@@ -79,13 +89,51 @@ def test_goal_rule_only_when_there_is_a_goal(board: metrics.Dashboard) -> None:
 def test_templates_do_not_depend_on_the_data(board: metrics.Dashboard, tmp_path) -> None:  # noqa: ANN001
     """Specs are cached per theme and only the datasets change, so nothing else may vary."""
     empty = metrics.dashboard(Store(tmp_path / "e.db"), date(2026, 11, 1), TODAY)
-    full, bare = charts.specs(board), charts.specs(empty)
+    full, bare = specs(board), specs(empty)
     for name in full:
         assert {k: v for k, v in full[name].items() if k != "datasets"} == {
             k: v for k, v in bare[name].items() if k != "datasets"}, name
     for name, (chart, _frames) in builders(board, False).items():
         spec = chart.to_dict()
         assert spec["datasets"] == full[name]["datasets"], name
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_each_chart_is_built_alone_from_its_part(filled: Store, board: metrics.Dashboard,
+                                                 dark: bool) -> None:
+    """The page builds only the charts it shows, from the first screen's numbers (Board) or
+    the later tabs' frames (Details): the same spec as from the whole dashboard."""
+    inputs = metrics.read(filled, date(2026, 8, 1), TODAY)
+    first = metrics.board(inputs)
+    rest = metrics.details(inputs, first)
+    whole = specs(board, dark)
+    for name in charts.DATASETS:
+        part = first if name in ("weekly", "cumulative") else rest
+        assert json.dumps(charts.spec(name, part, dark)) == json.dumps(whole[name]), name
+    assert first.answered == board.answered == 5  # the one unanswered since September: ghosted
+
+
+def test_the_wellbeing_line_from_its_template_is_what_streamlit_would_send() -> None:
+    """The progress page's wellbeing line comes from a template; it must be the chart
+    `wellbeing_scores` makes, as Streamlit converts it, but for its datasets' names."""
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    checkins = pd.DataFrame({"week": ["2026-W40", "2026-W46", "2026-W48"],
+                             "who5_raw": [20, 10, 14], "stress": [3, 8, None]})
+    per_day = pd.DataFrame({"applied_on": ["2026-11-09", "2026-11-10"], "n": [1, 2]})
+    trend = wellbeing.weekly_trend(checkins, per_day, TODAY)
+    sent = _convert_altair_to_vega_lite_spec(charts.wellbeing_scores(trend))
+    ours = charts.wellbeing_scores_spec(trend)
+    renamed = {layer["data"]["name"]: mine["data"]["name"]
+               for layer, mine in zip(sent["layer"], ours["layer"], strict=True)}
+    sent_data, our_data = sent.pop("datasets"), ours.pop("datasets")
+    for layer in sent["layer"]:
+        layer["data"]["name"] = renamed[layer["data"]["name"]]
+    assert json.dumps(sent, sort_keys=True) == json.dumps(ours, sort_keys=True)
+    assert {renamed[name]: data for name, data in sent_data.items()} == {
+        name: convert_anything_to_arrow_bytes(frame) for name, frame in our_data.items()}
+    assert ours["layer"][1]["encoding"]["x"]["sort"][0] == "28 Sep"  # every week, in order
 
 
 def test_flow_curves_are_made_in_the_browser(board: metrics.Dashboard) -> None:
@@ -113,7 +161,7 @@ def test_source_names_are_data_not_markup() -> None:
 
 
 def test_specs_are_plain_cacheable_dicts(board: metrics.Dashboard) -> None:
-    built = charts.specs(board, dark=True)
+    built = specs(board, dark=True)
     assert list(built) == ["weekly", "cumulative", "flow", "funnel", "outcomes",
                            "response_times", "sources"]
     for name, spec in built.items():

@@ -322,6 +322,12 @@ def test_grouped_counts_match_the_reference_on_demo_data(store: Store) -> None:
                        (TODAY - timedelta(days=200), TODAY - timedelta(days=60))):
         result = metrics.dashboard(store, start.isoformat(), end.isoformat())
         assert_same_dashboard(result, reference_metrics.dashboard(store, start, end))
+        # The page's first screen, computed alone, says the same (and counts the answered
+        # without building the outcome table).
+        first = metrics.board(metrics.read(store, start.isoformat(), end.isoformat()))
+        assert (first.now, first.before) == (result.now, result.before)
+        assert first.answered == result.answered
+        pd.testing.assert_frame_equal(first.cumulative, result.cumulative)
     for frame in (result.weekly, result.cumulative, result.funnel, result.outcomes,
                   result.response_times, result.sources, result.flow_nodes, result.flow_bands):
         assert len(frame) < 300 and "application_id" not in frame.columns
