@@ -9,8 +9,8 @@ Add an entry only with its reason; remove dead code instead of listing it.
 from nextround import charts, metrics, models
 
 # One builder per chart, "an aggregated frame in, a chart out" (docs/ARCHITECTURE.md). The
-# progress page draws these two through charts.spec(name, part) (by name, cached per tab), so only the tests
-# call the builders by name; they check each chart compiles and carries only its frame.
+# progress page draws these two through charts.spec(name, part), so only the tests call the
+# builders by name; they check each chart compiles and carries only its frame.
 charts.cumulative_progress
 charts.response_by_source
 
