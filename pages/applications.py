@@ -9,15 +9,19 @@ each card moved on in two clicks). Each section is a module in
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from nextround import ui
 from nextround.store import Store
 from nextround.ui.applications.add import add_section
 from nextround.ui.applications.board import board_section, choose_view
-from nextround.ui.applications.detail import detail_section, pick_application
+from nextround.ui.applications.detail import picked_application
 from nextround.ui.applications.ghosting import ghosting_section
 from nextround.ui.applications.table import filters_row, table_section
+
+LIST = "apps_list"  # the fragment of the table or board and the picked application
 
 
 def empty_state() -> None:
@@ -40,6 +44,14 @@ def main(store: Store) -> None:
     if first:
         return
     ghosting_section(store, today, settings.ghost_after_days)
+    your_applications(store, today)
+
+
+@st.fragment(key=LIST)
+def your_applications(store: Store, today: date) -> None:
+    """The table or the board and the application picked from it. A fragment: a search, a
+    filter, a sort, a page of results or a row clicked reruns this part alone (the picker
+    and its detail are a fragment of their own inside it); a write reruns the whole page."""
     st.header("Your applications", anchor=False)
     view = choose_view()
     filters = filters_row()
@@ -47,9 +59,7 @@ def main(store: Store) -> None:
         board_section(store, filters, today)
         return
     rows = table_section(store, filters)
-    app = pick_application(store, rows)
-    if app is not None:
-        detail_section(store, app, today)
+    picked_application(store, rows, today)
 
 
 main(ui.frame("Applications", ":material/work:"))

@@ -32,14 +32,17 @@ from nextround.ui.applications.forms import (
     label_of,
     reload_forms,
     stage_defaults,
+    whole_page,
 )
+
+DETAIL = "apps_detail"  # the fragment of the picker and the picked application
 
 # --- actions (form and button callbacks: they run before the page redraws) -------------------
 
 def _save_edit(store: Store, application_id: int, version: int, stage: str) -> None:
-    ui.save(EDIT, lambda: store.applications.update(
+    whole_page(ui.save(EDIT, lambda: store.applications.update(
         application_id, application_from(EDIT, stage), version), "Changes saved.",
-        then=lambda _: reload_forms(), rerun=False)
+        then=lambda _: reload_forms(), rerun=False))
 
 
 def _change_stage(store: Store, application_id: int, version: int) -> None:
@@ -54,16 +57,18 @@ def _delete(store: Store, application_id: int) -> None:
         reload_forms()
 
     st.session_state.pop(CONFIRM, None)  # asked once, whatever the outcome
-    ui.save(DELETE, lambda: store.applications.delete(application_id), "Application deleted.",
-            then=deleted, rerun=False)
+    whole_page(ui.save(DELETE, lambda: store.applications.delete(application_id),
+                       "Application deleted.", then=deleted, rerun=False))
 
 
 def _reload() -> None:
-    """After a conflict: drop the stale form and start again from the saved row."""
+    """After a conflict: drop the stale form and start again from the saved row, with the
+    whole page drawn again (another tab changed it: the table may show it stale too)."""
     reload_forms()
     ui.flash("Loaded the latest version.")
     for form in (EDIT, STAGE):
         ui.clear_errors(form)
+    whole_page(True)
 
 
 # --- the picked application --------------------------------------------------------------------
@@ -90,6 +95,16 @@ def pick_application(store: Store,
     except NotFoundError:
         st.info("That application no longer exists. It may have been deleted in another tab.")
         return None
+
+
+@st.fragment(key=DETAIL)
+def picked_application(store: Store, rows: list[ApplicationSummary], today: date) -> None:
+    """The picker and the application it shows. A fragment: picking another one, a tab,
+    the delete question or a form's message reruns this part alone; a write reruns the whole
+    page (`forms.whole_page`), so the table and the board show it too."""
+    app = pick_application(store, rows)
+    if app is not None:
+        detail_section(store, app, today)
 
 
 def detail_section(store: Store, app: ApplicationRecord, today: date) -> None:

@@ -9,10 +9,12 @@ import streamlit as st
 
 from nextround import ui
 from nextround.models import ghost_cutoff
+from nextround.records import GhostingCandidate
 from nextround.store import Store
 from nextround.ui.applications.forms import GHOST, PICK, reload_forms
 
 GHOSTS_SHOWN = 10
+GHOSTING = "ghosting"  # the expander's key: whether the list is open
 
 
 def _mark_ghosted(store: Store, items: list[tuple[int, int]], today: date) -> None:
@@ -35,23 +37,32 @@ def ghosting_section(store: Store, today: date, threshold: int) -> None:
     if not total:
         return
     plural = "application" if total == 1 else "applications"
-    with st.expander(f"No reply after {threshold} days: {total:,} {plural}", key="ghosting",
-                     icon=":material/hourglass_empty:"):
-        st.caption("Silence is common and says nothing about you. Marking these as ghosted "
-                   "closes the loop, so they stop waiting on you; if someone writes back, "
-                   "just move it to the new stage.")
-        for row in ghosts:
-            waited = (today - row.applied_on).days
-            name, when, action = st.columns([5, 3, 2], vertical_alignment="center")
-            name.text(ui.application_label(row.company, row.role))
-            when.caption(f"Applied {row.applied_on}, {waited} days ago")
-            action.button("Mark ghosted", key=f"ghost_{row.id}", width="stretch",
-                          on_click=_mark_ghosted, args=(store, [(row.id, row.version)], today))
-        items = [(r.id, r.version) for r in ghosts]
-        more = total - len(items)
-        if more:
-            st.caption(f"…and {more:,} more. They'll appear here as you close these.")
-        if len(items) > 1:
-            st.button(f"Mark all {len(items)} shown as ghosted", key="ghost_all",
-                      icon=":material/done_all:", on_click=_mark_ghosted,
-                      args=(store, items, today))
+    # Tracked, so a closed list draws nothing: it only shows, and its buttons write at once.
+    panel = st.expander(f"No reply after {threshold} days: {total:,} {plural}", key=GHOSTING,
+                        icon=":material/hourglass_empty:", on_change="rerun")
+    if panel.open:
+        with panel:
+            _ghost_list(store, ghosts, total, today)
+
+
+def _ghost_list(store: Store, ghosts: list[GhostingCandidate], total: int,
+                today: date) -> None:
+    """The applications waiting longest, each with its button, and one for all shown."""
+    st.caption("Silence is common and says nothing about you. Marking these as ghosted "
+               "closes the loop, so they stop waiting on you; if someone writes back, "
+               "just move it to the new stage.")
+    for row in ghosts:
+        waited = (today - row.applied_on).days
+        name, when, action = st.columns([5, 3, 2], vertical_alignment="center")
+        name.text(ui.application_label(row.company, row.role))
+        when.caption(f"Applied {row.applied_on}, {waited} days ago")
+        action.button("Mark ghosted", key=f"ghost_{row.id}", width="stretch",
+                      on_click=_mark_ghosted, args=(store, [(row.id, row.version)], today))
+    items = [(r.id, r.version) for r in ghosts]
+    more = total - len(items)
+    if more:
+        st.caption(f"…and {more:,} more. They'll appear here as you close these.")
+    if len(items) > 1:
+        st.button(f"Mark all {len(items)} shown as ghosted", key="ghost_all",
+                  icon=":material/done_all:", on_click=_mark_ghosted,
+                  args=(store, items, today))
