@@ -23,16 +23,26 @@ from nextround.ui.respond.pick import load_application, pick_application, untrac
 from nextround.ui.respond.send import send
 from nextround.ui.respond.state import K, draft_state
 
+EMAIL = "respond_email"  # the fragment of the picker and the email
+
 
 def main(store: Store) -> None:
-    settings = ui.cached(store, store.settings.get)
-    st.session_state[f"{K}__bad"] = {}  # this run's input problems, shown under each field
     st.title("Respond", anchor=False)
     st.caption("A short, kind reply to a \"no\" keeps the door open. Draft it here, send it "
                "from your own email, then mark it as sent.")
     after_no_ui.panel_if_following(store, "respond")
+    the_email(store)
+
+
+@st.fragment(key=EMAIL)
+def the_email(store: Store) -> None:
+    """The picker and the email it shows. A fragment: picking, an option, an edit or another
+    version reruns this part alone; marking it sent or saving it reruns the whole page."""
+    settings = ui.cached(store, store.settings.get)
+    st.session_state[f"{K}__bad"] = {}  # this run's input problems, shown under each field
     app = pick_application(store)
     if app is None and not untracked():
+        after_no_ui.keep_in_step(store, "respond")
         return  # nothing to write about yet; the picker said why and what to do
     load_application(store, app)
     # The draft's column comes first, so a phone (where columns stack) shows the draft before
@@ -48,6 +58,8 @@ def main(store: Store) -> None:
             send(store, app, drafting.Draft(subject=state["subject"], body=state["body"],
                                             to=final.to, kind=final.kind, tone=final.tone))
     past_drafts(store, app)
+    # The panel above tells whether this page is set on the path's step: keep it in step.
+    after_no_ui.keep_in_step(store, "respond")
 
 
 main(ui.frame("Respond", ":material/mail:"))

@@ -21,6 +21,8 @@ from nextround.ui.reflect import SECTION_KEY as REFLECT_SECTION
 from nextround.ui.reflect import go_to
 
 NEXT_FORM = "after_no_next"
+PANEL = "after_no_panel"  # the panel's fragment
+COMPACT = "after_no_compact_"  # + the page: whether its panel was last drawn compact
 
 _WHY = {
     "reply": "A short, kind thank-you keeps the door open for the next role there. It takes "
@@ -52,22 +54,47 @@ def panel_if_following(store: Store, here: str) -> None:
         panel(store, application_id, here=here)
 
 
+@st.fragment(key=PANEL)
 def panel(store: Store, application_id: int, *, here: str) -> None:
     """The path of one rejection: where the user is and one step to take. On the page that
-    does the current step, a compact form of it, so the page's own work stays in view."""
+    does the current step, a compact form of it, so the page's own work stays in view.
+
+    A fragment: a click in it reruns the panel alone first; each of its steps then writes
+    (and reruns the whole page, `ui.save`) or opens another page."""
     path = ui.cached(store, after_no.path_for, application_id)
     if path is None:  # no longer a rejection (or deleted): nothing to follow
         if following() == application_id:
             stop_following()
         return
     step = path.current
+    compact = _is_compact(store, path, here)
+    st.session_state[COMPACT + here] = compact
     with st.container(border=True, key=f"after_no_{here}"):
-        if step not in (None, "next") and here == after_no.STEP_PAGES[step] \
-                and _page_is_set(store, path, step):
+        if compact:
+            assert step is not None
             _compact(store, path, step, here)
         else:
             _full(store, path, here)
         ui.form_error(f"after_no_{here}")
+
+
+def _is_compact(store: Store, path: Path, here: str) -> bool:
+    """Whether the panel shows its compact form: the page below is set to do the step."""
+    step = path.current
+    return (step not in (None, "next") and here == after_no.STEP_PAGES[step]
+            and _page_is_set(store, path, step))
+
+
+def keep_in_step(store: Store, here: str) -> None:
+    """For a part of the page below the panel that reruns alone (a fragment): when a choice
+    made in it (the application or the kind of email on Respond) changes which form the
+    panel takes, the whole page reruns, so the panel follows. Otherwise nothing happens."""
+    application_id = following()
+    if application_id is None or COMPACT + here not in st.session_state:
+        return
+    path = ui.cached(store, after_no.path_for, application_id)
+    if path is not None and _is_compact(store, path, here) != st.session_state[COMPACT + here]:
+        st.rerun()
 
 
 def _full(store: Store, path: Path, here: str) -> None:

@@ -73,16 +73,25 @@ def editor() -> None:
     st.text_area("Email text", key=f"{K}_body", height=360, max_chars=20_000)
     state["body"] = ss[f"{K}_body"]
     ui.field_error(K, "body")
+    # Callbacks: they change the draft before the next run draws it, so that run (of this
+    # part alone, on a click) already shows the new text.
     with st.container(horizontal=True):
-        if st.button("Another version", key=f"{K}_another", icon=":material/autorenew:",
-                     help="Rewrites the text with other phrasing. Your edits are replaced."):
-            state["variant"] += 1
-            state["inputs"] = None
-            st.rerun()
-        if st.button("Start over", key=f"{K}_reset", icon=":material/restart_alt:",
-                     help="Throw away your edits and start a new draft from the suggested "
-                          "text."):
-            state.update(inputs=None, variant=0)
-            if state["sent"] is not None:
-                state.update(token=new_token(), sent=None, draft_id=None, version=None)
-            st.rerun()
+        st.button("Another version", key=f"{K}_another", icon=":material/autorenew:",
+                  help="Rewrites the text with other phrasing. Your edits are replaced.",
+                  on_click=_another_version)
+        st.button("Start over", key=f"{K}_reset", icon=":material/restart_alt:",
+                  help="Throw away your edits and start a new draft from the suggested text.",
+                  on_click=_start_over)
+
+
+def _another_version() -> None:
+    state = draft_state()
+    state["variant"] += 1
+    state["inputs"] = None
+
+
+def _start_over() -> None:
+    state = draft_state()
+    state.update(inputs=None, variant=0)
+    if state["sent"] is not None:
+        state.update(token=new_token(), sent=None, draft_id=None, version=None)

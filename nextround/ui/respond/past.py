@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from nextround import drafting, ui
+from nextround.records import SavedDraft
 from nextround.store import Store
 from nextround.ui.respond.state import K, Picked, draft_state, new_token
 
@@ -39,11 +40,13 @@ def past_drafts(store: Store, app: Picked | None) -> None:
                          lambda row: f"{row.saved_on} · {row.subject}",
                          key=f"{K}_resume_pick")
     with right:
-        if st.button("Open it", key=f"{K}_resume", icon=":material/edit_note:"):
-            row = choices[picked]
-            state = draft_state()
-            state.update(subject=row.subject, body=row.body, draft_id=row.id,
-                         version=row.version, sent=None,
-                         token=row.request_token or new_token(),
-                         inputs=state.get("current_inputs"), reload_text=True)
-            st.rerun()
+        st.button("Open it", key=f"{K}_resume", icon=":material/edit_note:",
+                  on_click=_open_draft, args=(choices[picked],))
+
+
+def _open_draft(row: SavedDraft) -> None:
+    """Continue a saved draft: its text goes into the editor before the next run draws it."""
+    state = draft_state()
+    state.update(subject=row.subject, body=row.body, draft_id=row.id, version=row.version,
+                 sent=None, token=row.request_token or new_token(),
+                 inputs=state.get("current_inputs"), reload_text=True)
