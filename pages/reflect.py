@@ -9,6 +9,8 @@ module in `nextround/ui/reflect/`; this page picks one.
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from nextround import ui
@@ -21,6 +23,7 @@ from nextround.ui.reflect.insights import insights_section
 from nextround.ui.reflect.post_mortem import reflect_section
 
 SECTIONS = ("Reflect", "Game plan", "Dream list", "Insights")
+SECTION_PART = "reflect_section_part"  # the fragment of the picked section
 
 
 def main(store: Store) -> None:
@@ -36,14 +39,23 @@ def main(store: Store) -> None:
                        horizontal=True) or last
     st.session_state[LAST_SECTION_KEY] = section
     today = ui.today(store)
+    if section == "Insights":
+        insights_section(store)  # charts only: nothing in it reruns on its own
+    else:
+        section_part(store, section, today)
+
+
+@st.fragment(key=SECTION_PART)
+def section_part(store: Store, section: str, today: date) -> None:
+    """The section picked above. A fragment: a choice inside it (a reflection to re-read, a
+    step to change, a company to work on, the done list) reruns this part alone; a write, or
+    a button that opens another section (`reflect.open_section`), reruns the whole page."""
     if section == "Reflect":
         reflect_section(store, today)
     elif section == "Game plan":
         game_plan_section(store, today)
-    elif section == "Dream list":
-        dream_list_section(store, today)
     else:
-        insights_section(store)
+        dream_list_section(store, today)
 
 
 main(ui.frame("Reflect", ":material/lightbulb:"))

@@ -146,10 +146,8 @@ def _door_button(door: PastApplication, *, key: str) -> None:
         st.caption(f":material/mail: Your note{to} is just below.")
         return
     st.caption(f"A short note{to} a few months on keeps the door open.")
-    if st.button("Write a stay-in-touch note", key=f"{key}_stay_open",
-                 icon=":material/mail:"):
-        st.session_state[NOTE_OPEN + key] = door.id
-        st.rerun()
+    st.button("Write a stay-in-touch note", key=f"{key}_stay_open", icon=":material/mail:",
+              on_click=st.session_state.__setitem__, args=(NOTE_OPEN + key, door.id))
 
 
 def stay_in_touch_note(store: Store, application_id: int, today: date, *, key: str) -> None:

@@ -26,6 +26,13 @@ def go_to(section: str) -> None:
     st.session_state[LAST_SECTION_KEY] = section
 
 
+def open_section(section: str) -> None:
+    """Callback for a button inside a section that opens another one: the whole page reruns
+    (the section is a fragment, and the section list is drawn outside it)."""
+    go_to(section)
+    st.rerun()
+
+
 def write(form: str, action: Callable[[], Any], message: str | None = None,
           icon: str = ":material/check_circle:",
           on_success: Callable[[], None] | None = None) -> None:

@@ -178,10 +178,9 @@ def target_panel(store: Store, row: TargetRecord, today: date) -> None:
                            "you recorded stays.", icon=":material/warning:")
                 with st.container(horizontal=True):
                     yes = st.button("Yes, remove it", key="target_remove_yes")
-                    no = st.button("Keep it", key="target_remove_no", type="primary")
-                if no:
-                    st.session_state.pop("target_confirm_remove", None)
-                    st.rerun()
+                    st.button("Keep it", key="target_remove_no", type="primary",
+                              on_click=st.session_state.pop,
+                              args=("target_confirm_remove", None))
                 if yes:
                     write(form, lambda: store.dream_list.delete(tid, version), "Removed.",
                            icon=":material/delete:", on_success=lambda: st.session_state.pop(

@@ -133,10 +133,8 @@ def edit_action_panel(store: Store, open_actions: list[ActionRecord], today: dat
             st.warning("Remove this step from your game plan?", icon=":material/warning:")
             with st.container(horizontal=True):
                 yes = st.button("Yes, remove it", key="action_remove_yes")
-                no = st.button("Keep it", key="action_remove_no", type="primary")
-            if no:
-                st.session_state.pop("action_confirm_remove", None)
-                st.rerun()
+                st.button("Keep it", key="action_remove_no", type="primary",
+                          on_click=st.session_state.pop, args=("action_confirm_remove", None))
             if yes:
                 write(form, lambda: store.actions.delete(chosen, version),
                        "Removed.", icon=":material/delete:",

@@ -16,7 +16,7 @@ from nextround import dream_list, ui
 from nextround import reflection as rf
 from nextround.store import Store
 from nextround.ui import path_state
-from nextround.ui.reflect import go_to, seen, write
+from nextround.ui.reflect import open_section, seen, write
 from nextround.ui.reflect.steps import step_form
 
 ABOUT_ONE, ABOUT_GENERAL = "One application", "My search in general"
@@ -152,7 +152,7 @@ def show_summary(store: Store, reflection: rf.Reflection, key: str) -> None:
             st.markdown("**Next on your dream-job list**")
             st.text(ui.application_label(suggestion.company, suggestion.role))
             st.button("Open my dream list", key=f"{key}_to_dream", icon=":material/star:",
-                      on_click=go_to, args=("Dream list",))
+                      on_click=open_section, args=("Dream list",))
         else:
             _add_to_dream_list(store, key)
 
@@ -185,11 +185,9 @@ def discard_panel(store: Store, draft: rf.Reflection) -> None:
                "already added stay.", icon=":material/warning:")
     with st.container(horizontal=True):
         yes = st.button("Yes, discard it", key="reflect_discard_yes")
-        no = st.button("Keep it", key="reflect_discard_no", type="primary")
+        st.button("Keep it", key="reflect_discard_no", type="primary",
+                  on_click=lambda: st.session_state.__setitem__(confirm_key, False))
     ui.form_error("reflect_discard")
-    if no:
-        st.session_state[confirm_key] = False
-        st.rerun()
     if yes:
         write("reflect_discard",
                lambda: store.reflections.discard(draft.record.id, draft.record.version),
