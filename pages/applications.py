@@ -14,11 +14,12 @@ from datetime import date
 import streamlit as st
 
 from nextround import ui
+from nextround.models import ghost_cutoff
 from nextround.store import Store
 from nextround.ui.applications.add import add_section
 from nextround.ui.applications.board import board_section, choose_view
 from nextround.ui.applications.detail import picked_application
-from nextround.ui.applications.ghosting import ghosting_section
+from nextround.ui.applications.ghosting import GHOSTS_SHOWN, Ghosts, ghosting_section
 from nextround.ui.applications.table import filters_row, table_section
 
 LIST = "apps_list"  # the fragment of the table or board and the picked application
@@ -32,18 +33,26 @@ def empty_state() -> None:
             icon=":material/waving_hand:")
 
 
+def overview(store: Store, today: date) -> tuple[int, int, Ghosts]:
+    """A page function for `ui.cached`: how many applications there are, the ghosting
+    threshold and the applications past it: one cache look-up a rerun, not three."""
+    threshold = store.settings.get().ghost_after_days
+    return (store.count("applications"), threshold,
+            store.applications.ghosting_candidates(ghost_cutoff(today, threshold), GHOSTS_SHOWN))
+
+
 def main(store: Store) -> None:
-    settings = ui.cached(store, store.settings.get)
     today = ui.today(store)
+    count, threshold, ghosts = ui.cached(store, overview, today)
     st.title("Applications", anchor=False)
     st.caption("Every application you've sent, where it stands, and how it got there.")
-    first = ui.cached(store, Store.count, "applications") == 0
+    first = count == 0
     if first:
         empty_state()
     add_section(store, today, first=first)
     if first:
         return
-    ghosting_section(store, today, settings.ghost_after_days)
+    ghosting_section(store, today, threshold, ghosts)
     your_applications(store, today)
 
 
@@ -58,8 +67,8 @@ def your_applications(store: Store, today: date) -> None:
     if view == "Board":
         board_section(store, filters, today)
         return
-    rows = table_section(store, filters)
-    picked_application(store, rows, today)
+    labels = table_section(store, filters)
+    picked_application(store, labels, today)
 
 
 main(ui.frame("Applications", ":material/work:"))

@@ -13,7 +13,7 @@ import streamlit as st
 
 from nextround import ui
 from nextround.models import EARLIEST_DATE, Stage
-from nextround.records import ApplicationRecord, ApplicationSummary, StageEvent
+from nextround.records import ApplicationRecord, StageEvent
 from nextround.store import STAGE_NOTE_MAX, NotFoundError, Store
 from nextround.ui import after_no as after_no_ui
 from nextround.ui.applications.forms import (
@@ -73,11 +73,11 @@ def _reload() -> None:
 
 # --- the picked application --------------------------------------------------------------------
 
-def pick_application(store: Store,
-                     rows: list[ApplicationSummary]) -> ApplicationRecord | None:
-    """One application to work on: from this page of results, or the one just added."""
+def pick_application(store: Store, labels: dict[int, str],
+                     ) -> tuple[ApplicationRecord, list[StageEvent]] | None:
+    """One application to work on, from this page of results (`labels`, by id) or the one
+    just added, with its timeline."""
     state = st.session_state
-    labels = {r.id: label_of(r) for r in rows}
     picked = state.get(PICK)
     if picked is not None and picked not in labels:
         try:  # keep the one being worked on, even when it's not on this page
@@ -91,23 +91,31 @@ def pick_application(store: Store,
     ui.pick("Application to view and update", labels, str, key=PICK,
             help="Pick from the results above; search to find one that isn't listed.")
     try:
-        return ui.cached(store, store.applications.get, int(state[PICK]))
+        return ui.cached(store, with_timeline, int(state[PICK]))
     except NotFoundError:
         st.info("That application no longer exists. It may have been deleted in another tab.")
         return None
 
 
+def with_timeline(store: Store, application_id: int,
+                  ) -> tuple[ApplicationRecord, list[StageEvent]]:
+    """A page function for `ui.cached`: the application and its stage events, one read."""
+    with store.read() as snap:
+        return snap.applications.get(application_id), snap.applications.events(application_id)
+
+
 @st.fragment(key=DETAIL)
-def picked_application(store: Store, rows: list[ApplicationSummary], today: date) -> None:
+def picked_application(store: Store, labels: dict[int, str], today: date) -> None:
     """The picker and the application it shows. A fragment: picking another one, a tab,
     the delete question or a form's message reruns this part alone; a write reruns the whole
     page (`forms.whole_page`), so the table and the board show it too."""
-    app = pick_application(store, rows)
-    if app is not None:
-        detail_section(store, app, today)
+    picked = pick_application(store, labels)
+    if picked is not None:
+        detail_section(store, *picked, today)
 
 
-def detail_section(store: Store, app: ApplicationRecord, today: date) -> None:
+def detail_section(store: Store, app: ApplicationRecord, events: list[StageEvent],
+                   today: date) -> None:
     state = st.session_state
     app_id = app.id
     loaded = state.get(LOADED)
@@ -137,7 +145,7 @@ def detail_section(store: Store, app: ApplicationRecord, today: date) -> None:
             _details(app)
         with timeline:
             st.markdown("**Timeline**")
-            _timeline(ui.cached(store, store.applications.events, app_id), app.applied_on)
+            _timeline(events, app.applied_on)
 
         move, edit, delete = st.tabs([":material/swap_horiz: Change stage",
                                       ":material/edit: Edit details",

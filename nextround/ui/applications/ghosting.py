@@ -8,12 +8,12 @@ from datetime import date
 import streamlit as st
 
 from nextround import ui
-from nextround.models import ghost_cutoff
 from nextround.records import GhostingCandidate
 from nextround.store import Store
 from nextround.ui.applications.forms import GHOST, PICK, reload_forms
 
 GHOSTS_SHOWN = 10
+Ghosts = tuple[list[GhostingCandidate], int]  # the oldest shown, and how many in all
 GHOSTING = "ghosting"  # the expander's key: whether the list is open
 
 
@@ -29,11 +29,12 @@ def _mark_ghosted(store: Store, items: list[tuple[int, int]], today: date) -> No
     ui.save(GHOST, lambda: store.applications.mark_ghosted(items, today), then=marked, rerun=False)
 
 
-def ghosting_section(store: Store, today: date, threshold: int) -> None:
+def ghosting_section(store: Store, today: date, threshold: int, found: Ghosts) -> None:
+    """`found`: the oldest `GHOSTS_SHOWN` applications with no reply after `threshold` days
+    and how many there are (`store.applications.ghosting_candidates`, read by the page)."""
     ui.form_error(GHOST)  # e.g. one of them changed in another tab; shown once
     ui.clear_errors(GHOST)
-    ghosts, total = ui.cached(store, store.applications.ghosting_candidates,
-                              ghost_cutoff(today, threshold), GHOSTS_SHOWN)
+    ghosts, total = found
     if not total:
         return
     plural = "application" if total == 1 else "applications"

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from nextround import ui
 from nextround.models import Stage
 from nextround.records import ApplicationSummary
 from nextround.store import Store
-from nextround.ui.applications.forms import PICK, ROW_IDS
+from nextround.ui.applications.forms import PICK, ROW_IDS, label_of
 
 PAGE_SIZE = 50
 SEARCH, STAGES, PAGE = "apps_search", "apps_stages", "apps_page"  # the filters' widget keys
@@ -52,6 +53,10 @@ class Filters:
     stages: tuple[str, ...]
     order: str  # one of SORTS' values
 
+    @property
+    def key(self) -> tuple[str, tuple[str, ...], str]:
+        return self.query, self.stages, self.order
+
 
 def filters_row() -> Filters:
     """Search, filter by stage and sort, in one row (stacked on a phone)."""
@@ -71,24 +76,43 @@ def no_match() -> None:
             icon=":material/search_off:")
 
 
-def table_section(store: Store, filters: Filters) -> list[ApplicationSummary]:
-    """One page of the applications the filters pick. Returns that page."""
+@dataclass(frozen=True)
+class TablePage:
+    """One page of results, ready to draw: the ids in order, each one's picker label, how
+    many match in all, and the table as Arrow (what `st.dataframe` sends)."""
+
+    ids: list[int]
+    labels: dict[int, str]
+    total: int
+    table: pa.Table
+
+
+def table_page(store: Store, query: str, stages: tuple[str, ...], order: str,
+               page_no: int) -> TablePage:
+    """A page function for `ui.cached`: the search, its labels and the table built once per
+    write, not on every rerun (building the frame and converting it to Arrow was most of the
+    table's cost)."""
+    rows, total = store.applications.search(query=query, stages=stages, limit=PAGE_SIZE,
+                                            offset=(page_no - 1) * PAGE_SIZE, order=order)
+    return TablePage([row.id for row in rows], {row.id: label_of(row) for row in rows}, total,
+                     pa.Table.from_pandas(_table_view(rows), preserve_index=False))
+
+
+def table_section(store: Store, filters: Filters) -> dict[int, str]:
+    """One page of the applications the filters pick. Returns its picker labels by id."""
     state = st.session_state
     page_no = int(state.get(PAGE) or 1)
-    rows, total = ui.cached(store, store.applications.search, query=filters.query,
-                            stages=filters.stages, limit=PAGE_SIZE,
-                            offset=(page_no - 1) * PAGE_SIZE, order=filters.order)
-    pages = max(1, -(-total // PAGE_SIZE))
+    page = ui.cached(store, table_page, *filters.key, page_no)
+    pages = max(1, -(-page.total // PAGE_SIZE))
     if page_no > pages:  # fewer results than before (a delete, another tab): last page
         page_no = state[PAGE] = pages
-        rows, total = ui.cached(store, store.applications.search, query=filters.query,
-                                stages=filters.stages, limit=PAGE_SIZE,
-                                offset=(page_no - 1) * PAGE_SIZE, order=filters.order)
+        page = ui.cached(store, table_page, *filters.key, page_no)
+    total, rows = page.total, page.ids
     if total == 0:
         no_match()
-        return rows
-    state[ROW_IDS] = [row.id for row in rows]
-    st.dataframe(_table_view(rows), hide_index=True, key="apps_table", placeholder="—",
+        return page.labels
+    state[ROW_IDS] = rows
+    st.dataframe(page.table, hide_index=True, key="apps_table", placeholder="—",
                  height=min(36 + 35 * len(rows), 532), on_select=_row_picked,
                  selection_mode="single-row",
                  column_config=_table_columns(),
@@ -101,7 +125,7 @@ def table_section(store: Store, filters: Filters) -> list[ApplicationSummary]:
     if pages > 1:
         pager.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1,
                            key=PAGE)
-    return rows
+    return page.labels
 
 
 def _table_view(rows: list[ApplicationSummary]) -> pd.DataFrame:
