@@ -248,8 +248,7 @@ def test_preselect_opens_respond_on_that_application_once(store: Store) -> None:
     at = AppTest.from_function(_respond_opened_from_another_page, default_timeout=30,
                                args=(older, str(ROOT / PAGE)))
     # Earlier choices on Respond that would hide it: another kind, a search for another.
-    at.session_state["respond__kept_kind"] = "stay_in_touch"
-    at.session_state["respond__kept_search"] = "Newer"
+    at.session_state["respond__kept"] = {"kind": "stay_in_touch", "search": "Newer"}
     at.run()
     no_exception(at)
     assert at.radio(key="respond_source").value == "waiting"

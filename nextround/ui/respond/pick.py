@@ -16,6 +16,7 @@ from nextround.ui.respond.state import (
     draft_state,
     keep,
     kept,
+    kept_values,
     prefill,
     text,
 )
@@ -39,7 +40,7 @@ def _honour_preselect() -> None:
     wanted, kind = asked
     for name, value in (("source", "waiting"), ("search", ""), ("kind", kind)):
         prefill(name, value)
-    st.session_state[f"{K}_app"] = st.session_state[f"{K}__kept_app"] = wanted
+    st.session_state[f"{K}_app"] = kept_values()["app"] = wanted
     st.session_state[PINNED] = wanted
 
 
@@ -116,7 +117,7 @@ def pick_application(store: Store) -> Picked | None:
             _nothing_to_pick(store, source, query)
         return None
     key = f"{K}_app"
-    remembered = st.session_state.get(f"{K}__kept_app")
+    remembered = kept_values().get("app")
     if st.session_state.get(key) not in records:
         st.session_state[key] = remembered if remembered in records else next(iter(records))
     with pick_col:
@@ -129,7 +130,7 @@ def pick_application(store: Store) -> Picked | None:
         else:
             shown = f"the {len(rows)} most recent of {total:,}" if total > len(rows) else total
             st.caption(f"{what.capitalize()}s, newest first: {shown}. Search to find others.")
-    st.session_state[f"{K}__kept_app"] = app_id
+    kept_values()["app"] = app_id
     if st.session_state.get(PINNED) not in (None, app_id):
         st.session_state.pop(PINNED)  # the user picked another: the request is done
     return records[app_id]

@@ -1,8 +1,8 @@
 """What the Respond page's sections share: the key prefix, the widget values kept across page
 switches, a field's check shown right under it, and the composed draft in plain session state.
 
-Streamlit drops a widget's state when its page isn't drawn, so every option is mirrored into a
-plain session key (`kept`/`keep`) and restored from it; a request token makes "Mark as sent"
+Streamlit drops a widget's state when its page isn't drawn, so every option is mirrored into
+one plain session dict (`kept`/`keep`) and restored from it; a request token makes "Mark as sent"
 safe to click twice.
 """
 
@@ -20,6 +20,7 @@ K = "respond"  # prefix of every key on this page; also the form key for errors
 Picked = UnansweredRejection | ApplicationSummary  # a rejection waiting, or any application
 PRESELECT = f"{K}__preselect"  # an application id another page asked Respond to open on
 PINNED = f"{K}__pinned"        # that application, kept on offer while it stays picked
+KEPT = f"{K}__kept"            # the options' values, kept across page switches (`kept`)
 
 
 def preselect(app_id: int, kind: str = "rejection_thanks") -> None:
@@ -43,19 +44,28 @@ def showing(app_id: int, kind: str) -> bool:
         and ss.get(f"{K}_source") != "untracked"
 
 
+def kept_values() -> dict[str, Any]:
+    """The options' values as last drawn, by name, in one plain session key (`KEPT`).
+
+    One key, not one per option: Streamlit copies the whole session state each time it
+    draws a text field, a list or a radio, so every key costs each of them on every rerun,
+    here and on every other page of the session."""
+    return st.session_state.setdefault(KEPT, {})
+
+
 def kept(name: str, default: Any) -> str:
-    """The widget key for `name`, with its value restored from a plain session key, so a
-    page switch (which drops widget state) doesn't lose it."""
-    key, shadow = f"{K}_{name}", f"{K}__kept_{name}"
+    """The widget key for `name`, with its value restored from the kept values, so a page
+    switch (which drops widget state) doesn't lose it."""
+    key = f"{K}_{name}"
     if key not in st.session_state:
-        st.session_state[key] = st.session_state.get(shadow, default)
+        st.session_state[key] = kept_values().get(name, default)
     return key
 
 
 def keep(name: str) -> Any:
-    """The widget's current value, copied to its plain session key."""
+    """The widget's current value, copied to the kept values."""
     value = st.session_state.get(f"{K}_{name}")
-    st.session_state[f"{K}__kept_{name}"] = value
+    kept_values()[name] = value
     return value
 
 
@@ -82,7 +92,7 @@ def text(name: str, label: str, check_label: str, ui_field: str | None = None) -
 def prefill(name: str, value: Any) -> None:
     """Prefill a widget that hasn't been drawn yet on this run."""
     st.session_state[f"{K}_{name}"] = value
-    st.session_state[f"{K}__kept_{name}"] = value
+    kept_values()[name] = value
 
 
 def new_token() -> str:
