@@ -56,7 +56,8 @@ def the_email(store: Store) -> None:
             editor()
             state = draft_state()
             send(store, app, drafting.Draft(subject=state["subject"], body=state["body"],
-                                            to=final.to, kind=final.kind, tone=final.tone))
+                                            to=final.to, kind=final.kind, tone=final.tone),
+                 settings)
     past_drafts(store, app)
     # The panel above tells whether this page is set on the path's step: keep it in step.
     after_no_ui.keep_in_step(store, "respond")

@@ -6,6 +6,7 @@ The respond page uses this for thank-you notes; the feedback page reuses it for 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import TypeVar
@@ -21,6 +22,13 @@ T = TypeVar("T")
 def _file_name(stem: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:60]
     return (cleaned or "draft") + ".eml"
+
+
+@functools.lru_cache(maxsize=64)
+def _sendable(draft: Draft) -> tuple[bytes, str]:
+    """The draft as an .eml file and a mailto: URL, made once per text (a draft is redrawn,
+    unchanged, on every rerun; a problem raises ValueError, and is not kept)."""
+    return draft.to_eml(), draft.mailto()
 
 
 def send_flow(draft: Draft, *, key: str, on_mark_sent: Callable[[], T] | None = None,
@@ -44,8 +52,7 @@ def send_flow(draft: Draft, *, key: str, on_mark_sent: Callable[[], T] | None = 
     - `beside_mark` draws more buttons in the same row (e.g. "Save for later").
     """
     try:
-        eml = draft.to_eml()
-        url = draft.mailto()
+        eml, url = _sendable(draft)
     except ValueError as exc:
         st.error(f"This draft can't be sent yet: {ui.escape_markdown(exc)}",
                  icon=":material/error:")

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from nextround import drafting, sending, ui
+from nextround.models import Settings
 from nextround.store import Store
 from nextround.ui import path_state
 from nextround.ui.respond.state import K, Picked, draft_state
@@ -25,7 +26,7 @@ def fields_for_store(app: Picked | None, final: drafting.Draft) -> dict[str, Any
             "contact_name": (ss.get(f"{K}_contact_name") or "").strip()}
 
 
-def send(store: Store, app: Picked | None, final: drafting.Draft) -> None:
+def send(store: Store, app: Picked | None, final: drafting.Draft, settings: Settings) -> None:
     """Send it from the user's mail app, then mark it as sent (or save for later)."""
     state = draft_state()
     fields = fields_for_store(app, final)
@@ -35,7 +36,6 @@ def send(store: Store, app: Picked | None, final: drafting.Draft) -> None:
         st.error("Fix the subject above (it must be one line) to send or save this draft. "
                  "Nothing was saved.", icon=":material/error:")
         return
-    settings = ui.cached(store, store.settings.get)
     ask = bool(st.session_state.get(f"{K}_ask_feedback")) or fields["kind"] == "feedback_request"
 
     def mark() -> int:
