@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pyarrow as pa
 import streamlit as st
 
 from nextround import dream_list, ui
@@ -27,17 +28,24 @@ def dream_list_section(store: Store, today: date) -> None:
     st.caption("Companies and roles you'd love next, and the next step for each. A no from one "
                "place is a good moment to look here.")
     add_target_form(store, today)
-    targets = ui.cached(store, store.dream_list.entries)
+    targets, table = ui.cached(store, dream_list_table)
     if not targets:
         st.info("Your list is empty. Add a company you'd love to work for, and why: it keeps "
                 "the next step in view after a no.", icon=":material/star:")
         return
-    st.dataframe(rf.targets_table(targets), hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch")
     rows = {r.id: r for r in targets}
     chosen = ui.pick("Work on", rows, lambda r: ui.application_label(r.company, r.role),
                      key="target_pick")
     if chosen is not None:
         target_panel(store, rows[chosen], today)
+
+
+def dream_list_table(store: Store) -> tuple[list[TargetRecord], pa.Table]:
+    """A page function for `ui.cached`: the list, and its table as Arrow (what `st.dataframe`
+    sends), built once per write, not on every rerun."""
+    targets = store.dream_list.entries()
+    return targets, pa.Table.from_pandas(rf.targets_table(targets), preserve_index=False)
 
 
 def add_target_form(store: Store, today: date) -> None:

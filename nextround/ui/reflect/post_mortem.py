@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from nextround import dream_list, ui
 from nextround import reflection as rf
+from nextround.records import RecentReflection
 from nextround.store import Store
 from nextround.ui import path_state
 from nextround.ui.reflect import open_section, seen, write
@@ -64,11 +66,10 @@ def start_panel(store: Store) -> None:
     ui.form_error("reflect_start")
 
 
-def recent_panel(store: Store) -> None:
-    recent = ui.cached(store, store.reflections.recent, 8)
-    if not recent:
-        return
-    st.header("Your recent reflections")
+def recent_reflections(store: Store, limit: int) -> tuple[list[RecentReflection], pa.Table]:
+    """A page function for `ui.cached`: the finished reflections, newest first, and their
+    table as Arrow (what `st.dataframe` sends), built once per write, not on every rerun."""
+    recent = store.reflections.recent(limit)
     table = pd.DataFrame({
         "Finished": [None if r.completed_on is None else r.completed_on.isoformat()
                      for r in recent],
@@ -77,6 +78,14 @@ def recent_panel(store: Store) -> None:
         "Within your control": [r.control_pct for r in recent],
         "Good fit?": [rf.FITS.get(r.fit, "") if r.fit is not None else "" for r in recent],
     })
+    return recent, pa.Table.from_pandas(table, preserve_index=False)
+
+
+def recent_panel(store: Store) -> None:
+    recent, table = ui.cached(store, recent_reflections, 8)
+    if not recent:
+        return
+    st.header("Your recent reflections")
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "Within your control": st.column_config.ProgressColumn(
             format="%d%%", min_value=0, max_value=100)})
