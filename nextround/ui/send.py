@@ -69,11 +69,15 @@ def send_flow(draft: Draft, *, key: str, on_mark_sent: Callable[[], T] | None = 
         st.download_button("Download .eml", data=eml, file_name=_file_name(file_stem),
                            mime="message/rfc822", icon=":material/download:",
                            key=f"{key}_download", on_click="ignore", width="stretch")
-    with st.expander("Copy the subject and text", icon=":material/content_copy:"):
-        st.caption("Use the copy icon at the top right of each box, or click in a box and "
-                   "press Ctrl+A, then Ctrl+C.")
-        st.code(draft.subject, language=None, wrap_lines=True)
-        st.code(draft.body, language=None, wrap_lines=True)
+    # Tracked, so a closed one draws nothing: it only shows the text again, to copy.
+    copy = st.expander("Copy the subject and text", icon=":material/content_copy:",
+                       key=f"{key}_copy", on_change="rerun")
+    if copy.open:
+        with copy:
+            st.caption("Use the copy icon at the top right of each box, or click in a box and "
+                       "press Ctrl+A, then Ctrl+C.")
+            st.code(draft.subject, language=None, wrap_lines=True)
+            st.code(draft.body, language=None, wrap_lines=True)
     if on_mark_sent is None:
         return
     with st.container(horizontal=True):

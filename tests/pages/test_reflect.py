@@ -298,9 +298,13 @@ def test_dream_list_add_and_i_applied(store: Store, via_app: bool) -> None:
     table = at.dataframe[0].value
     assert table["Said no before"].tolist() == [True]
     assert PAYLOADS[2] not in _rendered_markdown(at)
-    # They said no before: a stay-in-touch draft from drafting, with a copy block.
-    assert len(at.code) == 2 and "acme" in at.code[1].value.lower()
+    # They said no before: a stay-in-touch draft from drafting, with a copy block (drawn
+    # once it is opened).
     tid0 = store.dream_list.entries()[0].id
+    assert not at.code
+    at.session_state[f"target_{tid0}_stay_copy"] = True
+    at.run()
+    assert len(at.code) == 2 and "acme" in at.code[1].value.lower()
     at.button(key=f"target_{tid0}_stay_mark_sent").click().run()
     no_exception(at)
     assert store.count("drafts") == 1
