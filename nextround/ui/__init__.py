@@ -318,8 +318,10 @@ def save(form: str, action: Callable[[], T], message: str | Callable[[T], str] |
     its result, then flash `message` (our own words, or made from the result); then rerun,
     so the page is drawn again from the database and every message shows where it belongs.
 
-    In a widget callback pass `rerun=False`: Streamlit reruns after a callback anyway. Returns
-    whether the write succeeded (an action may return None on success).
+    In a widget callback pass `rerun=False`: Streamlit reruns after a callback anyway, but
+    only the fragment the widget sits in, if any; wrap the call in `whole_page` to redraw the
+    whole page after a success. Returns whether the write succeeded (an action may return None
+    on success).
     """
     outcome = run_action(form, lambda: (action(),))  # a 1-tuple: success, whatever it returns
     if outcome is not None:
@@ -330,6 +332,16 @@ def save(form: str, action: Callable[[], T], message: str | Callable[[T], str] |
     if rerun:
         st.rerun()
     return outcome is not None
+
+
+def whole_page(saved: bool) -> bool:
+    """After a write in a widget callback: when it succeeded, the whole page is drawn again,
+    also when the widget sits in a part that reruns alone (an `st.fragment`), so every part
+    shows the change; on a refusal the part reruns alone, with its messages. Returns `saved`
+    (when it is true, this does not return: `st.rerun()` in a callback asks for the rerun)."""
+    if saved:
+        st.rerun()
+    return saved
 
 
 def form_error(form: str) -> None:

@@ -32,7 +32,6 @@ from nextround.ui.applications.forms import (
     label_of,
     reload_forms,
     stage_defaults,
-    whole_page,
 )
 
 DETAIL = "apps_detail"  # the fragment of the picker and the picked application
@@ -40,7 +39,7 @@ DETAIL = "apps_detail"  # the fragment of the picker and the picked application
 # --- actions (form and button callbacks: they run before the page redraws) -------------------
 
 def _save_edit(store: Store, application_id: int, version: int, stage: str) -> None:
-    whole_page(ui.save(EDIT, lambda: store.applications.update(
+    ui.whole_page(ui.save(EDIT, lambda: store.applications.update(
         application_id, application_from(EDIT, stage), version), "Changes saved.",
         then=lambda _: reload_forms(), rerun=False))
 
@@ -57,7 +56,7 @@ def _delete(store: Store, application_id: int) -> None:
         reload_forms()
 
     st.session_state.pop(CONFIRM, None)  # asked once, whatever the outcome
-    whole_page(ui.save(DELETE, lambda: store.applications.delete(application_id),
+    ui.whole_page(ui.save(DELETE, lambda: store.applications.delete(application_id),
                        "Application deleted.", then=deleted, rerun=False))
 
 
@@ -68,7 +67,7 @@ def _reload() -> None:
     ui.flash("Loaded the latest version.")
     for form in (EDIT, STAGE):
         ui.clear_errors(form)
-    whole_page(True)
+    ui.whole_page(True)
 
 
 # --- the picked application --------------------------------------------------------------------
@@ -108,7 +107,7 @@ def with_timeline(store: Store, application_id: int,
 def picked_application(store: Store, labels: dict[int, str], today: date) -> None:
     """The picker and the application it shows. A fragment: picking another one, a tab,
     the delete question or a form's message reruns this part alone; a write reruns the whole
-    page (`forms.whole_page`), so the table and the board show it too."""
+    page (`ui.whole_page`), so the table and the board show it too."""
     picked = pick_application(store, labels)
     if picked is not None:
         detail_section(store, *picked, today)

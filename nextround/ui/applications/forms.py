@@ -3,7 +3,7 @@ edit forms, and how a write's outcome is shown.
 
 Every write goes through the store, which validates; the sections only draw the messages.
 Writes here run in widget callbacks (before the page redraws); a write that succeeded asks
-for a rerun of the whole page (`whole_page`), as a part may be a fragment that reruns alone.
+for a rerun of the whole page (`ui.whole_page`), as a part may be a fragment that reruns alone.
 """
 
 from __future__ import annotations
@@ -76,17 +76,6 @@ def stage_defaults(stage: Stage, today: date) -> dict[str, Any]:
             "note": ""}
 
 
-def whole_page(saved: bool) -> bool:
-    """After a write in a widget callback: when it succeeded, the whole page is drawn again,
-    also when the widget sits in a part that reruns alone (an `st.fragment`: the picked
-    application), so the table, the board and the counts all show the change. In a callback
-    `st.rerun()` asks for that full rerun; on a refusal the part reruns alone, with its
-    messages. Returns `saved` (when it is true, this does not return)."""
-    if saved:
-        st.rerun()
-    return saved
-
-
 STAGE_SAVED = "Stage updated. The change is in the timeline."
 
 
@@ -102,7 +91,7 @@ def change_stage(form: str, store: Store, application_id: int, version: int, sta
         if then is not None:
             then(None)
 
-    return whole_page(ui.save(form, lambda: store.applications.change_stage(
+    return ui.whole_page(ui.save(form, lambda: store.applications.change_stage(
         application_id, stage or "", on_date, version, note=note or ""),
         message, then=changed, rerun=False))
 
