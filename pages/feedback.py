@@ -22,6 +22,8 @@ from nextround.ui.feedback.reply import reply_section
 from nextround.ui.feedback.requests import requests_section
 from nextround.ui.feedback.themes import themes_section
 
+TABS = "feedback_tab"
+
 
 def main(store: Store) -> None:
     st.title("Feedback")
@@ -29,20 +31,25 @@ def main(store: Store) -> None:
                "and that's normal; the replies that do come are worth keeping.")
     today = ui.today(store)
     after_no_ui.panel_if_following(store, "feedback")
-    metrics_row(store)
+    metrics_row(store, today)
     due_section(store, today)
     st.header("Your requests")
-    # Short names: all four fit a phone's width, none cut off.
-    tabs = st.tabs(["Requests", "Record a reply", "Ask", "Themes"])
-    with tabs[0]:
-        requests_section(store)
-    with tabs[1]:
+    # Short names: all four fit a phone's width, none cut off. Only the open tab's display
+    # (the table, what the replies say) is drawn; the forms are drawn whatever is open, so
+    # switching tabs never loses what the user typed.
+    requests, reply, ask, themes = st.tabs(["Requests", "Record a reply", "Ask", "Themes"],
+                                           key=TABS, on_change="rerun")
+    with requests:
+        if requests.open:
+            requests_section(store)
+    with reply:
         reply_section(store, today)
-    with tabs[2]:
+    with ask:
         new_request_section(store, today)
-    with tabs[3]:
+    with themes:
+        if themes.open:
+            insights_section(store, today)
         themes_section(store)
-    insights_section(store, today)
 
 
 main(ui.frame("Feedback", ":material/forum:"))

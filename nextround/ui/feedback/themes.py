@@ -12,8 +12,8 @@ THEMES_FORM = "feedback_themes"
 
 
 def themes_section(store: Store) -> None:
-    themes = ui.cached(store, fb.saved_themes)
-    version = ui.cached(store, store.settings.get).version
+    settings = ui.cached(store, store.settings.get)
+    themes, version = fb.themes_from_settings(settings.extra), settings.version
     st.caption("The themes you tag replies with. One per line; renaming a theme here doesn't "
                "change replies you've already tagged.")
     with st.form("feedback_themes_form", border=True):
