@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nextround import ui
+from nextround import clock, ui
 from nextround.store import Store
 from nextround.ui import after_no as after_no_ui
 from nextround.ui.feedback.ask import new_request_section
@@ -29,7 +29,8 @@ def main(store: Store) -> None:
     st.title("Feedback")
     st.caption("Asking what could have been better takes courage. Most requests get no answer, "
                "and that's normal; the replies that do come are worth keeping.")
-    today = ui.today(store)
+    settings = ui.cached(store, store.settings.get)
+    today = clock.today(settings.timezone)  # ui.today, from the settings the page needs anyway
     after_no_ui.panel_if_following(store, "feedback")
     metrics_row(store, today)
     due_section(store, today)
@@ -45,11 +46,11 @@ def main(store: Store) -> None:
     with reply:
         reply_section(store, today)
     with ask:
-        new_request_section(store, today)
+        new_request_section(store, today, settings.follow_up_days)
     with themes:
         if themes.open:
             insights_section(store, today)
-        themes_section(store)
+        themes_section(store, settings)
 
 
 main(ui.frame("Feedback", ":material/forum:"))
