@@ -232,6 +232,7 @@ def results(week: Week, today: date, region: wellbeing.SupportRegion) -> None:
                 st.caption("You've written it down. You can set it aside now.")
 
 
+@st.fragment  # a new day or time reruns only the reminder
 def reminder(today: date) -> None:
     st.markdown("**A weekly reminder**")
     day_col, time_col, button_col = st.columns([1, 1, 2], vertical_alignment="bottom")

@@ -50,6 +50,7 @@ def main(store: Store) -> None:
     with themes:
         if themes.open:
             insights_section(store, today)
+            st.divider()  # what the replies say, then the list they are tagged with
         themes_section(store, settings)
 
 

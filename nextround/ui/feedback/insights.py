@@ -83,6 +83,7 @@ def _themes_over_time(store: Store, today: date) -> None:
     st.caption(caption)
 
 
+@st.fragment  # another theme reruns only the replies; adding it to the plan, the page
 def _replies_by_theme(store: Store, themes: list[str]) -> None:
     st.markdown("**Replies by theme**")
     theme = st.selectbox("Theme", themes, key="feedback_theme_pick")

@@ -17,6 +17,7 @@ PAGE_SIZE = 25
 STATUS_FORM = "feedback_status"
 
 
+@st.fragment  # a filter or a page reruns only the table; a status change, the page
 def requests_section(store: Store) -> None:
     filters = st.columns([3, 2])
     statuses = filters[0].multiselect(  # not pills: decision 11, and pills run off a phone
