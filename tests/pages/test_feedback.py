@@ -435,6 +435,22 @@ def test_typed_text_survives_switching_tabs(store: Store) -> None:
             f.proto.form.form_id for f in at.get("form")}
 
 
+def test_the_requests_filters_survive_switching_tabs(store: Store) -> None:
+    factories.feedback_request(store, factories.rejected(store, "Acme"), "2026-11-10")
+    factories.feedback_request(store, factories.rejected(store, "Bolt"), "2026-11-11")
+    at = open_page(PAGE, via_app=False)
+    at.multiselect(key="feedback_filter_status").set_value(["awaiting"])
+    at.text_input(key="feedback_filter_query").input("bolt").run()
+    assert at.dataframe[0].value["Company"].tolist() == ["Bolt"]
+    _open_tab(at, "Themes")
+    assert "feedback_table" not in [d.proto.id for d in at.dataframe]
+    _open_tab(at, "Requests")
+    no_exception(at)
+    assert at.multiselect(key="feedback_filter_status").value == ["awaiting"]
+    assert at.text_input(key="feedback_filter_query").value == "bolt"
+    assert at.dataframe[0].value["Company"].tolist() == ["Bolt"]
+
+
 def test_the_numbers_and_themes_are_current_after_a_write(store: Store) -> None:
     """They are cached until the next write: a saved reply changes them at once."""
     rid = factories.feedback_request(store, factories.rejected(store), "2026-11-10")

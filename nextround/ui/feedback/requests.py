@@ -15,6 +15,15 @@ from nextround.ui.feedback import request_label
 
 PAGE_SIZE = 25
 STATUS_FORM = "feedback_status"
+FILTERS = ("feedback_filter_status", "feedback_filter_query")
+
+
+def keep_filters() -> None:
+    """While another tab is open: Streamlit forgets the value of a widget a run doesn't
+    draw, so the filters are kept by hand, and coming back shows the same requests."""
+    for key in FILTERS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 @st.fragment  # a filter or a page reruns only the table; a status change, the page
