@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import date, time, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from nextround import calendar_ics, chart_thresholds, charts, clock, figures, ui, wellbeing
@@ -162,10 +163,32 @@ def low_prompt(region: wellbeing.SupportRegion) -> None:
         st.caption(ui.escape_markdown(region.note))
 
 
-def results(store: Store, history, today: date,  # noqa: ANN001
-            region: wellbeing.SupportRegion) -> None:
+# What the page shows of the saved check-ins (`_week`): whether any is saved, this week's (if
+# saved), their summary, the weeks of the trend chart (None before a first check-in) and the
+# sentence shown instead of the charts while there is no trend yet. A plain tuple: the cache
+# pickles it, and a class defined in a page (run as __main__) can't be pickled.
+Week = tuple[bool, CheckinRecord | None, wellbeing.Summary, pd.DataFrame | None, str | None]
+
+
+def _week(store: Store, today: date) -> Week:
+    """The check-ins, their summary and the weekly trend (a pandas merge with the
+    applications per day): cached by `ui.cached` until the next write, so a widget change
+    doesn't work them out again, and a new check-in shows at once."""
+    history = store.checkins.history()
+    current = store.checkins.for_week(wellbeing.week_key(today))
     summary = wellbeing.summarize(history, today)
     if summary.last is None:
+        return not history.empty, current, summary, None, None
+    start = clock.week_start(today) - timedelta(days=7 * (TREND_WEEKS - 1))
+    trend = wellbeing.weekly_trend(history, store.applications.per_day(start, today), today,
+                                   weeks=TREND_WEEKS)
+    sentence = chart_thresholds.placeholder("wellbeing", chart_thresholds.trend_facts(trend))
+    return True, current, summary, trend, sentence
+
+
+def results(week: Week, today: date, region: wellbeing.SupportRegion) -> None:
+    _, _, summary, trend, sentence = week
+    if summary.last is None or trend is None:
         return
     score = summary.last
     heading = ("This week" if summary.done_this_week
@@ -187,11 +210,7 @@ def results(store: Store, history, today: date,  # noqa: ANN001
         st.caption(summary.change.message)
     if score.low:
         low_prompt(region)
-    start = clock.week_start(today) - timedelta(days=7 * (TREND_WEEKS - 1))
-    per_day = ui.cached(store, store.applications.per_day, start, today)
-    trend = wellbeing.weekly_trend(history, per_day, today, weeks=TREND_WEEKS)
     with st.container(key="checkin_trend"):
-        sentence = chart_thresholds.placeholder("wellbeing", chart_thresholds.trend_facts(trend))
         if sentence:  # one check-in is a dot, not a trend
             st.info(sentence, icon=":material/timeline:")
         else:
@@ -213,6 +232,7 @@ def results(store: Store, history, today: date,  # noqa: ANN001
                 st.caption("You've written it down. You can set it aside now.")
 
 
+@st.fragment  # a new day or time reruns only the reminder
 def reminder(today: date) -> None:
     st.markdown("**A weekly reminder**")
     day_col, time_col, button_col = st.columns([1, 1, 2], vertical_alignment="bottom")
@@ -220,19 +240,20 @@ def reminder(today: date) -> None:
                                 format_func=lambda d: calendar_ics.WEEKDAY_NAMES[d],
                                 key="checkin_reminder_day")
     at = time_col.time_input("Time", value=time(16, 0), key="checkin_reminder_time")
-    data = calendar_ics.weekly_checkin_ics(today, weekday=weekday, at=at or time(16, 0))
-    button_col.download_button(
-        "Add the weekly check-in to my calendar", data=data,
+    button_col.download_button(  # the file is made when the button is clicked, not per rerun
+        "Add the weekly check-in to my calendar",
+        data=lambda: calendar_ics.weekly_checkin_ics(today, weekday=weekday,
+                                                     at=at or time(16, 0)),
         file_name="next-round-weekly-checkin.ics", mime="text/calendar",
         icon=":material/event_repeat:", on_click="ignore", key="checkin_ics")
 
 
 def main(store: Store) -> None:
     settings = ui.cached(store, store.settings.get)
-    today = ui.today(store)
+    today = clock.today(settings.timezone)  # ui.today, from the settings read just now
     week = wellbeing.week_key(today)
-    history = ui.cached(store, store.checkins.history)
-    current = ui.cached(store, store.checkins.for_week, week)
+    saved = ui.cached(store, _week, today)
+    any_saved, current = saved[0], saved[1]
 
     st.title("Weekly check-in")
     st.caption("One minute, once a week: notice how you've been, name a win, and let one "
@@ -242,19 +263,19 @@ def main(store: Store) -> None:
     if current is None:
         st.session_state[PENDING] = None
         checkin_form(store, None, ask_region=None if region.confirmed else region)
-        if not history.empty:
+        if any_saved:
             st.divider()
     else:
         st.success(f"You've checked in this week ({week}). See you next week.",
                    icon=":material/check_circle:")
-    results(store, history, today, region)
+    results(saved, today, region)
     if current is not None:
         editing = (st.session_state.get(PENDING) is not None
                    or bool(st.session_state.get(ui.errors_key(FORM))))
         with st.expander("Change this week's answers", icon=":material/edit:",
                          expanded=editing):
             checkin_form(store, current)
-    if history.empty:
+    if not any_saved:
         st.info(chart_thresholds.placeholder("wellbeing", chart_thresholds.Facts()) or "",
                 icon=":material/timeline:")
     st.divider()

@@ -22,6 +22,8 @@ from nextround.ui.data.record import record_section
 from nextround.ui.data.restore import restore_section
 from nextround.ui.data.settings import settings_section
 
+TABS = "data_tab"
+
 
 def _reopen(store: Store) -> Callable[[], None]:
     """After the file was replaced or emptied: reopen it and reload every cached view."""
@@ -38,24 +40,33 @@ def main(store: Store) -> None:
     st.caption(f"Your preferences, and your data in and out. {ui.data_home(store)}")
     schema_warning(store)
     # Six tab labels don't fit a phone's width, so the work-search record sits under Export.
-    tabs = st.tabs(["Settings", "Import", "Export", "Backup and restore", "Delete"])
-    with tabs[0]:
+    # Only the open tab's display (the exports, the record, the backup list, the check) is
+    # drawn; what the user types or uploads (settings, an import, a restore, the typed
+    # confirmation to delete) is drawn whatever is open, so it survives a switch of tabs.
+    settings, importing, export, backup, delete = st.tabs(
+        ["Settings", "Import", "Export", "Backup and restore", "Delete"], key=TABS,
+        on_change="rerun")
+    reopen = _reopen(store)
+    with settings:
         settings_section(store)
-    with tabs[1]:
+    with importing:
         last_import_note(store)
         import_section(store)
-    with tabs[2]:
-        export_section(store)
-        st.divider()
-        record_section(store)
-    with tabs[3]:
-        backup_section(store)
-        st.divider()
-        restore_section(store, _reopen(store))
-        st.divider()
-        check_section(store)
-    with tabs[4]:
-        delete_section(store, _reopen(store))
+    with export:
+        if export.open:
+            export_section(store)
+            st.divider()
+            record_section(store)
+    with backup:
+        if backup.open:
+            backup_section(store)
+            st.divider()
+        restore_section(store, reopen)
+        if backup.open:
+            st.divider()
+            check_section(store)
+    with delete:
+        delete_section(store, reopen)
 
 
 main(ui.frame("Your data", ":material/database:"))

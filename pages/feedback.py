@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nextround import ui
+from nextround import clock, ui
 from nextround.store import Store
 from nextround.ui import after_no as after_no_ui
 from nextround.ui.feedback.ask import new_request_section
@@ -19,30 +19,41 @@ from nextround.ui.feedback.due import due_section
 from nextround.ui.feedback.insights import insights_section
 from nextround.ui.feedback.numbers import metrics_row
 from nextround.ui.feedback.reply import reply_section
-from nextround.ui.feedback.requests import requests_section
+from nextround.ui.feedback.requests import keep_filters, requests_section
 from nextround.ui.feedback.themes import themes_section
+
+TABS = "feedback_tab"
 
 
 def main(store: Store) -> None:
     st.title("Feedback")
     st.caption("Asking what could have been better takes courage. Most requests get no answer, "
                "and that's normal; the replies that do come are worth keeping.")
-    today = ui.today(store)
+    settings = ui.cached(store, store.settings.get)
+    today = clock.today(settings.timezone)  # ui.today, from the settings the page needs anyway
     after_no_ui.panel_if_following(store, "feedback")
-    metrics_row(store)
+    metrics_row(store, today)
     due_section(store, today)
     st.header("Your requests")
-    # Short names: all four fit a phone's width, none cut off.
-    tabs = st.tabs(["Requests", "Record a reply", "Ask", "Themes"])
-    with tabs[0]:
-        requests_section(store)
-    with tabs[1]:
+    # Short names: all four fit a phone's width, none cut off. Only the open tab's display
+    # (the table, what the replies say) is drawn; the forms are drawn whatever is open, so
+    # switching tabs never loses what the user typed.
+    requests, reply, ask, themes = st.tabs(["Requests", "Record a reply", "Ask", "Themes"],
+                                           key=TABS, on_change="rerun")
+    with requests:
+        if requests.open:
+            requests_section(store)
+        else:
+            keep_filters()
+    with reply:
         reply_section(store, today)
-    with tabs[2]:
-        new_request_section(store, today)
-    with tabs[3]:
-        themes_section(store)
-    insights_section(store, today)
+    with ask:
+        new_request_section(store, today, settings.follow_up_days)
+    with themes:
+        if themes.open:
+            insights_section(store, today)
+            st.divider()  # what the replies say, then the list they are tagged with
+        themes_section(store, settings)
 
 
 main(ui.frame("Feedback", ":material/forum:"))

@@ -10,10 +10,23 @@ from tests import factories
 from tests.e2e.conftest import Watch, goto, nav, no_app_errors, screenshot, wait_idle
 
 
+def _tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    wait_idle(page)
+
+
 def _settled(page: Page) -> None:
     """Widgets mount lazily: wait for the ones the screenshot should show."""
     expect(page.get_by_role("button", name="Draft a follow-up").first).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    page.wait_for_timeout(500)
+
+
+def _themes(page: Page) -> None:
+    """What the replies say is drawn when its tab is opened."""
+    _tab(page, "Themes")
+    expect(page.get_by_role("heading", name="What the feedback says")).to_be_visible()
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(1)
     expect(page.get_by_role("button", name="Add this theme to my game plan")).to_be_visible()
     page.wait_for_timeout(500)
 
@@ -25,10 +38,13 @@ def test_feedback_page_with_demo_data_light_and_dark(page: Page, seeded_server) 
     nav(page, "Feedback")  # as a user would: through the app's own navigation
     no_app_errors(page)
     expect(page.get_by_role("heading", name="Due for follow-up")).to_be_visible()
-    expect(page.get_by_role("heading", name="What the feedback says")).to_be_visible()
-    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(1)
+    # The Requests tab is open: no chart is drawn until Themes is opened.
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(0)
     _settled(page)
     screenshot(page, "feedback-light")
+    _themes(page)
+    no_app_errors(page)
+    screenshot(page, "feedback-themes-light")
 
     page.emulate_media(color_scheme="dark")
     page.reload()
@@ -36,8 +52,31 @@ def test_feedback_page_with_demo_data_light_and_dark(page: Page, seeded_server) 
     no_app_errors(page)
     _settled(page)
     screenshot(page, "feedback-dark")
+    _themes(page)
+    screenshot(page, "feedback-themes-dark")
     assert watch.foreign_requests() == []
     assert watch.dialogs == []
+
+
+def test_unsaved_reply_survives_switching_tabs(page: Page, server) -> None:
+    """A form is drawn whatever tab is open, so its unsaved text is still there."""
+    store = Store(server.db)
+    app_id = factories.application(store, "Acme", role="Analyst", applied_on="2026-09-01",
+                                   stage="rejected")
+    rid = factories.feedback_request(store, app_id, "2026-11-01")
+    store.dispose()
+    goto(page, server.url, "feedback")
+    _tab(page, "Record a reply")
+    reply = page.get_by_label("What they said")
+    reply.fill("Half a reply, not saved yet.")
+    for name in ("Themes", "Requests", "Ask", "Record a reply"):
+        _tab(page, name)
+    no_app_errors(page)
+    expect(page.get_by_label("What they said")).to_have_value("Half a reply, not saved yet.")
+    page.get_by_role("button", name="Save the reply").click()
+    wait_idle(page)
+    no_app_errors(page)
+    assert Store(server.db).feedback.request(rid).feedback_text == "Half a reply, not saved yet."
 
 
 def test_follow_up_draft_in_the_browser(page: Page, server) -> None:

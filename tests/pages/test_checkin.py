@@ -175,6 +175,32 @@ def test_second_check_in_this_week_asks_before_replacing(store: Store) -> None:
     assert at.metric[0].value == "68%"
 
 
+def test_the_trend_is_current_after_each_write(store: Store) -> None:
+    """The summary and the trend are worked out once per write (cached): replacing this
+    week's answers, or a check-in saved elsewhere, shows at once."""
+    wellbeing.save_checkin(store, CheckIn(items=[2, 2, 2, 2, 2]), day=TODAY - timedelta(weeks=2))
+    wellbeing.save_checkin(store, CheckIn(items=[4, 4, 4, 4, 4]), day=TODAY)
+    at = open_page(PAGE, via_app=False)
+    no_exception(at)
+
+    def last_week() -> tuple:
+        scores = next(f for f in chart_frames(at) if "who5_pct" in f.columns)
+        return tuple(int(p) for p in scores.sort_values("week")["who5_pct"].dropna())
+
+    assert last_week() == (40, 80)  # the week between has no check-in
+    at.run()  # a rerun without a write: the same
+    assert last_week() == (40, 80) and at.metric[0].value == "80%"
+    at.radio(key="checkin_item_1").set_value(0)
+    at.button(key="checkin_save").click().run()
+    at.button(key="checkin_replace").click().run()
+    no_exception(at)
+    assert last_week() == (40, 64) and at.metric[0].value == "64%"
+    wellbeing.save_checkin(store, CheckIn(items=[3, 3, 3, 3, 3]), day=TODAY - timedelta(weeks=1))
+    at.run()  # saved in another tab: the next rerun shows it
+    assert last_week() == (40, 60, 64)
+    assert at.metric[1].value == "3"  # three weeks in a row
+
+
 def test_a_change_from_another_tab_is_not_overwritten(store: Store) -> None:
     wellbeing.save_checkin(store, CheckIn(items=[4, 4, 4, 4, 4]), day=TODAY)
     at = open_page(PAGE, via_app=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from datetime import date
 
 import pytest
@@ -22,8 +23,17 @@ FOREIGN = (b"Organization,Job Title,Applied On,Status,Notes\n"
            b"Gamma,PM,2026-03-01,No response,$5k\xe2\x80\x93$10k\n")
 
 
-def _page(via_app: bool = False) -> AppTest:
+def _page(via_app: bool = False, tab: str | None = None) -> AppTest:
     at = open_page(PAGE, via_app=via_app)
+    no_exception(at)
+    return _open_tab(at, tab) if tab else at
+
+
+def _open_tab(at: AppTest, label: str) -> AppTest:
+    """Open one of the page's tabs, as a click on it does: only the open tab's display is
+    drawn (what the user types or uploads is drawn whatever is open)."""
+    at.session_state["data_tab"] = label
+    at.run()
     no_exception(at)
     return at
 
@@ -48,16 +58,70 @@ def test_opens_both_ways_on_an_empty_database(store: Store, via_app: bool) -> No
     assert at.title[0].value == "Your data"
     assert [t.label for t in at.tabs] == ["Settings", "Import", "Export", "Backup and restore",
                                           "Delete"]
-    assert "No backups yet" in _texts(at)
+    assert "No backups yet" not in _texts(at)  # Settings is open; the list is not drawn
+    assert "No backups yet" in _texts(_open_tab(at, "Backup and restore"))
 
 
 @pytest.mark.parametrize("via_app", [True, False])
 def test_opens_both_ways_on_demo_data(store: Store, via_app: bool) -> None:
     demo.fill(store, applications=60, seed=2, today=TODAY)
-    at = _page(via_app)
+    at = _page(via_app, tab="Export")
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download applications (CSV)" in labels
     assert "Your data now: 60 application(s)" in _texts(at)
+
+
+# --- tabs: a closed tab's display is not drawn; uploads and typed text are ------------------
+
+def test_a_closed_tab_draws_no_display_and_opening_it_does(store: Store) -> None:
+    factories.application(store, "Acme", applied_on="2026-11-02")
+    at = _page()
+    assert at.session_state["data_tab"] == "Settings"
+    keys = {b.key for b in at.get("download_button")}
+    assert not keys & {"export_json", "record_download_pdf"}  # Export is closed
+    assert "Work-search record" not in [h.value for h in at.header]
+    assert "backup_now" not in [b.key for b in at.button]
+    _open_tab(at, "Export")
+    keys = {b.key for b in at.get("download_button")}
+    assert {"export_json", "export_csv", "export_xlsx", "record_download_pdf"} <= keys
+    assert "Your data now: 1 application(s)" in _texts(at)
+    _open_tab(at, "Backup and restore")
+    assert "export_json" not in {b.key for b in at.get("download_button")}
+    assert {"backup_now", "check_now"} <= {b.key for b in at.button}
+
+
+def test_an_upload_and_typed_text_survive_switching_tabs(store: Store) -> None:
+    at = _page()
+    at.file_uploader(key="import_file_0").upload("old-tracker.csv", FOREIGN, "text/csv").run()
+    at.text_input(key="delete_phrase").set_value("delete my").run()
+    at.radio(key="restore_source").set_value("A file I upload").run()
+    for label in ("Export", "Backup and restore", "Delete", "Import"):
+        _open_tab(at, label)
+        assert "Organization" in list(_frame(at, "Their column")["Their column"])  # preview
+        assert at.text_input(key="delete_phrase").value == "delete my"
+        assert at.radio(key="restore_source").value == "A file I upload"
+    assert store.is_empty()
+
+
+def test_a_schema_another_program_changed_is_told_above_the_tabs(store: Store) -> None:
+    at = _page()
+    assert not at.warning
+    extra = "CREATE TABLE notes (body TEXT)"
+    if store.on_server:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(extra)
+    else:
+        con = sqlite3.connect(store.path)
+        con.execute(extra)
+        con.commit()
+        con.close()
+    # The check is cached until the next write, as every read is: a save shows it at once.
+    factories.application(store, "Acme", applied_on="2026-11-02")
+    at.run()
+    no_exception(at)
+    [told] = [w.value for w in at.warning]
+    assert told.startswith("Something other than Next Round changed this database's tables: ")
+    assert "notes" in told
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -239,7 +303,7 @@ def test_json_export_imports_into_an_empty_database(store: Store, tmp_path) -> N
 
 def test_export_downloads_exist(store: Store) -> None:
     factories.application(store, "=Acme", applied_on="2026-01-05")
-    at = _page()
+    at = _page(tab="Export")
     buttons = {b.key: b for b in at.get("download_button")}
     assert set(buttons) >= {"export_json", "export_csv", "export_xlsx"}
     assert buttons["export_csv"].proto.label == "Download applications (CSV)"
@@ -259,7 +323,7 @@ def _kind(store: Store) -> str:
 
 def test_backup_now_and_restore_a_backup(store: Store) -> None:
     factories.application(store, "Kept", applied_on="2026-01-05")
-    at = _page()
+    at = _page(tab="Backup and restore")
     assert housekeeping.wait_all(GATE_S)  # the once-a-day backup the frame started
     daily = [p.name for p in store.backups.files()]
     assert len(daily) == 1 and daily[0].endswith("-daily" + _kind(store))
@@ -293,7 +357,7 @@ def test_the_first_page_of_the_day_does_not_wait_for_the_automatic_backup(
     factories.application(store, "Kept", applied_on="2026-01-05")
     job = GatedBackup()
     monkeypatch.setattr(housekeeping, "daily_backup", job)
-    at = _page(via_app=True)  # drawn while the backup is held
+    at = _page(via_app=True, tab="Backup and restore")  # drawn while the backup is held
     assert job.entered.wait(GATE_S)
     assert "Today's automatic backup is being made." in _texts(at)
     assert "No backups yet" in _texts(at) and store.backups.files() == []
@@ -302,7 +366,7 @@ def test_the_first_page_of_the_day_does_not_wait_for_the_automatic_backup(
     job.release()
     assert housekeeping.wait_all(GATE_S)
     at.switch_page(PAGE).run()
-    no_exception(at)
+    _open_tab(at, "Backup and restore")  # a page opens at its first tab
     assert job.calls == 1
     [daily] = store.backups.files()
     assert daily.name.endswith(".20261125-daily" + _kind(store))
@@ -315,7 +379,7 @@ def test_an_automatic_backup_that_failed_is_told_on_the_data_page(store: Store,
     factories.application(store, "Kept", applied_on="2026-01-05")
     # A file where the backups folder should be: no backup can be written, even by root.
     (tmp_path / "backups").write_text("not a folder")
-    at = _page()
+    at = _page(tab="Backup and restore")
     assert housekeeping.wait_all(GATE_S)
     at.run()
     no_exception(at)
@@ -343,7 +407,7 @@ def test_restore_refuses_a_bad_upload(store: Store) -> None:
 
 
 def test_check(store: Store) -> None:
-    at = _page()
+    at = _page(tab="Backup and restore")
     at.button(key="check_now").click().run()
     no_exception(at)
     assert "Your database is healthy." in _texts(at)
@@ -368,7 +432,8 @@ def test_delete_needs_the_typed_phrase_and_keeps_a_backup(store: Store) -> None:
     kept = [p.name for p in fresh.backups.files()
             if not p.name.endswith("-daily" + _kind(store))]
     assert [name.endswith("before-delete" + _kind(store)) for name in kept] == [True]
-    assert "Your data now: 0 application(s), 0 row(s) in all." in _texts(at)
+    assert "Your data now: 0 application(s), 0 row(s) in all." in _texts(
+        _open_tab(at, "Export"))
 
 
 def test_delete_with_backups(store: Store) -> None:

@@ -35,6 +35,13 @@ def _errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
 
 
+def _open_tab(at: AppTest, label: str) -> AppTest:
+    """Open one of the page's tabs, as a click on it does: only the open tab's display is
+    drawn (its forms are drawn whatever is open)."""
+    at.session_state["feedback_tab"] = label
+    return at.run()
+
+
 @BOTH
 def test_empty_page_says_what_to_do(via_app: bool) -> None:
     at = open_page(PAGE, via_app=via_app)
@@ -44,7 +51,10 @@ def test_empty_page_says_what_to_do(via_app: bool) -> None:
     assert "Nothing needs a follow-up" in infos
     assert "No feedback requests yet" in infos
     assert "Add the application on the Applications page" in infos
-    assert "When feedback arrives" in infos
+    assert "When feedback arrives" not in infos  # the Themes tab is closed
+    _open_tab(at, "Themes")
+    no_exception(at)
+    assert "When feedback arrives" in " ".join(i.value for i in at.info)
     assert [m.value for m in at.metric] == ["0", "0", "–", "–"]
 
 
@@ -88,6 +98,8 @@ def test_request_follow_up_reply_and_chart(store: Store, via_app: bool) -> None:
     assert json.loads(row.themes) == ["technical depth", "communication"]
 
     # see the numbers and the themes; one reply is not yet a pattern over time
+    _open_tab(at, "Themes")
+    no_exception(at)
     assert not chart_frames(at)
     assert ("Themes over time appear after your third reply tagged with a theme. You have one "
             "tagged reply so far; the table below shows every one.") in [i.value for i in at.info]
@@ -215,8 +227,16 @@ def test_user_text_is_never_rendered_as_markup(store: Store) -> None:
     at = open_page(PAGE, via_app=False)
     no_exception(at)
     assert f"feedback_draft_{overdue}" in [b.key for b in at.button]
+    _inert(at)
+    _open_tab(at, "Themes")  # the replies, by theme
+    no_exception(at)
     texts = [t.value for t in at.text]
     assert set(PAYLOADS) <= set(texts)
+    _inert(at)
+
+
+def _inert(at: AppTest) -> None:
+    """No markdown or caption on the page renders user text as markup."""
     for element in [*at.markdown, *at.caption]:
         if element.value.startswith(":orange-badge[") or element.value.startswith(":blue-badge["):
             continue  # our own badge; its text is ours
@@ -228,7 +248,7 @@ def test_user_text_is_never_rendered_as_markup(store: Store) -> None:
 def test_add_theme_to_game_plan_once(store: Store) -> None:
     rid = factories.feedback_request(store, factories.rejected(store), "2026-11-01")
     factories.feedback_reply(store, rid, "2026-11-05", "More depth.", ("technical depth",))
-    at = open_page(PAGE, via_app=False)
+    at = _open_tab(open_page(PAGE, via_app=False), "Themes")
     assert at.selectbox(key="feedback_theme_pick").value == "technical depth"
     at.button(key="feedback_add_plan").click().run()
     at.button(key="feedback_add_plan").click().run()
@@ -287,7 +307,7 @@ def test_chart_shows_the_last_months_and_the_table_every_reply(store: Store) -> 
     factories.received_reply(store, "2026-11-05", "Recent.", ("skills gap",), company="New")
     factories.received_reply(store, "2026-11-10", "Also recent.", ("skills gap",),
                              company="Newer")
-    at = open_page(PAGE, via_app=False)
+    at = _open_tab(open_page(PAGE, via_app=False), "Themes")
     no_exception(at)
     (counts,) = chart_frames(at)
     assert counts["theme"].tolist() == ["skills gap"]  # 2024 is outside the window
@@ -312,7 +332,7 @@ def test_old_replies_only_say_so_instead_of_an_empty_chart(store: Store) -> None
     for n in range(3):
         factories.received_reply(store, f"2024-03-0{n + 1}", "Old news.", ("salary",),
                                  company=f"Old {n}")
-    at = open_page(PAGE, via_app=False)
+    at = _open_tab(open_page(PAGE, via_app=False), "Themes")
     no_exception(at)
     assert chart_frames(at) == []
     assert any("No replies with a theme in the last 12 months" in i.value for i in at.info)
@@ -326,7 +346,7 @@ def test_chart_names_the_top_themes_and_groups_the_rest(store: Store) -> None:
         for n in range(len(themes) - i):
             factories.received_reply(store, f"2026-{10 + n % 2}-{1 + n:02d}", "x", (theme,),
                                      company=f"Co {i}-{n}")
-    at = open_page(PAGE, via_app=False)
+    at = _open_tab(open_page(PAGE, via_app=False), "Themes")
     no_exception(at)
     (counts,) = chart_frames(at)
     assert set(counts["theme"]) == {*themes[:fb.CHART_THEMES], "Other themes"}
@@ -372,3 +392,76 @@ def test_a_reply_is_a_no_only_when_the_user_says_so(store: Store) -> None:
     fb.record_reply(store, other, fb.Reply(date(2026, 11, 20), "Thanks", ()), 1,
                     it_was_a_no=True)
     assert store.applications.get(accepted).stage == "accepted"  # an ended one stays
+
+
+# --- lazy tabs: a closed tab's display is not drawn, its forms are --------------------------
+
+def test_a_closed_tab_draws_no_display_and_opening_it_does(store: Store) -> None:
+    for n in range(3):
+        factories.received_reply(store, f"2026-11-0{n + 1}", "Go deeper.", ("skills gap",),
+                                 company=f"Co {n}")
+    at = open_page(PAGE, via_app=False)
+    no_exception(at)
+    # Requests is open: its table, and nothing of Themes' display (no chart, no theme table)
+    assert chart_frames(at) == []
+    assert "What the feedback says" not in [h.value for h in at.subheader]
+    assert [d.value.columns[0] for d in at.dataframe] == ["Company"]
+    # Themes opened: its chart and table; the requests table is no longer drawn
+    _open_tab(at, "Themes")
+    no_exception(at)
+    (counts,) = chart_frames(at)
+    assert counts["replies"].sum() == 3
+    assert _themes_table(at) == ["skills gap"]
+    assert "feedback_table" not in [d.proto.id for d in at.dataframe]
+    assert [d.value.columns[0] for d in at.dataframe] == ["Theme"]
+
+
+def test_typed_text_survives_switching_tabs(store: Store) -> None:
+    """The tabs the user types in are drawn whatever is open (a form's unsaved text lives in
+    the browser, kept as long as the form is drawn: tests/e2e/test_feedback.py)."""
+    app_id = factories.rejected(store, "Acme")
+    factories.rejected(store, "Bolt")
+    rid = factories.feedback_request(store, app_id, "2026-11-10")
+    at = open_page(PAGE, via_app=False)
+    at.text_input(key="feedback_reply_query").input("acme")
+    at.text_input(key="feedback_new_query").input("bolt")
+    at.run()
+    for label in ("Themes", "Requests", "Ask", "Record a reply"):
+        _open_tab(at, label)
+        no_exception(at)
+        assert at.text_input(key="feedback_reply_query").value == "acme"
+        assert at.text_input(key="feedback_new_query").value == "bolt"
+        assert {f"feedback_reply_form_{rid}", "feedback_themes_form"} <= {
+            f.proto.form.form_id for f in at.get("form")}
+
+
+def test_the_requests_filters_survive_switching_tabs(store: Store) -> None:
+    factories.feedback_request(store, factories.rejected(store, "Acme"), "2026-11-10")
+    factories.feedback_request(store, factories.rejected(store, "Bolt"), "2026-11-11")
+    at = open_page(PAGE, via_app=False)
+    at.multiselect(key="feedback_filter_status").set_value(["awaiting"])
+    at.text_input(key="feedback_filter_query").input("bolt").run()
+    assert at.dataframe[0].value["Company"].tolist() == ["Bolt"]
+    _open_tab(at, "Themes")
+    assert "feedback_table" not in [d.proto.id for d in at.dataframe]
+    _open_tab(at, "Requests")
+    no_exception(at)
+    assert at.multiselect(key="feedback_filter_status").value == ["awaiting"]
+    assert at.text_input(key="feedback_filter_query").value == "bolt"
+    assert at.dataframe[0].value["Company"].tolist() == ["Bolt"]
+
+
+def test_the_numbers_and_themes_are_current_after_a_write(store: Store) -> None:
+    """They are cached until the next write: a saved reply changes them at once."""
+    rid = factories.feedback_request(store, factories.rejected(store), "2026-11-10")
+    at = _open_tab(open_page(PAGE, via_app=False), "Themes")
+    assert [m.value for m in at.metric][:2] == ["1", "0"]
+    assert any("When feedback arrives" in i.value for i in at.info)
+    at.selectbox(key="feedback_reply_pick").set_value(rid).run()
+    at.text_area(key=f"feedback_reply_text_{rid}").input("Clear and kind.")
+    at.multiselect(key=f"feedback_reply_themes_{rid}").set_value(["communication"])
+    _submit(at, "Save the reply")
+    no_exception(at)
+    assert [m.value for m in at.metric][:2] == ["1", "1"]
+    assert _themes_table(at) == ["communication"]
+    assert "Clear and kind." in [t.value for t in at.text]

@@ -13,6 +13,12 @@ from tests import factories
 from tests.conftest import no_exception, open_page
 
 
+def _open_export(at: AppTest) -> AppTest:
+    """The Export tab draws only when open, as a click on it opens it."""
+    at.session_state["data_tab"] = "Export"
+    return at.run()
+
+
 def _record_tab(at: AppTest) -> str:
     tab = next(t for t in at.tabs if t.label == "Export")
     return "\n".join(str(e.value) for kind in ("info", "caption") for e in getattr(tab, kind))
@@ -23,7 +29,7 @@ def test_the_record_tab_counts_the_periods_activities_and_offers_three_files(
     factories.application(store, "Acme", applied_on="2026-11-10",
                           stages=[("screening", "2026-11-12")])
     factories.application(store, "Long Ago", applied_on="2026-01-05")
-    at = open_page("pages/data.py")
+    at = _open_export(open_page("pages/data.py"))
     no_exception(at)
     assert "2 activities from 29 Oct 2026 to 25 Nov 2026" in _record_tab(at)
     buttons = {b.key: b.proto.label for b in at.get("download_button")}
@@ -37,7 +43,7 @@ def test_the_record_tab_counts_the_periods_activities_and_offers_three_files(
 
 def test_an_empty_period_says_so_and_offers_no_files(store: Store) -> None:
     factories.application(store, "Long Ago", applied_on="2026-01-05")
-    at = open_page("pages/data.py")
+    at = _open_export(open_page("pages/data.py"))
     at.date_input(key="record_period").set_value((date(2026, 11, 1), date(2026, 11, 20))).run()
     no_exception(at)
     assert ("No job-search activities are recorded from 1 Nov 2026 to 20 Nov 2026"

@@ -92,6 +92,8 @@ def test_the_page_check_names_a_row_a_tool_edited(store: Store, isolated: Path) 
     con.commit()
     con.close()
     at = open_page("pages/data.py", via_app=False)
+    at.session_state["data_tab"] = "Backup and restore"  # the check draws when it is open
+    at.run()
     at.button(key="check_now").click().run()
     no_exception(at)
     assert any("found 1 problem" in e.value for e in at.error), [e.value for e in at.error]

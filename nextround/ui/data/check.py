@@ -38,10 +38,11 @@ def check_section(store: Store) -> None:
 
 def schema_warning(store: Store) -> None:
     """Above the tabs: a trigger or table another program added runs on every save, so the
-    user should see it before anything else here (quick: no data is read)."""
+    user should see it before anything else here (no data is read; cached until the next
+    write, and restore and delete-all clear every cached read)."""
     if "check_result" in st.session_state:
         return  # the check's own result lists every problem
-    changed = store.schema_problems()
+    changed = ui.cached(store, store.schema_problems)
     if changed:
         st.warning("Something other than Next Round changed this database's tables: "
                    + "; ".join(changed[:3]) + ". Run the check under Backup and restore, and "

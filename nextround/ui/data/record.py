@@ -31,6 +31,7 @@ def _period(today: date) -> tuple[date, date]:
     return min(days), max(days)
 
 
+@st.fragment  # another period or option reruns only the record
 def record_section(store: Store) -> None:
     st.header("Work-search record")
     st.caption("Many unemployment benefits ask for a record of your job search. This lists "

@@ -19,7 +19,8 @@ def _application_label(row: ApplicationSummary) -> str:
     return ui.application_label(row.company, row.role, row.stage, f"applied {row.applied_on}")
 
 
-def new_request_section(store: Store, today: date) -> None:
+def new_request_section(store: Store, today: date, follow_up_days: int) -> None:
+    """`follow_up_days`: the default from settings, said under the follow-up date."""
     query = st.text_input("Find the application", key="feedback_new_query", max_chars=100,
                           placeholder="Company, role, location or source")
     found, _ = ui.cached(store, store.applications.search, query=query, limit=20)
@@ -33,7 +34,6 @@ def new_request_section(store: Store, today: date) -> None:
                      help="The 20 most recent matches. Search to narrow it down.")
     if app_id is None:
         return
-    days = ui.cached(store, store.settings.get).follow_up_days
     with st.form(f"feedback_new_form_{app_id}", border=True):
         left, right = st.columns(2)
         with left:
@@ -52,7 +52,7 @@ def new_request_section(store: Store, today: date) -> None:
             ui.field_error(NEW_FORM, "asked_whom")
             due = st.date_input("Follow up on", value=None, key=f"feedback_new_due_{app_id}",
                                 format="YYYY-MM-DD",
-                                help=f"Leave empty to follow up {days} days after asking "
+                                help=f"Leave empty to follow up {follow_up_days} days after asking "
                                      "(you can change this on the Your data page).")
             ui.field_error(NEW_FORM, "follow_up_due")
         submitted = st.form_submit_button("Save the request", icon=":material/add:",

@@ -17,27 +17,38 @@ PLAN_FORM = "feedback_plan"
 
 
 def _theme_chart(store: Store, freq: str,
-                 today: date) -> tuple[pd.DataFrame, str | None, date, date]:
+                 today: date) -> tuple[pd.DataFrame, str | None, date, date, str]:
     """The chart's rows for its fixed window (counted in SQL), the name of its "other themes"
-    bucket (None if there is none), and the window itself."""
+    bucket (None if there is none), the window itself, and the caption under the chart."""
     start, end = fb.chart_window(today, freq)
-    counts = store.feedback.theme_counts(freq, start, end, top=fb.CHART_THEMES)
-    return *fb.theme_chart_counts(counts), start, end
+    counts, other = fb.theme_chart_counts(
+        store.feedback.theme_counts(freq, start, end, top=fb.CHART_THEMES))
+    caption = fb.chart_caption(freq, start, end, other=other)
+    if not counts.empty and charts.feedback_periods(counts, freq, (start, end))[0].date() > start:
+        caption += f" The chart starts at the first {freq} with a reply."
+    return counts, other, start, end, caption
+
+
+def _overview(store: Store) -> tuple[int, int, pd.DataFrame | None]:
+    """Replies received, replies tagged with a theme, and every theme with its share of the
+    tagged ones (`fb.top_themes`; None before the first tagged reply)."""
+    received, tagged = store.feedback.reply_counts()
+    return received, tagged, (fb.top_themes(store.feedback.theme_totals(), tagged)
+                              if tagged else None)
 
 
 def insights_section(store: Store, today: date) -> None:
-    st.header("What the feedback says")
-    received, tagged = ui.cached(store, store.feedback.reply_counts)
+    st.subheader("What the feedback says")
+    received, tagged, top = ui.cached(store, _overview)
     if received == 0:
         st.info("When feedback arrives, record it under “Record a reply” and tag its themes. "
                 "Patterns across applications show up here.", icon=":material/insights:")
         return
-    if tagged == 0:
+    if top is None:
         st.info(f"{received} repl{'ies' if received != 1 else 'y'} saved, none tagged "
                 "with a theme yet. Tag them under “Record a reply” to see patterns.",
                 icon=":material/sell:")
         return
-    top = fb.top_themes(ui.cached(store, store.feedback.theme_totals), tagged)
     sentence = chart_thresholds.placeholder("feedback_themes",
                                             chart_thresholds.Facts(tagged_replies=tagged))
     if sentence:  # one or two replies are not a pattern over time
@@ -62,19 +73,17 @@ def _themes_over_time(store: Store, today: date) -> None:
     freq = st.radio("Group by", list(fb.FREQS), horizontal=True,
                     format_func=lambda f: "Month" if f == "month" else "Week",
                     key="feedback_freq") or "month"
-    counts, other, start, end = ui.cached(store, _theme_chart, freq, today)
+    counts, other, start, end, caption = ui.cached(store, _theme_chart, freq, today)
     if counts.empty:
         st.info(f"No replies with a theme in the last {fb.window_words(freq)}. The table "
                 "below counts every reply you've saved.", icon=":material/event_busy:")
         return
     ui.chart(charts.feedback_themes, counts, freq, window=(start, end), other=other,
              alt="Themes mentioned in feedback replies over time")
-    caption = fb.chart_caption(freq, start, end, other=other)
-    if charts.feedback_periods(counts, freq, (start, end))[0].date() > start:
-        caption += f" The chart starts at the first {freq} with a reply."
     st.caption(caption)
 
 
+@st.fragment  # another theme reruns only the replies; adding it to the plan, the page
 def _replies_by_theme(store: Store, themes: list[str]) -> None:
     st.markdown("**Replies by theme**")
     theme = st.selectbox("Theme", themes, key="feedback_theme_pick")

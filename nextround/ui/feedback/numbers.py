@@ -3,6 +3,8 @@ days to a reply."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from nextround import feedback as fb
@@ -10,8 +12,12 @@ from nextround import figures, metrics, ui
 from nextround.store import Store
 
 
-def metrics_row(store: Store) -> None:
-    summary = fb.summarize(ui.cached(store, store.progress.feedback_counts), ui.today(store))
+def _summary(store: Store, today: date) -> fb.Summary:
+    return fb.summarize(store.progress.feedback_counts(), today)
+
+
+def metrics_row(store: Store, today: date) -> None:
+    summary = ui.cached(store, _summary, today)
     with ui.metric_grid("feedback_numbers"):
         st.metric("Feedback requested", f"{summary.requested:,}", border=True)
         st.metric("Replies received", f"{summary.received:,}", border=True)

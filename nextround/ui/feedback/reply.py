@@ -8,6 +8,7 @@ import streamlit as st
 
 from nextround import feedback as fb
 from nextround import ui
+from nextround.records import ApplicationRecord, FeedbackRequestRecord
 from nextround.store import Store
 from nextround.ui import path_state
 from nextround.ui.feedback import request_label
@@ -15,6 +16,15 @@ from nextround.ui.feedback import request_label
 REPLY_STATUSES = (fb.Status.AWAITING, fb.Status.FOLLOWED_UP, fb.Status.NO_REPLY,
                   fb.Status.RECEIVED)
 REPLY_FORM = "feedback_reply"
+
+
+def _reply_context(store: Store, request_id: int) -> tuple[
+        FeedbackRequestRecord, list[str], ApplicationRecord | None]:
+    """One request, the theme list to tag its reply with, and its application (if kept)."""
+    current = store.feedback.request(request_id)
+    app = (store.applications.get(current.application_id)
+           if current.application_id is not None else None)
+    return current, fb.saved_themes(store), app
 
 
 def reply_section(store: Store, today: date) -> None:
@@ -33,9 +43,8 @@ def reply_section(store: Store, today: date) -> None:
                   help="The 20 most recent matches. Search to narrow it down.")
     if rid is None:
         return
-    current = ui.cached(store, store.feedback.request, rid)
+    current, themes, app = ui.cached(store, _reply_context, rid)
     st.caption(f"Status: {fb.parse_status(current.status).label}")
-    themes = ui.cached(store, fb.saved_themes)
     existing = fb.load_themes(current.themes)
     options = themes + [t for t in existing if t not in themes]
     editing = current.status == fb.Status.RECEIVED.value
@@ -58,8 +67,6 @@ def reply_section(store: Store, today: date) -> None:
                                 key=f"feedback_reply_themes_{rid}",
                                 help="Edit the list of themes under “Themes”.")
         ui.field_error(REPLY_FORM, "themes")
-        app = (ui.cached(store, store.applications.get, current.application_id)
-               if current.application_id is not None else None)
         can_end = app is not None and app.stage in fb.STAGES_A_REPLY_CAN_END
         was_a_no = can_end and st.checkbox(
             "Their reply was also a no", key=f"feedback_reply_no_{rid}",

@@ -15,8 +15,18 @@ from nextround.ui.feedback import request_label
 
 PAGE_SIZE = 25
 STATUS_FORM = "feedback_status"
+FILTERS = ("feedback_filter_status", "feedback_filter_query")
 
 
+def keep_filters() -> None:
+    """While another tab is open: Streamlit forgets the value of a widget a run doesn't
+    draw, so the filters are kept by hand, and coming back shows the same requests."""
+    for key in FILTERS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+@st.fragment  # a filter or a page reruns only the table; a status change, the page
 def requests_section(store: Store) -> None:
     filters = st.columns([3, 2])
     statuses = filters[0].multiselect(  # not pills: decision 11, and pills run off a phone
@@ -24,8 +34,7 @@ def requests_section(store: Store) -> None:
         format_func=lambda s: fb.parse_status(s).label, key="feedback_filter_status")
     query = filters[1].text_input("Search company, role or person", key="feedback_filter_query",
                                   max_chars=100, placeholder="e.g. Acme")
-    first_page, total = ui.cached(store, store.feedback.requests, statuses=tuple(statuses),
-                                  query=query, limit=PAGE_SIZE, offset=0)
+    first_page, total, first_table = ui.cached(store, _table, tuple(statuses), query, 0)
     if total == 0:
         if statuses or query.strip():
             st.info("No requests match these filters.", icon=":material/filter_alt_off:")
@@ -39,11 +48,27 @@ def requests_section(store: Store) -> None:
     if pages > 1:
         page_no = int(st.columns([1, 4])[0].number_input(
             f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="feedback_page"))
-    rows = first_page if page_no == 1 else ui.cached(
-        store, store.feedback.requests, statuses=tuple(statuses), query=query,
-        limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)[0]
+    rows, _, shown = (first_page, total, first_table) if page_no == 1 else ui.cached(
+        store, _table, tuple(statuses), query, (page_no - 1) * PAGE_SIZE)
     st.caption(f"Showing {len(rows)} of {total:,} request{'s' if total != 1 else ''}, "
                "newest first.")
+    small = {"width": "small"}
+    st.dataframe(shown, hide_index=True, width="stretch", key="feedback_table", column_config={
+        "Asked on": st.column_config.TextColumn(**small),
+        "Channel": st.column_config.TextColumn(**small),
+        "Asked": st.column_config.TextColumn("Who", **small),
+        "Follow-ups": st.column_config.NumberColumn(**small),
+        "Follow up by": st.column_config.TextColumn(**small),
+        "Received on": st.column_config.TextColumn(**small),
+    })
+    _quick_status(store, rows)
+
+
+def _table(store: Store, statuses: tuple[str, ...], query: str,
+           offset: int) -> tuple[list[FeedbackRequestSummary], int, pd.DataFrame]:
+    """One page of requests, how many match in all, and the page as the table shows it."""
+    rows, total = store.feedback.requests(statuses=statuses, query=query, limit=PAGE_SIZE,
+                                          offset=offset)
     shown = pd.DataFrame({
         "Company": [r.company or "" for r in rows],
         "Role": [r.role or "" for r in rows],
@@ -56,16 +81,7 @@ def requests_section(store: Store) -> None:
         "Received on": [_text(r.received_on) or "" if r.status == fb.Status.RECEIVED.value
                         else "" for r in rows],
     })
-    small = {"width": "small"}
-    st.dataframe(shown, hide_index=True, width="stretch", key="feedback_table", column_config={
-        "Asked on": st.column_config.TextColumn(**small),
-        "Channel": st.column_config.TextColumn(**small),
-        "Asked": st.column_config.TextColumn("Who", **small),
-        "Follow-ups": st.column_config.NumberColumn(**small),
-        "Follow up by": st.column_config.TextColumn(**small),
-        "Received on": st.column_config.TextColumn(**small),
-    })
-    _quick_status(store, rows)
+    return rows, total, shown
 
 
 def _text(day: date | None) -> str | None:

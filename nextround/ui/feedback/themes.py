@@ -6,14 +6,15 @@ import streamlit as st
 
 from nextround import feedback as fb
 from nextround import ui
+from nextround.models import Settings
 from nextround.store import Store
 
 THEMES_FORM = "feedback_themes"
 
 
-def themes_section(store: Store) -> None:
-    themes = ui.cached(store, fb.saved_themes)
-    version = ui.cached(store, store.settings.get).version
+def themes_section(store: Store, settings: Settings) -> None:
+    """`settings`: the cached settings the page read, which hold the list."""
+    themes, version = fb.themes_from_settings(settings.extra), settings.version
     st.caption("The themes you tag replies with. One per line; renaming a theme here doesn't "
                "change replies you've already tagged.")
     with st.form("feedback_themes_form", border=True):
