@@ -198,6 +198,7 @@ def record_feedback_reply(page: Page) -> None:
     click(form.get_by_role("button", name="Save the reply"))
     expect(metric(page, "Replies received")).to_have_text("1")
     expect(metric(page, "Feedback rate")).to_have_text("1 of 1")  # counts below five
+    click(page.get_by_role("tab", name="Themes"))  # drawn only while open (decision 48)
     expect(page.get_by_role("heading", name="What the feedback says")).to_be_visible()
     shot(page, "2-feedback")
 
