@@ -37,8 +37,9 @@ CLICKS: dict[str, tuple[str, str, tuple[str, str]]] = {
     "checkin": ("combobox", "Day", ("Monday", "Friday")),
     "data": ("checkbox", "Feedback requests", ("", "")),
 }
-# A control that sits in a tab other than the first: open that tab first (no rerun today).
-CLICK_TAB = {"data": "Export"}
+# A control that sits in a tab other than the first: open that tab first (a lazy tab's
+# content is drawn once it is open: decision 48).
+CLICK_TAB = {"data": "Export", "feedback": "Themes"}
 
 # Added to every page before Streamlit's own scripts: the time each message from the server
 # arrives, and the start of the first frame painted after it.
