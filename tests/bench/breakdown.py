@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from tests.bench.profile_page import profiling_script_runs
 from tests.bench.run import FLOOR_SCRIPT, PAGES, ROOT, TODAY, share_script_cache
 
 GROUPS = ["frame", "settings", "reads", "charts", "widgets and elements", "page logic",
@@ -92,8 +93,6 @@ def measure(page: str, runs: int, trees: Path | None = None) -> dict:
     """Median warm rerun (wall and CPU, no profiler) and the profiled share of each group."""
     import streamlit as st
     from pyinstrument import Profiler
-    from streamlit.runtime.scriptrunner import script_runner
-
     st.cache_data.clear()
     st.cache_resource.clear()
     at = _app(page)
@@ -106,21 +105,9 @@ def measure(page: str, runs: int, trees: Path | None = None) -> dict:
         walls.append((time.perf_counter() - wall) * 1000)
         cpus.append((time.process_time() - cpu) * 1000)
     profiler = Profiler(interval=0.0002)
-    original = script_runner.ScriptRunner._run_script
-
-    def _profiled(self, rerun_data):  # noqa: ANN001, ANN202 - the script thread runs this
-        profiler.start()
-        try:
-            return original(self, rerun_data)
-        finally:
-            profiler.stop()
-
-    script_runner.ScriptRunner._run_script = _profiled
-    try:
+    with profiling_script_runs(lambda: profiler):
         for _ in range(runs):
             at.run()
-    finally:
-        script_runner.ScriptRunner._run_script = original
     counts: Counter[str] = Counter()
     for stack, seconds in profiler.last_session.frame_records:
         counts[group_of(stack)] += seconds

@@ -14,36 +14,53 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.bench.run import ROOT, TODAY, share_script_cache
+
+if TYPE_CHECKING:
+    from pyinstrument import Profiler
+
+
+@contextmanager
+def profiling_script_runs(profiler: Callable[[], Profiler | None]) -> Iterator[None]:
+    """Within the block, every script run (on the script runner's thread, where a profiler
+    started elsewhere sees nothing) is recorded by `profiler()`, when that gives one."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    original = script_runner.ScriptRunner._run_script
+
+    def _profiled(self, rerun_data):  # noqa: ANN001, ANN202 - the script thread runs this
+        running = profiler()
+        if running is None:
+            return original(self, rerun_data)
+        running.start()
+        try:
+            return original(self, rerun_data)
+        finally:
+            running.stop()
+
+    script_runner.ScriptRunner._run_script = _profiled
+    try:
+        yield
+    finally:
+        script_runner.ScriptRunner._run_script = original
 
 
 def profile_runs(page: str, db: Path, *, interval: float = 0.0005) -> dict[str, str]:
     import streamlit as st
     from pyinstrument import Profiler
-    from streamlit.runtime.scriptrunner import script_runner
     from streamlit.testing.v1 import AppTest
 
     os.environ["NEXTROUND_DB"] = str(db)
     os.environ["NEXTROUND_TODAY"] = TODAY
     os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"
     holder: dict[str, Profiler | None] = {"profiler": None}
-    original = script_runner.ScriptRunner._run_script
-
-    def _profiled(self, rerun_data):  # noqa: ANN001, ANN202 - the script thread runs this
-        profiler = holder["profiler"]
-        if profiler is None:
-            return original(self, rerun_data)
-        profiler.start()
-        try:
-            return original(self, rerun_data)
-        finally:
-            profiler.stop()
-
-    script_runner.ScriptRunner._run_script = _profiled
     share_script_cache()
-    try:
+    with profiling_script_runs(lambda: holder["profiler"]):
         st.cache_data.clear()
         st.cache_resource.clear()
         path = Path(page) if page.endswith(".py") else ROOT / "pages" / f"{page}.py"
@@ -67,8 +84,6 @@ def profile_runs(page: str, db: Path, *, interval: float = 0.0005) -> dict[str, 
             if at.exception:
                 out[label] += f"\nEXCEPTION: {at.exception[0].value}\n"
         return out
-    finally:
-        script_runner.ScriptRunner._run_script = original
 
 
 def main(argv: list[str] | None = None) -> int:
