@@ -28,6 +28,10 @@ try:  # the function st.altair_chart uses to turn a chart into a spec with Arrow
     )
 except ImportError:  # pragma: no cover - a Streamlit that moved it: ui.chart stays correct
     _to_vega_lite = None
+try:  # what st.vega_lite_chart turns a spec's datasets into (Arrow bytes)
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes as _to_arrow
+except ImportError:  # pragma: no cover - a Streamlit that moved it: it converts on each send
+    _to_arrow = None
 
 from nextround import clock, wellbeing
 from nextround.housekeeping import Housekeeping
@@ -180,6 +184,16 @@ def chart(build: Callable[..., Any], *args: Any, alt: str | None = None,
     spec = _chart_spec(name=_name(build), args=args, kwargs=tuple(sorted(kwargs.items())),
                        _build=build)
     st.vega_lite_chart(spec=spec, width=width, height=height, alt=alt)
+
+
+def arrow_datasets(spec: dict) -> dict:
+    """`spec` (a Vega-Lite dict whose datasets are rows or frames) with its datasets already
+    as the Arrow bytes `st.vega_lite_chart` would turn them into on every rerun: for a spec
+    cached until the next write, converted once per write instead (`ui.chart` gets the same
+    from Streamlit's Altair converter)."""
+    if _to_arrow is not None:
+        spec["datasets"] = {key: _to_arrow(rows) for key, rows in spec["datasets"].items()}
+    return spec
 
 
 FAVICON = "🌱"  # An emoji favicon is drawn locally; a Material one is fetched from Google.

@@ -9,11 +9,6 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-try:  # what st.vega_lite_chart turns a spec's datasets into (Arrow bytes), done once per write
-    from streamlit.dataframe_util import convert_anything_to_arrow_bytes as to_arrow
-except ImportError:  # pragma: no cover - a Streamlit that moved it: it converts on each send
-    to_arrow = None
-
 from nextround import chart_thresholds, charts, metrics, ui, wellbeing
 from nextround.store import Store
 
@@ -48,15 +43,7 @@ def wellbeing_chart(store: Store, today: str) -> dict | str | None:
     if not facts.checkins:
         return None
     return (chart_thresholds.placeholder("wellbeing", facts)
-            or _arrow(charts.wellbeing_scores_spec(trend)))
-
-
-def _arrow(spec: dict) -> dict:
-    """`spec` with its datasets as the Arrow bytes st.vega_lite_chart would turn them into
-    on every rerun: converted once per write instead."""
-    if to_arrow is not None:
-        spec["datasets"] = {key: to_arrow(rows) for key, rows in spec["datasets"].items()}
-    return spec
+            or ui.arrow_datasets(charts.wellbeing_scores_spec(trend)))
 
 
 def read_inputs(store: Store, start: str, end: str) -> metrics.Inputs:
@@ -96,7 +83,7 @@ def tab_charts(store: Store, tab: str, start: str, end: str, dark: bool,
             shown.append((name, sentence))
             continue
         source = first if name in FIRST_TAB_CHARTS else ui.cached(store, later_tabs, start, end)
-        shown.append((name, _arrow(charts.spec(name, source, dark))))
+        shown.append((name, ui.arrow_datasets(charts.spec(name, source, dark))))
     if tab == "Over time":
         shown.append(("wellbeing", wellbeing_chart(store, today)))
     return shown
