@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -198,7 +198,27 @@ def wait_idle(page: Page, timeout: float = 20_000) -> None:
         expect(stale).to_have_count(0, timeout=timeout)
         page.wait_for_timeout(150)
         if idle.count() == 1 and stale.count() == 0:
-            return
+            break
+    settled(page, timeout)
+
+
+# Finite animations still running: an expander opening (a 500 ms animation of its <details>),
+# a button's colour fading. Spinners loop for ever and are left out.
+_MOVING = """() => document.getAnimations().filter(a => a.playState === 'running'
+    && Number.isFinite(a.effect?.getComputedTiming().endTime)).length === 0"""
+
+
+def settled(page: Page, timeout: float = 20_000) -> None:
+    """Wait until nothing on the page is still moving. A click while an expander opens can
+    press the button in one place and release it in another, and the browser then sends no
+    click at all (a lost form submit in CI, stop 24)."""
+    page.wait_for_function(_MOVING, timeout=timeout)
+
+
+def open_expander(page: Page, label: str, within: Locator | None = None) -> None:
+    """Open an expander by its label, as a user does, and wait until it has finished opening."""
+    (within or page).get_by_text(label).first.click()
+    settled(page)
 
 
 def goto(page: Page, base_url: str, path: str = "") -> None:

@@ -22,6 +22,7 @@ from tests.e2e.conftest import (
     goto,
     nav,
     no_app_errors,
+    open_expander,
     screenshot,
     wait_idle,
 )
@@ -115,10 +116,9 @@ def test_screenshots_with_data_light_and_dark(page: Page, server: AppServer) -> 
     ghosting = page.locator(".st-key-ghosting")
     expect(ghosting).to_contain_text("No reply after 30 days: 23 applications")
     screenshot(page, "applications-data-light")
-    ghosting.get_by_text("No reply after 30 days").click()
+    open_expander(page, "No reply after 30 days", within=ghosting)
     expect(ghosting.get_by_role("button", name="Mark ghosted")).to_have_count(10)
     expect(ghosting.get_by_text("and 13 more")).to_be_visible()
-    page.wait_for_timeout(600)  # let the expander finish opening
     screenshot(page, "applications-ghosting-light")
 
     # Clicking a row opens it below (the grid is a canvas: click its row marker).
@@ -137,7 +137,7 @@ def test_screenshots_with_data_light_and_dark(page: Page, server: AppServer) -> 
     screenshot(page, "applications-data-dark")
 
     # One click closes the loop on one silent application.
-    ghosting.get_by_text("No reply after 30 days").click()
+    open_expander(page, "No reply after 30 days", within=ghosting)
     ghosting.get_by_role("button", name="Mark ghosted").first.click()
     wait_idle(page)
     expect(ghosting).to_contain_text("No reply after 30 days: 22 applications")

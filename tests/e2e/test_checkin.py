@@ -14,7 +14,7 @@ from nextround import wellbeing
 from nextround.store import Store
 from nextround.wellbeing import CheckIn
 from tests import factories
-from tests.e2e.conftest import AppServer, goto, no_app_errors, screenshot, wait_idle
+from tests.e2e.conftest import AppServer, goto, no_app_errors, open_expander, screenshot, wait_idle
 
 TODAY = date(2026, 11, 25)
 # Earlier weeks: (weeks ago, WHO-5 answers, stress); a realistic dip and recovery.
@@ -108,8 +108,7 @@ def test_second_checkin_asks_before_replacing_and_reminder_downloads(
     expect(page.get_by_text("You've checked in this week")).to_be_visible()
     expect(page.locator(".st-key-checkin_low_prompt")).to_have_count(0)
 
-    page.get_by_text("Change this week's answers").click()
-    # The form inside the expander is drawn when it opens: answer once it is there.
+    open_expander(page, "Change this week's answers")
     expect(page.locator(".st-key-checkin_save button")).to_be_enabled()
     answer(page, "checkin_item_1", "Some of the time")
     expect(page.locator(".st-key-checkin_item_1").get_by_role(

@@ -25,6 +25,7 @@ from tests.e2e.conftest import (
     goto,
     nav,
     no_app_errors,
+    open_expander,
     screenshot,
     wait_idle,
 )
@@ -170,7 +171,7 @@ def respond_with_feedback_request(page: Page) -> None:
     body = key(page, "respond_body").locator("textarea")
     expect(body).to_have_value(re.compile(r"^Hi Ana,.*feedback", re.S))
     # Copy: the copy button of the code block puts the text on the clipboard.
-    page.get_by_text("Copy the subject and text").click()
+    open_expander(page, "Copy the subject and text")
     # The copy button shows only while the pointer is over the box, and a scroll can move the
     # box away from the pointer on a busy machine: send the click to the button itself.
     box = page.locator('[data-testid="stCode"]').nth(1)
@@ -230,7 +231,7 @@ def reflect_and_plan(page: Page) -> None:
 
     click(key(page, "reflect_section").get_by_text("Game plan"))
     expect(page.get_by_text("Practise data-modelling questions")).to_be_visible()
-    page.get_by_text("Add a step").click()
+    open_expander(page, "Add a step")
     step = page.get_by_label("What will you do?").first
     step.fill("Send two applications to data teams")
     # Leave the field as a person does before reaching for the button: a submit clicked in the

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from nextround import demo
 from nextround.store import Store
 from tests import factories
-from tests.e2e.conftest import AppServer, goto, no_app_errors, screenshot, wait_idle
+from tests.e2e.conftest import AppServer, goto, no_app_errors, open_expander, screenshot, wait_idle
 
 TODAY = date(2026, 11, 25)
 
@@ -69,7 +69,7 @@ def test_charts_on_data_light_and_dark(page: Page, server) -> None:  # noqa: ANN
         _tall(page, f"progress-tab-{name.split()[0].lower()}-light")
     _open_tab(page, "Flow")
     expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)  # drawn once opened
-    page.get_by_text("The flow as a table").click()
+    open_expander(page, "The flow as a table")
     wait_idle(page)
     expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1, timeout=20_000)
     _charts_drawn(page, TAB_CHARTS["Flow"])
