@@ -19,7 +19,7 @@ from nextround.ui.feedback.due import due_section
 from nextround.ui.feedback.insights import insights_section
 from nextround.ui.feedback.numbers import metrics_row
 from nextround.ui.feedback.reply import reply_section
-from nextround.ui.feedback.requests import keep_filters, requests_section
+from nextround.ui.feedback.requests import requests_section
 from nextround.ui.feedback.themes import themes_section
 
 TABS = "feedback_tab"
@@ -43,8 +43,6 @@ def main(store: Store) -> None:
     with requests:
         if requests.open:
             requests_section(store)
-        else:
-            keep_filters()
     with reply:
         reply_section(store, today)
     with ask:

@@ -451,6 +451,23 @@ def test_the_requests_filters_survive_switching_tabs(store: Store) -> None:
     assert at.dataframe[0].value["Company"].tolist() == ["Bolt"]
 
 
+def test_the_themes_picks_survive_switching_tabs(store: Store) -> None:
+    """Themes is drawn only while open; its grouping and picked theme are kept meanwhile."""
+    factories.received_reply(store, "2026-11-05", "Recent.", ("skills gap",), company="New")
+    factories.received_reply(store, "2026-11-10", "Pay.", ("salary",), company="Newer")
+    factories.received_reply(store, "2026-11-12", "Depth.", ("skills gap",), company="Newest")
+    at = _open_tab(open_page(PAGE, via_app=False), "Themes")
+    at.radio(key="feedback_freq").set_value("week").run()
+    at.selectbox(key="feedback_theme_pick").set_value("salary").run()
+    _open_tab(at, "Requests")
+    assert "feedback_freq" not in [r.key for r in at.radio]  # not drawn while closed
+    _open_tab(at, "Themes")
+    no_exception(at)
+    assert at.radio(key="feedback_freq").value == "week"
+    assert at.selectbox(key="feedback_theme_pick").value == "salary"
+    assert "Pay." in [t.value for t in at.text]
+
+
 def test_the_numbers_and_themes_are_current_after_a_write(store: Store) -> None:
     """They are cached until the next write: a saved reply changes them at once."""
     rid = factories.feedback_request(store, factories.rejected(store), "2026-11-10")

@@ -23,6 +23,7 @@ def _period(today: date) -> tuple[date, date]:
     """The picked range, oldest first; the last 4 weeks until the user picks."""
     picked = st.date_input("Period", value=(today - timedelta(days=27), today),
                            max_value=today, format="DD/MM/YYYY", key="record_period",
+                           persist_state="page",
                            help="From the first day to the last, both included.")
     days = [d for d in picked if isinstance(d, date)] if isinstance(picked, tuple | list) \
         else [picked]
@@ -42,11 +43,11 @@ def record_section(store: Store) -> None:
     st.caption("Count as activities, besides applications:")
     options = work_search.Options(
         stage_changes=st.checkbox("Stage changes (screenings, interviews, offers)", value=True,
-                                  key="record_stage_changes"),
+                                  key="record_stage_changes", persist_state="page"),
         follow_ups=st.checkbox("Emails you marked as sent (thank-yous, follow-ups)",
-                               value=True, key="record_follow_ups"),
+                               value=True, key="record_follow_ups", persist_state="page"),
         feedback_requests=st.checkbox("Feedback requests", value=True,
-                                      key="record_feedback_requests"))
+                                      key="record_feedback_requests", persist_state="page"))
     found = ui.cached(store, work_search.activities, start, end, options)
     period = record_files.period_label(start, end)
     if not found:

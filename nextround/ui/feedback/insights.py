@@ -72,7 +72,7 @@ def _themes_over_time(store: Store, today: date) -> None:
     """The themes chart of the last months or weeks, from the first reply in them on."""
     freq = st.radio("Group by", list(fb.FREQS), horizontal=True,
                     format_func=lambda f: "Month" if f == "month" else "Week",
-                    key="feedback_freq") or "month"
+                    key="feedback_freq", persist_state="page") or "month"
     counts, other, start, end, caption = ui.cached(store, _theme_chart, freq, today)
     if counts.empty:
         st.info(f"No replies with a theme in the last {fb.window_words(freq)}. The table "
@@ -86,7 +86,7 @@ def _themes_over_time(store: Store, today: date) -> None:
 @st.fragment  # another theme reruns only the replies; adding it to the plan, the page
 def _replies_by_theme(store: Store, themes: list[str]) -> None:
     st.markdown("**Replies by theme**")
-    theme = st.selectbox("Theme", themes, key="feedback_theme_pick")
+    theme = st.selectbox("Theme", themes, key="feedback_theme_pick", persist_state="page")
     if theme is None:
         return
     if st.button("Add this theme to my game plan", key="feedback_add_plan",

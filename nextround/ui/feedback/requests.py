@@ -15,15 +15,6 @@ from nextround.ui.feedback import request_label
 
 PAGE_SIZE = 25
 STATUS_FORM = "feedback_status"
-FILTERS = ("feedback_filter_status", "feedback_filter_query")
-
-
-def keep_filters() -> None:
-    """While another tab is open: Streamlit forgets the value of a widget a run doesn't
-    draw, so the filters are kept by hand, and coming back shows the same requests."""
-    for key in FILTERS:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
 
 
 @st.fragment  # a filter or a page reruns only the table; a status change, the page
@@ -31,9 +22,10 @@ def requests_section(store: Store) -> None:
     filters = st.columns([3, 2])
     statuses = filters[0].multiselect(  # not pills: decision 11, and pills run off a phone
         "Status", [s.value for s in fb.Status], placeholder="Any status",
-        format_func=lambda s: fb.parse_status(s).label, key="feedback_filter_status")
+        format_func=lambda s: fb.parse_status(s).label, key="feedback_filter_status",
+        persist_state="page")  # kept while another tab is open (the tab is drawn lazily)
     query = filters[1].text_input("Search company, role or person", key="feedback_filter_query",
-                                  max_chars=100, placeholder="e.g. Acme")
+                                  max_chars=100, placeholder="e.g. Acme", persist_state="page")
     first_page, total, first_table = ui.cached(store, _table, tuple(statuses), query, 0)
     if total == 0:
         if statuses or query.strip():
