@@ -15,7 +15,7 @@ from nextround import after_no, dream_list
 from nextround import reflection as rf
 from nextround.store import Store
 from tests import factories
-from tests.conftest import TODAY, no_exception, open_page
+from tests.conftest import TODAY, chart_frames, no_exception, open_page
 from tests.pages.fragments import counting_full_runs, fragment_run
 
 APPS, RESPOND, REFLECT = "pages/applications.py", "pages/respond.py", "pages/reflect.py"
@@ -161,6 +161,22 @@ def test_an_option_on_respond_reruns_only_the_email(store: Store,
         no_exception(at)
         assert at.text_area(key="respond_body").value != shown
         assert len(runs) == 1
+
+
+def test_grouping_feedback_themes_by_week_redraws_only_the_chart(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n, day in enumerate(("2026-11-03", "2026-11-10", "2026-11-12")):
+        factories.received_reply(store, day, "Reply.", ("skills gap",), company=f"Co {n}")
+    with counting_full_runs(monkeypatch) as runs:
+        at = open_page("pages/feedback.py", via_app=False)
+        at.session_state["feedback_tab"] = "Themes"
+        at.run()
+        assert chart_frames(at)[0]["replies"].tolist() == [3]  # by month: one November bar
+        at.radio(key="feedback_freq").set_value("week")
+        fragment_run(at, "feedback_themes_chart")
+        no_exception(at)
+        assert chart_frames(at)[0]["replies"].tolist() == [1, 2]  # two weeks
+        assert _titles(at) == [] and len(runs) == 2  # the page was not run again
 
 
 def test_marking_sent_from_the_email_redraws_the_whole_page(

@@ -68,6 +68,7 @@ def insights_section(store: Store, today: date) -> None:
         _replies_by_theme(store, top["theme"].tolist())
 
 
+@st.fragment(key="feedback_themes_chart")  # another grouping redraws only the chart
 def _themes_over_time(store: Store, today: date) -> None:
     """The themes chart of the last months or weeks, from the first reply in them on."""
     freq = st.radio("Group by", list(fb.FREQS), horizontal=True,
