@@ -8,7 +8,7 @@ page's load and a click's redraw grow with what the page holds, so a page's figu
 read against what it draws:
 - click to idle when a radio reruns a fragment holding N more elements (markdown, or a mix
   of widgets), with M static elements outside it;
-- load to idle of a page with N elements, markdown only or a mix of six widget kinds.
+- load to idle of a page with N elements, markdown only or markdown and five widget kinds.
 
 It reports figures and never fails; tests/bench/README.md says what they showed. Nothing
 here imports the app.
@@ -73,11 +73,20 @@ for i in range({count}):
 LOAD_CASES = [(0, 1), (60, 1), (6, 6), (30, 6), (60, 6)]
 
 
+_FOLDER: str | None = None  # where the pages are written: `measure`'s temporary folder
+
+
+def _stop(proc) -> None:  # noqa: ANN001
+    """Stop a page's server and wait for it, so the next case runs alone on the cores."""
+    proc.terminate()
+    proc.wait(10)
+
+
 def _serve(script: str, db: Path):  # noqa: ANN202
     from tests.bench.run import _start_server, _wait_health
     from tests.e2e.conftest import _free_port
 
-    folder = Path(tempfile.mkdtemp(prefix="nextround-floor-"))
+    folder = Path(tempfile.mkdtemp(prefix="nextround-floor-", dir=_FOLDER))
     page = folder / "page.py"
     page.write_text(script, encoding="utf-8")
     port = _free_port()
@@ -96,7 +105,9 @@ def measure(runs: int = 5) -> tuple[list[str], list[str]]:
 
     clicks = ["| in the fragment | outside it | click to idle, ms (median) |", "|---|---:|---:|"]
     loads = ["| elements | kinds | load to idle, ms (median) |", "|---:|---|---:|"]
+    global _FOLDER  # noqa: PLW0603 - the pages of this measurement go in its own folder
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        _FOLDER = folder
         db = Path(folder) / "unused.db"  # the server wants a database; these pages don't read it
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for inside, outside, widgets in CLICK_CASES:
@@ -115,11 +126,12 @@ def measure(runs: int = 5) -> tuple[list[str], list[str]]:
                 times = [in_browser.timed_click(page, lambda turn=turn: click(turn),
                                                 quiet_ms=500)["ms"] for turn in range(runs)]
                 kind = "widgets" if widgets else "markdown"
-                clicks.append(f"| radio + {inside} {kind} | {outside} markdown | "
-                              f"{statistics.median(t for t in times if t is not None):.0f} |")
+                timed = [t for t in times if t is not None]
+                figure = f"{statistics.median(timed):.0f}" if timed else "no rerun"
+                clicks.append(f"| radio + {inside} {kind} | {outside} markdown | {figure} |")
                 page.close()
             finally:
-                proc.terminate()
+                _stop(proc)
         for count, kinds in LOAD_CASES:
             url, proc = _serve(LOAD_PAGE.format(count=count, kinds=kinds), db)
             try:
@@ -131,7 +143,7 @@ def measure(runs: int = 5) -> tuple[list[str], list[str]]:
                 loads.append(f"| {count} + 2 | {what} | {took:.0f} |")
                 page.close()
             finally:
-                proc.terminate()
+                _stop(proc)
         browser.close()
     return clicks, loads
 

@@ -216,9 +216,11 @@ def settled(page: Page, timeout: float = 20_000) -> None:
 
 
 def open_expander(page: Page, label: str, within: Locator | None = None) -> None:
-    """Open an expander by its label, as a user does, and wait until it has finished opening."""
-    (within or page).get_by_text(label).first.click()
-    settled(page)
+    """Open an expander by its label, as a user does, and wait until it has finished opening:
+    an expander drawn only while open reruns the page first, and animates again when its
+    content arrives (`wait_idle` ends with `settled`)."""
+    (within or page).locator('[data-testid="stExpander"] summary', has_text=label).click()
+    wait_idle(page)
 
 
 def goto(page: Page, base_url: str, path: str = "") -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from nextround.store import Store
@@ -51,22 +52,25 @@ def test_an_empty_period_says_so_and_offers_no_files(store: Store) -> None:
     assert not [b for b in at.get("download_button") if b.key.startswith("record_")]
 
 
-def test_the_period_and_options_survive_switching_tabs(store: Store) -> None:
+@pytest.mark.parametrize("option", ["record_stage_changes", "record_follow_ups",
+                                    "record_feedback_requests"])
+def test_the_period_and_options_survive_switching_tabs(store: Store, option: str) -> None:
     """The Export tab is drawn only while open; the picked period and options are kept
     meanwhile, so coming back shows the same record."""
     factories.application(store, "Acme", applied_on="2026-11-10",
                           stages=[("screening", "2026-11-12")])
     at = _open_export(open_page("pages/data.py"))
     at.date_input(key="record_period").set_value((date(2026, 11, 1), date(2026, 11, 20))).run()
-    at.checkbox(key="record_stage_changes").uncheck().run()
+    at.checkbox(key=option).uncheck().run()
     at.session_state["data_tab"] = "Settings"
     at.run()
     assert "record_period" not in [d.key for d in at.date_input]  # not drawn while closed
     _open_export(at)
     no_exception(at)
     assert at.date_input(key="record_period").value == (date(2026, 11, 1), date(2026, 11, 20))
-    assert at.checkbox(key="record_stage_changes").value is False
-    assert "1 activity from 1 Nov 2026 to 20 Nov 2026" in _record_tab(at)
+    assert at.checkbox(key=option).value is False
+    shown = "1 activity" if option == "record_stage_changes" else "2 activities"
+    assert f"{shown} from 1 Nov 2026 to 20 Nov 2026" in _record_tab(at)
 
 
 def _captions(at: AppTest) -> str:

@@ -26,8 +26,13 @@ def test_the_server_stays_private(section: str, option: str, value: object) -> N
 def test_no_full_garbage_collection_after_every_run() -> None:
     """Streamlit's default collects every object after each run, fragments included: ~75 ms
     with pandas, Altair and SQLAlchemy loaded, holding the lock every thread needs, so the
-    run's last message (and the browser's idle page) waited for it on every click."""
-    assert CONFIG["runner"]["postScriptGC"] is False
+    run's last message (and the browser's idle page) waited for it on every click. Read
+    through Streamlit's own config, so a misspelt option (which Streamlit ignores) fails."""
+    from streamlit import config
+
+    assert config.get_option("runner.postScriptGC") is False
+    assert config.get_where_defined("runner.postScriptGC").endswith(
+        str(Path(".streamlit") / "config.toml"))
 
 
 def test_unchanged_elements_are_sent_as_their_hash() -> None:
