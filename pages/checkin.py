@@ -250,7 +250,7 @@ def reminder(today: date) -> None:
 
 def main(store: Store) -> None:
     settings = ui.cached(store, store.settings.get)
-    today = clock.today(settings.timezone)  # ui.today, from the settings read just now
+    today = ui.today(store)
     week = wellbeing.week_key(today)
     saved = ui.cached(store, _week, today)
     any_saved, current = saved[0], saved[1]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nextround import clock, ui
+from nextround import ui
 from nextround.store import Store
 from nextround.ui import after_no as after_no_ui
 from nextround.ui.feedback.ask import new_request_section
@@ -30,7 +30,7 @@ def main(store: Store) -> None:
     st.caption("Asking what could have been better takes courage. Most requests get no answer, "
                "and that's normal; the replies that do come are worth keeping.")
     settings = ui.cached(store, store.settings.get)
-    today = clock.today(settings.timezone)  # ui.today, from the settings the page needs anyway
+    today = ui.today(store)
     after_no_ui.panel_if_following(store, "feedback")
     metrics_row(store, today)
     due_section(store, today)

@@ -107,8 +107,8 @@ def cached(store: Store, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     (a domain read such as `fb.saved_themes`, or a page's own) as `fn(store, *args)`.
 
     The key is the database's change counter, which every write bumps, so a read is repeated
-    only when something it could depend on has changed. Reading the counter is one small
-    query on a pooled connection (well under a millisecond), cheap enough to do per call.
+    only when something it could depend on has changed. The counter is read once per page
+    run, and again after a write (`change_count`).
     """
     # By keyword: Streamlit names each positional argument with `inspect.signature`, on every
     # call, which cost more than the rest of a cache hit.
