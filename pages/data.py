@@ -66,7 +66,7 @@ def main(store: Store) -> None:
             st.divider()
             check_section(store)
     with delete:
-        delete_section(store, reopen)
+        delete_section(store, reopen, open_=delete.open)
 
 
 main(ui.frame("Your data", ":material/database:"))

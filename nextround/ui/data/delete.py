@@ -15,16 +15,20 @@ DELETE_FORM = "delete"
 DELETE_PHRASE = "delete my data"
 
 
-def delete_section(store: Store, after: Callable[[], None]) -> None:
-    """`after` runs once the data is gone (the page reopens the store and reloads)."""
+def delete_section(store: Store, after: Callable[[], None], *, open_: bool = True) -> None:
+    """`after` runs once the data is gone (the page reopens the store and reloads). `open_`
+    is False while the tab is closed: the checkbox and the typed phrase are still drawn (so
+    they survive a switch of tabs), the paths are not. A code box pulls in Streamlit's
+    syntax highlighter, 1.5 MB of JavaScript, which every load of the page would pay for."""
     st.header("Delete all my data")
     st.caption("Removes every application, draft, note, reflection and check-in, and resets "
                "your settings. This can't be undone.")
-    st.markdown("Your database file:")
-    st.code(store.where, language=None)
-    if store.path is not None:
-        st.markdown("Your backups:")
-        st.code(str(store.backup_dir), language=None)
+    if open_:
+        st.markdown("Your database file:")
+        st.code(store.where, language=None)
+        if store.path is not None:
+            st.markdown("Your backups:")
+            st.code(str(store.backup_dir), language=None)
     also_backups = st.checkbox("Also delete my backups", key="delete_backups",
                                help="Otherwise a last backup is made first and kept, so you "
                                     "could still restore it.")
