@@ -37,6 +37,7 @@ from nextround.store import (
     temp_name,
     to_url,
 )
+from nextround.text import plural
 
 EXIT_OK, EXIT_PROBLEM, EXIT_REFUSED = 0, 1, 2
 
@@ -100,7 +101,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         store.dispose()
     where = store.where
     print(f"Made demo data in {where} in {seconds:.1f} s: "
-          + ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in counts.items()) + ".")
+          + ", ".join(plural(n, table.replace('_', ' ').removesuffix('s'),
+                                 table.replace('_', ' ')) for table, n in counts.items()) + ".")
     return EXIT_OK
 
 
@@ -136,7 +138,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         finally:
             store.dispose()
     rows = result.counts.get("applications", 0)
-    print(f"Restored {result.target} from {result.source} ({rows:,} applications).")
+    print(f"Restored {result.target} from {result.source} ({plural(rows, 'application')}).")
     if result.previous_backup is not None:
         print(f"The database it replaced was backed up to {result.previous_backup}.")
     return EXIT_OK
@@ -158,19 +160,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         finally:
             store.dispose()
         if problems:
-            _say(f"{store.where}: {len(problems):,} problem(s) found:")
+            _say(f"{store.where}: {plural(len(problems), 'problem')} found:")
             for problem in problems[:20]:
                 _say(f"- {problem}")
             return EXIT_PROBLEM
         print(f"{store.where}: ok (schema and links between tables; "
-              f"{applications:,} applications).")
+              f"{plural(applications, 'application')}).")
         return EXIT_OK
     if not path.exists():
         raise Refusal(f"There is no database at {path}.")
     try:
         counts = describe_database_file(path, check_rows=transfer.stored_value_problems)
     except DatabaseProblemsError as exc:
-        _say(f"{path}: {len(exc.problems):,} problem(s) found:")
+        _say(f"{path}: {plural(len(exc.problems), 'problem')} found:")
         for problem in exc.problems[:20]:
             _say(f"- {problem}")
         return EXIT_PROBLEM
@@ -178,7 +180,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _say(str(exc).replace(" Nothing was changed.", ""))
         return EXIT_PROBLEM
     print(f"{path}: ok (schema, integrity and links between tables; "
-          f"{counts.get('applications', 0):,} applications).")
+          f"{plural(counts.get('applications', 0), 'application')}).")
     return EXIT_OK
 
 
@@ -246,20 +248,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         _say("Nothing was imported.")
         return EXIT_REFUSED
     found = result.preview
-    skipped = (f", leaving out {result.skipped_duplicates:,} duplicate(s)"
+    skipped = (f", leaving out {plural(result.skipped_duplicates, 'duplicate')}"
                if result.skipped_duplicates else "")
     if found.duplicates and not result.skipped_duplicates:
         for dup in found.duplicates[:50]:
             _say(f"{source.name}: line {dup.line}: looks like a duplicate of {dup.same_as}: "
                  f"{dup.company!r}, {dup.role!r}, applied {dup.applied_on} (kept)")
-        _say(f"{len(found.duplicates):,} row(s) look like duplicates and were kept; "
+        _say(f"Possible duplicates kept: {plural(len(found.duplicates), 'row')}; "
              "--skip-duplicates leaves them out.")
     if args.dry_run:
         count = found.row_count - result.skipped_duplicates
-        print(f"Dry run: {source.name} is fine; {count:,} row(s) would be imported{skipped}. "
-              "Nothing was written.")
+        print(f"Dry run: {source.name} is fine; {plural(count, 'row')} would be "
+              f"imported{skipped}. Nothing was written.")
         return EXIT_OK
-    print(f"Imported {result.written:,} row(s) from {source.name}{skipped}.")
+    print(f"Imported {plural(result.written, 'row')} from {source.name}{skipped}.")
     if result.backup is not None:
         print(f"The database was backed up first to {result.backup}.")
     return EXIT_OK
@@ -357,7 +359,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     finally:
         store.dispose()
     write_file_atomically(out, data)
-    print(f"Wrote {len(found):,} activit{'y' if len(found) == 1 else 'ies'} from "
+    print(f"Wrote {plural(len(found), 'activity', 'activities')} from "
           f"{record_files.period_label(start, end)} to {args.out}.")
     return EXIT_OK
 
@@ -391,7 +393,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     for name, image in images.items():
         transfer.write_file_atomically(image, result.charts[name])
     transfer.write_file_atomically(out, markdown.encode("utf-8"))
-    charts = f" and {len(result.charts)} chart(s)" if result.charts else ""
+    charts = f" and {plural(len(result.charts), 'chart')}" if result.charts else ""
     print(f"Wrote the review of {week.key} to {args.out}{charts}.")
     return EXIT_OK
 

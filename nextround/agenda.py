@@ -21,6 +21,7 @@ from nextround.after_no import Path
 from nextround.care import CareAdvice
 from nextround.models import EARLIEST_DATE, PAUSE_GOAL_IN_HARD_WEEK
 from nextround.records import NextTarget
+from nextround.text import plural
 
 MAX_ITEMS = 3  # This week leads with a few things, never a backlog
 
@@ -172,7 +173,7 @@ def done_so_far(agenda: ThisWeek) -> str:
     """What was done this week, in words, leaving out what wasn't: in a week that leads with
     care, a row of zeros would read as a list of what is missing. Empty when nothing was."""
     done = agenda.done
-    parts = [f"{n} {one if n == 1 else many}" for n, one, many in (
+    parts = [plural(n, one, many) for n, one, many in (
         (done.get("applications", 0), "application sent", "applications sent"),
         (done.get("replies_sent", 0), "reply sent", "replies sent"),
         (done.get("feedback_received", 0), "piece of feedback received",

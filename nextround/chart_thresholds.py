@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nextround.text import noun
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -53,7 +55,7 @@ _ORDINALS = ("", "first", "second", "third", "fourth", "fifth", "sixth", "sevent
 def counted(n: int, thing: str, plural: str | None = None) -> str:
     """"three applications", "one reply", "12 check-ins": words up to ten, then digits."""
     number = _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
-    return f"{number} {thing if n == 1 else (plural or thing + 's')}"
+    return f"{number} {noun(n, thing, plural)}"
 
 
 def _nth(n: int, thing: str) -> str:

@@ -25,6 +25,7 @@ from nextround import drafting, transfer
 from nextround.clock import iso_week_key
 from nextround.models import DEFAULT_FOLLOW_UP_DAYS, ValidationError
 from nextround.store import Store, StoreError
+from nextround.text import plural
 
 Progress = Callable[[float, str], None]
 Table = tuple[tuple[str, ...], list[tuple[Any, ...]]]
@@ -732,7 +733,7 @@ def fill(store: Store, *, applications: int = 300, seed: int = 1, today: date | 
     store.transfer.load_demo(tables, name=DEMO_NAME, progress=saving)
     store.refresh_statistics()
     if progress is not None:
-        progress(1.0, f"Demo data ready: {applications:,} applications")
+        progress(1.0, f"Demo data ready: {plural(applications, 'application')}")
 
 
 def _rows_of(tables: dict[str, Table]) -> Callable[[str], Iterator[dict[str, Any]]]:

@@ -32,6 +32,7 @@ from nextround.models import (
 from nextround.records import DueFollowUp
 from nextround.reflection import clean_action
 from nextround.store import MAX_COUNT, NotFoundError, Store
+from nextround.text import plural
 
 FEEDBACK_TEXT_MAX = 10_000
 THEME_MAX_LEN = 60
@@ -181,7 +182,7 @@ def due_label(due: date, today: date) -> str:
     """A calm, human description of a follow-up date."""
     delta = days_until(due, today)
     if delta < 0:
-        return f"Overdue by {-delta} day{'s' if delta != -1 else ''}"
+        return f"Overdue by {plural(-delta, 'day')}"
     if delta == 0:
         return "Due today"
     if delta == 1:

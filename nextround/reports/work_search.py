@@ -32,6 +32,7 @@ from nextround.drafting import KIND_LABELS
 from nextround.feedback import STATUS_LABELS, Channel, Status
 from nextround.models import Stage
 from nextround.store import Store
+from nextround.text import plural
 
 ONLINE, EMAIL, PHONE, IN_PERSON, NOT_RECORDED = ("Online", "Email", "Phone", "In person",
                                                  "Not recorded")
@@ -153,7 +154,7 @@ def week_count(store: Store, today: date, options: Options = Options()) -> int:
 def week_line(count: int, required: int) -> str:
     """The home page's line about this week's count against what the programme asks for:
     plain numbers, no judgement, and the record's place."""
-    done = f"{count} job-search activit{'y' if count == 1 else 'ies'} this week"
+    done = f"{plural(count, 'job-search activity', 'job-search activities')} this week"
     if count >= required:
         return (f"Work-search record: {done}, the {required} your programme asks for. "
                 "The file to hand in is under Your data, Export.")

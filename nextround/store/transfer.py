@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from nextround.store.errors import StoreError
 from nextround.store.records import MAX_COUNT, Records, now
 from nextround.store.schema import DERIVED_COLUMNS, TABLES
+from nextround.text import plural
 
 # Parents before children, so a full import inserts rows in an order that fits together
 # (and, reversed, delete-all empties children first).
@@ -196,9 +197,9 @@ class Transfer(Records):
             if broken:
                 first = broken[0]
                 raise StoreError(
-                    f"The file doesn't fit together: {len(broken):,} row(s) point at rows "
-                    f"that aren't in it (first: {first[0]} id {first[1]} → {first[2]}). "
-                    "Nothing was imported.")
+                    f"The file doesn't fit together: it has {plural(len(broken), 'row')} "
+                    "pointing at rows that aren't in it "
+                    f"(first: {first[0]} id {first[1]} → {first[2]}). Nothing was imported.")
         return done
 
     @contextmanager

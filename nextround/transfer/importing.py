@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 
 from nextround.store import Store, StoreError
+from nextround.text import plural
 from nextround.transfer.backups import make_backup
 from nextround.transfer.json_stream import export_rows
 from nextround.transfer.limits import MAX_CSV_BYTES, MAX_JSON_BYTES
@@ -145,9 +146,9 @@ def import_file(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FO
         raise ImportRefused(found.errors, found)
     if found.duplicates and duplicates == "refuse":
         raise ImportRefused([Problem(
-            f"{len(found.duplicates):,} row(s) look like applications that are already there "
-            "(same company, role and date applied). Choose to skip them or to import them "
-            "anyway.")], found)
+            f"Possible duplicates: {plural(len(found.duplicates), 'row')} with the same "
+            "company, role and date applied as an application already there. Choose to skip "
+            "them or to import them anyway.")], found)
     rows = found.rows
     if found.duplicates and duplicates == "skip":
         skip = {d.line for d in found.duplicates}

@@ -20,6 +20,7 @@ from nextround.companies import CompanyHistory
 from nextround.models import Stage
 from nextround.records import PastApplication
 from nextround.store import Store
+from nextround.text import plural
 from nextround.ui import send
 
 SHOWN = 4  # applications listed; the rest are counted
@@ -115,7 +116,7 @@ def _applications(history: CompanyHistory) -> None:
         st.caption(said)
     more = len(history.applications) - SHOWN
     if more > 0:
-        st.caption(f"And {more} earlier application{'s' if more != 1 else ''}.")
+        st.caption(f"And {plural(more, 'earlier application')}.")
 
 
 def _feedback(history: CompanyHistory) -> None:

@@ -383,7 +383,7 @@ def test_review_leaves_wellbeing_out_unless_asked(tmp_path: Path, seeded: Path,
     text = shared.read_text(encoding="utf-8")
     assert "How I was doing" not in text and "WHO-5" not in text
     assert review.WELLBEING_INCLUDED not in text
-    assert not (tmp_path / "shared-wellbeing.png").exists() and "1 chart(s)" in out
+    assert not (tmp_path / "shared-wellbeing.png").exists() and "1 chart" in out
 
     mine = tmp_path / "mine.md"
     code, out, err = cli(capsys, "review", "--week", "2026-W47", "--out", str(mine),
@@ -393,7 +393,7 @@ def test_review_leaves_wellbeing_out_unless_asked(tmp_path: Path, seeded: Path,
     assert text.splitlines()[4] == review.WELLBEING_INCLUDED
     assert "## How I was doing" in text and "- Wellbeing (WHO-5): " in text
     assert (tmp_path / "mine-wellbeing.png").read_bytes().startswith(b"\x89PNG")
-    assert "(mine-wellbeing.png)" in text and "2 chart(s)" in out
+    assert "(mine-wellbeing.png)" in text and "2 charts" in out
 
 
 def test_review_refuses_a_bad_week_and_writes_nothing(tmp_path: Path, seeded: Path,

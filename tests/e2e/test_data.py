@@ -39,7 +39,7 @@ def _upload(page: Page, tmp_path: Path) -> None:
     sheet.write_text(SHEET, encoding="utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(sheet))
     wait_idle(page)
-    expect(page.get_by_text("A spreadsheet from another tracker, 3 row(s).")).to_be_visible()
+    expect(page.get_by_text("A spreadsheet from another tracker, 3 rows.")).to_be_visible()
 
 
 def test_upload_a_csv_preview_map_and_import(page: Page, server, watch, tmp_path: Path) -> None:
@@ -49,17 +49,17 @@ def test_upload_a_csv_preview_map_and_import(page: Page, server, watch, tmp_path
     _tab(page, "Import")
     _upload(page, tmp_path)
     # One status needs a decision; until then nothing can be imported.
-    expect(page.get_by_text("1 problem(s) to fix first")).to_be_visible()
+    expect(page.get_by_text("1 problem to fix first")).to_be_visible()
     screenshot(page, "data-import-preview-light")
     page.locator('[data-testid="stSelectbox"]', has_text="phone call").click()
     page.get_by_role("option", name="Screening").click()
     wait_idle(page)
-    confirm = page.get_by_role("button", name="Import 3 application(s)")
+    confirm = page.get_by_role("button", name="Import 3 applications")
     expect(confirm).to_be_visible()
     screenshot(page, "data-import-ready-light")
     confirm.click()
     wait_idle(page)
-    expect(page.get_by_text("Imported 3 row(s).").first).to_be_visible()
+    expect(page.get_by_text("Imported 3 rows.").first).to_be_visible()
     no_app_errors(page)
     rows = Store(server.db).transfer.export_rows()["applications"]
     assert [(r["company"], r["stage"]) for r in rows] == [

@@ -355,13 +355,13 @@ def test_import_a_csv_back_up_and_restore(page: Page, server: AppServer, watch: 
     sheet.write_text(SHEET, encoding="utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(sheet))
     wait_idle(page)
-    expect(page.get_by_text("A spreadsheet from another tracker, 3 row(s).")).to_be_visible()
+    expect(page.get_by_text("A spreadsheet from another tracker, 3 rows.")).to_be_visible()
     expect(page.get_by_text("First rows, as they will be saved")).to_be_visible()
     clean(page, watch, "import preview")
     shot(page, "3-import-preview")
     assert count_rows(server.db) == 0, "the preview wrote something"
-    click(page.get_by_role("button", name="Import 3 application(s)"))
-    expect(page.get_by_text("Imported 3 row(s).").first).to_be_visible()
+    click(page.get_by_role("button", name="Import 3 applications"))
+    expect(page.get_by_text("Imported 3 rows.").first).to_be_visible()
     clean(page, watch, "import")
     assert count_rows(server.db) == 3
 

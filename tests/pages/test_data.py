@@ -68,7 +68,7 @@ def test_opens_both_ways_on_demo_data(store: Store, via_app: bool) -> None:
     at = _page(via_app, tab="Export")
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download applications (CSV)" in labels
-    assert "Your data now: 60 application(s)" in _texts(at)
+    assert "Your data now: 60 applications" in _texts(at)
 
 
 # --- tabs: a closed tab's display is not drawn; uploads and typed text are ------------------
@@ -84,7 +84,7 @@ def test_a_closed_tab_draws_no_display_and_opening_it_does(store: Store) -> None
     _open_tab(at, "Export")
     keys = {b.key for b in at.get("download_button")}
     assert {"export_json", "export_csv", "export_xlsx", "record_download_pdf"} <= keys
-    assert "Your data now: 1 application(s)" in _texts(at)
+    assert "Your data now: 1 application," in _texts(at)
     _open_tab(at, "Backup and restore")
     assert "export_json" not in {b.key for b in at.get("download_button")}
     assert {"backup_now", "check_now"} <= {b.key for b in at.button}
@@ -224,7 +224,7 @@ def test_upload_preview_map_and_confirm(store: Store) -> None:
     rows = store.transfer.export_rows()["applications"]
     assert [(r["company"], r["stage"]) for r in rows] == [
         ("Acme", "applied"), ("Beta", "screening"), ("Gamma", "ghosted")]
-    assert "Imported 3 row(s)." in _texts(at)
+    assert "Imported 3 rows." in _texts(at)
     assert housekeeping.wait_all(GATE_S)  # the new database's first backup, after the import
     names = [p.name for p in store.backups.files()]
     assert [n for n in names if n.endswith("before-import" + _kind(store))], names
@@ -277,11 +277,11 @@ def test_duplicates_need_a_decision(store: Store) -> None:
     assert any("Choose what happens" in e.value for e in at.error)
     assert store.count("applications") == 1
     at.radio(key="import_duplicates_choice").set_value("Leave them out").run()
-    assert at.button(key="import_confirm").label == "Import 2 application(s)"
+    assert at.button(key="import_confirm").label == "Import 2 applications"
     at.button(key="import_confirm").click().run()
     no_exception(at)
     assert store.count("applications") == 3
-    assert "left out 1 duplicate(s)" in _texts(at)
+    assert "left out 1 duplicate" in _texts(at)
 
 
 def test_json_export_imports_into_an_empty_database(store: Store, tmp_path) -> None:
@@ -435,7 +435,7 @@ def test_delete_needs_the_typed_phrase_and_keeps_a_backup(store: Store) -> None:
     kept = [p.name for p in fresh.backups.files()
             if not p.name.endswith("-daily" + _kind(store))]
     assert [name.endswith("before-delete" + _kind(store)) for name in kept] == [True]
-    assert "Your data now: 0 application(s), 0 row(s) in all." in _texts(
+    assert "Your data now: 0 applications, 0 rows in all." in _texts(
         _open_tab(at, "Export"))
 
 
@@ -505,7 +505,7 @@ def test_an_unseen_layout_is_mapped_once_and_remembered_by_its_header(store: Sto
     at.file_uploader(key="import_file_1").upload("mine-2.csv", again, "text/csv").run()
     no_exception(at)
     assert at.selectbox(key="import_column_applied_on").value == "When"
-    assert at.button(key="import_confirm").label == "Import 2 application(s)"
+    assert at.button(key="import_confirm").label == "Import 2 applications"
 
 
 def test_a_workbook_sheet_with_saved_jobs_offers_them_for_the_dream_list(store: Store) -> None:
@@ -534,7 +534,7 @@ def test_a_workbook_sheet_with_saved_jobs_offers_them_for_the_dream_list(store: 
                                                                          "Role"]]
     assert list(saved[0]["Company"]) == ["Globex"]  # the saved job: not an application
     assert at.button(key="import_confirm").label == \
-        "Import 1 application(s) and 1 dream-job company"
+        "Import 1 application and 1 dream-job company"
     at.button(key="import_confirm").click().run()
     no_exception(at)
     assert [r["company"] for r in store.transfer.export_rows()["applications"]] == ["Acme"]

@@ -210,7 +210,7 @@ def test_cli_reports_lines_and_fields_and_dry_run_writes_nothing(
     good.write_bytes(GOOD_CSV)
     before = _files(tmp_path)
     assert cli(["import", str(good), "--db", str(db), "--dry-run"]) == 0
-    assert "1 row(s) would be imported" in capsys.readouterr().out
+    assert "1 row would be imported" in capsys.readouterr().out
     assert _files(tmp_path) == before
 
     missing = tmp_path / "new.db"
@@ -240,7 +240,7 @@ def test_cli_import_export_round_trip(tmp_path: Path, capsys: pytest.CaptureFixt
     assert cli(["import", str(sheet), "--db", str(copy), "--skip-duplicates"]) == 0
     assert Store(copy).count("applications") == 50  # all 50 were already there: left out
     assert cli(["import", str(sheet), "--db", str(copy)]) == 0  # kept unless asked, and listed
-    assert "50 row(s) look like duplicates and were kept" in capsys.readouterr().err
+    assert "Possible duplicates kept: 50 rows" in capsys.readouterr().err
     assert Store(copy).count("applications") == 100
 
 

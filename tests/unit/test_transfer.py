@@ -368,7 +368,7 @@ def test_duplicates_are_listed_and_skipped_only_when_asked(store: Store) -> None
     assert found.ok
     assert [(d.line, d.same_as) for d in found.duplicates] == [
         (2, "already in your data"), (4, "line 3")]
-    with pytest.raises(ImportRefused, match="look like applications"):
+    with pytest.raises(ImportRefused, match="Possible duplicates"):
         transfer.import_file(store, data)
     assert store.count("applications") == 1
     result = transfer.import_file(store, data, duplicates="skip")

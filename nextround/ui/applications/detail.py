@@ -15,6 +15,7 @@ from nextround import ui
 from nextround.models import EARLIEST_DATE, Stage
 from nextround.records import ApplicationRecord, StageEvent
 from nextround.store import STAGE_NOTE_MAX, NotFoundError, Store
+from nextround.text import plural
 from nextround.ui import after_no as after_no_ui
 from nextround.ui.applications.forms import (
     CONFIRM,
@@ -183,7 +184,7 @@ def _timeline(events: list[StageEvent], start: date) -> None:
         elif day == 0:
             when = "the same day you applied"
         else:
-            when = f"{day} day{'s' if day != 1 else ''} after you applied"
+            when = f"{plural(day, 'day')} after you applied"
         st.markdown(f":{STAGE_COLORS[stage]}-badge[{stage.label}] **{event.on_date}** "
                     f"· {when}")
         if event.note:

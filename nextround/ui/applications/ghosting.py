@@ -10,6 +10,7 @@ import streamlit as st
 from nextround import ui
 from nextround.records import GhostingCandidate
 from nextround.store import Store
+from nextround.text import plural
 from nextround.ui.applications.forms import GHOST, PICK, reload_forms
 
 GHOSTS_SHOWN = 10
@@ -37,10 +38,9 @@ def ghosting_section(store: Store, today: date, threshold: int, found: Ghosts) -
     ghosts, total = found
     if not total:
         return
-    plural = "application" if total == 1 else "applications"
     # Tracked, so a closed list draws nothing: it only shows, and its buttons write at once.
-    panel = st.expander(f"No reply after {threshold} days: {total:,} {plural}", key=GHOSTING,
-                        icon=":material/hourglass_empty:", on_change="rerun")
+    panel = st.expander(f"No reply after {threshold} days: {plural(total, 'application')}",
+                        key=GHOSTING, icon=":material/hourglass_empty:", on_change="rerun")
     if panel.open:
         with panel:
             _ghost_list(store, ghosts, total, today)

@@ -14,6 +14,7 @@ from nextround import ui
 from nextround.models import Stage
 from nextround.records import ApplicationSummary
 from nextround.store import Store
+from nextround.text import noun
 from nextround.ui.applications.forms import PICK, ROW_IDS, label_of
 
 PAGE_SIZE = 50
@@ -120,7 +121,7 @@ def table_section(store: Store, filters: Filters) -> dict[int, str]:
     first = (page_no - 1) * PAGE_SIZE + 1
     shown, pager = st.columns([4, 1], vertical_alignment="center")
     shown.caption(f"Showing {first:,}–{first + len(rows) - 1:,} of {total:,} "
-                  f"application{'s' if total != 1 else ''}. Click a row to open it below; "
+                  f"{noun(total, 'application')}. Click a row to open it below; "
                   "click a column title to sort this page.")
     if pages > 1:
         pager.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1,

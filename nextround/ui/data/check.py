@@ -9,6 +9,7 @@ import streamlit as st
 
 from nextround import transfer, ui
 from nextround.store import Store
+from nextround.text import plural
 
 CHECK_FORM = "check"
 
@@ -30,8 +31,8 @@ def check_section(store: Store) -> None:
     if result == []:
         st.success("Your database is healthy.", icon=":material/check_circle:")
     elif result:
-        st.error(f"The check found {len(result):,} problem(s). Your data has not been changed. "
-                 "Restoring a recent backup is the safest fix.", icon=":material/error:")
+        st.error(f"The check found {plural(len(result), 'problem')}. Your data has not been "
+                 "changed. Restoring a recent backup is the safest fix.", icon=":material/error:")
         st.dataframe(pd.DataFrame({"Problem": result[:100]}), hide_index=True,
                      key="check_problems", width="content")
 

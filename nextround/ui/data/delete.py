@@ -9,6 +9,7 @@ import streamlit as st
 
 from nextround import transfer, ui
 from nextround.store import Store
+from nextround.text import plural
 from nextround.ui.data.restore import drop_upload
 
 DELETE_FORM = "delete"
@@ -59,8 +60,8 @@ def delete_section(store: Store, after: Callable[[], None], *, open_: bool = Tru
         def told(removed: int) -> str:
             kept = len(store.backups.ambiguous()) if also_backups else 0
             return ("All your data was deleted"
-                    + (f", and {removed:,} backup(s)." if also_backups else ".")
-                    + (f" {kept:,} older backup(s) in the backups folder might belong to "
+                    + (f", and {plural(removed, 'backup')}." if also_backups else ".")
+                    + (f" {plural(kept, 'older backup')} in the backups folder might belong to "
                        "another database with a similar name, so they were kept."
                        if kept else ""))
 

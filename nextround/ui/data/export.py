@@ -8,6 +8,7 @@ import streamlit as st
 
 from nextround import transfer, ui
 from nextround.store import Store
+from nextround.text import plural
 
 
 def export_section(store: Store) -> None:
@@ -39,6 +40,6 @@ def export_section(store: Store) -> None:
                            key="export_xlsx", icon=":material/grid_on:", on_click="ignore",
                            width="stretch")
     total = sum(n for t, n in counts.items() if t != "settings")
-    st.caption(f"Your data now: {counts['applications']:,} application(s), {total:,} row(s) "
-               "in all.")
+    st.caption(f"Your data now: {plural(counts['applications'], 'application')}, "
+               f"{plural(total, 'row')} in all.")
 

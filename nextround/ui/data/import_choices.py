@@ -15,6 +15,7 @@ import streamlit as st
 
 from nextround import transfer, ui
 from nextround.store import Store
+from nextround.text import plural
 
 NO_COLUMN = "(none)"
 ASK_FIRST = ("company", "applied_on", "role", "stage")  # the mapping step's first questions
@@ -132,15 +133,15 @@ def dream_list_offer(found: transfer.Preview) -> None:
         return
     count = len(found.dream_rows)
     st.markdown("**Saved, never applied to**")
-    st.caption(f"{count:,} job(s) in the file were saved but not applied to, so they aren't "
-               "applications. Their companies can go on your dream-job list instead.")
+    st.caption(f"Saved in the file but never applied to: {plural(count, 'job')}. They aren't "
+               "applications, but their companies can go on your dream-job list.")
     if found.dream_rows:
         st.dataframe(pd.DataFrame({
             "Line": [r["_line"] for r in found.dream_rows[:200]],
             "Company": [r["company"] for r in found.dream_rows[:200]],
             "Role": [r["role"] for r in found.dream_rows[:200]]}),
             hide_index=True, width="stretch", key="import_dream_rows")
-        st.checkbox(f"Add {count:,} compan{'y' if count == 1 else 'ies'} to my dream-job list",
+        st.checkbox(f"Add {plural(count, 'company', 'companies')} to my dream-job list",
                     value=True, key="import_dream_list")
     if found.dream_skipped:
         st.caption(f"Left out: {len(found.dream_skipped):,} (" + "; ".join(

@@ -16,6 +16,7 @@ import streamlit as st
 from nextround import after_no, transfer, ui
 from nextround.models import Stage
 from nextround.store import Store, StoreError
+from nextround.text import noun, plural
 from nextround.ui import after_no as after_no_ui
 from nextround.ui.data import import_choices
 from nextround.ui.sized_cache import SizedCache
@@ -82,8 +83,8 @@ def _problems_frame(problems: list[transfer.Problem]) -> pd.DataFrame:
 
 
 def _show_problems(problems: list[transfer.Problem]) -> None:
-    st.error(f"{len(problems):,} problem(s) to fix first. Nothing has been imported; the file "
-             "is imported only when every line is right.", icon=":material/error:")
+    st.error(f"{plural(len(problems), 'problem')} to fix first. Nothing has been imported; the "
+             "file is imported only when every line is right.", icon=":material/error:")
     st.dataframe(_problems_frame(problems), hide_index=True, width="stretch",
                  key="import_problems")
     if len(problems) > SHOWN_PROBLEMS:
@@ -109,7 +110,7 @@ def _status_mapping(found: transfer.Preview) -> None:
         if key not in st.session_state:
             st.session_state[key] = stage or PICK_STAGE
         with columns[index % 3]:
-            label = f"{ui.escape_markdown(word) or '(empty)'} · {count:,} row(s)"
+            label = f"{ui.escape_markdown(word) or '(empty)'} · {plural(count, 'row')}"
             st.selectbox(label, options, key=key, format_func=_stage_label)
 
 
@@ -157,7 +158,7 @@ def import_section(store: Store) -> None:
     kind = f" ({found.file_type})" if found.file_type not in ("", "CSV") else ""
     st.markdown(f"**What this file is:** {what}{kind}" + (
         ". Name its columns below to see its rows." if found.needs_mapping
-        else f", {found.row_count:,} row(s)."))
+        else f", {plural(found.row_count, 'row')}."))
     for note in found.notes:
         st.caption(note)
     import_choices.sheet_picker(found)
@@ -193,10 +194,10 @@ def import_section(store: Store) -> None:
     if policy == "skip":
         count -= len(found.duplicates)
     dream = len(found.dream_rows) if st.session_state.get("import_dream_list", True) else 0
-    label = (f"Import {count:,} application(s)" if found.kind != "json"
-             else f"Import {count:,} row(s) from the export")
+    label = (f"Import {plural(count, 'application')}" if found.kind != "json"
+             else f"Import {plural(count, 'row')} from the export")
     if dream:
-        label += f" and {dream:,} dream-job compan{'y' if dream == 1 else 'ies'}"
+        label += f" and {dream:,} dream-job {noun(dream, 'company', 'companies')}"
     if st.button(label, key="import_confirm", type="primary", icon=":material/upload:"):
         if policy == "refuse":
             ui.set_errors(IMPORT_FORM, {"duplicates": "Choose what happens to the possible "
@@ -211,8 +212,9 @@ def _duplicates_policy(found: transfer.Preview) -> str:
     """"import" when there are no look-alikes; else what the user chose ("refuse" until then)."""
     if not found.duplicates:
         return "import"
-    st.warning(f"{len(found.duplicates):,} row(s) look like applications you already have "
-               "(same company, role and date applied).", icon=":material/content_copy:")
+    st.warning(f"Possible duplicates: {plural(len(found.duplicates), 'row')} with the same "
+               "company, role and date applied as an application you already have.",
+               icon=":material/content_copy:")
     st.dataframe(pd.DataFrame([{
         "Line": d.line, "Company": d.company, "Role": d.role, "Date applied": d.applied_on,
         "Same as": d.same_as} for d in found.duplicates[:SHOWN_PROBLEMS]]),
@@ -255,7 +257,7 @@ def _run_import(store: Store, data: bytes, choices: transfer.Choices, header_key
                                            str(result.backup or ""), rejections,
                                            result.dream_written)
 
-    ui.save(IMPORT_FORM, run, lambda result: f"Imported {result.written:,} row(s).",
+    ui.save(IMPORT_FORM, run, lambda result: f"Imported {plural(result.written, 'row')}.",
             then=imported)
 
 
@@ -265,9 +267,9 @@ def last_import_note(store: Store) -> None:
     last = st.session_state.get("import_last")
     if last:
         written, skipped, backup, rejections, dream = last
-        st.success(f"Imported {written:,} row(s)"
-                   + (f", left out {skipped:,} duplicate(s)" if skipped else "")
-                   + (f", and added {dream:,} compan{'y' if dream == 1 else 'ies'} to your "
+        st.success(f"Imported {plural(written, 'row')}"
+                   + (f", left out {plural(skipped, 'duplicate')}" if skipped else "")
+                   + (f", and added {plural(dream, 'company', 'companies')} to your "
                       "dream-job list" if dream else "") + ".",
                    icon=":material/check_circle:")
         if backup:
@@ -276,7 +278,7 @@ def last_import_note(store: Store) -> None:
         paths = ui.cached(store, after_no.open_paths, 1) if rejections else []
         if paths:
             st.caption(f"The file held {rejections:,} "
-                       f"{'rejection' if rejections == 1 else 'rejections'}. Each has a short "
+                       f"{noun(rejections, 'rejection')}. Each has a short "
                        "path from the no to your next company; the most recent one still open "
                        "is below, and the others wait under This week on the Progress page.")
             after_no_ui.panel(store, paths[0].application_id, here="data")

@@ -11,6 +11,7 @@ import streamlit as st
 from nextround import ui
 from nextround.reports import record_files, work_search
 from nextround.store import Store
+from nextround.text import plural
 
 _FORMATS = ((".pdf", "PDF to print", "application/pdf", ":material/picture_as_pdf:"),
             (".xlsx", "Excel (.xlsx)",
@@ -56,7 +57,7 @@ def record_section(store: Store) -> None:
                 icon=":material/event_available:")
         return
     count = len(found)
-    st.caption(f"{count:,} activit{'y' if count == 1 else 'ies'} from {period}.")
+    st.caption(f"{plural(count, 'activity', 'activities')} from {period}.")
     name = ui.cached(store, store.settings.get).name
     columns = st.columns(len(_FORMATS))
     for column, (suffix, label, mime, icon) in zip(columns, _FORMATS, strict=True):

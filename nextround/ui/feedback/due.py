@@ -12,6 +12,7 @@ from nextround import drafting, sending, ui
 from nextround import feedback as fb
 from nextround.records import DueFollowUp
 from nextround.store import Store
+from nextround.text import plural
 from nextround.ui import send
 
 DUE_SHOWN = 5
@@ -55,7 +56,7 @@ def _due_card(store: Store, row: DueFollowUp, today: date) -> None:
             channel = fb.channel_phrase(row.channel)
             follow_ups = row.follow_ups
             sent = ("no follow-ups yet" if follow_ups == 0 else
-                    f"{follow_ups} follow-up{'s' if follow_ups > 1 else ''} sent")
+                    f"{plural(follow_ups, 'follow-up')} sent")
             st.caption(f"Asked {row.asked_on} {channel}{who} · {sent}".replace("  ", " "))
             st.badge(fb.due_label(due_on, today),
                      color="orange" if overdue else "blue",

@@ -11,6 +11,7 @@ import streamlit as st
 from nextround import chart_thresholds, charts, ui
 from nextround import feedback as fb
 from nextround.store import Store
+from nextround.text import plural
 
 REPLIES_SHOWN = 10
 PLAN_FORM = "feedback_plan"
@@ -45,7 +46,7 @@ def insights_section(store: Store, today: date) -> None:
                 "Patterns across applications show up here.", icon=":material/insights:")
         return
     if top is None:
-        st.info(f"{received} repl{'ies' if received != 1 else 'y'} saved, none tagged "
+        st.info(f"{plural(received, 'reply', 'replies')} saved, none tagged "
                 "with a theme yet. Tag them under “Record a reply” to see patterns.",
                 icon=":material/sell:")
         return
@@ -100,7 +101,7 @@ def _replies_by_theme(store: Store, themes: list[str]) -> None:
     ui.field_error(PLAN_FORM, "theme")
     ui.form_error(PLAN_FORM)
     chosen = ui.cached(store, store.feedback.replies_for_theme, theme, limit=REPLIES_SHOWN)
-    st.caption(f"The {len(chosen)} most recent repl{'ies' if len(chosen) != 1 else 'y'} with "
+    st.caption(f"The {plural(len(chosen), 'most recent reply', 'most recent replies')} with "
                "this theme, newest first.")
     with st.container(height=520 if len(chosen) > 3 else "content", border=False):
         for reply in chosen:

@@ -11,6 +11,7 @@ from nextround import feedback as fb
 from nextround import ui
 from nextround.records import FeedbackRequestSummary
 from nextround.store import Store
+from nextround.text import plural
 from nextround.ui.feedback import request_label
 
 PAGE_SIZE = 25
@@ -42,7 +43,7 @@ def requests_section(store: Store) -> None:
             f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="feedback_page"))
     rows, _, shown = (first_page, total, first_table) if page_no == 1 else ui.cached(
         store, _table, tuple(statuses), query, (page_no - 1) * PAGE_SIZE)
-    st.caption(f"Showing {len(rows)} of {total:,} request{'s' if total != 1 else ''}, "
+    st.caption(f"Showing {len(rows)} of {plural(total, 'request')}, "
                "newest first.")
     small = {"width": "small"}
     st.dataframe(shown, hide_index=True, width="stretch", key="feedback_table", column_config={

@@ -17,6 +17,7 @@ from nextround import dream_list, ui
 from nextround import reflection as rf
 from nextround.records import RecentReflection
 from nextround.store import Store
+from nextround.text import noun
 from nextround.ui import path_state
 from nextround.ui.reflect import open_section, seen, write
 from nextround.ui.reflect.steps import step_form
@@ -58,7 +59,7 @@ def start_panel(store: Store) -> None:
         shown = len(rows)
         st.caption(f"The {shown} most recent of {total:,} matching rejections. "
                    "Search to find an older one." if total > shown else
-                   f"{total:,} matching {'rejection' if total == 1 else 'rejections'} not "
+                   f"{total:,} matching {noun(total, 'rejection')} not "
                    "reflected on yet.")
     if st.button("Start reflecting", key="reflect_start", type="primary",
                  icon=":material/edit_note:"):
