@@ -24,6 +24,8 @@ from urllib.parse import urlparse
 
 # The bare page in the browser: one line and one button, so a click reruns it.
 BARE_SCRIPT = "import streamlit as st\nst.write('floor')\nst.button('Again')\n"
+# Where the bare page is also loaded: an address like a page's own (/respond), not the root.
+SUBPAGE_PATH = "/a-page"
 
 # One click per page that makes the server rerun it: (role, accessible name, the two options
 # clicked in turn). The first option differs from the page's default; "tab" first opens a

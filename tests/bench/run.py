@@ -286,13 +286,20 @@ def _bare_browser(browser, db: Path, runs: int) -> dict:  # noqa: ANN001
             page.goto(url)
             in_browser.idle(page)  # the first load, as for the pages: not timed
             load_ms = _median_load(page, url, runs)
+            # A page's own address (/respond) costs Streamlit's front end a failed health check
+            # first: it tries /respond/_stcore/health, gets a 404, then the root. The bare page
+            # at such an address pays it too, so the pages other than the home are held to it.
+            subpage_load_ms = _median_load(page, url + in_browser.SUBPAGE_PATH, runs)
+            page.goto(url)
+            in_browser.idle(page)
             click = in_browser.bare_click_to_idle(page, runs)
             page.close()
             got = in_browser.page_bytes(browser, url)
         finally:
             proc.terminate()
             proc.wait(10)
-    return {"load_ms": load_ms, "click": click, "bytes": got}
+    return {"load_ms": load_ms, "subpage_load_ms": subpage_load_ms, "click": click,
+            "bytes": got}
 
 
 def bench_browser(dbs: dict[int, Path], runs: int = 3) -> dict:
@@ -378,9 +385,13 @@ def _bare_targets(browser: dict) -> list[str]:
                          f"{_verdict(ratio <= 2)} |")
     for size in (1_000, 10_000):
         for page in PAGES if size in pages else ():
-            ratio = pages[size][page] / bare["load_ms"]
+            # The home page is at the root; every other page at its own address (see
+            # `_bare_browser`). Reports from before the sub-page figure hold the root's only.
+            floor = bare["load_ms"] if page == "progress" else bare.get("subpage_load_ms",
+                                                                         bare["load_ms"])
+            ratio = pages[size][page] / floor
             lines.append(f"| {page}: load to idle at {size:,} ≤ 1.5× bare load (browser) | "
-                         f"{ratio:.2f}× ({pages[size][page]:.0f} vs {bare['load_ms']:.0f} ms) | "
+                         f"{ratio:.2f}× ({pages[size][page]:.0f} vs {floor:.0f} ms) | "
                          f"{_verdict(ratio <= 1.5)} |")
     return lines
 
@@ -573,8 +584,13 @@ def _browser_sections(browser: dict) -> list[str]:
     if bare:
         rerun = bare["click"]["ms"]
         lines += ["", "The bare page in the browser (a one-line page and one button, under the "
-                      f"same server flags): load to idle {bare['load_ms']:.0f} ms (median of "
-                      f"{browser.get('runs', 1)} full loads), click to idle "
+                      f"same server flags): load to idle {bare['load_ms']:.0f} ms at the root "
+                      + (f"and {bare['subpage_load_ms']:.0f} ms at a page's own address "
+                         f"({in_browser.SUBPAGE_PATH}, the yardstick of every page but the "
+                         "home: Streamlit's front end first looks for the server under that "
+                         "address, gets a 404, then tries the root) "
+                         if "subpage_load_ms" in bare else "")
+                      + f"(medians of {browser.get('runs', 1)} full loads), click to idle "
                       + (f"{rerun:.0f} ms" if rerun is not None else "no rerun")
                       + f" (median of {browser.get('runs', 1)} clicks on its button)."]
     table = in_browser.click_table(browser)
