@@ -15,18 +15,18 @@ st.set_page_config(page_title="Next Round", page_icon="🌱", layout="wide")
 navigation = st.navigation(
     {
         "Your search": [
-            st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:",
+            st.Page("app_pages/progress.py", title="Progress", icon=":material/trending_up:",
                     default=True),
-            st.Page("pages/applications.py", title="Applications", icon=":material/work:"),
+            st.Page("app_pages/applications.py", title="Applications", icon=":material/work:"),
         ],
         "After a no": [
-            st.Page("pages/respond.py", title="Respond", icon=":material/mail:"),
-            st.Page("pages/feedback.py", title="Feedback", icon=":material/forum:"),
-            st.Page("pages/reflect.py", title="Reflect", icon=":material/lightbulb:"),
-            st.Page("pages/checkin.py", title="Check-in", icon=":material/self_improvement:"),
+            st.Page("app_pages/respond.py", title="Respond", icon=":material/mail:"),
+            st.Page("app_pages/feedback.py", title="Feedback", icon=":material/forum:"),
+            st.Page("app_pages/reflect.py", title="Reflect", icon=":material/lightbulb:"),
+            st.Page("app_pages/checkin.py", title="Check-in", icon=":material/self_improvement:"),
         ],
         "Settings": [
-            st.Page("pages/data.py", title="Your data", icon=":material/database:"),
+            st.Page("app_pages/data.py", title="Your data", icon=":material/database:"),
         ],
     }
 )

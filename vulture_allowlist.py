@@ -1,6 +1,6 @@
 """Names vulture (`make test`, at 60% confidence) can't see used, each with why it stays.
 
-vulture reads nextround/, pages/ and app.py only, so a name used by Streamlit, SQLAlchemy or
+vulture reads nextround/, app_pages/ and app.py only, so a name used by Streamlit, SQLAlchemy or
 the tests alone looks dead to it. This file is never imported; it only mentions the names.
 Add an entry only with its reason; remove dead code instead of listing it.
 """
@@ -33,7 +33,7 @@ _._on_begin
 # A DB-API connection attribute the connect listener sets, so that we issue BEGIN ourselves.
 _.isolation_level
 
-# Streamlit's st.cache_data keys on every argument: `mtime_ns` (pages/data.py, `_describe`)
+# Streamlit's st.cache_data keys on every argument: `mtime_ns` (app_pages/data.py, `_describe`)
 # makes a changed backup file a new cache entry, though the function body never reads it.
 _.mtime_ns
 

@@ -101,7 +101,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def open_page(page: str | None = None, *, via_app: bool = True, timeout: float = 30) -> AppTest:
     """Run a page both ways (docs/ARCHITECTURE.md): through app.py + switch_page, or alone.
 
-    `page` is the file path relative to the project, e.g. "pages/progress.py".
+    `page` is the file path relative to the project, e.g. "app_pages/progress.py".
     """
     if via_app:
         at = AppTest.from_file(APP, default_timeout=timeout).run()

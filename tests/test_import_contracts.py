@@ -37,7 +37,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the code and its contracts that keeps every contract."""
     tree = tmp_path_factory.mktemp("contracts") / "project"
     ignore = shutil.ignore_patterns("__pycache__")
-    for folder in ("nextround", "pages"):
+    for folder in ("nextround", "app_pages"):
         shutil.copytree(ROOT / folder, tree / folder, ignore=ignore)
     shutil.copy2(ROOT / "pyproject.toml", tree / "pyproject.toml")
     kept = _lint(tree)

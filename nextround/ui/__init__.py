@@ -50,13 +50,13 @@ from nextround.ui.pickers import application_label, pick  # noqa: F401 - re-expo
 T = TypeVar("T")
 DEMO_KEY = "nextround_demo"
 PAGES = {
-    "progress": "pages/progress.py",
-    "applications": "pages/applications.py",
-    "respond": "pages/respond.py",
-    "feedback": "pages/feedback.py",
-    "reflect": "pages/reflect.py",
-    "checkin": "pages/checkin.py",
-    "data": "pages/data.py",
+    "progress": "app_pages/progress.py",
+    "applications": "app_pages/applications.py",
+    "respond": "app_pages/respond.py",
+    "feedback": "app_pages/feedback.py",
+    "reflect": "app_pages/reflect.py",
+    "checkin": "app_pages/checkin.py",
+    "data": "app_pages/data.py",
 }
 
 def demo_url() -> str:

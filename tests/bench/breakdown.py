@@ -40,7 +40,7 @@ STORE = os.path.join("nextround", "store") + os.sep
 STREAMLIT = os.sep + "streamlit" + os.sep
 VEGA = os.path.join("streamlit", "elements", "vega_charts.py")
 CACHING = os.path.join("streamlit", "runtime", "caching") + os.sep
-PAGE_DIR = os.sep + "pages" + os.sep
+PAGE_DIR = os.sep + "app_pages" + os.sep
 
 
 def _parts(identifier: str) -> tuple[str, str]:
@@ -86,7 +86,7 @@ def _app(page: str):  # noqa: ANN202
 
     if page == "bare page":
         return AppTest.from_string(FLOOR_SCRIPT)
-    return AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120)
+    return AppTest.from_file(str(ROOT / "app_pages" / f"{page}.py"), default_timeout=120)
 
 
 def measure(page: str, runs: int, trees: Path | None = None) -> dict:

@@ -63,7 +63,7 @@ def profile_runs(page: str, db: Path, *, interval: float = 0.0005) -> dict[str, 
     with profiling_script_runs(lambda: holder["profiler"]):
         st.cache_data.clear()
         st.cache_resource.clear()
-        path = Path(page) if page.endswith(".py") else ROOT / "pages" / f"{page}.py"
+        path = Path(page) if page.endswith(".py") else ROOT / "app_pages" / f"{page}.py"
         at = AppTest.from_file(str(path), default_timeout=120)
         at.run()
         at.run()

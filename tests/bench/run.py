@@ -143,7 +143,7 @@ def bench_apptest(db: Path | str, runs: int) -> dict[str, dict]:
     for page in PAGES:
         st.cache_data.clear()
         st.cache_resource.clear()  # also disposes the cached store's pooled connections
-        path = ROOT / "pages" / f"{page}.py"
+        path = ROOT / "app_pages" / f"{page}.py"
         at = AppTest.from_file(str(path), default_timeout=120)
         first, _ = _timed(at)
         error = [e.value for e in at.exception][:1]

@@ -36,9 +36,7 @@ def seed(db) -> None:  # noqa: ANN001
 
 
 def open_checkin(page: Page, server: AppServer) -> None:
-    """Through the app's own navigation: a fresh server serves pages/ by URL with Streamlit's
-    file-based sidebar until a session has run app.py's st.navigation."""
-    goto(page, server.url, "")
+    """Straight to its address, as a bookmark or a reload does (test_navigation.py)."""
     goto(page, server.url, "checkin")
     expect(page.locator('[data-testid="stSidebarNavLink"]', has_text="Check-in")).to_be_visible(
         timeout=30_000)

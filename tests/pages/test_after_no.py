@@ -59,7 +59,7 @@ def test_the_whole_path_for_one_application(store: Store) -> None:
                                  contact_email="priya@acme.example",
                                  stages=[("interviewing", "2026-11-10")])
     # Applications: the no comes in, and the path is offered right there.
-    at = open_page("pages/applications.py")
+    at = open_page("app_pages/applications.py")
     assert after_no.path_for(store, app) is None
     at.selectbox(key="stage_app_stage").set_value("rejected")
     _click(at, "stage_app_submit")
@@ -68,7 +68,7 @@ def test_the_whole_path_for_one_application(store: Store) -> None:
     assert "Step 1 of 5: Reply" in text
     assert "Priya Raman" in text and "interviews" in text  # carried forward
     # Step 1: the primary button opens Respond on this application, with the thank-you.
-    _go(at, "after_no_applications_go", "pages/respond.py", "Respond")
+    _go(at, "after_no_applications_go", "app_pages/respond.py", "Respond")
     assert at.selectbox(key="respond_app").value == app
     assert at.selectbox(key="respond_kind").value == "rejection_thanks"
     assert at.text_input(key="respond_contact_name").value == "Priya Raman"
@@ -84,15 +84,15 @@ def test_the_whole_path_for_one_application(store: Store) -> None:
     _click(at, "after_no_respond_skip")
     assert "Step 3 of 5: Reflect" in _panel_text(at)
     # Step 3: the reflection starts about this application, with what is known filled in.
-    _go(at, "after_no_respond_go", "pages/reflect.py", "Reflect")
+    _go(at, "after_no_respond_go", "app_pages/reflect.py", "Reflect")
     _walk_the_reflection(at, store)
     assert "Step 4 of 5: Look after yourself" in _panel_text(at)
 
     # A new browser session: the path is remembered, and This week leads with it.
-    at = open_page("pages/progress.py")
+    at = open_page("app_pages/progress.py")
     no_exception(at)
     assert "After the no from Acme" in _panel_text(at)
-    _go(at, f"this_week_path_{app}", "pages/checkin.py", "Weekly check-in")
+    _go(at, f"this_week_path_{app}", "app_pages/checkin.py", "Weekly check-in")
     assert "Step 4 of 5: Look after yourself" in _panel_text(at)
     for number in range(1, 6):
         at.radio(key=f"checkin_item_{number}").set_value(3)
@@ -119,7 +119,7 @@ def test_the_whole_path_for_one_application(store: Store) -> None:
         "the pairing exercise"
     assert store.applications.unanswered_rejections()[1] == 0
     assert store.applications.search(stages=("rejected",), unreflected=True)[1] == 0
-    at = open_page("pages/progress.py")
+    at = open_page("app_pages/progress.py")
     no_exception(at)
     assert "After the no from Acme" not in _panel_text(at)
     assert "Send a short thank-you" not in _panel_text(at)
@@ -130,9 +130,9 @@ def test_another_reflection_in_progress_is_not_lost(store: Store) -> None:
     for step in ("reply", "feedback"):
         after_no.mark(store, app, step, "skipped")
     general = rf.start_reflection(store, None)  # begun earlier, about the search in general
-    at = open_page("pages/applications.py")
+    at = open_page("app_pages/applications.py")
     assert "Step 3 of 5: Reflect" in _panel_text(at)
-    _go(at, "after_no_applications_go", "pages/reflect.py", "Reflect")
+    _go(at, "after_no_applications_go", "app_pages/reflect.py", "Reflect")
     # The draft in progress is kept, and the panel still offers this step's own button.
     assert rf.draft_in_progress(store).record.id == general
     assert store.count("reflections") == 1
@@ -144,12 +144,12 @@ def test_pages_used_on_their_own_point_on_to_the_next_step(store: Store) -> None
     """Without following the path: a thank-you marked sent on Respond, or a reflection
     finished on Reflect, says what's next after that no."""
     app = factories.rejected_after_interview(store, "Acme", contact_email="hr@acme.example")
-    at = open_page("pages/respond.py")
+    at = open_page("app_pages/respond.py")
     assert not _panel_text(at).count("After the no from Acme")
     _click(at, "respond_mark_sent")
     assert "Step 2 of 5: Ask for feedback" in _panel_text(at)
     after_no.mark(store, app, "feedback", "skipped")
-    at = open_page("pages/reflect.py")  # a new session, on its own
+    at = open_page("app_pages/reflect.py")  # a new session, on its own
     at.radio(key="reflect_about").set_value("One application").run()
     _click(at, "reflect_start")
     rid = rf.draft_in_progress(store).record.id

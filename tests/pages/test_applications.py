@@ -19,7 +19,7 @@ from nextround.store import StaleVersionError, Store
 from tests import factories
 from tests.conftest import TODAY, no_exception, open_page
 
-PAGE = "pages/applications.py"
+PAGE = "app_pages/applications.py"
 BOTH_WAYS = pytest.mark.parametrize("via_app", [True, False], ids=["via_app", "direct"])
 PAYLOADS = ("<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
             "![t](http://example.com/p.png)", "$5k–$10k", ":red[x]")
@@ -428,7 +428,7 @@ def test_forms_are_filled_again_after_visiting_another_page(store: Store) -> Non
     factories.application(store, "Acme", applied_on=days_ago(10), role="Analyst")
     at = open_page(PAGE)
     assert at.text_input(key="edit_app_company").value == "Acme"
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     no_exception(at)
     at.switch_page(PAGE).run()
     no_exception(at)
@@ -729,7 +729,7 @@ def test_the_board_stays_small_and_follows_the_search_and_filter(store: Store) -
 def test_the_view_is_remembered_across_pages(store: Store) -> None:
     factories.application(store, "Acme", applied_on=days_ago(10))
     at = board_page(via_app=True)
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     at.switch_page(PAGE).run()
     no_exception(at)
     assert at.radio(key="apps_view").value == "Board"

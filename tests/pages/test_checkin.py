@@ -16,7 +16,7 @@ from nextround.wellbeing import CheckIn
 from tests import factories
 from tests.conftest import ROOT, TODAY, chart_frames, no_exception, open_page
 
-PAGE = "pages/checkin.py"
+PAGE = "app_pages/checkin.py"
 PAYLOADS = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
             "![t](http://example.com/p.png)", "$5k–$10k", ":red[x]"]
 

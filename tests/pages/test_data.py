@@ -1,4 +1,4 @@
-"""AppTest for pages/data.py: settings, import, export, backup, restore, check, delete."""
+"""AppTest for app_pages/data.py: settings, import, export, backup, restore, check, delete."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from nextround.store import Store
 from tests import factories
 from tests.conftest import GATE_S, TODAY, GatedBackup, no_exception, open_page
 
-PAGE = "pages/data.py"
+PAGE = "app_pages/data.py"
 FOREIGN = (b"Organization,Job Title,Applied On,Status,Notes\n"
            b"Acme,Engineer,2026-01-05,Applied,\"<img src=x onerror=alert(1)>\"\n"
            b"Beta,Designer,2026-02-01,Phone call,[x](javascript:alert(1))\n"
@@ -186,7 +186,7 @@ def test_settings_from_a_stale_tab_are_not_saved(store: Store) -> None:
 def test_settings_survive_going_to_another_page_and_back(store: Store) -> None:
     at = open_page(PAGE)
     no_exception(at)
-    at.switch_page("pages/progress.py").run()
+    at.switch_page("app_pages/progress.py").run()
     no_exception(at)
     at.switch_page(PAGE).run()
     no_exception(at)
@@ -361,7 +361,7 @@ def test_the_first_page_of_the_day_does_not_wait_for_the_automatic_backup(
     assert job.entered.wait(GATE_S)
     assert "Today's automatic backup is being made." in _texts(at)
     assert "No backups yet" in _texts(at) and store.backups.files() == []
-    at.switch_page("pages/progress.py").run()  # another page meanwhile: no second backup
+    at.switch_page("app_pages/progress.py").run()  # another page meanwhile: no second backup
     no_exception(at)
     job.release()
     assert housekeeping.wait_all(GATE_S)
@@ -465,7 +465,7 @@ def test_the_page_says_honestly_where_the_data_lives(store: Store) -> None:
 def test_a_new_databases_first_application_is_backed_up_the_same_day(store: Store) -> None:
     from tests.pages.test_applications import fill_add_form, submit
 
-    at = open_page("pages/applications.py")
+    at = open_page("app_pages/applications.py")
     assert housekeeping.wait_all(GATE_S)  # the day's run found nothing to keep
     assert store.backups.files() == []
     fill_add_form(at, company="Acme Health", role="Data analyst", applied_on=date(2026, 11, 20))

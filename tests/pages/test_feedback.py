@@ -14,7 +14,7 @@ from nextround.store import Store
 from tests import factories
 from tests.conftest import chart_frames, no_exception, open_page
 
-PAGE = "pages/feedback.py"
+PAGE = "app_pages/feedback.py"
 PAYLOADS = ("<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
             "![t](http://example.com/p.png)", "$5k–$10k", ":red[x]")
 BOTH = pytest.mark.parametrize("via_app", [True, False], ids=["via_app", "direct"])
@@ -362,7 +362,7 @@ def test_a_reply_that_is_also_a_no_starts_the_path_after_a_no(store: Store) -> N
     app = factories.application(store, "Acme", applied_on="2026-10-01",
                                 stages=[("interviewing", "2026-10-10")])
     rid = factories.feedback_request(store, app, "2026-11-01")
-    at = open_page("pages/feedback.py")
+    at = open_page("app_pages/feedback.py")
     at.selectbox(key="feedback_reply_pick").set_value(rid).run()
     at.text_area(key=f"feedback_reply_text_{rid}").input("We went with someone else.")
     at.checkbox(key=f"feedback_reply_no_{rid}").check()

@@ -18,7 +18,7 @@ from tests import factories
 from tests.conftest import TODAY, chart_frames, no_exception, open_page
 from tests.pages.fragments import counting_full_runs, fragment_run
 
-APPS, RESPOND, REFLECT = "pages/applications.py", "pages/respond.py", "pages/reflect.py"
+APPS, RESPOND, REFLECT = "app_pages/applications.py", "app_pages/respond.py", "app_pages/reflect.py"
 
 
 def _titles(at: AppTest) -> list[str]:
@@ -168,7 +168,7 @@ def test_grouping_feedback_themes_by_week_redraws_only_the_chart(
     for n, day in enumerate(("2026-11-03", "2026-11-10", "2026-11-12")):
         factories.received_reply(store, day, "Reply.", ("skills gap",), company=f"Co {n}")
     with counting_full_runs(monkeypatch) as runs:
-        at = open_page("pages/feedback.py", via_app=False)
+        at = open_page("app_pages/feedback.py", via_app=False)
         at.session_state["feedback_tab"] = "Themes"
         at.run()
         assert chart_frames(at)[0]["replies"].tolist() == [3]  # by month: one November bar

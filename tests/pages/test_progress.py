@@ -21,7 +21,7 @@ from nextround.store import Store, sqlite_path
 from tests import factories
 from tests.conftest import TODAY, chart_frames, chart_specs, no_exception, open_page
 
-PAGE = "pages/progress.py"
+PAGE = "app_pages/progress.py"
 BOTH_WAYS = pytest.mark.parametrize("via_app", [True, False], ids=["via_app", "direct"])
 SEEDED = 60
 FIRST_APPLIED = TODAY - timedelta(days=7 * 20)

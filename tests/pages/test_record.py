@@ -30,7 +30,7 @@ def test_the_record_tab_counts_the_periods_activities_and_offers_three_files(
     factories.application(store, "Acme", applied_on="2026-11-10",
                           stages=[("screening", "2026-11-12")])
     factories.application(store, "Long Ago", applied_on="2026-01-05")
-    at = _open_export(open_page("pages/data.py"))
+    at = _open_export(open_page("app_pages/data.py"))
     no_exception(at)
     assert "2 activities from 29 Oct 2026 to 25 Nov 2026" in _record_tab(at)
     buttons = {b.key: b.proto.label for b in at.get("download_button")}
@@ -44,7 +44,7 @@ def test_the_record_tab_counts_the_periods_activities_and_offers_three_files(
 
 def test_an_empty_period_says_so_and_offers_no_files(store: Store) -> None:
     factories.application(store, "Long Ago", applied_on="2026-01-05")
-    at = _open_export(open_page("pages/data.py"))
+    at = _open_export(open_page("app_pages/data.py"))
     at.date_input(key="record_period").set_value((date(2026, 11, 1), date(2026, 11, 20))).run()
     no_exception(at)
     assert ("No job-search activities are recorded from 1 Nov 2026 to 20 Nov 2026"
@@ -59,7 +59,7 @@ def test_the_period_and_options_survive_switching_tabs(store: Store, option: str
     meanwhile, so coming back shows the same record."""
     factories.application(store, "Acme", applied_on="2026-11-10",
                           stages=[("screening", "2026-11-12")])
-    at = _open_export(open_page("pages/data.py"))
+    at = _open_export(open_page("app_pages/data.py"))
     at.date_input(key="record_period").set_value((date(2026, 11, 1), date(2026, 11, 20))).run()
     at.checkbox(key=option).uncheck().run()
     at.session_state["data_tab"] = "Settings"
@@ -81,18 +81,18 @@ def test_the_home_page_counts_this_weeks_activities_only_when_a_number_is_set(
         store: Store) -> None:
     factories.application(store, "Monday Co", applied_on="2026-11-23")
     factories.application(store, "Last Week", applied_on="2026-11-20")
-    at = open_page("pages/progress.py")
+    at = open_page("app_pages/progress.py")
     no_exception(at)
     assert "Work-search record" not in _captions(at)
     store.settings.save(store.settings.get().with_work_search_weekly(3))
-    at = open_page("pages/progress.py")
+    at = open_page("app_pages/progress.py")
     no_exception(at)
     assert ("Work-search record: 1 job-search activity this week so far; your programme asks "
             "for 3.") in _captions(at)
 
 
 def test_the_weekly_number_is_saved_from_settings_and_0_means_none(store: Store) -> None:
-    at = open_page("pages/data.py")
+    at = open_page("app_pages/data.py")
     at.number_input(key="settings_work_search_weekly").set_value(5)
     at.button(key="FormSubmitter:settings_form-Save settings").click().run()
     no_exception(at)

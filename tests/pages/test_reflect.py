@@ -1,4 +1,4 @@
-"""AppTest for pages/reflect.py, through app.py and opened directly."""
+"""AppTest for app_pages/reflect.py, through app.py and opened directly."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from nextround.store import Store
 from tests import factories
 from tests.conftest import chart_frames, no_exception, open_page
 
-PAGE = "pages/reflect.py"
+PAGE = "app_pages/reflect.py"
 PAYLOADS = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
             "![t](http://example.com/p.png)", "$5k–$10k", ":red[x]"]
 
@@ -137,7 +137,7 @@ def test_draft_survives_reruns_a_page_switch_and_a_reload(store: Store) -> None:
     at.run()
     at.run()
     assert at.header[0].value == "What happened?"
-    at.switch_page("pages/progress.py").run()
+    at.switch_page("app_pages/progress.py").run()
     no_exception(at)
     at.switch_page(PAGE).run()
     no_exception(at)

@@ -13,7 +13,7 @@ from nextround.store import Store
 from tests import factories
 from tests.conftest import TODAY, no_exception, open_page
 
-PAGE = "pages/respond.py"
+PAGE = "app_pages/respond.py"
 BOTH = pytest.mark.parametrize("via_app", [True, False], ids=["via_app", "direct"])
 
 
@@ -107,7 +107,7 @@ def test_draft_edit_mark_sent_changes_the_rate_and_opens_one_feedback_request(
     store.settings.save(type(settings)(**{**settings.__dict__, "name": "Sam Lee",
                                           "signature": "Sam Lee\nsam@example.com"}))
     if via_app:
-        at = open_page("pages/progress.py")
+        at = open_page("app_pages/progress.py")
         no_exception(at)
         before = metric(at, "Always-respond rate")
         at.switch_page(PAGE).run()
@@ -160,7 +160,7 @@ def test_draft_edit_mark_sent_changes_the_rate_and_opens_one_feedback_request(
     assert len(drafts(store)) == 1
     # The always-respond rate moved: 0 of 2 → 1 of 2.
     if via_app:
-        at.switch_page("pages/progress.py").run()
+        at.switch_page("app_pages/progress.py").run()
         no_exception(at)
         after = metric(at, "Always-respond rate")
         assert (before, after) == ("0 of 2", "1 of 2")  # below five rejections: counts
@@ -199,7 +199,7 @@ def test_another_version_and_unsaved_edits_survive_rerun_and_page_switch(store: 
     assert formal_edit.endswith("P.S. my edit")
     at.run()
     assert at.text_area(key="respond_body").value == formal_edit
-    at.switch_page("pages/progress.py").run()
+    at.switch_page("app_pages/progress.py").run()
     no_exception(at)
     at.switch_page(PAGE).run()
     no_exception(at)
@@ -276,7 +276,7 @@ def test_preselect_through_the_app_opens_an_answered_rejection(store: Store) -> 
                                     "subject": "Thanks", "body": "Thank you."},
                             request_token="t-answered", sent_on=TODAY)
     waiting = factories.rejected_after_interview(store, "Waiting Co", rejected_on="2026-11-10")
-    at = open_page("pages/progress.py")
+    at = open_page("app_pages/progress.py")
     at.session_state[PRESELECT] = (answered, "rejection_thanks")
     at.switch_page(PAGE).run()
     no_exception(at)

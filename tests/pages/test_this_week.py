@@ -13,7 +13,7 @@ from nextround.store import Store
 from tests import factories
 from tests.conftest import TODAY, no_exception, open_page
 
-PAGE = "pages/progress.py"
+PAGE = "app_pages/progress.py"
 
 
 def texts(at) -> str:  # noqa: ANN001
@@ -178,7 +178,7 @@ def test_a_good_week_leads_with_the_next_step(store: Store) -> None:
 
 def test_the_goal_stays_when_the_pause_is_turned_off(store: Store) -> None:
     _hard_week_with_work_waiting(store, (2, 2, 2, 2, 2), stress=3)  # 40%
-    at = open_page("pages/data.py")
+    at = open_page("app_pages/data.py")
     assert at.checkbox(key="settings_pause_goal").value is True  # on unless turned off
     at.checkbox(key="settings_pause_goal").uncheck()
     next(b for b in at.form_submit_button if b.label == "Save settings").click().run()

@@ -152,8 +152,8 @@ def test_the_application_form_and_the_respond_page_agree(store: Store) -> None:
     app_id = factories.application(store, "Globex", applied_on=TODAY - timedelta(days=9))
     factories.move(store, app_id, "rejected", TODAY)
 
-    form = open_page("pages/applications.py", via_app=False)
-    respond = open_page("pages/respond.py", via_app=False)
+    form = open_page("app_pages/applications.py", via_app=False)
+    respond = open_page("app_pages/respond.py", via_app=False)
     no_exception(form)
     no_exception(respond)
     wrong = []
@@ -185,8 +185,9 @@ def test_the_application_form_and_the_respond_page_agree(store: Store) -> None:
 
 # --- class 5: a bad setting already in the database never takes a page down -----------------
 
-PAGES = ("pages/progress.py", "pages/applications.py", "pages/respond.py", "pages/feedback.py",
-         "pages/reflect.py", "pages/checkin.py", "pages/data.py")
+PAGES = ("app_pages/progress.py", "app_pages/applications.py", "app_pages/respond.py",
+         "app_pages/feedback.py", "app_pages/reflect.py", "app_pages/checkin.py",
+         "app_pages/data.py")
 BAD_ZONES = ("America", "Etc", "", "../etc", "UTC/..", "/etc/passwd", "x" * 5_000, "a\x00b",
              "zone.tab", "Europe/London ", "America/")
 BAD_ROWS = {
@@ -287,14 +288,14 @@ def test_every_page_opens_on_bad_stored_settings(row: str, isolated: Path,
         at = open_page(page, via_app=False)
         no_exception(at)
         assert not at.error, (page, [e.value for e in at.error])
-    at = open_page("pages/progress.py", via_app=True)
+    at = open_page("app_pages/progress.py", via_app=True)
     no_exception(at)
 
 
 @pytest.mark.sqlite_only  # text in a number column and a NUL in text: SQLite lets a tool
 def test_the_data_page_says_which_setting_was_replaced_and_by_what(isolated: Path) -> None:
     _write_settings(isolated, BAD_ROWS["folder zone, text goal"])
-    at = open_page("pages/data.py", via_app=False)
+    at = open_page("app_pages/data.py", via_app=False)
     no_exception(at)
     warnings = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]  # un-escape Markdown
     for expected in ("Time zone: the stored value 'America' isn't valid, so 'UTC' is in use",
@@ -368,7 +369,7 @@ def test_a_check_in_week_the_calendar_hasnt_never_takes_a_page_down(isolated: Pa
                 " VALUES (:week, '2026-11-20', '[3,3,3,3,3]', 15, '2026-11-20')"),
                 {"week": week})
     store.dispose()
-    for page in ("pages/checkin.py", "pages/progress.py"):
+    for page in ("app_pages/checkin.py", "app_pages/progress.py"):
         at = open_page(page, via_app=False)
         no_exception(at)
 
@@ -410,7 +411,7 @@ def test_the_feedback_page_writes_the_same_addresses(store: Store) -> None:
                                       f" WHERE id = {legacy}")
     for app_id, expected in ((idn, "juergen@xn--bcher-kva.de"), (legacy, "")):
         rid = factories.feedback_request(store, app_id, "2026-11-01")
-        at = open_page("pages/feedback.py", via_app=False)
+        at = open_page("app_pages/feedback.py", via_app=False)
         at.button(key=f"feedback_draft_{rid}").click().run()
         no_exception(at)
         links = [b.proto.url for b in at.get("link_button")

@@ -290,7 +290,7 @@ def test_the_page_says_the_database_is_busy_and_keeps_what_was_typed(
     from tests.conftest import open_page
 
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
-    at = open_page("pages/applications.py")
+    at = open_page("app_pages/applications.py")
     at.text_input(key="add_app_company").input("Acme Health")
     other = sqlite3.connect(os.environ["NEXTROUND_DB"], isolation_level=None)
     other.execute("BEGIN IMMEDIATE")

@@ -145,7 +145,7 @@ def test_delete_all_with_backups_on_the_page_spares_another_databases(store: Sto
     factories.application(other, "Other")
     theirs = [other.backups.make(), other.backups.make(reason="before-import"),
               _old_style(tmp_path / "backups", "nextround-2025-20261101-101010-000002-manual.db")]
-    at = open_page("pages/data.py", via_app=False)
+    at = open_page("app_pages/data.py", via_app=False)
     at.checkbox(key="delete_backups").check()
     at.text_input(key="delete_phrase").set_value("delete my data")
     at.button(key="delete_confirm").click().run()
@@ -341,7 +341,7 @@ def test_an_abandoned_restore_upload_is_removed(store: Store, tmp_path: Path,
                                                 leave: str) -> None:
     factories.application(store, "Mine")
     data = _valid_backup(tmp_path)
-    at = open_page("pages/data.py", via_app=False)
+    at = open_page("app_pages/data.py", via_app=False)
     at.radio(key="restore_source").set_value("A file I upload").run()
     at.file_uploader(key="restore_upload").upload("mine.db", data).run()
     no_exception(at)
@@ -366,7 +366,7 @@ def test_an_abandoned_restore_upload_is_removed(store: Store, tmp_path: Path,
 @pytest.mark.sqlite_only
 def test_a_finished_upload_restore_leaves_no_copy(store: Store, tmp_path: Path) -> None:
     factories.application(store, "Mine")
-    at = open_page("pages/data.py", via_app=False)
+    at = open_page("app_pages/data.py", via_app=False)
     at.radio(key="restore_source").set_value("A file I upload").run()
     at.file_uploader(key="restore_upload").upload("mine.db", _valid_backup(tmp_path)).run()
     saved = _saved_upload(at)

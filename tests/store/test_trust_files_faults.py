@@ -134,7 +134,7 @@ def test_backup_and_restore_killed_at_random_leave_nothing_readable_and_nothing_
         # The next start: opening a Store (the app and every command do).
         if round_ == 15:
             monkeypatch.setenv("NEXTROUND_DB", str(db))
-            at = open_page("pages/data.py", via_app=False)
+            at = open_page("app_pages/data.py", via_app=False)
             no_exception(at)
             assert housekeeping.wait_all(60)  # and the daily backup that page started
         else:

@@ -144,7 +144,7 @@ def test_every_table_is_checked_and_the_refusal_names_table_row_and_field(
 def test_the_page_lists_table_row_and_field_and_never_crashes(store: Store,
                                                               export: bytes) -> None:
     data = _mutated(export, _set("applications", 0, "company", "Acme \ud800"))
-    at = open_page("pages/data.py", via_app=False)
+    at = open_page("app_pages/data.py", via_app=False)
     at.file_uploader(key="import_file_0").upload("export.json", data, "application/json").run()
     no_exception(at)
     problems = next(f.value for f in at.dataframe if "Problem" in f.value.columns)

@@ -20,7 +20,7 @@ from nextround import demo, transfer
 from nextround.store import Store
 from tests.conftest import ROOT, TODAY, open_page
 
-PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
 FILE_LEVEL = ("isn't a Next Round export", "schema_version", "newer version", "Unknown table",
               "must be a list of rows", "more than one settings row", "isn't valid JSON",
               "appears twice",

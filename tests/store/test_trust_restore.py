@@ -270,7 +270,7 @@ def test_the_page_check_reports_a_trigger_added_to_the_live_database(
     factories.application(store, "Mine", applied_on="2026-11-02")
     store.dispose()
     run_sql(isolated, "CREATE TRIGGER wipe AFTER INSERT ON drafts BEGIN DELETE FROM events; END")
-    at = open_page("pages/data.py", via_app=False)
+    at = open_page("app_pages/data.py", via_app=False)
     no_exception(at)
     assert any("it has a trigger 'wipe'" in w.value for w in at.warning)
     at.session_state["data_tab"] = "Backup and restore"  # the check draws when it is open
@@ -290,7 +290,7 @@ def test_the_page_refuses_to_restore_an_upload_with_a_missing_table(
     (tmp_path / "elsewhere").mkdir()
     candidate = genuine_backup(tmp_path / "elsewhere")
     run_sql(candidate, "DROP TABLE reflections")
-    at = open_page("pages/data.py", via_app=False)
+    at = open_page("app_pages/data.py", via_app=False)
     at.radio(key="restore_source").set_value("A file I upload").run()
     at.file_uploader(key="restore_upload").upload("mine.db", candidate.read_bytes(),
                                                   "application/octet-stream").run()

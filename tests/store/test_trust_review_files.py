@@ -20,8 +20,9 @@ from nextround.store import Store, StoreError, restore_database
 from tests import factories
 from tests.conftest import ROOT, no_exception, open_page
 
-PAGES = ("pages/progress.py", "pages/applications.py", "pages/respond.py", "pages/feedback.py",
-         "pages/reflect.py", "pages/checkin.py", "pages/data.py")
+PAGES = ("app_pages/progress.py", "app_pages/applications.py", "app_pages/respond.py",
+         "app_pages/feedback.py", "app_pages/reflect.py", "app_pages/checkin.py",
+         "app_pages/data.py")
 
 # Values every CHECK constraint of the schema lets through, but no form of the app writes.
 EDITS = {
@@ -91,7 +92,7 @@ def test_the_page_check_names_a_row_a_tool_edited(store: Store, isolated: Path) 
     con.execute("UPDATE checkins SET items = 'nope' WHERE id = (SELECT min(id) FROM checkins)")
     con.commit()
     con.close()
-    at = open_page("pages/data.py", via_app=False)
+    at = open_page("app_pages/data.py", via_app=False)
     at.session_state["data_tab"] = "Backup and restore"  # the check draws when it is open
     at.run()
     at.button(key="check_now").click().run()

@@ -28,7 +28,7 @@ def test_no_bracketed_plural_is_left_in_what_people_read() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    sources = [*root.glob("nextround/**/*.py"), *root.glob("pages/*.py"), root / "app.py"]
+    sources = [*root.glob("nextround/**/*.py"), *root.glob("app_pages/*.py"), root / "app.py"]
     offenders = [f"{path.relative_to(root)}:{number}"
                  for path in sources
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)

@@ -69,7 +69,7 @@ def test_a_large_version_still_allowed_survives_an_edit_and_reimports(
         == json.loads(transfer.export_json(store))["tables"]
 
 
-PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
 BAD_TODAYS = ["garbage", "2026-02-30", "20260302", "2026-03-02T10:00", "9999-12-31",
               "0001-01-01", "2026-W10-1"]
 
@@ -86,7 +86,7 @@ def test_a_bad_pinned_today_falls_back_to_the_real_date_and_every_page_opens(
     for page in PAGES:
         at = open_page(page, via_app=False)
         assert not at.exception, (page, [e.value for e in at.exception])
-        if page == "pages/data.py":
+        if page == "app_pages/data.py":
             assert any("NEXTROUND_TODAY" in w.value.replace("\\", "") for w in at.warning), \
                 [w.value for w in at.warning]
 

@@ -1,6 +1,6 @@
 """The sections of the Feedback page, one module each: the numbers, follow-ups due, all
 requests, recording a reply, asking for feedback, the theme list, and what the replies say.
-`pages/feedback.py` lays them out.
+`app_pages/feedback.py` lays them out.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The sections of the Reflect page, one module each: the guided post-mortem (and its steps),
-the game plan, the dream-job list and the insights. `pages/reflect.py` picks the section.
+the game plan, the dream-job list and the insights. `app_pages/reflect.py` picks the section.
 
 What they share is here: moving to another section, and the one way they write. Reads are
 fresh on every rerun, so each row remembers the version this tab first showed (`seen`), and a

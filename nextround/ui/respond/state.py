@@ -28,7 +28,7 @@ def preselect(app_id: int, kind: str = "rejection_thanks") -> None:
     a rejection unless told).
 
     For a page that sends the user here (the guided path after a no): call it, then
-    `st.switch_page("pages/respond.py")`. The picker honours it once, on the next run of
+    `st.switch_page("app_pages/respond.py")`. The picker honours it once, on the next run of
     Respond; after that the user's own choices count again."""
     st.session_state[PRESELECT] = (int(app_id), kind)
 
