@@ -15,6 +15,7 @@ from nextround import figures, metrics, ui
 from nextround.figures import Rate
 from nextround.reports import work_search
 from nextround.store import Store, StoreError
+from nextround.text import plural
 from nextround.ui import this_week
 from nextround.ui.progress_charts import chart_tabs, first_screen
 
@@ -188,7 +189,7 @@ def compact_numbers(board: metrics.Board, today: date) -> None:
          f"{terms['Feedback rate']} Here: {now.feedback_received:,} of "
          f"{now.feedback_requested:,}.{feedback_days}"),
         ("Ghosted", f"{now.ghosted:,}",
-         f"{terms['Ghosted']} Set to {board.ghost_after_days} days."),
+         f"{terms['Ghosted']} Set to {plural(board.ghost_after_days, 'day')}."),
         ("Actions done", f"{now.actions_done:,}",
          f"{terms['Actions done']} In the period picked above."),
     ]

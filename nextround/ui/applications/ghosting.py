@@ -39,8 +39,8 @@ def ghosting_section(store: Store, today: date, threshold: int, found: Ghosts) -
     if not total:
         return
     # Tracked, so a closed list draws nothing: it only shows, and its buttons write at once.
-    panel = st.expander(f"No reply after {threshold} days: {plural(total, 'application')}",
-                        key=GHOSTING, icon=":material/hourglass_empty:", on_change="rerun")
+    label = f"No reply after {plural(threshold, 'day')}: {plural(total, 'application')}"
+    panel = st.expander(label, key=GHOSTING, icon=":material/hourglass_empty:", on_change="rerun")
     if panel.open:
         with panel:
             _ghost_list(store, ghosts, total, today)
@@ -56,7 +56,7 @@ def _ghost_list(store: Store, ghosts: list[GhostingCandidate], total: int,
         waited = (today - row.applied_on).days
         name, when, action = st.columns([5, 3, 2], vertical_alignment="center")
         name.text(ui.application_label(row.company, row.role))
-        when.caption(f"Applied {row.applied_on}, {waited} days ago")
+        when.caption(f"Applied {row.applied_on}, {plural(waited, 'day')} ago")
         action.button("Mark ghosted", key=f"ghost_{row.id}", width="stretch",
                       on_click=_mark_ghosted, args=(store, [(row.id, row.version)], today))
     items = [(r.id, r.version) for r in ghosts]

@@ -9,7 +9,7 @@ import streamlit as st
 
 from nextround import transfer, ui
 from nextround.store import Store
-from nextround.text import plural
+from nextround.text import noun, plural
 from nextround.ui.data.restore import drop_upload
 
 DELETE_FORM = "delete"
@@ -62,8 +62,8 @@ def delete_section(store: Store, after: Callable[[], None], *, open_: bool = Tru
             return ("All your data was deleted"
                     + (f", and {plural(removed, 'backup')}." if also_backups else ".")
                     + (f" {plural(kept, 'older backup')} in the backups folder might belong to "
-                       "another database with a similar name, so they were kept."
-                       if kept else ""))
+                       "another database with a similar name, so "
+                       f"{noun(kept, 'it was', 'they were')} kept." if kept else ""))
 
         with st.spinner("Deleting…"):
             ui.save(DELETE_FORM, delete, told, then=deleted)

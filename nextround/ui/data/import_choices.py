@@ -133,8 +133,15 @@ def dream_list_offer(found: transfer.Preview) -> None:
         return
     count = len(found.dream_rows)
     st.markdown("**Saved, never applied to**")
-    st.caption(f"Saved in the file but never applied to: {plural(count, 'job')}. They aren't "
-               "applications, but their companies can go on your dream-job list.")
+    if not count:
+        st.caption("Jobs saved in the file but never applied to aren't applications, and none "
+                   "of these can go on your dream-job list.")
+    elif count == 1:
+        st.caption("Saved in the file but never applied to: 1 job. It isn't an application, "
+                   "but its company can go on your dream-job list.")
+    else:
+        st.caption(f"Saved in the file but never applied to: {count:,} jobs. They aren't "
+                   "applications, but their companies can go on your dream-job list.")
     if found.dream_rows:
         st.dataframe(pd.DataFrame({
             "Line": [r["_line"] for r in found.dream_rows[:200]],

@@ -277,8 +277,9 @@ def last_import_note(store: Store) -> None:
             st.code(backup, language=None)
         paths = ui.cached(store, after_no.open_paths, 1) if rejections else []
         if paths:
-            st.caption(f"The file held {rejections:,} "
-                       f"{noun(rejections, 'rejection')}. Each has a short "
-                       "path from the no to your next company; the most recent one still open "
-                       "is below, and the others wait under This week on the Progress page.")
+            st.caption("The file held a rejection. It has a short path from the no to your next "
+                       "company, below." if rejections == 1 else
+                       f"The file held {rejections:,} rejections. Each has a short path from the "
+                       "no to your next company; the most recent one still open is below, and "
+                       "the others wait under This week on the Progress page.")
             after_no_ui.panel(store, paths[0].application_id, here="data")

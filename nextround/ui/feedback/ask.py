@@ -11,6 +11,7 @@ from nextround import feedback as fb
 from nextround import ui
 from nextround.records import ApplicationSummary
 from nextround.store import Store
+from nextround.text import plural
 
 NEW_FORM = "feedback_new"
 
@@ -52,8 +53,9 @@ def new_request_section(store: Store, today: date, follow_up_days: int) -> None:
             ui.field_error(NEW_FORM, "asked_whom")
             due = st.date_input("Follow up on", value=None, key=f"feedback_new_due_{app_id}",
                                 format="YYYY-MM-DD",
-                                help=f"Leave empty to follow up {follow_up_days} days after asking "
-                                     "(you can change this on the Your data page).")
+                                help="Leave empty to follow up "
+                                     f"{plural(follow_up_days, 'day')} after asking (you can "
+                                     "change this on the Your data page).")
             ui.field_error(NEW_FORM, "follow_up_due")
         submitted = st.form_submit_button("Save the request", icon=":material/add:",
                                           type="primary")

@@ -27,7 +27,8 @@ def due_section(store: Store, today: date) -> None:
     if not due:
         days = ui.cached(store, store.settings.get).follow_up_days
         st.info(f"Nothing needs a follow-up right now. A request shows up here as its "
-                f"follow-up date nears ({days} days after asking, unless you chose a date).",
+                f"follow-up date nears ({plural(days, 'day')} after asking, unless you chose a "
+                "date).",
                 icon=":material/event_available:")
         return
     if any(fb.suggest_no_reply(r.status, r.follow_ups, r.follow_up_due, today) for r in due):

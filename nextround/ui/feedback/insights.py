@@ -11,7 +11,7 @@ import streamlit as st
 from nextround import chart_thresholds, charts, ui
 from nextround import feedback as fb
 from nextround.store import Store
-from nextround.text import plural
+from nextround.text import noun, plural
 
 REPLIES_SHOWN = 10
 PLAN_FORM = "feedback_plan"
@@ -46,8 +46,8 @@ def insights_section(store: Store, today: date) -> None:
                 "Patterns across applications show up here.", icon=":material/insights:")
         return
     if top is None:
-        st.info(f"{plural(received, 'reply', 'replies')} saved, none tagged "
-                "with a theme yet. Tag them under “Record a reply” to see patterns.",
+        st.info(f"{plural(received, 'reply', 'replies')} saved, not tagged with a theme yet. "
+                f"Tag {noun(received, 'it', 'them')} under “Record a reply” to see patterns.",
                 icon=":material/sell:")
         return
     sentence = chart_thresholds.placeholder("feedback_themes",
@@ -101,8 +101,11 @@ def _replies_by_theme(store: Store, themes: list[str]) -> None:
     ui.field_error(PLAN_FORM, "theme")
     ui.form_error(PLAN_FORM)
     chosen = ui.cached(store, store.feedback.replies_for_theme, theme, limit=REPLIES_SHOWN)
-    st.caption(f"The {plural(len(chosen), 'most recent reply', 'most recent replies')} with "
-               "this theme, newest first.")
+    count = len(chosen)
+    st.caption("The one reply with this theme." if count == 1 else
+               f"The {count} most recent replies with this theme, newest first."
+               if count == REPLIES_SHOWN else
+               f"The {count} replies with this theme, newest first.")
     with st.container(height=520 if len(chosen) > 3 else "content", border=False):
         for reply in chosen:
             with st.container(border=True):

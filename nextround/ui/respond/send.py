@@ -10,6 +10,7 @@ import streamlit as st
 from nextround import drafting, sending, ui
 from nextround.models import Settings
 from nextround.store import Store
+from nextround.text import plural
 from nextround.ui import path_state
 from nextround.ui.respond.state import K, Picked, draft_state
 from nextround.ui.send import send_flow
@@ -65,7 +66,7 @@ def send(store: Store, app: Picked | None, final: drafting.Draft, settings: Sett
 
     message = "Marked as sent."
     if ask:
-        message += f" Feedback follow-up due in {settings.follow_up_days} days."
+        message += f" Feedback follow-up due in {plural(settings.follow_up_days, 'day')}."
     stem = "-".join(p for p in (fields["kind"], fields["company"]) if p)
     send_flow(final, key=K, on_mark_sent=mark, sent_message=message, after_sent=marked,
               file_stem=stem, sent_note=note, beside_mark=save_button)
