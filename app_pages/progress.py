@@ -19,6 +19,7 @@ from nextround.text import plural
 from nextround.ui import this_week
 from nextround.ui.progress_charts import chart_tabs, first_screen
 
+PERIOD_PART = "progress_period_part"  # the fragment of the period, its numbers and charts
 PERIODS = {"4 weeks": 28, "3 months": 91, "6 months": 182, "1 year": 365, "All time": None,
            "Custom": None}
 
@@ -230,15 +231,23 @@ def main(store: Store) -> None:
     st.title("Your progress")
     st.caption("Every application is a step. Here's how far your search has come.")
     plan = this_week.show(store, today)
+    in_period(store, bounds, today, work_search_weekly, goal_paused=plan.goal_paused)
+
+
+@st.fragment(key=PERIOD_PART)
+def in_period(store: Store, bounds: tuple[date, date] | None, today: date,
+              work_search_weekly: int | None, *, goal_paused: bool) -> None:
+    """The period, then its numbers and charts. A fragment: another period or chart tab
+    reruns this part alone, not "This week" above it, which no period changes."""
     start, end = pick_period(bounds, today)
     if start > end:
         start, end = end, start
     period = (start.isoformat(), end.isoformat())
     first, _ = ui.cached(store, first_screen, *period)
-    headline(first, today, goal_paused=plan.goal_paused)
+    headline(first, today, goal_paused=goal_paused)
     compact_numbers(first, today)
     work_search_count(store, work_search_weekly, today)
-    chart_tabs(store, first, period, today, goal_paused=plan.goal_paused)
+    chart_tabs(store, first, period, today, goal_paused=goal_paused)
 
 
 main(ui.frame("Progress", ":material/trending_up:"))

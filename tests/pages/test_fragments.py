@@ -1,4 +1,4 @@
-"""The parts of Applications, Respond and Reflect that rerun alone, run as the server runs
+"""The parts of Progress, Applications, Respond and Reflect that rerun alone, run as the server runs
 them after a click inside one (`tests/pages/fragments.py`): the part shows the click's result
 and the rest of the page is not run again (its frame is not drawn, nor its title sent), while
 a write from inside a part still draws the whole page from the database.
@@ -29,6 +29,31 @@ def _table_stages(at: AppTest) -> dict[str, str]:
     frames = [d.value for d in at.dataframe if "Company" in d.value.columns]
     assert len(frames) == 1
     return dict(zip(frames[0]["Company"], frames[0]["Stage"], strict=True))
+
+
+# --- Progress ------------------------------------------------------------------------------
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_another_period_reruns_only_its_numbers_and_charts(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    factories.application(store, "Acme", applied_on=TODAY - timedelta(days=200))
+    factories.application(store, "Globex", applied_on=TODAY - timedelta(days=3))
+    with counting_full_runs(monkeypatch) as runs:
+        at = open_page("app_pages/progress.py", via_app=False)
+        assert _metric(at, "Applied") == "2" and "This week" in [h.value for h in at.header]
+        at.radio(key="progress_period").set_value("4 weeks")
+        fragment_run(at, "progress_period_part")
+        no_exception(at)
+        # The numbers and charts of the new period; "This week" above was not run again.
+        assert _metric(at, "Applied") == "1" and at.get("vega_lite_chart")
+        assert _titles(at) == [] and "This week" not in [h.value for h in at.header]
+        assert len(runs) == 1
+        at.run()  # the next full run keeps the period picked
+        assert at.radio(key="progress_period").value == "4 weeks"
+        assert _metric(at, "Applied") == "1" and _titles(at) == ["Your progress"]
 
 
 # --- Applications --------------------------------------------------------------------------
