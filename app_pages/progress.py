@@ -15,7 +15,7 @@ from nextround import figures, metrics, ui
 from nextround.figures import Rate
 from nextround.reports import work_search
 from nextround.store import Store, StoreError
-from nextround.text import plural
+from nextround.text import noun, plural
 from nextround.ui import this_week
 from nextround.ui.progress_charts import chart_tabs, first_screen
 
@@ -169,9 +169,10 @@ def compact_numbers(board: metrics.Board, today: date) -> None:
     """The rest of the search in one compact row, no borders and no deltas (they wrap two or
     three to a row on a phone), then one quiet line about wellbeing."""
     now, terms = board.now, metrics.TERMS
-    feedback_days = ("" if now.median_days_to_feedback is None else
-                     f" Replies took {figures.number(now.median_days_to_feedback)} days "
-                     "(median).")
+    median = now.median_days_to_feedback
+    feedback_days = ("" if median is None else
+                     f" Replies took {figures.number(median)} "
+                     f"{noun(round(median, 1), 'day')} (median).")
     days = now.median_days_to_response
     offer_rate = Rate(now.offers, now.interviewed, now.offer_rate)
     numbers = [

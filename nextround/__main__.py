@@ -85,6 +85,14 @@ def _progress_printer() -> Callable[[float, str], None] | None:
 
 # --- demo --------------------------------------------------------------------------------------
 
+# What the demo summary counts, with each table's noun for one and for many.
+DEMO_TABLES = {"applications": ("application", "applications"), "events": ("event", "events"),
+               "drafts": ("draft", "drafts"),
+               "feedback_requests": ("feedback request", "feedback requests"),
+               "reflections": ("reflection", "reflections"), "actions": ("action", "actions"),
+               "checkins": ("check-in", "check-ins"), "targets": ("dream job", "dream jobs")}
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from nextround import demo
 
@@ -94,15 +102,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         demo.fill(store, applications=args.applications, seed=args.seed,
                   progress=_progress_printer())
         seconds = time.perf_counter() - started
-        counts = {table: store.count(table) for table in
-                  ("applications", "events", "drafts", "feedback_requests", "reflections",
-                   "actions", "checkins", "targets")}
+        counts = {noun: store.count(table) for table, noun in DEMO_TABLES.items()}
     finally:
         store.dispose()
     where = store.where
     print(f"Made demo data in {where} in {seconds:.1f} s: "
-          + ", ".join(plural(n, table.replace('_', ' ').removesuffix('s'),
-                                 table.replace('_', ' ')) for table, n in counts.items()) + ".")
+          + ", ".join(plural(n, one, many) for (one, many), n in counts.items()) + ".")
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ command may read standard input.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -85,6 +86,15 @@ def test_demo_with_a_url_and_the_environment_variable(tmp_path: Path, seeded: Pa
                  env={"NEXTROUND_DB": str(by_env)})
     assert result.returncode == 0, result.stderr
     assert len(applications(by_env)) == 40
+
+
+def test_demo_summary_counts_what_it_made_in_words(tmp_path: Path) -> None:
+    result = run("demo", "--applications", "1", "--db", str(tmp_path / "one.db"))
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.search(r": 1 application, \d+ events?, \d+ drafts?, \d+ feedback requests?, "
+                     r"\d+ reflections?, \d+ actions?, \d+ check-ins?, \d+ dream jobs?\.$",
+                     summary), summary
 
 
 @pytest.mark.parametrize("args", [

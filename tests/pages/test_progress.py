@@ -440,3 +440,15 @@ def test_the_first_application_gets_sentences_not_misleading_charts(store: Store
                                   "check-in.") for c in at.caption)
     assert not re.search(r"\d{4}-W\d\d", _texts(at))
     assert "Last check-in (week of 23 Nov)" in _texts(at)
+
+
+@pytest.mark.parametrize(("received_on", "said"), [("2026-11-03", "Replies took 1 day (median)."),
+                                                   ("2026-11-05", "Replies took 3 days (median).")])
+def test_the_days_feedback_took_agree_with_their_number(store: Store, received_on: str,
+                                                        said: str) -> None:
+    request = factories.feedback_request(store, factories.rejected(store), "2026-11-02")
+    factories.feedback_reply(store, request, received_on, "Thanks for asking.")
+    at = _open(False)
+    no_exception(at)
+    help_text = next(m.proto.help for m in at.metric if m.label == "Feedback rate")
+    assert help_text.endswith(said), help_text
