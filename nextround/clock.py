@@ -82,5 +82,16 @@ def iso_week_key(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def iso_week_monday(key: object) -> date | None:
+    """The Monday of an ISO week key (`2026-W48` → 23 Nov 2026), the inverse of
+    `iso_week_key`; None for anything that isn't a real ISO week (a stored key is read back
+    without trusting it). The one place a week key is turned into a date."""
+    try:
+        year, week = str(key).split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return None
+
+
 def week_start(day: date) -> date:
     return date.fromordinal(day.toordinal() - day.weekday())

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, NamedTuple
 
+from nextround import clock
+
 FEW = 5  # below this many cases a rate is shown as counts
 NO_CHANGE = "no change"
 
@@ -79,10 +81,8 @@ def rate_change(now: Rate, before: Rate) -> Change | None:
 def week_of(key: str | None, today: date) -> str | None:
     """An ISO week key ("2026-W47") as people say it: "week of 16 Nov", with the year when it
     isn't this year's. None for no key or one that isn't a real ISO week."""
-    try:
-        year, week = str(key).split("-W")
-        monday = date.fromisocalendar(int(year), int(week), 1)
-    except ValueError:
+    monday = clock.iso_week_monday(key)
+    if monday is None:
         return None
     year_part = "" if monday.year == today.year else f" {monday.year}"
     return f"week of {monday.day} {monday:%b}{year_part}"

@@ -45,6 +45,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from nextround import clock
+
 if TYPE_CHECKING:
     from nextround.store import Store
 
@@ -161,14 +163,6 @@ def actions_done(actions: pd.DataFrame, start: date | None, as_of: date) -> int:
     return int(pd.to_numeric(actions["n"]).to_numpy(dtype="int64")[mask].sum())
 
 
-def _week_start(key: str) -> date | None:
-    try:
-        year, week = key.split("-W")
-        return date.fromisocalendar(int(year), int(week), 1)
-    except (ValueError, AttributeError):
-        return None
-
-
 def checkin_numbers(checkins: pd.DataFrame, as_of: date) -> tuple[int | None, str | None, int]:
     """(last WHO-5 % = raw × 4, its ISO week, streak of consecutive weeks) as of a day.
 
@@ -181,7 +175,7 @@ def checkin_numbers(checkins: pd.DataFrame, as_of: date) -> tuple[int | None, st
     valid = [(start, week, raw)
              for week, raw in zip(checkins["week"].tolist(), checkins["who5_raw"].tolist(),
                                   strict=True)
-             if (start := _week_start(week)) is not None and start <= this_week]
+             if (start := clock.iso_week_monday(week)) is not None and start <= this_week]
     if not valid:
         return None, None, 0
     _, last_week, last_raw = max(valid, key=lambda row: row[0])

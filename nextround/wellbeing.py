@@ -148,8 +148,9 @@ class Change:
     @property
     def message(self) -> str:
         """Our own words (no user text), safe for st.markdown."""
-        monday = week_monday(self.since_week)
-        since = f"week of {monday.day} {monday:%b}"  # a week in words, never its ISO code
+        monday = clock.iso_week_monday(self.since_week)
+        # A week in words, never its ISO code.
+        since = f"week of {monday.day} {monday:%b}" if monday else "your last week"
         if self.points == 0:
             return f"The same as your last check-in ({since})."
         direction = "Up" if self.points > 0 else "Down"
@@ -298,18 +299,6 @@ def week_key(day: date) -> str:
     return clock.iso_week_key(day)
 
 
-def week_monday(key: str) -> date:
-    year, week = key.split("-W")
-    return date.fromisocalendar(int(year), int(week), 1)
-
-
-def _monday_or_none(key: object) -> date | None:
-    try:
-        return week_monday(str(key))
-    except ValueError:
-        return None
-
-
 def streak(weeks: Iterable[str], today: date) -> int:
     """Weekly check-ins in a row, up to this week. A streak that reached last week is still
     alive until this week ends, so nobody sees "0" on a Monday morning."""
@@ -337,7 +326,7 @@ def weekly_trend(checkins: pd.DataFrame, applications_per_day: pd.DataFrame, tod
     if not checkins.empty:
         # A week key the file holds but the calendar hasn't (2026-W99, written by another
         # tool or a hand-edited import) is left out rather than stopping the page.
-        first = min((m for m in map(_monday_or_none, checkins["week"]) if m), default=end)
+        first = min((m for m in map(clock.iso_week_monday, checkins["week"]) if m), default=end)
         start = max(start, min(first, end))
     else:
         start = end

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from nextround import calendar_ics, wellbeing
+from nextround import calendar_ics, clock, wellbeing
 from nextround.models import (
     PAUSE_GOAL_IN_HARD_WEEK,
     SUPPORT_REGION_CONFIRMED,
@@ -159,7 +159,7 @@ def test_a_year_with_week_53_and_one_without(store: Store) -> None:
                                version=None if existing is None else existing.version)
     assert list(store.checkins.history()["week"]) == ["2020-W53", "2021-W01"]
     assert wellbeing.streak(["2020-W52", "2020-W53", "2021-W01"], date(2021, 1, 5)) == 3
-    assert wellbeing.week_monday("2020-W53") == date(2020, 12, 28)
+    assert clock.iso_week_monday("2020-W53") == date(2020, 12, 28)
 
 
 def test_stale_tab_and_deleted_row_never_overwrite(store: Store) -> None:
