@@ -9,12 +9,12 @@ sidebar on every page). Until the user has chosen their support region, the form
 from __future__ import annotations
 
 import json
-from datetime import date, time, timedelta
+from datetime import date, time
 
 import pandas as pd
 import streamlit as st
 
-from nextround import calendar_ics, chart_thresholds, charts, clock, figures, ui, wellbeing
+from nextround import calendar_ics, chart_thresholds, charts, figures, ui, wellbeing
 from nextround.records import CheckinRecord
 from nextround.store import Store
 from nextround.ui import after_no as after_no_ui
@@ -179,9 +179,7 @@ def _week(store: Store, today: date) -> Week:
     summary = wellbeing.summarize(history, today)
     if summary.last is None:
         return not history.empty, current, summary, None, None
-    start = clock.week_start(today) - timedelta(days=7 * (TREND_WEEKS - 1))
-    trend = wellbeing.weekly_trend(history, store.applications.per_day(start, today), today,
-                                   weeks=TREND_WEEKS)
+    trend = wellbeing.recent_trend(store, today, weeks=TREND_WEEKS, checkins=history)
     sentence = chart_thresholds.placeholder("wellbeing", chart_thresholds.trend_facts(trend))
     return True, current, summary, trend, sentence
 

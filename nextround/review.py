@@ -183,9 +183,7 @@ def chart_pngs(store: Any, week: agenda.Week, *,
     pngs["applications-per-week"] = vl_convert.vegalite_to_png(weekly_chart.to_json(), scale=2)
     checkins = store.checkins.history() if with_wellbeing else pd.DataFrame()
     if not checkins.empty:
-        trend_start = date.fromordinal(week.start.toordinal() - 7 * 25)  # its 26 weeks
-        trend = wellbeing.weekly_trend(
-            checkins, store.applications.per_day(trend_start, week.end), week.end)
+        trend = wellbeing.recent_trend(store, week.end, checkins=checkins)
         if not trend.empty:
             chart = charts.wellbeing_review(trend)
             pngs["wellbeing"] = vl_convert.vegalite_to_png(chart.to_json(), scale=2)

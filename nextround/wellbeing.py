@@ -354,6 +354,17 @@ def weekly_trend(checkins: pd.DataFrame, applications_per_day: pd.DataFrame, tod
     return frame[["week", "week_start", "who5_pct", "stress", "applications"]]
 
 
+def recent_trend(store: Store, today: date, *, weeks: int = 26,
+                 checkins: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`weekly_trend` over the `weeks` ISO weeks up to today's, read from the store: the
+    check-ins (or `checkins`, when the caller has read them already) and the applications
+    sent in exactly those weeks. The one way the check-in page, the home page's line and the
+    weekly review read a trend."""
+    history = store.checkins.history() if checkins is None else checkins
+    start = clock.week_start(today) - timedelta(days=7 * (weeks - 1))
+    return weekly_trend(history, store.applications.per_day(start, today), today, weeks=weeks)
+
+
 @dataclass(frozen=True)
 class Summary:
     """What the progress page and the check-in page show at a glance."""

@@ -4,7 +4,7 @@ spec cached until the next write with its data already in Arrow; the wellbeing l
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -15,10 +15,7 @@ from nextround.store import Store
 
 def wellbeing_trend(store: Store, today: str) -> pd.DataFrame:
     """The last twelve weeks of check-ins, one row per week (small by construction)."""
-    day = date.fromisoformat(today)
-    start = day - timedelta(weeks=12)
-    return wellbeing.weekly_trend(store.checkins.history(), store.applications.per_day(start, day),
-                                  day, weeks=12)
+    return wellbeing.recent_trend(store, date.fromisoformat(today), weeks=12)
 
 
 def small_wellbeing_trend(shown: dict | str | None) -> None:
