@@ -563,31 +563,10 @@ class Details:
 
 
 @dataclass(frozen=True)
-class Dashboard:
-    """Everything the progress page draws, all of it aggregated."""
-
-    start: date
-    end: date
-    applications_in_range: int
-    now: Headline
-    before: Headline
-    weekly_goal: int
-    ghost_after_days: int
-    weekly: pd.DataFrame = field(repr=False)
-    cumulative: pd.DataFrame = field(repr=False)
-    funnel: pd.DataFrame = field(repr=False)
-    outcomes: pd.DataFrame = field(repr=False)
-    response_times: pd.DataFrame = field(repr=False)
-    sources: pd.DataFrame = field(repr=False)
-    flow_nodes: pd.DataFrame = field(repr=False)
-    flow_bands: pd.DataFrame = field(repr=False)
-
-    @property
-    def answered(self) -> int:
-        """Applications with an answer: all but those still open at applied."""
-        outcomes = self.outcomes
-        return self.applications_in_range - int(
-            outcomes.loc[outcomes["order"] == 0, "Still open"].sum())
+class Dashboard(Details, Board):
+    """Everything the progress page draws, all of it aggregated: the first screen and the
+    later tabs in one, for the weekly review and the tests, which read it whole (the page
+    computes the two parts apart, each when it is shown)."""
 
 
 def board(inputs: Inputs) -> Board:
@@ -628,12 +607,7 @@ def build(counts: Counts, start: date, end: date, *, weekly_goal: int = 5,
                     checkins=checkins)
     first = board(inputs)
     rest = details(inputs, first)
-    return Dashboard(
-        start=start, end=end, applications_in_range=first.applications_in_range,
-        now=first.now, before=first.before, weekly_goal=weekly_goal,
-        ghost_after_days=ghost_after_days, weekly=first.weekly, cumulative=first.cumulative,
-        funnel=rest.funnel, outcomes=rest.outcomes, response_times=rest.response_times,
-        sources=rest.sources, flow_nodes=rest.flow_nodes, flow_bands=rest.flow_bands)
+    return Dashboard(**vars(first), **vars(rest))
 
 
 def read(store: Store, start: date | str, end: date | str) -> Inputs:

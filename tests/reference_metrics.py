@@ -236,13 +236,17 @@ def dashboard(store: Store, start: date, end: date) -> Dashboard:
     earlier = prepare(raw, before_day, settings.ghost_after_days)
     table = outcome_table(apps)
     nodes, bands = metrics.flow(table)
+    outcomes = metrics.outcomes_by_stage(table)
+    # Answered: all but those still open at applied, counted here from the outcome table
+    # (the app's first screen counts them without it; the tests hold the two equal).
+    answered = len(apps) - int(outcomes.loc[outcomes["order"] == 0, "Still open"].sum())
     return Dashboard(
-        start=start, end=end, applications_in_range=len(apps),
+        start=start, end=end, applications_in_range=len(apps), answered=answered,
         now=headline(apps, end, start, sent_thanks, others),
         before=headline(earlier, before_day, start, sent_thanks, others),
         weekly_goal=settings.weekly_goal, ghost_after_days=settings.ghost_after_days,
         weekly=weekly(apps, start, end), cumulative=cumulative(apps, start, end),
-        funnel=funnel(apps), outcomes=metrics.outcomes_by_stage(table),
+        funnel=funnel(apps), outcomes=outcomes,
         response_times=response_time_bins(apps), sources=by_source(apps),
         flow_nodes=nodes, flow_bands=bands,
     )
