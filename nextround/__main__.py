@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +192,55 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 # --- import and export -------------------------------------------------------------------------
 
+# The command line's words for the import's answers (`transfer.Choices`).
+DATE_ORDERS = {"day-first": "day first", "month-first": "month first"}
+ENCODINGS = {"utf-8": "utf-8", "windows-1252": "cp1252"}
+
+
+def _pairs(given: list[str] | None, option: str, shape: str) -> dict[str, str]:
+    """Repeated `option` values of the form LEFT=RIGHT (split at the last "="), in order."""
+    pairs = {}
+    for pair in given or []:
+        left, sep, right = pair.rpartition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise Refusal(f"{option} needs {shape}, not {pair!r}. Nothing was imported.")
+        pairs[left.strip()] = right.strip()
+    return pairs
+
+
+def _import_hints(found: Any, problems: list[Any], choices: Any) -> list[str]:
+    """What to run again with, for each question the file left open (the app asks them in
+    its preview; the command line takes the answers as options)."""
+    hints = []
+    if found.needs_mapping:
+        header = ", ".join(repr(h) for h in found.header[:30])
+        hints.append("Say which column holds each field with --column 'FIELD=COLUMN', e.g. "
+                     f"--column 'Date applied={found.guesses.get('applied_on') or 'When'}'. "
+                     f"The file's columns: {header}.")
+    if found.encoding_question:
+        hints.append("Run again with --encoding windows-1252 to have it converted.")
+    if found.date_question:
+        hints.append("Say how its dates are written with --date-order day-first or "
+                     "--date-order month-first.")
+    elif choices.date_format != "auto" and any(
+            p.field in ("applied_on", "stage_on") and "must be a date" in p.message
+            for p in problems):
+        hints.append("If the file writes dates another way, say how with --date-format "
+                     "(DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY, YYYY/MM/DD), or --date-format auto "
+                     "to work it out.")
+    if found.unknown_statuses:
+        hints.append("Map each status with --status 'THEIR WORD=STAGE'; stages: applied, "
+                     "screening, interviewing, offer, accepted, rejected, withdrawn, ghosted.")
+    return hints
+
+
+def _duplicate_line(name: str, dup: Any) -> str:
+    """One possible duplicate, as a sentence: like which line, or like what is there."""
+    like = dup.same_as if dup.same_as.startswith("line") else "an application already there"
+    return (f"{name}: line {dup.line} looks like {like}: {dup.company!r}, {dup.role!r}, "
+            f"applied {dup.applied_on}")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """All or nothing: any bad line refuses the whole file, listing each line and field."""
     from nextround import transfer
@@ -203,12 +253,14 @@ def cmd_import(args: argparse.Namespace) -> int:
                       f"{transfer.MAX_JSON_BYTES // (1024 * 1024)} MB for a full export and "
                       f"{transfer.MAX_CSV_BYTES // (1024 * 1024)} MB for a CSV; move a bigger "
                       "database with backup and restore). Nothing was imported.")
-    overrides = {}
-    for pair in args.status or []:
-        word, _, stage = pair.rpartition("=")
-        if not word:
-            raise Refusal(f"--status needs THEIR_WORD=STAGE, not {pair!r}.")
-        overrides[word] = stage
+    overrides = _pairs(args.status, "--status", "THEIR_WORD=STAGE")
+    answers = _pairs(args.column, "--column", "FIELD=COLUMN")
+    if args.date_order and args.date_format != transfer.AUTO:
+        raise Refusal("--date-order goes with --date-format auto. Nothing was imported.")
+    choices = transfer.Choices(
+        date_format=args.date_format, status_overrides=tuple(overrides.items()),
+        date_order=DATE_ORDERS.get(args.date_order or "", ""),
+        encoding=ENCODINGS[args.encoding], sheet=args.sheet)
     # Rows that look like duplicates are imported and listed; they are left out only when the
     # user says so (issue 8: "skipped only when the user agrees"). Our own export may hold two
     # identical applications, and importing it must reproduce it exactly.
@@ -219,9 +271,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     show = _progress_printer()
 
     def run(store: Store, *, backup: bool = True) -> transfer.ImportResult:
+        picked = choices
+        if answers:
+            try:
+                picked = replace(choices, columns=transfer.answer_columns(
+                    transfer.preview(store, data, choices=choices), answers))
+            except ValueError as exc:
+                raise Refusal(f"{source.name}: {exc} Nothing was imported.") from exc
         return transfer.import_file(
-            store, data, date_format=args.date_format, status_overrides=overrides,
-            duplicates=duplicates, dry_run=args.dry_run, backup=backup,
+            store, data, choices=picked, duplicates=duplicates, dry_run=args.dry_run, backup=backup,
             progress=(lambda done, total: show(done / max(total, 1),
                                                f"imported {done:,} of {total:,}"))
             if show else None)
@@ -242,14 +300,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             _say(f"... and {len(refused.problems) - 200:,} more problems.")
         duplicates_found = refused.preview.duplicates if refused.preview else []
         for dup in duplicates_found[:50]:
-            _say(f"{source.name}: line {dup.line}: possible duplicate of {dup.same_as}: "
-                 f"{dup.company!r}, {dup.role!r}, applied {dup.applied_on}")
+            _say(_duplicate_line(source.name, dup))
         if duplicates_found:
             _say("Run again with --skip-duplicates to leave them out, or "
                  "--allow-duplicates to import them anyway.")
-        if refused.preview and refused.preview.unknown_statuses:
-            _say("Map each status with --status 'THEIR WORD=STAGE'; stages: applied, "
-                 "screening, interviewing, offer, accepted, rejected, withdrawn, ghosted.")
+        if refused.preview:
+            for hint in _import_hints(refused.preview, refused.problems, choices):
+                _say(hint)
         _say("Nothing was imported.")
         return EXIT_REFUSED
     found = result.preview
@@ -257,8 +314,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                if result.skipped_duplicates else "")
     if found.duplicates and not result.skipped_duplicates:
         for dup in found.duplicates[:50]:
-            _say(f"{source.name}: line {dup.line}: looks like a duplicate of {dup.same_as}: "
-                 f"{dup.company!r}, {dup.role!r}, applied {dup.applied_on} (kept)")
+            _say(_duplicate_line(source.name, dup) + " (kept)")
         _say(f"Possible duplicates kept: {plural(len(found.duplicates), 'row')}; "
              "--skip-duplicates leaves them out.")
     if args.dry_run:
@@ -467,11 +523,22 @@ def build_parser() -> argparse.ArgumentParser:
                      help="leave out rows that look like applications already there")
     p.add_argument("--date-format", default="YYYY-MM-DD", metavar="FMT",
                    choices=["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY",
-                            "YYYY/MM/DD"],
+                            "YYYY/MM/DD", "auto"],
                    help="how the file writes dates (default YYYY-MM-DD; also DD/MM/YYYY, "
-                        "MM/DD/YYYY, DD.MM.YYYY, YYYY/MM/DD)")
+                        "MM/DD/YYYY, DD.MM.YYYY, YYYY/MM/DD, or auto to work it out)")
+    p.add_argument("--date-order", choices=list(DATE_ORDERS), metavar="ORDER",
+                   help="with --date-format auto, when no date in the file tells: day-first "
+                        "(03/04/2026 is 3 April) or month-first (March 4)")
     p.add_argument("--status", action="append", metavar="WORD=STAGE",
                    help="map one of the file's status words onto a stage (repeatable)")
+    p.add_argument("--column", action="append", metavar="FIELD=COLUMN",
+                   help="which of the file's columns holds a field, e.g. 'Date applied=When' "
+                        "(repeatable)")
+    p.add_argument("--sheet", default="", metavar="NAME",
+                   help="the sheet of a workbook to read (default: the first)")
+    p.add_argument("--encoding", choices=list(ENCODINGS), default="utf-8",
+                   help="utf-8 (the default), or windows-1252 to convert a CSV that Excel "
+                        "saved as plain \"CSV\"")
 
     p = sub.add_parser("export", parents=[common],
                        help="write everything as JSON, or the applications as CSV or .xlsx")

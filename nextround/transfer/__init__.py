@@ -48,7 +48,7 @@ from nextround.transfer.export import (
     write_file_atomically,
 )
 from nextround.transfer.formulas import neutralize, unneutralize
-from nextround.transfer.importing import import_file, preview
+from nextround.transfer.importing import answer_columns, import_file, preview
 from nextround.transfer.limits import (
     MAX_CSV_BYTES,
     MAX_FIELD_CHARS,
@@ -86,7 +86,8 @@ __all__ = [
     "EXPORT_FORMAT", "FIELD_LABELS", "ImportRefused", "ImportResult", "MAX_CSV_BYTES",
     "MAX_FIELD_CHARS", "MAX_JSON_BYTES", "MAX_JSON_ROWS", "MAX_JSON_ROW_CHARS", "MAX_PROBLEMS",
     "MAX_ROWS", "MAX_TEXT_CHARS", "Preview", "Problem", "Progress", "SAVED", "SQLITE_INT_MAX",
-    "daily_backup", "decode", "describe_backup", "export_bytes", "export_csv", "export_data",
-    "export_json", "export_xlsx", "import_file", "make_backup", "neutralize", "parse_day",
-    "preview", "restore_backup", "stored_value_problems", "unneutralize", "write_file_atomically",
+    "answer_columns", "daily_backup", "decode", "describe_backup", "export_bytes", "export_csv",
+    "export_data", "export_json", "export_xlsx", "import_file", "make_backup", "neutralize",
+    "parse_day", "preview", "restore_backup", "stored_value_problems", "unneutralize",
+    "write_file_atomically",
 ]

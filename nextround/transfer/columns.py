@@ -43,3 +43,13 @@ def fold(name: str) -> str:
     """A column name or status word as it is looked up: lower case, _ - . and runs of
     spaces folded into one space."""
     return " ".join(re.sub(r"[_\-.]+", " ", name.strip().lower()).split())
+
+
+def field_named(name: str) -> str | None:
+    """Our field for a name a person gives it: its header ("Date applied"), its field name
+    ("applied_on") or a name other trackers use for its column ("employer"); None otherwise."""
+    folded = fold(name)
+    for field_, label in FIELD_LABELS.items():
+        if folded in (fold(label), fold(field_)):
+            return field_
+    return COLUMN_LOOKUP.get(folded)

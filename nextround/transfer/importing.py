@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from nextround.store import Store, StoreError
 from nextround.text import plural
 from nextround.transfer.backups import make_backup
+from nextround.transfer.columns import FIELD_LABELS, field_named, fold
 from nextround.transfer.json_stream import export_rows
 from nextround.transfer.limits import MAX_CSV_BYTES, MAX_JSON_BYTES
 from nextround.transfer.our_json import preview_json
@@ -37,6 +38,30 @@ def _choices(date_format: str, status_overrides: Mapping[str, str] | None,
         return choices
     return Choices(date_format=date_format,
                    status_overrides=tuple((status_overrides or {}).items()))
+
+
+def answer_columns(found: Preview, answers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """`Choices.columns` for a file read as `found`: the columns it recognised, with
+    `answers` (a field as a person names it → one of the file's columns) put over them. A
+    column is matched exactly, else ignoring case and spacing. ValueError says which field or
+    column it can't place, and what there is to choose from."""
+    columns = {our: theirs for theirs, our in found.mapping.items()}
+    by_fold = {}
+    for name in found.header:
+        by_fold.setdefault(fold(name), []).append(name)
+    for asked, theirs in answers.items():
+        our = field_named(asked)
+        if our is None:
+            raise ValueError(f"{asked!r} is not one of the fields: "
+                             + ", ".join(FIELD_LABELS.values()) + ".")
+        matches = [theirs] if theirs in found.header else by_fold.get(fold(theirs), [])
+        if len(matches) != 1:
+            shown = ", ".join(repr(h) for h in found.header[:30]) or "none could be read"
+            raise ValueError(f"The file has no column {theirs!r} to use as "
+                             f"{FIELD_LABELS[our]} (its columns: {shown}).")
+        columns = {f: c for f, c in columns.items() if c != matches[0]}  # one field a column
+        columns[our] = matches[0]
+    return tuple(sorted(columns.items()))
 
 
 def preview(store: Store, data: bytes, *, date_format: str = DEFAULT_DATE_FORMAT,

@@ -40,8 +40,6 @@ def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
     return result
 
 
-
-
 def applications(path: Path) -> list[tuple]:
     con = sqlite3.connect(path)
     try:
