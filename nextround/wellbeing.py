@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from nextround import clock
@@ -330,28 +331,30 @@ def weekly_trend(checkins: pd.DataFrame, applications_per_day: pd.DataFrame, tod
         start = max(start, min(first, end))
     else:
         start = end
+    # A few dozen rows at most: plain dicts, and one frame at the end (pandas merges and
+    # groupbys on frames this small cost more than the rest of a cold home page).
     mondays = pd.date_range(start, end, freq="7D")
-    frame = pd.DataFrame({"week_start": mondays})
-    frame["week"] = [week_key(d.date()) for d in mondays]
-    scores = pd.DataFrame(columns=["week", "who5_pct", "stress"])
+    keys = [week_key(d.date()) for d in mondays]
+    scores: dict[str, tuple[object, object]] = {}
     if not checkins.empty:
-        scores = pd.DataFrame({
-            "week": checkins["week"].astype(str),
-            "who5_pct": pd.to_numeric(checkins["who5_raw"]) * 4,
-            "stress": pd.to_numeric(checkins["stress"], errors="coerce"),
-        })
-    frame = frame.merge(scores, on="week", how="left")
-    applied = pd.Series(0, index=frame["week"], dtype="int64")
+        pcts = pd.to_numeric(checkins["who5_raw"]) * 4
+        stress = pd.to_numeric(checkins["stress"], errors="coerce")
+        scores = dict(zip(checkins["week"].astype(str),
+                          zip(pcts.tolist(), stress.tolist(), strict=True), strict=True))
+    applied = dict.fromkeys(keys, 0)
     if not applications_per_day.empty:
-        days = pd.to_datetime(applications_per_day["applied_on"])
-        keys = [week_key(d.date()) for d in days]
-        counts = pd.Series(applications_per_day["n"].astype("int64").to_numpy(),
-                           index=keys).groupby(level=0).sum()
-        applied = applied.add(counts, fill_value=0).reindex(frame["week"]).fillna(0)
-    frame["applications"] = applied.astype("int64").to_numpy()
-    frame["who5_pct"] = frame["who5_pct"].astype("Float64")
-    frame["stress"] = frame["stress"].astype("Float64")
-    return frame[["week", "week_start", "who5_pct", "stress", "applications"]]
+        for day, count in zip(applications_per_day["applied_on"].tolist(),
+                              applications_per_day["n"].tolist(), strict=True):
+            key = week_key(date.fromisoformat(str(day)[:10]))
+            if key in applied:
+                applied[key] += int(count)
+    missing = (None, None)
+    return pd.DataFrame({
+        "week": keys, "week_start": mondays,
+        "who5_pct": pd.array([scores.get(k, missing)[0] for k in keys], dtype="Float64"),
+        "stress": pd.array([scores.get(k, missing)[1] for k in keys], dtype="Float64"),
+        "applications": np.array([applied[k] for k in keys], dtype="int64"),
+    })
 
 
 def recent_trend(store: Store, today: date, *, weeks: int = 26,
