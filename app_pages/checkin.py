@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from datetime import date, time
 
-import pandas as pd
 import streamlit as st
 
 from nextround import calendar_ics, chart_thresholds, charts, figures, ui, wellbeing
@@ -164,16 +163,19 @@ def low_prompt(region: wellbeing.SupportRegion) -> None:
 
 
 # What the page shows of the saved check-ins (`_week`): whether any is saved, this week's (if
-# saved), their summary, the weeks of the trend chart (None before a first check-in) and the
-# sentence shown instead of the charts while there is no trend yet. A plain tuple: the cache
-# pickles it, and a class defined in a page (run as __main__) can't be pickled.
-Week = tuple[bool, CheckinRecord | None, wellbeing.Summary, pd.DataFrame | None, str | None]
+# saved), their summary, the trend's two charts (their specs, data in Arrow; None before a
+# first check-in or while there is no trend yet) and the sentence shown instead of them
+# meanwhile. A plain tuple: the cache pickles it, and a class defined in a page (run as
+# __main__) can't be pickled.
+Week = tuple[bool, CheckinRecord | None, wellbeing.Summary, tuple[dict, dict] | None,
+             str | None]
 
 
 def _week(store: Store, today: date) -> Week:
-    """The check-ins, their summary and the weekly trend (a pandas merge with the
-    applications per day): cached by `ui.cached` until the next write, so a widget change
-    doesn't work them out again, and a new check-in shows at once."""
+    """The check-ins, their summary and the trend's charts: cached by `ui.cached` until the
+    next write, so a widget change doesn't work them out again, and a new check-in shows at
+    once. The charts come from their templates (`charts.wellbeing_*_spec`): building them in
+    Altair cost more than the rest of the page after a check-in was saved."""
     history = store.checkins.history()
     current = store.checkins.for_week(wellbeing.week_key(today))
     summary = wellbeing.summarize(history, today)
@@ -181,12 +183,16 @@ def _week(store: Store, today: date) -> Week:
         return not history.empty, current, summary, None, None
     trend = wellbeing.recent_trend(store, today, weeks=TREND_WEEKS, checkins=history)
     sentence = chart_thresholds.placeholder("wellbeing", chart_thresholds.trend_facts(trend))
-    return True, current, summary, trend, sentence
+    if sentence:
+        return True, current, summary, None, sentence
+    shown = (ui.arrow_datasets(charts.wellbeing_scores_spec(trend)),
+             ui.arrow_datasets(charts.wellbeing_activity_spec(trend)))
+    return True, current, summary, shown, None
 
 
 def results(week: Week, today: date, region: wellbeing.SupportRegion) -> None:
-    _, _, summary, trend, sentence = week
-    if summary.last is None or trend is None:
+    _, _, summary, shown, sentence = week
+    if summary.last is None:
         return
     score = summary.last
     heading = ("This week" if summary.done_this_week
@@ -211,11 +217,16 @@ def results(week: Week, today: date, region: wellbeing.SupportRegion) -> None:
     with st.container(key="checkin_trend"):
         if sentence:  # one check-in is a dot, not a trend
             st.info(sentence, icon=":material/timeline:")
-        else:
-            ui.chart(charts.wellbeing_scores, trend)
+        elif shown is not None:
+            scores, activity = shown
+            st.vega_lite_chart(spec=scores, width="stretch",
+                               alt="Line of weekly wellbeing (WHO-5 %), with a dashed line "
+                                   "at 50.")
             st.caption("The dashed line at 50 marks where it's worth taking extra care of "
                        "yourself. Weeks without a check-in leave a gap.")
-            ui.chart(charts.wellbeing_activity, trend)
+            st.vega_lite_chart(spec=activity, width="stretch",
+                               alt="Bars of applications sent per week, with a line of "
+                                   "stress (0 to 10) per week.")
     win, let_go = summary.win, summary.let_go
     if win or let_go:
         left, right = st.columns(2)

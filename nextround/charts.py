@@ -667,8 +667,16 @@ def wellbeing_scores_spec(trend: pd.DataFrame) -> dict:
 def wellbeing_activity(trend: pd.DataFrame) -> alt.LayerChart:
     """Applications per week (bars, left axis) and stress 0–10 (line, right axis)."""
     data = _with_week_labels(trend)
-    top = max(5, int(data["applications"].max() or 0))
-    base = alt.Chart(data).encode(x=_week_axis(data), tooltip=_wellbeing_tooltip())
+    return _activity_layers(data, list(data["label"]), _applications_top(data))
+
+
+def _applications_top(data: pd.DataFrame) -> int:
+    return max(5, int(data["applications"].max() or 0))
+
+
+def _activity_layers(data: pd.DataFrame | alt.NamedData, weeks: Sequence[str],
+                     top: int) -> alt.LayerChart:
+    base = alt.Chart(data).encode(x=_week_axis(weeks), tooltip=_wellbeing_tooltip())
     bars = base.mark_bar(color=APPLICATIONS_COLOUR, opacity=0.55,
                          width=alt.RelativeBandSize(0.7),
                          cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
@@ -685,6 +693,30 @@ def wellbeing_activity(trend: pd.DataFrame) -> alt.LayerChart:
             .properties(height=160,
                         title=alt.Title("Applications (bars) and stress (line) per week",
                                         anchor="start")))
+
+
+@lru_cache(maxsize=1)
+def _activity_template() -> str:
+    """`wellbeing_activity`'s validated spec without its data, weeks or top, as JSON."""
+    spec = _activity_layers(_data("wellbeing"), ["weeks"], 5).to_dict()
+    spec.pop("config", None)
+    return json.dumps(spec)
+
+
+def wellbeing_activity_spec(trend: pd.DataFrame) -> dict:
+    """`wellbeing_activity(trend)` as the Vega-Lite dict Streamlit would send, from a template
+    built and validated once (as `wellbeing_scores_spec`): the check-in page draws it after
+    every check-in saved."""
+    data = _with_week_labels(trend)
+    spec = json.loads(_activity_template())
+    for layer in spec["layer"]:
+        encoding = layer.get("encoding", {})
+        if "x" in encoding:
+            encoding["x"]["sort"] = list(data["label"])
+        if encoding.get("y", {}).get("field") == "applications":
+            encoding["y"]["scale"]["domain"] = [0, _applications_top(data)]
+    spec["datasets"] = {"wellbeing": data}
+    return spec
 
 
 def wellbeing_review(trend: pd.DataFrame) -> alt.VConcatChart:
