@@ -224,22 +224,26 @@ def wellbeing_line(now: metrics.Headline, today: date) -> str:
 
 
 def main(store: Store) -> None:
-    empty, bounds, work_search_weekly = ui.cached(store, overview)
-    if empty:
+    if ui.cached(store, overview)[0]:
         welcome(store)
         return
     today = ui.today(store)
     st.title("Your progress")
     st.caption("Every application is a step. Here's how far your search has come.")
     plan = this_week.show(store, today)
-    in_period(store, bounds, today, work_search_weekly, goal_paused=plan.goal_paused)
+    in_period(store, goal_paused=plan.goal_paused)
 
 
 @st.fragment(key=PERIOD_PART)
-def in_period(store: Store, bounds: tuple[date, date] | None, today: date,
-              work_search_weekly: int | None, *, goal_paused: bool) -> None:
+def in_period(store: Store, *, goal_paused: bool) -> None:
     """The period, then its numbers and charts. A fragment: another period or chart tab
-    reruns this part alone, not "This week" above it, which no period changes."""
+    reruns this part alone, not "This week" above it, which no period changes. It reads
+    the dates and settings again (cached reads), so a write from another tab or the command
+    line shows here too; `goal_paused` is what "This week" above shows."""
+    empty, bounds, work_search_weekly = ui.cached(store, overview)
+    if empty:  # everything was deleted meanwhile: the whole page shows the welcome
+        st.rerun(scope="app")
+    today = ui.today(store)
     start, end = pick_period(bounds, today)
     if start > end:
         start, end = end, start

@@ -211,11 +211,20 @@ def _pairs(given: list[str] | None, option: str, shape: str) -> dict[str, str]:
 def _import_hints(found: Any, problems: list[Any], choices: Any) -> list[str]:
     """What to run again with, for each question the file left open (the app asks them in
     its preview; the command line takes the answers as options)."""
+    from nextround import transfer
+
     hints = []
+    for our, doubled in found.doubled.items():
+        hints.append(f"Say which column is {transfer.FIELD_LABELS[our]} with --column, e.g. "
+                     f"--column '{transfer.FIELD_LABELS[our]}={doubled[0]}'.")
     if found.needs_mapping:
         header = ", ".join(repr(h) for h in found.header[:30])
+        missing = next((f for f in ("company", "applied_on") if f not in found.mapping.values()),
+                       "applied_on")
+        unplaced = [h for h in found.header if h not in found.mapping]
+        example = found.guesses.get(missing) or (unplaced[0] if unplaced else "COLUMN")
         hints.append("Say which column holds each field with --column 'FIELD=COLUMN', e.g. "
-                     f"--column 'Date applied={found.guesses.get('applied_on') or 'When'}'. "
+                     f"--column '{transfer.FIELD_LABELS[missing]}={example}'. "
                      f"The file's columns: {header}.")
     if found.encoding_question:
         hints.append("Run again with --encoding windows-1252 to have it converted.")
@@ -272,10 +281,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     def run(store: Store, *, backup: bool = True) -> transfer.ImportResult:
         picked = choices
-        if answers:
+        found = transfer.preview(store, data, choices=choices) if answers else None
+        # A file whose header couldn't be read (its encoding, an empty sheet, a full
+        # export) is refused by the import itself, with what answers that instead.
+        if found is not None and found.header:
             try:
-                picked = replace(choices, columns=transfer.answer_columns(
-                    transfer.preview(store, data, choices=choices), answers))
+                picked = replace(choices, columns=transfer.answer_columns(found, answers))
             except ValueError as exc:
                 raise Refusal(f"{source.name}: {exc} Nothing was imported.") from exc
         return transfer.import_file(

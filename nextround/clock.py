@@ -84,13 +84,16 @@ def iso_week_key(day: date) -> str:
 
 def iso_week_monday(key: object) -> date | None:
     """The Monday of an ISO week key (`2026-W48` → 23 Nov 2026), the inverse of
-    `iso_week_key`; None for anything that isn't a real ISO week (a stored key is read back
-    without trusting it). The one place a week key is turned into a date."""
+    `iso_week_key`; None for anything but a real week written as `iso_week_key` writes it
+    ("2026-W5", " 2026-W48", "2026-W54"), which is how a stored key is read back without
+    trusting it. A week a person types goes through `agenda.parse_week`, which also says
+    what is wrong."""
     try:
         year, week = str(key).split("-W")
-        return date.fromisocalendar(int(year), int(week), 1)
+        monday = date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
         return None
+    return monday if iso_week_key(monday) == key else None
 
 
 def week_start(day: date) -> date:

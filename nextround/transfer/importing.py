@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 
 from nextround.store import Store, StoreError
 from nextround.text import plural
@@ -46,7 +47,8 @@ def answer_columns(found: Preview, answers: Mapping[str, str]) -> tuple[tuple[st
     column is matched exactly, else ignoring case and spacing. ValueError says which field or
     column it can't place, and what there is to choose from."""
     columns = {our: theirs for theirs, our in found.mapping.items()}
-    by_fold = {}
+    answered: set[str] = set()
+    by_fold: dict[str, list[str]] = {}
     for name in found.header:
         by_fold.setdefault(fold(name), []).append(name)
     for asked, theirs in answers.items():
@@ -55,12 +57,22 @@ def answer_columns(found: Preview, answers: Mapping[str, str]) -> tuple[tuple[st
             raise ValueError(f"{asked!r} is not one of the fields: "
                              + ", ".join(FIELD_LABELS.values()) + ".")
         matches = [theirs] if theirs in found.header else by_fold.get(fold(theirs), [])
-        if len(matches) != 1:
+        if len(matches) > 1:
+            raise ValueError(f"{theirs!r} could be the file's column "
+                             + " or ".join(repr(m) for m in matches)
+                             + ": write it exactly as the file does.")
+        if not matches:
             shown = ", ".join(repr(h) for h in found.header[:30]) or "none could be read"
             raise ValueError(f"The file has no column {theirs!r} to use as "
                              f"{FIELD_LABELS[our]} (its columns: {shown}).")
         columns = {f: c for f, c in columns.items() if c != matches[0]}  # one field a column
         columns[our] = matches[0]
+        answered.add(our)
+    for our, doubled in found.doubled.items():
+        if our not in answered:  # the import refuses this without answers; so does this
+            raise ValueError(f"Two columns mean {FIELD_LABELS[our]}: "
+                             + " and ".join(repr(c) for c in doubled)
+                             + f". Say which one is {FIELD_LABELS[our]}.")
     return tuple(sorted(columns.items()))
 
 
@@ -114,6 +126,10 @@ def _preview(store: Store, data: bytes, choices: Choices) -> Preview:
         raise ImportRefused([Problem(
             f"The file is too large ({len(data) / 1e6:,.1f} MB; the limit is "
             f"{MAX_CSV_BYTES // (1024 * 1024)} MB). Split it into smaller files.")])
+    if choices.encoding != "utf-8" and _is_utf8(data):
+        # Converting text that is UTF-8 already would garble every accent in it ("Café"
+        # becomes "CafÃ©"): a conversion is only for a file that isn't.
+        choices = replace(choices, encoding="utf-8")
     if choices.encoding == "utf-8":
         _check_utf8(data)
     else:
@@ -122,6 +138,14 @@ def _preview(store: Store, data: bytes, choices: Choices) -> Preview:
     if choices.encoding != "utf-8":
         found.notes.insert(0, "The text was converted from Windows-1252 to UTF-8.")
     return found
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _parses_as_json(data: bytes) -> bool:

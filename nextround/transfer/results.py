@@ -59,6 +59,8 @@ class Preview:
     errors: list[Problem] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # their column → our field
+    # Our field → the columns whose names all mean it (a problem until one is picked).
+    doubled: dict[str, list[str]] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     # Their status words (lower-cased, spaces folded) → (our stage or "", rows).
     statuses: dict[str, tuple[str, int]] = field(default_factory=dict)

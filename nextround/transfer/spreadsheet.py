@@ -80,6 +80,7 @@ def _columns(table: Table, source: Source, choices: Choices, result: Preview
             if target is None:
                 continue
             if target in found:
+                result.doubled.setdefault(target, [header[found[target]]]).append(name)
                 result.errors.append(Problem(
                     f"Two columns mean {FIELD_LABELS[target]}: {header[found[target]]!r} and "
                     f"{name!r}. Remove or rename one.", line=1))

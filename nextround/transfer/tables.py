@@ -115,7 +115,11 @@ def xlsx_table(data: bytes, sheet: str) -> Table:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(book.sheet_names)
-        chosen = sheet if sheet in names else names[0]
+        if sheet and sheet not in names:
+            raise ImportRefused([Problem(
+                f"The workbook has no sheet {sheet!r}; its sheets: "
+                + ", ".join(repr(n) for n in names) + ". Nothing was imported.")])
+        chosen = sheet or names[0]
         # Rows past the limit (and a title block) are never read: a small file can unpack
         # into a huge sheet.
         raw = book.get_sheet_by_name(chosen).to_python(

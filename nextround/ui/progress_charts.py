@@ -117,8 +117,9 @@ def chart_tabs(store: Store, first: metrics.Board, period: tuple[str, str], toda
                goal_paused: bool = False) -> None:
     """The charts, in tabs, so a phone shows one tab of them at a time; the wellbeing line
     closes "Over time". Only the open tab is drawn (and its charts built): switching tabs
-    reruns the page. A chart without enough data to tell the truth yet (one bar, a funnel
-    of zeros) gives way to a sentence saying when it will appear (`chart_thresholds`)."""
+    reruns the part of the page it sits in. A chart without enough data to tell the truth
+    yet (one bar, a funnel of zeros) gives way to a sentence saying when it will appear
+    (`chart_thresholds`)."""
     if not first.applications_in_range:
         st.info("No applications were sent in this period. Pick a longer period above, or "
                 "add applications on the Applications page.", icon=":material/date_range:")

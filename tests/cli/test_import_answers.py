@@ -130,3 +130,67 @@ def test_a_look_alike_row_is_named_in_a_sentence(tmp_path: Path,
     assert "line 2 looks like an application already there: 'Acme'" not in err  # left out
     code, _, err = cli(capsys, "import", str(sheet), "--dry-run", "--db", str(db))
     assert "line 2 looks like an application already there: 'Acme', 'Analyst'" in err
+
+
+def test_a_utf8_file_is_never_converted_again(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    sheet, db = tmp_path / "apps.csv", tmp_path / "mine.db"
+    sheet.write_text("Company,Role,Date applied\nCafé Müller,Analyst,2026-11-02\n",
+                     encoding="utf-8")
+    code, _, err = cli(capsys, "import", str(sheet), "--encoding", "windows-1252",
+                       "--db", str(db))
+    assert code == 0, err
+    assert rows(db) == [("Café Müller", "Analyst", "2026-11-02")]
+
+
+def test_a_sheet_that_isnt_there_is_refused_with_the_sheets_there(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book, db = tmp_path / "apps.xlsx", tmp_path / "mine.db"
+    workbook = Workbook()
+    workbook.active.title = "Applied"
+    workbook.active.append(["Company", "Role", "Date applied"])
+    workbook.active.append(["Globex", "Engineer", "2026-11-04"])
+    workbook.create_sheet("Saved")
+    workbook.save(book)
+    code, _, err = cli(capsys, "import", str(book), "--sheet", "applied", "--db", str(db))
+    assert code == 2
+    assert "The workbook has no sheet 'applied'; its sheets: 'Applied', 'Saved'." in err
+    assert rows(db) == []
+
+
+def test_an_answered_column_doesnt_hide_why_a_file_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet, db = tmp_path / "apps.csv", tmp_path / "mine.db"
+    sheet.write_bytes("Firma,Role,Date applied\nAcmé,Analyst,2026-11-02\n".encode("cp1252"))
+    code, _, err = cli(capsys, "import", str(sheet), "--column", "Company=Firma",
+                       "--db", str(db))
+    assert code == 2 and "--encoding windows-1252" in err and "no column" not in err
+    code, _, err = cli(capsys, "import", str(sheet), "--column", "Company=Firma",
+                       "--encoding", "windows-1252", "--db", str(db))
+    assert code == 0, err
+    assert rows(db) == [("Acmé", "Analyst", "2026-11-02")]
+
+
+def test_the_hint_names_the_field_that_is_missing(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    sheet, db = tmp_path / "apps.csv", tmp_path / "mine.db"
+    sheet.write_text("Firma,Role,Date applied\nAcme,Analyst,2026-11-02\n", encoding="utf-8")
+    code, _, err = cli(capsys, "import", str(sheet), "--db", str(db))
+    assert code == 2 and "No column for Company" in err
+    assert "--column 'Company=Firma'" in err
+
+
+def test_two_columns_meaning_one_field_are_never_settled_silently(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet, db = tmp_path / "apps.csv", tmp_path / "mine.db"
+    sheet.write_text("Company,Employer,When\nAcme,Acme Group,2026-11-02\n", encoding="utf-8")
+    code, _, err = cli(capsys, "import", str(sheet), "--column", "Date applied=When",
+                       "--db", str(db))
+    assert code == 2 and "Two columns mean Company: 'Company' and 'Employer'" in err
+    assert rows(db) == []
+    code, _, err = cli(capsys, "import", str(sheet), "--db", str(db))
+    assert code == 2 and "--column 'Company=Company'" in err
+    code, _, err = cli(capsys, "import", str(sheet), "--column", "Date applied=When",
+                       "--column", "Company=Employer", "--db", str(db))
+    assert code == 0, err
+    assert rows(db) == [("Acme Group", "", "2026-11-02")]

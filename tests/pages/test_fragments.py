@@ -56,6 +56,20 @@ def test_another_period_reruns_only_its_numbers_and_charts(
         assert _metric(at, "Applied") == "1" and _titles(at) == ["Your progress"]
 
 
+def test_the_period_part_shows_a_write_made_elsewhere(store: Store) -> None:
+    factories.application(store, "Globex", applied_on=TODAY - timedelta(days=3))
+    at = open_page("app_pages/progress.py", via_app=False)
+    assert _metric(at, "Applied") == "1"
+    # Another tab or the command line adds an application from before the first one shown.
+    factories.application(store, "Acme", applied_on=TODAY - timedelta(days=400))
+    at.radio(key="progress_period").set_value("4 weeks")
+    fragment_run(at, "progress_period_part")
+    at.radio(key="progress_period").set_value("All time")
+    fragment_run(at, "progress_period_part")
+    no_exception(at)
+    assert _metric(at, "Applied") == "2"  # "All time" starts at the new first date
+
+
 # --- Applications --------------------------------------------------------------------------
 
 def _two_applications(store: Store) -> tuple[int, int]:

@@ -17,7 +17,8 @@ def test_a_week_key_leads_back_to_its_monday(day: date) -> None:
 
 
 @pytest.mark.parametrize("key", [None, "", "2026", "2026-W", "2026-W54", "2021-W53", "2026-W0",
-                                 "W48-2026", "2026-Wx", "2026-W48-W1", 202648, "٢٠٢٦-W48x"])
+                                 "W48-2026", "2026-Wx", "2026-W48-W1", 202648, "٢٠٢٦-W48x",
+                                 "٢٠٢٦-W48", "2026-W5", " 2026-W48", "2026-w48", "2_026-W48"])
 def test_anything_but_a_real_week_is_no_week(key: object) -> None:
     assert clock.iso_week_monday(key) is None
 

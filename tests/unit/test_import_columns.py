@@ -38,5 +38,14 @@ def test_a_column_answers_for_one_field_only() -> None:
 def test_an_exact_name_wins_and_two_that_differ_only_in_case_are_refused() -> None:
     file = found("Company", "when", "When")
     assert dict(transfer.answer_columns(file, {"Date applied": "When"}))["applied_on"] == "When"
-    with pytest.raises(ValueError, match="no column 'WHEN'"):
+    with pytest.raises(ValueError, match="'WHEN' could be the file's column 'when' or 'When'"):
         transfer.answer_columns(file, {"Date applied": "WHEN"})
+
+
+def test_two_columns_meaning_one_field_need_an_answer_for_it() -> None:
+    file = found("Company", "Employer", "When", mapping={"Company": "company"})
+    file.doubled = {"company": ["Company", "Employer"]}
+    with pytest.raises(ValueError, match="Two columns mean Company: 'Company' and 'Employer'"):
+        transfer.answer_columns(file, {"Date applied": "When"})
+    assert transfer.answer_columns(file, {"Date applied": "When", "Company": "Employer"}) == (
+        ("applied_on", "When"), ("company", "Employer"))

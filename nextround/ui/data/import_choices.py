@@ -48,7 +48,9 @@ def choices(data: bytes, date_format: str,
         date_format=date_format, status_overrides=overrides, columns=columns,
         date_order=str(st.session_state.get("import_date_order") or ""),
         encoding="cp1252" if st.session_state.get("import_cp1252_for") == digest else "utf-8",
-        sheet=str(st.session_state.get("import_sheet") or ""),
+        # The sheet picked for this file only: another workbook may have no such sheet.
+        sheet=str(st.session_state.get("import_sheet") or "")
+        if st.session_state.get("import_sheet_for") == digest else "",
         dream_list=bool(st.session_state.get("import_dream_list", True)))
 
 
@@ -102,9 +104,11 @@ def mapping_step(found: transfer.Preview) -> None:
             st.selectbox(label, options, key=column_key(field))
 
 
-def sheet_picker(found: transfer.Preview) -> None:
+def sheet_picker(data: bytes, found: transfer.Preview) -> None:
     if len(found.sheets) > 1:
         st.selectbox("Sheet", found.sheets, key="import_sheet",
+                     on_change=lambda: st.session_state.update(
+                         import_sheet_for=file_digest(data)),
                      help="The workbook has more than one sheet; the first is read unless you "
                           "pick another.")
 
@@ -162,5 +166,6 @@ def forget() -> None:
             ("import_column_", "import_status_"))]:
         del st.session_state[key]
     for key in ("import_mapping_for", "import_cp1252_for", "import_date_order",
-                "import_sheet", "import_dream_list", "import_duplicates_choice"):
+                "import_sheet", "import_sheet_for", "import_dream_list",
+                "import_duplicates_choice"):
         st.session_state.pop(key, None)

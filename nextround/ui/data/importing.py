@@ -161,7 +161,7 @@ def import_section(store: Store) -> None:
         else f", {plural(found.row_count, 'row')}."))
     for note in found.notes:
         st.caption(note)
-    import_choices.sheet_picker(found)
+    import_choices.sheet_picker(data, found)
     if found.kind == "json":
         counts = found.counts()
         st.dataframe(pd.DataFrame({"Table": list(counts), "Rows": list(counts.values())}),
