@@ -36,17 +36,19 @@ def main(store: Store) -> None:
     due_section(store, today)
     st.header("Your requests")
     # Short names: all four fit a phone's width, none cut off. Only the open tab's display
-    # (the table, what the replies say) is drawn; the forms are drawn whatever is open, so
-    # switching tabs never loses what the user typed.
+    # (the table, what the replies say) is drawn; a form is drawn from its tab's first
+    # opening on (`ui.opened_once`), so switching tabs never loses what the user typed.
     requests, reply, ask, themes = st.tabs(["Requests", "Record a reply", "Ask", "Themes"],
                                            key=TABS, on_change="rerun")
     with requests:
         if requests.open:
             requests_section(store)
     with reply:
-        reply_section(store, today)
+        if ui.opened_once("feedback_reply", reply.open):
+            reply_section(store, today)
     with ask:
-        new_request_section(store, today, settings.follow_up_days)
+        if ui.opened_once("feedback_ask", ask.open):
+            new_request_section(store, today, settings.follow_up_days)
     with themes:
         if themes.open:
             insights_section(store, today)

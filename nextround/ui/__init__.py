@@ -284,6 +284,21 @@ def support_popover(region: wellbeing.SupportRegion, *, width: Any = "content",
 
 # --- forms: messages next to the field ------------------------------------------------------
 
+OPENED_KEY = "nextround_opened"  # the panels opened in this session (`opened_once`)
+
+
+def opened_once(panel: str, is_open: bool) -> bool:
+    """Whether the panel named `panel` (a tab or expander with `on_change="rerun"`) is open
+    now or has been opened before in this session. A form in a closed panel is drawn from its
+    first opening on: before that nothing can have been typed into it, and from then on it
+    stays drawn while closed, so a switch never loses unsaved text (decision 54). A page
+    opened fresh doesn't send forms nobody has looked at."""
+    opened = st.session_state.setdefault(OPENED_KEY, [])
+    if is_open and panel not in opened:
+        opened.append(panel)
+    return panel in opened
+
+
 def metric_grid(key: str) -> DeltaGenerator:
     """The one way to lay out a row of `st.metric` cards: a wrapping row, so a phone shows
     two or three cards per line where `st.columns` would stack them one per line."""

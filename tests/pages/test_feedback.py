@@ -37,7 +37,7 @@ def _errors(at: AppTest) -> list[str]:
 
 def _open_tab(at: AppTest, label: str) -> AppTest:
     """Open one of the page's tabs, as a click on it does: only the open tab's display is
-    drawn (its forms are drawn whatever is open)."""
+    drawn; a form is drawn from its tab's first opening on."""
     at.session_state["feedback_tab"] = label
     return at.run()
 
@@ -50,8 +50,10 @@ def test_empty_page_says_what_to_do(via_app: bool) -> None:
     infos = " ".join(i.value for i in at.info)
     assert "Nothing needs a follow-up" in infos
     assert "No feedback requests yet" in infos
-    assert "Add the application on the Applications page" in infos
     assert "When feedback arrives" not in infos  # the Themes tab is closed
+    assert "Add the application on the Applications page" not in infos  # nor is Ask
+    _open_tab(at, "Ask")
+    assert "Add the application on the Applications page" in " ".join(i.value for i in at.info)
     _open_tab(at, "Themes")
     no_exception(at)
     assert "When feedback arrives" in " ".join(i.value for i in at.info)
@@ -65,6 +67,7 @@ def test_request_follow_up_reply_and_chart(store: Store, via_app: bool) -> None:
     no_exception(at)
 
     # record a request
+    _open_tab(at, "Ask")
     at.date_input(key=f"feedback_new_on_{app_id}").set_value(date(2026, 11, 10))
     at.selectbox(key=f"feedback_new_channel_{app_id}").set_value("linkedin")
     at.text_input(key=f"feedback_new_whom_{app_id}").input("Sam Lee")
@@ -85,6 +88,7 @@ def test_request_follow_up_reply_and_chart(store: Store, via_app: bool) -> None:
     assert not any("Overdue" in m.value for m in at.markdown)
 
     # record a reply with themes
+    _open_tab(at, "Record a reply")
     at.selectbox(key="feedback_reply_pick").set_value(rid)
     at.run()
     at.date_input(key=f"feedback_reply_on_{rid}").set_value(date(2026, 11, 20))
@@ -113,7 +117,7 @@ def test_a_reply_dated_after_today_opens_as_stored(store: Store) -> None:
     request_id = factories.feedback_request(store, factories.rejected(store), "2026-11-02")
     factories.feedback_reply(store, request_id, "2026-12-04", "Kind words.",
                              today=date(2026, 12, 10))
-    at = open_page(PAGE)
+    at = _open_tab(open_page(PAGE), "Record a reply")
     at.selectbox(key="feedback_reply_pick").set_value(request_id)
     at.run()
     no_exception(at)
@@ -191,11 +195,13 @@ def test_bad_input_shows_a_message_and_writes_nothing(store: Store, case: str) -
     before = _snapshot(store)
     at = open_page(PAGE, via_app=False)
     if case == "due_before_asked":
+        _open_tab(at, "Ask")
         at.date_input(key=f"feedback_new_on_{app_id}").set_value(date(2026, 11, 20))
         at.date_input(key=f"feedback_new_due_{app_id}").set_value(date(2026, 11, 19))
         _submit(at, "Save the request")
         expected = "Follow-up date can't be before the date you asked (2026-11-20)."
     else:
+        _open_tab(at, "Record a reply")
         at.selectbox(key="feedback_reply_pick").set_value(rid)
         at.run()
         on = {"received_before_asked": date(2026, 11, 9), "huge_text": date(2026, 11, 20),
@@ -266,6 +272,7 @@ def test_edit_theme_list(store: Store) -> None:
     _submit(at, "Save themes")
     no_exception(at)
     assert fb.saved_themes(store) == ["salary", "skills gap"]
+    _open_tab(at, "Record a reply")
     at.selectbox(key="feedback_reply_pick").set_value(rid)
     at.run()
     assert at.multiselect(key=f"feedback_reply_themes_{rid}").options == ["salary",
@@ -362,7 +369,7 @@ def test_a_reply_that_is_also_a_no_starts_the_path_after_a_no(store: Store) -> N
     app = factories.application(store, "Acme", applied_on="2026-10-01",
                                 stages=[("interviewing", "2026-10-10")])
     rid = factories.feedback_request(store, app, "2026-11-01")
-    at = open_page("app_pages/feedback.py")
+    at = _open_tab(open_page("app_pages/feedback.py"), "Record a reply")
     at.selectbox(key="feedback_reply_pick").set_value(rid).run()
     at.text_area(key=f"feedback_reply_text_{rid}").input("We went with someone else.")
     at.checkbox(key=f"feedback_reply_no_{rid}").check()
@@ -417,12 +424,19 @@ def test_a_closed_tab_draws_no_display_and_opening_it_does(store: Store) -> None
 
 
 def test_typed_text_survives_switching_tabs(store: Store) -> None:
-    """The tabs the user types in are drawn whatever is open (a form's unsaved text lives in
-    the browser, kept as long as the form is drawn: tests/e2e/test_feedback.py)."""
+    """A tab's form is drawn from the tab's first opening on, whatever is open after (a
+    form's unsaved text lives in the browser, kept as long as the form is drawn:
+    tests/e2e/test_feedback.py). Before its first opening nothing is drawn: nothing can
+    have been typed."""
     app_id = factories.rejected(store, "Acme")
     factories.rejected(store, "Bolt")
     rid = factories.feedback_request(store, app_id, "2026-11-10")
     at = open_page(PAGE, via_app=False)
+    keys = {w.key for w in at.text_input}
+    assert not {"feedback_reply_query", "feedback_new_query"} & keys
+    _open_tab(at, "Record a reply")
+    _open_tab(at, "Ask")
+    _open_tab(at, "Requests")
     at.text_input(key="feedback_reply_query").input("acme")
     at.text_input(key="feedback_new_query").input("bolt")
     at.run()
@@ -474,11 +488,13 @@ def test_the_numbers_and_themes_are_current_after_a_write(store: Store) -> None:
     at = _open_tab(open_page(PAGE, via_app=False), "Themes")
     assert [m.value for m in at.metric][:2] == ["1", "0"]
     assert any("When feedback arrives" in i.value for i in at.info)
+    _open_tab(at, "Record a reply")
     at.selectbox(key="feedback_reply_pick").set_value(rid).run()
     at.text_area(key=f"feedback_reply_text_{rid}").input("Clear and kind.")
     at.multiselect(key=f"feedback_reply_themes_{rid}").set_value(["communication"])
     _submit(at, "Save the reply")
     no_exception(at)
     assert [m.value for m in at.metric][:2] == ["1", "1"]
+    _open_tab(at, "Themes")
     assert _themes_table(at) == ["communication"]
     assert "Clear and kind." in [t.value for t in at.text]
