@@ -194,3 +194,10 @@ class GatedBackup:
 
     def release(self) -> None:
         self.gate.set()
+
+
+def open_panel(at: AppTest, key: str, value: object = True) -> AppTest:
+    """Open a tab (`value`: its label) or an expander (True) keyed `key`, as a click on it
+    does, and run: a form in it is drawn from its first opening on (`ui.opened_once`)."""
+    at.session_state[key] = value
+    return at.run()

@@ -16,8 +16,10 @@ from streamlit.testing.v1.element_tree import Block, Error
 
 from nextround.models import Application, ValidationError
 from nextround.store import StaleVersionError, Store
+from nextround.ui.applications.add import ADD_PANEL
+from nextround.ui.applications.detail import DETAIL_TAB, DETAIL_TABS
 from tests import factories
-from tests.conftest import TODAY, no_exception, open_page
+from tests.conftest import TODAY, no_exception, open_page, open_panel
 
 PAGE = "app_pages/applications.py"
 BOTH_WAYS = pytest.mark.parametrize("via_app", [True, False], ids=["via_app", "direct"])
@@ -196,6 +198,8 @@ def test_edit_an_application(via_app: bool, store: Store) -> None:
     at = open_page(PAGE, via_app=via_app)
     no_exception(at)
     assert at.selectbox(key="apps_pick").value == app_id
+    assert "edit_app_company" not in {w.key for w in at.text_input}  # until its tab opens
+    open_panel(at, DETAIL_TAB, DETAIL_TABS[1])
     assert at.text_input(key="edit_app_company").value == "Acme"
     at.text_input(key="edit_app_role").input("Senior analyst")
     at.text_input(key="edit_app_contact_email").input("hr@acme.example")
@@ -215,6 +219,7 @@ def test_edit_an_application(via_app: bool, store: Store) -> None:
 def test_edit_with_bad_input_writes_nothing(store: Store) -> None:
     app_id = factories.application(store, "Acme", applied_on=days_ago(10))
     at = open_page(PAGE, via_app=False)
+    open_panel(at, DETAIL_TAB, DETAIL_TABS[1])
     at.text_input(key="edit_app_company").input("")
     at.text_input(key="edit_app_link").input("javascript:alert(1)")
     submit(at, "edit_app_submit")
@@ -227,6 +232,7 @@ def test_edit_with_bad_input_writes_nothing(store: Store) -> None:
 def test_a_stale_edit_shows_the_conflict_and_keeps_the_other_change(store: Store) -> None:
     app_id = factories.application(store, "Acme", applied_on=days_ago(10), role="Analyst")
     at = open_page(PAGE)
+    open_panel(at, DETAIL_TAB, DETAIL_TABS[1])
     # Another tab saves first.
     store.applications.update(app_id, Application(company="Acme", role="Lead analyst",
                                                   applied_on=TODAY - timedelta(days=10)), 1)
@@ -287,7 +293,7 @@ def test_stage_change_with_a_bad_date_writes_nothing(store: Store) -> None:
 @BOTH_WAYS
 def test_delete_needs_confirmation(via_app: bool, store: Store) -> None:
     factories.application(store, "Acme", applied_on=days_ago(10))
-    at = open_page(PAGE, via_app=via_app)
+    at = open_panel(open_page(PAGE, via_app=via_app), DETAIL_TAB, DETAIL_TABS[2])
     submit(at, "delete_ask")
     assert store.count("applications") == 1
     assert "can't be undone" in at.warning[0].value
@@ -419,6 +425,7 @@ def test_user_text_is_never_markdown(store: Store) -> None:
     # It is still all there, as plain text.
     assert table(at)["Company"].tolist() == [PAYLOADS[1]]
     assert "\n".join(PAYLOADS) in [t.value for t in at.text]
+    open_panel(at, DETAIL_TAB, DETAIL_TABS[2])
     submit(at, "delete_ask")
     assert PAYLOADS[1] not in at.warning[0].value
     assert store.applications.get(app_id).company == PAYLOADS[1]
@@ -426,7 +433,8 @@ def test_user_text_is_never_markdown(store: Store) -> None:
 
 def test_forms_are_filled_again_after_visiting_another_page(store: Store) -> None:
     factories.application(store, "Acme", applied_on=days_ago(10), role="Analyst")
-    at = open_page(PAGE)
+    at = open_panel(open_page(PAGE), ADD_PANEL)
+    open_panel(at, DETAIL_TAB, DETAIL_TABS[1])
     assert at.text_input(key="edit_app_company").value == "Acme"
     at.switch_page("app_pages/data.py").run()
     no_exception(at)
@@ -491,7 +499,7 @@ def test_a_company_from_before_shows_its_history_and_the_door_is_one_click(
         via_app: bool, store: Store) -> None:
     earlier = thanked_after_a_no(store)
     factories.application(store, "Globex", applied_on=days_ago(3))
-    at = open_page(PAGE, via_app=via_app)
+    at = open_panel(open_page(PAGE, via_app=via_app), ADD_PANEL)
     assert "Applied to this company before?" in history_text(at)  # the tip, until a match
     at.text_input(key="add_app_company").input("ACME").run()  # no submit: as it is typed
     no_exception(at)
@@ -535,7 +543,7 @@ def test_a_company_from_before_shows_its_history_and_the_door_is_one_click(
 
 def test_another_company_shows_no_history(store: Store) -> None:
     thanked_after_a_no(store)
-    at = open_page(PAGE, via_app=False)
+    at = open_panel(open_page(PAGE, via_app=False), ADD_PANEL)
     for name in ("Acme Labs", "Co", "!!!"):
         at.text_input(key="add_app_company").input(name).run()
         no_exception(at)
@@ -546,7 +554,7 @@ def test_another_company_shows_no_history(store: Store) -> None:
 def test_a_silence_from_before_is_said_gently_and_offers_no_door(store: Store) -> None:
     factories.application(store, "Initech", applied_on="2025-04-01",
                           stages=[("ghosted", "2025-05-10")])
-    at = open_page(PAGE, via_app=False)
+    at = open_panel(open_page(PAGE, via_app=False), ADD_PANEL)
     at.text_input(key="add_app_company").input("initech ltd").run()
     no_exception(at)
     assert [i.value for i in at.info] == [
@@ -559,7 +567,7 @@ def test_a_silence_from_before_is_said_gently_and_offers_no_door(store: Store) -
 def test_history_text_from_the_user_is_never_markdown(store: Store) -> None:
     thanked_after_a_no(store, company=PAYLOADS[1], contact=PAYLOADS[0], feedback=PAYLOADS[4])
     factories.application(store, "Globex", applied_on=days_ago(3), role=PAYLOADS[2])
-    at = open_page(PAGE, via_app=False)
+    at = open_panel(open_page(PAGE, via_app=False), ADD_PANEL)
     at.text_input(key="add_app_company").input(PAYLOADS[1]).run()
     no_exception(at)
     rendered = history_text(at) + "\n" + all_markdown(at)
@@ -573,7 +581,7 @@ def test_history_text_from_the_user_is_never_markdown(store: Store) -> None:
 def test_a_no_without_a_thank_you_still_offers_the_note(store: Store) -> None:
     factories.rejected(store, "Globex GmbH", applied_on="2026-05-01", contact_name="",
                        contact_email="jobs@globex.example")
-    at = open_page(PAGE, via_app=False)
+    at = open_panel(open_page(PAGE, via_app=False), ADD_PANEL)
     at.text_input(key="add_app_company").input("globex").run()
     no_exception(at)
     said = history_text(at)

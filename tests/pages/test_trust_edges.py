@@ -33,8 +33,9 @@ from nextround.models import (
     clean_email,
 )
 from nextround.store import Store
+from nextround.ui.applications.add import ADD_PANEL
 from tests import factories
-from tests.conftest import ROOT, TODAY, no_exception, open_page
+from tests.conftest import ROOT, TODAY, no_exception, open_page, open_panel
 from tests.pages.test_applications import message_after
 
 # --- class 10: one rule for every email address ---------------------------------------------
@@ -152,7 +153,7 @@ def test_the_application_form_and_the_respond_page_agree(store: Store) -> None:
     app_id = factories.application(store, "Globex", applied_on=TODAY - timedelta(days=9))
     factories.move(store, app_id, "rejected", TODAY)
 
-    form = open_page("app_pages/applications.py", via_app=False)
+    form = open_panel(open_page("app_pages/applications.py", via_app=False), ADD_PANEL)
     respond = open_page("app_pages/respond.py", via_app=False)
     no_exception(form)
     no_exception(respond)

@@ -22,6 +22,7 @@ from nextround.ui.applications.forms import (
 )
 
 RERUN_APP = "add_app_rerun"  # set by a successful add: the whole page redraws to show it
+ADD_PANEL = "add_app_open"  # the expander's key: whether the form is open
 
 
 def _add(store: Store, today: date) -> None:
@@ -40,11 +41,16 @@ def _add(store: Store, today: date) -> None:
 
 def add_section(store: Store, today: date, *, first: bool) -> None:
     """The add form. Once the tracker holds applications, a company typed here that the
-    user dealt with before shows that history beside the form (`company_history`)."""
+    user dealt with before shows that history beside the form (`company_history`). It is
+    drawn from the panel's first opening on (`ui.opened_once`): open from the start while
+    the tracker is empty."""
     if f"{ADD}_company" not in st.session_state:
         fill(ADD, blank(today))
-    with st.expander("Add an application", icon=":material/add:", expanded=first):
-        _add_area(store, today, first)
+    panel = st.expander("Add an application", icon=":material/add:", expanded=first,
+                        key=ADD_PANEL, on_change="rerun")
+    if ui.opened_once(ADD_PANEL, panel.open):
+        with panel:
+            _add_area(store, today, first)
 
 
 @st.fragment

@@ -36,6 +36,9 @@ from nextround.ui.applications.forms import (
 )
 
 DETAIL = "apps_detail"  # the fragment of the picker and the picked application
+DETAIL_TAB = "apps_detail_tab"  # the picked application's open tab
+DETAIL_TABS = (":material/swap_horiz: Change stage", ":material/edit: Edit details",
+               ":material/delete: Delete")
 
 # --- actions (form and button callbacks: they run before the page redraws) -------------------
 
@@ -147,15 +150,17 @@ def detail_section(store: Store, app: ApplicationRecord, events: list[StageEvent
             st.markdown("**Timeline**")
             _timeline(events, app.applied_on)
 
-        move, edit, delete = st.tabs([":material/swap_horiz: Change stage",
-                                      ":material/edit: Edit details",
-                                      ":material/delete: Delete"])
+        # A tab's form is drawn from its first opening on (`ui.opened_once`).
+        move, edit, delete = st.tabs(list(DETAIL_TABS), key=DETAIL_TAB, on_change="rerun")
         with move:
-            _stage_form(store, app_id, version)
+            if ui.opened_once(DETAIL_TAB + "_move", move.open):
+                _stage_form(store, app_id, version)
         with edit:
-            _edit_form(store, app, version)
+            if ui.opened_once(DETAIL_TAB + "_edit", edit.open):
+                _edit_form(store, app, version)
         with delete:
-            _delete_step(store, app)
+            if ui.opened_once(DETAIL_TAB + "_delete", delete.open):
+                _delete_step(store, app)
 
 
 def _details(app: ApplicationRecord) -> None:
