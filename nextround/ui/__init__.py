@@ -287,12 +287,15 @@ def support_popover(region: wellbeing.SupportRegion, *, width: Any = "content",
 OPENED_KEY = "nextround_opened"  # the panels opened in this session (`opened_once`)
 
 
-def opened_once(panel: str, is_open: bool) -> bool:
+def opened_once(panel: str, is_open: bool | None) -> bool:
     """Whether the panel named `panel` (a tab or expander with `on_change="rerun"`) is open
     now or has been opened before in this session. A form in a closed panel is drawn from its
     first opening on: before that nothing can have been typed into it, and from then on it
     stays drawn while closed, so a switch never loses unsaved text (decision 54). A page
     opened fresh doesn't send forms nobody has looked at."""
+    if is_open is None:  # a panel made without `on_change="rerun"` never says it is open
+        raise TypeError(f"{panel}: opened_once needs a panel that tracks whether it is open "
+                        "(key=..., on_change=\"rerun\").")
     opened = st.session_state.setdefault(OPENED_KEY, [])
     if is_open and panel not in opened:
         opened.append(panel)

@@ -59,7 +59,8 @@ def test_feedback_page_with_demo_data_light_and_dark(page: Page, seeded_server) 
 
 
 def test_unsaved_reply_survives_switching_tabs(page: Page, server) -> None:
-    """A form is drawn whatever tab is open, so its unsaved text is still there."""
+    """A form stays drawn from its tab's first opening on, whatever tab is open after, so
+    its unsaved text is still there."""
     store = Store(server.db)
     app_id = factories.application(store, "Acme", role="Analyst", applied_on="2026-09-01",
                                    stage="rejected")

@@ -46,6 +46,13 @@ def add_section(store: Store, today: date, *, first: bool) -> None:
     the tracker is empty."""
     if f"{ADD}_company" not in st.session_state:
         fill(ADD, blank(today))
+    _add_panel(store, today, first)
+
+
+@st.fragment
+def _add_panel(store: Store, today: date, first: bool) -> None:
+    """The expander and the form in it. A fragment, so opening or closing it reruns this
+    part alone, not the table and the picked application below."""
     panel = st.expander("Add an application", icon=":material/add:", expanded=first,
                         key=ADD_PANEL, on_change="rerun")
     if ui.opened_once(ADD_PANEL, panel.open):
