@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from nextround.models import ValidationError
+from nextround.models import Stage, ValidationError
 from nextround.store import (
     CorruptDatabaseError,
     DatabaseProblemsError,
@@ -219,8 +219,7 @@ def _import_hints(found: Any, problems: list[Any], choices: Any) -> list[str]:
                      f"--column '{transfer.FIELD_LABELS[our]}={doubled[0]}'.")
     if found.needs_mapping:
         header = ", ".join(repr(h) for h in found.header[:30])
-        missing = next((f for f in ("company", "applied_on") if f not in found.mapping.values()),
-                       "applied_on")
+        missing = found.missing[0]
         unplaced = [h for h in found.header if h not in found.mapping]
         example = found.guesses.get(missing) or (unplaced[0] if unplaced else "COLUMN")
         hints.append("Say which column holds each field with --column 'FIELD=COLUMN', e.g. "
@@ -231,15 +230,15 @@ def _import_hints(found: Any, problems: list[Any], choices: Any) -> list[str]:
     if found.date_question:
         hints.append("Say how its dates are written with --date-order day-first or "
                      "--date-order month-first.")
-    elif choices.date_format != "auto" and any(
+    elif choices.date_format != transfer.AUTO and any(
             p.field in ("applied_on", "stage_on") and "must be a date" in p.message
             for p in problems):
-        hints.append("If the file writes dates another way, say how with --date-format "
-                     "(DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY, YYYY/MM/DD), or --date-format auto "
-                     "to work it out.")
+        others = ", ".join(f for f in transfer.DATE_FORMATS if f != choices.date_format)
+        hints.append(f"If the file writes dates another way, say how with --date-format "
+                     f"({others}), or --date-format {transfer.AUTO} to work it out.")
     if found.unknown_statuses:
-        hints.append("Map each status with --status 'THEIR WORD=STAGE'; stages: applied, "
-                     "screening, interviewing, offer, accepted, rejected, withdrawn, ghosted.")
+        hints.append("Map each status with --status 'THEIR WORD=STAGE'; stages: "
+                     + ", ".join(Stage) + ".")
     return hints
 
 

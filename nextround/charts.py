@@ -643,12 +643,27 @@ def _scores_layers(data: pd.DataFrame | alt.NamedData, guide: pd.DataFrame | alt
             .properties(height=220, title=alt.Title("Wellbeing per week", anchor="start")))
 
 
-@lru_cache(maxsize=1)
-def _scores_template() -> str:
-    """`wellbeing_scores`' validated spec without its data or weeks, as JSON."""
-    spec = _scores_layers(_data("wellbeing"), _data("low_line"), ["weeks"]).to_dict()
+def _wellbeing_template(chart: alt.TopLevelMixin) -> str:
+    """A wellbeing chart built on named data, validated once, as JSON, as Streamlit would send
+    it (the progress charts' templates are `_template`'s): what a `*_spec` function fills in
+    on every use instead of building the chart again."""
+    spec = chart.to_dict()
     spec.pop("config", None)  # the default theme's view size, which Streamlit leaves out
     return json.dumps(spec)
+
+
+def _weekly_spec(template: str, data: pd.DataFrame) -> dict:
+    """A wellbeing chart's template with `data`'s weeks, in order, on every layer's x axis."""
+    spec = json.loads(template)
+    for layer in spec["layer"]:
+        if "x" in layer.get("encoding", {}):
+            layer["encoding"]["x"]["sort"] = list(data["label"])
+    return spec
+
+
+@lru_cache(maxsize=1)
+def _scores_template() -> str:
+    return _wellbeing_template(_scores_layers(_data("wellbeing"), _data("low_line"), ["weeks"]))
 
 
 def wellbeing_scores_spec(trend: pd.DataFrame) -> dict:
@@ -656,10 +671,7 @@ def wellbeing_scores_spec(trend: pd.DataFrame) -> dict:
     frames, by name), from a template built and validated once: the progress page shows it
     after every write, where building the chart would cost more than the rest of the page."""
     data = _with_week_labels(trend)
-    spec = json.loads(_scores_template())
-    for layer in spec["layer"]:
-        if "x" in layer.get("encoding", {}):
-            layer["encoding"]["x"]["sort"] = list(data["label"])
+    spec = _weekly_spec(_scores_template(), data)
     spec["datasets"] = {"low_line": _low_line(), "wellbeing": data}
     return spec
 
@@ -697,10 +709,7 @@ def _activity_layers(data: pd.DataFrame | alt.NamedData, weeks: Sequence[str],
 
 @lru_cache(maxsize=1)
 def _activity_template() -> str:
-    """`wellbeing_activity`'s validated spec without its data, weeks or top, as JSON."""
-    spec = _activity_layers(_data("wellbeing"), ["weeks"], 5).to_dict()
-    spec.pop("config", None)
-    return json.dumps(spec)
+    return _wellbeing_template(_activity_layers(_data("wellbeing"), ["weeks"], 5))
 
 
 def wellbeing_activity_spec(trend: pd.DataFrame) -> dict:
@@ -708,13 +717,11 @@ def wellbeing_activity_spec(trend: pd.DataFrame) -> dict:
     built and validated once (as `wellbeing_scores_spec`): the check-in page draws it after
     every check-in saved."""
     data = _with_week_labels(trend)
-    spec = json.loads(_activity_template())
+    spec = _weekly_spec(_activity_template(), data)
     for layer in spec["layer"]:
-        encoding = layer.get("encoding", {})
-        if "x" in encoding:
-            encoding["x"]["sort"] = list(data["label"])
-        if encoding.get("y", {}).get("field") == "applications":
-            encoding["y"]["scale"]["domain"] = [0, _applications_top(data)]
+        y = layer["encoding"].get("y", {})
+        if y.get("field") == "applications":
+            y["scale"]["domain"] = [0, _applications_top(data)]
     spec["datasets"] = {"wellbeing": data}
     return spec
 

@@ -75,6 +75,7 @@ class Preview:
     header: list[str] = field(default_factory=list)
     header_key: str = ""  # the settings key a mapping of this header is remembered under
     needs_mapping: bool = False  # a required column wasn't found: ask which one it is
+    missing: list[str] = field(default_factory=list)  # the required fields with no column
     guesses: dict[str, str] = field(default_factory=dict)  # our field → their column
     # Jobs saved and never applied to: offered for the dream-job list ({company, role}).
     dream_rows: list[dict[str, Any]] = field(default_factory=list)

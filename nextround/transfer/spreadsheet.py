@@ -105,12 +105,12 @@ def preview_table(store: Store, table: Table, choices: Choices) -> Preview:
                             "of Europe.")
     columns = _columns(table, source, choices, result)
     required = ("company",) if source.all_saved else ("company", "applied_on")
-    for field_ in required:
-        if field_ not in columns:
-            names = " / ".join(COLUMN_NAMES[field_])
-            result.errors.append(Problem(
-                f"No column for {FIELD_LABELS[field_]} (name one of: {names}).", line=1))
-    if any(f not in columns for f in required) and not ours:
+    result.missing = [f for f in required if f not in columns]
+    for field_ in result.missing:
+        names = " / ".join(COLUMN_NAMES[field_])
+        result.errors.append(Problem(
+            f"No column for {FIELD_LABELS[field_]} (name one of: {names}).", line=1))
+    if result.missing and not ours:
         result.needs_mapping = True
         result.guesses = guess_columns(table.header)
     if result.errors:
